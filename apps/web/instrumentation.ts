@@ -1,0 +1,7 @@
+// Runs once when the server starts, before it serves a request: make the database ready.
+export async function register() {
+  // The edge runtime has no database; only the Node.js server prepares one.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getRuntime } = await import("./src/server/runtime");
+  await getRuntime();
+}

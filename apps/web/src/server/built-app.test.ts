@@ -1,0 +1,169 @@
+// The built Next.js app as a newcomer runs it: `next start` on a fresh data folder (embedded
+// PostgreSQL, migrations, demo user), then the README's login -> me -> refresh -> logout flow.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const webDir = path.resolve(import.meta.dirname, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+let app: ChildProcess;
+let base: string;
+let dataDir: string;
+let output = "";
+
+beforeAll(async () => {
+  if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
+    throw new Error(
+      "apps/web is not built: run `pnpm build` first (turbo does it for `pnpm test`).",
+    );
+  }
+  dataDir = await mkdtemp(path.join(tmpdir(), "kit-web-"));
+  // The embedded server runs as the `postgres` user when we are root: it must reach the folder.
+  await chmod(dataDir, 0o755);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+  };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  app = spawn(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1"], {
+    cwd: webDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  app.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  app.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (app.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    try {
+      const res = await fetch(`${base}/`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
+
+afterAll(async () => {
+  if (app && app.exitCode === null) {
+    const exited = new Promise((resolve) => app.once("exit", resolve));
+    app.kill("SIGTERM");
+    await exited;
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function call(method: "GET" | "POST", proc: string, input?: unknown, token?: string) {
+  const headers: Record<string, string> = {};
+  if (method === "POST") headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  const url = method === "GET" ? `${base}/api/trpc/${proc}` : `${base}/api/trpc/${proc}`;
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: method === "POST" ? JSON.stringify(input ?? {}) : undefined,
+  });
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+describe("the built app", () => {
+  it("serves the home page with no framework fingerprint", async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("JWT Auth Kit");
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("signs the demo user in and runs login -> me -> refresh -> logout", async () => {
+    const login = await call("POST", "auth.login", {
+      email: "demo@example.com",
+      password: "demo-password",
+    });
+    expect(login.status).toBe(200);
+    const { access, refresh, user } = login.body.result.data;
+    expect(user.email).toBe("demo@example.com");
+    expect(login.headers.get("x-powered-by")).toBeNull();
+
+    const me = await call("GET", "auth.me", undefined, access);
+    expect(me.body.result.data).toEqual(user);
+
+    const rotated = await call("POST", "auth.refresh", { refresh });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.result.data.refresh).not.toBe(refresh);
+
+    const reused = await call("POST", "auth.refresh", { refresh });
+    expect(reused.body.error.data).toMatchObject({ httpStatus: 401, appCode: "TOKEN_REUSED" });
+
+    const again = await call("POST", "auth.login", {
+      email: "demo@example.com",
+      password: "demo-password",
+    });
+    const out = await call("POST", "auth.logout", { refresh: again.body.result.data.refresh });
+    expect(out.body.result.data).toEqual({ ok: true });
+    const after = await call("GET", "auth.me", undefined, again.body.result.data.access);
+    expect(after.body.error.data).toMatchObject({ httpStatus: 401, appCode: "TOKEN_REVOKED" });
+  });
+
+  it("applies the same limits as the standalone server", async () => {
+    const big = await fetch(`${base}/api/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "demo@example.com", password: "p".repeat(64 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    const unknown = await call("POST", "auth.nothing", {});
+    expect(unknown.status).toBe(404);
+    const bad = await fetch(`${base}/api/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{oops",
+    });
+    expect(bad.status).toBe(400);
+    const crash = await call("POST", "auth.login", { email: "x@example.com", password: "y" });
+    expect(crash.body.error.data.stack).toBeUndefined();
+  });
+
+  it("stops the embedded PostgreSQL when the app stops", async () => {
+    const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
+    expect(existsSync(pidFile)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => app.once("exit", resolve));
+    app.kill("SIGTERM");
+    await exited;
+    const deadline = Date.now() + 10_000;
+    while (existsSync(pidFile) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it("keeps the generated secret owner-only in the data folder", async () => {
+    const { stat } = await import("node:fs/promises");
+    const info = await stat(path.join(dataDir, "auth-secret"));
+    expect(info.mode & 0o777).toBe(0o600);
+    expect(output).toContain("AUTH_SECRET");
+  });
+});

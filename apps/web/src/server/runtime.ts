@@ -1,0 +1,17 @@
+// The server's one runtime (database ready, deps built), shared by instrumentation and routes.
+import { type AppDeps, loadEnv, type Runtime, startRuntime } from "@kit/api";
+
+// Next bundles instrumentation and each route separately, so a module-level variable would exist
+// once per bundle: the promise lives on globalThis so every bundle shares one database pool.
+const KEY = Symbol.for("kit.web.runtime");
+type Holder = { [KEY]?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= startRuntime(loadEnv());
+  return holder[KEY];
+}
+
+export async function getDeps(): Promise<AppDeps> {
+  return (await getRuntime()).deps;
+}

@@ -1,0 +1,19 @@
+// `pnpm db:seed`: create the demo user (embedded database only, like start-up does).
+import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
+import { loadEnv } from "../env";
+import { DEMO_USER, seedDemoUser } from "../seed";
+
+const env = loadEnv();
+if (env.databaseUrl) {
+  console.error("[db] DATABASE_URL is set: the demo user is only seeded on the embedded database.");
+  process.exit(1);
+}
+const database = await ensureEmbeddedPostgres({ dataDir: env.dataDir, log: console.log });
+const prisma = createPrismaClient(database.url);
+try {
+  const created = await seedDemoUser(prisma);
+  console.log(created ? `[db] created ${DEMO_USER.email}` : `[db] ${DEMO_USER.email} exists`);
+} finally {
+  await prisma.$disconnect();
+  await database.stop();
+}

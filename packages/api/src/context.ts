@@ -1,0 +1,45 @@
+// The tRPC context: built from a standard Headers, so every adapter and test builds it the same way.
+import { type Authenticator, bearerAuthenticator, runAuthenticators } from "./authenticate";
+import type { AppDeps } from "./deps";
+import type { Principal } from "./principal";
+
+export interface CreateContextOptions {
+  headers: Headers;
+  /** The connection's address as the server saw it; null where the adapter cannot know it. */
+  clientIp: string | null;
+}
+
+export interface Context {
+  deps: AppDeps;
+  headers: Headers;
+  clientIp: string | null;
+  userAgent: string | null;
+  /**
+   * Runs the authenticator chain once, on first call: public procedures never pay for it, and
+   * a bad token only fails the procedures that need a user.
+   */
+  authenticate(): Promise<Principal | null>;
+}
+
+export const DEFAULT_AUTHENTICATORS: readonly Authenticator[] = [bearerAuthenticator];
+
+const MAX_USER_AGENT = 512;
+
+export function createContext(
+  deps: AppDeps,
+  options: CreateContextOptions,
+  authenticators: readonly Authenticator[] = DEFAULT_AUTHENTICATORS,
+): Context {
+  let result: Promise<Principal | null> | undefined;
+  const request = { headers: options.headers, clientIp: options.clientIp };
+  return {
+    deps,
+    headers: options.headers,
+    clientIp: options.clientIp,
+    userAgent: options.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,
+    authenticate() {
+      result ??= runAuthenticators(authenticators, deps, request);
+      return result;
+    },
+  };
+}

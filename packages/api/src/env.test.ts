@@ -1,0 +1,56 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env";
+
+describe("loadEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = loadEnv({ DATA_DIR: "/srv/kit-data" });
+    expect(env).toEqual({
+      nodeEnv: "development",
+      databaseUrl: undefined,
+      dataDir: path.resolve("/srv/kit-data"),
+      authSecret: undefined,
+      accessTtl: 30 * 60,
+      refreshTtl: 7 * 24 * 3600,
+      port: 3000,
+    });
+  });
+
+  it("defaults the data folder to .data at the workspace root", () => {
+    expect(loadEnv({}).dataDir).toMatch(/[/\\]\.data$/);
+  });
+
+  it("reads every variable, and treats empty as unset", () => {
+    const env = loadEnv({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgresql://u:p@db:5432/app",
+      AUTH_SECRET: "s".repeat(40),
+      AUTH_ACCESS_TOKEN_TTL: "15m",
+      AUTH_REFRESH_TOKEN_TTL: "14d",
+      PORT: "8080",
+      DATA_DIR: "",
+    });
+    expect(env).toMatchObject({
+      nodeEnv: "production",
+      databaseUrl: "postgresql://u:p@db:5432/app",
+      accessTtl: 900,
+      refreshTtl: 14 * 24 * 3600,
+      port: 8080,
+    });
+    expect(loadEnv({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
+  });
+
+  it("refuses bad values with an error naming each variable", () => {
+    let error: unknown;
+    try {
+      loadEnv({ DATABASE_URL: "mysql://x", AUTH_ACCESS_TOKEN_TTL: "soon", PORT: "http" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as Error).message;
+    expect(message).toContain("DATABASE_URL");
+    expect(message).toContain("AUTH_ACCESS_TOKEN_TTL");
+    expect(message).toContain("PORT");
+  });
+});

@@ -1,0 +1,136 @@
+// The transport contract over real HTTP: statuses, limits, batching, and what responses never show.
+
+import type { AddressInfo } from "node:net";
+import { createSecretKey, createTokenService } from "@kit/auth";
+import { createPrismaClient } from "@kit/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, TEST_SECRET, type TestServer, uniqueEmail } from "../../test/test-server";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
+import { createStandaloneServer } from "./standalone";
+
+let api: TestServer;
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const json = { "content-type": "application/json" };
+
+describe("HTTP contract", () => {
+  it("404 for an unknown procedure", async () => {
+    const reply = await api.post("auth.nothing", {});
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.data).toMatchObject({
+      code: "NOT_FOUND",
+      httpStatus: 404,
+      appCode: "NOT_FOUND",
+    });
+  });
+
+  it("405 for the wrong method", async () => {
+    expect((await api.get("auth.login", { email: "a@b.co", password: "x" })).status).toBe(405);
+    expect(
+      (await api.raw("/api/trpc/auth.me", { method: "POST", headers: json, body: "{}" })).status,
+    ).toBe(405);
+  });
+
+  it("400 for malformed JSON, never a 500", async () => {
+    const reply = await api.raw("/api/trpc/auth.login", {
+      method: "POST",
+      headers: json,
+      body: "{not json",
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.data).toMatchObject({ httpStatus: 400, appCode: "PARSE_ERROR" });
+  });
+
+  it("415 for a mutation without a JSON content type", async () => {
+    const reply = await api.raw("/api/trpc/auth.login", {
+      method: "POST",
+      body: JSON.stringify({ email: "a@b.co", password: "x" }),
+    });
+    expect(reply.status).toBe(415);
+  });
+
+  it("413 for a body over the limit, declared or streamed", async () => {
+    const big = JSON.stringify({ email: uniqueEmail(), password: "p".repeat(MAX_BODY_BYTES) });
+    const reply = await api.raw("/api/trpc/auth.login", {
+      method: "POST",
+      headers: json,
+      body: big,
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.body.error.data.appCode).toBe("PAYLOAD_TOO_LARGE");
+    const megabyte = JSON.stringify({ email: uniqueEmail(), password: "p".repeat(1024 * 1024) });
+    expect(
+      (await api.raw("/api/trpc/auth.register", { method: "POST", headers: json, body: megabyte }))
+        .status,
+    ).toBe(413);
+  });
+
+  it("answers a small batch and refuses one over the cap", async () => {
+    const paths = (n: number) => Array.from({ length: n }, () => "auth.me").join(",");
+    const ok = await api.raw(`/api/trpc/${paths(2)}?batch=1`);
+    expect(Array.isArray(ok.body)).toBe(true);
+    expect(ok.body).toHaveLength(2);
+    const tooMany = await api.raw(`/api/trpc/${paths(MAX_BATCH_SIZE + 1)}?batch=1`);
+    expect(tooMany.status).toBe(400);
+  });
+
+  it("sends no framework fingerprint and no stack trace", async () => {
+    const reply = await api.post("auth.login", {
+      email: "nobody@example.com",
+      password: "wrong password",
+    });
+    expect(reply.headers.get("x-powered-by")).toBeNull();
+    expect(reply.headers.get("server")).toBeNull();
+    expect(reply.body.error.data.stack).toBeUndefined();
+    expect(JSON.stringify(reply.body)).not.toMatch(/node_modules|\.ts:\d+/);
+  });
+});
+
+describe("unexpected failures", () => {
+  it("answer 500 with no database text or stack when the database is unreachable", async () => {
+    // A port nobody listens on: Prisma fails with its own message, which must stay on the server.
+    const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/kit");
+    const logged: string[] = [];
+    const server = createStandaloneServer({
+      prisma,
+      now: Date.now,
+      exposeErrors: false,
+      logError: (line) => logged.push(line),
+      tokens: createTokenService({
+        key: createSecretKey(TEST_SECRET),
+        accessTtl: 60,
+        refreshTtl: 600,
+      }),
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const password = "a secret password";
+      const res = await fetch(`http://127.0.0.1:${port}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ email: "someone@example.com", password }),
+      });
+      const body = (await res.json()) as { error: { message: string; data: Record<string, unknown> } };
+      expect(res.status).toBe(500);
+      expect(body.error.message).toBe("Internal server error.");
+      expect(body.error.data).toMatchObject({
+        code: "INTERNAL_SERVER_ERROR",
+        appCode: "INTERNAL_SERVER_ERROR",
+      });
+      expect(body.error.data.stack).toBeUndefined();
+      expect(JSON.stringify(body)).not.toMatch(/prisma|ECONNREFUSED|127\.0\.0\.1/i);
+      expect(logged.length).toBe(1);
+      expect(logged.join("\n")).not.toContain(password);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await prisma.$disconnect();
+    }
+  });
+});

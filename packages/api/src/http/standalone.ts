@@ -1,0 +1,32 @@
+// A plain Node HTTP server for the same router: integration tests, benchmarks, no Next.js.
+import type { Server } from "node:http";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import { createContext } from "../context";
+import type { AppDeps } from "../deps";
+import { appRouter } from "../root";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
+import { reportError } from "./report-error";
+
+function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+export function createStandaloneServer(deps: AppDeps): Server {
+  return createHTTPServer({
+    basePath: "/api/trpc/",
+    router: appRouter,
+    maxBodySize: MAX_BODY_BYTES,
+    maxBatchSize: MAX_BATCH_SIZE,
+    createContext: ({ req }) =>
+      createContext(deps, {
+        headers: toHeaders(req.headers),
+        clientIp: req.socket.remoteAddress ?? null,
+      }),
+    onError: reportError(deps),
+  });
+}

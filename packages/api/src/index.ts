@@ -1,0 +1,20 @@
+// @kit/api: the tRPC router, its context and procedures, the HTTP adapters and start-up.
+export type { Authenticator, RequestInfo } from "./authenticate";
+export { bearerAuthenticator, runAuthenticators } from "./authenticate";
+export type { Context, CreateContextOptions } from "./context";
+export { createContext, DEFAULT_AUTHENTICATORS } from "./context";
+export type { AppDeps } from "./deps";
+export type { ServerEnv } from "./env";
+export { EnvError, loadEnv } from "./env";
+export type { ApiErrorCode, AppCode } from "./errors";
+export { AppError } from "./errors";
+export { createFetchHandler, TRPC_ENDPOINT } from "./http/fetch-handler";
+export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./http/limits";
+export { createStandaloneServer } from "./http/standalone";
+export type { Principal, PrincipalSession, PrincipalUser } from "./principal";
+export type { AppRouter } from "./root";
+export { appRouter } from "./root";
+export type { Runtime, StartOptions } from "./runtime";
+export { startRuntime } from "./runtime";
+export { DEMO_USER, seedDemoUser } from "./seed";
+export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { emailInput, nameInput, registerInput } from "./input";
+
+describe("input limits", () => {
+  it("normalises email: trimmed and lower-cased", () => {
+    expect(emailInput.parse("  Ada@Example.COM ")).toBe("ada@example.com");
+  });
+
+  it("refuses emails over 254 characters and non-emails", () => {
+    expect(emailInput.safeParse(`${"a".repeat(243)}@example.com`).success).toBe(false);
+    expect(emailInput.safeParse(`${"a".repeat(242)}@example.com`).success).toBe(true);
+    expect(emailInput.safeParse("ada").success).toBe(false);
+    expect(emailInput.safeParse("x".repeat(10_000)).success).toBe(false);
+  });
+
+  it("refuses names with control characters or over 100 characters; empty becomes null", () => {
+    expect(nameInput.safeParse("Ada\u0000").success).toBe(false);
+    expect(nameInput.safeParse("Ada\nLovelace").success).toBe(false);
+    expect(nameInput.safeParse("n".repeat(101)).success).toBe(false);
+    expect(nameInput.parse("  Ada Lovelace  ")).toBe("Ada Lovelace");
+    expect(nameInput.parse("   ")).toBeNull();
+  });
+
+  it("caps the raw password so a huge one never reaches the hasher", () => {
+    expect(registerInput.safeParse({ email: "a@b.co", password: "p".repeat(10_000) }).success).toBe(false);
+  });
+});

@@ -1,0 +1,438 @@
+// The auth procedures over real HTTP against a real PostgreSQL: every contract code, in order.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bearer,
+  type Reply,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from "../../test/test-server";
+
+let api: TestServer;
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const PASSWORD = "correct horse battery";
+
+function decode(token: string) {
+  const [, payload] = token.split(".");
+  return JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8"));
+}
+
+function expectError(reply: Reply, status: number, code: string, appCode: string) {
+  expect({
+    status: reply.status,
+    code: reply.body?.error?.data?.code,
+    appCode: reply.body?.error?.data?.appCode,
+  }).toEqual({
+    status,
+    code,
+    appCode,
+  });
+  expect(reply.body.error.data.httpStatus).toBe(status);
+  expect(reply.body.error.data.stack).toBeUndefined();
+}
+
+async function register(email = uniqueEmail(), password = PASSWORD, name?: string) {
+  const reply = await api.post("auth.register", { email, password, name });
+  expect(reply.status).toBe(200);
+  return reply.body.result.data as {
+    user: { id: string; email: string; name: string | null };
+    access: string;
+    refresh: string;
+  };
+}
+
+describe("auth.register", () => {
+  it("creates the user and a session, and returns a token pair", async () => {
+    const email = uniqueEmail("Reg");
+    const reply = await api.post("auth.register", {
+      email: `  ${email.toUpperCase()} `,
+      password: PASSWORD,
+      name: " Ada ",
+    });
+    expect(reply.status).toBe(200);
+    const { user, access, refresh } = reply.body.result.data;
+    expect(user).toEqual({ id: expect.any(String), email: email.toLowerCase(), name: "Ada" });
+    const claims = decode(access);
+    expect(claims).toMatchObject({ sub: user.id, email: email.toLowerCase(), type: "access" });
+    expect(claims.exp - claims.iat).toBe(30 * 60);
+    const refreshClaims = decode(refresh);
+    expect(refreshClaims).toMatchObject({ sub: user.id, sid: claims.sid, type: "refresh" });
+    expect(refreshClaims.exp - refreshClaims.iat).toBe(7 * 24 * 3600);
+    expect(refreshClaims.email).toBeUndefined();
+    expect(refreshClaims.jti).not.toBe(claims.jti);
+  });
+
+  it("refuses an email that is taken, whatever its case: CONFLICT/EMAIL_TAKEN", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    expectError(
+      await api.post("auth.register", { email: email.toUpperCase(), password: PASSWORD }),
+      409,
+      "CONFLICT",
+      "EMAIL_TAKEN",
+    );
+  });
+
+  it("refuses passwords outside 8..128 characters: WEAK_PASSWORD", async () => {
+    expectError(
+      await api.post("auth.register", { email: uniqueEmail(), password: "short" }),
+      400,
+      "BAD_REQUEST",
+      "WEAK_PASSWORD",
+    );
+    expectError(
+      await api.post("auth.register", { email: uniqueEmail(), password: "x".repeat(129) }),
+      400,
+      "BAD_REQUEST",
+      "WEAK_PASSWORD",
+    );
+  });
+
+  it("refuses malformed input: VALIDATION", async () => {
+    const cases: unknown[] = [
+      { email: "not-an-email", password: PASSWORD },
+      { email: `${"a".repeat(250)}@example.com`, password: PASSWORD },
+      { email: uniqueEmail(), password: PASSWORD, name: "bad\u0000name" },
+      { email: uniqueEmail(), password: PASSWORD, name: "n".repeat(101) },
+      { email: uniqueEmail(), password: 12345678 },
+      { email: uniqueEmail() },
+      "a string",
+    ];
+    for (const input of cases) {
+      expectError(await api.post("auth.register", input), 400, "BAD_REQUEST", "VALIDATION");
+    }
+  });
+
+  it("accepts a missing name", async () => {
+    const { user } = await register(uniqueEmail(), PASSWORD);
+    expect(user.name).toBeNull();
+  });
+});
+
+describe("auth.login", () => {
+  it("returns the user and a token pair for the right password, with the email normalised", async () => {
+    const email = uniqueEmail();
+    const { user } = await register(email);
+    const reply = await api.post("auth.login", {
+      email: ` ${email.toUpperCase()}`,
+      password: PASSWORD,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data.user).toEqual(user);
+    expect(decode(reply.body.result.data.access).type).toBe("access");
+  });
+
+  it("answers the same for an unknown email and a wrong password", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const wrong = await api.post("auth.login", { email, password: "wrong password" });
+    const unknown = await api.post("auth.login", {
+      email: uniqueEmail("nobody"),
+      password: PASSWORD,
+    });
+    expectError(wrong, 401, "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    expectError(unknown, 401, "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    expect(wrong.body.error.message).toBe(unknown.body.error.message);
+  });
+
+  it("refuses a deactivated user with the same error", async () => {
+    const email = uniqueEmail();
+    const { user } = await register(email);
+    await api.deps.prisma.user.update({ where: { id: user.id }, data: { isActive: false } });
+    expectError(
+      await api.post("auth.login", { email, password: PASSWORD }),
+      401,
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+  });
+
+  it("refuses oversized or malformed input with 400 before any hashing", async () => {
+    expectError(
+      await api.post("auth.login", { email: uniqueEmail(), password: "p".repeat(129) }),
+      400,
+      "BAD_REQUEST",
+      "VALIDATION",
+    );
+    expectError(
+      await api.post("auth.login", { email: "x".repeat(300), password: PASSWORD }),
+      400,
+      "BAD_REQUEST",
+      "VALIDATION",
+    );
+    expectError(
+      await api.post("auth.login", { email: "nope", password: PASSWORD }),
+      400,
+      "BAD_REQUEST",
+      "VALIDATION",
+    );
+    expectError(await api.post("auth.login", {}), 400, "BAD_REQUEST", "VALIDATION");
+  });
+});
+
+describe("auth.me and protectedProcedure", () => {
+  it("answers with the user for a valid access token", async () => {
+    const { user, access } = await register(undefined, undefined, "Grace");
+    const reply = await api.get("auth.me", undefined, bearer(access));
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data).toEqual({ id: user.id, email: user.email, name: "Grace" });
+  });
+
+  it("accepts the scheme in any case (RFC 6750)", async () => {
+    const { access } = await register();
+    expect(
+      (await api.get("auth.me", undefined, { authorization: `bEaReR ${access}` })).status,
+    ).toBe(200);
+  });
+
+  it("MISSING_TOKEN without credentials it understands", async () => {
+    expectError(await api.get("auth.me"), 401, "UNAUTHORIZED", "MISSING_TOKEN");
+    expectError(
+      await api.get("auth.me", undefined, { authorization: "Basic dXNlcjpwYXNz" }),
+      401,
+      "UNAUTHORIZED",
+      "MISSING_TOKEN",
+    );
+  });
+
+  it("INVALID_TOKEN for a malformed header, garbage, or a forged signature", async () => {
+    const { access } = await register();
+    const [head, body] = access.split(".");
+    for (const authorization of [
+      "Bearer",
+      "Bearer ",
+      "Bearer a b",
+      "Bearer not-a-jwt",
+      `Bearer ${head}.${body}.forged`,
+    ]) {
+      expectError(
+        await api.get("auth.me", undefined, { authorization }),
+        401,
+        "UNAUTHORIZED",
+        "INVALID_TOKEN",
+      );
+    }
+  });
+
+  it("TOKEN_EXPIRED once the access token's 30 minutes are over", async () => {
+    const server = await startTestServer();
+    try {
+      const reply = await server.post("auth.register", {
+        email: uniqueEmail(),
+        password: PASSWORD,
+      });
+      const { access } = reply.body.result.data;
+      server.advance(29 * 60);
+      expect((await server.get("auth.me", undefined, bearer(access))).status).toBe(200);
+      server.advance(2 * 60);
+      expectError(
+        await server.get("auth.me", undefined, bearer(access)),
+        401,
+        "UNAUTHORIZED",
+        "TOKEN_EXPIRED",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("WRONG_TOKEN_TYPE for a refresh token", async () => {
+    const { refresh } = await register();
+    expectError(
+      await api.get("auth.me", undefined, bearer(refresh)),
+      401,
+      "UNAUTHORIZED",
+      "WRONG_TOKEN_TYPE",
+    );
+  });
+
+  it("USER_NOT_FOUND for a deactivated or deleted user, checked before the session", async () => {
+    const one = await register();
+    await api.deps.prisma.user.update({ where: { id: one.user.id }, data: { isActive: false } });
+    await api.post("auth.logout", { refresh: one.refresh });
+    expectError(
+      await api.get("auth.me", undefined, bearer(one.access)),
+      401,
+      "UNAUTHORIZED",
+      "USER_NOT_FOUND",
+    );
+
+    const two = await register();
+    await api.deps.prisma.user.delete({ where: { id: two.user.id } });
+    expectError(
+      await api.get("auth.me", undefined, bearer(two.access)),
+      401,
+      "UNAUTHORIZED",
+      "USER_NOT_FOUND",
+    );
+  });
+
+  it("TOKEN_REVOKED for an access token whose session ended", async () => {
+    const { access, refresh } = await register();
+    await api.post("auth.logout", { refresh });
+    expectError(
+      await api.get("auth.me", undefined, bearer(access)),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    );
+  });
+});
+
+describe("auth.refresh", () => {
+  it("rotates: a new pair each time, the old refresh token becomes reuse", async () => {
+    const first = await register();
+    const one = await api.post("auth.refresh", { refresh: first.refresh });
+    expect(one.status).toBe(200);
+    const pair = one.body.result.data;
+    expect(Object.keys(pair).sort()).toEqual(["access", "refresh"]);
+    expect(pair.refresh).not.toBe(first.refresh);
+    expect(decode(pair.refresh).sid).toBe(decode(first.refresh).sid);
+    expect(decode(pair.refresh).jti).not.toBe(decode(first.refresh).jti);
+    expect((await api.get("auth.me", undefined, bearer(pair.access))).status).toBe(200);
+
+    const two = await api.post("auth.refresh", { refresh: pair.refresh });
+    expect(two.status).toBe(200);
+    // Reuse of a rotated token revokes the whole session: every token of it stops working.
+    expectError(
+      await api.post("auth.refresh", { refresh: first.refresh }),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REUSED",
+    );
+    expectError(
+      await api.post("auth.refresh", { refresh: two.body.result.data.refresh }),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    );
+    expectError(
+      await api.get("auth.me", undefined, bearer(two.body.result.data.access)),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    );
+    const session = await api.deps.prisma.session.findUniqueOrThrow({
+      where: { id: decode(first.refresh).sid },
+    });
+    expect(session.revokedReason).toBe("reuse");
+  });
+
+  it("lets exactly one of several concurrent refreshes with one token win", async () => {
+    const { refresh } = await register();
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => api.post("auth.refresh", { refresh })),
+    );
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
+    for (const reply of replies.filter((r) => r.status !== 200)) {
+      expect(["TOKEN_REUSED", "TOKEN_REVOKED"]).toContain(reply.body.error.data.appCode);
+    }
+  });
+
+  it("MISSING_TOKEN (400) when absent or empty", async () => {
+    for (const input of [{}, { refresh: "" }, { refresh: null }]) {
+      expectError(await api.post("auth.refresh", input), 400, "BAD_REQUEST", "MISSING_TOKEN");
+    }
+    // No body at all is not JSON: still a 400, with the code that says so.
+    expectError(await api.post("auth.refresh"), 400, "BAD_REQUEST", "PARSE_ERROR");
+  });
+
+  it("INVALID_TOKEN, WRONG_TOKEN_TYPE, TOKEN_EXPIRED", async () => {
+    const { access, refresh } = await register();
+    expectError(
+      await api.post("auth.refresh", { refresh: "garbage" }),
+      401,
+      "UNAUTHORIZED",
+      "INVALID_TOKEN",
+    );
+    expectError(
+      await api.post("auth.refresh", { refresh: `${refresh}x` }),
+      401,
+      "UNAUTHORIZED",
+      "INVALID_TOKEN",
+    );
+    expectError(
+      await api.post("auth.refresh", { refresh: access }),
+      401,
+      "UNAUTHORIZED",
+      "WRONG_TOKEN_TYPE",
+    );
+
+    const server = await startTestServer();
+    try {
+      const reply = await server.post("auth.register", {
+        email: uniqueEmail(),
+        password: PASSWORD,
+      });
+      server.advance(7 * 24 * 3600 + 1);
+      expectError(
+        await server.post("auth.refresh", { refresh: reply.body.result.data.refresh }),
+        401,
+        "UNAUTHORIZED",
+        "TOKEN_EXPIRED",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("USER_NOT_FOUND when the user is deactivated or gone", async () => {
+    const { user, refresh } = await register();
+    await api.deps.prisma.user.update({ where: { id: user.id }, data: { isActive: false } });
+    expectError(await api.post("auth.refresh", { refresh }), 401, "UNAUTHORIZED", "USER_NOT_FOUND");
+    await api.deps.prisma.user.delete({ where: { id: user.id } });
+    expectError(await api.post("auth.refresh", { refresh }), 401, "UNAUTHORIZED", "USER_NOT_FOUND");
+  });
+});
+
+describe("auth.logout", () => {
+  it("revokes that session only; its refresh and access tokens stop at once", async () => {
+    const email = uniqueEmail();
+    const mine = await register(email);
+    const other = (await api.post("auth.login", { email, password: PASSWORD })).body.result.data;
+
+    const reply = await api.post("auth.logout", { refresh: mine.refresh });
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data).toEqual({ ok: true });
+    expectError(
+      await api.post("auth.refresh", { refresh: mine.refresh }),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    );
+    expectError(
+      await api.get("auth.me", undefined, bearer(mine.access)),
+      401,
+      "UNAUTHORIZED",
+      "TOKEN_REVOKED",
+    );
+
+    expect((await api.get("auth.me", undefined, bearer(other.access))).status).toBe(200);
+    expect((await api.post("auth.refresh", { refresh: other.refresh })).status).toBe(200);
+    // A second logout of the same session is not an error.
+    expect((await api.post("auth.logout", { refresh: mine.refresh })).status).toBe(200);
+  });
+
+  it("MISSING_TOKEN, INVALID_TOKEN, WRONG_TOKEN_TYPE", async () => {
+    const { access } = await register();
+    expectError(await api.post("auth.logout", {}), 400, "BAD_REQUEST", "MISSING_TOKEN");
+    expectError(
+      await api.post("auth.logout", { refresh: "nope" }),
+      401,
+      "UNAUTHORIZED",
+      "INVALID_TOKEN",
+    );
+    expectError(
+      await api.post("auth.logout", { refresh: access }),
+      401,
+      "UNAUTHORIZED",
+      "WRONG_TOKEN_TYPE",
+    );
+  });
+});

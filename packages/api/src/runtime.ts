@@ -1,0 +1,68 @@
+// Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
+import { createSecretKey, createTokenService } from "@kit/auth";
+import { createPrismaClient, ensureEmbeddedPostgres, migrate } from "@kit/db";
+import type { AppDeps } from "./deps";
+import type { ServerEnv } from "./env";
+import { resolveAuthSecret } from "./secret";
+import { DEMO_USER, seedDemoUser } from "./seed";
+
+export interface Runtime {
+  deps: AppDeps;
+  databaseUrl: string;
+  /** True when this process runs on the embedded PostgreSQL (started here or reused). */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: (line: string) => void;
+  /** Skip the demo user even on the embedded database. */
+  seed?: boolean;
+}
+
+export async function startRuntime(env: ServerEnv, options: StartOptions = {}): Promise<Runtime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const database = env.databaseUrl
+    ? { url: env.databaseUrl, stop: async () => {} }
+    : await ensureEmbeddedPostgres({ dataDir: env.dataDir, log });
+  const prisma = createPrismaClient(database.url);
+  try {
+    const { applied } = await migrate(database.url, { log });
+    if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
+    // The demo account exists only where nobody configured a database: never in a deployment.
+    if (!env.databaseUrl && options.seed !== false && (await seedDemoUser(prisma))) {
+      log(`[db] demo user created: ${DEMO_USER.email}`);
+    }
+    const secret = await resolveAuthSecret({
+      secret: env.authSecret,
+      dataDir: env.dataDir,
+      production: env.nodeEnv === "production",
+      warn: (line) => log(`[auth] warning: ${line}`),
+    });
+    const tokens = createTokenService({
+      key: createSecretKey(secret),
+      accessTtl: env.accessTtl,
+      refreshTtl: env.refreshTtl,
+    });
+    const deps: AppDeps = {
+      prisma,
+      tokens,
+      now: Date.now,
+      exposeErrors: env.nodeEnv === "development",
+      logError: (line) => console.error(line),
+    };
+    return {
+      deps,
+      databaseUrl: database.url,
+      embedded: !env.databaseUrl,
+      async close() {
+        await prisma.$disconnect();
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await prisma.$disconnect();
+    await database.stop();
+    throw error;
+  }
+}

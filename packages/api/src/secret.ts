@@ -1,0 +1,78 @@
+// Where the signing secret comes from: AUTH_SECRET, or one generated once and kept in the data folder.
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+export const MIN_SECRET_BYTES = 32;
+
+// Values copied from docs and examples; a token signed with one of them can be forged by anyone.
+const WELL_KNOWN = [
+  "secret",
+  "changeme",
+  "change-me",
+  "your-secret-key",
+  "supersecret",
+  "replace-me-with-at-least-32-random-bytes",
+  "development-secret-change-me-in-production",
+];
+
+export class SecretError extends Error {
+  override readonly name = "SecretError";
+  readonly code = "WEAK_SECRET";
+}
+
+function weakness(secret: string): string | null {
+  if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
+    return `AUTH_SECRET must be at least ${MIN_SECRET_BYTES} bytes (generate one with: openssl rand -base64 48)`;
+  }
+  const lower = secret.toLowerCase();
+  if (WELL_KNOWN.some((known) => lower === known || lower.startsWith(`${known}-`))) {
+    return "AUTH_SECRET is a well-known example value; generate one with: openssl rand -base64 48";
+  }
+  if (new Set(secret).size < 8) return "AUTH_SECRET has too little variety to be a random secret";
+  return null;
+}
+
+export interface ResolveSecretOptions {
+  secret: string | undefined;
+  dataDir: string;
+  production: boolean;
+  warn: (line: string) => void;
+}
+
+/**
+ * Returns the secret to sign tokens with. A weak AUTH_SECRET is refused in production and
+ * warned about elsewhere (a short one is always refused: HS256 needs 32 bytes of key).
+ */
+export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<string> {
+  const { secret, dataDir, production, warn } = options;
+  if (secret !== undefined) {
+    const problem = weakness(secret);
+    if (problem && (production || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES)) {
+      throw new SecretError(problem);
+    }
+    if (problem) warn(problem);
+    return secret;
+  }
+  const file = path.join(dataDir, "auth-secret");
+  warn(
+    `AUTH_SECRET is not set: using a generated secret kept in ${path.relative(process.cwd(), file) || file}. Set AUTH_SECRET for production and for more than one instance.`,
+  );
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  // Written aside then linked into place: link() fails if the file exists, so two processes
+  // starting together agree on one secret and neither reads a half-written file.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(draft, randomBytes(48).toString("base64url"), { mode: 0o600 });
+  try {
+    await link(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    await unlink(draft);
+  }
+  const stored = (await readFile(file, "utf8")).trim();
+  if (Buffer.byteLength(stored, "utf8") < MIN_SECRET_BYTES) {
+    throw new SecretError(`${file} holds a secret shorter than ${MIN_SECRET_BYTES} bytes`);
+  }
+  return stored;
+}

@@ -1,0 +1,49 @@
+// tRPC init: the error shape every client sees, the base procedures, and protectedProcedure.
+import { AuthError } from "@kit/auth";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Context } from "./context";
+import { appCodeOf, toTRPCError } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  // Stack traces are added below only when the deps allow it; tRPC's own switch follows
+  // NODE_ENV, which a test or a misconfigured deploy can get wrong.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const expose = ctx?.deps.exposeErrors ?? false;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      // Database and library messages stay on the server.
+      message: internal && !expose ? "Internal server error." : shape.message,
+      data: {
+        ...shape.data,
+        appCode: appCodeOf(error),
+        ...(expose && error.stack ? { stack: error.stack } : {}),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Translates domain errors once, here, so procedures just throw AuthError or AppError. */
+const translateErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const translated = toTRPCError(result.error.cause);
+    if (translated) throw translated;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(translateErrors);
+
+/** Gives `ctx.user` and `ctx.session`, non-null, or fails with UNAUTHORIZED and an appCode. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const principal = await ctx.authenticate();
+  if (!principal) throw new AuthError("MISSING_TOKEN");
+  return next({ ctx: { user: principal.user, session: principal.session } });
+});
+
+export { TRPCError };

@@ -1,0 +1,26 @@
+// The public surface of @kit/auth; nothing else in src is imported from outside the package.
+
+export { parseBearer } from "./bearer";
+export { parseDuration } from "./duration";
+export { AuthError, type AuthErrorCode, isAuthError } from "./errors";
+export { createSecretKey } from "./keys";
+export {
+  ARGON2_PARAMS,
+  hashPassword,
+  needsRehash,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "./password";
+export {
+  checkPasswordPolicy,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from "./password-policy";
+export {
+  type AccessClaims,
+  createTokenService,
+  type IssuedToken,
+  type RefreshClaims,
+  type TokenService,
+  type TokenServiceConfig,
+} from "./tokens";

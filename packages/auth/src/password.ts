@@ -1,0 +1,55 @@
+// Password hashing with argon2id: hash, verify, rehash check, and a dummy verify for unknown users.
+import { randomUUID } from "node:crypto";
+import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+
+/**
+ * OWASP's argon2id minimums (19 MiB, 2 passes, 1 lane). argon2id is @node-rs/argon2's default;
+ * `algorithm` is left out because `Algorithm.Argon2id` is a const enum (TS2748 under isolatedModules).
+ */
+export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+// A hash made with exactly today's parameters: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
+const CURRENT_HASH = new RegExp(
+  `^\\$argon2id\\$v=19\\$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$`,
+);
+
+/** Hashes a password into a PHC string. Check the policy first: see checkPasswordPolicy. */
+export function hashPassword(password: string): Promise<string> {
+  return argon2Hash(password, ARGON2_PARAMS);
+}
+
+/** True when `password` matches `hash`. Never throws: a malformed or foreign hash is false. */
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2Verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `hash` was not made with today's parameters (weaker or merely different, or not
+ * ours at all), so the caller should re-hash the password after a successful login.
+ */
+export function needsRehash(hash: string): boolean {
+  return typeof hash !== "string" || !CURRENT_HASH.test(hash);
+}
+
+// Created on first use rather than at import, so importing this module costs nothing.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same argon2 work as a real verify and resolves false. Call it when the email is
+ * unknown, so that "no such user" takes as long as "wrong password" and leaks nothing.
+ *
+ * @example
+ * const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  dummyHash ??= hashPassword(randomUUID()).catch((error: unknown) => {
+    dummyHash = undefined; // do not cache a failure; the next call tries again
+    throw error;
+  });
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { createSecretKey } from "./keys";
+import { catchAuthError } from "./testing/catch-auth-error";
+import { decodeSegment } from "./testing/fixture-token";
+import { createTokenService, type TokenServiceConfig } from "./tokens";
+
+const NOW_MS = 1_700_000_000_789; // a fixed instant, mid-second on purpose
+const IAT = 1_700_000_000;
+const ACCESS_TTL = 900;
+const REFRESH_TTL = 604_800;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const key = createSecretKey("a-test-secret-that-is-long-enough-32b");
+
+function service(overrides: Partial<TokenServiceConfig> = {}) {
+  return createTokenService({
+    key,
+    accessTtl: ACCESS_TTL,
+    refreshTtl: REFRESH_TTL,
+    now: () => NOW_MS,
+    ...overrides,
+  });
+}
+
+const user = { userId: "user-1", email: "ada@example.com", sessionId: "session-1" };
+
+describe("access tokens", () => {
+  it("round-trips every claim", () => {
+    const tokens = service();
+    const { token, claims } = tokens.issueAccess(user);
+    expect(claims).toEqual({
+      sub: "user-1",
+      email: "ada@example.com",
+      sid: "session-1",
+      jti: expect.stringMatching(UUID),
+      iat: IAT,
+      exp: IAT + ACCESS_TTL,
+      type: "access",
+    });
+    expect(tokens.verifyAccess(token)).toEqual(claims);
+  });
+
+  it("gives every token its own jti", () => {
+    const tokens = service();
+    expect(tokens.issueAccess(user).claims.jti).not.toBe(tokens.issueAccess(user).claims.jti);
+  });
+
+  it("is a plain HS256 JWT: header {alg, typ} and the claims as payload", () => {
+    const { token, claims } = service().issueAccess(user);
+    const [header, payload, signature] = token.split(".");
+    expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(decodeSegment(payload)).toEqual(claims);
+    expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe("refresh tokens", () => {
+  it("round-trips every claim, with no email", () => {
+    const tokens = service();
+    const { token, claims } = tokens.issueRefresh({ userId: "user-1", sessionId: "session-1" });
+    expect(claims).toEqual({
+      sub: "user-1",
+      sid: "session-1",
+      jti: expect.stringMatching(UUID),
+      iat: IAT,
+      exp: IAT + REFRESH_TTL,
+      type: "refresh",
+    });
+    expect(tokens.verifyRefresh(token)).toEqual(claims);
+    expect(decodeSegment(token.split(".")[1])).not.toHaveProperty("email");
+  });
+
+  it("keeps a given jti", () => {
+    const { claims } = service().issueRefresh({ ...user, jti: "family-7" });
+    expect(claims.jti).toBe("family-7");
+  });
+
+  it("caps exp at notAfter, and only when notAfter comes first", () => {
+    const tokens = service();
+    const capped = tokens.issueRefresh({ ...user, notAfter: IAT + 100 });
+    expect(capped.claims.exp).toBe(IAT + 100);
+    expect(tokens.verifyRefresh(capped.token).exp).toBe(IAT + 100);
+    const uncapped = tokens.issueRefresh({ ...user, notAfter: IAT + REFRESH_TTL + 1 });
+    expect(uncapped.claims.exp).toBe(IAT + REFRESH_TTL);
+  });
+
+  it("refuses to issue when notAfter has already passed", () => {
+    expect(catchAuthError(() => service().issueRefresh({ ...user, notAfter: IAT })).code).toBe(
+      "TOKEN_EXPIRED",
+    );
+  });
+});
+
+describe("expiry", () => {
+  it("is valid up to the last millisecond before exp and expired at exp exactly", () => {
+    let now = NOW_MS;
+    const tokens = service({ now: () => now });
+    const { token, claims } = tokens.issueAccess(user);
+    now = claims.exp * 1000 - 1;
+    expect(tokens.verifyAccess(token).exp).toBe(claims.exp);
+    now = claims.exp * 1000;
+    expect(catchAuthError(() => tokens.verifyAccess(token)).code).toBe("TOKEN_EXPIRED");
+  });
+
+  it("applies the notAfter cap at verification", () => {
+    let now = NOW_MS;
+    const tokens = service({ now: () => now });
+    const { token } = tokens.issueRefresh({ ...user, notAfter: IAT + 60 });
+    now = (IAT + 60) * 1000;
+    expect(catchAuthError(() => tokens.verifyRefresh(token)).code).toBe("TOKEN_EXPIRED");
+  });
+});
+
+describe("token kinds", () => {
+  it("rejects an access token presented as a refresh token", () => {
+    const tokens = service();
+    const { token } = tokens.issueAccess(user);
+    expect(catchAuthError(() => tokens.verifyRefresh(token)).code).toBe("WRONG_TOKEN_TYPE");
+  });
+
+  it("rejects a refresh token presented as an access token", () => {
+    const tokens = service();
+    const { token } = tokens.issueRefresh(user);
+    expect(catchAuthError(() => tokens.verifyAccess(token)).code).toBe("WRONG_TOKEN_TYPE");
+  });
+});
+
+describe("createTokenService", () => {
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("rejects a ttl of %s", (ttl) => {
+    expect(() => service({ accessTtl: ttl })).toThrow(TypeError);
+    expect(() => service({ refreshTtl: ttl })).toThrow(TypeError);
+  });
+
+  it("rejects a key that is not a secret KeyObject", () => {
+    expect(() => service({ key: "a".repeat(64) as never })).toThrow(TypeError);
+  });
+
+  it("rejects empty ids when issuing", () => {
+    const tokens = service();
+    expect(() => tokens.issueAccess({ ...user, userId: "" })).toThrow(TypeError);
+    expect(() => tokens.issueRefresh({ ...user, sessionId: "" })).toThrow(TypeError);
+    expect(() => tokens.issueRefresh({ ...user, notAfter: 1.5 })).toThrow(TypeError);
+  });
+
+  it("uses Date.now when no clock is given", () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { claims } = createTokenService({ key, accessTtl: 60, refreshTtl: 120 }).issueAccess(
+      user,
+    );
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+    expect(claims.iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+  });
+});

@@ -1,0 +1,163 @@
+// The token service: issues and verifies access and refresh JWTs with an injectable clock.
+import { type KeyObject, randomUUID } from "node:crypto";
+import { AuthError } from "./errors";
+import { type JwtPayload, signJwt, verifyJwt } from "./jwt";
+import { assertSecretKey } from "./keys";
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  type: "access";
+}
+
+export interface RefreshClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  type: "refresh";
+}
+
+export interface TokenServiceConfig {
+  key: KeyObject;
+  /** Seconds; see parseDuration. */
+  accessTtl: number;
+  /** Seconds; see parseDuration. */
+  refreshTtl: number;
+  /** ms since epoch; default Date.now */
+  now?: () => number;
+}
+
+export interface IssuedToken<C> {
+  token: string;
+  claims: C;
+}
+
+export interface TokenService {
+  issueAccess(input: {
+    userId: string;
+    email: string;
+    sessionId: string;
+  }): IssuedToken<AccessClaims>;
+  /**
+   * jti defaults to crypto.randomUUID(); notAfter (seconds since epoch) caps exp:
+   * exp = min(iat + refreshTtl, notAfter), for an absolute session lifetime.
+   * Throws AuthError TOKEN_EXPIRED when notAfter is not after now: the session is over.
+   */
+  issueRefresh(input: {
+    userId: string;
+    sessionId: string;
+    jti?: string;
+    notAfter?: number;
+  }): IssuedToken<RefreshClaims>;
+  /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
+  verifyAccess(token: string): AccessClaims;
+  /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
+  verifyRefresh(token: string): RefreshClaims;
+}
+
+/**
+ * @example
+ * const tokens = createTokenService({
+ *   key: createSecretKey(secret),
+ *   accessTtl: parseDuration("15m"),
+ *   refreshTtl: parseDuration("7d"),
+ * });
+ * const { token } = tokens.issueAccess({ userId, email, sessionId });
+ * const claims = tokens.verifyAccess(token);
+ */
+export function createTokenService(config: TokenServiceConfig): TokenService {
+  assertSecretKey(config.key);
+  assertPositiveInteger("accessTtl", config.accessTtl);
+  assertPositiveInteger("refreshTtl", config.refreshTtl);
+  const { key, accessTtl, refreshTtl } = config;
+  const now = config.now ?? Date.now;
+  const nowSeconds = () => Math.floor(now() / 1000);
+
+  return {
+    issueAccess({ userId, email, sessionId }) {
+      assertNonEmpty("userId", userId);
+      assertNonEmpty("sessionId", sessionId);
+      if (typeof email !== "string") throw new TypeError("email must be a string.");
+      const iat = nowSeconds();
+      const claims: AccessClaims = {
+        sub: userId,
+        email,
+        sid: sessionId,
+        jti: randomUUID(),
+        iat,
+        exp: iat + accessTtl,
+        type: "access",
+      };
+      return { token: signJwt({ ...claims }, key), claims };
+    },
+
+    issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter }) {
+      assertNonEmpty("userId", userId);
+      assertNonEmpty("sessionId", sessionId);
+      assertNonEmpty("jti", jti);
+      if (notAfter !== undefined) assertPositiveInteger("notAfter", notAfter);
+      const iat = nowSeconds();
+      const exp = Math.min(iat + refreshTtl, notAfter ?? Number.POSITIVE_INFINITY);
+      // A token born expired is useless; say so instead of handing one out.
+      if (exp <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
+      const claims: RefreshClaims = { sub: userId, sid: sessionId, jti, iat, exp, type: "refresh" };
+      return { token: signJwt({ ...claims }, key), claims };
+    },
+
+    verifyAccess(token) {
+      const payload = verifyKind(token, "access");
+      if (typeof payload.email !== "string") throw new AuthError("INVALID_TOKEN");
+      return { ...baseClaims(payload), email: payload.email, type: "access" };
+    },
+
+    verifyRefresh(token) {
+      const payload = verifyKind(token, "refresh");
+      return { ...baseClaims(payload), type: "refresh" };
+    },
+  };
+
+  // Order matters to the API's error codes: signature and expiry, then type, then shape.
+  function verifyKind(token: string, kind: "access" | "refresh"): JwtPayload {
+    const payload = verifyJwt(token, key, nowSeconds());
+    if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
+    return payload;
+  }
+}
+
+// Copies only the claims we know, so extra claims in a token never leak to callers.
+function baseClaims(payload: JwtPayload): Omit<RefreshClaims, "type"> {
+  const { sub, sid, jti, iat, exp } = payload;
+  if (
+    !isNonEmptyString(sub) ||
+    !isNonEmptyString(sid) ||
+    !isNonEmptyString(jti) ||
+    typeof iat !== "number" ||
+    !Number.isFinite(iat) ||
+    typeof exp !== "number"
+  ) {
+    throw new AuthError("INVALID_TOKEN");
+  }
+  return { sub, sid, jti, iat, exp };
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
+function assertNonEmpty(name: string, value: unknown): void {
+  if (!isNonEmptyString(value)) throw new TypeError(`${name} must be a non-empty string.`);
+}
+
+function assertPositiveInteger(name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(
+      `${name} must be a positive whole number of seconds (got ${String(value)}).`,
+    );
+  }
+}
