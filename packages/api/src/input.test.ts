@@ -22,6 +22,8 @@ describe("input limits", () => {
   });
 
   it("caps the raw password so a huge one never reaches the hasher", () => {
-    expect(registerInput.safeParse({ email: "a@b.co", password: "p".repeat(10_000) }).success).toBe(false);
+    expect(registerInput.safeParse({ email: "a@b.co", password: "p".repeat(10_000) }).success).toBe(
+      false,
+    );
   });
 });

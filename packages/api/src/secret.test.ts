@@ -45,7 +45,11 @@ describe("resolveAuthSecret", () => {
   });
 
   it("refuses a well-known or low-variety secret in production, warns elsewhere", async () => {
-    for (const weak of ["replace-me-with-at-least-32-random-bytes", "a".repeat(40), "changeme-changeme-changeme-changeme"]) {
+    for (const weak of [
+      "replace-me-with-at-least-32-random-bytes",
+      "a".repeat(40),
+      "changeme-changeme-changeme-changeme",
+    ]) {
       await expect(resolve(weak, true)).rejects.toBeInstanceOf(SecretError);
       warnings = [];
       expect(await resolve(weak, false)).toBe(weak);

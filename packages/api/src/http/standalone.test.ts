@@ -116,7 +116,9 @@ describe("unexpected failures", () => {
         headers: json,
         body: JSON.stringify({ email: "someone@example.com", password }),
       });
-      const body = (await res.json()) as { error: { message: string; data: Record<string, unknown> } };
+      const body = (await res.json()) as {
+        error: { message: string; data: Record<string, unknown> };
+      };
       expect(res.status).toBe(500);
       expect(body.error.message).toBe("Internal server error.");
       expect(body.error.data).toMatchObject({

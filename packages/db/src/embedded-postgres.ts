@@ -1,0 +1,177 @@
+// ensureEmbeddedPostgres: one PostgreSQL server per app data folder, shared by its processes.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { prepareDataDir } from "./data-dir.ts";
+import { withFileLock } from "./data-dir-lock.ts";
+import {
+  createDatabaseIfMissing,
+  postgresUrl,
+  setPostgresPassword,
+  waitUntilAccepting,
+} from "./database.ts";
+import { startEmbeddedServer } from "./embedded-server.ts";
+import { EmbeddedPostgresError } from "./errors.ts";
+import { findFreePort } from "./free-port.ts";
+import { runningPostmaster, stopPostmaster } from "./postmaster.ts";
+import {
+  currentProcessIdentity,
+  isSameProcessAlive,
+  type ProcessIdentity,
+} from "./process-identity.ts";
+
+export interface EnsureEmbeddedPostgresOptions {
+  /** The app's git-ignored data folder (e.g. `.data`); the cluster lives in `<dataDir>/postgres`. */
+  dataDir: string;
+  /** Default "kit"; created when missing. */
+  database?: string;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  /** False when another live process started the server: then `stop()` does nothing. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+// Beside the cluster: who started the running server, and the port to prefer next time.
+interface ServerState {
+  port?: number;
+  owner?: ProcessIdentity;
+}
+
+/**
+ * A URL for the app's embedded PostgreSQL server: reuses the one another live process of the app
+ * started on `dataDir` (the CLI or seed script beside `next dev`), recovers a server orphaned by
+ * a process that was killed (`kill -9`), or starts one (initialising the folder the first time).
+ *
+ * @example
+ * const db = await ensureEmbeddedPostgres({ dataDir: ".data", log: console.log });
+ * // ... use db.url; the server stops when this process ends, or at `await db.stop()`
+ */
+export async function ensureEmbeddedPostgres(
+  options: EnsureEmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? "kit";
+  const log = options.log ?? (() => {});
+  await prepareDataDir(dataDir);
+  return withFileLock(path.join(dataDir, "postgres.lock"), () =>
+    ensureLocked(dataDir, database, log),
+  );
+}
+
+async function ensureLocked(
+  dataDir: string,
+  database: string,
+  log: (line: string) => void,
+): Promise<EmbeddedPostgresHandle> {
+  const clusterDir = path.join(dataDir, "postgres");
+  const files = {
+    password: path.join(dataDir, "postgres.password"),
+    state: path.join(dataDir, "postgres.json"),
+  };
+  const state = await readState(files.state);
+  let password = await readFile(files.password, "utf8").then(
+    (text) => text.trim(),
+    () => null,
+  );
+
+  const running = runningPostmaster(clusterDir);
+  if (running) {
+    if (password === null) throw passwordMissing(dataDir);
+    const url = postgresUrl({ password, port: running.port, database });
+    if (state.owner && isSameProcessAlive(state.owner)) {
+      const serverUrl = postgresUrl({ password, port: running.port, database: "postgres" });
+      try {
+        // Its owner may have started it a moment ago.
+        await waitUntilAccepting(serverUrl, 10_000);
+      } catch (cause) {
+        throw new EmbeddedPostgresError(
+          "POSTGRES_UNREACHABLE",
+          `The PostgreSQL server in ${clusterDir} (pid ${running.pid}) does not answer`,
+          { cause },
+        );
+      }
+      await createDatabaseIfMissing(serverUrl, database);
+      log(
+        `reusing embedded PostgreSQL on port ${running.port} (started by pid ${state.owner.pid})`,
+      );
+      return { url, owned: false, stop: async () => {} };
+    }
+    // Nobody will ever stop it, and it holds the folder: stop it, then start afresh.
+    log(`stopping embedded PostgreSQL orphaned by a dead process (pid ${running.pid})`);
+    await stopPostmaster(clusterDir, running.pid);
+  }
+
+  // A stale postmaster.pid (its process gone) needs nothing: PostgreSQL replaces it and recovers.
+  const initialised = existsSync(path.join(clusterDir, "PG_VERSION"));
+  if (initialised && password === null) throw passwordMissing(dataDir);
+  if (!initialised) {
+    // A folder without PG_VERSION is an initdb that never finished: it holds no data.
+    await rm(clusterDir, { recursive: true, force: true });
+    // The package hands initdb the password in a world-readable file in the temporary folder,
+    // so initdb gets a bootstrap password, replaced once the server runs. It is written down
+    // first so that a crash in between still leaves a folder we can open.
+    password = randomPassword();
+    await writeSecret(files.password, password);
+  }
+  if (password === null) throw passwordMissing(dataDir);
+
+  const port = await findFreePort(state.port);
+  const server = await startEmbeddedServer({
+    dataDir: clusterDir,
+    port,
+    password,
+    initialise: !initialised,
+  });
+  try {
+    // Never cleared: once this process is gone the record names a dead owner, which is all the
+    // next process needs to know (and clearing it on exit could race a successor's record).
+    await writeFile(files.state, JSON.stringify({ port, owner: currentProcessIdentity() }));
+    if (!initialised) {
+      const final = randomPassword();
+      await setPostgresPassword(postgresUrl({ password, port, database: "postgres" }), final);
+      await writeSecret(files.password, final);
+      password = final;
+    }
+    await createDatabaseIfMissing(postgresUrl({ password, port, database: "postgres" }), database);
+  } catch (err) {
+    await server.stop(); // Nobody would get a handle to stop it with.
+    throw err;
+  }
+  log(
+    `started embedded PostgreSQL on port ${port} (${initialised ? "data in" : "new cluster in"} ${clusterDir})`,
+  );
+  return { url: postgresUrl({ password, port, database }), owned: true, stop: server.stop };
+}
+
+async function readState(file: string): Promise<ServerState> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as ServerState;
+  } catch {
+    return {};
+  }
+}
+
+// URL-safe (base64url), so it needs no escaping in a connection string.
+function randomPassword(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+// Written whole or not at all, and never readable by anyone else.
+async function writeSecret(file: string, value: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${value}\n`, { mode: 0o600 });
+  await rename(temporary, file);
+}
+
+function passwordMissing(dataDir: string): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(
+    "PASSWORD_FILE_MISSING",
+    `${path.join(dataDir, "postgres.password")} is missing, so the server in ${dataDir} cannot be ` +
+      "reached; restore it, or delete the folder to start with an empty database",
+  );
+}

@@ -1,0 +1,44 @@
+// The package's domain errors: each carries a machine `code` callers branch on, never the text.
+
+export type MigrationErrorCode =
+  | "WORKSPACE_NOT_FOUND"
+  | "MIGRATIONS_NOT_FOUND"
+  | "MIGRATION_PROVIDER_MISMATCH"
+  | "MIGRATION_MODIFIED"
+  | "MIGRATION_FAILED"
+  | "MIGRATION_LOCK_TIMEOUT";
+
+/** Thrown by `migrate` (and `findWorkspaceRoot`); `migration` names the migration at fault. */
+export class MigrationError extends Error {
+  override readonly name = "MigrationError";
+  readonly code: MigrationErrorCode;
+  readonly migration: string | undefined;
+
+  constructor(
+    code: MigrationErrorCode,
+    message: string,
+    options: { migration?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.migration = options.migration;
+  }
+}
+
+export type EmbeddedPostgresErrorCode =
+  | "DATA_DIR_NOT_TRAVERSABLE"
+  | "DATA_DIR_BUSY"
+  | "PASSWORD_FILE_MISSING"
+  | "POSTGRES_START_FAILED"
+  | "POSTGRES_UNREACHABLE";
+
+/** Thrown while starting, reusing or recovering an embedded PostgreSQL server. */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = "EmbeddedPostgresError";
+  readonly code: EmbeddedPostgresErrorCode;
+
+  constructor(code: EmbeddedPostgresErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+  }
+}
