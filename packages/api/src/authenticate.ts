@@ -2,6 +2,7 @@
 import { AuthError, parseBearer } from "@kit/auth";
 import type { AppDeps } from "./deps";
 import type { Principal } from "./principal";
+import { isUuid } from "./uuid";
 
 export interface RequestInfo {
   headers: Headers;
@@ -10,8 +11,6 @@ export interface RequestInfo {
 
 /** Returns null when the request carries no credentials it understands, so the next may run. */
 export type Authenticator = (deps: AppDeps, request: RequestInfo) => Promise<Principal | null>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `Authorization: Bearer <access token>`. The checks run in the recipe's order, then ours:
@@ -23,8 +22,8 @@ export const bearerAuthenticator: Authenticator = async (deps, request) => {
   if (token === null) return null;
   const claims = deps.tokens.verifyAccess(token);
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
-  if (!UUID.test(claims.sub)) throw new AuthError("USER_NOT_FOUND");
-  if (!UUID.test(claims.sid)) throw new AuthError("TOKEN_REVOKED");
+  if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
+  if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
   const user = await deps.prisma.user.findUnique({
     where: { id: claims.sub },
     select: {
@@ -34,16 +33,27 @@ export const bearerAuthenticator: Authenticator = async (deps, request) => {
       isActive: true,
       sessions: {
         where: { id: claims.sid },
-        select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+        select: {
+          id: true,
+          createdAt: true,
+          lastUsedAt: true,
+          expiresAt: true,
+          absoluteExpiresAt: true,
+          revokedAt: true,
+        },
       },
     },
   });
   if (!user?.isActive) throw new AuthError("USER_NOT_FOUND");
   const session = user.sessions[0];
-  if (!session || session.revokedAt !== null || session.expiresAt.getTime() <= deps.now()) {
-    throw new AuthError("TOKEN_REVOKED");
-  }
-  const { revokedAt: _revoked, ...live } = session;
+  const now = deps.now();
+  const over =
+    !session ||
+    session.revokedAt !== null ||
+    session.expiresAt.getTime() <= now ||
+    session.absoluteExpiresAt.getTime() <= now;
+  if (over) throw new AuthError("TOKEN_REVOKED");
+  const { revokedAt: _revoked, absoluteExpiresAt: _cap, ...live } = session;
   return { user: { id: user.id, email: user.email, name: user.name }, session: live, claims };
 };
 

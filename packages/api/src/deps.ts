@@ -1,10 +1,22 @@
 // What every procedure needs from the outside world, built once per process and passed in.
 import type { TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
+import type { AuthRateLimiter } from "./rate-limit";
+
+export interface SessionPolicy {
+  /** How long a just-rotated refresh token still returns the current pair (ms); 0 disables. */
+  refreshReuseGraceMs: number;
+  /** The absolute cap on a session from login (ms); rotation never extends it. */
+  sessionMaxAgeMs: number;
+}
 
 export interface AppDeps {
   prisma: PrismaClient;
   tokens: TokenService;
+  sessions: SessionPolicy;
+  limiter: AuthRateLimiter;
+  /** Reverse proxies in front of the app (AUTH_TRUST_PROXY); decides where the client address comes from. */
+  trustProxy: number;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
   /** Adds stack traces and internal error text to responses: development only. */

@@ -12,8 +12,44 @@ describe("loadEnv", () => {
       authSecret: undefined,
       accessTtl: 30 * 60,
       refreshTtl: 7 * 24 * 3600,
+      refreshReuseGrace: 10,
+      sessionMaxAge: 30 * 24 * 3600,
+      trustProxy: 0,
+      redisUrl: undefined,
+      rateLimits: {},
       port: 3000,
     });
+  });
+
+  it("reads the session, proxy, Redis and rate-limit settings", () => {
+    const env = loadEnv({
+      AUTH_REFRESH_REUSE_GRACE: "0",
+      AUTH_SESSION_MAX_AGE: "90d",
+      AUTH_TRUST_PROXY: "2",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "5",
+      AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: "10m",
+      AUTH_RATE_LIMIT_REFRESH_PER_CLIENT: "",
+    });
+    expect(env).toMatchObject({
+      refreshReuseGrace: 0,
+      sessionMaxAge: 90 * 24 * 3600,
+      trustProxy: 2,
+      redisUrl: "redis://127.0.0.1:6379",
+      rateLimits: { loginBurstFailures: 5, loginBurstLockSeconds: 600 },
+    });
+    expect(Object.keys(env.rateLimits)).toHaveLength(2);
+  });
+
+  it("refuses a bad rate-limit, proxy or Redis setting", () => {
+    for (const bad of [
+      { AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "0" },
+      { AUTH_RATE_LIMIT_REGISTER_WINDOW: "forever" },
+      { AUTH_TRUST_PROXY: "-1" },
+      { REDIS_URL: "http://cache" },
+    ]) {
+      expect(() => loadEnv(bad)).toThrow(EnvError);
+    }
   });
 
   it("defaults the data folder to .data at the workspace root", () => {

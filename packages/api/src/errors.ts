@@ -6,7 +6,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
 /** Codes the API adds to the auth package's. */
-export type ApiErrorCode = "EMAIL_TAKEN" | "VALIDATION" | "RATE_LIMITED";
+export type ApiErrorCode = "EMAIL_TAKEN" | "VALIDATION" | "RATE_LIMITED" | "SESSION_NOT_FOUND";
 
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
 export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;
@@ -60,4 +60,11 @@ export function appCodeOf(error: TRPCError): AppCode {
   // A body that is not JSON (or is empty): tRPC reports it as BAD_REQUEST; say what it was.
   if (cause instanceof SyntaxError) return "PARSE_ERROR";
   return error.code;
+}
+
+/** 429 with the wait the client must respect; adapters turn it into a `Retry-After` header. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("RATE_LIMITED", "TOO_MANY_REQUESTS", "Too many attempts. Try again later.");
+  }
 }

@@ -39,3 +39,24 @@ export const loginInput = z.object({
 
 /** Absent, null or empty is MISSING_TOKEN (400), as in the recipe; the caller decides. */
 export const refreshInput = z.object({ refresh: z.string().max(16_384).nullish() }).nullish();
+
+export const sessionIdInput = z.object({ id: z.string().max(64) });
+
+export const changePasswordInput = z.object({
+  currentPassword: z
+    .string()
+    .min(1)
+    .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`),
+  newPassword: passwordInput,
+});
+
+/** Keyset paging over the audit trail: `cursor` is the last id of the previous page. */
+export const eventsInput = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: z
+      .string()
+      .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
+      .nullish(),
+  })
+  .default({ limit: 20 });

@@ -3,6 +3,7 @@ import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, ensureEmbeddedPostgres, migrate } from "@kit/db";
 import type { AppDeps } from "./deps";
 import type { ServerEnv } from "./env";
+import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
 
@@ -16,6 +17,8 @@ export interface Runtime {
 
 export interface StartOptions {
   log?: (line: string) => void;
+  /** Overrides of the default thresholds (see rate-limit/settings.ts). */
+  rateLimits?: Partial<RateLimitSettings>;
   /** Skip the demo user even on the embedded database. */
   seed?: boolean;
 }
@@ -44,9 +47,22 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       accessTtl: env.accessTtl,
       refreshTtl: env.refreshTtl,
     });
+    const limiter = createAuthRateLimiter({
+      store: env.redisUrl
+        ? { kind: "redis", url: env.redisUrl }
+        : { kind: "postgres", url: database.url },
+      settings: { ...env.rateLimits, ...options.rateLimits },
+      log,
+    });
     const deps: AppDeps = {
       prisma,
       tokens,
+      limiter,
+      trustProxy: env.trustProxy,
+      sessions: {
+        refreshReuseGraceMs: env.refreshReuseGrace * 1000,
+        sessionMaxAgeMs: env.sessionMaxAge * 1000,
+      },
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
       logError: (line) => console.error(line),
@@ -56,6 +72,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       databaseUrl: database.url,
       embedded: !env.databaseUrl,
       async close() {
+        await limiter.close();
         await prisma.$disconnect();
         await database.stop();
       },

@@ -1,10 +1,15 @@
 // A real standalone server on a free port over the run's database, with a clock tests can move.
 import type { AddressInfo } from "node:net";
 import { createSecretKey, createTokenService } from "@kit/auth";
-import { createPrismaClient } from "@kit/db";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { inject } from "vitest";
 import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
+import {
+  type AuthRateLimiter,
+  createAuthRateLimiter,
+  type RateLimitSettings,
+} from "../src/rate-limit";
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
@@ -26,16 +31,39 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  options: { accessTtl?: number; refreshTtl?: number; exposeErrors?: boolean } = {},
-): Promise<TestServer> {
-  let offset = 0;
-  const now = () => Date.now() + offset;
-  const prisma = createPrismaClient(inject("databaseUrl"));
-  const deps: AppDeps = {
+export interface TestDepsOptions {
+  accessTtl?: number;
+  refreshTtl?: number;
+  exposeErrors?: boolean;
+  /** Default: the production thresholds in memory. A limiter passed in is the caller's to close. */
+  limiter?: AuthRateLimiter;
+  /** Thresholds for the default in-memory limiter. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Default 10 s, as in production. */
+  refreshReuseGraceMs?: number;
+  /** Default 30 days, as in production. */
+  sessionMaxAgeMs?: number;
+  /** AUTH_TRUST_PROXY; default 0. */
+  trustProxy?: number;
+  now?: () => number;
+}
+
+/** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
+export function buildTestDeps(prisma: PrismaClient, options: TestDepsOptions = {}): AppDeps {
+  const now = options.now ?? Date.now;
+  const limiter =
+    options.limiter ??
+    createAuthRateLimiter({ store: { kind: "memory" }, settings: options.rateLimits });
+  return {
     prisma,
     now,
     exposeErrors: options.exposeErrors ?? false,
+    limiter,
+    trustProxy: options.trustProxy ?? 0,
+    sessions: {
+      refreshReuseGraceMs: options.refreshReuseGraceMs ?? 10_000,
+      sessionMaxAgeMs: options.sessionMaxAgeMs ?? 30 * 24 * 3600_000,
+    },
     tokens: createTokenService({
       key: createSecretKey(TEST_SECRET),
       accessTtl: options.accessTtl ?? 30 * 60,
@@ -43,6 +71,13 @@ export async function startTestServer(
       now,
     }),
   };
+}
+
+export async function startTestServer(options: TestDepsOptions = {}): Promise<TestServer> {
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const prisma = createPrismaClient(inject("databaseUrl"));
+  const deps = buildTestDeps(prisma, { ...options, now });
   const server = createStandaloneServer(deps);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,6 +115,7 @@ export async function startTestServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await prisma.$disconnect();
+      if (!options.limiter) await deps.limiter.close();
     },
   };
 }

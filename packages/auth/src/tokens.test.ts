@@ -83,6 +83,22 @@ describe("refresh tokens", () => {
     expect(uncapped.claims.exp).toBe(IAT + REFRESH_TTL);
   });
 
+  it("re-creates the identical token from the same claims and issuedAt", () => {
+    let now = NOW_MS;
+    const tokens = service({ now: () => now });
+    const first = tokens.issueRefresh({ ...user, jti: "jti-1", notAfter: IAT + 10_000 });
+    now += 5_000;
+    const again = tokens.issueRefresh({
+      ...user,
+      jti: "jti-1",
+      notAfter: IAT + 10_000,
+      issuedAt: first.claims.iat,
+    });
+    expect(again.token).toBe(first.token);
+    const later = tokens.issueRefresh({ ...user, jti: "jti-1", notAfter: IAT + 10_000 });
+    expect(later.token).not.toBe(first.token);
+  });
+
   it("refuses to issue when notAfter has already passed", () => {
     expect(catchAuthError(() => service().issueRefresh({ ...user, notAfter: IAT })).code).toBe(
       "TOKEN_EXPIRED",

@@ -48,12 +48,16 @@ export interface TokenService {
    * jti defaults to crypto.randomUUID(); notAfter (seconds since epoch) caps exp:
    * exp = min(iat + refreshTtl, notAfter), for an absolute session lifetime.
    * Throws AuthError TOKEN_EXPIRED when notAfter is not after now: the session is over.
+   * issuedAt (seconds since epoch, default now) re-creates a token issued earlier: HS256 is
+   * deterministic, so the same claims give the same string (used to hand a second tab the
+   * refresh token the first one just received, without storing tokens).
    */
   issueRefresh(input: {
     userId: string;
     sessionId: string;
     jti?: string;
     notAfter?: number;
+    issuedAt?: number;
   }): IssuedToken<RefreshClaims>;
   /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
   verifyAccess(token: string): AccessClaims;
@@ -97,12 +101,13 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       return { token: signJwt({ ...claims }, key), claims };
     },
 
-    issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter }) {
+    issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
       assertNonEmpty("userId", userId);
       assertNonEmpty("sessionId", sessionId);
       assertNonEmpty("jti", jti);
       if (notAfter !== undefined) assertPositiveInteger("notAfter", notAfter);
-      const iat = nowSeconds();
+      if (issuedAt !== undefined) assertPositiveInteger("issuedAt", issuedAt);
+      const iat = issuedAt ?? nowSeconds();
       const exp = Math.min(iat + refreshTtl, notAfter ?? Number.POSITIVE_INFINITY);
       // A token born expired is useless; say so instead of handing one out.
       if (exp <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");

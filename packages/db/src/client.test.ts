@@ -55,6 +55,7 @@ describe("named selects", () => {
         userId: user.id,
         refreshJti: crypto.randomUUID(),
         expiresAt: new Date(Date.now() + 60_000),
+        absoluteExpiresAt: new Date(Date.now() + 120_000),
         userAgent: "vitest",
         ip: "127.0.0.1",
       },
@@ -68,7 +69,12 @@ describe("named selects", () => {
       data: { email: "dee@example.com", passwordHash: "h" },
     });
     await prisma.session.create({
-      data: { userId: user.id, refreshJti: crypto.randomUUID(), expiresAt: new Date() },
+      data: {
+        userId: user.id,
+        refreshJti: crypto.randomUUID(),
+        expiresAt: new Date(),
+        absoluteExpiresAt: new Date(),
+      },
     });
     await prisma.user.delete({ where: { id: user.id } });
     expect(await prisma.session.count({ where: { userId: user.id } })).toBe(0);

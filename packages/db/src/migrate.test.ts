@@ -1,5 +1,6 @@
 // The migrations runner against a real PostgreSQL: bookkeeping, idempotence, races, refusals.
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +13,10 @@ import { findWorkspaceRoot } from "./workspace-root.ts";
 
 const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
 const INIT = "20261125000000_init";
+/** Every migration in the repo, in the order they apply: the tests follow the folder. */
+const ALL = readdirSync(migrationsDir)
+  .filter((name) => /^\d{14}_/.test(name))
+  .sort();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -59,28 +64,35 @@ describe("migrate", () => {
   it("applies the migrations to a fresh database and records them as Prisma does", async () => {
     const url = await emptyDatabase();
     const lines: string[] = [];
-    expect(await migrate(url, { log: (line) => lines.push(line) })).toEqual({ applied: [INIT] });
-    expect(lines).toEqual([expect.stringMatching(/^applied migration 20261125000000_init/)]);
+    expect(ALL[0]).toBe(INIT);
+    expect(await migrate(url, { log: (line) => lines.push(line) })).toEqual({ applied: ALL });
+    expect(lines).toEqual(
+      ALL.map((name) => expect.stringMatching(new RegExp(`^applied migration ${name}`))),
+    );
 
-    const file = await readFile(path.join(migrationsDir, INIT, "migration.sql"));
-    const rows = await query(url, "SELECT * FROM _prisma_migrations");
-    expect(rows).toEqual([
-      {
+    const rows = await query(url, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
+    const expected = [];
+    for (const name of ALL) {
+      const file = await readFile(path.join(migrationsDir, name, "migration.sql"));
+      expected.push({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         checksum: createHash("sha256").update(file).digest("hex"),
         finished_at: expect.any(Date),
-        migration_name: INIT,
+        migration_name: name,
         logs: null,
         rolled_back_at: null,
         started_at: expect.any(Date),
         applied_steps_count: 1,
-      },
-    ]);
+      });
+    }
+    expect(rows).toEqual(expected);
     const tables = await query(
       url,
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
-    expect(tables.map((row) => row.tablename)).toEqual(["_prisma_migrations", "sessions", "users"]);
+    expect(tables.map((row) => row.tablename)).toEqual(
+      expect.arrayContaining(["_prisma_migrations", "sessions", "users"]),
+    );
   });
 
   it("creates _prisma_migrations exactly as Prisma's engine does", async () => {
@@ -123,16 +135,16 @@ describe("migrate", () => {
     const url = await emptyDatabase();
     await migrate(url);
     expect(await migrate(url)).toEqual({ applied: [] });
-    expect(await query(url, "SELECT 1 FROM _prisma_migrations")).toHaveLength(1);
+    expect(await query(url, "SELECT 1 FROM _prisma_migrations")).toHaveLength(ALL.length);
   });
 
   it("lets two instances migrate at once: both succeed, the migration runs once", async () => {
     const url = await emptyDatabase();
     const results = await Promise.all([migrate(url), migrate(url)]);
-    expect(results.map((result) => result.applied).sort()).toEqual([[], [INIT]]);
-    expect(await query(url, "SELECT migration_name FROM _prisma_migrations")).toEqual([
-      { migration_name: INIT },
-    ]);
+    expect(results.map((result) => result.applied).sort()).toEqual([[], ALL]);
+    expect(
+      await query(url, "SELECT migration_name FROM _prisma_migrations ORDER BY migration_name"),
+    ).toEqual(ALL.map((migration_name) => ({ migration_name })));
   });
 
   it("refuses an applied migration whose file was edited: MIGRATION_MODIFIED", async () => {
@@ -248,7 +260,7 @@ describe("migrate", () => {
     } finally {
       await holder.end();
     }
-    expect(await migrate(url)).toEqual({ applied: [INIT] });
+    expect(await migrate(url)).toEqual({ applied: ALL });
   });
 
   it("refuses a migrations folder written for another database", async () => {

@@ -15,9 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => db?.dispose());
 
-/** schema.prisma with one edit, which must be found in the text (so the test cannot rot). */
-function edited(find: string, replace: string): string {
-  expect(schema).toContain(find);
+/**
+ * schema.prisma with one edit, which must be found in the text (so the test cannot rot). A
+ * pattern, not a string, where `prisma format` may change the column alignment.
+ */
+function edited(find: string | RegExp, replace: string): string {
+  if (typeof find === "string") expect(schema).toContain(find);
+  else expect(schema).toMatch(find);
   return schema.replace(find, replace);
 }
 
@@ -43,8 +47,8 @@ describe("schema drift", () => {
 
   it("notices a changed type, nullability, uniqueness and default", async () => {
     const changed = edited(
-      "@unique @db.VarChar(254)\n  name         String?   @db.VarChar(100)",
-      '@db.VarChar(320)\n  name         String    @db.VarChar(100) @default("")',
+      /@unique @db\.VarChar\(254\)\n(\s*)name(\s+)String\?(\s+)@db\.VarChar\(100\)/,
+      '@db.VarChar(320)\n$1name$2String $3@db.VarChar(100) @default("")',
     );
     const problems = await schemaDrift(
       changed.replace("@default(true)", "@default(false)"),
@@ -72,7 +76,8 @@ describe("schema drift", () => {
   });
 
   it("notices a column or table the schema no longer has", async () => {
-    const changed = edited("  ip            String?   @db.VarChar(64)\n", "");
+    // The first `ip` field is Session's.
+    const changed = edited(/^\s*ip\s+String\?\s+@db\.VarChar\(64\)\n/m, "");
     expect(await schemaDrift(changed, db.url)).toEqual(["sessions.ip: column not in the schema"]);
   });
 });

@@ -15,3 +15,9 @@ export function getRuntime(): Promise<Runtime> {
 export async function getDeps(): Promise<AppDeps> {
   return (await getRuntime()).deps;
 }
+
+/** Closes the runtime if one was started (pool, limiter, embedded database); else nothing. */
+export async function closeRuntime(): Promise<void> {
+  const started = (globalThis as Holder)[KEY];
+  if (started) await (await started).close();
+}

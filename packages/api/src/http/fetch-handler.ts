@@ -3,16 +3,21 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { appRouter } from "../root";
+import { resolveClientIp } from "./client-ip";
 import { limitRequestBody, MAX_BATCH_SIZE } from "./limits";
 import { reportError } from "./report-error";
+import { retryAfterMeta } from "./retry-after";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
 export interface FetchHandlerOptions {
   /** Resolves once the database is ready; awaited on every request (a settled promise is free). */
   deps: () => Promise<AppDeps>;
-  /** Where the runtime can tell the connection's address; null when it cannot. */
-  clientIp?: (request: Request) => string | null;
+  /**
+   * The connection's own address, from something the app's server set (never a header: a client
+   * can write any header). Absent or null: every request counts as one unknown client.
+   */
+  socketAddress?: () => string | null;
 }
 
 export function createFetchHandler(options: FetchHandlerOptions) {
@@ -26,9 +31,14 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       createContext: () =>
         createContext(deps, {
           headers: request.headers,
-          clientIp: options.clientIp?.(request) ?? null,
+          clientIp: resolveClientIp({
+            socketAddress: options.socketAddress?.(),
+            headers: request.headers,
+            trustProxy: deps.trustProxy,
+          }),
         }),
       onError: reportError(deps),
+      responseMeta: retryAfterMeta,
     });
   };
 }

@@ -1,10 +1,14 @@
 // The transport contract over real HTTP: statuses, limits, batching, and what responses never show.
 
 import type { AddressInfo } from "node:net";
-import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient } from "@kit/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TEST_SECRET, type TestServer, uniqueEmail } from "../../test/test-server";
+import {
+  buildTestDeps,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from "../../test/test-server";
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
 import { createStandaloneServer } from "./standalone";
 
@@ -96,17 +100,8 @@ describe("unexpected failures", () => {
     // A port nobody listens on: Prisma fails with its own message, which must stay on the server.
     const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/kit");
     const logged: string[] = [];
-    const server = createStandaloneServer({
-      prisma,
-      now: Date.now,
-      exposeErrors: false,
-      logError: (line) => logged.push(line),
-      tokens: createTokenService({
-        key: createSecretKey(TEST_SECRET),
-        accessTtl: 60,
-        refreshTtl: 600,
-      }),
-    });
+    const deps = buildTestDeps(prisma);
+    const server = createStandaloneServer({ ...deps, logError: (line) => logged.push(line) });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as AddressInfo).port;
@@ -133,6 +128,7 @@ describe("unexpected failures", () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await prisma.$disconnect();
+      await deps.limiter.close();
     }
   });
 });

@@ -4,8 +4,10 @@ import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { appRouter } from "../root";
+import { resolveClientIp } from "./client-ip";
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
 import { reportError } from "./report-error";
+import { retryAfterMeta } from "./retry-after";
 
 function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
   const headers = new Headers();
@@ -22,11 +24,15 @@ export function createStandaloneServer(deps: AppDeps): Server {
     router: appRouter,
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req }) =>
-      createContext(deps, {
-        headers: toHeaders(req.headers),
-        clientIp: req.socket.remoteAddress ?? null,
-      }),
+    createContext: ({ req }) => {
+      const headers = toHeaders(req.headers);
+      const socketAddress = req.socket.remoteAddress;
+      return createContext(deps, {
+        headers,
+        clientIp: resolveClientIp({ socketAddress, headers, trustProxy: deps.trustProxy }),
+      });
+    },
     onError: reportError(deps),
+    responseMeta: retryAfterMeta,
   });
 }

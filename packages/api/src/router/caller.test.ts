@@ -1,26 +1,20 @@
 // The router through createCaller: what server components and scripts use, same checks as HTTP.
-import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { TEST_SECRET, uniqueEmail } from "../../test/test-server";
+import { buildTestDeps, uniqueEmail } from "../../test/test-server";
 import { createContext } from "../context";
-import type { AppDeps } from "../deps";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
-const deps: AppDeps = {
-  prisma,
-  now: Date.now,
-  exposeErrors: false,
-  tokens: createTokenService({ key: createSecretKey(TEST_SECRET), accessTtl: 60, refreshTtl: 600 }),
-};
+const deps = buildTestDeps(prisma);
 const createCaller = createCallerFactory(appRouter);
 const callerWith = (headers: Record<string, string> = {}) =>
   createCaller(createContext(deps, { headers: new Headers(headers), clientIp: "203.0.113.9" }));
 
 afterAll(async () => {
+  await deps.limiter.close();
   await prisma.$disconnect();
 });
 

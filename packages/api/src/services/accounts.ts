@@ -8,9 +8,11 @@ import {
   verifyPassword,
 } from "@kit/auth";
 import { isUniqueViolation, userCredentialsSelect, userPublicSelect } from "@kit/db";
+import { recordEvent } from "../audit";
 import type { AppDeps } from "../deps";
 import { AppError } from "../errors";
 import type { PrincipalUser } from "../principal";
+import type { ClientInfo } from "./sessions";
 
 export interface NewAccount {
   email: string;
@@ -37,23 +39,31 @@ export async function registerAccount(deps: AppDeps, input: NewAccount): Promise
   }
 }
 
-/** Returns the user for a correct email and password; one error for every other case. */
+/**
+ * Returns the user for a correct email and password; INVALID_CREDENTIALS for every other case,
+ * after the same argon2 work, so neither the answer nor its timing tells which emails exist.
+ * Rate limits are checked first: while limited even the right password is refused.
+ */
 export async function checkCredentials(
   deps: AppDeps,
   email: string,
   password: string,
+  client: ClientInfo,
 ): Promise<PrincipalUser> {
+  await deps.limiter.beforeLogin(email, client.clientIp);
   const user = await deps.prisma.user.findUnique({
     where: { email },
     select: userCredentialsSelect,
   });
-  if (!user) {
-    // Same argon2 work as a real check, so timing does not tell which emails have accounts.
-    await verifyAgainstDummy(password);
+  const ok = user
+    ? await verifyPassword(user.passwordHash, password)
+    : await verifyAgainstDummy(password);
+  if (!user || !ok || !user.isActive) {
+    await deps.limiter.loginFailed(email, client.clientIp);
+    await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  const ok = await verifyPassword(user.passwordHash, password);
-  if (!ok || !user.isActive) throw new AuthError("INVALID_CREDENTIALS");
+  await deps.limiter.loginSucceeded(email, client.clientIp);
   if (needsRehash(user.passwordHash)) {
     // Parameters were raised since this hash was made: upgrade it while we hold the password.
     await deps.prisma.user.update({
@@ -62,4 +72,28 @@ export async function checkCredentials(
     });
   }
   return { id: user.id, email: user.email, name: user.name };
+}
+
+/** Checks the current password (rate limited like a login), then stores the new one. */
+export async function changePassword(
+  deps: AppDeps,
+  user: PrincipalUser,
+  passwords: { current: string; next: string },
+  client: ClientInfo,
+): Promise<void> {
+  await deps.limiter.beforeLogin(user.email, client.clientIp);
+  const stored = await deps.prisma.user.findUnique({
+    where: { id: user.id },
+    select: userCredentialsSelect,
+  });
+  if (!stored || !(await verifyPassword(stored.passwordHash, passwords.current))) {
+    await deps.limiter.loginFailed(user.email, client.clientIp);
+    throw new AuthError("INVALID_CREDENTIALS");
+  }
+  await deps.limiter.loginSucceeded(user.email, client.clientIp);
+  checkPasswordPolicy(passwords.next);
+  await deps.prisma.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(passwords.next) },
+  });
 }

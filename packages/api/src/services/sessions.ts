@@ -1,9 +1,10 @@
 // Session lifecycle against the database: open on login, rotate on refresh, revoke on logout.
 import { randomUUID } from "node:crypto";
 import { AuthError, type RefreshClaims } from "@kit/auth";
-import { userAuthSelect } from "@kit/db";
+import { type AuthEventType, recordEvent } from "../audit";
 import type { AppDeps } from "../deps";
 import type { PrincipalUser } from "../principal";
+import { isUuid } from "../uuid";
 
 export interface TokenPair {
   access: string;
@@ -16,93 +17,206 @@ export interface ClientInfo {
   clientIp: string | null;
 }
 
-export type RevokeReason = "logout" | "reuse";
+export type RevokeReason = "logout" | "reuse" | "revoked" | "logout_all" | "password_changed";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function issuePair(deps: AppDeps, user: PrincipalUser, sessionId: string) {
-  const refresh = deps.tokens.issueRefresh({ userId: user.id, sessionId });
-  const access = deps.tokens.issueAccess({ userId: user.id, email: user.email, sessionId });
-  return { access, refresh };
-}
+const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Opens a session for a user who just proved who they are, and returns its first token pair. */
 export async function openSession(
   deps: AppDeps,
   user: PrincipalUser,
   client: ClientInfo,
-): Promise<TokenPair> {
+): Promise<TokenPair & { sessionId: string }> {
   const sessionId = randomUUID();
-  const { access, refresh } = issuePair(deps, user, sessionId);
-  const now = new Date(deps.now());
+  const now = deps.now();
+  const absoluteExpiresAt = now + deps.sessions.sessionMaxAgeMs;
+  const refresh = deps.tokens.issueRefresh({
+    userId: user.id,
+    sessionId,
+    notAfter: seconds(absoluteExpiresAt),
+  });
+  const access = deps.tokens.issueAccess({ userId: user.id, email: user.email, sessionId });
   await deps.prisma.session.create({
     data: {
       id: sessionId,
       userId: user.id,
       refreshJti: refresh.claims.jti,
-      createdAt: now,
-      lastUsedAt: now,
+      createdAt: new Date(now),
+      lastUsedAt: new Date(now),
       expiresAt: new Date(refresh.claims.exp * 1000),
+      absoluteExpiresAt: new Date(absoluteExpiresAt),
       userAgent: client.userAgent,
       ip: client.clientIp,
     },
   });
-  return { access: access.token, refresh: refresh.token };
+  return { access: access.token, refresh: refresh.token, sessionId };
 }
 
-async function activeUser(deps: AppDeps, claims: RefreshClaims): Promise<PrincipalUser> {
-  if (!UUID.test(claims.sub)) throw new AuthError("USER_NOT_FOUND");
+const sessionState = {
+  id: true,
+  refreshJti: true,
+  previousJti: true,
+  rotatedAt: true,
+  revokedAt: true,
+  absoluteExpiresAt: true,
+} as const;
+
+/** The user (active) and the session the refresh token names, in the contract's check order. */
+async function loadForRefresh(deps: AppDeps, claims: RefreshClaims) {
+  if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
+  if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
   const user = await deps.prisma.user.findUnique({
     where: { id: claims.sub },
-    select: userAuthSelect,
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      isActive: true,
+      sessions: { where: { id: claims.sid }, select: sessionState },
+    },
   });
   if (!user?.isActive) throw new AuthError("USER_NOT_FOUND");
-  return { id: user.id, email: user.email, name: user.name };
+  const session = user.sessions[0];
+  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  return { user: { id: user.id, email: user.email, name: user.name }, session };
 }
 
 /**
- * Exchanges a refresh token for a new pair. The swap is one conditional UPDATE on the session's
- * current jti, so of two concurrent refreshes with the same token exactly one wins; a token that
- * is no longer current is reuse (RFC 9700 §4.14.2): the whole session is revoked.
+ * Exchanges a refresh token for a new pair (rotation). The swap is one conditional UPDATE on the
+ * session's current jti, so of any number of concurrent refreshes with one token exactly one
+ * mints a new token. The others, and a retry after a lost response, find their token as the
+ * session's previous jti within the grace window and get the pair the winner got: one chain.
+ * Any other non-current token is reuse (RFC 9700 §4.14.2): the whole session is revoked.
  */
-export async function rotateSession(deps: AppDeps, refreshToken: string): Promise<TokenPair> {
+export async function rotateSession(
+  deps: AppDeps,
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<TokenPair> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
-  const user = await activeUser(deps, claims);
-  if (!UUID.test(claims.sid)) throw new AuthError("TOKEN_REVOKED");
-  const { access, refresh } = issuePair(deps, user, claims.sid);
-  const now = new Date(deps.now());
-  const swapped = await deps.prisma.session.updateMany({
-    where: { id: claims.sid, userId: user.id, refreshJti: claims.jti, revokedAt: null },
-    data: {
-      refreshJti: refresh.claims.jti,
-      lastUsedAt: now,
-      expiresAt: new Date(refresh.claims.exp * 1000),
-    },
-  });
-  if (swapped.count === 1) return { access: access.token, refresh: refresh.token };
-
-  const session = await deps.prisma.session.findUnique({
-    where: { id: claims.sid },
-    select: { userId: true, revokedAt: true },
-  });
-  if (!session || session.userId !== user.id || session.revokedAt !== null) {
-    throw new AuthError("TOKEN_REVOKED");
+  const { user, session } = await loadForRefresh(deps, claims);
+  const now = deps.now();
+  const notAfter = seconds(session.absoluteExpiresAt.getTime());
+  if (session.refreshJti === claims.jti) {
+    const next = deps.tokens.issueRefresh({ userId: user.id, sessionId: session.id, notAfter });
+    const swapped = await deps.prisma.session.updateMany({
+      where: { id: session.id, refreshJti: claims.jti, revokedAt: null },
+      data: {
+        refreshJti: next.claims.jti,
+        previousJti: claims.jti,
+        // The new token's own iat, to the second, so the grace path can re-create it exactly.
+        rotatedAt: new Date(next.claims.iat * 1000),
+        lastUsedAt: new Date(now),
+        expiresAt: new Date(next.claims.exp * 1000),
+      },
+    });
+    if (swapped.count === 1) {
+      await recordEvent(deps, {
+        type: "refreshed",
+        userId: user.id,
+        sessionId: session.id,
+        client,
+      });
+      const access = deps.tokens.issueAccess({
+        userId: user.id,
+        email: user.email,
+        sessionId: session.id,
+      });
+      return { access: access.token, refresh: next.token };
+    }
   }
-  await revoke(deps, claims.sid, user.id, "reuse");
+  // Lost the race, or an older token: look again at what the session holds now.
+  const current = await deps.prisma.session.findUnique({
+    where: { id: session.id },
+    select: sessionState,
+  });
+  if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  const rotatedAt = current.rotatedAt?.getTime();
+  const withinGrace =
+    current.previousJti === claims.jti &&
+    rotatedAt !== undefined &&
+    now - rotatedAt <= deps.sessions.refreshReuseGraceMs;
+  if (withinGrace) {
+    // No new token: the session's current one, re-signed from the same claims (identical).
+    const refresh = deps.tokens.issueRefresh({
+      userId: user.id,
+      sessionId: current.id,
+      jti: current.refreshJti,
+      notAfter,
+      issuedAt: seconds(rotatedAt),
+    });
+    const access = deps.tokens.issueAccess({
+      userId: user.id,
+      email: user.email,
+      sessionId: current.id,
+    });
+    return { access: access.token, refresh: refresh.token };
+  }
+  await revokeSession(deps, { sessionId: current.id, userId: user.id }, "reuse");
+  await recordEvent(deps, {
+    type: "reuse_detected",
+    userId: user.id,
+    sessionId: current.id,
+    client,
+  });
   throw new AuthError("TOKEN_REUSED");
 }
 
 /** Ends the session a refresh token belongs to; its access tokens fail from the next call on. */
-export async function closeSession(deps: AppDeps, refreshToken: string): Promise<void> {
+export async function closeSession(
+  deps: AppDeps,
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<void> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
-  if (!UUID.test(claims.sub) || !UUID.test(claims.sid)) throw new AuthError("INVALID_TOKEN");
+  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw new AuthError("INVALID_TOKEN");
   // Idempotent: logging out of a session that is already over is not an error.
-  await revoke(deps, claims.sid, claims.sub, "logout");
+  const ended = await revokeSession(deps, { sessionId: claims.sid, userId: claims.sub }, "logout");
+  if (ended) {
+    await recordEvent(deps, {
+      type: "logged_out",
+      userId: claims.sub,
+      sessionId: claims.sid,
+      client,
+    });
+  }
 }
 
-async function revoke(deps: AppDeps, sessionId: string, userId: string, reason: RevokeReason) {
-  await deps.prisma.session.updateMany({
-    where: { id: sessionId, userId, revokedAt: null },
+/** Revokes one live session of this user; false when there was none to revoke. */
+export async function revokeSession(
+  deps: AppDeps,
+  target: { sessionId: string; userId: string },
+  reason: RevokeReason,
+): Promise<boolean> {
+  const result = await deps.prisma.session.updateMany({
+    where: { id: target.sessionId, userId: target.userId, revokedAt: null },
     data: { revokedAt: new Date(deps.now()), revokedReason: reason },
   });
+  return result.count === 1;
 }
+
+/** Revokes every live session of a user, but `keep`; returns how many ended. */
+export async function revokeAllSessions(
+  deps: AppDeps,
+  userId: string,
+  reason: RevokeReason,
+  keep?: string,
+): Promise<number> {
+  const result = await deps.prisma.session.updateMany({
+    where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+    data: { revokedAt: new Date(deps.now()), revokedReason: reason },
+  });
+  return result.count;
+}
+
+/** The live sessions of a user, most recently used first. */
+export async function listSessions(deps: AppDeps, userId: string) {
+  const now = new Date(deps.now());
+  return deps.prisma.session.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
+    orderBy: { lastUsedAt: "desc" },
+    select: { id: true, createdAt: true, lastUsedAt: true, userAgent: true, ip: true },
+  });
+}
+
+export type { AuthEventType };

@@ -1,7 +1,8 @@
 // The tRPC endpoint: the Fetch adapter from @kit/api, nothing more.
 import { createFetchHandler } from "@kit/api";
+import { currentRemoteAddress } from "../../../../src/server/connection";
 import { getDeps } from "../../../../src/server/runtime";
 
-const handler = createFetchHandler({ deps: getDeps });
+const handler = createFetchHandler({ deps: getDeps, socketAddress: currentRemoteAddress });
 
 export { handler as GET, handler as POST };

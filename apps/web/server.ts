@@ -1,0 +1,39 @@
+// `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server whose only extra job is to
+// hand each request's connection address to the app (see src/server/connection.ts).
+import { createServer } from "node:http";
+import { loadEnv } from "@kit/api";
+import next from "next";
+import { connectionStorage } from "./src/server/connection";
+import { closeRuntime } from "./src/server/runtime";
+
+const dev = process.argv.includes("--dev");
+const env = loadEnv();
+const hostnameFlag = process.argv.indexOf("--hostname");
+const hostname = hostnameFlag > 0 ? process.argv[hostnameFlag + 1] : undefined;
+
+const app = next({ dev, dir: import.meta.dirname, port: env.port, hostname });
+const handle = app.getRequestHandler();
+// Awaits instrumentation.ts too: the database is ready before the first request is served.
+await app.prepare();
+
+const storage = connectionStorage();
+const server = createServer((req, res) => {
+  storage.run({ remoteAddress: req.socket.remoteAddress ?? null }, () => {
+    void handle(req, res);
+  });
+});
+server.listen(env.port, hostname, () => {
+  console.log(`[web] ready on http://${hostname ?? "localhost"}:${env.port}${dev ? " (dev)" : ""}`);
+});
+
+let closing = false;
+function shutdown() {
+  if (closing) return;
+  closing = true;
+  server.close();
+  server.closeAllConnections();
+  // Pool, limiter and the embedded PostgreSQL close before the process goes.
+  void Promise.allSettled([app.close(), closeRuntime()]).finally(() => process.exit(0));
+}
+process.once("SIGINT", shutdown);
+process.once("SIGTERM", shutdown);

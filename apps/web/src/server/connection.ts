@@ -1,0 +1,24 @@
+// The connection a request arrived on, as our own HTTP server saw it (server.ts). Next.js route
+// handlers get a Request with headers only; any header naming the client's address could have
+// been written by the client, so the address travels in AsyncLocalStorage instead.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface ConnectionInfo {
+  remoteAddress: string | null;
+}
+
+// server.ts and the bundled route code load this file as separate module instances: the one
+// store lives on globalThis so both see it.
+const KEY = Symbol.for("kit.web.connection");
+type Holder = { [KEY]?: AsyncLocalStorage<ConnectionInfo> };
+
+export function connectionStorage(): AsyncLocalStorage<ConnectionInfo> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= new AsyncLocalStorage<ConnectionInfo>();
+  return holder[KEY];
+}
+
+/** The current request's peer address; null outside server.ts (e.g. a bare `next start`). */
+export function currentRemoteAddress(): string | null {
+  return connectionStorage().getStore()?.remoteAddress ?? null;
+}

@@ -1,0 +1,35 @@
+// The audit trail: one row per auth event, with who, which session and from where. Never a
+// password or a token: callers pass ids and the client's address, nothing they were sent.
+import type { AppDeps } from "./deps";
+
+export type AuthEventType =
+  | "login_succeeded"
+  | "login_failed"
+  | "registered"
+  | "refreshed"
+  | "reuse_detected"
+  | "logged_out"
+  | "session_revoked"
+  | "logged_out_all"
+  | "password_changed"
+  | "rate_limited";
+
+export interface AuthEventInput {
+  type: AuthEventType;
+  userId?: string | null;
+  sessionId?: string | null;
+  client: { clientIp: string | null; userAgent: string | null };
+}
+
+export async function recordEvent(deps: AppDeps, event: AuthEventInput): Promise<void> {
+  await deps.prisma.authEvent.create({
+    data: {
+      type: event.type,
+      userId: event.userId ?? null,
+      sessionId: event.sessionId ?? null,
+      ip: event.client.clientIp,
+      userAgent: event.client.userAgent,
+      createdAt: new Date(deps.now()),
+    },
+  });
+}

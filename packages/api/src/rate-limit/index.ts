@@ -1,0 +1,8 @@
+// The rate-limit module's surface: the auth limiter, its settings and where its counts live.
+export {
+  type AuthRateLimiter,
+  type AuthRateLimiterOptions,
+  createAuthRateLimiter,
+} from "./auth-rate-limiter";
+export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from "./settings";
+export type { LimiterStore } from "./store";

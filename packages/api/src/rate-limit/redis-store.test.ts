@@ -1,0 +1,163 @@
+// The Redis store for real, on a private redis-server: instances share counts, and stopping
+// Redis mid-test hands over to per-instance memory, then back when it returns.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomInt, randomUUID } from "node:crypto";
+import { accessSync, constants } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RateLimitedError } from "../errors";
+import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
+
+const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return null;
+}
+
+const REDIS_SERVER = onPath("redis-server");
+if (!REDIS_SERVER) {
+  console.warn(
+    "[redis-store.test] redis-server is not on PATH: the Redis store tests are skipped " +
+      "(Debian: apt-get install -y redis-server).",
+  );
+}
+const itWithRedis = REDIS_SERVER ? it : it.skip;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Starts a throwaway redis-server (no persistence) and resolves once it accepts connections. */
+async function startRedis(bin: string, port: number): Promise<ChildProcess> {
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const child = spawn(bin, [...args, "--daemonize", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start:\n${output}`)),
+      10_000,
+    );
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+  });
+  return child;
+}
+
+async function stopRedis(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function refusal(call: Promise<unknown>): Promise<RateLimitedError> {
+  const error = await call.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (error instanceof RateLimitedError) return error;
+  throw error ?? new Error("expected a RateLimitedError");
+}
+
+const email = () => `limit-${randomUUID()}@example.com`;
+const ip = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
+
+let redis: ChildProcess | undefined;
+let port = 0;
+beforeAll(async () => {
+  if (!REDIS_SERVER) return;
+  port = await freePort();
+  redis = await startRedis(REDIS_SERVER, port);
+});
+afterAll(async () => {
+  await stopRedis(redis);
+});
+
+const open: AuthRateLimiter[] = [];
+function limiter(log: (line: string) => void = () => {}): AuthRateLimiter {
+  const store = { kind: "redis", url: `redis://127.0.0.1:${port}` } as const;
+  const created = createAuthRateLimiter({ store, settings: SETTINGS, log });
+  open.push(created);
+  return created;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((item) => item.close()));
+});
+
+describe("Redis store", () => {
+  itWithRedis(
+    "shares counts between instances: a limit reached across two holds on both",
+    async () => {
+      const lines: string[] = [];
+      const [a, b] = [limiter((line) => lines.push(line)), limiter((line) => lines.push(line))];
+      const [account, client] = [email(), ip()];
+      await a.loginFailed(account, client);
+      await b.loginFailed(account, client);
+      await expect(b.beforeLogin(account, client)).resolves.toBeUndefined();
+      await b.loginFailed(account, client);
+      for (const instance of [a, b]) {
+        expect((await refusal(instance.beforeLogin(account, client))).retryAfterSeconds).toBe(60);
+      }
+      const office = ip();
+      await b.register(office);
+      await a.register(office);
+      await refusal(b.register(office));
+      // Both ran on Redis, not on their memory stand-ins.
+      expect(lines).toEqual([]);
+    },
+  );
+
+  itWithRedis(
+    "Redis stopped mid-test: memory takes over, then Redis again once it is back",
+    async () => {
+      if (!REDIS_SERVER) return;
+      const lines: string[] = [];
+      const instance = limiter((line) => lines.push(line));
+      const [account, client] = [email(), ip()];
+      await instance.loginFailed(account, client);
+      expect(lines).toEqual([]);
+
+      await stopRedis(redis);
+      // Not a lock-out: a clean account logs in while the store is gone.
+      await expect(instance.beforeLogin(email(), client)).resolves.toBeUndefined();
+      // Not an open door: the thresholds hold from this instance's memory.
+      for (let i = 0; i < 3; i += 1) await instance.loginFailed(account, client);
+      await refusal(instance.beforeLogin(account, client));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/redis store failing/);
+
+      redis = await startRedis(REDIS_SERVER, port);
+      // The client reconnects on its own (back-off up to 2 s); poll until a call reaches Redis.
+      const deadline = Date.now() + 10_000;
+      while (lines.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await instance.refresh(ip());
+      }
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(/redis store answering again/);
+      expect(lines.join("\n")).not.toContain(account);
+    },
+  );
+});

@@ -1,0 +1,78 @@
+// The abuse-limit thresholds: one documented default each, and the check that a setting is sane.
+
+/**
+ * Every threshold the auth rate limiter applies. Counts are whole numbers of events, windows and
+ * locks are whole seconds. A window is fixed: it starts at the first counted event and every
+ * count in it expires together at its end.
+ */
+export interface RateLimitSettings {
+  /** Failed logins in a row (no success between) for one account from one client that lock that pair. */
+  loginBurstFailures: number;
+  /** Seconds the account+client pair stays locked once `loginBurstFailures` is reached. */
+  loginBurstLockSeconds: number;
+  /** Seconds a failure keeps counting towards a burst when no success resets the count. */
+  loginBurstWindowSeconds: number;
+  /** Failed logins for one account, from every client together, per account window. */
+  loginAccountFailures: number;
+  /** Seconds of the per-account failure window. */
+  loginAccountWindowSeconds: number;
+  /** Failed logins from one client, for every account together, per client window. */
+  loginClientFailures: number;
+  /** Seconds of the per-client failure window. */
+  loginClientWindowSeconds: number;
+  /** `auth.register` calls from one client per register window (every call counts, even a refused one). */
+  registerPerClient: number;
+  /** Seconds of the per-client register window. */
+  registerWindowSeconds: number;
+  /** `auth.refresh` calls from one client per refresh window. */
+  refreshPerClient: number;
+  /** Seconds of the per-client refresh window. */
+  refreshWindowSeconds: number;
+}
+
+/**
+ * Defaults that meet OWASP ASVS (v4.0.3 2.2.1, v5 6.3.1: at most 100 failed attempts per hour on
+ * one account) and NIST SP 800-63B 5.2.2, while an office of a few hundred people behind one
+ * NAT address works normally. "Client" means one IPv4 address, or one IPv6 /64.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({
+  // Ten wrong passwords in a row is past any typo streak. A 15-minute lock caps one client at
+  // about 40 guesses an hour on one account, below the account-wide 100: a single attacker
+  // cannot alone trip the account cap that would also lock the real owner out.
+  loginBurstFailures: 10,
+  loginBurstLockSeconds: 15 * 60,
+  // Long enough that spacing guesses out does not dodge the burst lock; a success resets it.
+  loginBurstWindowSeconds: 24 * 3600,
+  // The ASVS bound itself: 100 failures per account per hour, whoever makes them.
+  loginAccountFailures: 100,
+  loginAccountWindowSeconds: 3600,
+  // 300 people behind one address each mistyping three times in the same hour is 900:
+  // generous for an office, still a hard brake on credential stuffing from one address.
+  loginClientFailures: 1000,
+  loginClientWindowSeconds: 3600,
+  // An office onboarding everyone within the hour; a sign-up bot from one address gets 300/h.
+  registerPerClient: 300,
+  registerWindowSeconds: 3600,
+  // 300 people x ~5 tabs refreshing every 30 minutes is ~500 per 10 minutes; 3000 also absorbs
+  // the 9 a.m. burst of all 1500 tabs at once. Refresh needs a valid token: this guards load.
+  refreshPerClient: 3000,
+  refreshWindowSeconds: 10 * 60,
+});
+
+/** Fills gaps from the defaults; a non-positive or fractional value is a programmer mistake. */
+export function resolveSettings(partial: Partial<RateLimitSettings> = {}): RateLimitSettings {
+  const settings: RateLimitSettings = { ...DEFAULT_RATE_LIMITS };
+  for (const [name, value] of Object.entries(partial) as [keyof RateLimitSettings, unknown][]) {
+    if (value === undefined) continue;
+    if (!(name in DEFAULT_RATE_LIMITS)) throw new TypeError(`Unknown rate limit setting: ${name}`);
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      throw new TypeError(`Rate limit setting ${name} must be a positive integer`);
+    }
+    settings[name] = value;
+  }
+  // The lock is told apart from a plain count by ending before the burst window does.
+  if (settings.loginBurstLockSeconds >= settings.loginBurstWindowSeconds) {
+    throw new TypeError("loginBurstLockSeconds must be shorter than loginBurstWindowSeconds");
+  }
+  return settings;
+}

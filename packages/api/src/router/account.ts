@@ -1,0 +1,76 @@
+// Procedures for a signed-in user's own account: sessions, password, activity.
+
+import { recordEvent } from "../audit";
+import { AppError } from "../errors";
+import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
+import { changePassword } from "../services/accounts";
+import { listEvents } from "../services/events";
+import { listSessions, revokeAllSessions, revokeSession } from "../services/sessions";
+import { protectedProcedure } from "../trpc";
+import { isUuid } from "../uuid";
+import { clientOf } from "./client";
+
+export const accountProcedures = {
+  /** The caller's live sessions, most recently used first; `current` marks this one. */
+  sessions: protectedProcedure.query(async ({ ctx }) => {
+    const sessions = await listSessions(ctx.deps, ctx.user.id);
+    return sessions.map((session) => ({
+      id: session.id,
+      createdAt: session.createdAt.toISOString(),
+      lastUsedAt: session.lastUsedAt.toISOString(),
+      userAgent: session.userAgent,
+      ip: session.ip,
+      current: session.id === ctx.session.id,
+    }));
+  }),
+
+  /** Ends one of the caller's own sessions. Any other id is NOT_FOUND, with no hint it exists. */
+  revokeSession: protectedProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
+    const target = { sessionId: input.id, userId: ctx.user.id };
+    const revoked = isUuid(input.id) && (await revokeSession(ctx.deps, target, "revoked"));
+    if (!revoked) throw new AppError("SESSION_NOT_FOUND", "NOT_FOUND", "No such session.");
+    await recordEvent(ctx.deps, {
+      type: "session_revoked",
+      userId: ctx.user.id,
+      sessionId: input.id,
+      client: clientOf(ctx),
+    });
+    return { ok: true as const };
+  }),
+
+  /** Ends every session of the caller, this one included. */
+  logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
+    const revoked = await revokeAllSessions(ctx.deps, ctx.user.id, "logout_all");
+    await recordEvent(ctx.deps, {
+      type: "logged_out_all",
+      userId: ctx.user.id,
+      sessionId: ctx.session.id,
+      client: clientOf(ctx),
+    });
+    return { ok: true as const, revoked };
+  }),
+
+  /** Needs the current password; every OTHER session ends, this one keeps working. */
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const client = clientOf(ctx);
+    await changePassword(
+      ctx.deps,
+      ctx.user,
+      { current: input.currentPassword, next: input.newPassword },
+      client,
+    );
+    await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed", ctx.session.id);
+    await recordEvent(ctx.deps, {
+      type: "password_changed",
+      userId: ctx.user.id,
+      sessionId: ctx.session.id,
+      client,
+    });
+    return { ok: true as const };
+  }),
+
+  /** The caller's recent auth events, newest first. */
+  events: protectedProcedure
+    .input(eventsInput)
+    .query(({ ctx, input }) => listEvents(ctx.deps, ctx.user.id, input)),
+};

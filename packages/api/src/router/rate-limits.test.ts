@@ -1,0 +1,96 @@
+// Abuse limits as a client meets them over HTTP: 429 RATE_LIMITED with Retry-After, the right
+// password refused while limited, and register/refresh limited per client.
+import { afterEach, describe, expect, it } from "vitest";
+import { type Reply, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import type { RateLimitSettings } from "../rate-limit";
+
+const PASSWORD = "correct horse battery";
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serverWith(rateLimits: Partial<RateLimitSettings>) {
+  const server = await startTestServer({ rateLimits });
+  servers.push(server);
+  return server;
+}
+
+function expectLimited(reply: Reply) {
+  expect(reply.status).toBe(429);
+  expect(reply.body.error.data).toMatchObject({
+    code: "TOO_MANY_REQUESTS",
+    appCode: "RATE_LIMITED",
+  });
+  const retryAfter = Number(reply.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(0);
+}
+
+describe("login limits", () => {
+  it("locks an account+client after a burst of failures; even the right password is refused", async () => {
+    const api = await serverWith({ loginBurstFailures: 3, loginBurstLockSeconds: 60 });
+    const email = uniqueEmail();
+    await api.post("auth.register", { email, password: PASSWORD });
+    for (let i = 0; i < 3; i += 1) {
+      expect((await api.post("auth.login", { email, password: "wrong password" })).status).toBe(
+        401,
+      );
+    }
+    const limited = await api.post("auth.login", { email, password: PASSWORD });
+    expectLimited(limited);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // Another account from the same client is not locked by this burst.
+    const other = uniqueEmail();
+    await api.post("auth.register", { email: other, password: PASSWORD });
+    expect((await api.post("auth.login", { email: other, password: PASSWORD })).status).toBe(200);
+    // The refusal is in the audit trail.
+    const events = await api.deps.prisma.authEvent.count({ where: { type: "rate_limited" } });
+    expect(events).toBeGreaterThan(0);
+  });
+
+  it("resets the consecutive count on success", async () => {
+    const api = await serverWith({ loginBurstFailures: 3 });
+    const email = uniqueEmail();
+    await api.post("auth.register", { email, password: PASSWORD });
+    for (let round = 0; round < 3; round += 1) {
+      await api.post("auth.login", { email, password: "wrong password" });
+      await api.post("auth.login", { email, password: "wrong password" });
+      expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
+    }
+  });
+
+  it("caps failures per account across clients, unknown emails included", async () => {
+    const api = await serverWith({ loginAccountFailures: 4, loginBurstFailures: 100 });
+    const ghost = uniqueEmail("ghost");
+    for (let i = 0; i < 4; i += 1) {
+      expect((await api.post("auth.login", { email: ghost, password: PASSWORD })).status).toBe(401);
+    }
+    expectLimited(await api.post("auth.login", { email: ghost, password: PASSWORD }));
+  });
+});
+
+describe("register and refresh limits", () => {
+  it("limits register per client", async () => {
+    const api = await serverWith({ registerPerClient: 2 });
+    for (let i = 0; i < 2; i += 1) {
+      expect(
+        (await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD })).status,
+      ).toBe(200);
+    }
+    expectLimited(await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD }));
+  });
+
+  it("limits refresh per client", async () => {
+    const api = await serverWith({ refreshPerClient: 2 });
+    let { refresh } = (
+      await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD })
+    ).body.result.data;
+    for (let i = 0; i < 2; i += 1) {
+      const reply = await api.post("auth.refresh", { refresh });
+      expect(reply.status).toBe(200);
+      refresh = reply.body.result.data.refresh;
+    }
+    expectLimited(await api.post("auth.refresh", { refresh }));
+  });
+});

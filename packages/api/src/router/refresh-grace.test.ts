@@ -1,0 +1,153 @@
+// Refresh that never logs a user out by accident: the reuse grace window, one chain under
+// concurrency, and the absolute session cap, over real HTTP with an injected clock.
+import { afterEach, describe, expect, it } from "vitest";
+import { bearer, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+
+const PASSWORD = "correct horse battery";
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
+  servers.push(server);
+  return server;
+}
+
+async function signUp(api: TestServer) {
+  const reply = await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
+  expect(reply.status).toBe(200);
+  return reply.body.result.data as { access: string; refresh: string; user: { id: string } };
+}
+
+const decode = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+
+describe("reuse grace window", () => {
+  it("returns the session's current pair for the token just rotated out, inside the window", async () => {
+    const api = await serverWith();
+    const { refresh: t0 } = await signUp(api);
+    const first = await api.post("auth.refresh", { refresh: t0 });
+    expect(first.status).toBe(200);
+    const t1 = first.body.result.data.refresh;
+
+    api.advance(9);
+    const again = await api.post("auth.refresh", { refresh: t0 });
+    expect(again.status).toBe(200);
+    // The same refresh token, not a new one: the session stays one chain.
+    expect(again.body.result.data.refresh).toBe(t1);
+    expect(
+      (await api.get("auth.me", undefined, bearer(again.body.result.data.access))).status,
+    ).toBe(200);
+    // The chain goes on from t1.
+    expect((await api.post("auth.refresh", { refresh: t1 })).status).toBe(200);
+  });
+
+  it("is reuse outside the window: TOKEN_REUSED and the whole session revoked", async () => {
+    const api = await serverWith();
+    const { refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    api.advance(11);
+    const late = await api.post("auth.refresh", { refresh: t0 });
+    expect(late.status).toBe(401);
+    expect(late.body.error.data.appCode).toBe("TOKEN_REUSED");
+    expect((await api.post("auth.refresh", { refresh: t1 })).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+  });
+
+  it("is reuse for any older token, even inside the window", async () => {
+    const api = await serverWith();
+    const { refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    const t2 = (await api.post("auth.refresh", { refresh: t1 })).body.result.data.refresh;
+    expect((await api.post("auth.refresh", { refresh: t0 })).body.error.data.appCode).toBe(
+      "TOKEN_REUSED",
+    );
+    expect((await api.post("auth.refresh", { refresh: t2 })).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+  });
+
+  it("can be switched off (grace 0): the first replay is reuse", async () => {
+    const api = await serverWith({ refreshReuseGraceMs: 0 });
+    const { refresh: t0 } = await signUp(api);
+    expect((await api.post("auth.refresh", { refresh: t0 })).status).toBe(200);
+    expect((await api.post("auth.refresh", { refresh: t0 })).body.error.data.appCode).toBe(
+      "TOKEN_REUSED",
+    );
+  });
+
+  it("keeps exactly one live chain when 20 refreshes of one token race", async () => {
+    const api = await serverWith();
+    const { refresh: t0, user } = await signUp(api);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => api.post("auth.refresh", { refresh: t0 })),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
+    const chains = new Set(replies.map((reply) => reply.body.result.data.refresh));
+    expect(chains.size).toBe(1);
+    const [survivor] = [...chains];
+    const sessions = await api.deps.prisma.session.findMany({ where: { userId: user.id } });
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.refreshJti).toBe(decode(survivor as string).jti);
+    expect((await api.post("auth.refresh", { refresh: survivor })).status).toBe(200);
+  });
+});
+
+describe("absolute session cap", () => {
+  it("caps every refresh token at login + max age; rotation never extends it", async () => {
+    const api = await serverWith({ sessionMaxAgeMs: 3600_000 });
+    const start = Math.floor(api.deps.now() / 1000);
+    const { refresh } = await signUp(api);
+    expect(decode(refresh).exp).toBeLessThanOrEqual(start + 3600 + 1);
+
+    api.advance(50 * 60);
+    const rotated = await api.post("auth.refresh", { refresh });
+    expect(rotated.status).toBe(200);
+    const next = rotated.body.result.data;
+    expect(decode(next.refresh).exp).toBe(decode(refresh).exp);
+
+    api.advance(11 * 60);
+    const over = await api.post("auth.refresh", { refresh: next.refresh });
+    expect(over.body.error.data.appCode).toBe("TOKEN_EXPIRED");
+    // The access token minted at 50 min would live to 80 min, but its session is over.
+    expect((await api.get("auth.me", undefined, bearer(next.access))).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+  });
+
+  it("renews the idle timeout (refresh lifetime) on each rotation, within the cap", async () => {
+    const api = await serverWith({ refreshTtl: 3600 });
+    let { refresh } = await signUp(api);
+    for (let hop = 0; hop < 3; hop += 1) {
+      api.advance(50 * 60);
+      const reply = await api.post("auth.refresh", { refresh });
+      expect(reply.status).toBe(200);
+      refresh = reply.body.result.data.refresh;
+    }
+    api.advance(61 * 60);
+    expect((await api.post("auth.refresh", { refresh })).body.error.data.appCode).toBe(
+      "TOKEN_EXPIRED",
+    );
+  });
+});
+
+describe("refresh after the account or session changed", () => {
+  it("fails at once for a deactivated user and for a revoked session", async () => {
+    const api = await serverWith();
+    const one = await signUp(api);
+    await api.deps.prisma.user.update({ where: { id: one.user.id }, data: { isActive: false } });
+    expect((await api.post("auth.refresh", { refresh: one.refresh })).body.error.data.appCode).toBe(
+      "USER_NOT_FOUND",
+    );
+
+    const two = await signUp(api);
+    await api.post("auth.logoutAll", {}, bearer(two.access));
+    expect((await api.post("auth.refresh", { refresh: two.refresh })).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+  });
+});
