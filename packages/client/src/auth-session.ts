@@ -1,0 +1,208 @@
+// One page's signed-in state: the token store, the single shared refresh, sign-in and sign-out,
+// and the cross-tab channel. The tRPC link is a thin adapter over this.
+import { type ChannelOptions, openAuthChannel } from "./auth-channel";
+import { hasExpired, readJwtTimes, refreshDue } from "./jwt-times";
+import { isRefreshError, type SignOutReason } from "./refresh-error";
+import type { RefreshStrategy } from "./refresh-strategy";
+import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./token-store";
+
+export interface SignedOutEvent {
+  reason: SignOutReason;
+  /** True when another tab signed out and this one followed. */
+  fromOtherTab: boolean;
+}
+
+export interface AuthSessionOptions {
+  store: TokenStore;
+  /** `bodyRefresh({ url })` or `cookieRefresh({ url })`. */
+  refresh: RefreshStrategy;
+  /** Refresh this long before the access token's `exp`. Default 60. */
+  skewSeconds?: number;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+  onSignedOut?: (event: SignedOutEvent) => void;
+  /** Share new tokens and sign-out with the other tabs of this origin. Off unless given. */
+  channel?: ChannelOptions;
+}
+
+export interface AuthSession {
+  readonly store: TokenStore;
+  /** The access token to send now, refreshed first when it is due; null: send none. */
+  accessToken(): Promise<string | null>;
+  /** After the server called `rejected` expired: a token to retry with once, or null. */
+  tokenAfterExpiry(rejected: string): Promise<string | null>;
+  /**
+   * Refreshes now, sharing a refresh already in flight. Throws RefreshError; on a sign-out
+   * code the session is signed out first. In cookie mode, call it once at start-up.
+   */
+  refresh(): Promise<TokenSnapshot>;
+  /** Stores the pair from `auth.login` / `auth.register` and tells the other tabs. */
+  signIn(tokens: TokenSnapshot): void;
+  /**
+   * Signs out here and in every tab, and (unless `revoke: false`) asks the server to end the
+   * session; a failed server call does not keep anyone signed in.
+   */
+  signOut(options?: { revoke?: boolean }): Promise<void>;
+  /** Fires once per signed-in period, however many calls saw the failure. */
+  onSignedOut(listener: (event: SignedOutEvent) => void): () => void;
+  /** Closes the channel. */
+  close(): void;
+}
+
+/**
+ * Creates the session the refresh link works through. Share one per page between every tRPC
+ * client (vanilla and React), so they share one refresh too.
+ *
+ * @example
+ * const session = createAuthSession({
+ *   store: createLocalStorageStore(),
+ *   refresh: bodyRefresh({ url: "/api/trpc" }),
+ *   channel: { name: "my-app-auth" },
+ *   onSignedOut: () => router.push("/login"),
+ * });
+ */
+export function createAuthSession(options: AuthSessionOptions): AuthSession {
+  const { store, refresh: strategy } = options;
+  const skewSeconds = options.skewSeconds ?? 60;
+  const now = options.now ?? Date.now;
+  if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
+    throw new TypeError("skewSeconds must be a non-negative number.");
+  }
+
+  const listeners = new Set<(event: SignedOutEvent) => void>();
+  if (options.onSignedOut) listeners.add(options.onSignedOut);
+  // Latched while any tokens were seen, so a tab whose shared storage another tab already
+  // cleared still announces its own sign-out.
+  let signedIn = hasTokens(store.get());
+  let inflight: Promise<TokenSnapshot> | null = null;
+  // Bumped by sign-in and sign-out: a refresh started before them must not undo them.
+  let epoch = 0;
+  // Server time minus ours, learned from fresh tokens' `iat`, so a client whose clock is off
+  // by an hour neither refreshes before every call nor sends tokens it thinks are fresh.
+  let clockOffsetMs = 0;
+  const serverNowSeconds = () => (now() + clockOffsetMs) / 1000;
+
+  const channel = options.channel
+    ? openAuthChannel(options.channel, (message) => {
+        // Another tab's refresh: adopt it. No epoch bump, so a refresh of ours in flight just
+        // finishes; the server's reuse grace window answers it with the same current pair.
+        if (message.type === "tokens") accept(message.tokens, false);
+        else endSession(message.reason, false, true);
+      })
+    : null;
+
+  function canRefresh(tokens: TokenSnapshot): boolean {
+    // The cookie is invisible to us: a live access token is the sign that one exists.
+    return tokens.refresh !== null || (strategy.mode === "cookie" && tokens.access !== null);
+  }
+
+  function accept(tokens: TokenSnapshot, broadcast: boolean): void {
+    store.set(tokens);
+    const stored = store.get();
+    const iat = stored.access === null ? null : readJwtTimes(stored.access)?.iat;
+    if (iat != null) clockOffsetMs = iat * 1000 - now();
+    signedIn = hasTokens(stored);
+    if (broadcast) channel?.post({ type: "tokens", tokens: stored });
+  }
+
+  function endSession(reason: SignOutReason, broadcast: boolean, fromOtherTab: boolean): void {
+    // Tokens put in with `store.set` count as signed in too.
+    const wasSignedIn = signedIn || hasTokens(store.get());
+    epoch++;
+    signedIn = false;
+    store.clear();
+    // Only a real transition is announced: one event per signed-in period, and no echo.
+    if (!wasSignedIn) return;
+    if (broadcast) channel?.post({ type: "signed-out", reason });
+    for (const listener of [...listeners]) {
+      try {
+        listener({ reason, fromOtherTab });
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  async function runRefresh(): Promise<TokenSnapshot> {
+    const started = epoch;
+    const sent = store.get();
+    try {
+      const fresh = await strategy.refresh(sent);
+      if (epoch === started) accept(fresh, true);
+      return store.get();
+    } catch (error) {
+      if (epoch !== started) return store.get();
+      // Another tab handed us newer tokens meanwhile: this failure is about stale ones.
+      const current = store.get();
+      if (!sameTokens(current, sent)) return current;
+      if (isRefreshError(error) && error.signOut)
+        endSession(error.code as SignOutReason, true, false);
+      throw error;
+    }
+  }
+
+  function refresh(): Promise<TokenSnapshot> {
+    inflight ??= runRefresh().finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  }
+
+  function needsRefresh(tokens: TokenSnapshot): boolean {
+    if (!canRefresh(tokens)) return false;
+    if (tokens.access === null) return true;
+    const times = readJwtTimes(tokens.access);
+    return times !== null && refreshDue(times, serverNowSeconds(), skewSeconds);
+  }
+
+  return {
+    store,
+    async accessToken() {
+      const tokens = store.get();
+      if (hasTokens(tokens)) signedIn = true;
+      if (!needsRefresh(tokens)) return tokens.access;
+      try {
+        return (await refresh()).access;
+      } catch (error) {
+        // Signed out: go on without a token, so public procedures (auth.login) still work.
+        if (isRefreshError(error) && error.signOut) return store.get().access;
+        // A passing failure: a token that has not expired yet is still worth sending.
+        const times = tokens.access === null ? null : readJwtTimes(tokens.access);
+        if (times && !hasExpired(times, serverNowSeconds())) return tokens.access;
+        throw error;
+      }
+    },
+    async tokenAfterExpiry(rejected) {
+      const tokens = store.get();
+      // Someone (a concurrent call, another tab) already replaced it.
+      if (tokens.access !== null && tokens.access !== rejected) return tokens.access;
+      if (!canRefresh(tokens)) return null;
+      const fresh = await refresh();
+      return fresh.access !== rejected ? fresh.access : null;
+    },
+    refresh,
+    signIn(tokens) {
+      epoch++;
+      accept(tokens, true);
+    },
+    async signOut({ revoke = true } = {}) {
+      const tokens = store.get();
+      endSession("SIGN_OUT", true, false);
+      if (!revoke) return;
+      try {
+        await strategy.revoke(tokens);
+      } catch {
+        // Signed out here regardless; the server session ends when its refresh token expires.
+      }
+    },
+    onSignedOut(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      channel?.close();
+    },
+  };
+}

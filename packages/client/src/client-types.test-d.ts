@@ -1,0 +1,48 @@
+// Type tests, checked by `tsc --noEmit`: a client built with the refresh link keeps tRPC's
+// end-to-end types from AppRouter.
+import type { AppCode, AppRouter } from "@kit/api";
+import { createTRPCClient, httpBatchLink, httpLink, type TRPCClientError } from "@trpc/client";
+import { expectTypeOf } from "vitest";
+import { createAuthSession } from "./auth-session";
+import { bearerHeaders } from "./bearer-headers";
+import { refreshLink } from "./refresh-link";
+import { bodyRefresh } from "./refresh-strategy";
+import { createMemoryStore } from "./token-store";
+
+const session = createAuthSession({
+  store: createMemoryStore(),
+  refresh: bodyRefresh({ url: "/api/trpc" }),
+});
+
+const client = createTRPCClient<AppRouter>({
+  links: [refreshLink(session), httpLink({ url: "/api/trpc", headers: bearerHeaders })],
+});
+
+// A link made apart from the client, and a batching terminating link, fit as well.
+const link = refreshLink<AppRouter>(session);
+createTRPCClient<AppRouter>({
+  links: [link, httpBatchLink({ url: "/api/trpc", headers: bearerHeaders })],
+});
+
+type User = { id: string; email: string; name: string | null };
+
+expectTypeOf(client.auth.me.query).returns.toExtend<Promise<User>>();
+expectTypeOf(client.auth.me.query()).resolves.toEqualTypeOf<User>();
+
+expectTypeOf(client.auth.login.mutate).parameter(0).toExtend<{ email: string; password: string }>();
+expectTypeOf(client.auth.login.mutate({ email: "a@b.c", password: "pw" })).resolves.toExtend<{
+  user: User;
+  access: string;
+  refresh: string;
+}>();
+
+// @ts-expect-error: login requires a password
+void client.auth.login.mutate({ email: "a@b.c" });
+// @ts-expect-error: email is a string
+void client.auth.login.mutate({ email: 1, password: "pw" });
+// @ts-expect-error: no such procedure
+void client.auth.nope;
+
+// The API's errorFormatter reaches the client: `data.appCode` is typed.
+declare const error: TRPCClientError<AppRouter>;
+expectTypeOf(error.data?.appCode).toEqualTypeOf<AppCode | undefined>();

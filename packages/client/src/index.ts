@@ -1,0 +1,24 @@
+// @kit/client: framework-agnostic client side of the kit: token stores, refresh strategies,
+// the auth session and the refreshing tRPC link.
+export type {
+  AuthMessage,
+  BroadcastChannelConstructor,
+  BroadcastChannelLike,
+  ChannelOptions,
+} from "./auth-channel";
+export { DEFAULT_CHANNEL_NAME } from "./auth-channel";
+export type { AuthSession, AuthSessionOptions, SignedOutEvent } from "./auth-session";
+export { createAuthSession } from "./auth-session";
+export { ACCESS_TOKEN_CONTEXT_KEY, accessTokenOf, bearerHeaders } from "./bearer-headers";
+export { createCookieModeStore } from "./cookie-mode-store";
+export type { JwtTimes } from "./jwt-times";
+export { readJwtTimes } from "./jwt-times";
+export type { LocalStorageStoreOptions, StorageLike } from "./local-storage-store";
+export { createLocalStorageStore, DEFAULT_STORAGE_KEY } from "./local-storage-store";
+export type { RefreshErrorCode, SignOutCode, SignOutReason } from "./refresh-error";
+export { isRefreshError, isSignOutCode, RefreshError, SIGN_OUT_CODES } from "./refresh-error";
+export { refreshLink } from "./refresh-link";
+export type { FetchLike, RefreshStrategy, RefreshStrategyOptions } from "./refresh-strategy";
+export { bodyRefresh, COOKIE_MODE_HEADER, cookieRefresh } from "./refresh-strategy";
+export type { TokenSnapshot, TokenStore } from "./token-store";
+export { createMemoryStore } from "./token-store";

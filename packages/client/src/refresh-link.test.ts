@@ -1,0 +1,286 @@
+// The refresh link driven through a real tRPC client (refreshLink + httpLink) against the fake.
+import type { AppRouter } from "@kit/api";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { beforeEach, describe, expect, it } from "vitest";
+import { bearerHeaders } from "./bearer-headers";
+import { RefreshError, SIGN_OUT_CODES } from "./refresh-error";
+import { refreshLink } from "./refresh-link";
+import { bearersSent, createTestClient } from "./testing/client";
+import {
+  createFakeServer,
+  FAKE_PASSWORD,
+  FAKE_USER,
+  type FakeServer,
+  type RefreshFailure,
+} from "./testing/fake-server";
+
+const ACCESS_TTL = 1800;
+let server: FakeServer;
+
+beforeEach(() => {
+  server = createFakeServer({ accessTtlSeconds: ACCESS_TTL });
+});
+
+function signedIn(options: Parameters<typeof createTestClient>[1] = {}) {
+  const test = createTestClient(server, options);
+  const pair = server.openSession();
+  test.session.signIn(pair);
+  return { ...test, pair };
+}
+
+const advance = (seconds: number) => {
+  server.now += seconds * 1000;
+};
+
+describe("sending the token", () => {
+  it("sends the access token as Authorization: Bearer", async () => {
+    const { client, pair } = signedIn();
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access]);
+    expect(server.count("auth.refresh")).toBe(0);
+  });
+
+  it("lets calls without any token through without Authorization (public procedures work)", async () => {
+    const { client, session, store } = createTestClient(server);
+    const login = await client.auth.login.mutate({
+      email: FAKE_USER.email,
+      password: FAKE_PASSWORD,
+    });
+    expect(bearersSent(server, "auth.login")).toEqual([null]);
+    expect(server.count("auth.refresh")).toBe(0);
+
+    session.signIn(login);
+    expect(store.get()).toEqual({ access: login.access, refresh: login.refresh });
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(bearersSent(server, "auth.me")).toEqual([login.access]);
+  });
+
+  it("sends one Authorization for a whole httpBatchLink batch", async () => {
+    const { session, pair } = signedIn();
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        refreshLink(session),
+        httpBatchLink({ url: server.url, fetch: server.fetch, headers: bearerHeaders }),
+      ],
+    });
+    const users = await Promise.all([1, 2, 3].map(() => client.auth.me.query()));
+    expect(users).toEqual([FAKE_USER, FAKE_USER, FAKE_USER]);
+    expect(bearersSent(server, "auth.me,auth.me,auth.me")).toEqual([pair.access]);
+  });
+});
+
+describe("proactive refresh", () => {
+  it("refreshes before the call when exp is within the skew (60 s)", async () => {
+    const { client, pair, store } = signedIn();
+    advance(ACCESS_TTL - 30);
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(1);
+    const [sent] = bearersSent(server, "auth.me");
+    expect(sent).not.toBe(pair.access);
+    expect(sent).toBe(store.get().access);
+    expect(store.get().refresh).not.toBe(pair.refresh);
+  });
+
+  it("does not refresh while exp is further away than the skew", async () => {
+    const { client, pair } = signedIn();
+    advance(ACCESS_TTL - 61);
+    await client.auth.me.query();
+    expect(server.count("auth.refresh")).toBe(0);
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access]);
+  });
+
+  it("honours skewSeconds", async () => {
+    const { client } = signedIn({ skewSeconds: 300 });
+    advance(ACCESS_TTL - 200);
+    await client.auth.me.query();
+    expect(server.count("auth.refresh")).toBe(1);
+  });
+
+  it("shares one refresh among 50 concurrent calls with an expired token, and all succeed", async () => {
+    const { client, store } = signedIn();
+    advance(ACCESS_TTL + 1);
+    const users = await Promise.all(Array.from({ length: 50 }, () => client.auth.me.query()));
+    expect(users).toHaveLength(50);
+    expect(users.every((user) => user.id === FAKE_USER.id)).toBe(true);
+    expect(server.count("auth.refresh")).toBe(1);
+    expect(new Set(bearersSent(server, "auth.me"))).toEqual(new Set([store.get().access]));
+  });
+
+  it("keeps sending a still-valid token when a proactive refresh fails for a passing reason", async () => {
+    const { client, pair, events } = signedIn();
+    advance(ACCESS_TTL - 30);
+    server.refreshFailure = "internal";
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access]);
+    expect(events).toEqual([]);
+  });
+
+  it("does not refresh before every call when the client clock is an hour ahead", async () => {
+    const { client } = signedIn({ clockAheadMs: 3_600_000 });
+    for (let i = 0; i < 3; i++) await client.auth.me.query();
+    expect(server.count("auth.refresh")).toBe(0);
+  });
+});
+
+describe("TOKEN_EXPIRED from the server", () => {
+  it("refreshes and retries the call once", async () => {
+    const { client, pair, store } = signedIn();
+    server.expiredAccess.add(pair.access);
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(1);
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access, store.get().access]);
+  });
+
+  it("shares one refresh among concurrent calls that were all refused", async () => {
+    const { client, pair } = signedIn();
+    server.expiredAccess.add(pair.access);
+    const users = await Promise.all(Array.from({ length: 10 }, () => client.auth.me.query()));
+    expect(users).toHaveLength(10);
+    expect(server.count("auth.refresh")).toBe(1);
+    expect(server.count("auth.me")).toBe(20);
+  });
+
+  it("gives a second TOKEN_EXPIRED to the caller instead of looping", async () => {
+    const { client } = signedIn();
+    server.expireEveryAccess = true;
+    await expect(client.auth.me.query()).rejects.toMatchObject({
+      data: { appCode: "TOKEN_EXPIRED" },
+    });
+    expect(server.count("auth.me")).toBe(2);
+    expect(server.count("auth.refresh")).toBe(1);
+
+    // Each call is bounded the same way: at most one refresh and one retry.
+    await expect(client.auth.me.query()).rejects.toBeInstanceOf(TRPCClientError);
+    expect(server.count("auth.me")).toBe(4);
+    expect(server.count("auth.refresh")).toBe(2);
+  });
+
+  it("does not retry a call that was sent without a token", async () => {
+    const { client } = createTestClient(server);
+    await expect(client.auth.me.query()).rejects.toMatchObject({
+      data: { appCode: "MISSING_TOKEN" },
+    });
+    expect(server.count("auth.me")).toBe(1);
+    expect(server.count("auth.refresh")).toBe(0);
+  });
+});
+
+describe("a refresh token that is dead for good", () => {
+  it.each(SIGN_OUT_CODES)(
+    "%s: clears the store, signs out once, never refreshes again",
+    async (code) => {
+      const { client, store, events } = signedIn();
+      advance(ACCESS_TTL + 1);
+      server.refreshFailure = { appCode: code };
+
+      // Signed out, the calls go on without a token: the server answers MISSING_TOKEN to a
+      // protected procedure, and public ones still work.
+      const calls = Array.from({ length: 5 }, () => client.auth.me.query());
+      calls.push(client.auth.me.query());
+      for (const call of calls) {
+        await expect(call).rejects.toMatchObject({ data: { appCode: "MISSING_TOKEN" } });
+      }
+
+      expect(server.count("auth.refresh")).toBe(1);
+      expect(server.count("auth.me")).toBe(6);
+      expect(store.get()).toEqual({ access: null, refresh: null });
+      expect(events).toEqual([{ reason: code, fromOtherTab: false }]);
+      expect(bearersSent(server, "auth.me").every((token) => token === null)).toBe(true);
+      await expect(
+        client.auth.login.mutate({ email: FAKE_USER.email, password: FAKE_PASSWORD }),
+      ).resolves.toMatchObject({ user: FAKE_USER });
+    },
+  );
+
+  it("after a retry's refresh fails, gives the caller the refresh's appCode", async () => {
+    const { client, pair, store, events } = signedIn();
+    server.expiredAccess.add(pair.access);
+    server.refreshFailure = { appCode: "TOKEN_REUSED" };
+    const error = await client.auth.me.query().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect(error).toMatchObject({ data: { appCode: "TOKEN_REUSED", httpStatus: 401 } });
+    expect((error as TRPCClientError<AppRouter>).cause).toBeInstanceOf(RefreshError);
+    expect(store.get().access).toBeNull();
+    expect(events).toHaveLength(1);
+  });
+
+  it("a refresh that completes after signOut does not sign the user back in", async () => {
+    const { client, session, store, events } = signedIn();
+    advance(ACCESS_TTL + 1);
+    let release = () => {};
+    server.refreshGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const call = client.auth.me.query();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(server.count("auth.refresh")).toBe(1);
+
+    await session.signOut({ revoke: false });
+    release();
+    await expect(call).rejects.toMatchObject({ data: { appCode: "MISSING_TOKEN" } });
+    expect(store.get()).toEqual({ access: null, refresh: null });
+    expect(events).toEqual([{ reason: "SIGN_OUT", fromOtherTab: false }]);
+  });
+});
+
+describe("a refresh that fails for a passing reason", () => {
+  const failures: [string, RefreshFailure][] = [
+    ["a network error", "network"],
+    ["a tRPC 500", "internal"],
+    ["a proxy's HTML 502", { status: 502, text: "<html>Bad Gateway</html>" }],
+    ["RATE_LIMITED", { appCode: "RATE_LIMITED" }],
+  ];
+
+  it.each(failures)("%s: fails the call, keeps the tokens, no sign-out", async (_, failure) => {
+    const { client, pair, store, events } = signedIn();
+    advance(ACCESS_TTL + 1);
+    server.refreshFailure = failure;
+
+    const error = await client.auth.me.query().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).cause).toBeInstanceOf(RefreshError);
+    expect(server.count("auth.me")).toBe(0);
+    expect(store.get()).toEqual(pair);
+    expect(events).toEqual([]);
+
+    // The next call tries again.
+    server.refreshFailure = null;
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(2);
+  });
+
+  it("a tRPC 500 keeps the server's error shape for the caller", async () => {
+    const { client } = signedIn();
+    advance(ACCESS_TTL + 1);
+    server.refreshFailure = "internal";
+    await expect(client.auth.me.query()).rejects.toMatchObject({
+      data: { appCode: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
+    });
+  });
+});
+
+describe("signIn and signOut", () => {
+  it("signOut revokes on the server, clears, and fires the event once", async () => {
+    const { client, session, pair, store, events } = signedIn();
+    await session.signOut();
+    await session.signOut();
+    expect(store.get()).toEqual({ access: null, refresh: null });
+    expect(events).toEqual([{ reason: "SIGN_OUT", fromOtherTab: false }]);
+    const [logout] = server.requests.filter((request) => request.path === "auth.logout");
+    expect(logout && JSON.parse(logout.body ?? "")).toEqual({ refresh: pair.refresh });
+    expect(server.count("auth.logout")).toBe(1);
+    await expect(client.auth.me.query()).rejects.toMatchObject({
+      data: { appCode: "MISSING_TOKEN" },
+    });
+  });
+
+  it("signOut still signs out locally when the server cannot be reached", async () => {
+    const { session, store, events } = signedIn();
+    const unreachable = server.fetch;
+    server.fetch = (() => Promise.reject(new TypeError("fetch failed"))) as typeof fetch;
+    await session.signOut();
+    server.fetch = unreachable;
+    expect(store.get().access).toBeNull();
+    expect(events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,95 @@
+// The tRPC link that puts the access token on every call, refreshes it, and retries once.
+import { TRPCClientError, type TRPCLink } from "@trpc/client";
+import type { AnyTRPCRouter } from "@trpc/server";
+import { observable, type Unsubscribable } from "@trpc/server/observable";
+import type { AuthSession } from "./auth-session";
+import { withAccessToken } from "./bearer-headers";
+import { isRefreshError } from "./refresh-error";
+
+function appCodeOf(error: unknown): unknown {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { appCode?: unknown } | null | undefined)?.appCode;
+}
+
+function isErrorEnvelope(json: unknown): json is { error: { code: number; message: string } } {
+  if (typeof json !== "object" || json === null || !("error" in json)) return false;
+  const error = json.error as { code?: unknown; message?: unknown } | null;
+  return typeof error?.code === "number" && typeof error.message === "string";
+}
+
+// Errors leave a link as TRPCClientError. A refresh the server refused keeps the server's
+// error shape (so `data.appCode` says why) with the RefreshError as its cause.
+function toClientError<TRouter extends AnyTRPCRouter>(error: unknown): TRPCClientError<TRouter> {
+  if (isRefreshError(error) && isErrorEnvelope(error.response)) {
+    return TRPCClientError.from<TRouter>(error.response, { cause: error });
+  }
+  return TRPCClientError.from<TRouter>(error instanceof Error ? error : new Error(String(error)));
+}
+
+/**
+ * Authenticates every operation through `session`. Place it before the terminating link and
+ * give that link `headers: bearerHeaders`, which turns the token this link puts in
+ * `op.context` into `Authorization: Bearer …`:
+ *
+ * - before sending, refreshes when the access token is within the skew of `exp` (one refresh,
+ *   shared by every call waiting on it);
+ * - when the server answers `TOKEN_EXPIRED`, refreshes and retries the call once; a second
+ *   failure goes to the caller;
+ * - when the refresh token is dead (a sign-out code), the session is signed out and calls go
+ *   on without a token; a network error or 5xx fails the call and keeps the tokens.
+ *
+ * @example
+ * const session = createAuthSession({ store: createLocalStorageStore(), refresh: bodyRefresh({ url: "/api/trpc" }) });
+ * const client = createTRPCClient<AppRouter>({
+ *   links: [refreshLink(session), httpBatchLink({ url: "/api/trpc", headers: bearerHeaders })],
+ * });
+ * const { user, access, refresh } = await client.auth.login.mutate({ email, password });
+ * session.signIn({ access, refresh });
+ */
+export function refreshLink<TRouter extends AnyTRPCRouter = AnyTRPCRouter>(
+  session: AuthSession,
+): TRPCLink<TRouter> {
+  return () =>
+    ({ op, next }) =>
+      observable((observer) => {
+        let closed = false;
+        let current: Unsubscribable | null = null;
+        const fail = (error: unknown) => {
+          if (!closed) observer.error(toClientError<TRouter>(error));
+        };
+
+        const send = (token: string | null, isRetry: boolean) => {
+          if (closed) return;
+          let emitted = false;
+          const retryOrFail = (error: TRPCClientError<TRouter>) => {
+            // Retry only what provably never ran: an auth failure before any output.
+            const retry =
+              !isRetry && !emitted && token !== null && appCodeOf(error) === "TOKEN_EXPIRED";
+            if (!retry) return observer.error(error);
+            session.tokenAfterExpiry(token).then((fresh) => {
+              if (fresh !== null) send(fresh, true);
+              else if (!closed) observer.error(error);
+            }, fail);
+          };
+          try {
+            current = next(withAccessToken(op, token)).subscribe({
+              next(envelope) {
+                emitted = true;
+                observer.next(envelope);
+              },
+              complete: () => observer.complete(),
+              error: retryOrFail,
+            });
+          } catch (error) {
+            // A link below that throws on subscribe (a subscription over httpLink, say).
+            fail(error);
+          }
+        };
+
+        session.accessToken().then((token) => send(token, false), fail);
+        return () => {
+          closed = true;
+          current?.unsubscribe();
+        };
+      });
+}
