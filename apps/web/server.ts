@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { loadEnv } from "@kit/api";
 import next from "next";
 import { connectionStorage } from "./src/server/connection";
-import { closeRuntime } from "./src/server/runtime";
+import { closeRuntime, runtimeReady } from "./src/server/runtime";
 
 const dev = process.argv.includes("--dev");
 const env = loadEnv();
@@ -13,8 +13,15 @@ const hostname = hostnameFlag > 0 ? process.argv[hostnameFlag + 1] : undefined;
 
 const app = next({ dev, dir: import.meta.dirname, port: env.port, hostname });
 const handle = app.getRequestHandler();
-// Awaits instrumentation.ts too: the database is ready before the first request is served.
 await app.prepare();
+// instrumentation.ts starts the database (embedded server, migrations, demo user) in the
+// background of prepare(); listen only once it is ready, and fail loudly if it cannot be.
+try {
+  await runtimeReady();
+} catch (error) {
+  console.error("[web] start-up failed:", error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 const storage = connectionStorage();
 const server = createServer((req, res) => {

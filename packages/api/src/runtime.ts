@@ -25,6 +25,18 @@ export interface StartOptions {
 
 export async function startRuntime(env: ServerEnv, options: StartOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // Configuration first: a weak secret stops start-up before any database work.
+  const secret = await resolveAuthSecret({
+    secret: env.authSecret,
+    dataDir: env.dataDir,
+    production: env.nodeEnv === "production",
+    warn: (line) => log(`[auth] warning: ${line}`),
+  });
+  const tokens = createTokenService({
+    key: createSecretKey(secret),
+    accessTtl: env.accessTtl,
+    refreshTtl: env.refreshTtl,
+  });
   const database = env.databaseUrl
     ? { url: env.databaseUrl, stop: async () => {} }
     : await ensureEmbeddedPostgres({ dataDir: env.dataDir, log });
@@ -36,17 +48,6 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     if (!env.databaseUrl && options.seed !== false && (await seedDemoUser(prisma))) {
       log(`[db] demo user created: ${DEMO_USER.email}`);
     }
-    const secret = await resolveAuthSecret({
-      secret: env.authSecret,
-      dataDir: env.dataDir,
-      production: env.nodeEnv === "production",
-      warn: (line) => log(`[auth] warning: ${line}`),
-    });
-    const tokens = createTokenService({
-      key: createSecretKey(secret),
-      accessTtl: env.accessTtl,
-      refreshTtl: env.refreshTtl,
-    });
     const limiter = createAuthRateLimiter({
       store: env.redisUrl
         ? { kind: "redis", url: env.redisUrl }

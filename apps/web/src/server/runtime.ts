@@ -21,3 +21,18 @@ export async function closeRuntime(): Promise<void> {
   const started = (globalThis as Holder)[KEY];
   if (started) await (await started).close();
 }
+
+/**
+ * Resolves once the runtime that instrumentation.ts started is ready; rejects if it failed or
+ * never started within `timeoutMs`. Starts nothing itself: server.ts loads these modules outside
+ * Next's bundles, and objects built there would fail the bundles' `instanceof` checks.
+ */
+export async function runtimeReady(timeoutMs = 60_000): Promise<void> {
+  const holder = globalThis as Holder;
+  const deadline = Date.now() + timeoutMs;
+  while (!holder[KEY]) {
+    if (Date.now() > deadline) throw new Error("instrumentation.ts did not start the runtime");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await holder[KEY];
+}
