@@ -1,5 +1,6 @@
 // The tRPC context: built from a standard Headers, so every adapter and test builds it the same way.
 import { type Authenticator, bearerAuthenticator, runAuthenticators } from "./authenticate";
+import { requestOrigin } from "./cookie-mode/request-origin";
 import type { AppDeps } from "./deps";
 import type { Principal } from "./principal";
 
@@ -7,6 +8,16 @@ export interface CreateContextOptions {
   headers: Headers;
   /** The connection's address as the server saw it; null where the adapter cannot know it. */
   clientIp: string | null;
+  /**
+   * The request's absolute URL, for the request's own origin (the Secure flag, the CSRF check).
+   * Absent (createCaller, scripts): no origin, so cookie mode never reads a cookie.
+   */
+  url?: string | null;
+  /**
+   * Where procedures put response headers (`Set-Cookie`); the adapters copy them onto the
+   * response through `responseMeta`. Default: a fresh Headers, for callers with no response.
+   */
+  responseHeaders?: Headers;
 }
 
 export interface Context {
@@ -14,6 +25,10 @@ export interface Context {
   headers: Headers;
   clientIp: string | null;
   userAgent: string | null;
+  /** `scheme://host[:port]` of this request, trusted proxies considered; null when unknown. */
+  origin: string | null;
+  /** Headers for the response, `Set-Cookie` above all; see CreateContextOptions. */
+  responseHeaders: Headers;
   /**
    * Runs the authenticator chain once, on first call: public procedures never pay for it, and
    * a bad token only fails the procedures that need a user.
@@ -37,6 +52,12 @@ export function createContext(
     headers: options.headers,
     clientIp: options.clientIp,
     userAgent: options.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,
+    origin: requestOrigin({
+      url: options.url ?? null,
+      headers: options.headers,
+      trustProxy: deps.trustProxy,
+    }),
+    responseHeaders: options.responseHeaders ?? new Headers(),
     authenticate() {
       result ??= runAuthenticators(authenticators, deps, request);
       return result;

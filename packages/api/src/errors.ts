@@ -6,7 +6,12 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
 /** Codes the API adds to the auth package's. */
-export type ApiErrorCode = "EMAIL_TAKEN" | "VALIDATION" | "RATE_LIMITED" | "SESSION_NOT_FOUND";
+export type ApiErrorCode =
+  | "EMAIL_TAKEN"
+  | "VALIDATION"
+  | "RATE_LIMITED"
+  | "SESSION_NOT_FOUND"
+  | "CSRF_REJECTED";
 
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
 export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;

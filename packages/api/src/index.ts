@@ -3,6 +3,13 @@ export type { Authenticator, RequestInfo } from "./authenticate";
 export { bearerAuthenticator, runAuthenticators } from "./authenticate";
 export type { Context, CreateContextOptions } from "./context";
 export { createContext, DEFAULT_AUTHENTICATORS } from "./context";
+export {
+  COOKIE_MODE_HEADER,
+  REFRESH_COOKIE_NAME,
+  REFRESH_COOKIE_PATH,
+} from "./cookie-mode/refresh-cookie";
+export type { SignedInUser } from "./cookie-mode/signed-in-user";
+export { getSignedInUser } from "./cookie-mode/signed-in-user";
 export type { AppDeps } from "./deps";
 export type { ServerEnv } from "./env";
 export { EnvError, loadEnv } from "./env";

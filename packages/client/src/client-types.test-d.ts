@@ -33,7 +33,8 @@ expectTypeOf(client.auth.login.mutate).parameter(0).toExtend<{ email: string; pa
 expectTypeOf(client.auth.login.mutate({ email: "a@b.c", password: "pw" })).resolves.toExtend<{
   user: User;
   access: string;
-  refresh: string;
+  // null in cookie mode, where the token travels only in the HttpOnly cookie.
+  refresh: string | null;
 }>();
 
 // @ts-expect-error: login requires a password

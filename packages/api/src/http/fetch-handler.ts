@@ -6,7 +6,7 @@ import { appRouter } from "../root";
 import { resolveClientIp } from "./client-ip";
 import { limitRequestBody, MAX_BATCH_SIZE } from "./limits";
 import { reportError } from "./report-error";
-import { retryAfterMeta } from "./retry-after";
+import { responseMeta } from "./response-meta";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
@@ -31,6 +31,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       createContext: () =>
         createContext(deps, {
           headers: request.headers,
+          url: request.url,
           clientIp: resolveClientIp({
             socketAddress: options.socketAddress?.(),
             headers: request.headers,
@@ -38,7 +39,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
           }),
         }),
       onError: reportError(deps),
-      responseMeta: retryAfterMeta,
+      responseMeta,
     });
   };
 }

@@ -1,5 +1,5 @@
 // A plain Node HTTP server for the same router: integration tests, benchmarks, no Next.js.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
@@ -7,7 +7,7 @@ import { appRouter } from "../root";
 import { resolveClientIp } from "./client-ip";
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
 import { reportError } from "./report-error";
-import { retryAfterMeta } from "./retry-after";
+import { responseMeta } from "./response-meta";
 
 function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
   const headers = new Headers();
@@ -16,6 +16,14 @@ function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
     else if (value !== undefined) headers.set(name, value);
   }
   return headers;
+}
+
+/** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
+function requestUrl(req: IncomingMessage): string | null {
+  const host = req.headers.host;
+  if (!host) return null;
+  const scheme = "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
+  return `${scheme}://${host}${req.url ?? "/"}`;
 }
 
 export function createStandaloneServer(deps: AppDeps): Server {
@@ -29,10 +37,11 @@ export function createStandaloneServer(deps: AppDeps): Server {
       const socketAddress = req.socket.remoteAddress;
       return createContext(deps, {
         headers,
+        url: requestUrl(req),
         clientIp: resolveClientIp({ socketAddress, headers, trustProxy: deps.trustProxy }),
       });
     },
     onError: reportError(deps),
-    responseMeta: retryAfterMeta,
+    responseMeta,
   });
 }

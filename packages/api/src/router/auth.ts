@@ -1,4 +1,4 @@
-// The credential procedures: register, login, refresh, logout, me.
+// The credential procedures: register, login, refresh, logout, me; each in body or cookie mode.
 import { recordEvent } from "../audit";
 import { AppError, RateLimitedError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
@@ -7,12 +7,15 @@ import { closeSession, openSession, rotateSession } from "../services/sessions";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 import { accountProcedures } from "./account";
 import { clientOf } from "./client";
+import {
+  clearingDeadCookie,
+  clearRefreshCookie,
+  deliverPair,
+  isCookieMode,
+  presentedToken,
+} from "./cookie-mode";
 
-function requireRefreshToken(input: { refresh?: string | null } | null | undefined): string {
-  const token = input?.refresh;
-  if (!token) throw new AppError("MISSING_TOKEN", "BAD_REQUEST", "Refresh token required.");
-  return token;
-}
+const missingToken = () => new AppError("MISSING_TOKEN", "BAD_REQUEST", "Refresh token required.");
 
 /** Records a refused attempt in the audit trail before the 429 goes out. */
 const auditRateLimit = publicProcedure.use(async ({ ctx, next }) => {
@@ -32,28 +35,38 @@ export const authRouter = router({
       password: input.password,
       name: input.name ?? null,
     });
-    const { sessionId, ...tokens } = await openSession(ctx.deps, user, client);
+    const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
     await recordEvent(ctx.deps, { type: "registered", userId: user.id, sessionId, client });
-    return { user, ...tokens };
+    return { user, ...deliverPair(ctx, pair) };
   }),
 
   login: auditRateLimit.input(loginInput).mutation(async ({ ctx, input }) => {
     const client = clientOf(ctx);
     const user = await checkCredentials(ctx.deps, input.email, input.password, client);
-    const { sessionId, ...tokens } = await openSession(ctx.deps, user, client);
+    const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
     await recordEvent(ctx.deps, { type: "login_succeeded", userId: user.id, sessionId, client });
-    return { user, ...tokens };
+    return { user, ...deliverPair(ctx, pair) };
   }),
 
   refresh: auditRateLimit.input(refreshInput).mutation(async ({ ctx, input }) => {
     const client = clientOf(ctx);
-    const token = requireRefreshToken(input);
+    const presented = presentedToken(ctx, input);
+    if (!presented) throw missingToken();
     await ctx.deps.limiter.refresh(client.clientIp);
-    return rotateSession(ctx.deps, token, client);
+    const pair = await clearingDeadCookie(ctx, presented, () =>
+      rotateSession(ctx.deps, presented.token, client),
+    );
+    return deliverPair(ctx, pair);
   }),
 
   logout: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
-    await closeSession(ctx.deps, requireRefreshToken(input), clientOf(ctx));
+    const presented = presentedToken(ctx, input);
+    const cookieMode = isCookieMode(ctx.headers);
+    // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
+    if (cookieMode) clearRefreshCookie(ctx);
+    if (presented) await closeSession(ctx.deps, presented.token, clientOf(ctx));
+    // Nothing to log out of is already logged out in cookie mode; a body client must send one.
+    else if (!cookieMode) throw missingToken();
     return { ok: true as const };
   }),
 

@@ -9,6 +9,8 @@ import { isUuid } from "../uuid";
 export interface TokenPair {
   access: string;
   refresh: string;
+  /** The refresh token's `exp` (seconds since the epoch): how long a cookie may keep it. */
+  refreshExp: number;
 }
 
 /** What the request tells about the client; the context carries exactly these. */
@@ -49,7 +51,12 @@ export async function openSession(
       ip: client.clientIp,
     },
   });
-  return { access: access.token, refresh: refresh.token, sessionId };
+  return {
+    access: access.token,
+    refresh: refresh.token,
+    refreshExp: refresh.claims.exp,
+    sessionId,
+  };
 }
 
 const sessionState = {
@@ -58,8 +65,20 @@ const sessionState = {
   previousJti: true,
   rotatedAt: true,
   revokedAt: true,
+  expiresAt: true,
   absoluteExpiresAt: true,
 } as const;
+
+/** True for the token just rotated out, presented again inside the grace window. */
+function withinGrace(
+  session: { previousJti: string | null; rotatedAt: Date | null },
+  jti: string,
+  now: number,
+  graceMs: number,
+): boolean {
+  const rotatedAt = session.rotatedAt?.getTime();
+  return session.previousJti === jti && rotatedAt !== undefined && now - rotatedAt <= graceMs;
+}
 
 /** The user (active) and the session the refresh token names, in the contract's check order. */
 async function loadForRefresh(deps: AppDeps, claims: RefreshClaims) {
@@ -122,7 +141,7 @@ export async function rotateSession(
         email: user.email,
         sessionId: session.id,
       });
-      return { access: access.token, refresh: next.token };
+      return { access: access.token, refresh: next.token, refreshExp: next.claims.exp };
     }
   }
   // Lost the race, or an older token: look again at what the session holds now.
@@ -132,11 +151,11 @@ export async function rotateSession(
   });
   if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   const rotatedAt = current.rotatedAt?.getTime();
-  const withinGrace =
-    current.previousJti === claims.jti &&
+  // (rotatedAt tested here too so the type knows it below.)
+  if (
     rotatedAt !== undefined &&
-    now - rotatedAt <= deps.sessions.refreshReuseGraceMs;
-  if (withinGrace) {
+    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs)
+  ) {
     // No new token: the session's current one, re-signed from the same claims (identical).
     const refresh = deps.tokens.issueRefresh({
       userId: user.id,
@@ -150,7 +169,7 @@ export async function rotateSession(
       email: user.email,
       sessionId: current.id,
     });
-    return { access: access.token, refresh: refresh.token };
+    return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
   }
   await revokeSession(deps, { sessionId: current.id, userId: user.id }, "reuse");
   await recordEvent(deps, {
@@ -160,6 +179,30 @@ export async function rotateSession(
     client,
   });
   throw new AuthError("TOKEN_REUSED");
+}
+
+/**
+ * The user and session a refresh token stands for right now, read-only: the checks of
+ * rotateSession (signature, type, exp, an active user, a live session, the current jti or the
+ * one just rotated out within the grace window) plus the session's own expiry, with nothing
+ * rotated, revoked or recorded. Throws AuthError. A stale token is only refused here; the
+ * next refresh with it is what revokes the session.
+ */
+export async function peekSession(
+  deps: AppDeps,
+  refreshToken: string,
+): Promise<{ user: PrincipalUser; sessionId: string }> {
+  const claims = deps.tokens.verifyRefresh(refreshToken);
+  const { user, session } = await loadForRefresh(deps, claims);
+  const now = deps.now();
+  if (session.expiresAt.getTime() <= now || session.absoluteExpiresAt.getTime() <= now) {
+    throw new AuthError("TOKEN_REVOKED");
+  }
+  const current =
+    session.refreshJti === claims.jti ||
+    withinGrace(session, claims.jti, now, deps.sessions.refreshReuseGraceMs);
+  if (!current) throw new AuthError("TOKEN_REUSED");
+  return { user, sessionId: session.id };
 }
 
 /** Ends the session a refresh token belongs to; its access tokens fail from the next call on. */

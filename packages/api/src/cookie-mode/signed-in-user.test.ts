@@ -1,0 +1,102 @@
+// getSignedInUser against a real database: who the cookie stands for, read-only, null on any doubt.
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { getSignedInUser } from "./signed-in-user";
+
+const PASSWORD = "correct horse battery";
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
+  servers.push(server);
+  return server;
+}
+
+async function signUp(api: TestServer) {
+  const email = uniqueEmail("signed-in");
+  const reply = await api.post("auth.register", { email, password: PASSWORD, name: "Ada" });
+  expect(reply.status).toBe(200);
+  return reply.body.result.data as {
+    user: { id: string; email: string; name: string | null };
+    access: string;
+    refresh: string;
+  };
+}
+
+const cookieHeaders = (token: string) =>
+  new Headers({ cookie: `theme=dark; kit_refresh=${token}; other=1` });
+const sid = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).sid as string;
+
+describe("getSignedInUser", () => {
+  it("returns the user and session for a valid cookie, and writes nothing", async () => {
+    const api = await serverWith();
+    const { user, refresh } = await signUp(api);
+    const before = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
+    api.advance(60);
+    for (let i = 0; i < 2; i += 1) {
+      expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toEqual({
+        user,
+        sessionId: sid(refresh),
+      });
+    }
+    const after = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
+    expect(after).toEqual(before);
+    // The token was not rotated: it still refreshes.
+    expect((await api.post("auth.refresh", { refresh })).status).toBe(200);
+  });
+
+  it("is null without a cookie, for garbage, and for an access token", async () => {
+    const api = await serverWith();
+    const { access } = await signUp(api);
+    expect(await getSignedInUser(api.deps, new Headers())).toBeNull();
+    expect(await getSignedInUser(api.deps, new Headers({ cookie: "kit_refresh=" }))).toBeNull();
+    expect(await getSignedInUser(api.deps, cookieHeaders("not-a-token"))).toBeNull();
+    expect(await getSignedInUser(api.deps, cookieHeaders("%E0%A4%A"))).toBeNull();
+    expect(await getSignedInUser(api.deps, cookieHeaders(access))).toBeNull();
+  });
+
+  it("is null once the session is logged out or revoked", async () => {
+    const api = await serverWith();
+    const { refresh } = await signUp(api);
+    expect((await api.post("auth.logout", { refresh })).status).toBe(200);
+    expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toBeNull();
+  });
+
+  it("is null for an expired token and past the session's absolute cap", async () => {
+    const api = await serverWith({ refreshTtl: 3600 });
+    const { refresh } = await signUp(api);
+    api.advance(3601);
+    expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toBeNull();
+
+    const capped = await serverWith({ sessionMaxAgeMs: 60_000 });
+    const second = await signUp(capped);
+    expect(await getSignedInUser(capped.deps, cookieHeaders(second.refresh))).not.toBeNull();
+    capped.advance(61);
+    expect(await getSignedInUser(capped.deps, cookieHeaders(second.refresh))).toBeNull();
+  });
+
+  it("is null for a deactivated user", async () => {
+    const api = await serverWith();
+    const { user, refresh } = await signUp(api);
+    await api.deps.prisma.user.update({ where: { id: user.id }, data: { isActive: false } });
+    expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toBeNull();
+  });
+
+  it("accepts the token just rotated out inside the grace window; after it, null without revoking", async () => {
+    const api = await serverWith();
+    const { user, refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    expect((await getSignedInUser(api.deps, cookieHeaders(t0)))?.user).toEqual(user);
+    api.advance(11);
+    expect(await getSignedInUser(api.deps, cookieHeaders(t0))).toBeNull();
+    // A read-only look does not punish reuse: the session goes on from t1.
+    const session = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(t0) } });
+    expect(session.revokedAt).toBeNull();
+    expect((await getSignedInUser(api.deps, cookieHeaders(t1)))?.user).toEqual(user);
+  });
+});

@@ -1,0 +1,312 @@
+// Cookie mode over real HTTP: the refresh token in an HttpOnly cookie, the CSRF guard, and body
+// mode left exactly as it was.
+import { parseSetCookie } from "cookie";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  bearer,
+  type Reply,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from "../../test/test-server";
+
+const PASSWORD = "correct horse battery";
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
+  servers.push(server);
+  return server;
+}
+
+const COOKIE_MODE = { "x-auth-refresh": "cookie" };
+/** What a page of the server's own origin sends on a cookie-mode call. */
+const fromPage = (api: TestServer, extra: Record<string, string> = {}) => ({
+  ...COOKIE_MODE,
+  origin: api.base,
+  ...extra,
+});
+const withCookie = (token: string) => ({ cookie: `kit_refresh=${token}` });
+
+/** The one kit_refresh Set-Cookie of a reply, parsed; fails the test if there is not exactly one. */
+function refreshCookieOf(reply: Reply) {
+  const cookies = reply.headers
+    .getSetCookie()
+    .map((line) => ({ line, cookie: parseSetCookie(line) }))
+    .filter(({ cookie }) => cookie.name === "kit_refresh");
+  expect(cookies).toHaveLength(1);
+  return cookies[0] as (typeof cookies)[number];
+}
+
+const decode = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+
+function expectCode(reply: Reply, status: number, appCode: string) {
+  expect({ status: reply.status, appCode: reply.body?.error?.data?.appCode }).toEqual({
+    status,
+    appCode,
+  });
+}
+
+/** Registers in cookie mode; returns the access token and the cookie's refresh token. */
+async function signUp(api: TestServer) {
+  const reply = await api.post(
+    "auth.register",
+    { email: uniqueEmail("cookie"), password: PASSWORD },
+    COOKIE_MODE,
+  );
+  expect(reply.status).toBe(200);
+  const data = reply.body.result.data as { access: string; refresh: null; user: { id: string } };
+  return { ...data, cookie: refreshCookieOf(reply).cookie.value as string };
+}
+
+describe("cookie mode: login and register", () => {
+  it("login sets an HttpOnly SameSite=Strict cookie on /api/trpc for the token's lifetime; the body says refresh: null", async () => {
+    const api = await serverWith();
+    const email = uniqueEmail("cookie-login");
+    await api.post("auth.register", { email, password: PASSWORD });
+    const reply = await api.post("auth.login", { email, password: PASSWORD }, COOKIE_MODE);
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data.refresh).toBeNull();
+    expect(decode(reply.body.result.data.access).type).toBe("access");
+
+    const { line, cookie } = refreshCookieOf(reply);
+    expect(cookie).toMatchObject({
+      name: "kit_refresh",
+      path: "/",
+      httpOnly: true,
+      sameSite: "strict",
+    });
+    // Plain http on 127.0.0.1: a Secure cookie would never come back.
+    expect(cookie.secure).toBeFalsy();
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; SameSite=Strict/);
+    const claims = decode(cookie.value as string);
+    expect(claims.type).toBe("refresh");
+    const maxAge = cookie.maxAge as number;
+    expect(Math.abs(maxAge - (claims.exp - Math.floor(api.deps.now() / 1000)))).toBeLessThanOrEqual(
+      1,
+    );
+    expect(maxAge).toBeGreaterThan(7 * 24 * 3600 - 5);
+  });
+
+  it("register does the same", async () => {
+    const api = await serverWith();
+    const { refresh, cookie, access } = await signUp(api);
+    expect(refresh).toBeNull();
+    expect(decode(cookie).sid).toBe(decode(access).sid);
+  });
+
+  it("adds Secure behind a trusted proxy that says https, and only then", async () => {
+    const trusted = await serverWith({ trustProxy: 1 });
+    const https = { ...COOKIE_MODE, "x-forwarded-proto": "https" };
+    const secure = await trusted.post(
+      "auth.register",
+      { email: uniqueEmail(), password: PASSWORD },
+      https,
+    );
+    expect(refreshCookieOf(secure).cookie.secure).toBe(true);
+    expect(refreshCookieOf(secure).line).toMatch(/; Secure/);
+
+    // With no proxy trusted the header is the client's own word.
+    const direct = await serverWith();
+    const plain = await direct.post(
+      "auth.register",
+      { email: uniqueEmail(), password: PASSWORD },
+      https,
+    );
+    expect(refreshCookieOf(plain).cookie.secure).toBeFalsy();
+  });
+
+  it("sets no cookie in body mode, and the body carries the refresh token as before", async () => {
+    const api = await serverWith();
+    const reply = await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
+    expect(reply.headers.getSetCookie()).toEqual([]);
+    expect(decode(reply.body.result.data.refresh).type).toBe("refresh");
+  });
+});
+
+describe("cookie mode: refresh", () => {
+  it("rotates the cookie's token and sets the new one; the old one is reuse after the grace window", async () => {
+    const api = await serverWith();
+    const { cookie: t0, user } = await signUp(api);
+
+    const first = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t0) });
+    expect(first.status).toBe(200);
+    expect(first.body.result.data.refresh).toBeNull();
+    const t1 = refreshCookieOf(first).cookie.value as string;
+    expect(t1).not.toBe(t0);
+    const session = await api.deps.prisma.session.findFirstOrThrow({ where: { userId: user.id } });
+    expect(session.refreshJti).toBe(decode(t1).jti);
+    const me = await api.get("auth.me", undefined, bearer(first.body.result.data.access));
+    expect(me.body.result.data.id).toBe(user.id);
+
+    // The chain goes on from the new cookie.
+    const second = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t1) });
+    expect(second.status).toBe(200);
+    const t2 = refreshCookieOf(second).cookie.value as string;
+
+    api.advance(11);
+    const replay = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t1) });
+    expectCode(replay, 401, "TOKEN_REUSED");
+    expect(refreshCookieOf(replay).cookie.maxAge).toBe(0);
+    const after = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t2) });
+    expectCode(after, 401, "TOKEN_REVOKED");
+
+    const events = await api.deps.prisma.authEvent.findMany({
+      where: { userId: user.id },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      "registered",
+      "refreshed",
+      "refreshed",
+      "reuse_detected",
+    ]);
+  });
+
+  it("answers the current token again for the one just rotated out, inside the grace window", async () => {
+    const api = await serverWith();
+    const { cookie: t0 } = await signUp(api);
+    const first = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t0) });
+    const t1 = refreshCookieOf(first).cookie.value;
+    const again = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(t0) });
+    expect(again.status).toBe(200);
+    expect(refreshCookieOf(again).cookie.value).toBe(t1);
+  });
+
+  it("refuses a cookie read without a same-origin Origin: 403 CSRF_REJECTED, nothing rotated", async () => {
+    const api = await serverWith();
+    const { cookie, user } = await signUp(api);
+    const refused: Record<string, string>[] = [
+      { ...COOKIE_MODE },
+      { ...COOKIE_MODE, origin: "https://evil.example" },
+      { ...COOKIE_MODE, origin: "null" },
+      // Same host, other port or scheme: another origin.
+      { ...COOKIE_MODE, origin: api.base.replace(/:\d+$/, ":1") },
+      { ...COOKIE_MODE, origin: api.base.replace("http:", "https:") },
+      // The browser's own word on where the request came from.
+      fromPage(api, { "sec-fetch-site": "cross-site" }),
+      fromPage(api, { "sec-fetch-site": "same-site" }),
+    ];
+    for (const headers of refused) {
+      for (const path of ["auth.refresh", "auth.logout"]) {
+        const reply = await api.post(path, {}, { ...headers, ...withCookie(cookie) });
+        expectCode(reply, 403, "CSRF_REJECTED");
+        expect(reply.body.error.data.code).toBe("FORBIDDEN");
+        expect(reply.headers.getSetCookie()).toEqual([]);
+      }
+    }
+    const session = await api.deps.prisma.session.findFirstOrThrow({ where: { userId: user.id } });
+    expect(session).toMatchObject({ refreshJti: decode(cookie).jti, revokedAt: null });
+    // A real page's request goes through.
+    const ok = await api.post(
+      "auth.refresh",
+      {},
+      { ...fromPage(api, { "sec-fetch-site": "same-origin" }), ...withCookie(cookie) },
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it("never reads the cookie without the custom header: MISSING_TOKEN, as today", async () => {
+    const api = await serverWith();
+    const { cookie } = await signUp(api);
+    const reply = await api.post("auth.refresh", {}, { origin: api.base, ...withCookie(cookie) });
+    expectCode(reply, 400, "MISSING_TOKEN");
+    expect(reply.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("MISSING_TOKEN in cookie mode without a cookie", async () => {
+    const api = await serverWith();
+    expectCode(await api.post("auth.refresh", {}, fromPage(api)), 400, "MISSING_TOKEN");
+  });
+
+  it("body mode is unchanged when a cookie is sent too: the body's token wins", async () => {
+    const api = await serverWith();
+    const one = await signUp(api);
+    const two = await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
+    const bodyToken = two.body.result.data.refresh as string;
+    const reply = await api.post("auth.refresh", { refresh: bodyToken }, withCookie(one.cookie));
+    expect(reply.status).toBe(200);
+    expect(reply.headers.getSetCookie()).toEqual([]);
+    expect(decode(reply.body.result.data.refresh).sid).toBe(decode(bodyToken).sid);
+    // The cookie's session was not touched.
+    const session = await api.deps.prisma.session.findUniqueOrThrow({
+      where: { id: decode(one.cookie).sid },
+    });
+    expect(session.refreshJti).toBe(decode(one.cookie).jti);
+  });
+
+  it("clears the cookie when its token is refused for good", async () => {
+    const api = await serverWith();
+    const garbage = await api.post(
+      "auth.refresh",
+      {},
+      { ...fromPage(api), ...withCookie("x.y.z") },
+    );
+    expectCode(garbage, 401, "INVALID_TOKEN");
+    const cleared = refreshCookieOf(garbage);
+    expect(cleared.cookie).toMatchObject({ value: "", maxAge: 0, path: "/" });
+    expect(cleared.line).toMatch(/; HttpOnly/);
+
+    const { access, cookie } = await signUp(api);
+    expect((await api.post("auth.logoutAll", {}, bearer(access))).status).toBe(200);
+    const revoked = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
+    expectCode(revoked, 401, "TOKEN_REVOKED");
+    expect(refreshCookieOf(revoked).cookie.maxAge).toBe(0);
+  });
+
+  it("keeps the cookie when the refusal is not about the token (rate limited)", async () => {
+    const api = await serverWith({ rateLimits: { refreshPerClient: 1 } });
+    const { cookie } = await signUp(api);
+    const first = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
+    const next = refreshCookieOf(first).cookie.value as string;
+    const limited = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(next) });
+    expectCode(limited, 429, "RATE_LIMITED");
+    expect(limited.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe("cookie mode: logout", () => {
+  it("revokes the cookie's session and clears the cookie", async () => {
+    const api = await serverWith();
+    const { access, cookie, user } = await signUp(api);
+    const reply = await api.post("auth.logout", {}, { ...fromPage(api), ...withCookie(cookie) });
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data).toEqual({ ok: true });
+    expect(refreshCookieOf(reply).cookie).toMatchObject({
+      value: "",
+      maxAge: 0,
+      path: "/",
+      httpOnly: true,
+      sameSite: "strict",
+    });
+    expectCode(await api.get("auth.me", undefined, bearer(access)), 401, "TOKEN_REVOKED");
+    const events = await api.deps.prisma.authEvent.findMany({ where: { userId: user.id } });
+    expect(events.map((event) => event.type)).toContain("logged_out");
+  });
+
+  it("is idempotent without a cookie: ok, and the cookie cleared", async () => {
+    const api = await serverWith();
+    const reply = await api.post("auth.logout", {}, fromPage(api));
+    expect(reply.status).toBe(200);
+    expect(reply.body.result.data).toEqual({ ok: true });
+    expect(refreshCookieOf(reply).cookie.maxAge).toBe(0);
+  });
+
+  it("still answers MISSING_TOKEN in body mode", async () => {
+    const api = await serverWith();
+    expectCode(await api.post("auth.logout", {}), 400, "MISSING_TOKEN");
+  });
+
+  it("clears the cookie and reports a bad token as before", async () => {
+    const api = await serverWith();
+    const reply = await api.post("auth.logout", {}, { ...fromPage(api), ...withCookie("junk") });
+    expectCode(reply, 401, "INVALID_TOKEN");
+    expect(refreshCookieOf(reply).cookie.maxAge).toBe(0);
+  });
+});

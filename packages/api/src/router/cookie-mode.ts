@@ -1,0 +1,78 @@
+// How the credential procedures take and hand out refresh tokens: in the JSON body, or, in
+// cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
+import { isAuthError } from "@kit/auth";
+import type { Context } from "../context";
+import { assertSameOrigin } from "../cookie-mode/csrf";
+import {
+  clearedRefreshCookie,
+  isCookieMode,
+  readRefreshCookie,
+  refreshCookie,
+} from "../cookie-mode/refresh-cookie";
+import { isHttpsOrigin } from "../cookie-mode/request-origin";
+import type { TokenPair } from "../services/sessions";
+
+type CookieContext = Pick<Context, "deps" | "headers" | "origin" | "responseHeaders">;
+
+export interface PresentedToken {
+  token: string;
+  /** Read from the cookie (cookie mode, no token in the body). */
+  fromCookie: boolean;
+}
+
+/**
+ * The refresh token the request presents, or null. The body's wins whenever there is one, so
+ * API clients that send `{refresh}` never depend on cookies. Only in cookie mode, and only past
+ * the CSRF check (403 CSRF_REJECTED), is the cookie read.
+ */
+export function presentedToken(
+  ctx: CookieContext,
+  input: { refresh?: string | null } | null | undefined,
+): PresentedToken | null {
+  if (input?.refresh) return { token: input.refresh, fromCookie: false };
+  if (!isCookieMode(ctx.headers)) return null;
+  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin });
+  const token = readRefreshCookie(ctx.headers);
+  return token ? { token, fromCookie: true } : null;
+}
+
+const cookieOptions = (ctx: CookieContext) => ({ secure: isHttpsOrigin(ctx.origin) });
+
+/**
+ * The pair as the response body carries it. In cookie mode the refresh token goes into the
+ * cookie, for as long as the token itself lives, and the body says `refresh: null`.
+ */
+export function deliverPair(
+  ctx: CookieContext,
+  pair: TokenPair,
+): { access: string; refresh: string | null } {
+  if (!isCookieMode(ctx.headers)) return { access: pair.access, refresh: pair.refresh };
+  const maxAge = pair.refreshExp - Math.floor(ctx.deps.now() / 1000);
+  ctx.responseHeaders.append("set-cookie", refreshCookie(pair.refresh, maxAge, cookieOptions(ctx)));
+  return { access: pair.access, refresh: null };
+}
+
+/** Tells the browser to drop the cookie (Max-Age=0, same path and attributes). */
+export function clearRefreshCookie(ctx: CookieContext): void {
+  ctx.responseHeaders.append("set-cookie", clearedRefreshCookie(cookieOptions(ctx)));
+}
+
+/**
+ * Runs `work` with a token read from the cookie; when the token is refused for good (an
+ * AuthError: every one of them is a 401 here) the cookie is cleared too, so the browser stops
+ * sending a dead token.
+ */
+export async function clearingDeadCookie<T>(
+  ctx: CookieContext,
+  presented: PresentedToken,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (presented.fromCookie && isAuthError(error)) clearRefreshCookie(ctx);
+    throw error;
+  }
+}
+
+export { isCookieMode };
