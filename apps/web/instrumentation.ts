@@ -2,6 +2,8 @@
 export async function register() {
   // The edge runtime has no database; only the Node.js server prepares one.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // `next build` loads this too while it prerenders pages: no database is needed for that.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { getRuntime } = await import("./src/server/runtime");
   await getRuntime();
 }

@@ -1,4 +1,8 @@
+// The root layout: the stylesheet, the site header and the API provider around every page.
+import "./globals.css";
+import Link from "next/link";
 import type { ReactNode } from "react";
+import { ApiProvider } from "../src/trpc/provider";
 
 export const metadata = {
   title: "JWT Auth Kit",
@@ -8,8 +12,18 @@ export const metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: "system-ui, sans-serif", margin: "2rem auto", maxWidth: "40rem" }}>
-        {children}
+      <body>
+        <header className="site-header">
+          <nav>
+            <Link href="/" className="brand">
+              JWT Auth Kit
+            </Link>
+            <Link href="/dashboard" prefetch={false}>
+              Dashboard
+            </Link>
+          </nav>
+        </header>
+        <ApiProvider>{children}</ApiProvider>
       </body>
     </html>
   );

@@ -1,0 +1,63 @@
+"use client";
+// Change password: needs the current one; every other session ends, this one stays.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { errorMessage } from "../../src/auth/error-message";
+import { useTRPC } from "../../src/trpc/react";
+
+export function ChangePasswordForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const change = useMutation(
+    trpc.auth.changePassword.mutationOptions({
+      onSuccess: () => {
+        setMessage({ ok: true, text: "Password changed. Your other sessions were signed out." });
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.events.queryKey() });
+      },
+      onError: (failure) =>
+        setMessage({ ok: false, text: errorMessage(failure, "change-password") }),
+    }),
+  );
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setMessage(null);
+    change.mutate(
+      {
+        currentPassword: String(form.get("currentPassword") ?? ""),
+        newPassword: String(form.get("newPassword") ?? ""),
+      },
+      { onSuccess: () => formElement.reset() },
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="password">
+      <h2 id="password">Change password</h2>
+      <form className="stack" onSubmit={onSubmit}>
+        {message && (
+          <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
+            {message.text}
+          </p>
+        )}
+        <label>
+          Current password
+          <input name="currentPassword" type="password" autoComplete="current-password" required />
+        </label>
+        <label>
+          New password
+          <input name="newPassword" type="password" autoComplete="new-password" required />
+        </label>
+        <div className="actions">
+          <button type="submit" disabled={change.isPending}>
+            Change password
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

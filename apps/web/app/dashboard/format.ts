@@ -1,0 +1,50 @@
+// Display helpers for sessions and events.
+
+/** "Chrome on Linux" from a user agent; the raw string is too long to read. */
+export function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : /curl\//.test(userAgent)
+            ? "curl"
+            : "Browser";
+  const system = /Windows/.test(userAgent)
+    ? "Windows"
+    : /Android/.test(userAgent)
+      ? "Android"
+      : /iPhone|iPad/.test(userAgent)
+        ? "iOS"
+        : /Mac OS X/.test(userAgent)
+          ? "macOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : null;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  login_succeeded: "Signed in",
+  login_failed: "Failed sign-in attempt",
+  registered: "Account created",
+  refreshed: "Session refreshed",
+  reuse_detected: "Reuse of an old token detected: session ended",
+  logged_out: "Signed out",
+  session_revoked: "Session revoked",
+  logged_out_all: "Signed out everywhere",
+  password_changed: "Password changed",
+  rate_limited: "Too many attempts",
+};
+
+export function describeEvent(type: string): string {
+  return EVENT_LABELS[type] ?? type;
+}

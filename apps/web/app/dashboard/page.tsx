@@ -1,0 +1,38 @@
+// The signed-in home: rendered on the server from the refresh cookie (no flash of a signed-out
+// page), with the interactive parts as client components.
+import { getSignedInUser } from "@kit/api";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDeps } from "../../src/server/runtime";
+import { ChangePasswordForm } from "./change-password-form";
+import { RecentActivity } from "./recent-activity";
+import { SessionList } from "./session-list";
+import { SignOutButton } from "./sign-out-button";
+
+export const metadata = { title: "Dashboard · JWT Auth Kit" };
+
+export default async function DashboardPage() {
+  // headers() first: it marks the page dynamic, so `next build` never reaches the database.
+  const requestHeaders = await headers();
+  const signedIn = await getSignedInUser(await getDeps(), requestHeaders);
+  if (!signedIn) redirect("/login?next=/dashboard");
+  const { user } = signedIn;
+  return (
+    <main>
+      <div className="card-header">
+        <h1>Dashboard</h1>
+        <SignOutButton />
+      </div>
+      <section className="card" aria-labelledby="whoami">
+        <h2 id="whoami">Signed in as</h2>
+        <p data-testid="user-email">
+          <strong>{user.email}</strong>
+          {user.name && <span className="muted"> ({user.name})</span>}
+        </p>
+      </section>
+      <SessionList />
+      <ChangePasswordForm />
+      <RecentActivity />
+    </main>
+  );
+}

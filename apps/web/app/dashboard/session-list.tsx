@@ -1,0 +1,91 @@
+"use client";
+// My live sessions: this device marked, any other one revocable, or all of them at once.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage } from "../../src/auth/error-message";
+import { signOut } from "../../src/auth/session";
+import { useTRPC } from "../../src/trpc/react";
+import { describeDevice, formatTime } from "./format";
+
+export function SessionList() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const sessions = useQuery(trpc.auth.sessions.queryOptions());
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.auth.events.queryKey() }),
+    ]);
+  const revoke = useMutation(
+    trpc.auth.revokeSession.mutationOptions({
+      onMutate: () => setError(null),
+      onSuccess: reload,
+      onError: (failure) => setError(errorMessage(failure)),
+    }),
+  );
+  const logoutAll = useMutation(
+    trpc.auth.logoutAll.mutationOptions({
+      // Every session ended, this one too: sign out here (clears the dead cookie, tells the tabs).
+      onSuccess: () => signOut(),
+      onError: (failure) => setError(errorMessage(failure)),
+    }),
+  );
+
+  return (
+    <section className="card" aria-labelledby="sessions">
+      <div className="card-header">
+        <h2 id="sessions">Your sessions</h2>
+        <button type="button" className="secondary" onClick={() => void reload()}>
+          Reload
+        </button>
+      </div>
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {sessions.isPending && <p className="muted">Loading sessions…</p>}
+      {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
+      {sessions.data && (
+        <ul className="rows" data-testid="sessions">
+          {sessions.data.map((session) => (
+            <li key={session.id} data-testid="session" data-current={session.current}>
+              <div>
+                <div>
+                  {describeDevice(session.userAgent)}
+                  {session.current && <span className="badge">This device</span>}
+                </div>
+                <div className="muted">
+                  {session.ip ?? "unknown address"} · last used {formatTime(session.lastUsedAt)} ·
+                  signed in {formatTime(session.createdAt)}
+                </div>
+              </div>
+              {!session.current && (
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate({ id: session.id })}
+                >
+                  Revoke
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="actions">
+        <button
+          type="button"
+          className="danger"
+          disabled={logoutAll.isPending}
+          onClick={() => logoutAll.mutate()}
+        >
+          Sign out everywhere
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+// Sign in. `?next=` says where to return afterwards (a local path only).
+import Link from "next/link";
+import { safeNextPath } from "../../src/auth/next-path";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata = { title: "Sign in · JWT Auth Kit" };
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const next = safeNextPath((await searchParams).next);
+  const registerHref =
+    next === "/dashboard" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
+  return (
+    <main className="narrow">
+      <h1>Sign in</h1>
+      <div className="card">
+        <SignInForm next={next} />
+      </div>
+      <p className="muted">
+        No account yet? <Link href={registerHref}>Create account</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+// Shared steps for the e2e tests: fresh accounts, signing in, screenshots, counting refreshes.
+import path from "node:path";
+import { type BrowserContext, expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+export const REFRESH_COOKIE = "kit_refresh";
+/** AUTH_ACCESS_TOKEN_TTL in playwright.config.ts is 5 s: wait past it. */
+export const PAST_ACCESS_LIFETIME_MS = 6_000;
+/** AUTH_REFRESH_REUSE_GRACE in playwright.config.ts is 2 s. */
+export const PAST_REUSE_GRACE_MS = 3_000;
+
+let counter = 0;
+export function uniqueEmail(label: string): string {
+  counter += 1;
+  return `${label}-${Date.now().toString(36)}-${counter}@example.com`;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({
+    path: path.join(import.meta.dirname, "screenshots", `${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** Creates an account through /register and waits for the dashboard. */
+export async function register(page: Page, email: string, name = "E2E Tester"): Promise<void> {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expectDashboard(page, email);
+}
+
+/** Signs in through /login (from wherever it is) and waits for the dashboard. */
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  if (!new URL(page.url()).pathname.startsWith("/login")) await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectDashboard(page, email);
+}
+
+/** On the dashboard, signed in as `email`, with the sessions list loaded. */
+export async function expectDashboard(page: Page, email: string): Promise<void> {
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+  await expect(page.getByTestId("session").first()).toBeVisible();
+}
+
+/** Reloads the sessions list and activity: a protected call through the refresh link. */
+export async function reloadDashboard(page: Page): Promise<void> {
+  const answered = page.waitForResponse((res) => res.url().includes("auth.sessions"));
+  await page.getByRole("button", { name: "Reload" }).click();
+  await answered;
+}
+
+/** Counts the page's requests to auth.refresh from now on. */
+export function countRefreshes(page: Page): { readonly count: number } {
+  const counter = { count: 0 };
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.startsWith("/api/trpc/auth.refresh")) counter.count += 1;
+  });
+  return counter;
+}
+
+export async function refreshCookieOf(context: BrowserContext) {
+  const cookie = (await context.cookies()).find((c) => c.name === REFRESH_COOKIE);
+  expect(cookie, "the refresh cookie").toBeDefined();
+  return cookie as NonNullable<typeof cookie>;
+}
+
+export async function expectSignedOut(page: Page): Promise<void> {
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+}

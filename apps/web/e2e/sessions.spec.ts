@@ -1,0 +1,99 @@
+// Sessions ending elsewhere: another tab signs out, another device revokes, a stolen token is reused.
+import { expect, test } from "@playwright/test";
+import {
+  expectSignedOut,
+  PAST_REUSE_GRACE_MS,
+  REFRESH_COOKIE,
+  refreshCookieOf,
+  register,
+  reloadDashboard,
+  signIn,
+  uniqueEmail,
+} from "./helpers";
+
+test("signing out in one tab signs the other tab out", async ({ context }) => {
+  const email = uniqueEmail("signout-tabs");
+  const first = await context.newPage();
+  await register(first, email);
+  const second = await context.newPage();
+  await second.goto("/dashboard");
+  await expect(second.getByTestId("user-email")).toContainText(email);
+
+  await first.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(first);
+  await expectSignedOut(second);
+  // And the cookie is gone: a fresh load of the dashboard is refused.
+  await second.goto("/dashboard");
+  await expectSignedOut(second);
+});
+
+test("a session revoked from another browser is signed out at its next call", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("revoke");
+  const laptop = await browser.newContext();
+  const phone = await browser.newContext();
+  try {
+    const mine = await laptop.newPage();
+    await register(mine, email);
+    const other = await phone.newPage();
+    await signIn(other, email);
+
+    await reloadDashboard(mine);
+    await expect(mine.getByTestId("session")).toHaveCount(2);
+    await mine
+      .getByTestId("session")
+      .filter({ hasNotText: "This device" })
+      .getByRole("button", { name: "Revoke" })
+      .click();
+    await expect(mine.getByTestId("session")).toHaveCount(1);
+
+    await other.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(other);
+    // The revoking side is untouched, until it signs out everywhere.
+    await reloadDashboard(mine);
+    await expect(mine).toHaveURL(/\/dashboard$/);
+    await mine.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expectSignedOut(mine);
+    await mine.goto("/dashboard");
+    await expectSignedOut(mine);
+  } finally {
+    await laptop.close();
+    await phone.close();
+  }
+});
+
+test("reusing a stolen refresh token signs out both sides", async ({ browser, baseURL }) => {
+  const email = uniqueEmail("reuse");
+  const victim = await browser.newContext();
+  const thief = await browser.newContext();
+  try {
+    const victimPage = await victim.newPage();
+    await register(victimPage, email);
+    const stolen = await refreshCookieOf(victim);
+
+    // The thief presents the copied cookie: the dashboard loads and its refresh rotates the token.
+    await thief.addCookies([{ ...stolen, name: REFRESH_COOKIE }]);
+    const thiefPage = await thief.newPage();
+    const rotated = thiefPage.waitForResponse((res) => res.url().includes("auth.refresh"));
+    await thiefPage.goto(`${baseURL}/dashboard`);
+    expect((await rotated).status()).toBe(200);
+    await expect(thiefPage.getByTestId("user-email")).toContainText(email);
+
+    // Past the grace window the victim's browser refreshes with the now-old token: reuse.
+    await victimPage.waitForTimeout(PAST_REUSE_GRACE_MS);
+    const refused = victimPage.waitForResponse((res) => res.url().includes("auth.refresh"));
+    await victimPage.getByRole("button", { name: "Reload" }).click();
+    expect(await (await refused).json()).toMatchObject({
+      error: { data: { appCode: "TOKEN_REUSED" } },
+    });
+    await expectSignedOut(victimPage);
+
+    // The whole session is revoked: the thief is out at its next call too.
+    await thiefPage.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(thiefPage);
+  } finally {
+    await victim.close();
+    await thief.close();
+  }
+});

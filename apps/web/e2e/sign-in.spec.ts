@@ -1,0 +1,65 @@
+// Register, sign out, sign in, the way back to a protected page, and the messages people meet.
+import { expect, test } from "@playwright/test";
+import { expectSignedOut, PASSWORD, register, screenshot, signIn, uniqueEmail } from "./helpers";
+
+test("register leads to the dashboard showing the email", async ({ page }) => {
+  const email = uniqueEmail("register");
+  await page.goto("/");
+  await screenshot(page, "home");
+  await page.getByRole("link", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Create account" })).toBeVisible();
+  await screenshot(page, "register");
+  await register(page, email);
+  await expect(page.getByText("This device")).toBeVisible();
+  await expect(page.getByTestId("events")).toContainText("Account created");
+  await screenshot(page, "dashboard");
+});
+
+test("sign out, then sign in again", async ({ page }) => {
+  const email = uniqueEmail("again");
+  await register(page, email);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+  await screenshot(page, "login");
+  await signIn(page, email);
+  // A full page load: the server renders the dashboard from the cookie.
+  await page.reload();
+  await expect(page.getByTestId("user-email")).toContainText(email);
+});
+
+test("a signed-out visitor goes to sign in and comes back to the dashboard", async ({ page }) => {
+  const email = uniqueEmail("next");
+  await register(page, email);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard|\/login\?next=\/dashboard/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator(".alert")).toHaveText("Wrong email or password.");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+});
+
+test("registration explains a taken email and a weak password", async ({ page }) => {
+  const email = uniqueEmail("taken");
+  await register(page, email);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(uniqueEmail("weak"));
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".alert")).toHaveText("Choose a password of 8 to 128 characters.");
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".alert")).toContainText("already exists");
+  await expect(page).toHaveURL(/\/register/);
+});

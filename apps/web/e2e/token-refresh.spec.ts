@@ -1,0 +1,53 @@
+// Access tokens that expire under a page in use: refreshed through the cookie, once, unseen.
+import { expect, test } from "@playwright/test";
+import {
+  countRefreshes,
+  expectDashboard,
+  PAST_ACCESS_LIFETIME_MS,
+  register,
+  reloadDashboard,
+  uniqueEmail,
+} from "./helpers";
+
+test("past the access lifetime the dashboard keeps working with exactly one refresh", async ({
+  page,
+}) => {
+  const email = uniqueEmail("expiry");
+  await register(page, email);
+  const refreshes = countRefreshes(page);
+
+  await page.waitForTimeout(PAST_ACCESS_LIFETIME_MS);
+  await reloadDashboard(page);
+  await page.getByLabel("Current password").fill("correct horse battery");
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText(
+    "Password changed. Your other sessions were signed out.",
+  );
+
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+  await expect(page.locator(".alert")).toHaveCount(0);
+  expect(refreshes.count).toBe(1);
+});
+
+test("two tabs past expiry at once both stay signed in", async ({ context }) => {
+  const email = uniqueEmail("tabs");
+  const first = await context.newPage();
+  await register(first, email);
+  const second = await context.newPage();
+  await second.goto("/dashboard");
+  await expectDashboard(second, email);
+
+  await first.waitForTimeout(PAST_ACCESS_LIFETIME_MS);
+  await Promise.all([reloadDashboard(first), reloadDashboard(second)]);
+
+  for (const page of [first, second]) {
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.locator(".alert")).toHaveCount(0);
+    await expect(page.getByTestId("session").first()).toBeVisible();
+  }
+  // The cookie both tabs share still holds a live session.
+  await first.reload();
+  await expectDashboard(first, email);
+});

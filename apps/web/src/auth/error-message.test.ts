@@ -1,0 +1,62 @@
+// The messages people read for each appCode, and the wait a 429 asks for.
+import { TRPCClientError } from "@trpc/client";
+import { describe, expect, it } from "vitest";
+import { errorMessage, formatWait } from "./error-message";
+
+function failure(appCode: string, message = "server text", headers: HeadersInit = {}) {
+  return TRPCClientError.from(
+    { error: { code: -32600, message, data: { appCode } } },
+    { meta: { response: new Response(null, { status: 400, headers }) } },
+  );
+}
+
+describe("errorMessage", () => {
+  it("never says which of email or password was wrong", () => {
+    expect(errorMessage(failure("INVALID_CREDENTIALS"), "sign-in")).toBe(
+      "Wrong email or password.",
+    );
+    expect(errorMessage(failure("INVALID_CREDENTIALS"), "change-password")).toBe(
+      "The current password is wrong.",
+    );
+  });
+
+  it("gives the wait from Retry-After when rate limited", () => {
+    expect(errorMessage(failure("RATE_LIMITED", "x", { "retry-after": "42" }))).toBe(
+      "Too many attempts. Try again in 42 seconds.",
+    );
+    expect(errorMessage(failure("RATE_LIMITED", "x", { "retry-after": "900" }))).toBe(
+      "Too many attempts. Try again in 15 minutes.",
+    );
+    expect(errorMessage(failure("RATE_LIMITED"))).toBe("Too many attempts. Try again later.");
+  });
+
+  it("explains a weak password and a taken email", () => {
+    expect(errorMessage(failure("WEAK_PASSWORD"))).toBe(
+      "Choose a password of 8 to 128 characters.",
+    );
+    expect(errorMessage(failure("EMAIL_TAKEN"))).toContain("already exists");
+  });
+
+  it("shows the validation issues' own messages", () => {
+    const issues = JSON.stringify([{ path: ["email"], message: "Enter a valid email address." }]);
+    expect(errorMessage(failure("VALIDATION", issues))).toBe("Enter a valid email address.");
+    expect(errorMessage(failure("VALIDATION", "not json"))).toBe(
+      "Please check the form and try again.",
+    );
+  });
+
+  it("does not echo server text for anything else", () => {
+    expect(errorMessage(failure("INTERNAL_SERVER_ERROR", "db exploded"))).toBe(
+      "Something went wrong. Please try again.",
+    );
+    expect(errorMessage(new TypeError("Failed to fetch"))).toContain("Could not reach");
+  });
+});
+
+describe("formatWait", () => {
+  it("uses seconds up to a minute and a half, then whole minutes", () => {
+    expect(formatWait(1)).toBe("1 second");
+    expect(formatWait(89)).toBe("89 seconds");
+    expect(formatWait(90)).toBe("2 minutes");
+  });
+});

@@ -1,0 +1,78 @@
+// What a person reads when a call fails: chosen by the server's `appCode`, never its text.
+import { TRPCClientError } from "@trpc/client";
+
+export type ErrorContext = "sign-in" | "register" | "change-password" | "other";
+
+interface ErrorFacts {
+  appCode: string | null;
+  message: string;
+  retryAfter: string | null;
+}
+
+function factsOf(error: unknown): ErrorFacts {
+  if (!(error instanceof TRPCClientError)) {
+    return { appCode: null, message: String(error), retryAfter: null };
+  }
+  const data = error.data as { appCode?: unknown } | undefined;
+  const response = (error.meta as { response?: unknown } | undefined)?.response;
+  const retryAfter = response instanceof Response ? response.headers.get("retry-after") : null;
+  return {
+    appCode: typeof data?.appCode === "string" ? data.appCode : null,
+    message: error.message,
+    retryAfter,
+  };
+}
+
+export function appCodeOf(error: unknown): string | null {
+  return factsOf(error).appCode;
+}
+
+/** "3 minutes", "45 seconds": the wait a 429 asks for. */
+export function formatWait(seconds: number): string {
+  if (seconds >= 90) {
+    const minutes = Math.ceil(seconds / 60);
+    return `${minutes} minutes`;
+  }
+  return seconds === 1 ? "1 second" : `${seconds} seconds`;
+}
+
+// A zod failure arrives as its issues, JSON-encoded in the message.
+function validationText(message: string): string {
+  try {
+    const issues = JSON.parse(message) as { message?: unknown }[];
+    const texts = issues.map((issue) => issue.message).filter((m) => typeof m === "string");
+    if (texts.length > 0) return texts.join(" ");
+  } catch {
+    // Not the issue list: fall through to the generic text.
+  }
+  return "Please check the form and try again.";
+}
+
+/** The sentence to show for a failed call. */
+export function errorMessage(error: unknown, context: ErrorContext = "other"): string {
+  const { appCode, message, retryAfter } = factsOf(error);
+  switch (appCode) {
+    case "INVALID_CREDENTIALS":
+      return context === "change-password"
+        ? "The current password is wrong."
+        : "Wrong email or password.";
+    case "RATE_LIMITED": {
+      const seconds = Number(retryAfter);
+      return Number.isFinite(seconds) && seconds > 0
+        ? `Too many attempts. Try again in ${formatWait(seconds)}.`
+        : "Too many attempts. Try again later.";
+    }
+    case "WEAK_PASSWORD":
+      return "Choose a password of 8 to 128 characters.";
+    case "EMAIL_TAKEN":
+      return "An account with this email already exists. Sign in instead.";
+    case "VALIDATION":
+      return validationText(message);
+    case "SESSION_NOT_FOUND":
+      return "That session has already ended.";
+    case null:
+      return "Could not reach the server. Check your connection and try again.";
+    default:
+      return "Something went wrong. Please try again.";
+  }
+}

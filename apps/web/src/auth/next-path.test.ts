@@ -1,0 +1,31 @@
+// `?next=` may only point at this site.
+import { describe, expect, it } from "vitest";
+import { isProtectedPath, safeNextPath } from "./next-path";
+
+describe("safeNextPath", () => {
+  it("keeps a local path", () => {
+    expect(safeNextPath("/dashboard")).toBe("/dashboard");
+  });
+
+  it("refuses other origins and non-strings", () => {
+    for (const value of [
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example",
+      "",
+      undefined,
+      ["/a"],
+    ]) {
+      expect(safeNextPath(value)).toBe("/dashboard");
+    }
+  });
+});
+
+describe("isProtectedPath", () => {
+  it("covers the dashboard and below only", () => {
+    expect(isProtectedPath("/dashboard")).toBe(true);
+    expect(isProtectedPath("/dashboard/x")).toBe(true);
+    expect(isProtectedPath("/dashboards")).toBe(false);
+    expect(isProtectedPath("/login")).toBe(false);
+  });
+});

@@ -1,0 +1,28 @@
+// The tRPC clients: the app's authenticated one, and a bare one for signing in.
+import type { AppRouter } from "@kit/api";
+import { type AuthSession, bearerHeaders, COOKIE_MODE_HEADER, refreshLink } from "@kit/client";
+import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
+import { startupLink } from "./startup-link";
+import { MAX_BATCH_ITEMS, TRPC_URL } from "./url";
+
+/**
+ * Every call carries `Authorization: Bearer` from the session, refreshed through the cookie
+ * when due; the calls of one render go out in one batch.
+ */
+export function createAppClient(session: AuthSession) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      startupLink(session),
+      refreshLink(session),
+      httpBatchLink({ url: TRPC_URL, headers: bearerHeaders, maxItems: MAX_BATCH_ITEMS }),
+    ],
+  });
+}
+
+/**
+ * For `auth.login` and `auth.register` only: `x-auth-refresh: cookie` asks the server to put
+ * the refresh token in its HttpOnly cookie and to answer `refresh: null`.
+ */
+export const credentialsClient = createTRPCClient<AppRouter>({
+  links: [httpLink({ url: TRPC_URL, headers: { [COOKIE_MODE_HEADER]: "cookie" } })],
+});
