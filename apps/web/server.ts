@@ -1,6 +1,6 @@
 // `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server whose only extra job is to
 // hand each request's connection address to the app (see src/server/connection.ts).
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import { loadEnv } from "@kit/api";
 import next from "next";
 import { connectionStorage } from "./src/server/connection";
@@ -23,8 +23,24 @@ try {
   process.exit(1);
 }
 
+// Next adds its router's request headers to Vary on every response. On the API they mean
+// nothing and only announce the framework; pages keep them (caches need them there).
+const FRAMEWORK_VARY = /^(rsc|next-[a-z-]+)$/i;
+function hideFrameworkVary(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) => {
+    if (name.toLowerCase() !== "vary") return setHeader(name, value);
+    const kept = String(value)
+      .split(",")
+      .map((token) => token.trim())
+      .filter((token) => token && !FRAMEWORK_VARY.test(token));
+    return kept.length > 0 ? setHeader(name, kept.join(", ")) : res;
+  };
+}
+
 const storage = connectionStorage();
 const server = createServer((req, res) => {
+  if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
   storage.run({ remoteAddress: req.socket.remoteAddress ?? null }, () => {
     void handle(req, res);
   });

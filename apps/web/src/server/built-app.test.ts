@@ -112,6 +112,8 @@ describe("the built app", () => {
     const { access, refresh, user } = login.body.result.data;
     expect(user.email).toBe("demo@example.com");
     expect(login.headers.get("x-powered-by")).toBeNull();
+    // No trace of the framework on the API: Next's router entries are stripped from Vary.
+    expect(login.headers.get("vary") ?? "").not.toMatch(/rsc|next-/i);
 
     const me = await call("GET", "auth.me", undefined, access);
     expect(me.body.result.data).toEqual(user);
