@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
-import { inject } from "vitest";
+import { afterEach, inject } from "vitest";
 import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
 import {
@@ -128,3 +128,20 @@ export function uniqueEmail(tag = "user"): string {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * For test files that need servers with their own settings: call once at the top of the file;
+ * the function it returns starts one, and every server started in a test is closed after it.
+ */
+export function serversPerTest(): (options?: TestDepsOptions) => Promise<TestServer> {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
+  });
+  return async (options = {}) => {
+    const server = await startTestServer(options);
+    servers.push(server);
+    return server;
+  };
+}

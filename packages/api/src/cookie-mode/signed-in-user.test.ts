@@ -1,20 +1,10 @@
 // getSignedInUser against a real database: who the cookie stands for, read-only, null on any doubt.
-import { afterEach, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { describe, expect, it } from "vitest";
+import { serversPerTest, type TestServer, uniqueEmail } from "../../test/test-server";
 import { getSignedInUser } from "./signed-in-user";
 
 const PASSWORD = "correct horse battery";
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const serverWith = serversPerTest();
 
 async function signUp(api: TestServer) {
   const email = uniqueEmail("signed-in");

@@ -1,27 +1,17 @@
 // Cookie mode over real HTTP: the refresh token in an HttpOnly cookie, the CSRF guard, and body
 // mode left exactly as it was.
 import { parseSetCookie } from "cookie";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   bearer,
   type Reply,
-  startTestServer,
+  serversPerTest,
   type TestServer,
   uniqueEmail,
 } from "../../test/test-server";
 
 const PASSWORD = "correct horse battery";
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const serverWith = serversPerTest();
 
 const COOKIE_MODE = { "x-auth-refresh": "cookie" };
 /** What a page of the server's own origin sends on a cookie-mode call. */

@@ -1,21 +1,12 @@
 // Abuse limits as a client meets them over HTTP: 429 RATE_LIMITED with Retry-After, the right
 // password refused while limited, and register/refresh limited per client.
-import { afterEach, describe, expect, it } from "vitest";
-import { type Reply, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { describe, expect, it } from "vitest";
+import { type Reply, serversPerTest, uniqueEmail } from "../../test/test-server";
 import type { RateLimitSettings } from "../rate-limit";
 
 const PASSWORD = "correct horse battery";
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serverWith(rateLimits: Partial<RateLimitSettings>) {
-  const server = await startTestServer({ rateLimits });
-  servers.push(server);
-  return server;
-}
+const startServer = serversPerTest();
+const serverWith = (rateLimits: Partial<RateLimitSettings>) => startServer({ rateLimits });
 
 function expectLimited(reply: Reply) {
   expect(reply.status).toBe(429);

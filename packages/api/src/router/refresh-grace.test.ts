@@ -1,20 +1,10 @@
 // Refresh that never logs a user out by accident: the reuse grace window, one chain under
 // concurrency, and the absolute session cap, over real HTTP with an injected clock.
-import { afterEach, describe, expect, it } from "vitest";
-import { bearer, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { describe, expect, it } from "vitest";
+import { bearer, serversPerTest, type TestServer, uniqueEmail } from "../../test/test-server";
 
 const PASSWORD = "correct horse battery";
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serverWith(options: Parameters<typeof startTestServer>[0] = {}) {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const serverWith = serversPerTest();
 
 async function signUp(api: TestServer) {
   const reply = await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
