@@ -3,14 +3,19 @@ import { describe, expect, it } from "vitest";
 import { isProtectedPath, safeNextPath } from "./next-path";
 
 describe("safeNextPath", () => {
-  it("keeps a local path", () => {
+  it("keeps a local path, with its query and fragment", () => {
     expect(safeNextPath("/dashboard")).toBe("/dashboard");
+    expect(safeNextPath("/dashboard?tab=sessions#top")).toBe("/dashboard?tab=sessions#top");
   });
 
   it("refuses other origins and non-strings", () => {
     for (const value of [
       "//evil.example",
       "/\\evil.example",
+      // Browsers drop tabs and newlines from URLs: these become "//evil.example".
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\\/evil.example",
       "https://evil.example",
       "",
       undefined,

@@ -4,12 +4,17 @@ export const DEFAULT_AFTER_SIGN_IN = "/dashboard";
 
 /** `value` when it is a local path ("/dashboard"), else the dashboard: no open redirect. */
 export function safeNextPath(value: unknown): string {
-  if (typeof value !== "string") return DEFAULT_AFTER_SIGN_IN;
-  // "//evil.example" and "/\evil.example" are other origins to a browser.
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  if (typeof value !== "string" || !value.startsWith("/")) return DEFAULT_AFTER_SIGN_IN;
+  // Resolved as a browser would: "//evil.example", a backslash instead of a slash, or a tab or
+  // newline in between (browsers drop those) all leave this origin. Only what stays is kept.
+  const base = "http://this-site.invalid";
+  try {
+    const url = new URL(value, base);
+    if (url.origin !== base) return DEFAULT_AFTER_SIGN_IN;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
     return DEFAULT_AFTER_SIGN_IN;
   }
-  return value;
 }
 
 /** Pages that need a signed-in user: a session ending there goes back to sign in. */
