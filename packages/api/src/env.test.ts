@@ -10,6 +10,7 @@ describe("loadEnv", () => {
       databaseUrl: undefined,
       dataDir: path.resolve("/srv/kit-data"),
       authSecret: undefined,
+      previousSecrets: [],
       accessTtl: 30 * 60,
       refreshTtl: 7 * 24 * 3600,
       refreshReuseGrace: 10,
@@ -39,6 +40,14 @@ describe("loadEnv", () => {
       rateLimits: { loginBurstFailures: 5, loginBurstLockSeconds: 600 },
     });
     expect(Object.keys(env.rateLimits)).toHaveLength(2);
+  });
+
+  it("splits AUTH_SECRET_PREVIOUS on commas and spaces", () => {
+    expect(loadEnv({ AUTH_SECRET_PREVIOUS: " a-one, b-two  c-three " }).previousSecrets).toEqual([
+      "a-one",
+      "b-two",
+      "c-three",
+    ]);
   });
 
   it("refuses a bad rate-limit, proxy or Redis setting", () => {

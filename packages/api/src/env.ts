@@ -80,6 +80,14 @@ const schema = z.object({
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  // Secrets rotated out, still accepted for verification: comma- or space-separated.
+  AUTH_SECRET_PREVIOUS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((list) => (list ?? "").split(/[\s,]+/).filter(Boolean)),
+  ),
   AUTH_ACCESS_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("30m")),
   AUTH_REFRESH_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("7d")),
   AUTH_REFRESH_REUSE_GRACE: z.preprocess(emptyAsUndefined, window("10s")),
@@ -105,6 +113,8 @@ export interface ServerEnv {
   /** Git-ignored folder for the embedded database and the generated secret. */
   dataDir: string;
   authSecret: string | undefined;
+  /** Previous signing secrets: their tokens keep verifying until they expire. */
+  previousSecrets: string[];
   /** Seconds. */
   accessTtl: number;
   /** Seconds. */
@@ -140,6 +150,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR ?? path.join(findWorkspaceRoot(), ".data")),
     authSecret: env.AUTH_SECRET,
+    previousSecrets: env.AUTH_SECRET_PREVIOUS,
     accessTtl: env.AUTH_ACCESS_TOKEN_TTL,
     refreshTtl: env.AUTH_REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.AUTH_REFRESH_REUSE_GRACE,

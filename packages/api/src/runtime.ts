@@ -4,7 +4,7 @@ import { createPrismaClient, ensureEmbeddedPostgres, migrate } from "@kit/db";
 import type { AppDeps } from "./deps";
 import type { ServerEnv } from "./env";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
-import { resolveAuthSecret } from "./secret";
+import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
 
 export interface Runtime {
@@ -32,8 +32,13 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     production: env.nodeEnv === "production",
     warn: (line) => log(`[auth] warning: ${line}`),
   });
+  const previousSecrets = checkPreviousSecrets(env.previousSecrets, {
+    production: env.nodeEnv === "production",
+    warn: (line) => log(`[auth] warning: ${line}`),
+  });
   const tokens = createTokenService({
     key: createSecretKey(secret),
+    previousKeys: previousSecrets.map((previous) => createSecretKey(previous)),
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });

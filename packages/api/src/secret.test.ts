@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveAuthSecret, SecretError } from "./secret";
+import { checkPreviousSecrets, resolveAuthSecret, SecretError } from "./secret";
 
 let dir: string;
 let warnings: string[];
@@ -55,5 +55,25 @@ describe("resolveAuthSecret", () => {
       expect(await resolve(weak, false)).toBe(weak);
       expect(warnings).toHaveLength(1);
     }
+  });
+});
+
+describe("checkPreviousSecrets", () => {
+  const strong = "k3J9-xq2LmZ8vR1tY6wB0nC4pD7sE5fG_hA";
+  it("accepts strong ones and refuses a short one everywhere, naming the entry", () => {
+    expect(checkPreviousSecrets([strong], { production: true, warn: () => {} })).toEqual([strong]);
+    expect(() =>
+      checkPreviousSecrets([strong, "short"], { production: false, warn: () => {} }),
+    ).toThrow(/AUTH_SECRET_PREVIOUS entry 2/);
+  });
+
+  it("refuses a well-known one in production and warns elsewhere", () => {
+    const weak = "a".repeat(40);
+    expect(() => checkPreviousSecrets([weak], { production: true, warn: () => {} })).toThrow(
+      SecretError,
+    );
+    const warnings: string[] = [];
+    checkPreviousSecrets([weak], { production: false, warn: (line) => warnings.push(line) });
+    expect(warnings).toHaveLength(1);
   });
 });

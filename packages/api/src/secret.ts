@@ -76,3 +76,22 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
   }
   return stored;
 }
+
+/**
+ * Checks the secrets rotated out (AUTH_SECRET_PREVIOUS) by the rules AUTH_SECRET follows: a short
+ * one is refused everywhere, a weak one in production. They only verify, never sign.
+ */
+export function checkPreviousSecrets(
+  secrets: readonly string[],
+  options: { production: boolean; warn: (line: string) => void },
+): string[] {
+  return secrets.map((secret, index) => {
+    const problem = weakness(secret);
+    const name = `AUTH_SECRET_PREVIOUS entry ${index + 1}`;
+    if (problem && (options.production || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES)) {
+      throw new SecretError(problem.replace("AUTH_SECRET", name));
+    }
+    if (problem) options.warn(problem.replace("AUTH_SECRET", name));
+    return secret;
+  });
+}

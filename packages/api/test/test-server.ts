@@ -46,6 +46,10 @@ export interface TestDepsOptions {
   /** AUTH_TRUST_PROXY; default 0. */
   trustProxy?: number;
   now?: () => number;
+  /** Default TEST_SECRET. */
+  secret?: string;
+  /** Secrets rotated out (AUTH_SECRET_PREVIOUS). */
+  previousSecrets?: string[];
 }
 
 /** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
@@ -65,7 +69,8 @@ export function buildTestDeps(prisma: PrismaClient, options: TestDepsOptions = {
       sessionMaxAgeMs: options.sessionMaxAgeMs ?? 30 * 24 * 3600_000,
     },
     tokens: createTokenService({
-      key: createSecretKey(TEST_SECRET),
+      key: createSecretKey(options.secret ?? TEST_SECRET),
+      previousKeys: (options.previousSecrets ?? []).map((secret) => createSecretKey(secret)),
       accessTtl: options.accessTtl ?? 30 * 60,
       refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
       now,

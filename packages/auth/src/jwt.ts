@@ -2,6 +2,7 @@
 import type { KeyObject } from "node:crypto";
 import jsonwebtoken from "jsonwebtoken";
 import { AuthError } from "./errors";
+import type { KeyRing } from "./key-ring";
 
 // Pinned: a token may not choose its own algorithm ("none", or HS384 with our key).
 const ALGORITHM = "HS256";
@@ -11,19 +12,43 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 
 export type JwtPayload = Record<string, unknown>;
 
-/** Signs `payload` exactly as given: the caller sets iat and exp itself. */
-export function signJwt(payload: JwtPayload, key: KeyObject): string {
-  return jsonwebtoken.sign(payload, key, { algorithm: ALGORITHM });
+/** Signs `payload` exactly as given (the caller sets iat and exp) with the ring's signing key. */
+export function signJwt(payload: JwtPayload, ring: KeyRing): string {
+  return jsonwebtoken.sign(payload, ring.signing.key, {
+    algorithm: ALGORITHM,
+    keyid: ring.signing.kid,
+  });
+}
+
+/**
+ * The key a token names. With one key there is nothing to choose (the signature decides); with
+ * several, the header's `kid` picks one, a token without `kid` (issued before rotation was
+ * configured) gets the signing key, and an unknown `kid` is refused outright.
+ */
+function keyFor(token: string, ring: KeyRing): KeyObject {
+  if (ring.byKid.size === 1) return ring.signing.key;
+  let kid: unknown;
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".", 1)[0] ?? "", "base64url").toString());
+    kid = header?.kid;
+  } catch {
+    throw new AuthError("INVALID_TOKEN");
+  }
+  if (kid === undefined) return ring.signing.key;
+  const key = typeof kid === "string" ? ring.byKid.get(kid) : undefined;
+  if (!key) throw new AuthError("INVALID_TOKEN");
+  return key;
 }
 
 /**
  * Checks signature, algorithm and expiry at `nowSeconds`, and returns the payload.
  * Throws `AuthError` TOKEN_EXPIRED when past `exp`, INVALID_TOKEN for everything else.
  */
-export function verifyJwt(token: string, key: KeyObject, nowSeconds: number): JwtPayload {
+export function verifyJwt(token: string, ring: KeyRing, nowSeconds: number): JwtPayload {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
   }
+  const key = keyFor(token, ring);
   let payload: unknown;
   try {
     payload = jsonwebtoken.verify(token, key, {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { keyId } from "./key-ring";
 import { createSecretKey } from "./keys";
 import { catchAuthError } from "./testing/catch-auth-error";
 import { decodeSegment } from "./testing/fixture-token";
@@ -44,10 +45,10 @@ describe("access tokens", () => {
     expect(tokens.issueAccess(user).claims.jti).not.toBe(tokens.issueAccess(user).claims.jti);
   });
 
-  it("is a plain HS256 JWT: header {alg, typ} and the claims as payload", () => {
+  it("is a plain HS256 JWT: header {alg, typ, kid} and the claims as payload", () => {
     const { token, claims } = service().issueAccess(user);
     const [header, payload, signature] = token.split(".");
-    expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "JWT", kid: keyId(key) });
     expect(decodeSegment(payload)).toEqual(claims);
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });

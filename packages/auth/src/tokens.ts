@@ -2,7 +2,7 @@
 import { type KeyObject, randomUUID } from "node:crypto";
 import { AuthError } from "./errors";
 import { type JwtPayload, signJwt, verifyJwt } from "./jwt";
-import { assertSecretKey } from "./keys";
+import { createKeyRing } from "./key-ring";
 
 export interface AccessClaims {
   sub: string;
@@ -24,7 +24,10 @@ export interface RefreshClaims {
 }
 
 export interface TokenServiceConfig {
+  /** Signs new tokens (and verifies them). */
   key: KeyObject;
+  /** Keys rotated out: tokens they signed still verify until they expire. */
+  previousKeys?: readonly KeyObject[];
   /** Seconds; see parseDuration. */
   accessTtl: number;
   /** Seconds; see parseDuration. */
@@ -76,10 +79,10 @@ export interface TokenService {
  * const claims = tokens.verifyAccess(token);
  */
 export function createTokenService(config: TokenServiceConfig): TokenService {
-  assertSecretKey(config.key);
+  const ring = createKeyRing(config.key, config.previousKeys);
   assertPositiveInteger("accessTtl", config.accessTtl);
   assertPositiveInteger("refreshTtl", config.refreshTtl);
-  const { key, accessTtl, refreshTtl } = config;
+  const { accessTtl, refreshTtl } = config;
   const now = config.now ?? Date.now;
   const nowSeconds = () => Math.floor(now() / 1000);
 
@@ -98,7 +101,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         exp: iat + accessTtl,
         type: "access",
       };
-      return { token: signJwt({ ...claims }, key), claims };
+      return { token: signJwt({ ...claims }, ring), claims };
     },
 
     issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
@@ -112,7 +115,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       // A token born expired is useless; say so instead of handing one out.
       if (exp <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
       const claims: RefreshClaims = { sub: userId, sid: sessionId, jti, iat, exp, type: "refresh" };
-      return { token: signJwt({ ...claims }, key), claims };
+      return { token: signJwt({ ...claims }, ring), claims };
     },
 
     verifyAccess(token) {
@@ -129,7 +132,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
 
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
   function verifyKind(token: string, kind: "access" | "refresh"): JwtPayload {
-    const payload = verifyJwt(token, key, nowSeconds());
+    const payload = verifyJwt(token, ring, nowSeconds());
     if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     return payload;
   }
