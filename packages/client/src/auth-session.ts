@@ -2,7 +2,7 @@
 // and the cross-tab channel. The tRPC link is a thin adapter over this.
 import { type ChannelOptions, openAuthChannel } from "./auth-channel";
 import { hasExpired, readJwtTimes, refreshDue } from "./jwt-times";
-import { isRefreshError, type SignOutReason } from "./refresh-error";
+import { isRefreshError, type SignOutCode, type SignOutReason } from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
 import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./token-store";
 
@@ -43,6 +43,12 @@ export interface AuthSession {
    * session; a failed server call does not keep anyone signed in.
    */
   signOut(options?: { revoke?: boolean }): Promise<void>;
+  /**
+   * The server refused a call because the session behind `token` is over (revoked elsewhere,
+   * reused, the user gone): signs out here and in every tab, unless the tokens have changed since
+   * (a new sign-in, or another tab's refresh) and `token` is simply stale. No server call.
+   */
+  sessionOver(reason: SignOutCode, token: string): void;
   /** Fires once per signed-in period, however many calls saw the failure. */
   onSignedOut(listener: (event: SignedOutEvent) => void): () => void;
   /** Closes the channel. */
@@ -196,6 +202,10 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       } catch {
         // Signed out here regardless; the server session ends when its refresh token expires.
       }
+    },
+    sessionOver(reason, token) {
+      if (store.get().access !== token) return;
+      endSession(reason, true, false);
     },
     onSignedOut(listener) {
       listeners.add(listener);

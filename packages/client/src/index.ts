@@ -16,7 +16,14 @@ export { readJwtTimes } from "./jwt-times";
 export type { LocalStorageStoreOptions, StorageLike } from "./local-storage-store";
 export { createLocalStorageStore, DEFAULT_STORAGE_KEY } from "./local-storage-store";
 export type { RefreshErrorCode, SignOutCode, SignOutReason } from "./refresh-error";
-export { isRefreshError, isSignOutCode, RefreshError, SIGN_OUT_CODES } from "./refresh-error";
+export {
+  isRefreshError,
+  isSessionOverCode,
+  isSignOutCode,
+  RefreshError,
+  SESSION_OVER_CODES,
+  SIGN_OUT_CODES,
+} from "./refresh-error";
 export { refreshLink } from "./refresh-link";
 export type { FetchLike, RefreshStrategy, RefreshStrategyOptions } from "./refresh-strategy";
 export { bodyRefresh, COOKIE_MODE_HEADER, cookieRefresh } from "./refresh-strategy";

@@ -24,6 +24,20 @@ export type SignOutReason = SignOutCode | "SIGN_OUT";
 /** The server's `data.appCode`, or ours when no answer could be read. */
 export type RefreshErrorCode = AppCode | "NETWORK_ERROR" | "BAD_RESPONSE";
 
+/**
+ * The `appCode`s with which the server refuses an ordinary call because the session itself is
+ * over, whatever the access token's age: no refresh can help, so the client signs out at once.
+ */
+export const SESSION_OVER_CODES = [
+  "TOKEN_REVOKED",
+  "TOKEN_REUSED",
+  "USER_NOT_FOUND",
+] as const satisfies readonly SignOutCode[];
+
+export function isSessionOverCode(code: unknown): code is (typeof SESSION_OVER_CODES)[number] {
+  return (SESSION_OVER_CODES as readonly unknown[]).includes(code);
+}
+
 export function isSignOutCode(code: unknown): code is SignOutCode {
   return (SIGN_OUT_CODES as readonly unknown[]).includes(code);
 }

@@ -223,6 +223,33 @@ describe("a refresh token that is dead for good", () => {
   });
 });
 
+describe("a call refused because its session is over", () => {
+  it("TOKEN_REVOKED on an ordinary call: signs out at once, once, with no refresh", async () => {
+    const { client, pair, store, events } = signedIn();
+    // Revoked from another device: the server ends the session behind this page's back.
+    await client.auth.logout.mutate({ refresh: pair.refresh });
+    const calls = [client.auth.me.query(), client.auth.me.query()];
+    for (const call of calls) {
+      await expect(call).rejects.toMatchObject({ data: { appCode: "TOKEN_REVOKED" } });
+    }
+    expect(store.get()).toEqual({ access: null, refresh: null });
+    expect(events).toEqual([{ reason: "TOKEN_REVOKED", fromOtherTab: false }]);
+    expect(server.count("auth.refresh")).toBe(0);
+  });
+
+  it("ignores the verdict on a stale token once the tokens have changed", async () => {
+    const { client, pair, session, store, events } = signedIn();
+    await client.auth.logout.mutate({ refresh: pair.refresh });
+    const fresh = server.openSession();
+    const late = client.auth.me.query();
+    // A new sign-in lands before the refused call comes back.
+    session.signIn(fresh);
+    await expect(late).rejects.toBeInstanceOf(TRPCClientError);
+    expect(events).toEqual([]);
+    expect(store.get()).toEqual(fresh);
+  });
+});
+
 describe("a refresh that fails for a passing reason", () => {
   const failures: [string, RefreshFailure][] = [
     ["a network error", "network"],

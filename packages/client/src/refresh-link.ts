@@ -4,7 +4,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AuthSession } from "./auth-session";
 import { withAccessToken } from "./bearer-headers";
-import { isRefreshError } from "./refresh-error";
+import { isRefreshError, isSessionOverCode } from "./refresh-error";
 
 function appCodeOf(error: unknown): unknown {
   if (!(error instanceof TRPCClientError)) return undefined;
@@ -36,7 +36,9 @@ function toClientError<TRouter extends AnyTRPCRouter>(error: unknown): TRPCClien
  * - when the server answers `TOKEN_EXPIRED`, refreshes and retries the call once; a second
  *   failure goes to the caller;
  * - when the refresh token is dead (a sign-out code), the session is signed out and calls go
- *   on without a token; a network error or 5xx fails the call and keeps the tokens.
+ *   on without a token; a network error or 5xx fails the call and keeps the tokens;
+ * - when a call is refused because its session is over (`TOKEN_REVOKED`, `TOKEN_REUSED`,
+ *   `USER_NOT_FOUND`: revoked from another device, say), the session is signed out at once.
  *
  * @example
  * const session = createAuthSession({ store: createLocalStorageStore(), refresh: bodyRefresh({ url: "/api/trpc" }) });
@@ -63,9 +65,13 @@ export function refreshLink<TRouter extends AnyTRPCRouter = AnyTRPCRouter>(
           let emitted = false;
           const retryOrFail = (error: TRPCClientError<TRouter>) => {
             // Retry only what provably never ran: an auth failure before any output.
-            const retry =
-              !isRetry && !emitted && token !== null && appCodeOf(error) === "TOKEN_EXPIRED";
-            if (!retry) return observer.error(error);
+            const code = appCodeOf(error);
+            const retry = !isRetry && !emitted && token !== null && code === "TOKEN_EXPIRED";
+            if (!retry) {
+              // Revoked from another device, reused, the user gone: no refresh can help.
+              if (token !== null && isSessionOverCode(code)) session.sessionOver(code, token);
+              return observer.error(error);
+            }
             session.tokenAfterExpiry(token).then((fresh) => {
               if (fresh !== null) send(fresh, true);
               else if (!closed) observer.error(error);

@@ -1,22 +1,23 @@
-// A protected call refused because the session itself is over: sign this page (and its tabs) out.
+// A protected call refused because there is no live session: clear what is left of it here.
+import { isSessionOverCode } from "@kit/client";
 import { appCodeOf } from "./error-message";
 import { getSession, signOut } from "./session";
 
-// The access token was fine but its session is gone (revoked from another device, every
-// session ended, the user removed), or there was no token at all.
-const SESSION_OVER = new Set(["TOKEN_REVOKED", "TOKEN_REUSED", "USER_NOT_FOUND", "MISSING_TOKEN"]);
-
 /**
- * For the query and mutation caches' `onError`. The refresh link signs out by itself when a
- * refresh is refused; this covers the calls refused outright. `onNoSession` runs when there
- * was no signed-in state to end (a page whose cookie refresh failed), since no sign-out event
- * fires then.
+ * For the query and mutation caches' `onError`. The refresh link already signed this page (and
+ * its tabs) out when a call met a dead session (TOKEN_REVOKED, TOKEN_REUSED, USER_NOT_FOUND);
+ * what remains is the dead cookie, which only auth.logout can clear. MISSING_TOKEN with no
+ * token at all means there was no session to end (a page whose cookie refresh failed): no
+ * sign-out event fires then, so `onNoSession` takes the visitor to sign in.
  */
 export function handleCallFailure(error: unknown, onNoSession: () => void): void {
   const code = appCodeOf(error);
-  if (code === null || !SESSION_OVER.has(code)) return;
+  if (isSessionOverCode(code)) {
+    void signOut();
+    return;
+  }
+  if (code !== "MISSING_TOKEN") return;
   const hadToken = getSession().store.get().access !== null;
-  // auth.logout also clears the dead cookie; the sign-out event navigates.
   void signOut();
   if (!hadToken) onNoSession();
 }
