@@ -25,8 +25,12 @@ export interface Context {
   headers: Headers;
   clientIp: string | null;
   userAgent: string | null;
-  /** `scheme://host[:port]` of this request, trusted proxies considered; null when unknown. */
-  origin: string | null;
+  /**
+   * `scheme://host[:port]` of this request, trusted proxies considered; null when unknown.
+   * A function, worked out on first call: only cookie mode needs it, and a property would be
+   * computed for every call (tRPC spreads the context at each middleware).
+   */
+  origin(): string | null;
   /** Headers for the response, `Set-Cookie` above all; see CreateContextOptions. */
   responseHeaders: Headers;
   /**
@@ -46,17 +50,23 @@ export function createContext(
   authenticators: readonly Authenticator[] = DEFAULT_AUTHENTICATORS,
 ): Context {
   let result: Promise<Principal | null> | undefined;
+  let origin: string | null | undefined;
   const request = { headers: options.headers, clientIp: options.clientIp };
   return {
     deps,
     headers: options.headers,
     clientIp: options.clientIp,
     userAgent: options.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,
-    origin: requestOrigin({
-      url: options.url ?? null,
-      headers: options.headers,
-      trustProxy: deps.trustProxy,
-    }),
+    origin() {
+      if (origin === undefined) {
+        origin = requestOrigin({
+          url: options.url ?? null,
+          headers: options.headers,
+          trustProxy: deps.trustProxy,
+        });
+      }
+      return origin;
+    },
     responseHeaders: options.responseHeaders ?? new Headers(),
     authenticate() {
       result ??= runAuthenticators(authenticators, deps, request);

@@ -31,12 +31,12 @@ export function presentedToken(
 ): PresentedToken | null {
   if (input?.refresh) return { token: input.refresh, fromCookie: false };
   if (!isCookieMode(ctx.headers)) return null;
-  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin });
+  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
   const token = readRefreshCookie(ctx.headers);
   return token ? { token, fromCookie: true } : null;
 }
 
-const cookieOptions = (ctx: CookieContext) => ({ secure: isHttpsOrigin(ctx.origin) });
+const cookieOptions = (ctx: CookieContext) => ({ secure: isHttpsOrigin(ctx.origin()) });
 
 /**
  * The pair as the response body carries it. In cookie mode the refresh token goes into the
