@@ -1,6 +1,7 @@
 // Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
 import { createSecretKey, createTokenService } from "@kit/auth";
-import { createPrismaClient, ensureEmbeddedPostgres, migrate } from "@kit/db";
+import { createPrismaClient, migrate } from "@kit/db";
+import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import type { ServerEnv } from "./env";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
@@ -42,9 +43,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });
-  const database = env.databaseUrl
-    ? { url: env.databaseUrl, stop: async () => {} }
-    : await ensureEmbeddedPostgres({ dataDir: env.dataDir, log });
+  const database = await openDatabase(env, log);
   const prisma = createPrismaClient(database.url);
   try {
     const { applied } = await migrate(database.url, { log });

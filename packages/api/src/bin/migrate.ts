@@ -1,12 +1,11 @@
 // `pnpm db:migrate`: apply pending migrations to DATABASE_URL, or to the embedded database.
-import { ensureEmbeddedPostgres, migrate } from "@kit/db";
+import { migrate } from "@kit/db";
+import { openDatabase } from "../database";
 import { loadEnv } from "../env";
 
 const env = loadEnv();
 const log = (line: string) => console.log(line);
-const database = env.databaseUrl
-  ? { url: env.databaseUrl, stop: async () => {} }
-  : await ensureEmbeddedPostgres({ dataDir: env.dataDir, log });
+const database = await openDatabase(env, log);
 try {
   const { applied } = await migrate(database.url, { log });
   console.log(applied.length ? `[db] applied: ${applied.join(", ")}` : "[db] already up to date");
