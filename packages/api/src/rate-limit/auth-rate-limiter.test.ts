@@ -1,8 +1,8 @@
 // The login, register and refresh policy on the memory store, with a fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RateLimitedError } from "../errors";
 import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
 import type { RateLimitSettings } from "./settings";
+import { refusal } from "./testing";
 
 /** Small thresholds so every rule is reached in a few calls. */
 const SMALL_LIMITS: RateLimitSettings = {
@@ -18,17 +18,6 @@ const SMALL_LIMITS: RateLimitSettings = {
   refreshPerClient: 3,
   refreshWindowSeconds: 60,
 };
-
-/** Resolves with the RateLimitedError the call throws; fails the test if it throws nothing. */
-async function refusal(call: Promise<unknown>): Promise<RateLimitedError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof RateLimitedError) return error;
-    throw error;
-  }
-  throw new Error("expected a RateLimitedError");
-}
 
 const ALICE = "alice@example.com";
 const BOB = "bob@example.com";

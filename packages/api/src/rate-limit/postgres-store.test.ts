@@ -1,13 +1,11 @@
 // The PostgreSQL store for real: instances share counts, rows hold no email, and a dead store
 // hands over to per-instance memory without locking anyone out.
-import { randomInt, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { RateLimitedError } from "../errors";
 import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
 import { accountKey, clientKey } from "./keys";
 import type { RateLimitSettings } from "./settings";
+import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SMALL_LIMITS: Partial<RateLimitSettings> = {
   loginBurstFailures: 3,
@@ -16,28 +14,8 @@ const SMALL_LIMITS: Partial<RateLimitSettings> = {
   refreshPerClient: 2,
 };
 
-// Unique per test: other test files share this run's database.
-const email = () => `limit-${randomUUID()}@example.com`;
-const ip = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
-
-async function refusal(call: Promise<unknown>): Promise<RateLimitedError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (error instanceof RateLimitedError) return error;
-  throw error ?? new Error("expected a RateLimitedError");
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+const email = uniqueEmail;
+const ip = uniqueIp;
 
 const open: AuthRateLimiter[] = [];
 const logged: string[] = [];
@@ -125,7 +103,7 @@ describe("PostgreSQL store", () => {
 describe("PostgreSQL store unreachable", () => {
   it("limits still apply from memory, a correct login is not refused, one log line", async () => {
     const lines: string[] = [];
-    const down = limiter(`postgresql://kit:kit@127.0.0.1:${await closedPort()}/kit`, (line) => {
+    const down = limiter(`postgresql://kit:kit@127.0.0.1:${await freePort()}/kit`, (line) => {
       lines.push(line);
     });
     const [account, client] = [email(), ip()];

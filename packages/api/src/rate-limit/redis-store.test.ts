@@ -1,13 +1,11 @@
 // The Redis store for real, on a private redis-server: instances share counts, and stopping
 // Redis mid-test hands over to per-instance memory, then back when it returns.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomInt, randomUUID } from "node:crypto";
 import { accessSync, constants } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RateLimitedError } from "../errors";
 import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
+import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
 
@@ -30,15 +28,6 @@ if (!REDIS_SERVER) {
   );
 }
 const itWithRedis = REDIS_SERVER ? it : it.skip;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /** Starts a throwaway redis-server (no persistence) and resolves once it accepts connections. */
 async function startRedis(bin: string, port: number): Promise<ChildProcess> {
@@ -72,17 +61,8 @@ async function stopRedis(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-async function refusal(call: Promise<unknown>): Promise<RateLimitedError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (error instanceof RateLimitedError) return error;
-  throw error ?? new Error("expected a RateLimitedError");
-}
-
-const email = () => `limit-${randomUUID()}@example.com`;
-const ip = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
+const email = uniqueEmail;
+const ip = uniqueIp;
 
 let redis: ChildProcess | undefined;
 let port = 0;
