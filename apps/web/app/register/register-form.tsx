@@ -1,36 +1,17 @@
 "use client";
 // The registration form: auth.register in cookie mode, then on to `next`.
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { errorMessage } from "../../src/auth/error-message";
-import { getSession, signOutSettled } from "../../src/auth/session";
+import { useCredentialsForm } from "../../src/auth/use-credentials-form";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function RegisterForm({ next }: { next: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const { error, pending, onSubmit } = useCredentialsForm("register", next, (form) => {
     const name = String(form.get("name") ?? "").trim();
-    setPending(true);
-    setError(null);
-    try {
-      await signOutSettled();
-      const { access } = await credentialsClient.auth.register.mutate({
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
-        name: name === "" ? null : name,
-      });
-      getSession().signIn({ access, refresh: null });
-      router.replace(next);
-    } catch (failure) {
-      setError(errorMessage(failure, "register"));
-      setPending(false);
-    }
-  }
+    return credentialsClient.auth.register.mutate({
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      name: name === "" ? null : name,
+    });
+  });
 
   return (
     <form className="stack" onSubmit={onSubmit}>
