@@ -1,7 +1,7 @@
 // Session lifecycle against the database: open on login, rotate on refresh, revoke on logout.
 import { randomUUID } from "node:crypto";
 import { AuthError, type RefreshClaims } from "@kit/auth";
-import { type AuthEventType, recordEvent } from "../audit";
+import { recordEvent } from "../audit";
 import type { AppDeps } from "../deps";
 import type { PrincipalUser } from "../principal";
 import { isUuid } from "../uuid";
@@ -262,4 +262,3 @@ export async function listSessions(deps: AppDeps, userId: string) {
   });
 }
 
-export type { AuthEventType };
