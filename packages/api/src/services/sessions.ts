@@ -261,4 +261,3 @@ export async function listSessions(deps: AppDeps, userId: string) {
     select: { id: true, createdAt: true, lastUsedAt: true, userAgent: true, ip: true },
   });
 }
-
