@@ -16,8 +16,34 @@ export type ApiErrorCode =
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
 export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;
 
+// Recognised by a process-wide brand, not by module identity: a bundler may load this file once
+// per bundle (Next.js does, per route, server component and instrumentation), and an error thrown
+// by one copy must be recognised by another. See AuthError in @kit/auth for the same reasoning.
+const APP_ERROR = Symbol.for("@kit/api.AppError");
+const RATE_LIMITED_ERROR = Symbol.for("@kit/api.RateLimitedError");
+
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
+}
+
+/** Makes `instanceof Class` check the brand; subclasses of it keep the ordinary prototype check. */
+function recogniseByBrand(Class: abstract new (...args: never[]) => unknown, brand: symbol): void {
+  Object.defineProperty(Class, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      if (this !== Class) return Function.prototype[Symbol.hasInstance].call(this, value);
+      return hasBrand(value, brand);
+    },
+  });
+}
+
 export class AppError extends Error {
-  override readonly name = "AppError";
+  override readonly name: string = "AppError";
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly appCode: AuthErrorCode | ApiErrorCode,
     readonly trpcCode: TRPC_ERROR_CODE_KEY,
@@ -61,6 +87,7 @@ export function appCodeOf(error: TRPCError): AppCode {
   const cause = error.cause;
   if (isAuthError(cause)) return cause.code;
   if (cause instanceof AppError) return cause.appCode;
+  // zod 4 recognises its errors by brand too, so this holds across bundled copies of zod.
   if (cause instanceof ZodError) return "VALIDATION";
   // A body that is not JSON (or is empty): tRPC reports it as BAD_REQUEST; say what it was.
   if (cause instanceof SyntaxError) return "PARSE_ERROR";
@@ -69,7 +96,13 @@ export function appCodeOf(error: TRPCError): AppCode {
 
 /** 429 with the wait the client must respect; adapters turn it into a `Retry-After` header. */
 export class RateLimitedError extends AppError {
+  override readonly name = "RateLimitedError";
+  readonly [RATE_LIMITED_ERROR] = true;
+
   constructor(readonly retryAfterSeconds: number) {
     super("RATE_LIMITED", "TOO_MANY_REQUESTS", "Too many attempts. Try again later.");
   }
 }
+
+recogniseByBrand(AppError, APP_ERROR);
+recogniseByBrand(RateLimitedError, RATE_LIMITED_ERROR);

@@ -24,6 +24,13 @@ const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
   WEAK_PASSWORD: "Password must be 8 to 128 characters.",
 };
 
+// Bundlers may load this file more than once in one process (Next.js gives instrumentation,
+// route handlers and server components their own copy of a workspace package), and an error
+// thrown by one copy must still be recognised by another. So an AuthError is recognised by a
+// process-wide brand, not by which copy of the class made it; `instanceof AuthError` goes
+// through the same check, as zod 4 does for its own classes.
+const BRAND = Symbol.for("@kit/auth.AuthError");
+
 /**
  * A failure the caller should report to the client by `code`.
  * Programmer mistakes (bad options) are plain `TypeError`s instead.
@@ -34,6 +41,7 @@ const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
 export class AuthError extends Error {
   override readonly name = "AuthError";
   readonly code: AuthErrorCode;
+  readonly [BRAND] = true;
 
   constructor(code: AuthErrorCode, message?: string, options?: { cause?: unknown }) {
     super(message ?? DEFAULT_MESSAGES[code], options);
@@ -41,6 +49,21 @@ export class AuthError extends Error {
   }
 }
 
+// `instanceof AuthError` checks the brand; a subclass keeps the ordinary prototype check.
+Object.defineProperty(AuthError, Symbol.hasInstance, {
+  value(this: unknown, value: unknown): boolean {
+    if (this !== AuthError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isAuthError(value);
+  },
+});
+
+/** True for an AuthError from any copy of this package in the process. */
 export function isAuthError(value: unknown): value is AuthError {
-  return value instanceof AuthError;
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { [BRAND]?: unknown; code?: unknown };
+  return (
+    candidate[BRAND] === true &&
+    typeof candidate.code === "string" &&
+    Object.hasOwn(DEFAULT_MESSAGES, candidate.code)
+  );
 }
