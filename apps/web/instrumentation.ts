@@ -4,6 +4,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // `next build` loads this too while it prerenders pages: no database is needed for that.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { getRuntime } = await import("./src/server/runtime");
-  await getRuntime();
+  const { startOrExit } = await import("./src/server/runtime");
+  await startOrExit();
 }

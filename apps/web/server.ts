@@ -1,16 +1,37 @@
 // `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server whose only extra job is to
 // hand each request's connection address to the app (see src/server/connection.ts).
+import { existsSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
-import { loadEnv } from "@kit/api";
-import next from "next";
-import { connectionStorage } from "./src/server/connection";
-import { closeRuntime, runtimeReady } from "./src/server/runtime";
+import path from "node:path";
 
 const dev = process.argv.includes("--dev");
-const env = loadEnv();
+
+function fail(message: string): never {
+  console.error(`[web] ${message}`);
+  process.exit(1);
+}
+
+// Before anything that needs the build (the generated Prisma client comes with it): one line.
+if (!dev && !existsSync(path.join(import.meta.dirname, ".next", "BUILD_ID"))) {
+  fail("no production build: run `pnpm build` first");
+}
+const { default: next } = await import("next");
+const { loadEnv } = await import("@kit/api");
+const { connectionStorage } = await import("./src/server/connection");
+const { closeRuntime, runtimeReady } = await import("./src/server/runtime");
+
+let env: ReturnType<typeof loadEnv>;
+try {
+  env = loadEnv();
+} catch (error) {
+  fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+}
 const hostnameFlag = process.argv.indexOf("--hostname");
 const hostname = hostnameFlag > 0 ? process.argv[hostnameFlag + 1] : undefined;
 
+// Installed before Next starts: the runtime refuses to start where no server hands it the
+// client's address (a bare `next start`), and this is how it knows one does.
+const storage = connectionStorage();
 const app = next({ dev, dir: import.meta.dirname, port: env.port, hostname });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -19,8 +40,7 @@ await app.prepare();
 try {
   await runtimeReady();
 } catch (error) {
-  console.error("[web] start-up failed:", error instanceof Error ? error.message : error);
-  process.exit(1);
+  fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 // Next adds its router's request headers to Vary on every response. On the API they mean
@@ -38,10 +58,14 @@ function hideFrameworkVary(res: ServerResponse): void {
   };
 }
 
-const storage = connectionStorage();
 const server = createServer((req, res) => {
   if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
-  storage.run({ remoteAddress: req.socket.remoteAddress ?? null }, () => {
+  const connection = {
+    remoteAddress: req.socket.remoteAddress ?? null,
+    // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
+    encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
+  };
+  storage.run(connection, () => {
     void handle(req, res);
   });
 });

@@ -1,4 +1,5 @@
 // The tRPC context: built from a standard Headers, so every adapter and test builds it the same way.
+import { randomUUID } from "node:crypto";
 import { type Authenticator, bearerAuthenticator, runAuthenticators } from "./authenticate";
 import { requestOrigin } from "./cookie-mode/request-origin";
 import type { AppDeps } from "./deps";
@@ -18,10 +19,14 @@ export interface CreateContextOptions {
    * response through `responseMeta`. Default: a fresh Headers, for callers with no response.
    */
   responseHeaders?: Headers;
+  /** Default: a new UUID. It names the request in the log and in the `X-Request-Id` header. */
+  requestId?: string;
 }
 
 export interface Context {
   deps: AppDeps;
+  /** Names this request in the server log and in the response's `X-Request-Id` header. */
+  requestId: string;
   headers: Headers;
   clientIp: string | null;
   userAgent: string | null;
@@ -54,6 +59,7 @@ export function createContext(
   const request = { headers: options.headers, clientIp: options.clientIp };
   return {
     deps,
+    requestId: options.requestId ?? randomUUID(),
     headers: options.headers,
     clientIp: options.clientIp,
     userAgent: options.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,

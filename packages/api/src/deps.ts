@@ -1,6 +1,7 @@
 // What every procedure needs from the outside world, built once per process and passed in.
 import type { TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
+import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./rate-limit";
 
 export interface SessionPolicy {
@@ -21,6 +22,6 @@ export interface AppDeps {
   now: () => number;
   /** Adds stack traces and internal error text to responses: development only. */
   exposeErrors: boolean;
-  /** Optional server-side log sink for unexpected errors (never receives tokens or passwords). */
-  logError?: (line: string) => void;
+  /** The server's structured log (unexpected errors); never receives tokens or passwords. */
+  logger: Logger;
 }

@@ -15,6 +15,7 @@ export type { ServerEnv } from "./env";
 export { EnvError, loadEnv } from "./env";
 export type { ApiErrorCode, AppCode } from "./errors";
 export { AppError } from "./errors";
+export type { ConnectionInfo, FetchHandlerOptions } from "./http/fetch-handler";
 export { createFetchHandler, TRPC_ENDPOINT } from "./http/fetch-handler";
 export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./http/limits";
 export { createStandaloneServer } from "./http/standalone";

@@ -1,14 +1,22 @@
 // Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
+import { randomBytes } from "node:crypto";
 import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import type { ServerEnv } from "./env";
+import { createLogger } from "./logger";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
 
 export interface Runtime {
+  /**
+   * `kit-runtime-<random>`: the `application_name` prefix of this runtime's database pools and
+   * the name in its "ready" log line. A process should hold exactly one (see the README's
+   * architecture notes); a second id in `pg_stat_activity` means a second runtime.
+   */
+  id: string;
   deps: AppDeps;
   databaseUrl: string;
   /** True when this process runs on the embedded PostgreSQL (started here or reused). */
@@ -43,8 +51,9 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });
+  const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
   const database = await openDatabase(env, log);
-  const prisma = createPrismaClient(database.url);
+  const prisma = createPrismaClient(database.url, { applicationName: `${id}:prisma` });
   try {
     const { applied } = await migrate(database.url, { log });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
@@ -55,7 +64,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     const limiter = createAuthRateLimiter({
       store: env.redisUrl
         ? { kind: "redis", url: env.redisUrl }
-        : { kind: "postgres", url: database.url },
+        : { kind: "postgres", url: database.url, applicationName: `${id}:rate-limit` },
       settings: { ...env.rateLimits, ...options.rateLimits },
       log,
     });
@@ -70,9 +79,11 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       },
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
-      logError: (line) => console.error(line),
+      logger: createLogger(),
     };
+    log(`[runtime] ready: ${id}`);
     return {
+      id,
       deps,
       databaseUrl: database.url,
       embedded: !env.databaseUrl,

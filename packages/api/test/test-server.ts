@@ -1,15 +1,11 @@
-// A real standalone server on a free port over the run's database, with a clock tests can move.
-import type { AddressInfo } from "node:net";
-import { createSecretKey, createTokenService } from "@kit/auth";
-import { createPrismaClient, type PrismaClient } from "@kit/db";
-import { afterEach, inject } from "vitest";
-import type { AppDeps } from "../src/deps";
-import { createStandaloneServer } from "../src/http/standalone";
-import {
-  type AuthRateLimiter,
-  createAuthRateLimiter,
-  type RateLimitSettings,
-} from "../src/rate-limit";
+// The HTTP suite's server: one interface, two targets. By default the router on the standalone
+// server in this process; with KIT_TEST_SERVER set (a command that starts the production build,
+// as apps/web's `test:api` sets it), the same tests run against that build, started per server.
+import type { PrismaClient } from "@kit/db";
+import { afterEach } from "vitest";
+import type { RateLimitSettings } from "../src/rate-limit";
+import { startBuildServer } from "./build-server";
+import { startInProcessServer } from "./in-process-server";
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
@@ -20,89 +16,107 @@ export interface Reply {
   body: any;
 }
 
+/** Settings both targets honour: in-process they build the deps, on the build the environment. */
+export interface ServerOptions {
+  /** AUTH_ACCESS_TOKEN_TTL, seconds; default 30 min. */
+  accessTtl?: number;
+  /** AUTH_REFRESH_TOKEN_TTL, seconds; default 7 days. */
+  refreshTtl?: number;
+  /** AUTH_REFRESH_REUSE_GRACE, whole seconds; default 10; 0 turns it off. */
+  refreshReuseGrace?: number;
+  /** AUTH_SESSION_MAX_AGE, seconds; default 30 days. */
+  sessionMaxAge?: number;
+  /** AUTH_RATE_LIMIT_*: the other thresholds keep their defaults. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** AUTH_TRUST_PROXY; default 0. */
+  trustProxy?: number;
+  /** AUTH_SECRET; default TEST_SECRET. */
+  secret?: string;
+  /** AUTH_SECRET_PREVIOUS. */
+  previousSecrets?: string[];
+  /**
+   * A fresh database for this server alone, for tests that break it on purpose. The build
+   * always has one (its rate-limit store must start empty); in process the default is the run's.
+   */
+  ownDatabase?: boolean;
+  /** Restarts on another server's database (as an operator changing a setting would). */
+  databaseOf?: TestServer;
+}
+
+export type Target = "standalone" | "build";
+
 export interface TestServer {
+  target: Target;
   base: string;
-  deps: AppDeps;
-  /** Moves the shared clock (tokens and database timestamps) forward. */
-  advance(seconds: number): void;
+  /** A Prisma client on the server's own database, to look at or change what the server sees. */
+  db: PrismaClient;
+  /** That database's URL. */
+  databaseUrl: string;
+  /** The server's clock, ms since the epoch. */
+  now(): number;
+  /**
+   * Lets `seconds` pass for the server: in process the injected clock jumps (instantly); on the
+   * build, which runs on the real clock, the test waits. Keep lifetimes short where it is used.
+   */
+  elapse(seconds: number): Promise<void>;
   post(path: string, input?: unknown, headers?: Record<string, string>): Promise<Reply>;
   get(path: string, input?: unknown, headers?: Record<string, string>): Promise<Reply>;
   raw(path: string, init?: RequestInit): Promise<Reply>;
+  /** What the server has logged so far (the build: its stdout and stderr). */
+  output(): string;
   close(): Promise<void>;
 }
 
-export interface TestDepsOptions {
-  accessTtl?: number;
-  refreshTtl?: number;
-  exposeErrors?: boolean;
-  /** Default: the production thresholds in memory. A limiter passed in is the caller's to close. */
-  limiter?: AuthRateLimiter;
-  /** Thresholds for the default in-memory limiter. */
-  rateLimits?: Partial<RateLimitSettings>;
-  /** Default 10 s, as in production. */
-  refreshReuseGraceMs?: number;
-  /** Default 30 days, as in production. */
-  sessionMaxAgeMs?: number;
-  /** AUTH_TRUST_PROXY; default 0. */
-  trustProxy?: number;
-  now?: () => number;
-  /** Default TEST_SECRET. */
-  secret?: string;
-  /** Secrets rotated out (AUTH_SECRET_PREVIOUS). */
-  previousSecrets?: string[];
+/** The command that starts the production build, when the suite runs against it. */
+const buildCommand = process.env.KIT_TEST_SERVER || undefined;
+
+/** Which server this run's HTTP suite talks to. */
+export const target: Target = buildCommand ? "build" : "standalone";
+
+/** A server of this run's target over a database that the tests can reach too. */
+export function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  return buildCommand ? startBuildServer(buildCommand, options) : startInProcessServer(options);
 }
 
-/** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
-export function buildTestDeps(prisma: PrismaClient, options: TestDepsOptions = {}): AppDeps {
-  const now = options.now ?? Date.now;
-  const limiter =
-    options.limiter ??
-    createAuthRateLimiter({ store: { kind: "memory" }, settings: options.rateLimits });
-  return {
-    prisma,
-    now,
-    exposeErrors: options.exposeErrors ?? false,
-    limiter,
-    trustProxy: options.trustProxy ?? 0,
-    sessions: {
-      refreshReuseGraceMs: options.refreshReuseGraceMs ?? 10_000,
-      sessionMaxAgeMs: options.sessionMaxAgeMs ?? 30 * 24 * 3600_000,
-    },
-    tokens: createTokenService({
-      key: createSecretKey(options.secret ?? TEST_SECRET),
-      previousKeys: (options.previousSecrets ?? []).map((secret) => createSecretKey(secret)),
-      accessTtl: options.accessTtl ?? 30 * 60,
-      refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
-      now,
-    }),
+/**
+ * For test files that need servers with their own settings: call once at the top of the file;
+ * the function it returns starts one, and every server started in a test is closed after it.
+ * `start` picks another kind of server (an in-process one, for tests that need its deps).
+ */
+export function serversPerTest<
+  O extends ServerOptions = ServerOptions,
+  S extends TestServer = TestServer,
+>(
+  start: (options: O) => Promise<S> = startTestServer as unknown as (options: O) => Promise<S>,
+): (options?: O) => Promise<S> {
+  let servers: S[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
+  });
+  return async (options = {} as O) => {
+    const server = await start(options);
+    servers.push(server);
+    return server;
   };
 }
 
-export async function startTestServer(options: TestDepsOptions = {}): Promise<TestServer> {
-  let offset = 0;
-  const now = () => Date.now() + offset;
-  const prisma = createPrismaClient(inject("databaseUrl"));
-  const deps = buildTestDeps(prisma, { ...options, now });
-  const server = createStandaloneServer(deps);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Fetches and parses, keeping the status and headers. */
+export async function request(base: string, path: string, init?: RequestInit): Promise<Reply> {
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, body };
+}
 
-  async function raw(path: string, init?: RequestInit): Promise<Reply> {
-    const res = await fetch(`${base}${path}`, init);
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {}
-    return { status: res.status, headers: res.headers, body };
-  }
-
+/** post/get/raw for a server at `base`. */
+export function httpMethods(base: string): Pick<TestServer, "post" | "get" | "raw"> {
+  const raw = (path: string, init?: RequestInit) => request(base, path, init);
   return {
-    base,
-    deps,
-    advance(seconds) {
-      offset += seconds * 1000;
-    },
+    raw,
     post(path, input, headers = {}) {
       return raw(`/api/trpc/${path}`, {
         method: "POST",
@@ -115,13 +129,6 @@ export async function startTestServer(options: TestDepsOptions = {}): Promise<Te
         input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
       return raw(`/api/trpc/${path}${query}`, { headers });
     },
-    raw,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await prisma.$disconnect();
-      if (!options.limiter) await deps.limiter.close();
-    },
   };
 }
 
@@ -133,20 +140,3 @@ export function uniqueEmail(tag = "user"): string {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-/**
- * For test files that need servers with their own settings: call once at the top of the file;
- * the function it returns starts one, and every server started in a test is closed after it.
- */
-export function serversPerTest(): (options?: TestDepsOptions) => Promise<TestServer> {
-  let servers: TestServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.map((server) => server.close()));
-    servers = [];
-  });
-  return async (options = {}) => {
-    const server = await startTestServer(options);
-    servers.push(server);
-    return server;
-  };
-}

@@ -1,5 +1,12 @@
 // @kit/db: the Prisma client and named selects, migrations, and PostgreSQL servers for dev and tests.
-export { createPrismaClient, Prisma, PrismaClient, type Session, type User } from "./client.ts";
+export {
+  createPrismaClient,
+  Prisma,
+  PrismaClient,
+  type PrismaClientOptions,
+  type Session,
+  type User,
+} from "./client.ts";
 export {
   type EmbeddedPostgresHandle,
   type EnsureEmbeddedPostgresOptions,

@@ -2,10 +2,11 @@
 // PostgreSQL, migrations, demo user), then the README's login -> me -> refresh -> logout flow.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const webDir = path.resolve(import.meta.dirname, "../..");
@@ -164,6 +165,48 @@ describe("the built app", () => {
     expect(crash.body.error.data.stack).toBeUndefined();
   });
 
+  it("holds one runtime for routes, server components and instrumentation", async () => {
+    // Through the route handler, in cookie mode, so that a server component can render too.
+    const login = await fetch(`${base}/api/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-auth-refresh": "cookie", origin: base },
+      body: JSON.stringify({ email: "demo@example.com", password: "demo-password" }),
+    });
+    expect(login.status).toBe(200);
+    const { access } = ((await login.json()) as { result: { data: { access: string } } }).result
+      .data;
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect(cookie).toMatch(/^kit_refresh=/);
+    expect((await call("GET", "auth.me", undefined, access)).status).toBe(200);
+    // The dashboard is a server component: it reads the session through the runtime as well.
+    const page = await fetch(`${base}/dashboard`, { headers: { cookie }, redirect: "manual" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("demo@example.com");
+    // A refused token from a server component's side must not be a 500 either.
+    const stale = await fetch(`${base}/dashboard`, {
+      headers: { cookie: "kit_refresh=abc.def.ghi" },
+      redirect: "manual",
+    });
+    expect(stale.status).toBe(307);
+
+    // Exactly one runtime came into being: one "ready" line, and every connection of the app's
+    // pools (Prisma and the rate limiter) carries that one runtime's name.
+    const ready = [...output.matchAll(/\[runtime\] ready: (kit-runtime-[0-9a-f]+)/g)];
+    expect(ready).toHaveLength(1);
+    const id = ready[0]?.[1];
+    const database = await ensureEmbeddedPostgres({ dataDir });
+    const prisma = createPrismaClient(database.url);
+    try {
+      const rows = await prisma.$queryRaw<{ runtime: string }[]>`
+        SELECT DISTINCT split_part(application_name, ':', 1) AS runtime
+        FROM pg_stat_activity WHERE application_name LIKE 'kit-runtime-%'`;
+      expect(rows.map((row) => row.runtime)).toEqual([id]);
+    } finally {
+      await prisma.$disconnect();
+      await database.stop();
+    }
+  });
+
   it("stops the embedded PostgreSQL when the app stops", async () => {
     const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
     expect(existsSync(pidFile)).toBe(true);
@@ -184,3 +227,66 @@ describe("the built app", () => {
     expect(output).toContain("AUTH_SECRET");
   });
 });
+
+describe("starting the app the wrong way", () => {
+  it("a bare `next start` refuses to start: it cannot see the client's address", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "kit-bare-"));
+    await chmod(folder, 0o755);
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: folder, NODE_ENV: "production" };
+      delete env.DATABASE_URL;
+      delete env.AUTH_TRUST_PROXY;
+      const port = await freePort();
+      const run = await exitOf(
+        spawn(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-p", String(port)], {
+          cwd: webDir,
+          env,
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.output).toContain(
+        "[web] start-up failed: this server cannot see the client's address",
+      );
+      expect(run.output).toContain("AUTH_TRUST_PROXY");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("`pnpm start` before `pnpm build` says so in one line and exits 1", async () => {
+    // The real server.ts, in a folder with no build beside it.
+    const folder = await mkdtemp(path.join(tmpdir(), "kit-unbuilt-"));
+    try {
+      await copyFile(path.join(webDir, "server.ts"), path.join(folder, "server.ts"));
+      await copyFile(path.join(webDir, "package.json"), path.join(folder, "package.json"));
+      const run = await exitOf(
+        spawn(path.join(webDir, "node_modules", ".bin", "tsx"), [path.join(folder, "server.ts")], {
+          cwd: folder,
+          env: { ...process.env, NODE_ENV: "production" },
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.output.trim()).toBe("[web] no production build: run `pnpm build` first");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Waits for a process to end (60 s at most), with everything it printed. */
+function exitOf(child: ChildProcess): Promise<{ code: number | null; output: string }> {
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

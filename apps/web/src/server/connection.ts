@@ -2,10 +2,7 @@
 // handlers get a Request with headers only; any header naming the client's address could have
 // been written by the client, so the address travels in AsyncLocalStorage instead.
 import { AsyncLocalStorage } from "node:async_hooks";
-
-export interface ConnectionInfo {
-  remoteAddress: string | null;
-}
+import type { ConnectionInfo } from "@kit/api";
 
 // server.ts and the bundled route code load this file as separate module instances: the one
 // store lives on globalThis so both see it.
@@ -18,7 +15,12 @@ export function connectionStorage(): AsyncLocalStorage<ConnectionInfo> {
   return holder[KEY];
 }
 
-/** The current request's peer address; null outside server.ts (e.g. a bare `next start`). */
-export function currentRemoteAddress(): string | null {
-  return connectionStorage().getStore()?.remoteAddress ?? null;
+/** True when a server in front of Next.js (server.ts) hands each request's address over. */
+export function connectionStorageInstalled(): boolean {
+  return (globalThis as Holder)[KEY] !== undefined;
+}
+
+/** The current request's connection; null outside server.ts (e.g. a bare `next start`). */
+export function currentConnection(): ConnectionInfo | null {
+  return (globalThis as Holder)[KEY]?.getStore() ?? null;
 }

@@ -1,12 +1,14 @@
 // getSignedInUser against a real database: who the cookie stands for, read-only, null on any doubt.
 import { describe, expect, it } from "vitest";
-import { serversPerTest, type TestServer, uniqueEmail } from "../../test/test-server";
+import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
+import { serversPerTest, uniqueEmail } from "../../test/test-server";
 import { getSignedInUser } from "./signed-in-user";
 
 const PASSWORD = "correct horse battery";
-const serverWith = serversPerTest();
+// getSignedInUser is called in process, with the server's own deps.
+const serverWith = serversPerTest(startInProcessServer);
 
-async function signUp(api: TestServer) {
+async function signUp(api: InProcessServer) {
   const email = uniqueEmail("signed-in");
   const reply = await api.post("auth.register", { email, password: PASSWORD, name: "Ada" });
   expect(reply.status).toBe(200);
@@ -26,15 +28,15 @@ describe("getSignedInUser", () => {
   it("returns the user and session for a valid cookie, and writes nothing", async () => {
     const api = await serverWith();
     const { user, refresh } = await signUp(api);
-    const before = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
-    api.advance(60);
+    const before = await api.db.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
+    await api.elapse(60);
     for (let i = 0; i < 2; i += 1) {
       expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toEqual({
         user,
         sessionId: sid(refresh),
       });
     }
-    const after = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
+    const after = await api.db.session.findUniqueOrThrow({ where: { id: sid(refresh) } });
     expect(after).toEqual(before);
     // The token was not rotated: it still refreshes.
     expect((await api.post("auth.refresh", { refresh })).status).toBe(200);
@@ -60,20 +62,20 @@ describe("getSignedInUser", () => {
   it("is null for an expired token and past the session's absolute cap", async () => {
     const api = await serverWith({ refreshTtl: 3600 });
     const { refresh } = await signUp(api);
-    api.advance(3601);
+    await api.elapse(3601);
     expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toBeNull();
 
-    const capped = await serverWith({ sessionMaxAgeMs: 60_000 });
+    const capped = await serverWith({ sessionMaxAge: 60 });
     const second = await signUp(capped);
     expect(await getSignedInUser(capped.deps, cookieHeaders(second.refresh))).not.toBeNull();
-    capped.advance(61);
+    await capped.elapse(61);
     expect(await getSignedInUser(capped.deps, cookieHeaders(second.refresh))).toBeNull();
   });
 
   it("is null for a deactivated user", async () => {
     const api = await serverWith();
     const { user, refresh } = await signUp(api);
-    await api.deps.prisma.user.update({ where: { id: user.id }, data: { isActive: false } });
+    await api.db.user.update({ where: { id: user.id }, data: { isActive: false } });
     expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toBeNull();
   });
 
@@ -82,10 +84,10 @@ describe("getSignedInUser", () => {
     const { user, refresh: t0 } = await signUp(api);
     const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
     expect((await getSignedInUser(api.deps, cookieHeaders(t0)))?.user).toEqual(user);
-    api.advance(11);
+    await api.elapse(11);
     expect(await getSignedInUser(api.deps, cookieHeaders(t0))).toBeNull();
     // A read-only look does not punish reuse: the session goes on from t1.
-    const session = await api.deps.prisma.session.findUniqueOrThrow({ where: { id: sid(t0) } });
+    const session = await api.db.session.findUniqueOrThrow({ where: { id: sid(t0) } });
     expect(session.revokedAt).toBeNull();
     expect((await getSignedInUser(api.deps, cookieHeaders(t1)))?.user).toEqual(user);
   });

@@ -2,7 +2,8 @@
 import { createPrismaClient } from "@kit/db";
 import { parseSetCookie } from "cookie";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { buildTestDeps, uniqueEmail } from "../../test/test-server";
+import { buildTestDeps } from "../../test/in-process-server";
+import { uniqueEmail } from "../../test/test-server";
 import { createFetchHandler } from "./fetch-handler";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
@@ -101,5 +102,28 @@ describe("createFetchHandler in cookie mode", () => {
     );
     expect(response.status).toBe(200);
     expect(refreshCookieOf(response)?.secure).toBe(true);
+  });
+
+  // Next.js writes the client's own X-Forwarded-Proto into request.url: the server in front of
+  // it says what the connection really was, and that wins.
+  it("takes the scheme from the connection, not from the URL, when the server gives one", async () => {
+    const behindServer = createFetchHandler({
+      deps: async () => deps,
+      connection: () => ({ remoteAddress: "127.0.0.1", encrypted: false }),
+    });
+    const response = await behindServer(
+      new Request("https://app.example.com/api/trpc/auth.register", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-auth-refresh": "cookie" },
+        body: JSON.stringify({
+          email: uniqueEmail("fetch-plain"),
+          password: "long enough password",
+        }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const cookie = refreshCookieOf(response);
+    expect(cookie?.value).toBeTruthy();
+    expect(cookie?.secure ?? false).toBe(false);
   });
 });

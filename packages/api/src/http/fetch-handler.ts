@@ -10,19 +10,45 @@ import { responseMeta } from "./response-meta";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
+/** The connection a request came in on, as the app's own server saw it. */
+export interface ConnectionInfo {
+  remoteAddress: string | null;
+  /** TLS on this connection: the request's real scheme. */
+  encrypted: boolean;
+}
+
 export interface FetchHandlerOptions {
   /** Resolves once the database is ready; awaited on every request (a settled promise is free). */
   deps: () => Promise<AppDeps>;
   /**
-   * The connection's own address, from something the app's server set (never a header: a client
-   * can write any header). Absent or null: every request counts as one unknown client.
+   * The request's connection, from something the app's server set (never a header: a client can
+   * write any header). Absent or null: every request counts as one unknown client, and the
+   * scheme is the one in the Request's URL.
    */
-  socketAddress?: () => string | null;
+  connection?: () => ConnectionInfo | null;
+}
+
+/**
+ * The URL with the connection's real scheme: Next.js builds `request.url` with the scheme the
+ * client's own `X-Forwarded-Proto` names, trusted or not, and the Secure flag and the CSRF
+ * check must not take a client's word for it (forwarded headers count only from trusted proxies,
+ * in requestOrigin).
+ */
+function urlOnConnection(url: string, connection: ConnectionInfo | null): string {
+  if (!connection) return url;
+  try {
+    const parsed = new URL(url);
+    parsed.protocol = connection.encrypted ? "https:" : "http:";
+    return parsed.href;
+  } catch {
+    return url;
+  }
 }
 
 export function createFetchHandler(options: FetchHandlerOptions) {
   return async (request: Request): Promise<Response> => {
     const deps = await options.deps();
+    const connection = options.connection?.() ?? null;
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req: limitRequestBody(request),
@@ -31,9 +57,9 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       createContext: () =>
         createContext(deps, {
           headers: request.headers,
-          url: request.url,
+          url: urlOnConnection(request.url, connection),
           clientIp: resolveClientIp({
-            socketAddress: options.socketAddress?.(),
+            socketAddress: connection?.remoteAddress,
             headers: request.headers,
             trustProxy: deps.trustProxy,
           }),

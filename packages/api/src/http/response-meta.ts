@@ -1,5 +1,6 @@
-// The `responseMeta` every adapter uses: Retry-After for rate limits, plus the headers procedures
-// left in `ctx.responseHeaders` (the refresh cookie), so both adapters answer alike.
+// The `responseMeta` every adapter uses: Retry-After for rate limits, the request id, plus the
+// headers procedures left in `ctx.responseHeaders` (the refresh cookie), so both adapters answer
+// alike.
 import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
 import type { Context } from "../context";
@@ -10,10 +11,12 @@ export function responseMeta(options: {
   errors: readonly TRPCError[];
 }): ResponseMeta {
   const meta = retryAfterMeta(options);
-  const extra = options.ctx?.responseHeaders;
-  if (!extra) return meta;
+  const ctx = options.ctx;
+  if (!ctx) return meta;
   const headers = meta.headers instanceof Headers ? new Headers(meta.headers) : new Headers();
+  // The id the server log names this request by, so a user's report can be matched to it.
+  headers.set("x-request-id", ctx.requestId);
   // Iterating Headers yields each Set-Cookie on its own, so every cookie survives.
-  for (const [name, value] of extra) headers.append(name, value);
+  for (const [name, value] of ctx.responseHeaders) headers.append(name, value);
   return { ...meta, headers };
 }

@@ -11,7 +11,11 @@ import {
 import { OutageTracker, StandInLimiter } from "./outage";
 
 export type LimiterStore =
-  | { kind: "postgres"; url: string }
+  | {
+      kind: "postgres";
+      url: string /** `application_name` of its pool. */;
+      applicationName?: string;
+    }
   | { kind: "redis"; url: string }
   | { kind: "memory" };
 
@@ -52,12 +56,13 @@ export function openStore(store: LimiterStore, log: (line: string) => void): Ope
     );
   const watch = <T>(call: () => Promise<T>) => tracker.watch(call);
   return store.kind === "postgres"
-    ? openPostgres(store.url, standIn, watch)
+    ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", standIn, watch)
     : openRedis(store.url, standIn, watch);
 }
 
 function openPostgres(
   url: string,
+  applicationName: string,
   standIn: (spec: CounterSpec) => StandInLimiter,
   watch: OpenStore["watch"],
 ): OpenStore {
@@ -68,7 +73,7 @@ function openPostgres(
     connectionTimeoutMillis: STORE_TIMEOUT_MS,
     query_timeout: STORE_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
-    application_name: "kit-rate-limit",
+    application_name: applicationName,
   });
   // An idle connection dropped by the server is reported here; unhandled it would crash the process.
   pool.on("error", () => {});

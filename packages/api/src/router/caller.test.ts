@@ -2,7 +2,8 @@
 import { createPrismaClient } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { buildTestDeps, uniqueEmail } from "../../test/test-server";
+import { buildTestDeps } from "../../test/in-process-server";
+import { uniqueEmail } from "../../test/test-server";
 import { createContext } from "../context";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";

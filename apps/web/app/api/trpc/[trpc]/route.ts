@@ -1,8 +1,8 @@
 // The tRPC endpoint: the Fetch adapter from @kit/api, nothing more.
 import { createFetchHandler } from "@kit/api";
-import { currentRemoteAddress } from "../../../../src/server/connection";
+import { currentConnection } from "../../../../src/server/connection";
 import { getDeps } from "../../../../src/server/runtime";
 
-const handler = createFetchHandler({ deps: getDeps, socketAddress: currentRemoteAddress });
+const handler = createFetchHandler({ deps: getDeps, connection: currentConnection });
 
 export { handler as GET, handler as POST };

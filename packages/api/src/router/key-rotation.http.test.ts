@@ -16,12 +16,13 @@ describe("secret rotation", () => {
     });
     const { access, refresh } = reply.body.result.data;
 
-    const during = await serverWith({ secret: NEW, previousSecrets: [OLD] });
+    // Each step is a restart on the same database with the new settings.
+    const during = await serverWith({ secret: NEW, previousSecrets: [OLD], databaseOf: before });
     expect((await during.get("auth.me", undefined, bearer(access))).status).toBe(200);
     const rotated = await during.post("auth.refresh", { refresh });
     expect(rotated.status).toBe(200);
 
-    const after = await serverWith({ secret: NEW });
+    const after = await serverWith({ secret: NEW, databaseOf: before });
     // The pair minted during the rotation is signed with the new secret.
     expect(
       (await after.get("auth.me", undefined, bearer(rotated.body.result.data.access))).status,

@@ -36,7 +36,7 @@ describe("login limits", () => {
     await api.post("auth.register", { email: other, password: PASSWORD });
     expect((await api.post("auth.login", { email: other, password: PASSWORD })).status).toBe(200);
     // The refusal is in the audit trail.
-    const events = await api.deps.prisma.authEvent.count({ where: { type: "rate_limited" } });
+    const events = await api.db.authEvent.count({ where: { type: "rate_limited" } });
     expect(events).toBeGreaterThan(0);
   });
 
@@ -52,12 +52,18 @@ describe("login limits", () => {
   });
 
   it("caps failures per account across clients, unknown emails included", async () => {
-    const api = await serverWith({ loginAccountFailures: 4, loginBurstFailures: 100 });
+    // Behind one trusted proxy, each attempt comes from another client address.
+    const api = await startServer({
+      trustProxy: 1,
+      rateLimits: { loginAccountFailures: 4, loginBurstFailures: 100 },
+    });
+    const from = (i: number) => ({ "x-forwarded-for": `203.0.113.${i + 1}` });
     const ghost = uniqueEmail("ghost");
     for (let i = 0; i < 4; i += 1) {
-      expect((await api.post("auth.login", { email: ghost, password: PASSWORD })).status).toBe(401);
+      const reply = await api.post("auth.login", { email: ghost, password: PASSWORD }, from(i));
+      expect(reply.status).toBe(401);
     }
-    expectLimited(await api.post("auth.login", { email: ghost, password: PASSWORD }));
+    expectLimited(await api.post("auth.login", { email: ghost, password: PASSWORD }, from(9)));
   });
 });
 

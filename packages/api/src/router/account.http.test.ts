@@ -192,7 +192,7 @@ describe("auth.events", () => {
     expect(page2.nextCursor).toBeNull();
     expect(first.items[1]).toMatchObject({ sessionId: sid(second.access), ip: "127.0.0.1" });
 
-    const rows = await api.deps.prisma.authEvent.findMany({
+    const rows = await api.db.authEvent.findMany({
       where: { userId: { in: [me.user.id, stranger.user.id] } },
     });
     const stored = JSON.stringify(rows, (_key, value) =>

@@ -1,5 +1,7 @@
 // Refresh that never logs a user out by accident: the reuse grace window, one chain under
-// concurrency, and the absolute session cap, over real HTTP with an injected clock.
+// concurrency, and the absolute session cap, over real HTTP. The build runs on the real clock,
+// so every test that needs time to pass gives its server lifetimes of seconds, and each timing
+// decision keeps >= 1.5 s of margin: token iat/exp are whole seconds, and the machine is shared.
 import { describe, expect, it } from "vitest";
 import { bearer, serversPerTest, type TestServer, uniqueEmail } from "../../test/test-server";
 
@@ -15,15 +17,18 @@ async function signUp(api: TestServer) {
 const decode = (token: string) =>
   JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
 
+/** A grace window (s) short enough to wait out on the real clock. */
+const SHORT_GRACE = 2;
+
 describe("reuse grace window", () => {
   it("returns the session's current pair for the token just rotated out, inside the window", async () => {
+    // The default window (10 s); the replay goes out at once, like a second tab's.
     const api = await serverWith();
     const { refresh: t0 } = await signUp(api);
     const first = await api.post("auth.refresh", { refresh: t0 });
     expect(first.status).toBe(200);
     const t1 = first.body.result.data.refresh;
 
-    api.advance(9);
     const again = await api.post("auth.refresh", { refresh: t0 });
     expect(again.status).toBe(200);
     // The same refresh token, not a new one: the session stays one chain.
@@ -36,10 +41,11 @@ describe("reuse grace window", () => {
   });
 
   it("is reuse outside the window: TOKEN_REUSED and the whole session revoked", async () => {
-    const api = await serverWith();
+    const api = await serverWith({ refreshReuseGrace: SHORT_GRACE });
     const { refresh: t0 } = await signUp(api);
     const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
-    api.advance(11);
+    // 2 s past the window, for a loaded machine.
+    await api.elapse(SHORT_GRACE + 2);
     const late = await api.post("auth.refresh", { refresh: t0 });
     expect(late.status).toBe(401);
     expect(late.body.error.data.appCode).toBe("TOKEN_REUSED");
@@ -62,7 +68,7 @@ describe("reuse grace window", () => {
   });
 
   it("can be switched off (grace 0): the first replay is reuse", async () => {
-    const api = await serverWith({ refreshReuseGraceMs: 0 });
+    const api = await serverWith({ refreshReuseGrace: 0 });
     const { refresh: t0 } = await signUp(api);
     expect((await api.post("auth.refresh", { refresh: t0 })).status).toBe(200);
     expect((await api.post("auth.refresh", { refresh: t0 })).body.error.data.appCode).toBe(
@@ -80,7 +86,7 @@ describe("reuse grace window", () => {
     const chains = new Set(replies.map((reply) => reply.body.result.data.refresh));
     expect(chains.size).toBe(1);
     const [survivor] = [...chains];
-    const sessions = await api.deps.prisma.session.findMany({ where: { userId: user.id } });
+    const sessions = await api.db.session.findMany({ where: { userId: user.id } });
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.refreshJti).toBe(decode(survivor as string).jti);
     expect((await api.post("auth.refresh", { refresh: survivor })).status).toBe(200);
@@ -89,36 +95,44 @@ describe("reuse grace window", () => {
 
 describe("absolute session cap", () => {
   it("caps every refresh token at login + max age; rotation never extends it", async () => {
-    const api = await serverWith({ sessionMaxAgeMs: 3600_000 });
-    const start = Math.floor(api.deps.now() / 1000);
+    const MAX_AGE = 4;
+    const api = await serverWith({ sessionMaxAge: MAX_AGE });
+    const start = Math.floor(api.now() / 1000);
     const { refresh } = await signUp(api);
-    expect(decode(refresh).exp).toBeLessThanOrEqual(start + 3600 + 1);
+    expect(decode(refresh).exp).toBeLessThanOrEqual(start + MAX_AGE + 1);
 
-    api.advance(50 * 60);
+    // A second in (so the new token's iat is later): the cap, over 3 s after login since exp is
+    // whole seconds, is still 2 s ahead.
+    await api.elapse(1);
     const rotated = await api.post("auth.refresh", { refresh });
     expect(rotated.status).toBe(200);
     const next = rotated.body.result.data;
     expect(decode(next.refresh).exp).toBe(decode(refresh).exp);
 
-    api.advance(11 * 60);
+    // 6 s after login: 2 s past the cap.
+    await api.elapse(MAX_AGE + 1);
     const over = await api.post("auth.refresh", { refresh: next.refresh });
     expect(over.body.error.data.appCode).toBe("TOKEN_EXPIRED");
-    // The access token minted at 50 min would live to 80 min, but its session is over.
+    // The access token minted on rotation would live 30 min, but its session is over.
     expect((await api.get("auth.me", undefined, bearer(next.access))).body.error.data.appCode).toBe(
       "TOKEN_REVOKED",
     );
   });
 
   it("renews the idle timeout (refresh lifetime) on each rotation, within the cap", async () => {
-    const api = await serverWith({ refreshTtl: 3600 });
+    // Each token lives 4 s (over 3 s, iat being whole seconds), so a hop every second is 2 s
+    // early; six of them keep the chain alive past the first token's end.
+    const TTL = 4;
+    const api = await serverWith({ refreshTtl: TTL });
     let { refresh } = await signUp(api);
-    for (let hop = 0; hop < 3; hop += 1) {
-      api.advance(50 * 60);
+    for (let hop = 0; hop < 6; hop += 1) {
+      await api.elapse(1);
       const reply = await api.post("auth.refresh", { refresh });
       expect(reply.status).toBe(200);
       refresh = reply.body.result.data.refresh;
     }
-    api.advance(61 * 60);
+    // Idle past the last token's lifetime by 2 s.
+    await api.elapse(TTL + 2);
     expect((await api.post("auth.refresh", { refresh })).body.error.data.appCode).toBe(
       "TOKEN_EXPIRED",
     );
@@ -129,7 +143,7 @@ describe("refresh after the account or session changed", () => {
   it("fails at once for a deactivated user and for a revoked session", async () => {
     const api = await serverWith();
     const one = await signUp(api);
-    await api.deps.prisma.user.update({ where: { id: one.user.id }, data: { isActive: false } });
+    await api.db.user.update({ where: { id: one.user.id }, data: { isActive: false } });
     expect((await api.post("auth.refresh", { refresh: one.refresh })).body.error.data.appCode).toBe(
       "USER_NOT_FOUND",
     );

@@ -1,0 +1,156 @@
+// The README's table of error codes, walked row by row on the server under test: each documented
+// failure is provoked and must answer its documented status and appCode (never a 500), and a
+// code the README lists without a way to provoke it here fails too.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { findWorkspaceRoot } from "@kit/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bearer,
+  type Reply,
+  serversPerTest,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from "../../test/test-server";
+
+const PASSWORD = "correct horse battery";
+
+interface Row {
+  appCode: string;
+  status: number;
+}
+
+/** The rows of the README's "Error codes" table. */
+function documentedRows(): Row[] {
+  const readme = readFileSync(path.join(findWorkspaceRoot(), "README.md"), "utf8");
+  const section = readme.split("### Error codes")[1]?.split("\n### ")[0] ?? "";
+  const rows = [...section.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)];
+  return rows.map(([, appCode, status]) => ({ appCode: appCode ?? "", status: Number(status) }));
+}
+
+let api: TestServer;
+const serverWith = serversPerTest();
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function signUp(server: TestServer = api) {
+  const reply = await server.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
+  expect(reply.status).toBe(200);
+  return reply.body.result.data as { user: { id: string }; access: string; refresh: string };
+}
+
+const json = { "content-type": "application/json" };
+
+/** One way to meet each documented failure, by "APPCODE status". */
+const provoke: Record<string, () => Promise<Reply>> = {
+  "VALIDATION 400": () => api.post("auth.register", { email: "not-an-email", password: PASSWORD }),
+  "WEAK_PASSWORD 400": () => api.post("auth.register", { email: uniqueEmail(), password: "short" }),
+  "MISSING_TOKEN 400": () => api.post("auth.refresh", { refresh: "" }),
+  "PARSE_ERROR 400": () =>
+    api.raw("/api/trpc/auth.login", { method: "POST", headers: json, body: "{oops" }),
+  "BAD_REQUEST 400": () => {
+    const calls = Array.from({ length: 11 }, () => "auth.me").join(",");
+    return api.raw(`/api/trpc/${calls}?batch=1`);
+  },
+  "MISSING_TOKEN 401": () => api.get("auth.me"),
+  "INVALID_TOKEN 401": () => api.get("auth.me", undefined, bearer("abc.def.ghi")),
+  "TOKEN_EXPIRED 401": async () => {
+    const short = await serverWith({ accessTtl: 1 });
+    const { access } = await signUp(short);
+    await short.elapse(3);
+    return short.get("auth.me", undefined, bearer(access));
+  },
+  "WRONG_TOKEN_TYPE 401": async () => {
+    const { refresh } = await signUp();
+    return api.get("auth.me", undefined, bearer(refresh));
+  },
+  "USER_NOT_FOUND 401": async () => {
+    const { user, access } = await signUp();
+    await api.db.user.update({ where: { id: user.id }, data: { isActive: false } });
+    return api.get("auth.me", undefined, bearer(access));
+  },
+  "TOKEN_REVOKED 401": async () => {
+    const { access, refresh } = await signUp();
+    await api.post("auth.logout", { refresh });
+    return api.get("auth.me", undefined, bearer(access));
+  },
+  "TOKEN_REUSED 401": async () => {
+    // Without a grace window any replay of a rotated-out token is reuse, at once.
+    const strict = await serverWith({ refreshReuseGrace: 0 });
+    const { refresh } = await signUp(strict);
+    expect((await strict.post("auth.refresh", { refresh })).status).toBe(200);
+    return strict.post("auth.refresh", { refresh });
+  },
+  "INVALID_CREDENTIALS 401": () =>
+    api.post("auth.login", { email: uniqueEmail("nobody"), password: PASSWORD }),
+  "CSRF_REJECTED 403": () =>
+    api.post(
+      "auth.refresh",
+      {},
+      { "x-auth-refresh": "cookie", origin: "https://evil.example", cookie: "kit_refresh=x" },
+    ),
+  "SESSION_NOT_FOUND 404": async () => {
+    const { access } = await signUp();
+    return api.post(
+      "auth.revokeSession",
+      { id: "00000000-0000-4000-8000-000000000000" },
+      bearer(access),
+    );
+  },
+  "NOT_FOUND 404": () => api.post("auth.nothing", {}),
+  "METHOD_NOT_SUPPORTED 405": () => api.raw("/api/trpc/auth.login"),
+  "EMAIL_TAKEN 409": async () => {
+    const email = uniqueEmail();
+    await api.post("auth.register", { email, password: PASSWORD });
+    return api.post("auth.register", { email: email.toUpperCase(), password: PASSWORD });
+  },
+  "PAYLOAD_TOO_LARGE 413": () =>
+    api.post("auth.login", { email: uniqueEmail(), password: "p".repeat(64 * 1024) }),
+  "UNSUPPORTED_MEDIA_TYPE 415": () =>
+    api.raw("/api/trpc/auth.login", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ email: uniqueEmail(), password: PASSWORD }),
+    }),
+  "RATE_LIMITED 429": async () => {
+    const limited = await serverWith({ rateLimits: { registerPerClient: 1 } });
+    await signUp(limited);
+    const reply = await limited.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
+    expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(0);
+    return reply;
+  },
+  "INTERNAL_SERVER_ERROR 500": async () => {
+    // A database of its own, broken on purpose (see unexpected-error.http.test.ts for the log).
+    const broken = await serverWith({ ownDatabase: true });
+    await broken.db.$executeRawUnsafe('ALTER TABLE "users" RENAME TO "users_gone"');
+    return broken.post("auth.login", { email: uniqueEmail(), password: PASSWORD });
+  },
+};
+
+const rows = documentedRows();
+
+describe("the README's error codes", () => {
+  it("lists codes, and each of them has a way to be provoked here", () => {
+    expect(rows.length).toBeGreaterThan(15);
+    expect(rows.map(({ appCode, status }) => `${appCode} ${status}`).sort()).toEqual(
+      Object.keys(provoke).sort(),
+    );
+  });
+
+  it.each(rows)("$appCode answers $status", async ({ appCode, status }) => {
+    const run = provoke[`${appCode} ${status}`];
+    if (!run) throw new Error(`no way to provoke ${appCode} ${status}`);
+    const reply = await run();
+    expect({ status: reply.status, appCode: reply.body?.error?.data?.appCode }).toEqual({
+      status,
+      appCode,
+    });
+    expect(reply.body.error.data.httpStatus).toBe(status);
+    expect(reply.body.error.data.stack).toBeUndefined();
+  });
+});

@@ -1,0 +1,108 @@
+// The production build as `pnpm start` serves it, one process per test server, each on a fresh
+// database of its own (so its PostgreSQL rate-limit store starts empty), configured only through
+// the environment, as an operator would.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createPrismaClient, provisionTestDatabase } from "@kit/db";
+import { inject } from "vitest";
+import { RATE_LIMIT_VARIABLES } from "../src/env";
+import { freePort } from "../src/rate-limit/testing";
+import { httpMethods, type ServerOptions, TEST_SECRET, type TestServer } from "./test-server";
+
+const START_TIMEOUT_MS = 120_000;
+
+/** The environment an operator would set for these options. */
+export function environmentFor(options: ServerOptions): Record<string, string> {
+  const env: Record<string, string> = {
+    AUTH_SECRET: options.secret ?? TEST_SECRET,
+    AUTH_SECRET_PREVIOUS: (options.previousSecrets ?? []).join(","),
+    AUTH_TRUST_PROXY: String(options.trustProxy ?? 0),
+  };
+  if (options.accessTtl !== undefined) env.AUTH_ACCESS_TOKEN_TTL = `${options.accessTtl}s`;
+  if (options.refreshTtl !== undefined) env.AUTH_REFRESH_TOKEN_TTL = `${options.refreshTtl}s`;
+  if (options.refreshReuseGrace !== undefined) {
+    env.AUTH_REFRESH_REUSE_GRACE =
+      options.refreshReuseGrace === 0 ? "0" : `${options.refreshReuseGrace}s`;
+  }
+  if (options.sessionMaxAge !== undefined) env.AUTH_SESSION_MAX_AGE = `${options.sessionMaxAge}s`;
+  for (const [name, [setting, kind]] of Object.entries(RATE_LIMIT_VARIABLES)) {
+    const value = options.rateLimits?.[setting];
+    if (value !== undefined) env[name] = kind === "count" ? String(value) : `${value}s`;
+  }
+  return env;
+}
+
+// Runs the command in a process group of its own that ends with this process, whatever happens.
+const SUPERVISOR = fileURLToPath(new URL("./supervise.mjs", import.meta.url));
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+export async function startBuildServer(
+  command: string,
+  options: ServerOptions,
+): Promise<TestServer> {
+  const database = options.databaseOf
+    ? { url: options.databaseOf.databaseUrl, dispose: async () => {} }
+    : await provisionTestDatabase({ serverUrl: inject("databaseUrl") });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [SUPERVISOR, command], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      ...environmentFor(options),
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATABASE_URL: database.url,
+    },
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+
+  const db = createPrismaClient(database.url);
+  const release = async () => {
+    await stop(child);
+    await db.$disconnect();
+    await database.dispose();
+  };
+
+  // server.ts listens only once the runtime is ready: any HTTP answer means ready.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await release();
+      throw new Error(`the build exited before it served (${command}):\n${output}`);
+    }
+    try {
+      await fetch(`${base}/api/trpc/auth.me`);
+      break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await release();
+      throw new Error(`the build did not answer within ${START_TIMEOUT_MS} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    target: "build",
+    base,
+    db,
+    databaseUrl: database.url,
+    now: Date.now,
+    elapse: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+    ...httpMethods(base),
+    output: () => output,
+    close: release,
+  };
+}

@@ -1,0 +1,94 @@
+// The standalone server in this process, on the run's database, with a clock tests can move.
+import type { AddressInfo } from "node:net";
+import { createSecretKey, createTokenService } from "@kit/auth";
+import { createPrismaClient, type PrismaClient, provisionTestDatabase } from "@kit/db";
+import { inject } from "vitest";
+import type { AppDeps } from "../src/deps";
+import { createStandaloneServer } from "../src/http/standalone";
+import { createLogger, type Logger } from "../src/logger";
+import { type AuthRateLimiter, createAuthRateLimiter } from "../src/rate-limit";
+import { httpMethods, type ServerOptions, TEST_SECRET, type TestServer } from "./test-server";
+
+/** What only an in-process server can be given. */
+export interface InProcessOptions extends ServerOptions {
+  exposeErrors?: boolean;
+  /** Default: the thresholds in memory. A limiter passed in is the caller's to close. */
+  limiter?: AuthRateLimiter;
+  now?: () => number;
+  /** Default: a logger writing into memory (see `output()`). */
+  logger?: Logger;
+}
+
+/** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
+export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = {}): AppDeps {
+  const now = options.now ?? Date.now;
+  const limiter =
+    options.limiter ??
+    createAuthRateLimiter({ store: { kind: "memory" }, settings: options.rateLimits });
+  return {
+    prisma,
+    now,
+    exposeErrors: options.exposeErrors ?? false,
+    logger: options.logger ?? createLogger({ write: () => {} }),
+    limiter,
+    trustProxy: options.trustProxy ?? 0,
+    sessions: {
+      refreshReuseGraceMs: (options.refreshReuseGrace ?? 10) * 1000,
+      sessionMaxAgeMs: (options.sessionMaxAge ?? 30 * 24 * 3600) * 1000,
+    },
+    tokens: createTokenService({
+      key: createSecretKey(options.secret ?? TEST_SECRET),
+      previousKeys: (options.previousSecrets ?? []).map((secret) => createSecretKey(secret)),
+      accessTtl: options.accessTtl ?? 30 * 60,
+      refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
+      now,
+    }),
+  };
+}
+
+export interface InProcessServer extends TestServer {
+  deps: AppDeps;
+}
+
+export async function startInProcessServer(
+  options: InProcessOptions = {},
+): Promise<InProcessServer> {
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const database = options.ownDatabase
+    ? await provisionTestDatabase({ serverUrl: inject("databaseUrl") })
+    : { url: options.databaseOf?.databaseUrl ?? inject("databaseUrl"), dispose: async () => {} };
+  const prisma = createPrismaClient(database.url);
+  let output = "";
+  const logger =
+    options.logger ??
+    createLogger({
+      write: (line: string) => {
+        output += line;
+      },
+    });
+  const deps = buildTestDeps(prisma, { ...options, now, logger });
+  const server = createStandaloneServer(deps);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    target: "standalone",
+    base,
+    deps,
+    db: prisma,
+    databaseUrl: database.url,
+    now,
+    async elapse(seconds) {
+      offset += seconds * 1000;
+    },
+    ...httpMethods(base),
+    output: () => output,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await prisma.$disconnect();
+      if (!options.limiter) await deps.limiter.close();
+      await database.dispose();
+    },
+  };
+}
