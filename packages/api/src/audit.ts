@@ -12,7 +12,8 @@ export type AuthEventType =
   | "session_revoked"
   | "logged_out_all"
   | "password_changed"
-  | "rate_limited";
+  | "rate_limited"
+  | "refresh_replayed";
 
 export interface AuthEventInput {
   type: AuthEventType;

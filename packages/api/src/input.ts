@@ -29,8 +29,12 @@ export const registerInput = z.object({
   name: nameInput.nullish(),
 });
 
+/** A device marker the server issued at an earlier sign-in (body mode; see device-marker.ts). */
+const deviceInput = z.string().max(4096).nullish();
+
 export const loginInput = z.object({
   email: emailInput,
+  device: deviceInput,
   password: z
     .string()
     .min(1)
@@ -38,7 +42,9 @@ export const loginInput = z.object({
 });
 
 /** Absent, null or empty is MISSING_TOKEN (400), as in the recipe; the caller decides. */
-export const refreshInput = z.object({ refresh: z.string().max(16_384).nullish() }).nullish();
+export const refreshInput = z
+  .object({ refresh: z.string().max(16_384).nullish(), device: deviceInput })
+  .nullish();
 
 export const sessionIdInput = z.object({ id: z.string().max(64) });
 

@@ -15,6 +15,8 @@ export interface InProcessOptions extends ServerOptions {
   /** Default: the thresholds in memory. A limiter passed in is the caller's to close. */
   limiter?: AuthRateLimiter;
   now?: () => number;
+  /** The clock moves only by `elapse()`: for tests that place an instant to the millisecond. */
+  frozenClock?: boolean;
   /** Default: a logger writing into memory (see `output()`). */
   logger?: Logger;
 }
@@ -54,7 +56,8 @@ export async function startInProcessServer(
   options: InProcessOptions = {},
 ): Promise<InProcessServer> {
   let offset = 0;
-  const now = () => Date.now() + offset;
+  const start = Date.now();
+  const now = options.frozenClock ? () => start + offset : () => Date.now() + offset;
   const database = options.ownDatabase
     ? await provisionTestDatabase({ serverUrl: inject("databaseUrl") })
     : { url: options.databaseOf?.databaseUrl ?? inject("databaseUrl"), dispose: async () => {} };

@@ -20,6 +20,7 @@ export {
 export {
   type AccessClaims,
   createTokenService,
+  type DeviceClaims,
   type IssuedToken,
   type RefreshClaims,
   type TokenService,

@@ -141,6 +141,42 @@ describe("token kinds", () => {
   });
 });
 
+describe("device markers", () => {
+  it("round-trip the user and device id, and keep a given device id", () => {
+    const tokens = service();
+    const fresh = tokens.issueDevice({ userId: "user-1", ttl: 3600 });
+    expect(fresh.claims).toEqual({
+      sub: "user-1",
+      did: expect.stringMatching(UUID),
+      iat: IAT,
+      exp: IAT + 3600,
+      type: "device",
+    });
+    expect(tokens.verifyDevice(fresh.token)).toEqual(fresh.claims);
+    const renewed = tokens.issueDevice({ userId: "user-1", deviceId: fresh.claims.did, ttl: 60 });
+    expect(tokens.verifyDevice(renewed.token).did).toBe(fresh.claims.did);
+  });
+
+  it("are no access or refresh token, and neither is a marker", () => {
+    const tokens = service();
+    const marker = tokens.issueDevice({ userId: "user-1", ttl: 3600 }).token;
+    expect(catchAuthError(() => tokens.verifyAccess(marker)).code).toBe("WRONG_TOKEN_TYPE");
+    expect(catchAuthError(() => tokens.verifyRefresh(marker)).code).toBe("WRONG_TOKEN_TYPE");
+    const refresh = tokens.issueRefresh(user).token;
+    expect(catchAuthError(() => tokens.verifyDevice(refresh)).code).toBe("WRONG_TOKEN_TYPE");
+  });
+
+  it("expire, and do not verify under another key", () => {
+    let now = NOW_MS;
+    const tokens = service({ now: () => now });
+    const marker = tokens.issueDevice({ userId: "user-1", ttl: 60 }).token;
+    const other = service({ key: createSecretKey("another-secret-that-is-long-enough-32") });
+    expect(catchAuthError(() => other.verifyDevice(marker)).code).toBe("INVALID_TOKEN");
+    now = (IAT + 61) * 1000;
+    expect(catchAuthError(() => tokens.verifyDevice(marker)).code).toBe("TOKEN_EXPIRED");
+  });
+});
+
 describe("createTokenService", () => {
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("rejects a ttl of %s", (ttl) => {
     expect(() => service({ accessTtl: ttl })).toThrow(TypeError);

@@ -23,6 +23,19 @@ export interface RefreshClaims {
   type: "refresh";
 }
 
+/**
+ * A device marker (OWASP's "device cookie"): proof that this device signed in to this account
+ * successfully before. It names the user and a random device id; it grants nothing by itself.
+ */
+export interface DeviceClaims {
+  sub: string;
+  /** The device id: random, kept across sign-ins of this device to this account. */
+  did: string;
+  iat: number;
+  exp: number;
+  type: "device";
+}
+
 export interface TokenServiceConfig {
   /** Signs new tokens (and verifies them). */
   key: KeyObject;
@@ -66,6 +79,10 @@ export interface TokenService {
   verifyAccess(token: string): AccessClaims;
   /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
   verifyRefresh(token: string): RefreshClaims;
+  /** A device marker for `userId`, living `ttl` seconds; deviceId defaults to a new random id. */
+  issueDevice(input: { userId: string; deviceId?: string; ttl: number }): IssuedToken<DeviceClaims>;
+  /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
+  verifyDevice(token: string): DeviceClaims;
 }
 
 /**
@@ -128,10 +145,39 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       const payload = verifyKind(token, "refresh");
       return { ...baseClaims(payload), type: "refresh" };
     },
+
+    issueDevice({ userId, deviceId = randomUUID(), ttl }) {
+      assertNonEmpty("userId", userId);
+      assertNonEmpty("deviceId", deviceId);
+      assertPositiveInteger("ttl", ttl);
+      const iat = nowSeconds();
+      const claims: DeviceClaims = {
+        sub: userId,
+        did: deviceId,
+        iat,
+        exp: iat + ttl,
+        type: "device",
+      };
+      return { token: signJwt({ ...claims }, ring), claims };
+    },
+
+    verifyDevice(token) {
+      const payload = verifyKind(token, "device");
+      const { sub, did, iat, exp } = payload;
+      if (
+        !isNonEmptyString(sub) ||
+        !isNonEmptyString(did) ||
+        typeof iat !== "number" ||
+        typeof exp !== "number"
+      ) {
+        throw new AuthError("INVALID_TOKEN");
+      }
+      return { sub, did, iat, exp, type: "device" };
+    },
   };
 
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
-  function verifyKind(token: string, kind: "access" | "refresh"): JwtPayload {
+  function verifyKind(token: string, kind: "access" | "refresh" | "device"): JwtPayload {
     const payload = verifyJwt(token, ring, nowSeconds());
     if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     return payload;

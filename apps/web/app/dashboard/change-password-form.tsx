@@ -1,8 +1,10 @@
 "use client";
-// Change password: needs the current one; every other session ends, this one stays.
+// Change password: needs the current one; every session ends and this page goes on with the
+// fresh one the answer carries (its refresh token arrives as the cookie).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
+import { getSession } from "../../src/auth/session";
 import { useTRPC } from "../../src/trpc/react";
 
 export function ChangePasswordForm() {
@@ -11,7 +13,9 @@ export function ChangePasswordForm() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
-      onSuccess: () => {
+      onSuccess: ({ access, refresh }) => {
+        // Adopt the new session at once: the old one's tokens are revoked with everyone else's.
+        getSession().signIn({ access, refresh });
         setMessage({ ok: true, text: "Password changed. Your other sessions were signed out." });
         void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.auth.events.queryKey() });

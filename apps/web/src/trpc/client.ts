@@ -7,14 +7,20 @@ import { MAX_BATCH_ITEMS, TRPC_URL } from "./url";
 
 /**
  * Every call carries `Authorization: Bearer` from the session, refreshed through the cookie
- * when due; the calls of one render go out in one batch.
+ * when due; the calls of one render go out in one batch. This page is in cookie mode for every
+ * call (`x-auth-refresh: cookie`), so a call that hands out a new pair (`auth.changePassword`)
+ * sets the cookie too instead of putting the refresh token where page script can read it.
  */
 export function createAppClient(session: AuthSession) {
   return createTRPCClient<AppRouter>({
     links: [
       startupLink(session),
       refreshLink(session),
-      httpBatchLink({ url: TRPC_URL, headers: bearerHeaders, maxItems: MAX_BATCH_ITEMS }),
+      httpBatchLink({
+        url: TRPC_URL,
+        headers: (opts) => ({ ...bearerHeaders(opts), [COOKIE_MODE_HEADER]: "cookie" }),
+        maxItems: MAX_BATCH_ITEMS,
+      }),
     ],
   });
 }

@@ -18,7 +18,7 @@ describe("refresh cookie", () => {
       "kit_refresh=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Strict",
     );
     expect(refreshCookie("a.b.c", -5, { secure: true })).toBe(
-      "kit_refresh=a.b.c; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict",
+      "__Host-kit_refresh=a.b.c; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict",
     );
     expect(clearedRefreshCookie({ secure: false })).toBe(
       "kit_refresh=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict",
@@ -30,6 +30,31 @@ describe("refresh cookie", () => {
     expect(readRefreshCookie(new Headers({ cookie: "a=1" }))).toBeNull();
     expect(readRefreshCookie(new Headers({ cookie: "kit_refresh=" }))).toBeNull();
     expect(readRefreshCookie(new Headers())).toBeNull();
+  });
+
+  it("over HTTPS reads only the __Host- cookie; over HTTP only the plain one", () => {
+    const both = new Headers({ cookie: "__Host-kit_refresh=ours" });
+    expect(readRefreshCookie(both, { secure: true })).toBe("ours");
+    expect(readRefreshCookie(both, { secure: false })).toBeNull();
+    expect(readRefreshCookie(both)).toBe("ours");
+    // A plain cookie over HTTPS may come from a sibling subdomain: not ours, never read.
+    const planted = new Headers({ cookie: "kit_refresh=theirs" });
+    expect(readRefreshCookie(planted, { secure: true })).toBeNull();
+    expect(readRefreshCookie(planted, { secure: false })).toBe("theirs");
+  });
+
+  it("refuses a request carrying two refresh cookies, whichever comes first", () => {
+    for (const cookie of [
+      "kit_refresh=a; kit_refresh=b",
+      "__Host-kit_refresh=a; kit_refresh=b",
+      "kit_refresh=b; __Host-kit_refresh=a",
+    ]) {
+      for (const secure of [true, false, null]) {
+        expect(() => readRefreshCookie(new Headers({ cookie }), { secure })).toThrow(
+          expect.objectContaining({ code: "INVALID_TOKEN" }),
+        );
+      }
+    }
   });
 
   it("recognises the cookie-mode header, and nothing else", () => {

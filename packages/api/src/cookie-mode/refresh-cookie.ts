@@ -1,42 +1,117 @@
-// Cookie mode's wire format: the header that asks for it, and the `kit_refresh` cookie read from
-// requests and written to responses. The only file that imports `cookie`.
-import { parseCookie, stringifySetCookie } from "cookie";
+// Cookie mode's wire format: the header that asks for it, and the two HttpOnly cookies it uses
+// (the refresh token, and the device marker), read from requests and written to responses.
+// The only file that imports `cookie`.
 
-/** The cookie holding the refresh token in cookie mode. */
+import { AuthError } from "@kit/auth";
+import { stringifySetCookie } from "cookie";
+
+/** The cookie holding the refresh token in cookie mode, over plain HTTP. */
 export const REFRESH_COOKIE_NAME = "kit_refresh";
+/** The cookie holding the device marker (see device-marker.ts), over plain HTTP. */
+export const DEVICE_COOKIE_NAME = "kit_device";
 /**
- * The whole site, not just /api/trpc: server-rendered pages must see the cookie to know who is
- * signed in without a flash (getSignedInUser), and a browser sends a Path=/api/trpc cookie to
- * nothing else. It stays HttpOnly and SameSite=Strict, so no script and no cross-site request
- * ever gets it; only this server's own pages and API do.
+ * Over HTTPS both take the `__Host-` prefix: a browser accepts such a cookie only from this very
+ * host, Secure, with Path=/ and no Domain, so a sibling subdomain cannot plant one that shadows
+ * ours. A cookie without the prefix is not ours over HTTPS and is never read there.
+ */
+const HOST_PREFIX = "__Host-";
+
+export type KitCookie = typeof REFRESH_COOKIE_NAME | typeof DEVICE_COOKIE_NAME;
+
+/**
+ * The whole site, not just /api/trpc: server-rendered pages must see the refresh cookie to know
+ * who is signed in without a flash (getSignedInUser), and `__Host-` requires Path=/ anyway. The
+ * cookies stay HttpOnly and SameSite=Strict, so no script and no cross-site request gets them.
  */
 export const REFRESH_COOKIE_PATH = "/";
+
 /** `x-auth-refresh: cookie` asks for cookie mode (same constant as @kit/client's). */
 export const COOKIE_MODE_HEADER = "x-auth-refresh";
 
-/** True when the request asks for cookie mode; without it the cookie is never read or written. */
+/** True when the request asks for cookie mode; without it the cookies are never read or written. */
 export function isCookieMode(headers: Headers): boolean {
   return headers.get(COOKIE_MODE_HEADER)?.trim().toLowerCase() === "cookie";
 }
 
-/** The refresh token from the request's `Cookie` header; null when absent or empty. */
-export function readRefreshCookie(headers: Headers): string | null {
-  const header = headers.get("cookie");
-  if (!header) return null;
-  // Of two same-named cookies the first is kept: browsers list the longest path first, ours.
-  return parseCookie(header)[REFRESH_COOKIE_NAME] || null;
-}
-
-export interface RefreshCookieOptions {
-  /** Adds `Secure`: set it whenever the request came over https. */
+export interface CookieOptions {
+  /** The request came over HTTPS: the `__Host-` name and `Secure`. */
   secure: boolean;
 }
 
-function serialise(value: string, maxAge: number, options: RefreshCookieOptions): string {
+/** The cookie's name on this connection. */
+export function cookieName(cookie: KitCookie, options: CookieOptions): string {
+  return options.secure ? `${HOST_PREFIX}${cookie}` : cookie;
+}
+
+/**
+ * Every value the Cookie header gives `name`. A browser sends several cookies of one name when
+ * another path or a parent domain set one too; `cookie`'s parser keeps only the first, and here
+ * every copy must be counted.
+ */
+function valuesOf(header: string, name: string): string[] {
+  const values: string[] = [];
+  for (const part of header.split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    let value = part.slice(at + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      values.push(decodeURIComponent(value));
+    } catch {
+      values.push(value);
+    }
+  }
+  return values;
+}
+
+/**
+ * The cookie's value, or null when absent or empty. `secure`: over HTTPS only the `__Host-` name
+ * counts; unknown (a server component reading headers alone): the `__Host-` one if present, else
+ * the plain one. More than one copy in one request (a planted cookie beside ours, whichever came
+ * first) is refused outright: INVALID_TOKEN, never a guess.
+ */
+export function readCookie(
+  headers: Headers,
+  cookie: KitCookie,
+  options: { secure: boolean | null },
+): string | null {
+  const header = headers.get("cookie");
+  if (!header) return null;
+  const hosted = valuesOf(header, `${HOST_PREFIX}${cookie}`);
+  const plain = valuesOf(header, cookie);
+  if (hosted.length + plain.length > 1) {
+    throw new AuthError("INVALID_TOKEN", "More than one refresh cookie was sent.");
+  }
+  if (options.secure === true) return hosted[0] || null;
+  if (options.secure === false) return plain[0] || null;
+  return hosted[0] || plain[0] || null;
+}
+
+/** The refresh token from the request's `Cookie` header; null when absent or empty. */
+export function readRefreshCookie(
+  headers: Headers,
+  options: { secure: boolean | null } = { secure: null },
+): string | null {
+  return readCookie(headers, REFRESH_COOKIE_NAME, options);
+}
+
+/**
+ * The `Set-Cookie` value storing `value` for `maxAgeSeconds` (0 deletes it).
+ *
+ * @example
+ * setCookie("kit_refresh", token, claims.exp - nowSeconds, { secure: true })
+ * // "__Host-kit_refresh=eyJ…; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Strict"
+ */
+export function setCookie(
+  cookie: KitCookie,
+  value: string,
+  maxAgeSeconds: number,
+  options: CookieOptions,
+): string {
   return stringifySetCookie({
-    name: REFRESH_COOKIE_NAME,
+    name: cookieName(cookie, options),
     value,
-    maxAge,
+    maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
     path: REFRESH_COOKIE_PATH,
     // Page script never sees the token (that is cookie mode's point) ...
     httpOnly: true,
@@ -46,22 +121,16 @@ function serialise(value: string, maxAge: number, options: RefreshCookieOptions)
   });
 }
 
-/**
- * The `Set-Cookie` value that stores a refresh token until its own `exp` (epoch seconds).
- *
- * @example
- * refreshCookie(token, claims.exp - nowSeconds, { secure: true })
- * // "kit_refresh=eyJ…; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Strict"
- */
+/** The `Set-Cookie` value that stores a refresh token until its own `exp`. */
 export function refreshCookie(
   token: string,
   maxAgeSeconds: number,
-  options: RefreshCookieOptions,
+  options: CookieOptions,
 ): string {
-  return serialise(token, Math.max(0, Math.floor(maxAgeSeconds)), options);
+  return setCookie(REFRESH_COOKIE_NAME, token, maxAgeSeconds, options);
 }
 
-/** The `Set-Cookie` value that deletes the cookie (same name, path and attributes, Max-Age=0). */
-export function clearedRefreshCookie(options: RefreshCookieOptions): string {
-  return serialise("", 0, options);
+/** The `Set-Cookie` value that deletes the refresh cookie (same name, path and attributes). */
+export function clearedRefreshCookie(options: CookieOptions): string {
+  return setCookie(REFRESH_COOKIE_NAME, "", 0, options);
 }

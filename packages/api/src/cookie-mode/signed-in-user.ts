@@ -2,6 +2,7 @@
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
 import { isAuthError } from "@kit/auth";
 import type { AppDeps } from "../deps";
+import { deviceFromCookie } from "../device-marker";
 import type { PrincipalUser } from "../principal";
 import { peekSession } from "../services/sessions";
 import { readRefreshCookie } from "./refresh-cookie";
@@ -25,10 +26,10 @@ export async function getSignedInUser(
   deps: AppDeps,
   headers: Headers,
 ): Promise<SignedInUser | null> {
-  const token = readRefreshCookie(headers);
-  if (!token) return null;
   try {
-    return await peekSession(deps, token);
+    const token = readRefreshCookie(headers);
+    if (!token) return null;
+    return await peekSession(deps, token, deviceFromCookie(deps, headers, null));
   } catch (error) {
     if (isAuthError(error)) return null;
     throw error;

@@ -32,7 +32,7 @@ const refreshCookieOf = (response: Response) =>
   response.headers
     .getSetCookie()
     .map((line) => parseSetCookie(line))
-    .find((cookie) => cookie.name === "kit_refresh");
+    .find((cookie) => cookie.name === "kit_refresh" || cookie.name === "__Host-kit_refresh");
 
 describe("createFetchHandler in cookie mode", () => {
   it("puts Set-Cookie on the Response, reads the cookie back, and clears it on logout", async () => {

@@ -122,7 +122,7 @@ describe("auth.logoutAll", () => {
 });
 
 describe("auth.changePassword", () => {
-  it("needs the current password, applies the policy, and ends every other session", async () => {
+  it("needs the current password, applies the policy, ends every session and opens a fresh one here", async () => {
     const current = await signUp();
     const other = await signIn(current.user.email);
 
@@ -147,12 +147,21 @@ describe("auth.changePassword", () => {
       { currentPassword: PASSWORD, newPassword: "a brand new secret" },
       bearer(current.access),
     );
-    expect(ok.body.result.data).toEqual({ ok: true });
-    expect((await api.get("auth.me", undefined, bearer(current.access))).status).toBe(200);
-    expect((await api.post("auth.refresh", { refresh: current.refresh })).status).toBe(200);
-    expect(
-      (await api.get("auth.me", undefined, bearer(other.access))).body.error.data.appCode,
-    ).toBe("TOKEN_REVOKED");
+    expect(ok.status).toBe(200);
+    const fresh = ok.body.result.data;
+    expect(fresh).toEqual({ ok: true, access: expect.any(String), refresh: expect.any(String) });
+    // The old session is over for everyone, this device's old tokens included: a thief who
+    // copied them is cut off. This device goes on with the fresh pair.
+    for (const stale of [current, other]) {
+      expect(
+        (await api.get("auth.me", undefined, bearer(stale.access))).body.error.data.appCode,
+      ).toBe("TOKEN_REVOKED");
+      expect(
+        (await api.post("auth.refresh", { refresh: stale.refresh })).body.error.data.appCode,
+      ).toBe("TOKEN_REVOKED");
+    }
+    expect((await api.get("auth.me", undefined, bearer(fresh.access))).status).toBe(200);
+    expect((await api.post("auth.refresh", { refresh: fresh.refresh })).status).toBe(200);
     expect(
       (await api.post("auth.login", { email: current.user.email, password: PASSWORD })).status,
     ).toBe(401);

@@ -5,10 +5,11 @@ import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
 import { changePassword } from "../services/accounts";
 import { listEvents } from "../services/events";
-import { listSessions, revokeAllSessions, revokeSession } from "../services/sessions";
+import { listSessions, openSession, revokeAllSessions, revokeSession } from "../services/sessions";
 import { protectedProcedure } from "../trpc";
 import { isUuid } from "../uuid";
 import { clientOf } from "./client";
+import { deliverPair } from "./cookie-mode";
 
 export const accountProcedures = {
   /** The caller's live sessions, most recently used first; `current` marks this one. */
@@ -50,7 +51,11 @@ export const accountProcedures = {
     return { ok: true as const, revoked };
   }),
 
-  /** Needs the current password; every OTHER session ends, this one keeps working. */
+  /**
+   * Needs the current password. Every session ends, this one too, and this device gets a fresh
+   * one in the answer (or its cookie): whoever shared the old session, a thief holding a copy of
+   * its refresh token above all, is cut off with the rest.
+   */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const client = clientOf(ctx);
     await changePassword(
@@ -59,14 +64,15 @@ export const accountProcedures = {
       { current: input.currentPassword, next: input.newPassword },
       client,
     );
-    await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed", ctx.session.id);
+    await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed");
+    const { sessionId, ...pair } = await openSession(ctx.deps, ctx.user, client);
     await recordEvent(ctx.deps, {
       type: "password_changed",
       userId: ctx.user.id,
-      sessionId: ctx.session.id,
+      sessionId,
       client,
     });
-    return { ok: true as const };
+    return { ok: true as const, ...deliverPair(ctx, pair) };
   }),
 
   /** The caller's recent auth events, newest first. */

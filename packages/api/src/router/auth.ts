@@ -1,5 +1,6 @@
 // The credential procedures: register, login, refresh, logout, me; each in body or cookie mode.
 import { recordEvent } from "../audit";
+import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError, RateLimitedError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
 import { checkCredentials, registerAccount } from "../services/accounts";
@@ -37,21 +38,23 @@ export const authRouter = router({
     });
     const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
     await recordEvent(ctx.deps, { type: "registered", userId: user.id, sessionId, client });
-    return { user, ...deliverPair(ctx, pair) };
+    return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
   }),
 
   login: auditRateLimit.input(loginInput).mutation(async ({ ctx, input }) => {
-    const client = clientOf(ctx);
+    const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
     const user = await checkCredentials(ctx.deps, input.email, input.password, client);
     const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
     await recordEvent(ctx.deps, { type: "login_succeeded", userId: user.id, sessionId, client });
-    return { user, ...deliverPair(ctx, pair) };
+    // The same device id again when this device had one for this user: it stays one device.
+    const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
+    return { user, ...deliverPair(ctx, pair), device };
   }),
 
   refresh: auditRateLimit.input(refreshInput).mutation(async ({ ctx, input }) => {
-    const client = clientOf(ctx);
     const presented = presentedToken(ctx, input);
     if (!presented) throw missingToken();
+    const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
     await ctx.deps.limiter.refresh(client.clientIp);
     const pair = await clearingDeadCookie(ctx, presented, () =>
       rotateSession(ctx.deps, presented.token, client),

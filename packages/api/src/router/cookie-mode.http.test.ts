@@ -22,12 +22,15 @@ const fromPage = (api: TestServer, extra: Record<string, string> = {}) => ({
 });
 const withCookie = (token: string) => ({ cookie: `kit_refresh=${token}` });
 
-/** The one kit_refresh Set-Cookie of a reply, parsed; fails the test if there is not exactly one. */
+/**
+ * The one refresh Set-Cookie of a reply (`kit_refresh`, or `__Host-kit_refresh` over HTTPS),
+ * parsed; fails the test if there is not exactly one.
+ */
 function refreshCookieOf(reply: Reply) {
   const cookies = reply.headers
     .getSetCookie()
     .map((line) => ({ line, cookie: parseSetCookie(line) }))
-    .filter(({ cookie }) => cookie.name === "kit_refresh");
+    .filter(({ cookie }) => cookie.name === "kit_refresh" || cookie.name === "__Host-kit_refresh");
   expect(cookies).toHaveLength(1);
   return cookies[0] as (typeof cookies)[number];
 }
@@ -99,6 +102,10 @@ describe("cookie mode: login and register", () => {
     );
     expect(refreshCookieOf(secure).cookie.secure).toBe(true);
     expect(refreshCookieOf(secure).line).toMatch(/; Secure/);
+    // Over HTTPS the __Host- prefix: only this host can set it, so no sibling can shadow it.
+    expect(refreshCookieOf(secure).cookie.name).toBe("__Host-kit_refresh");
+    expect(refreshCookieOf(secure).line).toMatch(/; Path=\//);
+    expect(refreshCookieOf(secure).line).not.toMatch(/Domain=/i);
 
     // With no proxy trusted the header is the client's own word.
     const direct = await serverWith();
@@ -108,6 +115,7 @@ describe("cookie mode: login and register", () => {
       https,
     );
     expect(refreshCookieOf(plain).cookie.secure).toBeFalsy();
+    expect(refreshCookieOf(plain).cookie.name).toBe("kit_refresh");
   });
 
   it("sets no cookie in body mode, and the body carries the refresh token as before", async () => {

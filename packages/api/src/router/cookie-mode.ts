@@ -32,7 +32,7 @@ export function presentedToken(
   if (input?.refresh) return { token: input.refresh, fromCookie: false };
   if (!isCookieMode(ctx.headers)) return null;
   assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
-  const token = readRefreshCookie(ctx.headers);
+  const token = readRefreshCookie(ctx.headers, cookieOptions(ctx));
   return token ? { token, fromCookie: true } : null;
 }
 

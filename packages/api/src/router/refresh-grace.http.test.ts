@@ -155,3 +155,80 @@ describe("refresh after the account or session changed", () => {
     );
   });
 });
+
+describe("who may replay inside the window", () => {
+  // Behind one trusted proxy, so each request can come from an address of its own.
+  const from = (address: string, agent: string) => ({
+    "x-forwarded-for": address,
+    "user-agent": agent,
+  });
+  const TAB = from("203.0.113.10", "Browser/1.0");
+  const THIEF = from("198.51.100.66", "curl/8.0");
+
+  it("honours the client that rotated (same address and agent), and audits the replay", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const { refresh: t0, user } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 }, TAB)).body.result.data.refresh;
+    const again = await api.post("auth.refresh", { refresh: t0 }, TAB);
+    expect(again.status).toBe(200);
+    expect(again.body.result.data.refresh).toBe(t1);
+    const replays = await api.db.authEvent.count({
+      where: { userId: user.id, type: "refresh_replayed" },
+    });
+    expect(replays).toBe(1);
+  });
+
+  it("treats a replay from any other client as theft: TOKEN_REUSED, the session revoked", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const { refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 }, TAB)).body.result.data.refresh;
+    // At once, well inside the 10 s window, but from another address and agent.
+    const stolen = await api.post("auth.refresh", { refresh: t0 }, THIEF);
+    expect(stolen.status).toBe(401);
+    expect(stolen.body.error.data.appCode).toBe("TOKEN_REUSED");
+    expect((await api.post("auth.refresh", { refresh: t1 }, TAB)).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+    // Another agent on the same address is another client too.
+    const second = await serverWith({ trustProxy: 1 });
+    const { refresh: u0 } = await signUp(second);
+    await second.post("auth.refresh", { refresh: u0 }, TAB);
+    const sameAddress = await second.post(
+      "auth.refresh",
+      { refresh: u0 },
+      {
+        ...TAB,
+        "user-agent": "Other/2.0",
+      },
+    );
+    expect(sameAddress.body.error.data.appCode).toBe("TOKEN_REUSED");
+  });
+
+  it("goes by the device marker where the client has one, whatever its address", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const { refresh: t0, device } = (await signUp(api)) as unknown as {
+      refresh: string;
+      device: string;
+    };
+    expect(typeof device).toBe("string");
+    const t1 = (await api.post("auth.refresh", { refresh: t0, device }, TAB)).body.result.data
+      .refresh;
+    // The same device on a new network (a phone leaving Wi-Fi): still the client that rotated.
+    const moved = await api.post("auth.refresh", { refresh: t0, device }, THIEF);
+    expect(moved.status).toBe(200);
+    expect(moved.body.result.data.refresh).toBe(t1);
+    // Same address and agent, but without the device's marker: not the client that rotated.
+    const copied = await api.post("auth.refresh", { refresh: t0 }, TAB);
+    expect(copied.body.error.data.appCode).toBe("TOKEN_REUSED");
+  });
+
+  it("lets many tabs of one browser refresh at once", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const { refresh: t0 } = await signUp(api);
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => api.post("auth.refresh", { refresh: t0 }, TAB)),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(200));
+    expect(new Set(replies.map((reply) => reply.body.result.data.refresh)).size).toBe(1);
+  });
+});

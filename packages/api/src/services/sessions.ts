@@ -1,9 +1,11 @@
 // Session lifecycle against the database: open on login, rotate on refresh, revoke on logout.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { AuthError, type RefreshClaims } from "@kit/auth";
 import { recordEvent } from "../audit";
 import type { AppDeps } from "../deps";
+import { type Device, deviceOf } from "../device-marker";
 import type { PrincipalUser } from "../principal";
+import { clientKey } from "../rate-limit/keys";
 import { isUuid } from "../uuid";
 
 export interface TokenPair {
@@ -17,6 +19,20 @@ export interface TokenPair {
 export interface ClientInfo {
   userAgent: string | null;
   clientIp: string | null;
+  /** The device marker the request presented, verified (see device-marker.ts). */
+  device?: Device | null;
+}
+
+/**
+ * Who a client is, for the grace window's "only the client that rotated" rule: its device id
+ * when it has a marker for this user; otherwise its address group (IPv4 address, IPv6 /64) and
+ * user agent, hashed (the column holds no address in clear).
+ */
+export function clientFingerprint(client: ClientInfo, userId: string): string {
+  const device = deviceOf(client.device, userId);
+  if (device) return `device:${device}`;
+  const seen = `${clientKey(client.clientIp)}\n${client.userAgent ?? ""}`;
+  return `client:${createHash("sha256").update(seen).digest("hex").slice(0, 40)}`;
 }
 
 export type RevokeReason = "logout" | "reuse" | "revoked" | "logout_all" | "password_changed";
@@ -64,20 +80,32 @@ const sessionState = {
   refreshJti: true,
   previousJti: true,
   rotatedAt: true,
+  rotatedBy: true,
   revokedAt: true,
   expiresAt: true,
   absoluteExpiresAt: true,
 } as const;
 
-/** True for the token just rotated out, presented again inside the grace window. */
+/**
+ * True for the token just rotated out, presented again inside the grace window (measured in
+ * milliseconds from the rotation) by the very client that rotated it (`fingerprint`). Anyone
+ * else replaying it, even a moment later, is a thief riding the window: that is reuse.
+ */
 function withinGrace(
-  session: { previousJti: string | null; rotatedAt: Date | null },
+  session: { previousJti: string | null; rotatedAt: Date | null; rotatedBy: string | null },
   jti: string,
   now: number,
   graceMs: number,
+  fingerprint: string | null,
 ): boolean {
   const rotatedAt = session.rotatedAt?.getTime();
-  return session.previousJti === jti && rotatedAt !== undefined && now - rotatedAt <= graceMs;
+  return (
+    session.previousJti === jti &&
+    rotatedAt !== undefined &&
+    now - rotatedAt <= graceMs &&
+    fingerprint !== null &&
+    session.rotatedBy === fingerprint
+  );
 }
 
 /** The user (active) and the session the refresh token names, in the contract's check order. */
@@ -116,15 +144,23 @@ export async function rotateSession(
   const { user, session } = await loadForRefresh(deps, claims);
   const now = deps.now();
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
+  const fingerprint = clientFingerprint(client, user.id);
   if (session.refreshJti === claims.jti) {
-    const next = deps.tokens.issueRefresh({ userId: user.id, sessionId: session.id, notAfter });
+    // iat from the same instant as rotatedAt, so the grace path can re-create the token exactly
+    // while the window itself is kept to the millisecond.
+    const next = deps.tokens.issueRefresh({
+      userId: user.id,
+      sessionId: session.id,
+      notAfter,
+      issuedAt: seconds(now),
+    });
     const swapped = await deps.prisma.session.updateMany({
       where: { id: session.id, refreshJti: claims.jti, revokedAt: null },
       data: {
         refreshJti: next.claims.jti,
         previousJti: claims.jti,
-        // The new token's own iat, to the second, so the grace path can re-create it exactly.
-        rotatedAt: new Date(next.claims.iat * 1000),
+        rotatedAt: new Date(now),
+        rotatedBy: fingerprint,
         lastUsedAt: new Date(now),
         expiresAt: new Date(next.claims.exp * 1000),
       },
@@ -154,8 +190,14 @@ export async function rotateSession(
   // (rotatedAt tested here too so the type knows it below.)
   if (
     rotatedAt !== undefined &&
-    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs)
+    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs, fingerprint)
   ) {
+    await recordEvent(deps, {
+      type: "refresh_replayed",
+      userId: user.id,
+      sessionId: current.id,
+      client,
+    });
     // No new token: the session's current one, re-signed from the same claims (identical).
     const refresh = deps.tokens.issueRefresh({
       userId: user.id,
@@ -191,6 +233,7 @@ export async function rotateSession(
 export async function peekSession(
   deps: AppDeps,
   refreshToken: string,
+  device: Device | null = null,
 ): Promise<{ user: PrincipalUser; sessionId: string }> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
   const { user, session } = await loadForRefresh(deps, claims);
@@ -198,9 +241,18 @@ export async function peekSession(
   if (session.expiresAt.getTime() <= now || session.absoluteExpiresAt.getTime() <= now) {
     throw new AuthError("TOKEN_REVOKED");
   }
+  // A page render knows the client only by its device marker: without one, the previous token
+  // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
+  const deviceId = deviceOf(device, user.id);
   const current =
     session.refreshJti === claims.jti ||
-    withinGrace(session, claims.jti, now, deps.sessions.refreshReuseGraceMs);
+    withinGrace(
+      session,
+      claims.jti,
+      now,
+      deps.sessions.refreshReuseGraceMs,
+      deviceId ? `device:${deviceId}` : null,
+    );
   if (!current) throw new AuthError("TOKEN_REUSED");
   return { user, sessionId: session.id };
 }
