@@ -1,17 +1,32 @@
-// The auth abuse policy: failed-login bursts and caps, and per-client register/refresh budgets.
-import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimitedError } from "../errors";
-import { accountKey, clientKey } from "./keys";
+// The auth abuse policy: login attempts charged before the password is checked (burst lock,
+// account, device and client caps), and per-client register/refresh budgets.
+import { createBudgets } from "./budget";
+import { accountKey, clientKey, deviceKey } from "./keys";
+import { beginLoginAttempt, type LoginAttempt } from "./login-attempt";
 import { type RateLimitSettings, resolveSettings } from "./settings";
 import { type LimiterStore, openStore } from "./store";
 
+export type { LoginAttempt } from "./login-attempt";
+
+export interface LoginRequest {
+  email: string;
+  clientIp: string | null;
+  /**
+   * An opaque id of a device the caller has ALREADY verified as one that signed in to this
+   * account successfully before, or null. Its attempts are charged to a budget of its own (same
+   * size and window) instead of the account's shared one, so failures from elsewhere that cap
+   * the account do not lock it out; the pair and client budgets still apply.
+   */
+  device: string | null;
+}
+
 export interface AuthRateLimiter {
-  /** Before checking a password: throws RateLimitedError if this account+client or client is blocked. Consumes nothing. */
-  beforeLogin(email: string, clientIp: string | null): Promise<void>;
-  /** After a wrong password (or unknown email): counts the failure everywhere it counts. Never throws RateLimitedError. */
-  loginFailed(email: string, clientIp: string | null): Promise<void>;
-  /** After a correct password: resets the consecutive-failure counter for this account+client. */
-  loginSucceeded(email: string, clientIp: string | null): Promise<void>;
+  /**
+   * Charges a login (or any password check) to every budget it counts against BEFORE the
+   * password is checked; throws RateLimitedError when one is spent (even for the right
+   * password). Settle the attempt it returns with `failed()` or `succeeded()`.
+   */
+  beginLogin(request: LoginRequest): Promise<LoginAttempt>;
   /** Consumes one register for this client; throws RateLimitedError when over. */
   register(clientIp: string | null): Promise<void>;
   /** Consumes one refresh for this client; throws RateLimitedError when over. */
@@ -27,20 +42,20 @@ export interface AuthRateLimiterOptions {
   log?: (line: string) => void;
 }
 
-/** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
-const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-
 /**
  * Builds the limiter. While the store errors, each instance enforces the same thresholds from
  * its own memory (see ./outage): neither a lock-out nor an open door.
  *
  * @example
  * const limiter = createAuthRateLimiter({ store: { kind: "postgres", url: databaseUrl } });
- * await limiter.beforeLogin(email, ctx.clientIp); // throws RateLimitedError while blocked
+ * const attempt = await limiter.beginLogin({ email, clientIp, device: null }); // may throw RateLimitedError
+ * if (await verifyPassword(hash, password)) await attempt.succeeded();
+ * else await attempt.failed();
  */
 export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRateLimiter {
   const settings = resolveSettings(options.settings);
   const store = openStore(options.store, options.log ?? ((line) => console.warn(line)));
+  const budgets = createBudgets(store);
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
 
@@ -54,7 +69,13 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     settings.loginAccountFailures,
     settings.loginAccountWindowSeconds,
   );
-  const client = counter(
+  // A known device's own budget: the account's size and window, keyed by account and device.
+  const device = counter(
+    "login-device",
+    settings.loginAccountFailures,
+    settings.loginAccountWindowSeconds,
+  );
+  const loginClients = counter(
     "login-client",
     settings.loginClientFailures,
     settings.loginClientWindowSeconds,
@@ -62,84 +83,29 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   const registers = counter("register", settings.registerPerClient, settings.registerWindowSeconds);
   const refreshes = counter("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
 
-  const lockMs = settings.loginBurstLockSeconds * 1000;
-
-  const read = (limiter: RateLimiterAbstract, key: string) => store.watch(() => limiter.get(key));
-
-  /** Milliseconds until the key may try again: 0 unless its count has reached the limit. */
-  const waitOf = (limiter: RateLimiterAbstract, res: RateLimiterRes | null) =>
-    !res || res.consumedPoints < limiter.points ? 0 : Math.max(0, res.msBeforeNext);
-
-  /**
-   * Starts the burst lock when a pair's count has reached the threshold and the lock is not set
-   * yet. A lock (`block`) rewrites the row to threshold + 1 ending with the lock, so: exactly at
-   * the threshold means not locked yet; above it with the row running past the lock's length
-   * means the store failed between the count and the lock, and the lock is set now (a hiccup
-   * costs the normal lock, not a day). Failures still in flight after the lock do not extend it.
-   */
-  async function lockIfUnlocked(pair: string, res: RateLimiterRes): Promise<number> {
-    const limit = settings.loginBurstFailures;
-    const unlocked =
-      res.consumedPoints === limit || (res.consumedPoints > limit && res.msBeforeNext > lockMs);
-    if (!unlocked) return 0;
-    await store.watch(() => burst.block(pair, settings.loginBurstLockSeconds));
-    return lockMs;
-  }
-
-  /** Counts one event; being over the limit already is not an error here. */
-  async function count(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
-    try {
-      return await store.watch(() => limiter.consume(key));
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error;
-      throw error;
-    }
-  }
-
-  /** Consumes one event and refuses it when over the budget. */
-  async function spend(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    try {
-      await store.watch(() => limiter.consume(key));
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      throw new RateLimitedError(toSeconds(error.msBeforeNext));
-    }
-  }
+  const burstPolicy = {
+    failures: settings.loginBurstFailures,
+    lockSeconds: settings.loginBurstLockSeconds,
+  };
 
   return {
-    async beforeLogin(email, clientIp) {
-      const who = accountKey(email);
-      const from = clientKey(clientIp);
-      const pair = `${who}:${from}`;
-      const [pairRes, accountRes, clientRes] = await Promise.all([
-        read(burst, pair),
-        read(account, who),
-        read(client, from),
-      ]);
-      const pairWait = pairRes
-        ? (await lockIfUnlocked(pair, pairRes)) || waitOf(burst, pairRes)
-        : 0;
-      const longest = Math.max(pairWait, waitOf(account, accountRes), waitOf(client, clientRes));
-      if (longest > 0) throw new RateLimitedError(toSeconds(longest));
+    beginLogin(request) {
+      const who = accountKey(request.email);
+      return beginLoginAttempt(
+        budgets,
+        {
+          pair: { counter: burst, key: `${who}:${clientKey(request.clientIp)}` },
+          account:
+            request.device === null
+              ? { counter: account, key: who }
+              : { counter: device, key: `${who}:${deviceKey(request.device)}` },
+          clients: [{ counter: loginClients, key: clientKey(request.clientIp) }],
+        },
+        burstPolicy,
+      );
     },
-
-    async loginFailed(email, clientIp) {
-      const who = accountKey(email);
-      const from = clientKey(clientIp);
-      const pair = `${who}:${from}`;
-      await Promise.all([
-        count(burst, pair).then((res) => lockIfUnlocked(pair, res)),
-        count(account, who),
-        count(client, from),
-      ]);
-    },
-
-    async loginSucceeded(email, clientIp) {
-      await store.watch(() => burst.delete(`${accountKey(email)}:${clientKey(clientIp)}`));
-    },
-
-    register: (clientIp) => spend(registers, clientKey(clientIp)),
-    refresh: (clientIp) => spend(refreshes, clientKey(clientIp)),
+    register: (clientIp) => budgets.spendAll([{ counter: registers, key: clientKey(clientIp) }]),
+    refresh: (clientIp) => budgets.spendAll([{ counter: refreshes, key: clientKey(clientIp) }]),
     close: () => store.close(),
   };
 }
