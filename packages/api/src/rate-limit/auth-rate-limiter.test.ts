@@ -271,6 +271,37 @@ describe("failures per client, over every account", () => {
   });
 });
 
+describe("IPv6 clients rotating through the /64s of one allocation", () => {
+  // Per client 2, so a /56 gets 8 and a /48 gets 32.
+  beforeEach(() => withSettings({ loginClientFailures: 2, registerPerClient: 2 }));
+  const inSlash56 = (i: number) => `2001:db8:7:${(0x3400 + i).toString(16)}::1`;
+  const inSlash48 = (i: number) => `2001:db8:7:${(i << 8).toString(16)}::1`;
+
+  it("caps one /64 at the per-client threshold", async () => {
+    await fail(2, "a@example.com", inSlash56(0));
+    await refusal(begin("b@example.com", inSlash56(0)));
+  });
+
+  it("caps a /56 at 4x, whichever of its /64s ask", async () => {
+    for (let i = 0; i < 8; i += 1) await fail(1, `user${i}@example.com`, inSlash56(i));
+    expect((await refusal(begin("new@example.com", inSlash56(100)))).retryAfterSeconds).toBe(3600);
+    // The next /56 of the same /48 has its own.
+    await fail(1, "new@example.com", "2001:db8:7:3500::1");
+  });
+
+  it("caps a /48 at 16x, whichever of its /56s ask", async () => {
+    for (let i = 0; i < 32; i += 1) await fail(1, `user${i}@example.com`, inSlash48(i));
+    await refusal(begin("new@example.com", inSlash48(200)));
+    await fail(1, "new@example.com", "2001:db8:8::1");
+  });
+
+  it("counts registrations per /56 too", async () => {
+    for (let i = 0; i < 8; i += 1) await limiter.register(inSlash56(i));
+    await refusal(limiter.register(inSlash56(50)));
+    await limiter.register("2001:db8:7:3500::1");
+  });
+});
+
 describe("settling an attempt", () => {
   it("is done once: a second settle is a programmer mistake", async () => {
     const attempt = await begin(ALICE, OFFICE);

@@ -1,9 +1,10 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), and per-client register/refresh budgets.
-import { createBudgets } from "./budget";
-import { accountKey, clientKey, deviceKey } from "./keys";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { type Charge, createBudgets } from "./budget";
+import { accountKey, clientKey, clientNetworks, deviceKey } from "./keys";
 import { beginLoginAttempt, type LoginAttempt } from "./login-attempt";
-import { type RateLimitSettings, resolveSettings } from "./settings";
+import { IPV6_NETWORK_MULTIPLIERS, type RateLimitSettings, resolveSettings } from "./settings";
 import { type LimiterStore, openStore } from "./store";
 
 export type { LoginAttempt } from "./login-attempt";
@@ -42,6 +43,26 @@ export interface AuthRateLimiterOptions {
   log?: (line: string) => void;
 }
 
+/** One per-client budget: the client's own counter, and its IPv6 /56's and /48's. */
+interface ClientCounters {
+  client: RateLimiterAbstract;
+  slash56: RateLimiterAbstract;
+  slash48: RateLimiterAbstract;
+}
+
+/** The charges a client's request makes against one per-client budget. */
+function clientCharges(counters: ClientCounters, ip: string | null): Charge[] {
+  const charges: Charge[] = [{ counter: counters.client, key: clientKey(ip) }];
+  const networks = clientNetworks(ip);
+  if (networks) {
+    charges.push(
+      { counter: counters.slash56, key: networks.slash56 },
+      { counter: counters.slash48, key: networks.slash48 },
+    );
+  }
+  return charges;
+}
+
 /**
  * Builds the limiter. While the store errors, each instance enforces the same thresholds from
  * its own memory (see ./outage): neither a lock-out nor an open door.
@@ -58,6 +79,11 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   const budgets = createBudgets(store);
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
+  const perClient = (name: string, points: number, duration: number): ClientCounters => ({
+    client: counter(name, points, duration),
+    slash56: counter(`${name}-56`, points * IPV6_NETWORK_MULTIPLIERS.slash56, duration),
+    slash48: counter(`${name}-48`, points * IPV6_NETWORK_MULTIPLIERS.slash48, duration),
+  });
 
   const burst = counter(
     "login-burst",
@@ -75,13 +101,17 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     settings.loginAccountFailures,
     settings.loginAccountWindowSeconds,
   );
-  const loginClients = counter(
+  const loginClients = perClient(
     "login-client",
     settings.loginClientFailures,
     settings.loginClientWindowSeconds,
   );
-  const registers = counter("register", settings.registerPerClient, settings.registerWindowSeconds);
-  const refreshes = counter("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
+  const registers = perClient(
+    "register",
+    settings.registerPerClient,
+    settings.registerWindowSeconds,
+  );
+  const refreshes = perClient("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
 
   const burstPolicy = {
     failures: settings.loginBurstFailures,
@@ -99,13 +129,13 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
             request.device === null
               ? { counter: account, key: who }
               : { counter: device, key: `${who}:${deviceKey(request.device)}` },
-          clients: [{ counter: loginClients, key: clientKey(request.clientIp) }],
+          clients: clientCharges(loginClients, request.clientIp),
         },
         burstPolicy,
       );
     },
-    register: (clientIp) => budgets.spendAll([{ counter: registers, key: clientKey(clientIp) }]),
-    refresh: (clientIp) => budgets.spendAll([{ counter: refreshes, key: clientKey(clientIp) }]),
+    register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
+    refresh: (clientIp) => budgets.spendAll(clientCharges(refreshes, clientIp)),
     close: () => store.close(),
   };
 }

@@ -26,7 +26,7 @@ export interface LoginCharges {
   pair: Charge;
   /** The account's failures from everywhere, or a known device's own failures instead. */
   account: Charge;
-  /** The client's failures over every account (its address or /64). */
+  /** The client's failures over every account: its address or /64, then its /56 and /48. */
   clients: Charge[];
 }
 

@@ -162,12 +162,21 @@ describe("PostgreSQL store", () => {
     const device = `device-${account}`;
     const instance = limiter(url);
     await (await instance.beginLogin({ email: account, clientIp: ip(), device })).failed();
+    // An IPv6 client is counted for its /64, /56 and /48.
+    await (
+      await instance.beginLogin({ email: account, clientIp: "2001:db8:5:6a7::1", device: null })
+    ).failed();
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     try {
       const { rows } = await pool.query<{ key: string }>("SELECT key FROM rate_limits");
       const keys = rows.map((row) => row.key);
       expect(keys).toEqual(
-        expect.arrayContaining([`login-device:${accountKey(account)}:${deviceKey(device)}`]),
+        expect.arrayContaining([
+          `login-device:${accountKey(account)}:${deviceKey(device)}`,
+          "login-client:2001:db8:5:6a7::/64",
+          "login-client-56:2001:db8:5:600::/56",
+          "login-client-48:2001:db8:5::/48",
+        ]),
       );
       expect(keys.some((key) => key.startsWith("login-burst:"))).toBe(true);
       expect(keys.every((key) => !key.includes("@") && !key.includes("device-"))).toBe(true);
