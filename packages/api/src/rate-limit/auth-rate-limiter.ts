@@ -1,17 +1,33 @@
-// The auth abuse policy: failed-login bursts and caps, and per-client register/refresh budgets.
-import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimitedError } from "../errors";
-import { accountKey, clientKey } from "./keys";
-import { type RateLimitSettings, resolveSettings } from "./settings";
+// The auth abuse policy: login attempts charged before the password is checked (burst lock,
+// account, device and client caps), and per-client register/refresh budgets.
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { type Charge, createBudgets } from "./budget";
+import { accountKey, clientKey, clientNetworks, deviceKey } from "./keys";
+import { beginLoginAttempt, type LoginAttempt } from "./login-attempt";
+import { IPV6_NETWORK_MULTIPLIERS, type RateLimitSettings, resolveSettings } from "./settings";
 import { type LimiterStore, openStore } from "./store";
 
+export type { LoginAttempt } from "./login-attempt";
+
+export interface LoginRequest {
+  email: string;
+  clientIp: string | null;
+  /**
+   * An opaque id of a device the caller has ALREADY verified as one that signed in to this
+   * account successfully before, or null. Its attempts are charged to a budget of its own (same
+   * size and window) instead of the account's shared one, so failures from elsewhere that cap
+   * the account do not lock it out; the pair and client budgets still apply.
+   */
+  device: string | null;
+}
+
 export interface AuthRateLimiter {
-  /** Before checking a password: throws RateLimitedError if this account+client or client is blocked. Consumes nothing. */
-  beforeLogin(email: string, clientIp: string | null): Promise<void>;
-  /** After a wrong password (or unknown email): counts the failure everywhere it counts. Never throws RateLimitedError. */
-  loginFailed(email: string, clientIp: string | null): Promise<void>;
-  /** After a correct password: resets the consecutive-failure counter for this account+client. */
-  loginSucceeded(email: string, clientIp: string | null): Promise<void>;
+  /**
+   * Charges a login (or any password check) to every budget it counts against BEFORE the
+   * password is checked; throws RateLimitedError when one is spent (even for the right
+   * password). Settle the attempt it returns with `failed()` or `succeeded()`.
+   */
+  beginLogin(request: LoginRequest): Promise<LoginAttempt>;
   /** Consumes one register for this client; throws RateLimitedError when over. */
   register(clientIp: string | null): Promise<void>;
   /** Consumes one refresh for this client; throws RateLimitedError when over. */
@@ -27,8 +43,25 @@ export interface AuthRateLimiterOptions {
   log?: (line: string) => void;
 }
 
-/** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
-const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+/** One per-client budget: the client's own counter, and its IPv6 /56's and /48's. */
+interface ClientCounters {
+  client: RateLimiterAbstract;
+  slash56: RateLimiterAbstract;
+  slash48: RateLimiterAbstract;
+}
+
+/** The charges a client's request makes against one per-client budget. */
+function clientCharges(counters: ClientCounters, ip: string | null): Charge[] {
+  const charges: Charge[] = [{ counter: counters.client, key: clientKey(ip) }];
+  const networks = clientNetworks(ip);
+  if (networks) {
+    charges.push(
+      { counter: counters.slash56, key: networks.slash56 },
+      { counter: counters.slash48, key: networks.slash48 },
+    );
+  }
+  return charges;
+}
 
 /**
  * Builds the limiter. While the store errors, each instance enforces the same thresholds from
@@ -36,13 +69,21 @@ const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  *
  * @example
  * const limiter = createAuthRateLimiter({ store: { kind: "postgres", url: databaseUrl } });
- * await limiter.beforeLogin(email, ctx.clientIp); // throws RateLimitedError while blocked
+ * const attempt = await limiter.beginLogin({ email, clientIp, device: null }); // may throw RateLimitedError
+ * if (await verifyPassword(hash, password)) await attempt.succeeded();
+ * else await attempt.failed();
  */
 export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRateLimiter {
   const settings = resolveSettings(options.settings);
   const store = openStore(options.store, options.log ?? ((line) => console.warn(line)));
+  const budgets = createBudgets(store);
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
+  const perClient = (name: string, points: number, duration: number): ClientCounters => ({
+    client: counter(name, points, duration),
+    slash56: counter(`${name}-56`, points * IPV6_NETWORK_MULTIPLIERS.slash56, duration),
+    slash48: counter(`${name}-48`, points * IPV6_NETWORK_MULTIPLIERS.slash48, duration),
+  });
 
   const burst = counter(
     "login-burst",
@@ -54,92 +95,47 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     settings.loginAccountFailures,
     settings.loginAccountWindowSeconds,
   );
-  const client = counter(
+  // A known device's own budget: the account's size and window, keyed by account and device.
+  const device = counter(
+    "login-device",
+    settings.loginAccountFailures,
+    settings.loginAccountWindowSeconds,
+  );
+  const loginClients = perClient(
     "login-client",
     settings.loginClientFailures,
     settings.loginClientWindowSeconds,
   );
-  const registers = counter("register", settings.registerPerClient, settings.registerWindowSeconds);
-  const refreshes = counter("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
+  const registers = perClient(
+    "register",
+    settings.registerPerClient,
+    settings.registerWindowSeconds,
+  );
+  const refreshes = perClient("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
 
-  const lockMs = settings.loginBurstLockSeconds * 1000;
-
-  const read = (limiter: RateLimiterAbstract, key: string) => store.watch(() => limiter.get(key));
-
-  /** Milliseconds until the key may try again: 0 unless its count has reached the limit. */
-  const waitOf = (limiter: RateLimiterAbstract, res: RateLimiterRes | null) =>
-    !res || res.consumedPoints < limiter.points ? 0 : Math.max(0, res.msBeforeNext);
-
-  /**
-   * Starts the burst lock when a pair's count has reached the threshold and the lock is not set
-   * yet. A lock (`block`) rewrites the row to threshold + 1 ending with the lock, so: exactly at
-   * the threshold means not locked yet; above it with the row running past the lock's length
-   * means the store failed between the count and the lock, and the lock is set now (a hiccup
-   * costs the normal lock, not a day). Failures still in flight after the lock do not extend it.
-   */
-  async function lockIfUnlocked(pair: string, res: RateLimiterRes): Promise<number> {
-    const limit = settings.loginBurstFailures;
-    const unlocked =
-      res.consumedPoints === limit || (res.consumedPoints > limit && res.msBeforeNext > lockMs);
-    if (!unlocked) return 0;
-    await store.watch(() => burst.block(pair, settings.loginBurstLockSeconds));
-    return lockMs;
-  }
-
-  /** Counts one event; being over the limit already is not an error here. */
-  async function count(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
-    try {
-      return await store.watch(() => limiter.consume(key));
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error;
-      throw error;
-    }
-  }
-
-  /** Consumes one event and refuses it when over the budget. */
-  async function spend(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    try {
-      await store.watch(() => limiter.consume(key));
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      throw new RateLimitedError(toSeconds(error.msBeforeNext));
-    }
-  }
+  const burstPolicy = {
+    failures: settings.loginBurstFailures,
+    lockSeconds: settings.loginBurstLockSeconds,
+  };
 
   return {
-    async beforeLogin(email, clientIp) {
-      const who = accountKey(email);
-      const from = clientKey(clientIp);
-      const pair = `${who}:${from}`;
-      const [pairRes, accountRes, clientRes] = await Promise.all([
-        read(burst, pair),
-        read(account, who),
-        read(client, from),
-      ]);
-      const pairWait = pairRes
-        ? (await lockIfUnlocked(pair, pairRes)) || waitOf(burst, pairRes)
-        : 0;
-      const longest = Math.max(pairWait, waitOf(account, accountRes), waitOf(client, clientRes));
-      if (longest > 0) throw new RateLimitedError(toSeconds(longest));
+    beginLogin(request) {
+      const who = accountKey(request.email);
+      return beginLoginAttempt(
+        budgets,
+        {
+          pair: { counter: burst, key: `${who}:${clientKey(request.clientIp)}` },
+          account:
+            request.device === null
+              ? { counter: account, key: who }
+              : { counter: device, key: `${who}:${deviceKey(request.device)}` },
+          clients: clientCharges(loginClients, request.clientIp),
+        },
+        burstPolicy,
+      );
     },
-
-    async loginFailed(email, clientIp) {
-      const who = accountKey(email);
-      const from = clientKey(clientIp);
-      const pair = `${who}:${from}`;
-      await Promise.all([
-        count(burst, pair).then((res) => lockIfUnlocked(pair, res)),
-        count(account, who),
-        count(client, from),
-      ]);
-    },
-
-    async loginSucceeded(email, clientIp) {
-      await store.watch(() => burst.delete(`${accountKey(email)}:${clientKey(clientIp)}`));
-    },
-
-    register: (clientIp) => spend(registers, clientKey(clientIp)),
-    refresh: (clientIp) => spend(refreshes, clientKey(clientIp)),
+    register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
+    refresh: (clientIp) => budgets.spendAll(clientCharges(refreshes, clientIp)),
     close: () => store.close(),
   };
 }

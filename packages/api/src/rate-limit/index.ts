@@ -3,6 +3,8 @@ export {
   type AuthRateLimiter,
   type AuthRateLimiterOptions,
   createAuthRateLimiter,
+  type LoginAttempt,
+  type LoginRequest,
 } from "./auth-rate-limiter";
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from "./settings";
 export type { LimiterStore } from "./store";

@@ -47,7 +47,9 @@ export class OutageTracker {
 
 /**
  * rate-limiter-flexible's `insuranceLimiter`: same points and window as the store limiter, kept
- * per instance. It reports each use, so the tracker knows an outage began.
+ * per instance. It reports each use, so the tracker knows an outage began. Every call the store
+ * limiter can hand over is covered: one left out would answer silently from memory, and the
+ * tracker would take that for the store answering again.
  */
 export class StandInLimiter extends RateLimiterMemory {
   constructor(
@@ -75,5 +77,20 @@ export class StandInLimiter extends RateLimiterMemory {
   override delete(...args: Parameters<RateLimiterMemory["delete"]>) {
     this.tracker.fellBack();
     return super.delete(...args);
+  }
+
+  override reward(...args: Parameters<RateLimiterMemory["reward"]>) {
+    this.tracker.fellBack();
+    return super.reward(...args);
+  }
+
+  override penalty(...args: Parameters<RateLimiterMemory["penalty"]>) {
+    this.tracker.fellBack();
+    return super.penalty(...args);
+  }
+
+  override set(...args: Parameters<RateLimiterMemory["set"]>) {
+    this.tracker.fellBack();
+    return super.set(...args);
   }
 }

@@ -1,9 +1,15 @@
 // The PostgreSQL store for real: instances share counts, rows hold no email, and a dead store
 // hands over to per-instance memory without locking anyone out.
+import { randomInt } from "node:crypto";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
-import { accountKey, clientKey } from "./keys";
+import { RateLimitedError } from "../errors";
+import {
+  type AuthRateLimiter,
+  createAuthRateLimiter,
+  type LoginAttempt,
+} from "./auth-rate-limiter";
+import { accountKey, clientKey, deviceKey } from "./keys";
 import type { RateLimitSettings } from "./settings";
 import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
 
@@ -34,18 +40,25 @@ afterEach(async () => {
   expect(logged.splice(0)).toEqual([]);
 });
 
+/** One attempt from `instance`, settled as a wrong password. */
+async function fail(instance: AuthRateLimiter, email: string, clientIp: string) {
+  await (await instance.beginLogin({ email, clientIp, device: null })).failed();
+}
+
+const begin = (instance: AuthRateLimiter, email: string, clientIp: string) =>
+  instance.beginLogin({ email, clientIp, device: null });
+
 describe("PostgreSQL store", () => {
   const url = inject("databaseUrl");
 
   it("shares counts between instances: a limit reached across two holds on both", async () => {
     const [a, b] = [limiter(url), limiter(url)];
     const [account, client] = [email(), ip()];
-    await a.loginFailed(account, client);
-    await b.loginFailed(account, client);
-    await expect(a.beforeLogin(account, client)).resolves.toBeUndefined();
-    await a.loginFailed(account, client);
+    await fail(a, account, client);
+    await fail(b, account, client);
+    await fail(a, account, client);
     for (const instance of [a, b]) {
-      const error = await refusal(instance.beforeLogin(account, client));
+      const error = await refusal(begin(instance, account, client));
       expect(error.retryAfterSeconds).toBeGreaterThan(55);
       expect(error.retryAfterSeconds).toBeLessThanOrEqual(60);
     }
@@ -60,12 +73,71 @@ describe("PostgreSQL store", () => {
   it("a success on one instance resets the burst count seen by the other", async () => {
     const [a, b] = [limiter(url), limiter(url)];
     const [account, client] = [email(), ip()];
-    await a.loginFailed(account, client);
-    await a.loginFailed(account, client);
-    await b.loginSucceeded(account, client);
-    await a.loginFailed(account, client);
-    await a.loginFailed(account, client);
-    await expect(b.beforeLogin(account, client)).resolves.toBeUndefined();
+    await fail(a, account, client);
+    await fail(a, account, client);
+    await (await begin(b, account, client)).succeeded();
+    await fail(a, account, client);
+    await fail(a, account, client);
+    await fail(b, account, client);
+    await refusal(begin(a, account, client));
+  });
+
+  it("admits no more concurrent attempts than the burst, across instances (issue 9)", async () => {
+    const [a, b] = [limiter(url), limiter(url)];
+    const [account, client] = [email(), ip()];
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        begin(i % 2 ? a : b, account, client).catch((error: unknown) => {
+          if (error instanceof RateLimitedError) return error;
+          throw error;
+        }),
+      ),
+    );
+    const refused = outcomes.filter((o) => o instanceof RateLimitedError);
+    const admitted = outcomes.filter((o): o is LoginAttempt => !(o instanceof RateLimitedError));
+    expect(admitted).toHaveLength(3);
+    // Told the lock's length even while the three admitted are still unsettled.
+    for (const error of refused) expect(error.retryAfterSeconds).toBeLessThanOrEqual(60);
+    await Promise.all(admitted.map((attempt) => attempt.failed()));
+    const error = await refusal(begin(b, account, client));
+    expect(error.retryAfterSeconds).toBeGreaterThan(55);
+    expect(error.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it("gives back, on a success or a refusal, the points the other budgets took", async () => {
+    const instance = limiter(url);
+    const account = email();
+    // The default account cap (100/h) with the burst at 3: 99 failures from 33 clients.
+    for (let i = 0; i < 33; i += 1) {
+      const client = `198.19.${i}.${randomInt(1, 255)}`;
+      for (let j = 0; j < 3; j += 1) await fail(instance, account, client);
+    }
+    const home = ip();
+    for (let i = 0; i < 5; i += 1) await (await begin(instance, account, home)).succeeded();
+    await fail(instance, account, home);
+    // 100 failures: the account is capped, and each refusal gives its pair point back.
+    for (let i = 0; i < 5; i += 1) await refusal(begin(instance, account, home));
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const { rows } = await pool.query<{ key: string; points: number }>(
+        "SELECT key, points FROM rate_limits WHERE key = ANY($1)",
+        [
+          [
+            `login-account:${accountKey(account)}`,
+            `login-burst:${accountKey(account)}:${clientKey(home)}`,
+            `login-client:${clientKey(home)}`,
+          ],
+        ],
+      );
+      expect(Object.fromEntries(rows.map((row) => [row.key.split(":")[0], row.points]))).toEqual({
+        // 100 failures, and the 5 refused spends (over the cap, they end with its window).
+        "login-account": 105,
+        "login-burst": 1,
+        "login-client": 1,
+      });
+    } finally {
+      await pool.end();
+    }
   });
 
   it("a count left at the threshold without its lock (a failed write) costs the lock, not a day", async () => {
@@ -81,19 +153,33 @@ describe("PostgreSQL store", () => {
       await pool.end();
     }
     const instance = limiter(url);
-    expect((await refusal(instance.beforeLogin(account, client))).retryAfterSeconds).toBe(60);
-    expect((await refusal(instance.beforeLogin(account, client))).retryAfterSeconds).toBe(60);
+    expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
+    expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
   });
 
-  it("keeps no email in the table, only hashed keys", async () => {
+  it("keeps no email or device id in the table, only hashed keys", async () => {
     const account = email();
-    await limiter(url).loginFailed(account, ip());
+    const device = `device-${account}`;
+    const instance = limiter(url);
+    await (await instance.beginLogin({ email: account, clientIp: ip(), device })).failed();
+    // An IPv6 client is counted for its /64, /56 and /48.
+    await (
+      await instance.beginLogin({ email: account, clientIp: "2001:db8:5:6a7::1", device: null })
+    ).failed();
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     try {
       const { rows } = await pool.query<{ key: string }>("SELECT key FROM rate_limits");
-      expect(rows.length).toBeGreaterThanOrEqual(3);
-      expect(rows.some((row) => row.key.startsWith("login-burst:"))).toBe(true);
-      expect(rows.every((row) => !row.key.includes("@"))).toBe(true);
+      const keys = rows.map((row) => row.key);
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          `login-device:${accountKey(account)}:${deviceKey(device)}`,
+          "login-client:2001:db8:5:6a7::/64",
+          "login-client-56:2001:db8:5:600::/56",
+          "login-client-48:2001:db8:5::/48",
+        ]),
+      );
+      expect(keys.some((key) => key.startsWith("login-burst:"))).toBe(true);
+      expect(keys.every((key) => !key.includes("@") && !key.includes("device-"))).toBe(true);
     } finally {
       await pool.end();
     }
@@ -108,14 +194,14 @@ describe("PostgreSQL store unreachable", () => {
     });
     const [account, client] = [email(), ip()];
 
-    // Not a lock-out: the right password goes through, the store failing is not a refusal.
-    await expect(down.beforeLogin(account, client)).resolves.toBeUndefined();
-    await expect(down.loginSucceeded(account, client)).resolves.toBeUndefined();
+    // Not a lock-out: the right password goes through, the store failing is not a refusal
+    // (its reset and give-back run on the stand-in too, and say so: no false "answering again").
+    await expect((await begin(down, account, client)).succeeded()).resolves.toBeUndefined();
     await expect(down.refresh(client)).resolves.toBeUndefined();
 
     // Not an open door: the same thresholds hold, counted in this instance's memory.
-    for (let i = 0; i < 3; i += 1) await down.loginFailed(account, client);
-    expect((await refusal(down.beforeLogin(account, client))).retryAfterSeconds).toBe(60);
+    for (let i = 0; i < 3; i += 1) await fail(down, account, client);
+    expect((await refusal(begin(down, account, client))).retryAfterSeconds).toBe(60);
     await down.refresh(client);
     await refusal(down.refresh(client));
 

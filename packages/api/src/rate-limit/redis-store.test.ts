@@ -4,7 +4,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
+import { RateLimitedError } from "../errors";
+import {
+  type AuthRateLimiter,
+  createAuthRateLimiter,
+  type LoginAttempt,
+} from "./auth-rate-limiter";
 import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
@@ -86,6 +91,14 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((item) => item.close()));
 });
 
+const begin = (instance: AuthRateLimiter, email: string, clientIp: string) =>
+  instance.beginLogin({ email, clientIp, device: null });
+
+/** One attempt from `instance`, settled as a wrong password. */
+async function fail(instance: AuthRateLimiter, email: string, clientIp: string) {
+  await (await begin(instance, email, clientIp)).failed();
+}
+
 describe("Redis store", () => {
   itWithRedis(
     "shares counts between instances: a limit reached across two holds on both",
@@ -93,12 +106,11 @@ describe("Redis store", () => {
       const lines: string[] = [];
       const [a, b] = [limiter((line) => lines.push(line)), limiter((line) => lines.push(line))];
       const [account, client] = [email(), ip()];
-      await a.loginFailed(account, client);
-      await b.loginFailed(account, client);
-      await expect(b.beforeLogin(account, client)).resolves.toBeUndefined();
-      await b.loginFailed(account, client);
+      await fail(a, account, client);
+      await fail(b, account, client);
+      await fail(b, account, client);
       for (const instance of [a, b]) {
-        expect((await refusal(instance.beforeLogin(account, client))).retryAfterSeconds).toBe(60);
+        expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
       }
       const office = ip();
       await b.register(office);
@@ -110,21 +122,48 @@ describe("Redis store", () => {
   );
 
   itWithRedis(
+    "admits no more concurrent attempts than the burst, across instances (issue 9)",
+    async () => {
+      const lines: string[] = [];
+      const [a, b] = [limiter((line) => lines.push(line)), limiter((line) => lines.push(line))];
+      const [account, client] = [email(), ip()];
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          begin(i % 2 ? a : b, account, client).catch((error: unknown) => {
+            if (error instanceof RateLimitedError) return error;
+            throw error;
+          }),
+        ),
+      );
+      const refused = outcomes.filter((o) => o instanceof RateLimitedError);
+      const admitted = outcomes.filter((o): o is LoginAttempt => !(o instanceof RateLimitedError));
+      expect(admitted).toHaveLength(3);
+      for (const error of refused) expect(error.retryAfterSeconds).toBeLessThanOrEqual(60);
+      await Promise.all(admitted.map((attempt) => attempt.succeeded()));
+      // A success resets the pair and gives its points back: a whole burst again.
+      for (let i = 0; i < 3; i += 1) await fail(a, account, client);
+      expect((await refusal(begin(b, account, client))).retryAfterSeconds).toBe(60);
+      expect(lines).toEqual([]);
+    },
+  );
+
+  itWithRedis(
     "Redis stopped mid-test: memory takes over, then Redis again once it is back",
     async () => {
       if (!REDIS_SERVER) return;
       const lines: string[] = [];
       const instance = limiter((line) => lines.push(line));
       const [account, client] = [email(), ip()];
-      await instance.loginFailed(account, client);
+      await fail(instance, account, client);
       expect(lines).toEqual([]);
 
       await stopRedis(redis);
-      // Not a lock-out: a clean account logs in while the store is gone.
-      await expect(instance.beforeLogin(email(), client)).resolves.toBeUndefined();
+      // Not a lock-out: a clean account logs in while the store is gone (its reset and
+      // give-back answered from memory too, without a false "answering again").
+      await (await begin(instance, email(), client)).succeeded();
       // Not an open door: the thresholds hold from this instance's memory.
-      for (let i = 0; i < 3; i += 1) await instance.loginFailed(account, client);
-      await refusal(instance.beforeLogin(account, client));
+      for (let i = 0; i < 3; i += 1) await fail(instance, account, client);
+      await refusal(begin(instance, account, client));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/redis store failing/);
 

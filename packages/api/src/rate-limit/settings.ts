@@ -33,7 +33,8 @@ export interface RateLimitSettings {
 /**
  * Defaults that meet OWASP ASVS (v4.0.3 2.2.1, v5 6.3.1: at most 100 failed attempts per hour on
  * one account) and NIST SP 800-63B 5.2.2, while an office of a few hundred people behind one
- * NAT address works normally. "Client" means one IPv4 address, or one IPv6 /64.
+ * NAT address works normally. "Client" means one IPv4 address, or one IPv6 /64 (whose wider
+ * networks are counted too: see IPV6_NETWORK_MULTIPLIERS).
  */
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({
   // Ten wrong passwords in a row is past any typo streak. A 15-minute lock caps one client at
@@ -58,6 +59,18 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({
   refreshPerClient: 3000,
   refreshWindowSeconds: 10 * 60,
 });
+
+/**
+ * Every per-client budget (failed logins, `auth.register`, `auth.refresh`) is also counted for
+ * an IPv6 client's /56 and /48, over the same window, at these multiples of the per-client
+ * threshold. Why: a subscriber is commonly handed a /56 (256 /64s) and a site a /48 (65,536),
+ * per RIPE-690, so counted only per /64 one allocation could rotate addresses for 256 or 65,536
+ * times one client's allowance. A /56 is one home or small office: a few /64s in use at once
+ * (LAN, guest, IoT), so 4x. A /48 is one organisation's site, many subnets: 16x. Rotating then
+ * buys at most 4x (inside a /56) or 16x (across a /48) of one client's allowance. Derived from
+ * the per-client settings, so raising those raises these with them.
+ */
+export const IPV6_NETWORK_MULTIPLIERS = Object.freeze({ slash56: 4, slash48: 16 });
 
 /** Fills gaps from the defaults; a non-positive or fractional value is a programmer mistake. */
 export function resolveSettings(partial: Partial<RateLimitSettings> = {}): RateLimitSettings {

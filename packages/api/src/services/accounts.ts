@@ -42,7 +42,8 @@ export async function registerAccount(deps: AppDeps, input: NewAccount): Promise
 /**
  * Returns the user for a correct email and password; INVALID_CREDENTIALS for every other case,
  * after the same argon2 work, so neither the answer nor its timing tells which emails exist.
- * Rate limits are checked first: while limited even the right password is refused.
+ * The attempt is charged to the rate limits before the password is checked: while limited even
+ * the right password is refused, and concurrent attempts cannot outrun the count.
  */
 export async function checkCredentials(
   deps: AppDeps,
@@ -50,7 +51,8 @@ export async function checkCredentials(
   password: string,
   client: ClientInfo,
 ): Promise<PrincipalUser> {
-  await deps.limiter.beforeLogin(email, client.clientIp);
+  // No device marker is verified yet, so every attempt counts against the account's budget.
+  const attempt = await deps.limiter.beginLogin({ email, clientIp: client.clientIp, device: null });
   const user = await deps.prisma.user.findUnique({
     where: { email },
     select: userCredentialsSelect,
@@ -59,11 +61,11 @@ export async function checkCredentials(
     ? await verifyPassword(user.passwordHash, password)
     : await verifyAgainstDummy(password);
   if (!user || !ok || !user.isActive) {
-    await deps.limiter.loginFailed(email, client.clientIp);
+    await attempt.failed();
     await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  await deps.limiter.loginSucceeded(email, client.clientIp);
+  await attempt.succeeded();
   if (needsRehash(user.passwordHash)) {
     // Parameters were raised since this hash was made: upgrade it while we hold the password.
     await deps.prisma.user.update({
@@ -81,16 +83,20 @@ export async function changePassword(
   passwords: { current: string; next: string },
   client: ClientInfo,
 ): Promise<void> {
-  await deps.limiter.beforeLogin(user.email, client.clientIp);
+  const attempt = await deps.limiter.beginLogin({
+    email: user.email,
+    clientIp: client.clientIp,
+    device: null,
+  });
   const stored = await deps.prisma.user.findUnique({
     where: { id: user.id },
     select: userCredentialsSelect,
   });
   if (!stored || !(await verifyPassword(stored.passwordHash, passwords.current))) {
-    await deps.limiter.loginFailed(user.email, client.clientIp);
+    await attempt.failed();
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  await deps.limiter.loginSucceeded(user.email, client.clientIp);
+  await attempt.succeeded();
   checkPasswordPolicy(passwords.next);
   await deps.prisma.user.update({
     where: { id: user.id },

@@ -1,0 +1,77 @@
+// Budgets as the limiter's policies use them: a point spent atomically per key, given back only
+// within the window it was spent in, and every call run past the store's outage tracker.
+import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimitedError } from "../errors";
+import type { OpenStore } from "./store";
+
+/** A counter and the key one event is charged to. */
+export interface Charge {
+  counter: RateLimiterAbstract;
+  key: string;
+}
+
+/** One point spent from a charge: admitted within its budget, or refused over it. */
+export type Spent =
+  | { charge: Charge; admitted: true; res: RateLimiterRes; windowEndsAt: number }
+  | { charge: Charge; admitted: false; res: RateLimiterRes };
+
+export type Admitted = Extract<Spent, { admitted: true }>;
+
+export const isAdmitted = (spent: Spent): spent is Admitted => spent.admitted;
+
+/** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
+export const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+export interface Budgets {
+  /**
+   * Spends one point. Atomic per key in every store (the count is incremented and read in one
+   * step), so of N concurrent spends against a budget of P, at most P are admitted. A refused
+   * spend still counts in the store; it ends with the window like every other point.
+   */
+  spend(charge: Charge): Promise<Spent>;
+  /**
+   * Returns a point `spend` admitted. Not once its window has ended: the point expired with it,
+   * and giving it back would credit the next window instead.
+   */
+  giveBack(spent: Admitted): Promise<void>;
+  /** Spends one point from each, together; refuses with the longest wait if any is over. */
+  spendAll(charges: Charge[]): Promise<void>;
+  read(charge: Charge): Promise<RateLimiterRes | null>;
+  /** Deletes the key: its count starts afresh. */
+  reset(charge: Charge): Promise<void>;
+  /** Holds the key over its limit for `seconds` from now, whatever its count was. */
+  lock(charge: Charge, seconds: number): Promise<void>;
+}
+
+export function createBudgets(store: OpenStore): Budgets {
+  async function spend(charge: Charge): Promise<Spent> {
+    try {
+      const res = await store.watch(() => charge.counter.consume(charge.key));
+      return { charge, admitted: true, res, windowEndsAt: Date.now() + res.msBeforeNext };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return { charge, admitted: false, res: error };
+      throw error;
+    }
+  }
+
+  return {
+    spend,
+    async giveBack(spent) {
+      if (Date.now() >= spent.windowEndsAt) return;
+      const { counter, key } = spent.charge;
+      await store.watch(() => counter.reward(key));
+    },
+    async spendAll(charges) {
+      const refused = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
+      if (refused.length === 0) return;
+      throw new RateLimitedError(toSeconds(Math.max(...refused.map((s) => s.res.msBeforeNext))));
+    },
+    read: ({ counter, key }) => store.watch(() => counter.get(key)),
+    async reset({ counter, key }) {
+      await store.watch(() => counter.delete(key));
+    },
+    async lock({ counter, key }, seconds) {
+      await store.watch(() => counter.block(key, seconds));
+    },
+  };
+}
