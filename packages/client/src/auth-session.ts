@@ -4,6 +4,11 @@ import { type ChannelOptions, openAuthChannel } from "./auth-channel";
 import { hasExpired, readJwtTimes, refreshDue } from "./jwt-times";
 import { isRefreshError, type SignOutCode, type SignOutReason } from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
+import {
+  checkRetryDelays,
+  DEFAULT_SIGN_OUT_RETRY_DELAYS_MS,
+  revokeWithRetry,
+} from "./revoke-with-retry";
 import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./token-store";
 
 export interface SignedOutEvent {
@@ -23,6 +28,22 @@ export interface AuthSessionOptions {
   onSignedOut?: (event: SignedOutEvent) => void;
   /** Share new tokens and sign-out with the other tabs of this origin. Off unless given. */
   channel?: ChannelOptions;
+  /**
+   * How long `signOut` waits before each new `auth.logout` attempt while the server cannot be
+   * reached (network, 5xx, 408, 429). Default `[250, 1000, 3000]`: four attempts in all.
+   */
+  signOutRetryDelaysMs?: readonly number[];
+}
+
+export interface SignOutOptions {
+  /** Ask the server to end the session (`auth.logout`). Default true; false: forget it here only. */
+  revoke?: boolean;
+  /**
+   * The server has already ended the session (`auth.logoutAll` answered, a call was refused
+   * with TOKEN_REVOKED): sign out here at once; `auth.logout` only tidies up (clears the cookie)
+   * and its failure is not reported.
+   */
+  alreadyEnded?: boolean;
 }
 
 export interface AuthSession {
@@ -39,10 +60,21 @@ export interface AuthSession {
   /** Stores the pair from `auth.login` / `auth.register` and tells the other tabs. */
   signIn(tokens: TokenSnapshot): void;
   /**
-   * Signs out here and in every tab, and (unless `revoke: false`) asks the server to end the
-   * session; a failed server call does not keep anyone signed in.
+   * Ends the session on the server (`auth.logout`, tried again with backoff while the server
+   * cannot be reached) and signs out here and in every tab. Resolves once this device is signed
+   * out.
+   *
+   * Body mode: the refresh token is forgotten first, which alone signs this device out; a
+   * logout that never gets through is not reported (the session then ends on the server when
+   * its refresh token expires).
+   *
+   * Cookie mode: the HttpOnly cookie is the session on this device and only the server's answer
+   * can clear it. So this device is signed out only once the server has answered; if it never
+   * does, or refuses, the promise rejects with the last RefreshError and nothing has changed:
+   * this page, its access token and the other tabs stay signed in, because they are (a reload
+   * would sign in again from the cookie). Tell the person, and let them try again.
    */
-  signOut(options?: { revoke?: boolean }): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
   /**
    * The server refused a call because the session behind `token` is over (revoked elsewhere,
    * reused, the user gone): signs out here and in every tab, unless the tokens have changed since
@@ -71,9 +103,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const { store, refresh: strategy } = options;
   const skewSeconds = options.skewSeconds ?? 60;
   const now = options.now ?? Date.now;
+  const retryDelays = options.signOutRetryDelaysMs ?? DEFAULT_SIGN_OUT_RETRY_DELAYS_MS;
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
     throw new TypeError("skewSeconds must be a non-negative number.");
   }
+  checkRetryDelays(retryDelays);
 
   const listeners = new Set<(event: SignedOutEvent) => void>();
   if (options.onSignedOut) listeners.add(options.onSignedOut);
@@ -81,6 +115,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   // cleared still announces its own sign-out.
   let signedIn = hasTokens(store.get());
   let inflight: Promise<TokenSnapshot> | null = null;
+  // A cookie-mode sign-out waiting for the server: a second one joins it.
+  let signingOut: Promise<void> | null = null;
   // Bumped by sign-in and sign-out: a refresh started before them must not undo them.
   let epoch = 0;
   // Server time minus ours, learned from fresh tokens' `iat`, so a client whose clock is off
@@ -193,15 +229,30 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       epoch++;
       accept(tokens, true);
     },
-    async signOut({ revoke = true } = {}) {
+    async signOut({ revoke = true, alreadyEnded = false } = {}) {
       const tokens = store.get();
-      endSession("SIGN_OUT", true, false);
-      if (!revoke) return;
-      try {
-        await strategy.revoke(tokens);
-      } catch {
-        // Signed out here regardless; the server session ends when its refresh token expires.
+      if (!revoke || alreadyEnded || strategy.mode === "body") {
+        // Nothing here depends on the server's answer: forget the tokens now, then tell it.
+        endSession("SIGN_OUT", true, false);
+        if (!revoke) return;
+        await revokeWithRetry(strategy, tokens, retryDelays).catch(() => {
+          // Signed out here regardless; the server session ends when its refresh token expires.
+        });
+        return;
       }
+      // Cookie mode: until the server has cleared the cookie, a reload signs straight back in,
+      // so nothing changes here (or in the other tabs) before it answers.
+      signingOut ??= (async () => {
+        const started = epoch;
+        try {
+          await revokeWithRetry(strategy, tokens, retryDelays);
+        } finally {
+          signingOut = null;
+        }
+        // Unless a new sign-in came meanwhile (or another tab's sign-out already ended it).
+        if (epoch === started) endSession("SIGN_OUT", true, false);
+      })();
+      return signingOut;
     },
     sessionOver(reason, token) {
       if (store.get().access !== token) return;

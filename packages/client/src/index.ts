@@ -7,7 +7,12 @@ export type {
   ChannelOptions,
 } from "./auth-channel";
 export { DEFAULT_CHANNEL_NAME } from "./auth-channel";
-export type { AuthSession, AuthSessionOptions, SignedOutEvent } from "./auth-session";
+export type {
+  AuthSession,
+  AuthSessionOptions,
+  SignedOutEvent,
+  SignOutOptions,
+} from "./auth-session";
 export { createAuthSession } from "./auth-session";
 export { ACCESS_TOKEN_CONTEXT_KEY, accessTokenOf, bearerHeaders } from "./bearer-headers";
 export { createCookieModeStore } from "./cookie-mode-store";

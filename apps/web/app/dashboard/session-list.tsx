@@ -27,8 +27,9 @@ export function SessionList() {
   );
   const logoutAll = useMutation(
     trpc.auth.logoutAll.mutationOptions({
-      // Every session ended, this one too: sign out here (clears the dead cookie, tells the tabs).
-      onSuccess: () => signOut(),
+      // Every session ended, this one too: sign out here at once (tells the tabs), and clear the
+      // dead cookie if the server can be reached.
+      onSuccess: () => signOut({ alreadyEnded: true }),
       onError: (failure) => setError(errorMessage(failure)),
     }),
   );

@@ -12,12 +12,14 @@ import { getSession, signOut } from "./session";
  */
 export function handleCallFailure(error: unknown, onNoSession: () => void): void {
   const code = appCodeOf(error);
+  // The server has ended the session already: signed out here at once, whether or not the
+  // logout that clears the cookie gets through (a dead cookie only fails its next refresh).
   if (isSessionOverCode(code)) {
-    void signOut();
+    void signOut({ alreadyEnded: true });
     return;
   }
   if (code !== "MISSING_TOKEN") return;
   const hadToken = getSession().store.get().access !== null;
-  void signOut();
+  void signOut({ alreadyEnded: true });
   if (!hadToken) onNoSession();
 }

@@ -24,6 +24,14 @@ describe("safeNextPath", () => {
       expect(safeNextPath(value)).toBe("/dashboard");
     }
   });
+
+  it("refuses paths whose dot segments resolve to //host (open redirect after sign-in)", () => {
+    // Each is a path on this site as typed, but resolving "." and ".." leaves "//evil.example",
+    // which a browser reads as another host.
+    for (const value of ["/.//evil.example", "/%2e%2e//evil.example", "/a/..//evil.example"]) {
+      expect(safeNextPath(value)).toBe("/dashboard");
+    }
+  });
 });
 
 describe("isProtectedPath", () => {

@@ -8,13 +8,20 @@ export function safeNextPath(value: unknown): string {
   // Resolved as a browser would: "//evil.example", a backslash instead of a slash, or a tab or
   // newline in between (browsers drop those) all leave this origin. Only what stays is kept.
   const base = "http://this-site.invalid";
+  let path: string;
   try {
     const url = new URL(value, base);
     if (url.origin !== base) return DEFAULT_AFTER_SIGN_IN;
-    return `${url.pathname}${url.search}${url.hash}`;
+    path = `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return DEFAULT_AFTER_SIGN_IN;
   }
+  // The browser resolves this path once more when it navigates. "/.//evil.example",
+  // "/%2e%2e//evil.example" and "/a/..//evil.example" parse as this origin, but with their dot
+  // segments resolved they read "//evil.example": to the browser, another host. So a result
+  // that starts scheme-relative, with either slash, is refused.
+  if (path.startsWith("//") || path.startsWith("/\\")) return DEFAULT_AFTER_SIGN_IN;
+  return path;
 }
 
 /** Pages that need a signed-in user: a session ending there goes back to sign in. */

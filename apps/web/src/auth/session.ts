@@ -6,6 +6,7 @@ import {
   createAuthSession,
   createCookieModeStore,
   type SignedOutEvent,
+  type SignOutOptions,
 } from "@kit/client";
 import { TRPC_URL } from "../trpc/url";
 
@@ -45,13 +46,18 @@ export function setSignedOutHandler(handler: SignedOutHandler): () => void {
   };
 }
 
-/** Signs out everywhere; a later sign-in waits for it so the old cookie's removal cannot land after the new one. */
-export function signOut(options?: { revoke?: boolean }): Promise<void> {
-  pendingSignOut = getSession().signOut(options);
-  return pendingSignOut;
+/**
+ * Signs out on the server, then here and in every tab. Rejects when the server could not be
+ * reached: the cookie is alive and the person is still signed in (see SignOutButton). A later
+ * sign-in waits for it, so the old cookie's removal cannot land after the new one.
+ */
+export function signOut(options?: SignOutOptions): Promise<void> {
+  const done = getSession().signOut(options);
+  pendingSignOut = done.catch(() => undefined);
+  return done;
 }
 
-/** Resolves once any sign-out in flight has reached the server. */
+/** Resolves once any sign-out in flight has reached the server or given up. */
 export function signOutSettled(): Promise<void> {
   return pendingSignOut;
 }

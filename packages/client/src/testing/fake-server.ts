@@ -33,8 +33,15 @@ class FakeAppError extends Error {
   }
 }
 
+// The HTTP status each code travels with on the real server; the rest are 401.
+const TRPC_CODE_OF: Record<string, TRPCError["code"]> = {
+  MISSING_TOKEN: "BAD_REQUEST",
+  CSRF_REJECTED: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
 function fail(appCode: string): never {
-  const code = appCode === "MISSING_TOKEN" ? "BAD_REQUEST" : "UNAUTHORIZED";
+  const code = TRPC_CODE_OF[appCode] ?? "UNAUTHORIZED";
   throw new TRPCError({ code, message: `Failed: ${appCode}.`, cause: new FakeAppError(appCode) });
 }
 
@@ -74,6 +81,7 @@ export function createFakeServer(options: FakeServerOptions = {}) {
   const refreshTtl = options.refreshTtlSeconds ?? 7 * 86_400;
   const sessions = new Map<string, Session>();
   const cookieOf = new WeakMap<Request, string | null>();
+  const logoutFailureOf = new WeakMap<Request, RefreshFailure>();
   let counter = 0;
 
   const server = {
@@ -83,6 +91,8 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     calls: new Map<string, number>(),
     requests: [] as RecordedRequest[],
     refreshFailure: null as RefreshFailure | null,
+    /** Each auth.logout request takes the first of these and fails with it; empty: it works. */
+    logoutFailures: [] as RefreshFailure[],
     /** Access tokens the server calls expired whatever their `exp` (a client clock behind). */
     expiredAccess: new Set<string>(),
     /** Every access token is called expired: a retry can never succeed. */
@@ -183,6 +193,9 @@ export function createFakeServer(options: FakeServerOptions = {}) {
         return rotate(input.refresh);
       }),
       logout: t.procedure.input(refreshInput).mutation(({ ctx, input }) => {
+        const failure = logoutFailureOf.get(ctx.req) ?? null;
+        if (failure === "internal") throw new Error("database is down");
+        if (typeof failure === "object" && failure && "appCode" in failure) fail(failure.appCode);
         const token = cookieMode(ctx) ? ctx.cookie : input?.refresh;
         if (!token) fail("MISSING_TOKEN");
         verify(token, "refresh").session.revoked = true;
@@ -209,7 +222,12 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     server.requests.push({ path, method, headers, body, credentials: init?.credentials });
     for (const name of path.split(",")) server.calls.set(name, server.count(name) + 1);
 
-    const failure = path === "auth.refresh" ? server.refreshFailure : null;
+    const failure =
+      path === "auth.refresh"
+        ? server.refreshFailure
+        : path === "auth.logout"
+          ? (server.logoutFailures.shift() ?? null)
+          : null;
     if (failure === "network") throw new TypeError("fetch failed");
     if (typeof failure === "object" && failure && "status" in failure) {
       return new Response(failure.text, { status: failure.status });
@@ -219,6 +237,7 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     // explicit same-origin or include, so a test sees whether the client asked for it.
     const sendsCookies = init?.credentials === "same-origin" || init?.credentials === "include";
     cookieOf.set(req, sendsCookies ? server.cookie : null);
+    if (path === "auth.logout" && failure) logoutFailureOf.set(req, failure);
     return fetchRequestHandler({
       endpoint: ENDPOINT,
       req,
