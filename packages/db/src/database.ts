@@ -64,10 +64,3 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`),
   );
 }
-
-/** Sets the superuser's password; used once, to replace the bootstrap password. */
-export async function setPostgresPassword(serverUrl: string, password: string): Promise<void> {
-  await withClient(serverUrl, (client) =>
-    client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`),
-  );
-}

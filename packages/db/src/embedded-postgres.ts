@@ -5,12 +5,7 @@ import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { prepareDataDir } from "./data-dir.ts";
 import { withFileLock } from "./data-dir-lock.ts";
-import {
-  createDatabaseIfMissing,
-  postgresUrl,
-  setPostgresPassword,
-  waitUntilAccepting,
-} from "./database.ts";
+import { createDatabaseIfMissing, postgresUrl, waitUntilAccepting } from "./database.ts";
 import { startEmbeddedServer } from "./embedded-server.ts";
 import { EmbeddedPostgresError } from "./errors.ts";
 import { findFreePort } from "./free-port.ts";
@@ -112,9 +107,8 @@ async function ensureLocked(
   if (!initialised) {
     // A folder without PG_VERSION is an initdb that never finished: it holds no data.
     await rm(clusterDir, { recursive: true, force: true });
-    // The package hands initdb the password in a world-readable file in the temporary folder,
-    // so initdb gets a bootstrap password, replaced once the server runs. It is written down
-    // first so that a crash in between still leaves a folder we can open.
+    // Written down before initdb uses it, so that a crash in between still leaves a folder we
+    // can open. (initdb reads it from a private folder: see startEmbeddedServer.)
     password = randomPassword();
     await writeSecret(files.password, password);
   }
@@ -131,12 +125,6 @@ async function ensureLocked(
     // Never cleared: once this process is gone the record names a dead owner, which is all the
     // next process needs to know (and clearing it on exit could race a successor's record).
     await writeFile(files.state, JSON.stringify({ port, owner: currentProcessIdentity() }));
-    if (!initialised) {
-      const final = randomPassword();
-      await setPostgresPassword(postgresUrl({ password, port, database: "postgres" }), final);
-      await writeSecret(files.password, final);
-      password = final;
-    }
     await createDatabaseIfMissing(postgresUrl({ password, port, database: "postgres" }), database);
   } catch (err) {
     await server.stop(); // Nobody would get a handle to stop it with.
