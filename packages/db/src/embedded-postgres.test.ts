@@ -74,11 +74,14 @@ describe("ensureEmbeddedPostgres", () => {
     expect((await stat(path.join(dataDir, "postgres.password"))).mode & 0o777).toBe(0o600);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o755);
 
-    // Another process (a CLI, a seed script) connects to the same server instead of starting one.
-    const other = fixture([dataDir]);
+    // Another process (`pnpm db:migrate`, a seed script) connects to the same server, as the
+    // same role (kit_app), instead of starting one, and migrates through it.
+    expect(new URL(db.url).username).toBe("kit_app");
+    const other = fixture([dataDir, "migrate"]);
     const seen = await other.firstLine;
     expect(seen).toMatchObject({ owned: false, url: db.url });
     expect(seen.log).toEqual([expect.stringMatching(/^reusing embedded PostgreSQL on port/)]);
+    expect(seen.applied).toContain("20261125000000_init");
     expect((await other.exited).code).toBe(0);
     // It did not own the server, so its exit left the server running.
     expect(await currentDatabase(db.url)).toBe("kit");
