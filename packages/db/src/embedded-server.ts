@@ -3,10 +3,15 @@ import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { importEmbeddedPostgres } from "./embedded-postgres-import.ts";
 import { EmbeddedPostgresError } from "./errors.ts";
+import { withPrivateTmpdir } from "./private-tmpdir.ts";
 import { trackServer } from "./running-servers.ts";
+import { serverUserIds } from "./server-user.ts";
 
 export interface EmbeddedServerOptions {
-  /** The PostgreSQL data folder; its parent folders must be traversable by `postgres`. */
+  /**
+   * The PostgreSQL data folder; its parent folders must be traversable by `postgres`. The first
+   * initialisation also uses `<dataDir>.init-tmp` (private, removed afterwards).
+   */
   dataDir: string;
   port: number;
   /** The superuser's password: given to initdb, so only used when `initialise` is set. */
@@ -55,7 +60,14 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   });
 
   try {
-    if (options.initialise) await server.initialise();
+    if (options.initialise) {
+      // The package hands initdb the password in a file it writes to os.tmpdir(), readable by
+      // anyone while initdb runs if that is the shared /tmp: so os.tmpdir() is a private folder
+      // beside the cluster for that time, one only the server's user can enter.
+      await withPrivateTmpdir(`${options.dataDir}.init-tmp`, await serverUserIds(), () =>
+        server.initialise(),
+      );
+    }
     await server.start();
   } catch (cause) {
     // start() rejects with `undefined` when the server exits early: the log holds the reason

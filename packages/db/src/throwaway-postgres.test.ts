@@ -2,6 +2,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { isPortOpen, portOf, runFixture } from "./test-fixtures/run-fixture.ts";
+import { watchSharedTmpdir } from "./test-fixtures/shared-tmpdir.ts";
 import { startThrowawayPostgres } from "./throwaway-postgres.ts";
 
 describe("startThrowawayPostgres", () => {
@@ -15,6 +16,20 @@ describe("startThrowawayPostgres", () => {
     await server.stop();
     await server.stop(); // Twice is harmless.
     expect(await isPortOpen(portOf(server.url))).toBe(false);
+  });
+
+  // Security review: the superuser's password went through a file in the shared temporary
+  // folder, readable by any local user while initdb ran.
+  it("keeps initdb's password file out of the shared temporary folder", async () => {
+    const shared = await watchSharedTmpdir();
+    try {
+      const server = await startThrowawayPostgres();
+      await server.stop();
+      // Its own folder (kit-postgres-*, 0755) is made there on purpose; nothing else may be.
+      expect(shared.created().filter((name) => !name.startsWith("kit-postgres-"))).toEqual([]);
+    } finally {
+      await shared.dispose();
+    }
   });
 });
 
