@@ -44,10 +44,16 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   const previousSecrets = checkPreviousSecrets(env.previousSecrets, {
     production: env.nodeEnv === "production",
     warn: (line) => log(`[auth] warning: ${line}`),
+    now: Date.now(),
+    // An access token is never capped; a refresh token lives at most to the session's cap.
+    longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
   });
   const tokens = createTokenService({
     key: createSecretKey(secret),
-    previousKeys: previousSecrets.map((previous) => createSecretKey(previous)),
+    previousKeys: previousSecrets.map((previous) => ({
+      key: createSecretKey(previous.secret),
+      retiresAt: previous.retiresAt,
+    })),
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });
