@@ -15,6 +15,7 @@ describe("loadEnv", () => {
       refreshTtl: 7 * 24 * 3600,
       refreshReuseGrace: 10,
       sessionMaxAge: 30 * 24 * 3600,
+      auditRetention: 90 * 24 * 3600,
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
@@ -89,6 +90,14 @@ describe("loadEnv", () => {
       expect(message).not.toContain("fine-secret");
     }
     expect(() => loadEnv({ AUTH_SECRET_PREVIOUS: "@2027-01-31" })).toThrow(/no secret before/);
+  });
+
+  it("reads AUTH_AUDIT_RETENTION as a duration, 0 keeping events forever", () => {
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "400d" }).auditRetention).toBe(400 * 24 * 3600);
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "0" }).auditRetention).toBe(0);
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "" }).auditRetention).toBe(90 * 24 * 3600);
+    expect(() => loadEnv({ AUTH_AUDIT_RETENTION: "a while" })).toThrow(/AUTH_AUDIT_RETENTION/);
+    expect(() => loadEnv({ AUTH_AUDIT_RETENTION: "-1d" })).toThrow(/AUTH_AUDIT_RETENTION/);
   });
 
   it("refuses a bad rate-limit, proxy or Redis setting", () => {

@@ -29,7 +29,7 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 
-// "0" switches a window off; anything else is a duration like "10s".
+// "0" switches a window off (or, for a retention, keeps forever); else a duration like "10s".
 const window = (fallback: string) =>
   z
     .string()
@@ -144,6 +144,8 @@ const schema = z.object({
   AUTH_REFRESH_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("7d")),
   AUTH_REFRESH_REUSE_GRACE: z.preprocess(emptyAsUndefined, window("10s")),
   AUTH_SESSION_MAX_AGE: z.preprocess(emptyAsUndefined, duration("30d")),
+  // How long audit events are kept; "0" keeps them forever.
+  AUTH_AUDIT_RETENTION: z.preprocess(emptyAsUndefined, window("90d")),
   AUTH_TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10).default(0),
@@ -182,6 +184,8 @@ export interface ServerEnv {
   refreshReuseGrace: number;
   /** Seconds from login after which a session ends, whatever its rotations. */
   sessionMaxAge: number;
+  /** Seconds an audit event is kept before pruning deletes it; 0 = forever. */
+  auditRetention: number;
   /** Reverse proxies in front of the app; 0 = the connection's own address is the client. */
   trustProxy: number;
   /** Unset: rate-limit state lives in PostgreSQL. */
@@ -214,6 +218,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     refreshTtl: env.AUTH_REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.AUTH_REFRESH_REUSE_GRACE,
     sessionMaxAge: env.AUTH_SESSION_MAX_AGE,
+    auditRetention: env.AUTH_AUDIT_RETENTION,
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),
