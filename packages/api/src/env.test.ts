@@ -15,6 +15,7 @@ describe("loadEnv", () => {
       refreshTtl: 7 * 24 * 3600,
       refreshReuseGrace: 10,
       sessionMaxAge: 30 * 24 * 3600,
+      auditRetention: 90 * 24 * 3600,
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
@@ -44,10 +45,59 @@ describe("loadEnv", () => {
 
   it("splits AUTH_SECRET_PREVIOUS on commas and spaces", () => {
     expect(loadEnv({ AUTH_SECRET_PREVIOUS: " a-one, b-two  c-three " }).previousSecrets).toEqual([
-      "a-one",
-      "b-two",
-      "c-three",
+      { secret: "a-one", retiresAt: undefined },
+      { secret: "b-two", retiresAt: undefined },
+      { secret: "c-three", retiresAt: undefined },
     ]);
+  });
+
+  it("reads a retirement time after the last @ of an AUTH_SECRET_PREVIOUS entry", () => {
+    const env = loadEnv({
+      AUTH_SECRET_PREVIOUS:
+        "a-one@2027-01-31T00:00:00Z, b-two c@t@2027-01-31T01:30+01:00,d-four@2027-02-28 e@2027-01-31T00:00:00.250Z",
+    });
+    expect(env.previousSecrets).toEqual([
+      { secret: "a-one", retiresAt: Date.UTC(2027, 0, 31) },
+      { secret: "b-two", retiresAt: undefined },
+      // A secret may contain "@": the time follows the last one.
+      { secret: "c@t", retiresAt: Date.UTC(2027, 0, 31, 0, 30) },
+      // A date alone is midnight UTC.
+      { secret: "d-four", retiresAt: Date.UTC(2027, 1, 28) },
+      { secret: "e", retiresAt: Date.UTC(2027, 0, 31, 0, 0, 0, 250) },
+    ]);
+  });
+
+  it("refuses a bad retirement time naming the variable and the entry, never the secret", () => {
+    for (const bad of [
+      "2027-02-29",
+      "2027-13-01",
+      "2027-01-31T24:00:00Z",
+      // No zone: whose midnight?
+      "2027-01-31T00:00:00",
+      "tomorrow",
+      "1800000000",
+      "",
+    ]) {
+      let message = "";
+      try {
+        loadEnv({ AUTH_SECRET_PREVIOUS: `fine-secret, p@ssw0rd-secret@${bad}` });
+      } catch (error) {
+        expect(error).toBeInstanceOf(EnvError);
+        message = (error as Error).message;
+      }
+      expect(message, bad).toContain("AUTH_SECRET_PREVIOUS: entry 2:");
+      expect(message).not.toContain("ssw0rd");
+      expect(message).not.toContain("fine-secret");
+    }
+    expect(() => loadEnv({ AUTH_SECRET_PREVIOUS: "@2027-01-31" })).toThrow(/no secret before/);
+  });
+
+  it("reads AUTH_AUDIT_RETENTION as a duration, 0 keeping events forever", () => {
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "400d" }).auditRetention).toBe(400 * 24 * 3600);
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "0" }).auditRetention).toBe(0);
+    expect(loadEnv({ AUTH_AUDIT_RETENTION: "" }).auditRetention).toBe(90 * 24 * 3600);
+    expect(() => loadEnv({ AUTH_AUDIT_RETENTION: "a while" })).toThrow(/AUTH_AUDIT_RETENTION/);
+    expect(() => loadEnv({ AUTH_AUDIT_RETENTION: "-1d" })).toThrow(/AUTH_AUDIT_RETENTION/);
   });
 
   it("refuses a bad rate-limit, proxy or Redis setting", () => {

@@ -29,7 +29,7 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 
-// "0" switches a window off; anything else is a duration like "10s".
+// "0" switches a window off (or, for a retention, keeps forever); else a duration like "10s".
 const window = (fallback: string) =>
   z
     .string()
@@ -68,6 +68,57 @@ const rateLimitShape = Object.fromEntries(
   ]),
 ) as unknown as Record<keyof typeof RATE_LIMIT_VARIABLES, z.ZodType<number | undefined>>;
 
+// 2027-01-31 (midnight UTC), or a date and time with its zone: 2027-01-31T00:00:00Z,
+// 2027-01-31T01:00+01:00. A time without a zone is refused: whose midnight would it be?
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** ms since the epoch for a strict ISO 8601 time (see ISO_TIME), or undefined. */
+function parseIsoTime(text: string): number | undefined {
+  const match = ISO_TIME.exec(text);
+  if (!match) return undefined;
+  const fields = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = fields;
+  // Date would roll 2027-02-30 over into March: refuse a field that is out of range instead.
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const back = [
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  ];
+  if (back.join() !== fields.join()) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * "<secret>[@<time>]" entries, comma- or space-separated. The time follows the entry's last "@",
+ * so a secret may itself contain "@" (and then needs a time after it). Messages name the entry,
+ * never its text: any part of it may be secret.
+ */
+function parsePreviousSecrets(list: string, ctx: z.RefinementCtx): PreviousSecret[] {
+  return list
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry, index) => {
+      const at = entry.lastIndexOf("@");
+      if (at === -1) return { secret: entry, retiresAt: undefined };
+      const retiresAt = parseIsoTime(entry.slice(at + 1));
+      if (retiresAt === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${index + 1}: what follows its last "@" is not a retirement time; write <secret>@<ISO 8601 time>, e.g. @2027-01-31T00:00:00Z or @2027-01-31 (a secret containing "@" needs a time after it)`,
+        });
+      } else if (at === 0) {
+        ctx.addIssue({ code: "custom", message: `entry ${index + 1}: no secret before "@"` });
+      }
+      return { secret: entry.slice(0, at), retiresAt };
+    });
+}
+
 const schema = z.object({
   ...rateLimitShape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -80,18 +131,21 @@ const schema = z.object({
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
-  // Secrets rotated out, still accepted for verification: comma- or space-separated.
+  // Secrets rotated out, still accepted for verification: comma- or space-separated, each
+  // optionally followed by "@<ISO 8601 time>" after which it no longer verifies.
   AUTH_SECRET_PREVIOUS: z.preprocess(
     emptyAsUndefined,
     z
       .string()
       .optional()
-      .transform((list) => (list ?? "").split(/[\s,]+/).filter(Boolean)),
+      .transform((list, ctx) => parsePreviousSecrets(list ?? "", ctx)),
   ),
   AUTH_ACCESS_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("30m")),
   AUTH_REFRESH_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("7d")),
   AUTH_REFRESH_REUSE_GRACE: z.preprocess(emptyAsUndefined, window("10s")),
   AUTH_SESSION_MAX_AGE: z.preprocess(emptyAsUndefined, duration("30d")),
+  // How long audit events are kept; "0" keeps them forever.
+  AUTH_AUDIT_RETENTION: z.preprocess(emptyAsUndefined, window("90d")),
   AUTH_TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10).default(0),
@@ -106,6 +160,13 @@ const schema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
 });
 
+/** A secret rotated out of AUTH_SECRET: it verifies, never signs. */
+export interface PreviousSecret {
+  secret: string;
+  /** ms since the epoch from which its tokens are refused; undefined: until it is removed. */
+  retiresAt: number | undefined;
+}
+
 export interface ServerEnv {
   nodeEnv: "development" | "production" | "test";
   /** Unset: the embedded PostgreSQL in `dataDir` is used (and the demo user seeded). */
@@ -113,8 +174,8 @@ export interface ServerEnv {
   /** Git-ignored folder for the embedded database and the generated secret. */
   dataDir: string;
   authSecret: string | undefined;
-  /** Previous signing secrets: their tokens keep verifying until they expire. */
-  previousSecrets: string[];
+  /** Previous signing secrets: their tokens keep verifying until the secret's retirement. */
+  previousSecrets: PreviousSecret[];
   /** Seconds. */
   accessTtl: number;
   /** Seconds. */
@@ -123,6 +184,8 @@ export interface ServerEnv {
   refreshReuseGrace: number;
   /** Seconds from login after which a session ends, whatever its rotations. */
   sessionMaxAge: number;
+  /** Seconds an audit event is kept before pruning deletes it; 0 = forever. */
+  auditRetention: number;
   /** Reverse proxies in front of the app; 0 = the connection's own address is the client. */
   trustProxy: number;
   /** Unset: rate-limit state lives in PostgreSQL. */
@@ -155,6 +218,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     refreshTtl: env.AUTH_REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.AUTH_REFRESH_REUSE_GRACE,
     sessionMaxAge: env.AUTH_SESSION_MAX_AGE,
+    auditRetention: env.AUTH_AUDIT_RETENTION,
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),

@@ -25,4 +25,6 @@ export { appRouter } from "./root";
 export type { Runtime, StartOptions } from "./runtime";
 export { startRuntime } from "./runtime";
 export { DEMO_USER, seedDemoUser } from "./seed";
+export type { PruneCounts, PruneOptions } from "./services/prune";
+export { pruneExpired } from "./services/prune";
 export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";

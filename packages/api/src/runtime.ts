@@ -5,7 +5,8 @@ import { createPrismaClient, migrate } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import type { ServerEnv } from "./env";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
+import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
@@ -26,6 +27,10 @@ export interface Runtime {
 
 export interface StartOptions {
   log?: (line: string) => void;
+  /** The structured log (`deps.logger`); default createLogger(), JSON lines on stdout. */
+  logger?: Logger;
+  /** When pruning runs (see prune-timer.ts); tests shorten it. */
+  prune?: { firstAfterMs?: number; everyMs?: number };
   /** Overrides of the default thresholds (see rate-limit/settings.ts). */
   rateLimits?: Partial<RateLimitSettings>;
   /** Skip the demo user even on the embedded database. */
@@ -44,10 +49,16 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   const previousSecrets = checkPreviousSecrets(env.previousSecrets, {
     production: env.nodeEnv === "production",
     warn: (line) => log(`[auth] warning: ${line}`),
+    now: Date.now(),
+    // An access token is never capped; a refresh token lives at most to the session's cap.
+    longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
   });
   const tokens = createTokenService({
     key: createSecretKey(secret),
-    previousKeys: previousSecrets.map((previous) => createSecretKey(previous)),
+    previousKeys: previousSecrets.map((previous) => ({
+      key: createSecretKey(previous.secret),
+      retiresAt: previous.retiresAt,
+    })),
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });
@@ -79,8 +90,16 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       },
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
-      logger: createLogger(),
+      logger: options.logger ?? createLogger(),
     };
+    // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
+    const pruning = startPruneTimer({
+      prisma,
+      logger: deps.logger,
+      now: deps.now,
+      eventRetentionMs: env.auditRetention * 1000,
+      ...options.prune,
+    });
     log(`[runtime] ready: ${id}`);
     return {
       id,
@@ -88,6 +107,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       databaseUrl: database.url,
       embedded: !env.databaseUrl,
       async close() {
+        await pruning.stop();
         await limiter.close();
         await prisma.$disconnect();
         await database.stop();

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PreviousSecret } from "./env";
 import { checkPreviousSecrets, resolveAuthSecret, SecretError } from "./secret";
 
 let dir: string;
@@ -60,20 +61,55 @@ describe("resolveAuthSecret", () => {
 
 describe("checkPreviousSecrets", () => {
   const strong = "k3J9-xq2LmZ8vR1tY6wB0nC4pD7sE5fG_hA";
+  const other = "Zq8-mN2vB5xC7lK0jH3gF6dS9aP1oI4uY_t";
+  // A frozen start-up clock.
+  const now = Date.parse("2027-01-20T09:30:00Z");
+  const week = 7 * 24 * 3600;
+  const check = (secrets: PreviousSecret[], production = false) => {
+    const warnings: string[] = [];
+    const result = checkPreviousSecrets(secrets, {
+      production,
+      warn: (line) => warnings.push(line),
+      now,
+      longestTokenSeconds: week,
+    });
+    return { result, warnings };
+  };
+  const until = (secret: string, iso: string) => ({ secret, retiresAt: Date.parse(iso) });
+  const forever = (secret: string) => ({ secret, retiresAt: undefined });
+
   it("accepts strong ones and refuses a short one everywhere, naming the entry", () => {
-    expect(checkPreviousSecrets([strong], { production: true, warn: () => {} })).toEqual([strong]);
-    expect(() =>
-      checkPreviousSecrets([strong, "short"], { production: false, warn: () => {} }),
-    ).toThrow(/AUTH_SECRET_PREVIOUS entry 2/);
+    const future = until(strong, "2027-02-01T00:00:00Z");
+    expect(check([future], true).result).toEqual([future]);
+    expect(() => check([future, forever("short")])).toThrow(/AUTH_SECRET_PREVIOUS entry 2/);
   });
 
   it("refuses a well-known one in production and warns elsewhere", () => {
-    const weak = "a".repeat(40);
-    expect(() => checkPreviousSecrets([weak], { production: true, warn: () => {} })).toThrow(
-      SecretError,
-    );
-    const warnings: string[] = [];
-    checkPreviousSecrets([weak], { production: false, warn: (line) => warnings.push(line) });
+    const weak = until("a".repeat(40), "2027-02-01T00:00:00Z");
+    expect(() => check([weak], true)).toThrow(SecretError);
+    expect(check([weak]).warnings).toHaveLength(1);
+  });
+
+  it("says nothing of a retirement time still to come", () => {
+    expect(check([until(strong, "2027-01-20T09:30:01Z")], true).warnings).toEqual([]);
+  });
+
+  it("warns about a secret without a retirement time and recommends one past every token", () => {
+    const { result, warnings } = check([until(other, "2027-02-01T00:00:00Z"), forever(strong)]);
+    expect(result).toEqual([until(other, "2027-02-01T00:00:00Z"), forever(strong)]);
     expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^AUTH_SECRET_PREVIOUS entry 2 has no retirement time/);
+    // A week after start-up (the longest token), rounded up to the hour.
+    expect(warnings[0]).toContain("<secret>@2027-01-27T10:00:00Z");
+    expect(warnings[0]).not.toContain(strong);
+  });
+
+  it("warns to remove a secret whose retirement time has passed, and keeps it refusing", () => {
+    const retired = until(strong, "2027-01-20T09:30:00Z");
+    const { result, warnings } = check([retired], true);
+    expect(result).toEqual([retired]);
+    expect(warnings).toEqual([
+      "AUTH_SECRET_PREVIOUS entry 1 retired at 2027-01-20T09:30:00Z: tokens it signed are refused; remove it.",
+    ]);
   });
 });

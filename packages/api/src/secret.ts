@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { PreviousSecret } from "./env";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -77,21 +78,53 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
   return stored;
 }
 
+export interface CheckPreviousOptions {
+  production: boolean;
+  warn: (line: string) => void;
+  /** The clock at start-up, ms since the epoch. */
+  now: number;
+  /** The longest a token lives (seconds): how far off a retirement time to recommend. */
+  longestTokenSeconds: number;
+}
+
 /**
  * Checks the secrets rotated out (AUTH_SECRET_PREVIOUS) by the rules AUTH_SECRET follows: a short
- * one is refused everywhere, a weak one in production. They only verify, never sign.
+ * one is refused everywhere, a weak one in production. They only verify, never sign. Warns about
+ * one without a retirement time (it would verify forever) and one whose time has passed (it
+ * verifies nothing any more: remove it).
  */
 export function checkPreviousSecrets(
-  secrets: readonly string[],
-  options: { production: boolean; warn: (line: string) => void },
-): string[] {
-  return secrets.map((secret, index) => {
-    const problem = weakness(secret);
+  secrets: readonly PreviousSecret[],
+  options: CheckPreviousOptions,
+): PreviousSecret[] {
+  return secrets.map((previous, index) => {
+    const problem = weakness(previous.secret);
     const name = `AUTH_SECRET_PREVIOUS entry ${index + 1}`;
-    if (problem && (options.production || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES)) {
+    const tooShort = Buffer.byteLength(previous.secret, "utf8") < MIN_SECRET_BYTES;
+    if (problem && (options.production || tooShort)) {
       throw new SecretError(problem.replace("AUTH_SECRET", name));
     }
     if (problem) options.warn(problem.replace("AUTH_SECRET", name));
-    return secret;
+    if (previous.retiresAt === undefined) {
+      options.warn(
+        `${name} has no retirement time: tokens it signed verify for as long as it is listed. Append one, e.g. <secret>@${isoTime(recommendedRetirement(options))} (every token it signed has expired by then).`,
+      );
+    } else if (previous.retiresAt <= options.now) {
+      options.warn(
+        `${name} retired at ${isoTime(previous.retiresAt)}: tokens it signed are refused; remove it.`,
+      );
+    }
+    return previous;
   });
+}
+
+// It stopped signing at the latest now, so after the longest lifetime from now nothing it
+// signed is still valid. Rounded up to the hour, for a time that reads well in a config file.
+function recommendedRetirement({ now, longestTokenSeconds }: CheckPreviousOptions): number {
+  const hour = 3600_000;
+  return Math.ceil((now + longestTokenSeconds * 1000) / hour) * hour;
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
 }

@@ -7,7 +7,13 @@ import { createPrismaClient, provisionTestDatabase } from "@kit/db";
 import { inject } from "vitest";
 import { RATE_LIMIT_VARIABLES } from "../src/env";
 import { freePort } from "../src/rate-limit/testing";
-import { httpMethods, type ServerOptions, TEST_SECRET, type TestServer } from "./test-server";
+import {
+  httpMethods,
+  previousSecretsOf,
+  type ServerOptions,
+  TEST_SECRET,
+  type TestServer,
+} from "./test-server";
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -15,7 +21,9 @@ const START_TIMEOUT_MS = 120_000;
 export function environmentFor(options: ServerOptions): Record<string, string> {
   const env: Record<string, string> = {
     AUTH_SECRET: options.secret ?? TEST_SECRET,
-    AUTH_SECRET_PREVIOUS: (options.previousSecrets ?? []).join(","),
+    AUTH_SECRET_PREVIOUS: previousSecretsOf(options)
+      .map(({ secret, retiresAt }) => (retiresAt ? `${secret}@${retiresAt.toISOString()}` : secret))
+      .join(","),
     AUTH_TRUST_PROXY: String(options.trustProxy ?? 0),
   };
   if (options.accessTtl !== undefined) env.AUTH_ACCESS_TOKEN_TTL = `${options.accessTtl}s`;

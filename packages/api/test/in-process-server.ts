@@ -7,7 +7,13 @@ import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
 import { createLogger, type Logger } from "../src/logger";
 import { type AuthRateLimiter, createAuthRateLimiter } from "../src/rate-limit";
-import { httpMethods, type ServerOptions, TEST_SECRET, type TestServer } from "./test-server";
+import {
+  httpMethods,
+  previousSecretsOf,
+  type ServerOptions,
+  TEST_SECRET,
+  type TestServer,
+} from "./test-server";
 
 /** What only an in-process server can be given. */
 export interface InProcessOptions extends ServerOptions {
@@ -40,7 +46,10 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
     },
     tokens: createTokenService({
       key: createSecretKey(options.secret ?? TEST_SECRET),
-      previousKeys: (options.previousSecrets ?? []).map((secret) => createSecretKey(secret)),
+      previousKeys: previousSecretsOf(options).map(({ secret, retiresAt }) => ({
+        key: createSecretKey(secret),
+        retiresAt,
+      })),
       accessTtl: options.accessTtl ?? 30 * 60,
       refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
       now,

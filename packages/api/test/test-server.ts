@@ -32,8 +32,8 @@ export interface ServerOptions {
   trustProxy?: number;
   /** AUTH_SECRET; default TEST_SECRET. */
   secret?: string;
-  /** AUTH_SECRET_PREVIOUS. */
-  previousSecrets?: string[];
+  /** AUTH_SECRET_PREVIOUS: each secret, with its retirement time (`<secret>@<ISO time>`) if any. */
+  previousSecrets?: (string | { secret: string; retiresAt?: Date })[];
   /**
    * A fresh database for this server alone, for tests that break it on purpose. The build
    * always has one (its rate-limit store must start empty); in process the default is the run's.
@@ -44,6 +44,13 @@ export interface ServerOptions {
 }
 
 export type Target = "standalone" | "build";
+
+/** `previousSecrets` with each entry in one shape. */
+export function previousSecretsOf(options: ServerOptions): { secret: string; retiresAt?: Date }[] {
+  return (options.previousSecrets ?? []).map((previous) =>
+    typeof previous === "string" ? { secret: previous } : previous,
+  );
+}
 
 export interface TestServer {
   target: Target;

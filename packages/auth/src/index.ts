@@ -3,7 +3,13 @@
 export { parseBearer } from "./bearer";
 export { parseDuration } from "./duration";
 export { AuthError, type AuthErrorCode, isAuthError } from "./errors";
-export { createKeyRing, type KeyRing, keyId } from "./key-ring";
+export {
+  createKeyRing,
+  type KeyRing,
+  keyId,
+  type RingKey,
+  type VerificationKey,
+} from "./key-ring";
 export { createSecretKey } from "./keys";
 export {
   ARGON2_PARAMS,

@@ -2,7 +2,7 @@
 import type { KeyObject } from "node:crypto";
 import jsonwebtoken from "jsonwebtoken";
 import { AuthError } from "./errors";
-import type { KeyRing } from "./key-ring";
+import { activeKey, type KeyRing } from "./key-ring";
 
 // Pinned: a token may not choose its own algorithm ("none", or HS384 with our key).
 const ALGORITHM = "HS256";
@@ -23,9 +23,9 @@ export function signJwt(payload: JwtPayload, ring: KeyRing): string {
 /**
  * The key a token names. With one key there is nothing to choose (the signature decides); with
  * several, the header's `kid` picks one, a token without `kid` (issued before rotation was
- * configured) gets the signing key, and an unknown `kid` is refused outright.
+ * configured) gets the signing key, and an unknown or retired `kid` is refused outright.
  */
-function keyFor(token: string, ring: KeyRing): KeyObject {
+function keyFor(token: string, ring: KeyRing, nowMs: number): KeyObject {
   if (ring.byKid.size === 1) return ring.signing.key;
   let kid: unknown;
   try {
@@ -35,25 +35,26 @@ function keyFor(token: string, ring: KeyRing): KeyObject {
     throw new AuthError("INVALID_TOKEN");
   }
   if (kid === undefined) return ring.signing.key;
-  const key = typeof kid === "string" ? ring.byKid.get(kid) : undefined;
+  const key = typeof kid === "string" ? activeKey(ring, kid, nowMs) : undefined;
   if (!key) throw new AuthError("INVALID_TOKEN");
   return key;
 }
 
 /**
- * Checks signature, algorithm and expiry at `nowSeconds`, and returns the payload.
- * Throws `AuthError` TOKEN_EXPIRED when past `exp`, INVALID_TOKEN for everything else.
+ * Checks key, signature, algorithm and expiry at `nowMs` (ms since the epoch), and returns the
+ * payload. Throws `AuthError` TOKEN_EXPIRED when past `exp`, INVALID_TOKEN for everything else
+ * (a token naming a retired key included, expired or not).
  */
-export function verifyJwt(token: string, ring: KeyRing, nowSeconds: number): JwtPayload {
+export function verifyJwt(token: string, ring: KeyRing, nowMs: number): JwtPayload {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
   }
-  const key = keyFor(token, ring);
+  const key = keyFor(token, ring, nowMs);
   let payload: unknown;
   try {
     payload = jsonwebtoken.verify(token, key, {
       algorithms: [ALGORITHM],
-      clockTimestamp: nowSeconds,
+      clockTimestamp: Math.floor(nowMs / 1000),
     });
   } catch (error) {
     // TokenExpiredError is thrown only after the signature has been checked.

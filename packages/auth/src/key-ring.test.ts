@@ -57,3 +57,96 @@ describe("rotating the signing secret", () => {
     expect(createKeyRing(newKey, [newKey]).byKid.size).toBe(1);
   });
 });
+
+describe("retiring a previous key", () => {
+  const retiresAt = Date.parse("2027-01-31T00:00:00Z");
+  // A frozen clock the test moves by hand.
+  let clock = retiresAt - 60_000;
+  const now = () => clock;
+  const withRetired = (retirement: Date | number | undefined) =>
+    createTokenService({
+      key: newKey,
+      previousKeys: [{ key: oldKey, retiresAt: retirement }],
+      accessTtl: 900,
+      refreshTtl: 3600,
+      now,
+    });
+  const tokenOf = (key: typeof oldKey) =>
+    createTokenService({ key, accessTtl: 900, refreshTtl: 3600, now }).issueAccess(user).token;
+  const oldToken = () => tokenOf(oldKey);
+
+  it("verifies the previous key's tokens until retiresAt, and refuses them from then on", () => {
+    clock = retiresAt - 60_000;
+    const token = oldToken();
+    const ring = withRetired(retiresAt);
+    expect(ring.verifyAccess(token).sub).toBe("user-1");
+    clock = retiresAt - 1;
+    expect(ring.verifyAccess(token).sub).toBe("user-1");
+    // The token itself has 14 minutes to live: the key's retirement alone refuses it.
+    clock = retiresAt;
+    expect(catchAuthError(() => ring.verifyAccess(token)).code).toBe("INVALID_TOKEN");
+    clock = retiresAt + 1000;
+    expect(catchAuthError(() => ring.verifyRefresh(token)).code).toBe("INVALID_TOKEN");
+  });
+
+  it("takes a Date as well as ms since the epoch", () => {
+    clock = retiresAt - 1000;
+    const token = oldToken();
+    clock = retiresAt;
+    const ring = withRetired(new Date(retiresAt));
+    expect(catchAuthError(() => ring.verifyAccess(token)).code).toBe("INVALID_TOKEN");
+  });
+
+  it("says INVALID_TOKEN, not TOKEN_EXPIRED, for an expired token of a retired key", () => {
+    clock = retiresAt - 3600_000;
+    const token = oldToken();
+    clock = retiresAt + 3600_000;
+    expect(catchAuthError(() => withRetired(retiresAt).verifyAccess(token)).code).toBe(
+      "INVALID_TOKEN",
+    );
+  });
+
+  it("keeps a previous key without retiresAt verifying, and the signing key unaffected", () => {
+    clock = retiresAt + 365 * 24 * 3600_000;
+    const token = oldToken();
+    expect(withRetired(undefined).verifyAccess(token).sub).toBe("user-1");
+    const retired = withRetired(retiresAt);
+    expect(retired.verifyAccess(retired.issueAccess(user).token).sub).toBe("user-1");
+  });
+
+  it("retires one previous key and not another", () => {
+    const otherKey = createSecretKey("the-other-secret-that-is-long-enough-32b!");
+    clock = retiresAt - 1000;
+    const fromOld = oldToken();
+    const fromOther = tokenOf(otherKey);
+    const ring = createTokenService({
+      key: newKey,
+      previousKeys: [
+        { key: oldKey, retiresAt },
+        { key: otherKey, retiresAt: retiresAt + 3600_000 },
+      ],
+      accessTtl: 900,
+      refreshTtl: 3600,
+      now,
+    });
+    clock = retiresAt;
+    expect(catchAuthError(() => ring.verifyAccess(fromOld)).code).toBe("INVALID_TOKEN");
+    expect(ring.verifyAccess(fromOther).sub).toBe("user-1");
+  });
+
+  it("keeps each key's retirement on the ring, and none on the signing key", () => {
+    const ring = createKeyRing(newKey, [{ key: oldKey, retiresAt: new Date(retiresAt) }, newKey]);
+    expect(ring.signing.retiresAt).toBeUndefined();
+    expect(ring.byKid.get(keyId(oldKey))?.retiresAt).toBe(retiresAt);
+    expect(ring.byKid.size).toBe(2);
+  });
+
+  it("refuses a retiresAt that is not a time (a programmer mistake)", () => {
+    expect(() => createKeyRing(newKey, [{ key: oldKey, retiresAt: new Date("soon") }])).toThrow(
+      TypeError,
+    );
+    expect(() => createKeyRing(newKey, [{ key: oldKey, retiresAt: Number.NaN }])).toThrow(
+      TypeError,
+    );
+  });
+});

@@ -2,7 +2,7 @@
 import { type KeyObject, randomUUID } from "node:crypto";
 import { AuthError } from "./errors";
 import { type JwtPayload, signJwt, verifyJwt } from "./jwt";
-import { createKeyRing } from "./key-ring";
+import { createKeyRing, type VerificationKey } from "./key-ring";
 
 export interface AccessClaims {
   sub: string;
@@ -39,8 +39,11 @@ export interface DeviceClaims {
 export interface TokenServiceConfig {
   /** Signs new tokens (and verifies them). */
   key: KeyObject;
-  /** Keys rotated out: tokens they signed still verify until they expire. */
-  previousKeys?: readonly KeyObject[];
+  /**
+   * Keys rotated out: tokens they signed still verify, until the key's `retiresAt` when one is
+   * given (checked against `now`), else until the key is removed from this list.
+   */
+  previousKeys?: readonly (KeyObject | VerificationKey)[];
   /** Seconds; see parseDuration. */
   accessTtl: number;
   /** Seconds; see parseDuration. */
@@ -178,7 +181,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
 
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
   function verifyKind(token: string, kind: "access" | "refresh" | "device"): JwtPayload {
-    const payload = verifyJwt(token, ring, nowSeconds());
+    const payload = verifyJwt(token, ring, now());
     if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     return payload;
   }

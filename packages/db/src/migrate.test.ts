@@ -13,7 +13,10 @@ import { findWorkspaceRoot } from "./workspace-root.ts";
 
 const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
 const INIT = "20261125000000_init";
-/** Every migration in the repo, in the order they apply: the tests follow the folder. */
+/**
+ * Every migration in the repo, in the order they apply: the tests follow the folder. Those the
+ * tests add are dated 2999, after any real one, so a new migration never lands behind them.
+ */
 const ALL = readdirSync(migrationsDir)
   .filter((name) => /^\d{14}_/.test(name))
   .sort();
@@ -177,18 +180,18 @@ describe("migrate", () => {
     await query(
       url,
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, logs)
-       VALUES (gen_random_uuid()::text, $1, '20261126000000_broken', 'syntax error')`,
+       VALUES (gen_random_uuid()::text, $1, '29990101000000_broken', 'syntax error')`,
       ["0".repeat(64)],
     );
-    await mkdir(path.join(dir, "20261127000000_next"));
-    await writeFile(path.join(dir, "20261127000000_next", "migration.sql"), "SELECT 1;\n");
+    await mkdir(path.join(dir, "29990102000000_next"));
+    await writeFile(path.join(dir, "29990102000000_next", "migration.sql"), "SELECT 1;\n");
 
     const error = await caught(migrate(url, { migrationsDir: dir }));
     expect(error.code).toBe("MIGRATION_FAILED");
-    expect(error.migration).toBe("20261126000000_broken");
+    expect(error.migration).toBe("29990101000000_broken");
     expect(
       await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1", [
-        "20261127000000_next",
+        "29990102000000_next",
       ]),
     ).toEqual([]);
 
@@ -198,14 +201,14 @@ describe("migrate", () => {
       "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE finished_at IS NULL",
     );
     expect(await migrate(url, { migrationsDir: dir })).toEqual({
-      applied: ["20261127000000_next"],
+      applied: ["29990102000000_next"],
     });
   });
 
   it("rolls a failing migration back whole, records the attempt, and retries it once fixed", async () => {
     const url = await emptyDatabase();
     const dir = await migrationsCopy();
-    const name = "20261126000000_add_nickname";
+    const name = "29990101000000_add_nickname";
     await mkdir(path.join(dir, name));
     const file = path.join(dir, name, "migration.sql");
     await writeFile(file, 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;\nSELECT 1/0;\n');

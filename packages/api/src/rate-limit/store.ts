@@ -37,7 +37,6 @@ export interface OpenStore {
 export const RATE_LIMIT_TABLE = "rate_limits";
 // A store slower than this is treated as down: a login must not hang on the limiter.
 const STORE_TIMEOUT_MS = 2000;
-const SWEEP_EVERY_MS = 5 * 60 * 1000;
 
 export function openStore(store: LimiterStore, log: (line: string) => void): OpenStore {
   if (store.kind === "memory") {
@@ -77,21 +76,14 @@ function openPostgres(
   });
   // An idle connection dropped by the server is reported here; unhandled it would crash the process.
   pool.on("error", () => {});
-  // The library's own sweeper runs per limiter and cannot be stopped on close: one sweep here
-  // instead, deleting rows that expired over an hour ago (the library's rule), errors ignored.
-  const sweep = setInterval(() => {
-    pool
-      .query(`DELETE FROM "${RATE_LIMIT_TABLE}" WHERE expire < $1`, [Date.now() - 3600_000])
-      .catch(() => {});
-  }, SWEEP_EVERY_MS);
-  sweep.unref();
   return {
     counter: (spec) =>
       new RateLimiterPostgres({
         storeClient: pool,
         storeType: "pool",
         tableName: RATE_LIMIT_TABLE,
-        // The migration owns the table: never CREATE it from here, and no per-limiter sweeper.
+        // The migration owns the table: never CREATE it from here. No per-limiter sweeper either
+        // (it cannot be stopped on close): pruneExpired deletes expired rows with the rest.
         tableCreated: true,
         clearExpiredByTimeout: false,
         keyPrefix: spec.name,
@@ -101,7 +93,6 @@ function openPostgres(
       }),
     watch,
     async close() {
-      clearInterval(sweep);
       await pool.end();
     },
   };

@@ -1,10 +1,11 @@
 // Rotating AUTH_SECRET without signing anyone out: tokens of the previous secret keep working
-// while it is listed in AUTH_SECRET_PREVIOUS, and new tokens use the new one.
+// while it is listed in AUTH_SECRET_PREVIOUS and not retired, and new tokens use the new one.
 import { describe, expect, it } from "vitest";
 import { bearer, serversPerTest, uniqueEmail } from "../../test/test-server";
 
 const OLD = "the-old-secret-0123456789-abcdefghijklmnopq";
 const NEW = "the-new-secret-0123456789-abcdefghijklmnopq";
+const OLDER = "the-older-secret-0123456789-abcdefghijklmno";
 const serverWith = serversPerTest();
 
 describe("secret rotation", () => {
@@ -30,5 +31,44 @@ describe("secret rotation", () => {
     // The old secret's access token is now refused.
     const old = await after.get("auth.me", undefined, bearer(access));
     expect(old.body.error.data.appCode).toBe("INVALID_TOKEN");
+  });
+
+  it("refuses the tokens of a previous secret past its retirement time, not of one before it", async () => {
+    // Two earlier secrets, each with a user signed in under it.
+    const older = await serverWith({ secret: OLDER });
+    const old = await serverWith({ secret: OLD, databaseOf: older });
+    const register = async (server: typeof older) =>
+      (
+        await server.post("auth.register", {
+          email: uniqueEmail("retire"),
+          password: "correct horse battery",
+        })
+      ).body.result.data as { access: string; refresh: string };
+    const underOlder = await register(older);
+    const underOld = await register(old);
+
+    const now = Date.now();
+    const server = await serverWith({
+      secret: NEW,
+      previousSecrets: [
+        { secret: OLDER, retiresAt: new Date(now - 60_000) },
+        { secret: OLD, retiresAt: new Date(now + 3600_000) },
+      ],
+      databaseOf: older,
+    });
+    // Both users' tokens are unexpired: only the retired key's are refused.
+    for (const refused of [
+      await server.get("auth.me", undefined, bearer(underOlder.access)),
+      await server.post("auth.refresh", { refresh: underOlder.refresh }),
+    ]) {
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.data.appCode).toBe("INVALID_TOKEN");
+    }
+    expect((await server.get("auth.me", undefined, bearer(underOld.access))).status).toBe(200);
+    expect((await server.post("auth.refresh", { refresh: underOld.refresh })).status).toBe(200);
+    // The operator is told to take the retired one off the list (the build logs its start-up).
+    if (server.target === "build") {
+      expect(server.output()).toMatch(/AUTH_SECRET_PREVIOUS entry 1 retired at .*remove it/);
+    }
   });
 });

@@ -1,0 +1,62 @@
+import { createPrismaClient } from "@kit/db";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "./logger";
+import { type PruneTimer, startPruneTimer } from "./prune-timer";
+
+const timers: PruneTimer[] = [];
+afterEach(async () => {
+  await Promise.all(timers.splice(0).map((timer) => timer.stop()));
+});
+
+function memoryLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("startPruneTimer", () => {
+  it("logs one error line per failed run, keeps going, and stops when told", async () => {
+    // Nothing listens on port 1: every run fails to connect.
+    const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/nowhere");
+    const { logger, lines } = memoryLogger();
+    const timer = startPruneTimer({
+      prisma,
+      logger,
+      now: Date.now,
+      eventRetentionMs: 1000,
+      firstAfterMs: 0,
+      everyMs: 20,
+    });
+    timers.push(timer);
+    await until(() => lines.length >= 3);
+    await timer.stop();
+    const count = lines.length;
+    for (const line of lines) {
+      expect(line).toMatchObject({ level: 50, msg: expect.stringContaining("pruning") });
+      expect(line.err).toBeDefined();
+    }
+    // Stopped: no further run.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lines).toHaveLength(count);
+    await prisma.$disconnect();
+  });
+
+  it("runs nothing before firstAfterMs", async () => {
+    const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/nowhere");
+    const { logger, lines } = memoryLogger();
+    const timer = startPruneTimer({ prisma, logger, now: Date.now, eventRetentionMs: 0 });
+    timers.push(timer);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lines).toEqual([]);
+    await timer.stop();
+    await prisma.$disconnect();
+  });
+});

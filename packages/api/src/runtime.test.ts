@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createPrismaClient, type PrismaClient, provisionTestDatabase } from "@kit/db";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadEnv } from "./env";
+import { createLogger } from "./logger";
+import { startRuntime } from "./runtime";
+
+// A database of its own: the runtime's pruning deletes every over session in it.
+let database: { url: string; dispose(): Promise<void> };
+let prisma: PrismaClient;
+let dataDir: string;
+beforeAll(async () => {
+  database = await provisionTestDatabase({ serverUrl: inject("databaseUrl") });
+  prisma = createPrismaClient(database.url);
+  dataDir = await mkdtemp(path.join(tmpdir(), "kit-runtime-"));
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await database?.dispose();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const DAY = 24 * 3600_000;
+const oldEvent = () =>
+  prisma.authEvent.create({
+    data: { type: "login_failed", createdAt: new Date(Date.now() - 2 * DAY) },
+  });
+const exists = async (id: bigint) => (await prisma.authEvent.count({ where: { id } })) === 1;
+
+describe("startRuntime", () => {
+  it("prunes on a timer from start-up, with AUTH_AUDIT_RETENTION, and stops at close()", async () => {
+    const env = loadEnv({
+      NODE_ENV: "test",
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      AUTH_SECRET: "runtime-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+      AUTH_AUDIT_RETENTION: "1d",
+    });
+    const before = await oldEvent();
+    const recent = await prisma.authEvent.create({ data: { type: "login_failed" } });
+    const lines: Record<string, unknown>[] = [];
+    const runtime = await startRuntime(env, {
+      log: () => {},
+      logger: createLogger({ write: (line: string) => lines.push(JSON.parse(line)) }),
+      prune: { firstAfterMs: 0, everyMs: 50 },
+    });
+    let closed = false;
+    try {
+      const deadline = Date.now() + 10_000;
+      while (await exists(before.id)) {
+        if (Date.now() > deadline) throw new Error("the runtime did not prune");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await exists(recent.id)).toBe(true);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: "pruned expired rows",
+          pruned: { events: 1, sessions: 0, rateLimits: 0 },
+        }),
+      );
+      await runtime.close();
+      closed = true;
+      // Stopped with the runtime: an old row written after close() stays.
+      const after = await oldEvent();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await exists(after.id)).toBe(true);
+    } finally {
+      if (!closed) await runtime.close();
+    }
+  });
+});
