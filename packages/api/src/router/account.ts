@@ -1,6 +1,7 @@
 // Procedures for a signed-in user's own account: sessions, password, activity.
 
 import { recordEvent } from "../audit";
+import { presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
 import { changePassword } from "../services/accounts";
@@ -57,7 +58,7 @@ export const accountProcedures = {
    * its refresh token above all, is cut off with the rest.
    */
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const client = clientOf(ctx);
+    const client = { ...clientOf(ctx), device: presentedDevice(ctx, null) };
     await changePassword(
       ctx.deps,
       ctx.user,

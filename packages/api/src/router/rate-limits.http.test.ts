@@ -91,3 +91,75 @@ describe("register and refresh limits", () => {
     expectLimited(await api.post("auth.refresh", { refresh }));
   });
 });
+
+describe("owner lock-out: a device that signed in before keeps its own budget", () => {
+  const from = (i: number) => ({ "x-forwarded-for": `203.0.113.${i}` });
+  const OWNER = { "x-forwarded-for": "198.51.100.7", "user-agent": "Owner/1.0" };
+  const limits = { loginAccountFailures: 4, loginBurstFailures: 100 };
+
+  /** Spends the account's failure budget from four other addresses. */
+  async function exhaust(api: Awaited<ReturnType<typeof startServer>>, email: string) {
+    for (let i = 1; i <= 4; i += 1) {
+      const reply = await api.post("auth.login", { email, password: "wrong password" }, from(i));
+      expect(reply.status).toBe(401);
+    }
+    // The account cap holds for everyone without the owner's marker, the owner's address too.
+    expectLimited(await api.post("auth.login", { email, password: PASSWORD }, from(9)));
+    expectLimited(await api.post("auth.login", { email, password: PASSWORD }, OWNER));
+  }
+
+  it("body mode: the owner's device marker still signs in; its own failures still count", async () => {
+    const api = await startServer({ trustProxy: 1, rateLimits: limits });
+    const email = uniqueEmail("owner");
+    const registered = await api.post("auth.register", { email, password: PASSWORD }, OWNER);
+    const { device } = registered.body.result.data;
+    expect(typeof device).toBe("string");
+    await exhaust(api, email);
+
+    const owner = await api.post("auth.login", { email, password: PASSWORD, device }, OWNER);
+    expect(owner.status).toBe(200);
+    // The marker comes back renewed, for the same device.
+    expect(typeof owner.body.result.data.device).toBe("string");
+
+    // A marker is no pass: the device's own wrong passwords spend its own budget.
+    for (let i = 0; i < 4; i += 1) {
+      const wrong = { email, password: "wrong password", device };
+      expect((await api.post("auth.login", wrong, OWNER)).status).toBe(401);
+    }
+    expectLimited(await api.post("auth.login", { email, password: PASSWORD, device }, OWNER));
+  });
+
+  it("a marker issued for another account is no help", async () => {
+    const api = await startServer({ trustProxy: 1, rateLimits: limits });
+    const email = uniqueEmail("victim");
+    await api.post("auth.register", { email, password: PASSWORD }, OWNER);
+    const other = await api.post(
+      "auth.register",
+      { email: uniqueEmail("attacker"), password: PASSWORD },
+      from(5),
+    );
+    await exhaust(api, email);
+    const borrowed = { email, password: PASSWORD, device: other.body.result.data.device };
+    expectLimited(await api.post("auth.login", borrowed, from(5)));
+  });
+
+  it("cookie mode: the device cookie does the same", async () => {
+    const api = await startServer({ trustProxy: 1, rateLimits: limits });
+    const cookieMode = { ...OWNER, "x-auth-refresh": "cookie", origin: api.base };
+    const email = uniqueEmail("owner-cookie");
+    const registered = await api.post("auth.register", { email, password: PASSWORD }, cookieMode);
+    expect(registered.body.result.data.device).toBeNull();
+    const marker = registered.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("kit_device="))
+      ?.split(";")[0];
+    expect(marker).toBeTruthy();
+    await exhaust(api, email);
+    const owner = await api.post(
+      "auth.login",
+      { email, password: PASSWORD },
+      { ...cookieMode, cookie: marker ?? "" },
+    );
+    expect(owner.status).toBe(200);
+  });
+});

@@ -10,6 +10,7 @@ import {
 import { isUniqueViolation, userCredentialsSelect, userPublicSelect } from "@kit/db";
 import { recordEvent } from "../audit";
 import type { AppDeps } from "../deps";
+import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
 import type { PrincipalUser } from "../principal";
 import type { ClientInfo } from "./sessions";
@@ -51,12 +52,15 @@ export async function checkCredentials(
   password: string,
   client: ClientInfo,
 ): Promise<PrincipalUser> {
-  // No device marker is verified yet, so every attempt counts against the account's budget.
-  const attempt = await deps.limiter.beginLogin({ email, clientIp: client.clientIp, device: null });
+  // The user first (one indexed read, done for every email alike), so that a device marker can
+  // be matched to the account: a device that signed in here before keeps its own budget when
+  // others have spent the account's.
   const user = await deps.prisma.user.findUnique({
     where: { email },
     select: userCredentialsSelect,
   });
+  const device = user ? deviceOf(client.device, user.id) : null;
+  const attempt = await deps.limiter.beginLogin({ email, clientIp: client.clientIp, device });
   const ok = user
     ? await verifyPassword(user.passwordHash, password)
     : await verifyAgainstDummy(password);
@@ -86,7 +90,7 @@ export async function changePassword(
   const attempt = await deps.limiter.beginLogin({
     email: user.email,
     clientIp: client.clientIp,
-    device: null,
+    device: deviceOf(client.device, user.id),
   });
   const stored = await deps.prisma.user.findUnique({
     where: { id: user.id },
