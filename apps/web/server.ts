@@ -20,14 +20,18 @@ const { loadEnv } = await import("@kit/api");
 const { connectionStorage } = await import("./src/server/connection");
 const { closeRuntime, runtimeReady } = await import("./src/server/runtime");
 
+// `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
+const hostnameFlag = process.argv.indexOf("--hostname");
+if (hostnameFlag > 0 && process.argv[hostnameFlag + 1]) {
+  process.env.HOST = process.argv[hostnameFlag + 1];
+}
 let env: ReturnType<typeof loadEnv>;
 try {
   env = loadEnv();
 } catch (error) {
   fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
 }
-const hostnameFlag = process.argv.indexOf("--hostname");
-const hostname = hostnameFlag > 0 ? process.argv[hostnameFlag + 1] : undefined;
+const hostname = env.host;
 
 // Installed before Next starts: the runtime refuses to start where no server hands it the
 // client's address (a bare `next start`), and this is how it knows one does.
@@ -70,7 +74,8 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(env.port, hostname, () => {
-  console.log(`[web] ready on http://${hostname ?? "localhost"}:${env.port}${dev ? " (dev)" : ""}`);
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  console.log(`[web] ready on http://${host}:${env.port}${dev ? " (dev)" : ""}`);
 });
 
 let closing = false;

@@ -1,7 +1,12 @@
 // The home page: what this is, and the way in.
 import Link from "next/link";
+import { connection } from "next/server";
+import { getRuntime } from "../src/server/runtime";
 
-export default function HomePage() {
+export default async function HomePage() {
+  // Rendered per request: whether the demo account may sign in depends on how the server runs.
+  await connection();
+  const { demoUser } = await getRuntime();
   return (
     <main>
       <h1>JWT Auth Kit</h1>
@@ -16,10 +21,12 @@ export default function HomePage() {
           <Link href="/register">Create account</Link>
         </div>
       </div>
-      <p className="muted">
-        On the embedded database you can sign in as <code>demo@example.com</code> with the password{" "}
-        <code>demo-password</code>.
-      </p>
+      {demoUser && (
+        <p className="muted" data-testid="demo-hint">
+          On the embedded database you can sign in as <code>{demoUser.email}</code> with the
+          password <code>{demoUser.password}</code>.
+        </p>
+      )}
     </main>
   );
 }

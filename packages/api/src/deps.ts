@@ -24,4 +24,6 @@ export interface AppDeps {
   exposeErrors: boolean;
   /** The server's structured log (unexpected errors); never receives tokens or passwords. */
   logger: Logger;
+  /** Emails that never sign in here (the demo user where the server is reachable from others). */
+  refusedLogins?: ReadonlySet<string>;
 }

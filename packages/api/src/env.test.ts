@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, loadEnv } from "./env";
+import { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
 
 describe("loadEnv", () => {
   it("applies the documented defaults", () => {
@@ -20,6 +20,8 @@ describe("loadEnv", () => {
       redisUrl: undefined,
       rateLimits: {},
       port: 3000,
+      host: "127.0.0.1",
+      demoUser: "auto",
     });
   });
 
@@ -147,5 +149,30 @@ describe("loadEnv", () => {
     expect(message).toContain("DATABASE_URL");
     expect(message).toContain("AUTH_ACCESS_TOKEN_TTL");
     expect(message).toContain("PORT");
+  });
+});
+
+describe("HOST and DEMO_USER", () => {
+  it("listen on loopback by default, with the demo user allowed only there", () => {
+    const env = loadEnv({});
+    expect(env.host).toBe("127.0.0.1");
+    expect(env.demoUser).toBe("auto");
+    expect(demoUserAllowed(env)).toBe(true);
+  });
+
+  it("tell loopback from every other address", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", " LOCALHOST "]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "app.example.com", "128.0.0.1", "::2"]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+
+  it("refuse the demo user beyond loopback unless DEMO_USER=on; never with off", () => {
+    expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0" }))).toBe(false);
+    expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0", DEMO_USER: "on" }))).toBe(true);
+    expect(demoUserAllowed(loadEnv({ DEMO_USER: "off" }))).toBe(false);
+    expect(() => loadEnv({ DEMO_USER: "yes" })).toThrow(/DEMO_USER/);
   });
 });

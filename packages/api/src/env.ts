@@ -158,6 +158,9 @@ const schema = z.object({
       .optional(),
   ),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  // Loopback unless told otherwise: a fresh checkout has a demo user with a published password.
+  HOST: z.preprocess(emptyAsUndefined, z.string().max(255).default("127.0.0.1")),
+  DEMO_USER: z.preprocess(emptyAsUndefined, z.enum(["auto", "on", "off"]).default("auto")),
 });
 
 /** A secret rotated out of AUTH_SECRET: it verifies, never signs. */
@@ -193,6 +196,13 @@ export interface ServerEnv {
   /** Thresholds set through AUTH_RATE_LIMIT_* (the rest keep their defaults). */
   rateLimits: Partial<RateLimitSettings>;
   port: number;
+  /** The address `pnpm start` and `pnpm serve` listen on; loopback by default. */
+  host: string;
+  /**
+   * The demo user: `auto` creates it on the embedded database and lets it sign in only while the
+   * server listens on loopback; `on` also beyond loopback; `off` never.
+   */
+  demoUser: "auto" | "on" | "off";
 }
 
 export class EnvError extends Error {
@@ -223,6 +233,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),
     port: env.PORT,
+    host: env.HOST,
+    demoUser: env.DEMO_USER,
   };
 }
 
@@ -233,4 +245,20 @@ function rateLimitsOf(env: Record<string, unknown>): Partial<RateLimitSettings> 
     if (typeof value === "number") settings[setting] = value;
   }
   return settings;
+}
+
+/** True for an address only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * Whether the demo user (a published password) may exist and sign in here: never where the
+ * server can be reached from other machines, unless DEMO_USER=on says so.
+ */
+export function demoUserAllowed(env: Pick<ServerEnv, "host" | "demoUser">): boolean {
+  if (env.demoUser === "on") return true;
+  if (env.demoUser === "off") return false;
+  return isLoopbackHost(env.host);
 }

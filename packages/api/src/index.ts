@@ -12,7 +12,7 @@ export type { SignedInUser } from "./cookie-mode/signed-in-user";
 export { getSignedInUser } from "./cookie-mode/signed-in-user";
 export type { AppDeps } from "./deps";
 export type { ServerEnv } from "./env";
-export { EnvError, loadEnv } from "./env";
+export { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
 export type { ApiErrorCode, AppCode } from "./errors";
 export { AppError } from "./errors";
 export type { ConnectionInfo, FetchHandlerOptions } from "./http/fetch-handler";

@@ -4,7 +4,7 @@ import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
-import type { ServerEnv } from "./env";
+import { demoUserAllowed, type ServerEnv } from "./env";
 import { createLogger, type Logger } from "./logger";
 import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
@@ -22,6 +22,8 @@ export interface Runtime {
   databaseUrl: string;
   /** True when this process runs on the embedded PostgreSQL (started here or reused). */
   embedded: boolean;
+  /** The demo account's credentials where it can sign in here (see DEMO_USER); else null. */
+  demoUser: { email: string; password: string } | null;
   close(): Promise<void>;
 }
 
@@ -68,9 +70,16 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   try {
     const { applied } = await migrate(database.url, { log });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
-    // The demo account exists only where nobody configured a database: never in a deployment.
-    if (!env.databaseUrl && options.seed !== false && (await seedDemoUser(prisma))) {
+    // The demo account exists only where nobody configured a database (never in a deployment),
+    // and only while this server cannot be reached from other machines (DEMO_USER).
+    const demo = demoUserAllowed(env);
+    if (!env.databaseUrl && options.seed !== false && demo && (await seedDemoUser(prisma))) {
       log(`[db] demo user created: ${DEMO_USER.email}`);
+    }
+    if (!demo) {
+      log(
+        `[db] demo user refused: this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`,
+      );
     }
     const limiter = createAuthRateLimiter({
       store: env.redisUrl
@@ -91,6 +100,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
       logger: options.logger ?? createLogger(),
+      refusedLogins: demo ? undefined : new Set([DEMO_USER.email]),
     };
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
     const pruning = startPruneTimer({
@@ -106,6 +116,10 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       deps,
       databaseUrl: database.url,
       embedded: !env.databaseUrl,
+      demoUser:
+        demo && !env.databaseUrl && options.seed !== false
+          ? { email: DEMO_USER.email, password: DEMO_USER.password }
+          : null,
       async close() {
         await pruning.stop();
         await limiter.close();

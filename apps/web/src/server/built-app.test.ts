@@ -221,10 +221,127 @@ describe("the built app", () => {
   });
 
   it("keeps the generated secret owner-only in the data folder", async () => {
+    // (Runs after the app stopped: it reads the data folder only.)
     const { stat } = await import("node:fs/promises");
     const info = await stat(path.join(dataDir, "auth-secret"));
     expect(info.mode & 0o777).toBe(0o600);
     expect(output).toContain("AUTH_SECRET");
+  });
+});
+
+/** The build as `pnpm start` runs it, with these arguments and environment; ready when it answers. */
+async function startApp(options: {
+  dataDir: string;
+  args?: string[];
+  env?: Record<string, string>;
+}) {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: options.dataDir,
+    NODE_ENV: "production",
+    ...options.env,
+  };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  if (!options.env?.HOST) delete env.HOST;
+  const child = spawn(
+    path.join(webDir, "node_modules", ".bin", "tsx"),
+    ["server.ts", ...(options.args ?? [])],
+    { cwd: webDir, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let printed = "";
+  child.stdout?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited early:\n${printed}`);
+    try {
+      if ((await fetch(`${url}/api/trpc/auth.me`)).status === 401) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`the app did not answer in time:\n${printed}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    url,
+    output: () => printed,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const demoLogin = (url: string) =>
+  fetch(`${url}/api/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "demo@example.com", password: "demo-password" }),
+  });
+
+describe("the demo user and the address the server listens on", () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), "kit-host-"));
+    await chmod(folder, 0o755);
+  });
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it("listens on loopback by default, where the demo user exists and the home page names it", async () => {
+    const app = await startApp({ dataDir: folder });
+    try {
+      expect(app.output()).toMatch(/\[web\] ready on http:\/\/127\.0\.0\.1:\d+/);
+      expect(app.output()).toContain("[db] demo user created: demo@example.com");
+      expect((await demoLogin(app.url)).status).toBe(200);
+      expect(await (await fetch(`${app.url}/`)).text()).toContain("demo-password");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("beyond loopback refuses the existing demo user and stops naming it", async () => {
+    const app = await startApp({ dataDir: folder, env: { HOST: "0.0.0.0" } });
+    try {
+      expect(app.output()).toContain("[db] demo user refused");
+      const login = await demoLogin(app.url);
+      expect(login.status).toBe(401);
+      expect((await login.json()).error.data.appCode).toBe("INVALID_CREDENTIALS");
+      expect(await (await fetch(`${app.url}/`)).text()).not.toContain("demo-password");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("beyond loopback creates no demo user on a fresh folder", async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), "kit-host-fresh-"));
+    await chmod(fresh, 0o755);
+    const app = await startApp({ dataDir: fresh, args: ["--hostname", "0.0.0.0"] });
+    try {
+      expect(app.output()).not.toContain("demo user created");
+      expect((await demoLogin(app.url)).status).toBe(401);
+    } finally {
+      await app.stop();
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("DEMO_USER=on allows it beyond loopback, on purpose", async () => {
+    const app = await startApp({ dataDir: folder, env: { HOST: "0.0.0.0", DEMO_USER: "on" } });
+    try {
+      expect((await demoLogin(app.url)).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
   });
 });
 

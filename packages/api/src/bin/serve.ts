@@ -17,8 +17,9 @@ try {
   process.exit(1);
 }
 const server = createStandaloneServer(runtime.deps);
-server.listen(env.port, () => {
-  console.log(`[api] standalone tRPC server on http://localhost:${env.port}/api/trpc (${mode})`);
+server.listen(env.port, env.host, () => {
+  const host = env.host.includes(":") ? `[${env.host}]` : env.host;
+  console.log(`[api] standalone tRPC server on http://${host}:${env.port}/api/trpc (${mode})`);
 });
 
 async function shutdown() {

@@ -64,7 +64,9 @@ export async function checkCredentials(
   const ok = user
     ? await verifyPassword(user.passwordHash, password)
     : await verifyAgainstDummy(password);
-  if (!user || !ok || !user.isActive) {
+  // A refused account fails like a wrong password, after the same work.
+  const refused = deps.refusedLogins?.has(email) ?? false;
+  if (!user || !ok || !user.isActive || refused) {
     await attempt.failed();
     await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
     throw new AuthError("INVALID_CREDENTIALS");
