@@ -18,7 +18,9 @@ export function createNonce(): string {
 
 /**
  * The page policy. Everything the app loads is its own; scripts run only if they carry the
- * nonce or were loaded by one that does ('strict-dynamic': Next's runtime loads its chunks).
+ * nonce or were added by one that runs ('strict-dynamic': Next's runtime loads its chunks). So it
+ * stops script injected as markup (a <script> tag, an inline handler, a javascript: URL), not
+ * code that already runs: that may add scripts, inline ones included.
  *
  * @example
  * contentSecurityPolicy({ nonce: "abc", dev: false })
