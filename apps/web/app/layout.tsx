@@ -1,6 +1,7 @@
 // The root layout: the stylesheet, the site header and the API provider around every page.
 import "./globals.css";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { ApiProvider } from "../src/trpc/provider";
 
@@ -9,7 +10,10 @@ export const metadata = {
   description: "JWT authentication for full-stack TypeScript: tRPC, Prisma, Next.js.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: each carries its own CSP nonce (proxy.ts), which a page
+  // prerendered at build time could not.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -8,6 +8,8 @@ export {
   REFRESH_COOKIE_NAME,
   REFRESH_COOKIE_PATH,
 } from "./cookie-mode/refresh-cookie";
+export type { ConnectionTls, HttpsRequestInput } from "./cookie-mode/request-origin";
+export { isHttpsRequest } from "./cookie-mode/request-origin";
 export type { SignedInUser } from "./cookie-mode/signed-in-user";
 export { getSignedInUser } from "./cookie-mode/signed-in-user";
 export type { AppDeps } from "./deps";

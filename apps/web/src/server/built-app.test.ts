@@ -22,10 +22,78 @@ function freePort(): Promise<number> {
   });
 }
 
+interface StartedApp {
+  process: ChildProcess;
+  base: string;
+  /** Everything it printed so far. */
+  output: () => string;
+}
+
+/**
+ * What `pnpm start` runs (server.ts in front of the built app), answering on `base`; by default
+ * told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
+ */
+async function startApp(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+  args: string[] = ["--hostname", "127.0.0.1"],
+): Promise<StartedApp> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+    ...extraEnv,
+  };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  if (!("HOST" in extraEnv)) delete env.HOST;
+  const child = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["server.ts", ...args], {
+    cwd: webDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let printed = "";
+  child.stdout?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${printed}`);
+    try {
+      const res = await fetch(`${base}/`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${printed}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { process: child, base, output: () => printed };
+}
+
+/** Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. */
+async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** A fresh data folder; the embedded server runs as `postgres` when we are root: it must reach it. */
+async function freshDataDir(prefix: string): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), prefix));
+  await chmod(folder, 0o755);
+  return folder;
+}
+
 let app: ChildProcess;
 let base: string;
 let dataDir: string;
-let output = "";
+let output: () => string = () => "";
 
 beforeAll(async () => {
   if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
@@ -33,53 +101,15 @@ beforeAll(async () => {
       "apps/web is not built: run `pnpm build` first (turbo does it for `pnpm test`).",
     );
   }
-  dataDir = await mkdtemp(path.join(tmpdir(), "kit-web-"));
-  // The embedded server runs as the `postgres` user when we are root: it must reach the folder.
-  await chmod(dataDir, 0o755);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    NODE_ENV: "production",
-  };
-  delete env.DATABASE_URL;
-  delete env.AUTH_SECRET;
-  // What `pnpm start` runs: server.ts in front of the built Next.js app.
-  app = spawn(
-    path.join(webDir, "node_modules", ".bin", "tsx"),
-    ["server.ts", "--hostname", "127.0.0.1"],
-    {
-      cwd: webDir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  app.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  app.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (app.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
-    try {
-      const res = await fetch(`${base}/`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  dataDir = await freshDataDir("kit-web-");
+  const started = await startApp(dataDir);
+  app = started.process;
+  base = started.base;
+  output = started.output;
 });
 
 afterAll(async () => {
-  if (app && app.exitCode === null) {
-    const exited = new Promise((resolve) => app.once("exit", resolve));
-    app.kill("SIGTERM");
-    await exited;
-  }
+  if (app) await stopApp(app);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -102,6 +132,49 @@ describe("the built app", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("JWT Auth Kit");
     expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("sends the security headers on a page, its nonce on every script Next.js renders", async () => {
+    const nonceOf = async (res: Response) => {
+      expect(res.status).toBe(200);
+      const policy = res.headers.get("content-security-policy") ?? "";
+      const nonce = /'nonce-([A-Za-z0-9+/]+={0,2})'/.exec(policy)?.[1];
+      expect(nonce, policy).toBeDefined();
+      // Every script tag of the page carries that very nonce: none would run without it.
+      const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(` nonce="${nonce}"`);
+      return nonce;
+    };
+    const first = await fetch(`${base}/login`);
+    const policy = first.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("'strict-dynamic'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain("unsafe");
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(first.headers.get("referrer-policy")).toBe("same-origin");
+    expect(first.headers.get("x-frame-options")).toBe("DENY");
+    // A new nonce for every request: a page rendered once could not carry it.
+    expect(await nonceOf(first)).not.toBe(await nonceOf(await fetch(`${base}/login`)));
+    // A nonce a client sends in its own request header is not the one the page is rendered with.
+    const chosen = await fetch(`${base}/`, {
+      headers: { "content-security-policy": "script-src 'nonce-Y2hvc2VuYnljbGllbnQ='" },
+    });
+    expect(await nonceOf(chosen)).not.toBe("Y2hvc2VuYnljbGllbnQ=");
+    // Unknown paths are pages too.
+    const missing = await fetch(`${base}/no-such-page`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  it("sends no HSTS over plain HTTP, whatever X-Forwarded-Proto a client writes", async () => {
+    const plain = await fetch(`${base}/`);
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+    // No proxy is trusted here (AUTH_TRUST_PROXY=0), so this is the client's own word.
+    const claimed = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
+    expect(claimed.status).toBe(200);
+    expect(claimed.headers.get("strict-transport-security")).toBeNull();
   });
 
   it("signs the demo user in and runs login -> me -> refresh -> logout", async () => {
@@ -191,7 +264,7 @@ describe("the built app", () => {
 
     // Exactly one runtime came into being: one "ready" line, and every connection of the app's
     // pools (Prisma and the rate limiter) carries that one runtime's name.
-    const ready = [...output.matchAll(/\[runtime\] ready: (kit-runtime-[0-9a-f]+)/g)];
+    const ready = [...output().matchAll(/\[runtime\] ready: (kit-runtime-[0-9a-f]+)/g)];
     expect(ready).toHaveLength(1);
     const id = ready[0]?.[1];
     const database = await ensureEmbeddedPostgres({ dataDir });
@@ -225,60 +298,36 @@ describe("the built app", () => {
     const { stat } = await import("node:fs/promises");
     const info = await stat(path.join(dataDir, "auth-secret"));
     expect(info.mode & 0o777).toBe(0o600);
-    expect(output).toContain("AUTH_SECRET");
+    expect(output()).toContain("AUTH_SECRET");
   });
 });
 
-/** The build as `pnpm start` runs it, with these arguments and environment; ready when it answers. */
-async function startApp(options: {
-  dataDir: string;
-  args?: string[];
-  env?: Record<string, string>;
-}) {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    DATA_DIR: options.dataDir,
-    NODE_ENV: "production",
-    ...options.env,
-  };
-  delete env.DATABASE_URL;
-  delete env.AUTH_SECRET;
-  if (!options.env?.HOST) delete env.HOST;
-  const child = spawn(
-    path.join(webDir, "node_modules", ".bin", "tsx"),
-    ["server.ts", ...(options.args ?? [])],
-    { cwd: webDir, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let printed = "";
-  child.stdout?.on("data", (chunk) => {
-    printed += chunk;
+describe("behind a trusted proxy (AUTH_TRUST_PROXY=1)", () => {
+  let proxied: StartedApp | undefined;
+  let folder: string | undefined;
+  beforeAll(async () => {
+    folder = await freshDataDir("kit-web-proxied-");
+    proxied = await startApp(folder, { AUTH_TRUST_PROXY: "1" });
   });
-  child.stderr?.on("data", (chunk) => {
-    printed += chunk;
+  afterAll(async () => {
+    if (proxied) await stopApp(proxied.process);
+    if (folder) await rm(folder, { recursive: true, force: true });
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited early:\n${printed}`);
-    try {
-      if ((await fetch(`${url}/api/trpc/auth.me`)).status === 401) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`the app did not answer in time:\n${printed}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return {
-    url,
-    output: () => printed,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
+
+  it("sends HSTS when the proxy says the request came over HTTPS, and only then", async () => {
+    const page = (proto?: string) =>
+      fetch(`${proxied?.base}/`, { headers: proto ? { "x-forwarded-proto": proto } : {} });
+    const https = await page("https");
+    expect(https.status).toBe(200);
+    expect(https.headers.get("strict-transport-security")).toBe(
+      "max-age=63072000; includeSubDomains",
+    );
+    expect((await page("http")).headers.get("strict-transport-security")).toBeNull();
+    expect((await page()).headers.get("strict-transport-security")).toBeNull();
+    // The proxy's entry is the rightmost: a client's "https" in front of it does not count.
+    expect((await page("https, http")).headers.get("strict-transport-security")).toBeNull();
+  });
+});
 
 const demoLogin = (url: string) =>
   fetch(`${url}/api/trpc/auth.login`, {
@@ -298,49 +347,49 @@ describe("the demo user and the address the server listens on", () => {
   });
 
   it("listens on loopback by default, where the demo user exists and the home page names it", async () => {
-    const app = await startApp({ dataDir: folder });
+    const app = await startApp(folder, {}, []);
     try {
       expect(app.output()).toMatch(/\[web\] ready on http:\/\/127\.0\.0\.1:\d+/);
       expect(app.output()).toContain("[db] demo user created: demo@example.com");
-      expect((await demoLogin(app.url)).status).toBe(200);
-      expect(await (await fetch(`${app.url}/`)).text()).toContain("demo-password");
+      expect((await demoLogin(app.base)).status).toBe(200);
+      expect(await (await fetch(`${app.base}/`)).text()).toContain("demo-password");
     } finally {
-      await app.stop();
+      await stopApp(app.process);
     }
   });
 
   it("beyond loopback refuses the existing demo user and stops naming it", async () => {
-    const app = await startApp({ dataDir: folder, env: { HOST: "0.0.0.0" } });
+    const app = await startApp(folder, { HOST: "0.0.0.0" }, []);
     try {
       expect(app.output()).toContain("[db] demo user refused");
-      const login = await demoLogin(app.url);
+      const login = await demoLogin(app.base);
       expect(login.status).toBe(401);
       expect((await login.json()).error.data.appCode).toBe("INVALID_CREDENTIALS");
-      expect(await (await fetch(`${app.url}/`)).text()).not.toContain("demo-password");
+      expect(await (await fetch(`${app.base}/`)).text()).not.toContain("demo-password");
     } finally {
-      await app.stop();
+      await stopApp(app.process);
     }
   });
 
   it("beyond loopback creates no demo user on a fresh folder", async () => {
     const fresh = await mkdtemp(path.join(tmpdir(), "kit-host-fresh-"));
     await chmod(fresh, 0o755);
-    const app = await startApp({ dataDir: fresh, args: ["--hostname", "0.0.0.0"] });
+    const app = await startApp(fresh, {}, ["--hostname", "0.0.0.0"]);
     try {
       expect(app.output()).not.toContain("demo user created");
-      expect((await demoLogin(app.url)).status).toBe(401);
+      expect((await demoLogin(app.base)).status).toBe(401);
     } finally {
-      await app.stop();
+      await stopApp(app.process);
       await rm(fresh, { recursive: true, force: true });
     }
   });
 
   it("DEMO_USER=on allows it beyond loopback, on purpose", async () => {
-    const app = await startApp({ dataDir: folder, env: { HOST: "0.0.0.0", DEMO_USER: "on" } });
+    const app = await startApp(folder, { HOST: "0.0.0.0", DEMO_USER: "on" }, []);
     try {
-      expect((await demoLogin(app.url)).status).toBe(200);
+      expect((await demoLogin(app.base)).status).toBe(200);
     } finally {
-      await app.stop();
+      await stopApp(app.process);
     }
   });
 });

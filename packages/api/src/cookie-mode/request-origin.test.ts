@@ -1,6 +1,6 @@
 // The request's own origin: from its URL, and from forwarding headers only behind trusted proxies.
 import { describe, expect, it } from "vitest";
-import { isHttpsOrigin, normaliseOrigin, requestOrigin } from "./request-origin";
+import { isHttpsOrigin, isHttpsRequest, normaliseOrigin, requestOrigin } from "./request-origin";
 
 const headers = (init: Record<string, string> = {}) => new Headers(init);
 
@@ -55,5 +55,34 @@ describe("normaliseOrigin and isHttpsOrigin", () => {
     expect(isHttpsOrigin("https://a.example")).toBe(true);
     expect(isHttpsOrigin("http://a.example")).toBe(false);
     expect(isHttpsOrigin(null)).toBe(false);
+  });
+});
+
+describe("isHttpsRequest", () => {
+  // Next.js writes the client's own X-Forwarded-Proto into request.url: what the proxy sees.
+  const url = "https://localhost:3000/dashboard";
+  const spoofed = headers({ "x-forwarded-proto": "https", host: "127.0.0.1:3000" });
+
+  it("believes the connection, not the URL a client's X-Forwarded-Proto shaped", () => {
+    const plain = { encrypted: false };
+    expect(isHttpsRequest({ url, headers: spoofed, trustProxy: 0, connection: plain })).toBe(false);
+    const tls = { encrypted: true };
+    const http = "http://localhost:3000/dashboard";
+    expect(isHttpsRequest({ url: http, headers: headers(), trustProxy: 0, connection: tls })).toBe(
+      true,
+    );
+  });
+
+  it("counts X-Forwarded-Proto only when it comes from a trusted proxy", () => {
+    const plain = { encrypted: false };
+    expect(isHttpsRequest({ url, headers: spoofed, trustProxy: 1, connection: plain })).toBe(true);
+    const appended = headers({ "x-forwarded-proto": "https, http", host: "app.example" });
+    expect(isHttpsRequest({ url, headers: appended, trustProxy: 1, connection: plain })).toBe(
+      false,
+    );
+  });
+
+  it("falls back to the URL where no server saw the connection", () => {
+    expect(isHttpsRequest({ url, headers: headers(), trustProxy: 1, connection: null })).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // The request's own origin (scheme://host[:port]), from its URL and Host header or, behind trusted
-// proxies, from the X-Forwarded-Proto / X-Forwarded-Host they set: the Secure flag and the CSRF
-// check use it.
+// proxies, from the X-Forwarded-Proto / X-Forwarded-Host they set: the Secure flag, the CSRF
+// check and the web app's HSTS header use it.
 import { checkTrustProxy } from "../http/client-ip";
 
 export interface RequestOriginInput {
@@ -69,3 +69,51 @@ export function normaliseOrigin(value: string | null | undefined): string | null
 
 export const isHttpsOrigin = (origin: string | null): boolean =>
   origin?.startsWith("https://") ?? false;
+
+/** What the app's own server saw of a request's connection; only its TLS matters here. */
+export interface ConnectionTls {
+  /** TLS on this connection: the request's real scheme. */
+  encrypted: boolean;
+}
+
+/**
+ * The URL with the connection's real scheme: Next.js builds `request.url` with the scheme the
+ * client's own `X-Forwarded-Proto` names, trusted or not, and nothing here may take a client's
+ * word for it (forwarded headers count only from trusted proxies, in requestOrigin). With no
+ * connection known (a bare `next start`) the URL is kept.
+ */
+export function urlOnConnection(url: string, connection: ConnectionTls | null): string {
+  if (!connection) return url;
+  try {
+    const parsed = new URL(url);
+    parsed.protocol = connection.encrypted ? "https:" : "http:";
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+export interface HttpsRequestInput {
+  /** The request's absolute URL as the framework built it. */
+  url: string;
+  headers: Headers;
+  /** AUTH_TRUST_PROXY: with 0 no forwarding header is believed. */
+  trustProxy: number;
+  /** The connection as the app's own server saw it; null where no such server runs. */
+  connection: ConnectionTls | null;
+}
+
+/**
+ * True when the request reached the app over HTTPS: TLS on its connection or, behind trusted
+ * proxies, the X-Forwarded-Proto they wrote. A client's own X-Forwarded-Proto never counts.
+ *
+ * @example
+ * // Strict-Transport-Security only where it was really HTTPS (a page of the web app):
+ * isHttpsRequest({ url: request.url, headers: request.headers, trustProxy, connection })
+ */
+export function isHttpsRequest(input: HttpsRequestInput): boolean {
+  const url = urlOnConnection(input.url, input.connection);
+  return isHttpsOrigin(
+    requestOrigin({ url, headers: input.headers, trustProxy: input.trustProxy }),
+  );
+}

@@ -1,6 +1,7 @@
 // The Fetch API handler (Next.js route handlers and any other Request/Response runtime).
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
+import { urlOnConnection } from "../cookie-mode/request-origin";
 import type { AppDeps } from "../deps";
 import { appRouter } from "../root";
 import { resolveClientIp } from "./client-ip";
@@ -26,23 +27,6 @@ export interface FetchHandlerOptions {
    * scheme is the one in the Request's URL.
    */
   connection?: () => ConnectionInfo | null;
-}
-
-/**
- * The URL with the connection's real scheme: Next.js builds `request.url` with the scheme the
- * client's own `X-Forwarded-Proto` names, trusted or not, and the Secure flag and the CSRF
- * check must not take a client's word for it (forwarded headers count only from trusted proxies,
- * in requestOrigin).
- */
-function urlOnConnection(url: string, connection: ConnectionInfo | null): string {
-  if (!connection) return url;
-  try {
-    const parsed = new URL(url);
-    parsed.protocol = connection.encrypted ? "https:" : "http:";
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
 
 export function createFetchHandler(options: FetchHandlerOptions) {

@@ -1,19 +1,29 @@
-// The `responseMeta` every adapter uses: Retry-After for rate limits, the request id, plus the
-// headers procedures left in `ctx.responseHeaders` (the refresh cookie), so both adapters answer
-// alike.
+// The `responseMeta` every adapter uses: the security headers, Retry-After for rate limits, the
+// request id, plus the headers procedures left in `ctx.responseHeaders` (the refresh cookie), so
+// both adapters answer alike.
 import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
 import type { Context } from "../context";
 import { retryAfterMeta } from "./retry-after";
+
+/**
+ * On every answer, errors included. JSON is never to be sniffed into something a browser runs,
+ * and an answer opened as a page may load nothing and be framed by no one.
+ */
+export const API_SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+} as const;
 
 export function responseMeta(options: {
   ctx?: Context | undefined;
   errors: readonly TRPCError[];
 }): ResponseMeta {
   const meta = retryAfterMeta(options);
-  const ctx = options.ctx;
-  if (!ctx) return meta;
   const headers = meta.headers instanceof Headers ? new Headers(meta.headers) : new Headers();
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) headers.set(name, value);
+  const ctx = options.ctx;
+  if (!ctx) return { ...meta, headers };
   // The id the server log names this request by, so a user's report can be matched to it.
   headers.set("x-request-id", ctx.requestId);
   // Iterating Headers yields each Set-Cookie on its own, so every cookie survives.

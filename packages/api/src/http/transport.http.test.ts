@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
+import { API_SECURITY_HEADERS } from "./response-meta";
 
 let api: TestServer;
 beforeAll(async () => {
@@ -84,5 +85,24 @@ describe("HTTP contract", () => {
     expect(reply.headers.get("server")).toBeNull();
     expect(reply.body.error.data.stack).toBeUndefined();
     expect(JSON.stringify(reply.body)).not.toMatch(/node_modules|\.ts:\d+/);
+  });
+
+  it("sends nosniff and a no-framing policy on every answer, errors included", async () => {
+    const replies = [
+      await api.get("auth.me"),
+      await api.post("auth.nothing", {}),
+      await api.raw("/api/trpc/auth.login", { method: "POST", headers: json, body: "{not json" }),
+      await api.raw("/api/trpc/auth.login", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ email: uniqueEmail(), password: "p".repeat(MAX_BODY_BYTES) }),
+      }),
+      await api.post("auth.login", { email: "nobody@example.com", password: "wrong password" }),
+    ];
+    for (const reply of replies) {
+      for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) {
+        expect(reply.headers.get(name), `${name} on a ${reply.status}`).toBe(value);
+      }
+    }
   });
 });
