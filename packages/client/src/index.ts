@@ -16,6 +16,8 @@ export type {
 export { createAuthSession } from "./auth-session";
 export { ACCESS_TOKEN_CONTEXT_KEY, accessTokenOf, bearerHeaders } from "./bearer-headers";
 export { createCookieModeStore } from "./cookie-mode-store";
+export type { DeviceMarkerStore, DeviceMarkerStoreOptions } from "./device-marker-store";
+export { createDeviceMarkerStore, DEFAULT_DEVICE_KEY } from "./device-marker-store";
 export type { JwtTimes } from "./jwt-times";
 export { readJwtTimes } from "./jwt-times";
 export type { LocalStorageStoreOptions, StorageLike } from "./local-storage-store";

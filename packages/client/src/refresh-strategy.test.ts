@@ -1,8 +1,18 @@
 // The request each strategy sends, and how every kind of answer becomes a token pair or a
 // RefreshError.
 import { describe, expect, it } from "vitest";
+import { createDeviceMarkerStore } from "./device-marker-store";
 import { type RefreshError, SIGN_OUT_CODES } from "./refresh-error";
 import { bodyRefresh, cookieRefresh, type FetchLike } from "./refresh-strategy";
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
 
 const URL_ = "http://kit.test/api/trpc/";
 
@@ -38,6 +48,24 @@ describe("bodyRefresh", () => {
     expect(calls[0]?.init.method).toBe("POST");
     expect(calls[0]?.init.headers).toMatchObject({ "content-type": "application/json" });
     expect(calls[0]?.init.body).toBe(JSON.stringify({ refresh: "r1" }));
+  });
+
+  it("sends the device marker along when it has one, and nothing extra when not", async () => {
+    const { fetch, calls } = answering(200, { result: { data: { access: "a2", refresh: "r2" } } });
+    const devices = createDeviceMarkerStore({ storage: memoryStorage() });
+    await bodyRefresh({ url: URL_, fetch, device: devices }).refresh({
+      access: null,
+      refresh: "r1",
+    });
+    expect(calls[0]?.init.body).toBe(JSON.stringify({ refresh: "r1" }));
+    devices.set("device.marker.token");
+    await bodyRefresh({ url: URL_, fetch, device: devices }).refresh({
+      access: null,
+      refresh: "r2",
+    });
+    expect(calls[1]?.init.body).toBe(
+      JSON.stringify({ refresh: "r2", device: "device.marker.token" }),
+    );
   });
 
   it("without a refresh token, fails as MISSING_TOKEN without a request", async () => {

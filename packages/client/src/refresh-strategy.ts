@@ -1,5 +1,6 @@
 // How a new token pair is obtained (body or cookie mode), over plain fetch so that it works
 // outside tRPC and before any client exists.
+import type { DeviceMarkerStore } from "./device-marker-store";
 import { RefreshError, type RefreshErrorCode } from "./refresh-error";
 import type { TokenSnapshot } from "./token-store";
 
@@ -21,6 +22,12 @@ export interface RefreshStrategyOptions {
   fetch?: FetchLike;
   /** A refresh that hangs would hold every call; after this it fails as NETWORK_ERROR. Default 15 s. */
   timeoutMs?: number;
+  /**
+   * Body mode: the device marker to send with each refresh. Only the device that rotated a
+   * refresh token may replay it inside the server's grace window; without a marker the server
+   * goes by address and user agent instead.
+   */
+  device?: DeviceMarkerStore;
 }
 
 /** Sent on cookie-mode refresh and logout. Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the CSRF guard. */
@@ -105,8 +112,9 @@ export function bodyRefresh(options: RefreshStrategyOptions): RefreshStrategy {
     async refresh(current) {
       // Nothing to send is as final as the server saying so, without the round trip.
       if (!current.refresh) throw new RefreshError("MISSING_TOKEN", "No refresh token.");
+      const device = options.device?.get();
       const data = await callMutation(options, "auth.refresh", {
-        body: { refresh: current.refresh },
+        body: device ? { refresh: current.refresh, device } : { refresh: current.refresh },
       });
       if (!nonEmpty(data.access) || !nonEmpty(data.refresh)) {
         throw new RefreshError("BAD_RESPONSE", "auth.refresh returned no token pair.", 200, data);
