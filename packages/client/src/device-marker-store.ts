@@ -1,7 +1,7 @@
 // Where a body-mode client keeps its device marker (the `device` that auth.login and
 // auth.register hand out): apart from the session's tokens, because it names the device, not a
 // session, and must outlive sign-outs. Cookie mode needs none: the server keeps it in a cookie.
-import type { StorageLike } from "./local-storage-store";
+import { defaultStorage, type StorageLike } from "./local-storage-store";
 
 export interface DeviceMarkerStore {
   get(): string | null;
@@ -17,14 +17,6 @@ export interface DeviceMarkerStoreOptions {
 }
 
 export const DEFAULT_DEVICE_KEY = "kit.auth.device";
-
-function defaultStorage(): StorageLike | undefined {
-  try {
-    return globalThis.localStorage ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * @example

@@ -19,8 +19,8 @@ export interface LocalStorageStoreOptions {
 
 export const DEFAULT_STORAGE_KEY = "kit.auth.tokens";
 
-// Reading `localStorage` itself throws in some browsers (cookies blocked, sandboxed frames).
-function defaultStorage(): StorageLike | undefined {
+/** `localStorage` where there is one; reading it throws in some browsers (cookies blocked, sandboxed frames). */
+export function defaultStorage(): StorageLike | undefined {
   try {
     return globalThis.localStorage ?? undefined;
   } catch {
