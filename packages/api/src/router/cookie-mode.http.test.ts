@@ -308,3 +308,59 @@ describe("cookie mode: logout", () => {
     expect(refreshCookieOf(reply).cookie.maxAge).toBe(0);
   });
 });
+
+describe("cookie mode: planted cookies", () => {
+  it("refuses a request that carries two refresh cookies, whichever comes first", async () => {
+    const api = await serverWith();
+    const reply = await api.post(
+      "auth.register",
+      { email: uniqueEmail(), password: PASSWORD },
+      fromPage(api),
+    );
+    const ours = refreshCookieOf(reply).cookie.value;
+    for (const cookie of [
+      `kit_refresh=${ours}; kit_refresh=planted`,
+      `kit_refresh=planted; kit_refresh=${ours}`,
+    ]) {
+      const refused = await api.post("auth.refresh", {}, fromPage(api, { cookie }));
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.data.appCode).toBe("INVALID_TOKEN");
+    }
+    // Nothing was rotated: our cookie alone still refreshes.
+    const alone = await api.post(
+      "auth.refresh",
+      {},
+      fromPage(api, { cookie: `kit_refresh=${ours}` }),
+    );
+    expect(alone.status).toBe(200);
+  });
+
+  it("over HTTPS reads only the __Host- cookie: an unprefixed one (a sibling's) is not ours", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const https = fromPage(api, {
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": new URL(api.base).host,
+      origin: `https://${new URL(api.base).host}`,
+    });
+    const reply = await api.post(
+      "auth.register",
+      { email: uniqueEmail(), password: PASSWORD },
+      https,
+    );
+    const ours = refreshCookieOf(reply).cookie;
+    expect(ours.name).toBe("__Host-kit_refresh");
+    const planted = await api.post(
+      "auth.refresh",
+      {},
+      { ...https, cookie: `kit_refresh=${ours.value}` },
+    );
+    expect(planted.body.error.data.appCode).toBe("MISSING_TOKEN");
+    const hosted = await api.post(
+      "auth.refresh",
+      {},
+      { ...https, cookie: `__Host-kit_refresh=${ours.value}` },
+    );
+    expect(hosted.status).toBe(200);
+    expect(refreshCookieOf(hosted).cookie.name).toBe("__Host-kit_refresh");
+  });
+});
