@@ -1,7 +1,7 @@
 // One PostgreSQL server per test run (TEST_DATABASE_URL's, else a throwaway one); each test file
 // makes its own databases on it.
 import type { TestProject } from "vitest/node";
-import { startThrowawayPostgres } from "./src/throwaway-postgres.ts";
+import { startThrowawayPostgres } from "./src/testing";
 
 declare module "vitest" {
   export interface ProvidedContext {

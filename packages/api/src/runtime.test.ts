@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createPrismaClient, type PrismaClient, provisionTestDatabase } from "@kit/db";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadEnv } from "./env";
 import { createLogger } from "./logger";

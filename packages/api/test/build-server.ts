@@ -3,10 +3,10 @@
 // the environment, as an operator would.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createPrismaClient, provisionTestDatabase } from "@kit/db";
+import { createPrismaClient } from "@kit/db";
+import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { inject } from "vitest";
 import { RATE_LIMIT_VARIABLES } from "../src/env";
-import { freePort } from "../src/rate-limit/testing";
 import {
   httpMethods,
   previousSecretsOf,

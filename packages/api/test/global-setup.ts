@@ -1,6 +1,6 @@
 // One fresh, migrated database per test run: a throwaway embedded PostgreSQL, or a new database
 // on the server named by TEST_DATABASE_URL (CI points it at PostgreSQL 15).
-import { provisionTestDatabase } from "@kit/db";
+import { provisionTestDatabase } from "@kit/db/testing";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {

@@ -1,7 +1,8 @@
 // The standalone server in this process, on the run's database, with a clock tests can move.
 import type { AddressInfo } from "node:net";
 import { createSecretKey, createTokenService } from "@kit/auth";
-import { createPrismaClient, type PrismaClient, provisionTestDatabase } from "@kit/db";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { provisionTestDatabase } from "@kit/db/testing";
 import { inject } from "vitest";
 import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";

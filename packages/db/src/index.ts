@@ -1,4 +1,5 @@
-// @kit/db: the Prisma client and named selects, migrations, and PostgreSQL servers for dev and tests.
+// @kit/db: the Prisma client and named selects, migrations, and the embedded PostgreSQL server.
+// Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
 export {
   createPrismaClient,
   Prisma,
@@ -6,21 +7,7 @@ export {
   type PrismaClientOptions,
   type Session,
   type User,
-} from "./client.ts";
-export {
-  type EmbeddedPostgresHandle,
-  type EnsureEmbeddedPostgresOptions,
-  ensureEmbeddedPostgres,
-} from "./embedded-postgres.ts";
-export { importEmbeddedPostgres } from "./embedded-postgres-import.ts";
-export {
-  EmbeddedPostgresError,
-  type EmbeddedPostgresErrorCode,
-  MigrationError,
-  type MigrationErrorCode,
-} from "./errors.ts";
-export { type MigrateOptions, migrate } from "./migrate.ts";
-export { migrationChecksum } from "./migration-checksum.ts";
+} from "./client/client";
 export {
   type SessionRecord,
   sessionSelect,
@@ -30,11 +17,20 @@ export {
   userAuthSelect,
   userCredentialsSelect,
   userPublicSelect,
-} from "./selects.ts";
+} from "./client/selects";
+export { isUniqueViolation } from "./client/unique-violation";
 export {
-  type ProvisionTestDatabaseOptions,
-  provisionTestDatabase,
-} from "./test-database.ts";
-export { startThrowawayPostgres } from "./throwaway-postgres.ts";
-export { isUniqueViolation } from "./unique-violation.ts";
-export { findWorkspaceRoot } from "./workspace-root.ts";
+  type EmbeddedPostgresHandle,
+  type EnsureEmbeddedPostgresOptions,
+  ensureEmbeddedPostgres,
+} from "./embedded/embedded-postgres";
+export { importEmbeddedPostgres } from "./embedded/embedded-postgres-import";
+export {
+  EmbeddedPostgresError,
+  type EmbeddedPostgresErrorCode,
+  MigrationError,
+  type MigrationErrorCode,
+} from "./errors";
+export { type MigrateOptions, migrate } from "./migrations/migrate";
+export { migrationChecksum } from "./migrations/migration-checksum";
+export { findWorkspaceRoot } from "./workspace-root";

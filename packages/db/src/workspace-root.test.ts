@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MigrationError } from "./errors.ts";
-import { findWorkspaceRoot } from "./workspace-root.ts";
+import { MigrationError } from "./errors";
+import { findWorkspaceRoot } from "./workspace-root";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -1,7 +1,7 @@
 // Finds the monorepo root (the folder holding pnpm-workspace.yaml), where prisma/ lives.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { MigrationError } from "./errors.ts";
+import { MigrationError } from "./errors";
 
 /**
  * Walks up from `from` (default: the current directory) to the first folder containing

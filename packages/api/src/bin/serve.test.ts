@@ -1,9 +1,8 @@
 // `pnpm serve` as an operator starts it: production unless NODE_ENV=development is set explicitly.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { provisionTestDatabase } from "@kit/db";
+import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort } from "../rate-limit/testing";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const GOOD_SECRET = "serve-test-0123456789-abcdefghijklmnopqrstuvwxyz";

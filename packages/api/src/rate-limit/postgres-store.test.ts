@@ -1,6 +1,7 @@
 // The PostgreSQL store for real: instances share counts, rows hold no email, and a dead store
 // hands over to per-instance memory without locking anyone out.
 import { randomInt } from "node:crypto";
+import { freePort } from "@kit/db/testing";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { RateLimitedError } from "../errors";
@@ -11,7 +12,7 @@ import {
 } from "./auth-rate-limiter";
 import { accountKey, clientKey, deviceKey } from "./keys";
 import type { RateLimitSettings } from "./settings";
-import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
+import { refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SMALL_LIMITS: Partial<RateLimitSettings> = {
   loginBurstFailures: 3,

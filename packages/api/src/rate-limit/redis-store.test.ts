@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
+import { freePort } from "@kit/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RateLimitedError } from "../errors";
 import {
@@ -10,7 +11,7 @@ import {
   createAuthRateLimiter,
   type LoginAttempt,
 } from "./auth-rate-limiter";
-import { freePort, refusal, uniqueEmail, uniqueIp } from "./testing";
+import { refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createPrismaClient, type PrismaClient, provisionTestDatabase } from "@kit/db";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pruneExpired } from "./prune";
 

@@ -1,0 +1,174 @@
+// ensureEmbeddedPostgres across processes: start, reuse, stop, and recovery after kill -9.
+import { spawnSync } from "node:child_process";
+import { chmod, mkdtemp, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EmbeddedPostgresError } from "../errors";
+import { type FixtureRun, isPortOpen, portOf, runFixture } from "../testing/fixtures/run-fixture";
+import { watchSharedTmpdir } from "../testing/fixtures/shared-tmpdir";
+import { ensureEmbeddedPostgres } from "./embedded-postgres";
+import { readPostmasterPid, runningPostmaster, stopPostmaster } from "./postmaster";
+import { isProcessAlive } from "./process-identity";
+
+let root: string;
+let dataDir: string;
+const children: FixtureRun[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "kit-ensure-"));
+  await chmod(root, 0o755); // mkdtemp's 0700 would keep the `postgres` user out.
+  dataDir = path.join(root, ".data");
+});
+
+afterEach(async () => {
+  for (const run of children.splice(0)) {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");
+    await run.exited;
+  }
+  // Whatever a failed test left running in the folder goes before the folder does.
+  const clusterDir = path.join(dataDir, "postgres");
+  const left = runningPostmaster(clusterDir);
+  if (left) await stopPostmaster(clusterDir, left.pid);
+  await rm(root, { recursive: true, force: true });
+});
+
+function fixture(args: string[]): FixtureRun {
+  const run = runFixture("ensure-child.ts", args);
+  children.push(run);
+  return run;
+}
+
+async function currentDatabase(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ db: string }>("SELECT current_database() AS db");
+    return rows[0]?.db ?? "";
+  } finally {
+    await client.end();
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EmbeddedPostgresError> {
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(EmbeddedPostgresError);
+  return error as EmbeddedPostgresError;
+}
+
+describe("ensureEmbeddedPostgres", () => {
+  it("starts a server, lets another process reuse it, and stops", async () => {
+    const lines: string[] = [];
+    const db = await ensureEmbeddedPostgres({ dataDir, log: (line) => lines.push(line) });
+    expect(db.owned).toBe(true);
+    expect(lines).toEqual([
+      expect.stringMatching(/^started embedded PostgreSQL on port \d+ \(new cluster in /),
+    ]);
+    expect(await currentDatabase(db.url)).toBe("kit");
+    const password = decodeURIComponent(new URL(db.url).password);
+    expect(lines.join("\n")).not.toContain(password);
+    expect((await stat(path.join(dataDir, "postgres.password"))).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o755);
+
+    // Another process (`pnpm db:migrate`, a seed script) connects to the same server, as the
+    // same role (kit_app), instead of starting one, and migrates through it.
+    expect(new URL(db.url).username).toBe("kit_app");
+    const other = fixture([dataDir, "migrate"]);
+    const seen = await other.firstLine;
+    expect(seen).toMatchObject({ owned: false, url: db.url });
+    expect(seen.log).toEqual([expect.stringMatching(/^reusing embedded PostgreSQL on port/)]);
+    expect(seen.applied).toContain("20261125000000_init");
+    expect((await other.exited).code).toBe(0);
+    // It did not own the server, so its exit left the server running.
+    expect(await currentDatabase(db.url)).toBe("kit");
+
+    await db.stop();
+    expect(await isPortOpen(portOf(db.url))).toBe(false);
+
+    // Next time: same folder, same password, same port (when free), data kept.
+    const again = await ensureEmbeddedPostgres({ dataDir, database: "other" });
+    expect(again.owned).toBe(true);
+    expect(portOf(again.url)).toBe(portOf(db.url));
+    expect(await currentDatabase(again.url)).toBe("other");
+    await again.stop();
+  });
+
+  // Security review: embedded-postgres wrote initdb's password file into the shared temporary
+  // folder (0644 under the usual umask), readable by any local user until initdb ended.
+  it("keeps initdb's password file out of the shared temporary folder", async () => {
+    const shared = await watchSharedTmpdir();
+    try {
+      const db = await ensureEmbeddedPostgres({ dataDir });
+      await db.stop();
+      expect(shared.created()).toEqual([]);
+      expect(process.env.TMPDIR).toBe(shared.dir);
+    } finally {
+      await shared.dispose();
+    }
+    // The private folder it used instead is gone again.
+    expect((await readdir(dataDir)).filter((name) => name.includes("tmp"))).toEqual([]);
+  });
+
+  it("recovers a server orphaned by a process that was killed with SIGKILL", async () => {
+    const owner = fixture([dataDir, "hold"]);
+    const { url } = await owner.firstLine;
+    const clusterDir = path.join(dataDir, "postgres");
+    const orphan = readPostmasterPid(clusterDir);
+    owner.child.kill("SIGKILL");
+    expect((await owner.exited).signal).toBe("SIGKILL");
+    // Nobody stopped it: it still holds the port and the folder.
+    expect(await isPortOpen(portOf(String(url)))).toBe(true);
+
+    const lines: string[] = [];
+    const db = await ensureEmbeddedPostgres({ dataDir, log: (line) => lines.push(line) });
+    expect(db.owned).toBe(true);
+    expect(lines[0]).toMatch(/orphaned by a dead process/);
+    expect(await currentDatabase(db.url)).toBe("kit");
+    expect(orphan && isProcessAlive(orphan.pid)).toBe(false);
+    await db.stop();
+  });
+
+  it("starts normally over a stale postmaster.pid whose process is gone", async () => {
+    const db = await ensureEmbeddedPostgres({ dataDir });
+    await db.stop();
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const clusterDir = path.join(dataDir, "postgres");
+    await writeFile(
+      path.join(clusterDir, "postmaster.pid"),
+      `${dead}\n${clusterDir}\n1764000000\n${portOf(db.url)}\n\n127.0.0.1\n`,
+    );
+    const again = await ensureEmbeddedPostgres({ dataDir });
+    expect(again.owned).toBe(true);
+    expect(await currentDatabase(again.url)).toBe("kit");
+    await again.stop();
+  });
+
+  it("lets two processes starting at once share one server", async () => {
+    const [a, b] = [fixture([dataDir, "hold"]), fixture([dataDir, "hold"])];
+    const results = await Promise.all([a.firstLine, b.firstLine]);
+    expect(results.map((result) => result.owned).sort()).toEqual([false, true]);
+    expect(results[0]?.url).toBe(results[1]?.url);
+  });
+
+  it("refuses a data folder whose password file is gone (PASSWORD_FILE_MISSING)", async () => {
+    const db = await ensureEmbeddedPostgres({ dataDir });
+    await db.stop();
+    await unlink(path.join(dataDir, "postgres.password"));
+    const error = await rejection(ensureEmbeddedPostgres({ dataDir }));
+    expect(error.code).toBe("PASSWORD_FILE_MISSING");
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "as root, refuses a folder the postgres user cannot enter (DATA_DIR_NOT_TRAVERSABLE)",
+    async () => {
+      await chmod(root, 0o700);
+      const error = await rejection(ensureEmbeddedPostgres({ dataDir }));
+      expect(error.code).toBe("DATA_DIR_NOT_TRAVERSABLE");
+      expect(error.message).toContain(root);
+    },
+  );
+});

@@ -1,0 +1,114 @@
+// Prisma's own schema engine agrees with us: same SQL for schema.prisma, same migration history.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { describeDatabase } from "../testing/fixtures/describe-database";
+import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import {
+  migrationsList,
+  noFilters,
+  prismaSchemaEngine,
+} from "../testing/fixtures/prisma-schema-engine";
+import { findWorkspaceRoot } from "../workspace-root";
+import { migrate } from "./migrate";
+
+const root = findWorkspaceRoot();
+const migrationsDir = path.join(root, "prisma", "migrations");
+const schema = await readFile(path.join(root, "prisma", "schema.prisma"), "utf8");
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function emptyDatabase(): Promise<string> {
+  const db = await createEmptyDatabase();
+  cleanups.push(db.dispose);
+  return db.url;
+}
+
+async function engineOn(url: string) {
+  const handle = await prismaSchemaEngine(url, schema);
+  cleanups.push(handle.close);
+  return handle;
+}
+
+async function run(url: string, sql: string): Promise<pg.QueryResultRow[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("Prisma's schema engine", () => {
+  it("builds from schema.prisma exactly the database our migrations build", async () => {
+    const ours = await emptyDatabase();
+    const prismas = await emptyDatabase();
+    await migrate(ours);
+    const { engine } = await engineOn(prismas);
+    // What `prisma migrate diff --from-empty --to-schema schema.prisma --script` prints.
+    const { stdout } = await engine.diff({
+      from: { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
+      script: true,
+      exitCode: null,
+      ...noFilters,
+    });
+    await run(prismas, stdout ?? "");
+
+    const [a, b] = await Promise.all([describeDatabase(ours), describeDatabase(prismas)]);
+    a.columns.delete("_prisma_migrations");
+    a.indexes.delete("_prisma_migrations");
+    expect(a).toEqual(b);
+  });
+
+  it("reads our history as `prisma migrate status` would: nothing edited, failed or diverging", async () => {
+    const url = await emptyDatabase();
+    await migrate(url);
+    const { engine } = await engineOn(url);
+    const list = await migrationsList(migrationsDir);
+    const diagnose = () =>
+      engine.diagnoseMigrationHistory({
+        migrationsList: list,
+        optInToShadowDatabase: false,
+        ...noFilters,
+      });
+    expect(await diagnose()).toMatchObject({
+      editedMigrationNames: [],
+      failedMigrationNames: [],
+      hasMigrationsTable: true,
+      history: null,
+    });
+
+    // And it sees an edit where we do: the checksums are computed alike.
+    const first = list.migrationDirectories[0];
+    if (!first) throw new Error("no migrations");
+    first.migrationFile.content.value += "\n-- edited\n";
+    expect((await diagnose()).editedMigrationNames).toEqual([first.path]);
+  });
+
+  it("finds nothing to deploy after our runner, and we find nothing after `migrate deploy`", async () => {
+    const list = await migrationsList(migrationsDir);
+    const ours = await emptyDatabase();
+    await migrate(ours);
+    const afterUs = await engineOn(ours);
+    expect(await afterUs.engine.applyMigrations({ migrationsList: list, ...noFilters })).toEqual({
+      appliedMigrationNames: [],
+    });
+
+    const prismas = await emptyDatabase();
+    const deploy = await engineOn(prismas);
+    const deployed = await deploy.engine.applyMigrations({ migrationsList: list, ...noFilters });
+    expect(deployed.appliedMigrationNames).toEqual(list.migrationDirectories.map((d) => d.path));
+    await deploy.close(); // Releases the migrations lock `migrate deploy` took.
+    expect(await migrate(prismas)).toEqual({ applied: [] });
+
+    const checksums = (url: string) =>
+      run(url, "SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name");
+    expect(await checksums(prismas)).toEqual(await checksums(ours));
+  });
+});

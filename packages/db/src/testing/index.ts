@@ -1,0 +1,8 @@
+// @kit/db/testing: PostgreSQL for test runs. Kept out of `@kit/db` so production code cannot
+// reach it; import it from tests, test harnesses and Vitest global setups only.
+export { freePort } from "../embedded/free-port";
+export {
+  type ProvisionTestDatabaseOptions,
+  provisionTestDatabase,
+} from "./test-database";
+export { startThrowawayPostgres } from "./throwaway-postgres";
