@@ -1,4 +1,5 @@
 // AuthError: the one error class this package throws for token, credential and password failures.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
 
 /** Machine codes; callers branch on these, never on the message text. */
 export type AuthErrorCode =
@@ -21,7 +22,7 @@ const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
   TOKEN_REVOKED: "Token revoked.",
   TOKEN_REUSED: "Refresh token reuse detected; the session has been revoked.",
   INVALID_CREDENTIALS: "Invalid credentials.",
-  WEAK_PASSWORD: "Password must be 8 to 128 characters.",
+  WEAK_PASSWORD: `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
 };
 
 // Bundlers may load this file more than once in one process (Next.js gives instrumentation,

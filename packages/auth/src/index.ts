@@ -18,11 +18,8 @@ export {
   verifyAgainstDummy,
   verifyPassword,
 } from "./password";
-export {
-  checkPasswordPolicy,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-} from "./password-policy";
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
+export { checkPasswordPolicy } from "./password-policy";
 export {
   type AccessClaims,
   createTokenService,

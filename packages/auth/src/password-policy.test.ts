@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-policy";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
+import { checkPasswordPolicy } from "./password-policy";
 import { catchAuthError } from "./testing/catch-auth-error";
 
 const EMOJI = "😀"; // one code point, two UTF-16 units

@@ -1,12 +1,9 @@
 // The password policy: a length range, checked before any hashing work is spent.
 import { AuthError } from "./errors";
-
-export const PASSWORD_MIN_LENGTH = 8;
-// An upper bound keeps a megabyte "password" from becoming a denial of service.
-export const PASSWORD_MAX_LENGTH = 128;
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
 
 /**
- * Throws AuthError WEAK_PASSWORD unless the password is 8 to 128 characters long, counted in
+ * Throws AuthError WEAK_PASSWORD unless the password is PASSWORD_MIN_LENGTH to PASSWORD_MAX_LENGTH characters long, counted in
  * Unicode code points so an emoji is one character, as the user sees it, not two UTF-16 units.
  */
 export function checkPasswordPolicy(password: string): void {

@@ -1,5 +1,6 @@
 "use client";
 // The registration form: auth.register in cookie mode, then on to `next`.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 import { useCredentialsForm } from "../../src/auth/use-credentials-form";
 import { credentialsClient } from "../../src/trpc/client";
 
@@ -35,7 +36,7 @@ export function RegisterForm({ next }: { next: string }) {
         />
       </label>
       <span id="password-hint" className="muted">
-        8 to 128 characters.
+        {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.
       </span>
       <label>
         Name

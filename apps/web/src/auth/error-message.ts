@@ -1,4 +1,5 @@
 // What a person reads when a call fails: chosen by the server's `appCode`, never its text.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 import { TRPCClientError } from "@trpc/client";
 
 export type ErrorContext = "sign-in" | "register" | "change-password" | "other";
@@ -63,7 +64,7 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
         : "Too many attempts. Try again later.";
     }
     case "WEAK_PASSWORD":
-      return "Choose a password of 8 to 128 characters.";
+      return `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`;
     case "EMAIL_TAKEN":
       return "An account with this email already exists. Sign in instead.";
     case "VALIDATION":
