@@ -7,42 +7,25 @@ import type { RateLimitSettings } from "./rate-limit";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      try {
-        return parseDuration(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    });
+/**
+ * The one duration transform: "10s", "30m", "7d"... in seconds. Where `zeroMeansOff`, "0" is 0
+ * (a window switched off, or a retention kept forever).
+ */
+const toSeconds =
+  (zeroMeansOff: boolean) =>
+  (text: string, ctx: z.RefinementCtx): number => {
+    if (zeroMeansOff && text.trim() === "0") return 0;
+    try {
+      return parseDuration(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  };
 
-const durationText = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
-// "0" switches a window off (or, for a retention, keeps forever); else a duration like "10s".
-const window = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      if (text.trim() === "0") return 0;
-      try {
-        return parseDuration(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    });
+const duration = (fallback: string) => z.string().default(fallback).transform(toSeconds(false));
+const durationText = z.string().transform(toSeconds(false));
+const window = (fallback: string) => z.string().default(fallback).transform(toSeconds(true));
 
 /** Each rate-limit threshold's variable; counts are whole numbers, windows and locks durations. */
 export const RATE_LIMIT_VARIABLES = {

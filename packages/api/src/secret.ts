@@ -34,6 +34,25 @@ function weakness(secret: string): string | null {
   return null;
 }
 
+/**
+ * The one strength rule for a signing secret, AUTH_SECRET or a previous one (`name` is what the
+ * messages call it): a short secret is refused everywhere (HS256 needs 32 bytes of key); a weak
+ * one is refused where `refuseWeak` (production) and otherwise passed to `warn`.
+ */
+function checkStrength(
+  secret: string,
+  name: string,
+  refuseWeak: boolean,
+  warn: (line: string) => void,
+): void {
+  const problem = weakness(secret)?.replace("AUTH_SECRET", name);
+  if (problem === undefined) return;
+  if (refuseWeak || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
+    throw new SecretError(problem);
+  }
+  warn(problem);
+}
+
 export interface ResolveSecretOptions {
   secret: string | undefined;
   dataDir: string;
@@ -48,11 +67,7 @@ export interface ResolveSecretOptions {
 export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<string> {
   const { secret, dataDir, production, warn } = options;
   if (secret !== undefined) {
-    const problem = weakness(secret);
-    if (problem && (production || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES)) {
-      throw new SecretError(problem);
-    }
-    if (problem) warn(problem);
+    checkStrength(secret, "AUTH_SECRET", production, warn);
     return secret;
   }
   const file = path.join(dataDir, "auth-secret");
@@ -98,13 +113,8 @@ export function checkPreviousSecrets(
   options: CheckPreviousOptions,
 ): PreviousSecret[] {
   return secrets.map((previous, index) => {
-    const problem = weakness(previous.secret);
     const name = `AUTH_SECRET_PREVIOUS entry ${index + 1}`;
-    const tooShort = Buffer.byteLength(previous.secret, "utf8") < MIN_SECRET_BYTES;
-    if (problem && (options.production || tooShort)) {
-      throw new SecretError(problem.replace("AUTH_SECRET", name));
-    }
-    if (problem) options.warn(problem.replace("AUTH_SECRET", name));
+    checkStrength(previous.secret, name, options.production, options.warn);
     if (previous.retiresAt === undefined) {
       options.warn(
         `${name} has no retirement time: tokens it signed verify for as long as it is listed. Append one, e.g. <secret>@${isoTime(recommendedRetirement(options))} (every token it signed has expired by then).`,
