@@ -1,8 +1,17 @@
 // @kit/api: the tRPC router, its context and procedures, the HTTP adapters and start-up.
-export type { Authenticator, RequestInfo } from "./authenticate";
-export { bearerAuthenticator, runAuthenticators } from "./authenticate";
+export type { Authenticator, RequestInfo } from "./authentication/authenticate";
+export {
+  bearerAuthenticator,
+  DEFAULT_AUTHENTICATORS,
+  runAuthenticators,
+} from "./authentication/authenticate";
+export type { LiveSession, SessionClaims } from "./authentication/live-session";
+export { loadLiveSession } from "./authentication/live-session";
+export type { Principal, PrincipalSession, PrincipalUser } from "./authentication/principal";
+export type { SignedInUser } from "./authentication/signed-in-user";
+export { getSignedInUser } from "./authentication/signed-in-user";
 export type { Context, CreateContextOptions } from "./context";
-export { createContext, DEFAULT_AUTHENTICATORS } from "./context";
+export { createContext } from "./context";
 export {
   COOKIE_MODE_HEADER,
   REFRESH_COOKIE_NAME,
@@ -10,8 +19,6 @@ export {
 } from "./cookie-mode/refresh-cookie";
 export type { ConnectionTls, HttpsRequestInput } from "./cookie-mode/request-origin";
 export { isHttpsRequest } from "./cookie-mode/request-origin";
-export type { SignedInUser } from "./cookie-mode/signed-in-user";
-export { getSignedInUser } from "./cookie-mode/signed-in-user";
 export type { AppDeps } from "./deps";
 export type { ServerEnv } from "./env";
 export { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
@@ -20,13 +27,14 @@ export { AppError } from "./errors";
 export type { ConnectionInfo, FetchHandlerOptions } from "./http/fetch-handler";
 export { createFetchHandler, TRPC_ENDPOINT } from "./http/fetch-handler";
 export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./http/limits";
+export type { StandaloneServerOptions } from "./http/standalone";
 export { createStandaloneServer } from "./http/standalone";
-export type { Principal, PrincipalSession, PrincipalUser } from "./principal";
-export type { AppRouter } from "./root";
-export { appRouter } from "./root";
+export type { KitRouter } from "./root";
+export { kitRouter, kitRouters } from "./root";
 export type { Runtime, StartOptions } from "./runtime";
 export { startRuntime } from "./runtime";
 export { DEMO_USER, seedDemoUser } from "./seed";
 export type { PruneCounts, PruneOptions } from "./services/prune";
 export { pruneExpired } from "./services/prune";
+export { startStandalone } from "./start-standalone";
 export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";

@@ -193,7 +193,7 @@ describe("the built app", () => {
     expect(me.body.result.data).toEqual(user);
 
     // The connection's address reaches the app through server.ts, not through any header.
-    const sessions = await fetch(`${base}/api/trpc/auth.sessions`, {
+    const sessions = await fetch(`${base}/api/trpc/account.sessions`, {
       headers: { authorization: `Bearer ${access}`, "x-forwarded-for": "203.0.113.66" },
     }).then((res) => res.json());
     const current = sessions.result.data.find((s: { current: boolean }) => s.current);
