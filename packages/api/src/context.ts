@@ -6,8 +6,8 @@ import {
   runAuthenticators,
 } from "./authentication/authenticate";
 import type { Principal } from "./authentication/principal";
-import { requestOrigin } from "./cookie-mode/request-origin";
 import type { AppDeps } from "./deps";
+import { requestOrigin } from "./request/request-origin";
 
 export interface CreateContextOptions {
   headers: Headers;

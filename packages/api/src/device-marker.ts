@@ -9,8 +9,8 @@ import {
   readCookie,
   setCookie,
 } from "./cookie-mode/refresh-cookie";
-import { isHttpsOrigin } from "./cookie-mode/request-origin";
 import type { AppDeps } from "./deps";
+import { isHttpsOrigin } from "./request/request-origin";
 
 /** A year: renewed at every sign-in, so a device in use never loses it. */
 export const DEVICE_MARKER_TTL = 365 * 24 * 3600;

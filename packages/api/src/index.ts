@@ -17,8 +17,6 @@ export {
   REFRESH_COOKIE_NAME,
   REFRESH_COOKIE_PATH,
 } from "./cookie-mode/refresh-cookie";
-export type { ConnectionTls, HttpsRequestInput } from "./cookie-mode/request-origin";
-export { isHttpsRequest } from "./cookie-mode/request-origin";
 export type { AppDeps } from "./deps";
 export type { ServerEnv } from "./env";
 export { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
@@ -26,9 +24,11 @@ export type { ApiErrorCode, AppCode } from "./errors";
 export { AppError } from "./errors";
 export type { ConnectionInfo, FetchHandlerOptions } from "./http/fetch-handler";
 export { createFetchHandler, TRPC_ENDPOINT } from "./http/fetch-handler";
-export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./http/limits";
 export type { StandaloneServerOptions } from "./http/standalone";
 export { createStandaloneServer } from "./http/standalone";
+export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./request/limits";
+export type { ConnectionTls, HttpsRequestInput } from "./request/request-origin";
+export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";
 export { kitRouter, kitRouters } from "./root";
 export type { Runtime, StartOptions } from "./runtime";

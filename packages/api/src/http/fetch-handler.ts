@@ -2,11 +2,11 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
-import { urlOnConnection } from "../cookie-mode/request-origin";
 import type { AppDeps } from "../deps";
+import { resolveClientIp } from "../request/client-ip";
+import { limitRequestBody, MAX_BATCH_SIZE } from "../request/limits";
+import { urlOnConnection } from "../request/request-origin";
 import { kitRouter } from "../root";
-import { resolveClientIp } from "./client-ip";
-import { limitRequestBody, MAX_BATCH_SIZE } from "./limits";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 

@@ -4,9 +4,9 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
+import { resolveClientIp } from "../request/client-ip";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
-import { resolveClientIp } from "./client-ip";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 

@@ -1,6 +1,7 @@
 // The account router: a signed-in user's own sessions, password and activity.
 import { recordEvent } from "../audit";
 import { clientOf } from "../client-info";
+import { deliverPair } from "../cookie-mode/token-delivery";
 import { presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
@@ -9,7 +10,6 @@ import { listEvents } from "../services/events";
 import { listSessions, openSession, revokeAllSessions, revokeSession } from "../services/sessions";
 import { protectedProcedure, router } from "../trpc";
 import { isUuid } from "../uuid";
-import { deliverPair } from "./cookie-mode";
 
 export const accountRouter = router({
   /** The caller's live sessions, most recently used first; `current` marks this one. */
