@@ -1,4 +1,4 @@
-// @kit/api: the tRPC router, its context and procedures, the HTTP adapters and start-up.
+// @kit/api: the kit's routers for an app to compose, their context and procedures, who is calling, the HTTP adapters and start-up.
 export type { Authenticator, RequestInfo } from "./authentication/authenticate";
 export {
   bearerAuthenticator,
