@@ -50,7 +50,7 @@ export async function expectDashboard(page: Page, email: string): Promise<void> 
 
 /** Reloads the sessions list and activity: a protected call through the refresh link. */
 export async function reloadDashboard(page: Page): Promise<void> {
-  const answered = page.waitForResponse((res) => res.url().includes("auth.sessions"));
+  const answered = page.waitForResponse((res) => res.url().includes("account.sessions"));
   await page.getByRole("button", { name: "Reload" }).click();
   await answered;
 }

@@ -12,6 +12,8 @@ test("register leads to the dashboard showing the email", async ({ page }) => {
   await register(page, email);
   await expect(page.getByText("This device")).toBeVisible();
   await expect(page.getByTestId("events")).toContainText("Account created");
+  // The app's own procedure (overview.summary), beside the kit's.
+  await expect(page.getByTestId("overview")).toContainText("Signed in on 1 device.");
   await screenshot(page, "dashboard");
 });
 

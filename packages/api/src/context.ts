@@ -1,9 +1,13 @@
 // The tRPC context: built from a standard Headers, so every adapter and test builds it the same way.
 import { randomUUID } from "node:crypto";
-import { type Authenticator, bearerAuthenticator, runAuthenticators } from "./authenticate";
-import { requestOrigin } from "./cookie-mode/request-origin";
+import {
+  type Authenticator,
+  DEFAULT_AUTHENTICATORS,
+  runAuthenticators,
+} from "./authentication/authenticate";
+import type { Principal } from "./authentication/principal";
 import type { AppDeps } from "./deps";
-import type { Principal } from "./principal";
+import { requestOrigin } from "./request/request-origin";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -39,13 +43,12 @@ export interface Context {
   /** Headers for the response, `Set-Cookie` above all; see CreateContextOptions. */
   responseHeaders: Headers;
   /**
-   * Runs the authenticator chain once, on first call: public procedures never pay for it, and
-   * a bad token only fails the procedures that need a user.
+   * Who is calling: runs the authenticator chain (`DEFAULT_AUTHENTICATORS`, Bearer only, in
+   * authentication/authenticate.ts) once, on first call: public procedures never pay for it,
+   * and a bad token only fails the procedures that need a user.
    */
   authenticate(): Promise<Principal | null>;
 }
-
-export const DEFAULT_AUTHENTICATORS: readonly Authenticator[] = [bearerAuthenticator];
 
 const MAX_USER_AGENT = 512;
 

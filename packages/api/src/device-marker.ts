@@ -3,15 +3,14 @@
 // that signed in to this account before: it keeps its own login budget when others exhaust the
 // account's, and only it may replay a just-rotated refresh token. In cookie mode it travels in
 // an HttpOnly cookie; otherwise in the JSON body (`device`), which the client sends back.
-import type { Context } from "./context";
 import {
   DEVICE_COOKIE_NAME,
   isCookieMode,
   readCookie,
   setCookie,
 } from "./cookie-mode/refresh-cookie";
-import { isHttpsOrigin } from "./cookie-mode/request-origin";
 import type { AppDeps } from "./deps";
+import { isHttpsOrigin } from "./request/request-origin";
 
 /** A year: renewed at every sign-in, so a device in use never loses it. */
 export const DEVICE_MARKER_TTL = 365 * 24 * 3600;
@@ -22,7 +21,13 @@ export interface Device {
   deviceId: string;
 }
 
-type DeviceContext = Pick<Context, "deps" | "headers" | "origin" | "responseHeaders">;
+/** What the marker needs of a request context: its deps, headers, origin and response headers. */
+interface DeviceContext {
+  deps: AppDeps;
+  headers: Headers;
+  origin(): string | null;
+  responseHeaders: Headers;
+}
 
 function verified(deps: AppDeps, token: string | null | undefined): Device | null {
   if (!token) return null;

@@ -1,9 +1,23 @@
-// The app's router: every feature router merged here; its type is what clients import.
+// The kit's routers, for an app to compose with its own; and the kit's router alone, which the
+// adapters serve when the app passes none.
+import { accountRouter } from "./router/account";
 import { authRouter } from "./router/auth";
 import { router } from "./trpc";
 
-export const appRouter = router({
+/**
+ * The kit's feature routers by their place on the wire (`auth.*`, `account.*`). An app spreads
+ * them into its own router and hands that to both adapters.
+ *
+ * @example
+ * export const appRouter = router({ ...kitRouters, notes: notesRouter });
+ * export type AppRouter = typeof appRouter;
+ */
+export const kitRouters = {
   auth: authRouter,
-});
+  account: accountRouter,
+};
 
-export type AppRouter = typeof appRouter;
+/** The kit's routers and nothing else: the adapters' default, and what `@kit/client` is typed on. */
+export const kitRouter = router(kitRouters);
+
+export type KitRouter = typeof kitRouter;

@@ -39,7 +39,15 @@ const translateErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(translateErrors);
 
-/** Gives `ctx.user` and `ctx.session`, non-null, or fails with UNAUTHORIZED and an appCode. */
+/**
+ * Gives `ctx.user` and `ctx.session`, non-null, or fails with UNAUTHORIZED and an appCode.
+ *
+ * Who is calling is decided in `authentication/`: `bearerAuthenticator`
+ * (authentication/authenticate.ts) verifies the access token (`deps.tokens.verifyAccess`, i.e.
+ * `createTokenService` in @kit/auth), then `loadLiveSession` (authentication/live-session.ts)
+ * checks that the user is active and the session live, the one check that refresh rotation
+ * and server rendering (`getSignedInUser`) share.
+ */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.authenticate();
   if (!principal) throw new AuthError("MISSING_TOKEN");

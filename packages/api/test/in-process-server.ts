@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { provisionTestDatabase } from "@kit/db/testing";
+import type { AnyTRPCRouter } from "@trpc/server";
 import { inject } from "vitest";
 import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
@@ -26,6 +27,8 @@ export interface InProcessOptions extends ServerOptions {
   frozenClock?: boolean;
   /** Default: a logger writing into memory (see `output()`). */
   logger?: Logger;
+  /** The router to serve, as the app composes it; default: the kit's routers alone. */
+  router?: AnyTRPCRouter;
 }
 
 /** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
@@ -81,7 +84,7 @@ export async function startInProcessServer(
       },
     });
   const deps = buildTestDeps(prisma, { ...options, now, logger });
-  const server = createStandaloneServer(deps);
+  const server = createStandaloneServer(deps, { router: options.router });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

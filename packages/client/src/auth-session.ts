@@ -39,7 +39,7 @@ export interface SignOutOptions {
   /** Ask the server to end the session (`auth.logout`). Default true; false: forget it here only. */
   revoke?: boolean;
   /**
-   * The server has already ended the session (`auth.logoutAll` answered, a call was refused
+   * The server has already ended the session (`account.logoutAll` answered, a call was refused
    * with TOKEN_REVOKED): sign out here at once; `auth.logout` only tidies up (clears the cookie)
    * and its failure is not reported.
    */

@@ -1,6 +1,6 @@
 // Type tests, checked by `tsc --noEmit`: a client built with the refresh link keeps tRPC's
-// end-to-end types from AppRouter.
-import type { AppCode, AppRouter } from "@kit/api";
+// end-to-end types from KitRouter.
+import type { AppCode, KitRouter } from "@kit/api";
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClientError } from "@trpc/client";
 import { expectTypeOf } from "vitest";
 import { createAuthSession } from "./auth-session";
@@ -14,13 +14,13 @@ const session = createAuthSession({
   refresh: bodyRefresh({ url: "/api/trpc" }),
 });
 
-const client = createTRPCClient<AppRouter>({
+const client = createTRPCClient<KitRouter>({
   links: [refreshLink(session), httpLink({ url: "/api/trpc", headers: bearerHeaders })],
 });
 
 // A link made apart from the client, and a batching terminating link, fit as well.
-const link = refreshLink<AppRouter>(session);
-createTRPCClient<AppRouter>({
+const link = refreshLink<KitRouter>(session);
+createTRPCClient<KitRouter>({
   links: [link, httpBatchLink({ url: "/api/trpc", headers: bearerHeaders })],
 });
 
@@ -45,5 +45,5 @@ void client.auth.login.mutate({ email: 1, password: "pw" });
 void client.auth.nope;
 
 // The API's errorFormatter reaches the client: `data.appCode` is typed.
-declare const error: TRPCClientError<AppRouter>;
+declare const error: TRPCClientError<KitRouter>;
 expectTypeOf(error.data?.appCode).toEqualTypeOf<AppCode | undefined>();

@@ -1,5 +1,5 @@
 // The refresh link driven through a real tRPC client (refreshLink + httpLink) against the fake.
-import type { AppRouter } from "@kit/api";
+import type { KitRouter } from "@kit/api";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { bearerHeaders } from "./bearer-headers";
@@ -57,7 +57,7 @@ describe("sending the token", () => {
 
   it("sends one Authorization for a whole httpBatchLink batch", async () => {
     const { session, pair } = signedIn();
-    const client = createTRPCClient<AppRouter>({
+    const client = createTRPCClient<KitRouter>({
       links: [
         refreshLink(session),
         httpBatchLink({ url: server.url, fetch: server.fetch, headers: bearerHeaders }),
@@ -199,7 +199,7 @@ describe("a refresh token that is dead for good", () => {
     const error = await client.auth.me.query().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect(error).toMatchObject({ data: { appCode: "TOKEN_REUSED", httpStatus: 401 } });
-    expect((error as TRPCClientError<AppRouter>).cause).toBeInstanceOf(RefreshError);
+    expect((error as TRPCClientError<KitRouter>).cause).toBeInstanceOf(RefreshError);
     expect(store.get().access).toBeNull();
     expect(events).toHaveLength(1);
   });
@@ -265,7 +265,7 @@ describe("a refresh that fails for a passing reason", () => {
 
     const error = await client.auth.me.query().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).cause).toBeInstanceOf(RefreshError);
+    expect((error as TRPCClientError<KitRouter>).cause).toBeInstanceOf(RefreshError);
     expect(server.count("auth.me")).toBe(0);
     expect(store.get()).toEqual(pair);
     expect(events).toEqual([]);

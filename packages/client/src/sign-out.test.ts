@@ -173,7 +173,7 @@ describe("cookie mode: signOut while the server cannot be reached", () => {
     expect(events).toHaveLength(1);
   });
 
-  it("alreadyEnded (after auth.logoutAll): signed out at once, the logout only tidies up", async () => {
+  it("alreadyEnded (after account.logoutAll): signed out at once, the logout only tidies up", async () => {
     server.openSession({ cookie: true });
     const { session, store, events } = await cookieTab();
     server.logoutFailures = [NETWORK, NETWORK, NETWORK, NETWORK];

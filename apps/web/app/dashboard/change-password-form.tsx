@@ -12,13 +12,13 @@ export function ChangePasswordForm() {
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const change = useMutation(
-    trpc.auth.changePassword.mutationOptions({
+    trpc.account.changePassword.mutationOptions({
       onSuccess: ({ access, refresh }) => {
         // Adopt the new session at once: the old one's tokens are revoked with everyone else's.
         getSession().signIn({ access, refresh });
         setMessage({ ok: true, text: "Password changed. Your other sessions were signed out." });
-        void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.auth.events.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.account.sessions.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.account.events.queryKey() });
       },
       onError: (failure) =>
         setMessage({ ok: false, text: errorMessage(failure, "change-password") }),

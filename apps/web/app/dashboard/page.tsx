@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDeps } from "../../src/server/runtime";
 import { ChangePasswordForm } from "./change-password-form";
+import { OverviewCard } from "./overview-card";
 import { RecentActivity } from "./recent-activity";
 import { SessionList } from "./session-list";
 import { SignOutButton } from "./sign-out-button";
@@ -30,6 +31,7 @@ export default async function DashboardPage() {
           {user.name && <span className="muted"> ({user.name})</span>}
         </p>
       </section>
+      <OverviewCard />
       <SessionList />
       <ChangePasswordForm />
       <RecentActivity />

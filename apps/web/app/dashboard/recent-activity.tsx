@@ -1,5 +1,5 @@
 "use client";
-// Recent activity on my account, from the audit trail (auth.events), newest first.
+// Recent activity on my account, from the audit trail (account.events), newest first.
 import { useQuery } from "@tanstack/react-query";
 import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
@@ -7,7 +7,7 @@ import { describeDevice, describeEvent, formatTime } from "./format";
 
 export function RecentActivity() {
   const trpc = useTRPC();
-  const events = useQuery(trpc.auth.events.queryOptions({ limit: 10 }));
+  const events = useQuery(trpc.account.events.queryOptions({ limit: 10 }));
   return (
     <section className="card" aria-labelledby="activity">
       <h2 id="activity">Recent activity</h2>

@@ -10,23 +10,23 @@ import { describeDevice, formatTime } from "./format";
 export function SessionList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const sessions = useQuery(trpc.auth.sessions.queryOptions());
+  const sessions = useQuery(trpc.account.sessions.queryOptions());
   const [error, setError] = useState<string | null>(null);
 
   const reload = () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.auth.events.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.account.sessions.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.account.events.queryKey() }),
     ]);
   const revoke = useMutation(
-    trpc.auth.revokeSession.mutationOptions({
+    trpc.account.revokeSession.mutationOptions({
       onMutate: () => setError(null),
       onSuccess: reload,
       onError: (failure) => setError(errorMessage(failure)),
     }),
   );
   const logoutAll = useMutation(
-    trpc.auth.logoutAll.mutationOptions({
+    trpc.account.logoutAll.mutationOptions({
       // Every session ended, this one too: sign out here at once (tells the tabs), and clear the
       // dead cookie if the server can be reached.
       onSuccess: () => signOut({ alreadyEnded: true }),

@@ -182,7 +182,7 @@ describe("the built app", () => {
     expect(me.body.result.data).toEqual(user);
 
     // The connection's address reaches the app through server.ts, not through any header.
-    const sessions = await fetch(`${base}/api/trpc/auth.sessions`, {
+    const sessions = await fetch(`${base}/api/trpc/account.sessions`, {
       headers: { authorization: `Bearer ${access}`, "x-forwarded-for": "203.0.113.66" },
     }).then((res) => res.json());
     const current = sessions.result.data.find((s: { current: boolean }) => s.current);
@@ -206,6 +206,64 @@ describe("the built app", () => {
     expect(out.body.result.data).toEqual({ ok: true });
     const after = await call("GET", "auth.me", undefined, again.body.result.data.access);
     expect(after.body.error.data).toMatchObject({ httpStatus: 401, appCode: "TOKEN_REVOKED" });
+  });
+
+  it("answers the app's own procedure, as `pnpm serve` (apps/web/serve.ts) does", async () => {
+    const login = await call("POST", "auth.login", {
+      email: "demo@example.com",
+      password: "demo-password",
+    });
+    const summary = await call("GET", "overview.summary", undefined, login.body.result.data.access);
+    expect(summary.body.result.data).toEqual({
+      greeting: "Welcome back, Demo User",
+      liveSessions: expect.any(Number),
+    });
+
+    // The standalone entry serves the same composed router, on a data folder of its own.
+    const serveDir = await freshDataDir("kit-serve-");
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: serveDir,
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+    };
+    delete env.DATABASE_URL;
+    delete env.AUTH_SECRET;
+    const serve = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["serve.ts"], {
+      cwd: webDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let printed = "";
+    serve.stdout?.on("data", (chunk) => {
+      printed += chunk;
+    });
+    serve.stderr?.on("data", (chunk) => {
+      printed += chunk;
+    });
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!printed.includes("[api] standalone tRPC server on")) {
+        if (serve.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed}`);
+        if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const standalone = `http://127.0.0.1:${port}/api/trpc`;
+      const signedIn = await fetch(`${standalone}/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "demo@example.com", password: "demo-password" }),
+      }).then((res) => res.json());
+      const served = await fetch(`${standalone}/overview.summary`, {
+        headers: { authorization: `Bearer ${signedIn.result.data.access}` },
+      }).then((res) => res.json());
+      expect(served.result.data).toEqual({ greeting: "Welcome back, Demo User", liveSessions: 1 });
+    } finally {
+      await stopApp(serve);
+      await rm(serveDir, { recursive: true, force: true });
+    }
   });
 
   it("applies the same limits as the standalone server", async () => {

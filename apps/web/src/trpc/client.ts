@@ -1,14 +1,15 @@
 // The tRPC clients: the app's authenticated one, and a bare one for signing in.
-import type { AppRouter } from "@kit/api";
+
 import { type AuthSession, bearerHeaders, COOKIE_MODE_HEADER, refreshLink } from "@kit/client";
 import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
+import type { AppRouter } from "../api/root";
 import { startupLink } from "./startup-link";
 import { MAX_BATCH_ITEMS, TRPC_URL } from "./url";
 
 /**
  * Every call carries `Authorization: Bearer` from the session, refreshed through the cookie
  * when due; the calls of one render go out in one batch. This page is in cookie mode for every
- * call (`x-auth-refresh: cookie`), so a call that hands out a new pair (`auth.changePassword`)
+ * call (`x-auth-refresh: cookie`), so a call that hands out a new pair (`account.changePassword`)
  * sets the cookie too instead of putting the refresh token where page script can read it.
  */
 export function createAppClient(session: AuthSession) {

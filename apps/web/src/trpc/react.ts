@@ -1,5 +1,6 @@
 // The typed React hooks for the API (@trpc/tanstack-react-query).
-import type { AppRouter } from "@kit/api";
+
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { AppRouter } from "../api/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();

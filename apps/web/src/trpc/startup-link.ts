@@ -1,8 +1,9 @@
 // Before the first call of a page load: trade the refresh cookie for an access token.
-import type { AppRouter } from "@kit/api";
+
 import type { AuthSession } from "@kit/client";
 import type { TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
+import type { AppRouter } from "../api/root";
 
 /**
  * In cookie mode a fresh page holds no access token, and the refresh link only refreshes a

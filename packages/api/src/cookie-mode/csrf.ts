@@ -1,7 +1,7 @@
 // The CSRF guard for a refresh token read from the cookie: the custom header (which a cross-site
 // page cannot send without a CORS preflight we never grant) plus a same-origin Origin header.
 import { AppError } from "../errors";
-import { normaliseOrigin } from "./request-origin";
+import { normaliseOrigin } from "../request/request-origin";
 
 export interface CsrfInput {
   headers: Headers;

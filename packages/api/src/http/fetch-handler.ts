@@ -1,11 +1,12 @@
 // The Fetch API handler (Next.js route handlers and any other Request/Response runtime).
+import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
-import { urlOnConnection } from "../cookie-mode/request-origin";
 import type { AppDeps } from "../deps";
-import { appRouter } from "../root";
-import { resolveClientIp } from "./client-ip";
-import { limitRequestBody, MAX_BATCH_SIZE } from "./limits";
+import { resolveClientIp } from "../request/client-ip";
+import { limitRequestBody, MAX_BATCH_SIZE } from "../request/limits";
+import { urlOnConnection } from "../request/request-origin";
+import { kitRouter } from "../root";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 
@@ -27,6 +28,8 @@ export interface FetchHandlerOptions {
    * scheme is the one in the Request's URL.
    */
   connection?: () => ConnectionInfo | null;
+  /** The router to serve: the app's composed router. Default: the kit's routers alone. */
+  router?: AnyTRPCRouter;
 }
 
 export function createFetchHandler(options: FetchHandlerOptions) {
@@ -36,7 +39,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req: limitRequestBody(request),
-      router: appRouter,
+      router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: () =>
         createContext(deps, {

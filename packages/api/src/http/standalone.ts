@@ -1,11 +1,12 @@
 // A plain Node HTTP server for the same router: integration tests, benchmarks, no Next.js.
 import type { IncomingMessage, Server } from "node:http";
+import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
-import { appRouter } from "../root";
-import { resolveClientIp } from "./client-ip";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "./limits";
+import { resolveClientIp } from "../request/client-ip";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "../request/limits";
+import { kitRouter } from "../root";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 
@@ -26,10 +27,19 @@ function requestUrl(req: IncomingMessage): string | null {
   return `${scheme}://${host}${req.url ?? "/"}`;
 }
 
-export function createStandaloneServer(deps: AppDeps): Server {
+export interface StandaloneServerOptions {
+  /** The router to serve: the app's composed router. Default: the kit's routers alone. */
+  router?: AnyTRPCRouter;
+}
+
+/** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
+export function createStandaloneServer(
+  deps: AppDeps,
+  options: StandaloneServerOptions = {},
+): Server {
   return createHTTPServer({
     basePath: "/api/trpc/",
-    router: appRouter,
+    router: options.router ?? kitRouter,
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req }) => {

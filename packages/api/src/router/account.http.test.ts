@@ -32,14 +32,14 @@ async function signIn(email: string, password = PASSWORD, agent = "Browser B"): 
 const sid = (token: string) =>
   JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).sid as string;
 
-describe("auth.sessions", () => {
+describe("account.sessions", () => {
   it("lists live sessions only, marks the current one, and shows agent and address", async () => {
     const first = await signUp();
     const second = await signIn(first.user.email);
     const third = await signIn(first.user.email, PASSWORD, "Browser C");
     await api.post("auth.logout", { refresh: third.refresh });
 
-    const reply = await api.get("auth.sessions", undefined, bearer(second.access));
+    const reply = await api.get("account.sessions", undefined, bearer(second.access));
     expect(reply.status).toBe(200);
     const sessions = reply.body.result.data;
     expect(sessions.map((s: { id: string }) => s.id).sort()).toEqual(
@@ -57,12 +57,12 @@ describe("auth.sessions", () => {
   });
 });
 
-describe("auth.revokeSession", () => {
+describe("account.revokeSession", () => {
   it("ends one of my sessions at once; its tokens stop working", async () => {
     const mine = await signUp();
     const other = await signIn(mine.user.email);
     const reply = await api.post(
-      "auth.revokeSession",
+      "account.revokeSession",
       { id: sid(other.access) },
       bearer(mine.access),
     );
@@ -80,7 +80,7 @@ describe("auth.revokeSession", () => {
     const mine = await signUp();
     const theirs = await signUp();
     for (const id of [sid(theirs.access), "00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
-      const reply = await api.post("auth.revokeSession", { id }, bearer(mine.access));
+      const reply = await api.post("account.revokeSession", { id }, bearer(mine.access));
       expect(reply.status).toBe(404);
       expect(reply.body.error.data).toMatchObject({
         code: "NOT_FOUND",
@@ -92,25 +92,26 @@ describe("auth.revokeSession", () => {
     const extra = await signIn(mine.user.email);
     await api.post("auth.logout", { refresh: extra.refresh });
     expect(
-      (await api.post("auth.revokeSession", { id: sid(extra.access) }, bearer(mine.access))).status,
+      (await api.post("account.revokeSession", { id: sid(extra.access) }, bearer(mine.access)))
+        .status,
     ).toBe(404);
   });
 
   it("needs a valid access token", async () => {
-    const reply = await api.post("auth.revokeSession", {
+    const reply = await api.post("account.revokeSession", {
       id: "00000000-0000-4000-8000-000000000000",
     });
     expect(reply.body.error.data.appCode).toBe("MISSING_TOKEN");
   });
 });
 
-describe("auth.logoutAll", () => {
+describe("account.logoutAll", () => {
   it("ends every session of the user, the current one included, and says how many", async () => {
     const a = await signUp();
     const b = await signIn(a.user.email);
     const c = await signIn(a.user.email);
     const stranger = await signUp();
-    const reply = await api.post("auth.logoutAll", {}, bearer(b.access));
+    const reply = await api.post("account.logoutAll", {}, bearer(b.access));
     expect(reply.body.result.data).toEqual({ ok: true, revoked: 3 });
     for (const pair of [a, b, c]) {
       expect(
@@ -121,20 +122,20 @@ describe("auth.logoutAll", () => {
   });
 });
 
-describe("auth.changePassword", () => {
+describe("account.changePassword", () => {
   it("needs the current password, applies the policy, ends every session and opens a fresh one here", async () => {
     const current = await signUp();
     const other = await signIn(current.user.email);
 
     const wrong = await api.post(
-      "auth.changePassword",
+      "account.changePassword",
       { currentPassword: "not it at all", newPassword: "a brand new secret" },
       bearer(current.access),
     );
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.data.appCode).toBe("INVALID_CREDENTIALS");
     const weak = await api.post(
-      "auth.changePassword",
+      "account.changePassword",
       { currentPassword: PASSWORD, newPassword: "short" },
       bearer(current.access),
     );
@@ -143,7 +144,7 @@ describe("auth.changePassword", () => {
     expect((await api.get("auth.me", undefined, bearer(other.access))).status).toBe(200);
 
     const ok = await api.post(
-      "auth.changePassword",
+      "account.changePassword",
       { currentPassword: PASSWORD, newPassword: "a brand new secret" },
       bearer(current.access),
     );
@@ -172,17 +173,17 @@ describe("auth.changePassword", () => {
   });
 });
 
-describe("auth.events", () => {
+describe("account.events", () => {
   it("lists my own events newest first, in pages, with no token or password in them", async () => {
     const me = await signUp();
     await api.post("auth.login", { email: me.user.email, password: "wrong password!" });
     const second = await signIn(me.user.email);
     const rotated = (await api.post("auth.refresh", { refresh: second.refresh })).body.result.data;
-    await api.post("auth.revokeSession", { id: sid(second.access) }, bearer(me.access));
+    await api.post("account.revokeSession", { id: sid(second.access) }, bearer(me.access));
     const stranger = await signUp();
     await api.post("auth.logout", { refresh: stranger.refresh });
 
-    const page1 = await api.get("auth.events", { limit: 3 }, bearer(me.access));
+    const page1 = await api.get("account.events", { limit: 3 }, bearer(me.access));
     expect(page1.status).toBe(200);
     const first = page1.body.result.data;
     expect(first.items.map((e: { type: string }) => e.type)).toEqual([
@@ -192,7 +193,7 @@ describe("auth.events", () => {
     ]);
     expect(first.nextCursor).toEqual(first.items[2].id);
     const page2 = (
-      await api.get("auth.events", { limit: 3, cursor: first.nextCursor }, bearer(me.access))
+      await api.get("account.events", { limit: 3, cursor: first.nextCursor }, bearer(me.access))
     ).body.result.data;
     expect(page2.items.map((e: { type: string }) => e.type)).toEqual([
       "login_failed",
@@ -225,7 +226,7 @@ describe("auth.events", () => {
   it("refuses a malformed cursor or limit with 400", async () => {
     const me = await signUp();
     for (const input of [{ cursor: "abc" }, { limit: 0 }, { limit: 101 }]) {
-      expect((await api.get("auth.events", input, bearer(me.access))).status).toBe(400);
+      expect((await api.get("account.events", input, bearer(me.access))).status).toBe(400);
     }
   });
 });

@@ -1,18 +1,17 @@
-// Procedures for a signed-in user's own account: sessions, password, activity.
-
+// The account router: a signed-in user's own sessions, password and activity.
 import { recordEvent } from "../audit";
+import { clientOf } from "../client-info";
+import { deliverPair } from "../cookie-mode/token-delivery";
 import { presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
 import { changePassword } from "../services/accounts";
 import { listEvents } from "../services/events";
 import { listSessions, openSession, revokeAllSessions, revokeSession } from "../services/sessions";
-import { protectedProcedure } from "../trpc";
+import { protectedProcedure, router } from "../trpc";
 import { isUuid } from "../uuid";
-import { clientOf } from "./client";
-import { deliverPair } from "./cookie-mode";
 
-export const accountProcedures = {
+export const accountRouter = router({
   /** The caller's live sessions, most recently used first; `current` marks this one. */
   sessions: protectedProcedure.query(async ({ ctx }) => {
     const sessions = await listSessions(ctx.deps, ctx.user.id);
@@ -80,4 +79,4 @@ export const accountProcedures = {
   events: protectedProcedure
     .input(eventsInput)
     .query(({ ctx, input }) => listEvents(ctx.deps, ctx.user.id, input)),
-};
+});

@@ -1,20 +1,19 @@
-// The credential procedures: register, login, refresh, logout, me; each in body or cookie mode.
+// The auth router: register, login, refresh, logout, me; each in body or cookie mode.
 import { recordEvent } from "../audit";
-import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
-import { AppError, RateLimitedError } from "../errors";
-import { loginInput, refreshInput, registerInput } from "../input";
-import { checkCredentials, registerAccount } from "../services/accounts";
-import { closeSession, openSession, rotateSession } from "../services/sessions";
-import { protectedProcedure, publicProcedure, router } from "../trpc";
-import { accountProcedures } from "./account";
-import { clientOf } from "./client";
+import { clientOf } from "../client-info";
 import {
   clearingDeadCookie,
   clearRefreshCookie,
   deliverPair,
   isCookieMode,
   presentedToken,
-} from "./cookie-mode";
+} from "../cookie-mode/token-delivery";
+import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
+import { AppError, RateLimitedError } from "../errors";
+import { loginInput, refreshInput, registerInput } from "../input";
+import { checkCredentials, registerAccount } from "../services/accounts";
+import { closeSession, openSession, rotateSession } from "../services/sessions";
+import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 const missingToken = () => new AppError("MISSING_TOKEN", "BAD_REQUEST", "Refresh token required.");
 
@@ -74,6 +73,4 @@ export const authRouter = router({
   }),
 
   me: protectedProcedure.query(({ ctx }) => ctx.user),
-
-  ...accountProcedures,
 });

@@ -5,12 +5,12 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
 import { createContext } from "../context";
-import { appRouter } from "../root";
+import { kitRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
 const deps = buildTestDeps(prisma);
-const createCaller = createCallerFactory(appRouter);
+const createCaller = createCallerFactory(kitRouter);
 const callerWith = (headers: Record<string, string> = {}) =>
   createCaller(createContext(deps, { headers: new Headers(headers), clientIp: "203.0.113.9" }));
 

@@ -252,7 +252,7 @@ describe("cookie mode: refresh", () => {
     expect(cleared.line).toMatch(/; HttpOnly/);
 
     const { access, cookie } = await signUp(api);
-    expect((await api.post("auth.logoutAll", {}, bearer(access))).status).toBe(200);
+    expect((await api.post("account.logoutAll", {}, bearer(access))).status).toBe(200);
     const revoked = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
     expectCode(revoked, 401, "TOKEN_REVOKED");
     expect(refreshCookieOf(revoked).cookie.maxAge).toBe(0);

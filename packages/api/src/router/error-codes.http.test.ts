@@ -97,7 +97,7 @@ const provoke: Record<string, () => Promise<Reply>> = {
   "SESSION_NOT_FOUND 404": async () => {
     const { access } = await signUp();
     return api.post(
-      "auth.revokeSession",
+      "account.revokeSession",
       { id: "00000000-0000-4000-8000-000000000000" },
       bearer(access),
     );

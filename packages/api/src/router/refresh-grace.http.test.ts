@@ -149,7 +149,7 @@ describe("refresh after the account or session changed", () => {
     );
 
     const two = await signUp(api);
-    await api.post("auth.logoutAll", {}, bearer(two.access));
+    await api.post("account.logoutAll", {}, bearer(two.access));
     expect((await api.post("auth.refresh", { refresh: two.refresh })).body.error.data.appCode).toBe(
       "TOKEN_REVOKED",
     );

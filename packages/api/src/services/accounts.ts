@@ -9,11 +9,11 @@ import {
 } from "@kit/auth";
 import { isUniqueViolation, userCredentialsSelect, userPublicSelect } from "@kit/db";
 import { recordEvent } from "../audit";
+import type { PrincipalUser } from "../authentication/principal";
+import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
-import type { PrincipalUser } from "../principal";
-import type { ClientInfo } from "./sessions";
 
 export interface NewAccount {
   email: string;

@@ -28,7 +28,7 @@ const RATE_LIMIT_MARGIN_MS = 3600_000;
  * Deletes, each in batches of `batchSize` rows so a large backlog never holds long locks:
  * - audit events (`auth_events`) created before `now - eventRetentionMs` (none when 0);
  * - sessions that are over: revoked, or past their refresh expiry or their absolute cap (what
- *   `bearerAuthenticator` and `peekSession` refuse). A live session is never touched;
+ *   `loadLiveSession` refuses). A live session is never touched;
  * - rate-limit rows (`rate_limits`, the PostgreSQL store) expired over an hour ago.
  * Rows locked by a request at that moment are skipped (`SKIP LOCKED`) and go next time, so
  * several instances pruning at once share the work instead of waiting on each other.

@@ -1,11 +1,12 @@
 // Session lifecycle against the database: open on login, rotate on refresh, revoke on logout.
-import { createHash, randomUUID } from "node:crypto";
-import { AuthError, type RefreshClaims } from "@kit/auth";
+import { randomUUID } from "node:crypto";
+import { AuthError } from "@kit/auth";
 import { recordEvent } from "../audit";
+import { clientFingerprint, withinGrace } from "../authentication/grace";
+import { loadLiveSession, reloadSession } from "../authentication/live-session";
+import type { PrincipalUser } from "../authentication/principal";
+import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
-import { type Device, deviceOf } from "../device-marker";
-import type { PrincipalUser } from "../principal";
-import { clientKey } from "../rate-limit/keys";
 import { isUuid } from "../uuid";
 
 export interface TokenPair {
@@ -13,26 +14,6 @@ export interface TokenPair {
   refresh: string;
   /** The refresh token's `exp` (seconds since the epoch): how long a cookie may keep it. */
   refreshExp: number;
-}
-
-/** What the request tells about the client; the context carries exactly these. */
-export interface ClientInfo {
-  userAgent: string | null;
-  clientIp: string | null;
-  /** The device marker the request presented, verified (see device-marker.ts). */
-  device?: Device | null;
-}
-
-/**
- * Who a client is, for the grace window's "only the client that rotated" rule: its device id
- * when it has a marker for this user; otherwise its address group (IPv4 address, IPv6 /64) and
- * user agent, hashed (the column holds no address in clear).
- */
-export function clientFingerprint(client: ClientInfo, userId: string): string {
-  const device = deviceOf(client.device, userId);
-  if (device) return `device:${device}`;
-  const seen = `${clientKey(client.clientIp)}\n${client.userAgent ?? ""}`;
-  return `client:${createHash("sha256").update(seen).digest("hex").slice(0, 40)}`;
 }
 
 export type RevokeReason = "logout" | "reuse" | "revoked" | "logout_all" | "password_changed";
@@ -75,59 +56,6 @@ export async function openSession(
   };
 }
 
-const sessionState = {
-  id: true,
-  refreshJti: true,
-  previousJti: true,
-  rotatedAt: true,
-  rotatedBy: true,
-  revokedAt: true,
-  expiresAt: true,
-  absoluteExpiresAt: true,
-} as const;
-
-/**
- * True for the token just rotated out, presented again inside the grace window (measured in
- * milliseconds from the rotation) by the very client that rotated it (`fingerprint`). Anyone
- * else replaying it, even a moment later, is a thief riding the window: that is reuse.
- */
-function withinGrace(
-  session: { previousJti: string | null; rotatedAt: Date | null; rotatedBy: string | null },
-  jti: string,
-  now: number,
-  graceMs: number,
-  fingerprint: string | null,
-): boolean {
-  const rotatedAt = session.rotatedAt?.getTime();
-  return (
-    session.previousJti === jti &&
-    rotatedAt !== undefined &&
-    now - rotatedAt <= graceMs &&
-    fingerprint !== null &&
-    session.rotatedBy === fingerprint
-  );
-}
-
-/** The user (active) and the session the refresh token names, in the contract's check order. */
-async function loadForRefresh(deps: AppDeps, claims: RefreshClaims) {
-  if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
-  if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
-  const user = await deps.prisma.user.findUnique({
-    where: { id: claims.sub },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      isActive: true,
-      sessions: { where: { id: claims.sid }, select: sessionState },
-    },
-  });
-  if (!user?.isActive) throw new AuthError("USER_NOT_FOUND");
-  const session = user.sessions[0];
-  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
-  return { user: { id: user.id, email: user.email, name: user.name }, session };
-}
-
 /**
  * Exchanges a refresh token for a new pair (rotation). The swap is one conditional UPDATE on the
  * session's current jti, so of any number of concurrent refreshes with one token exactly one
@@ -141,7 +69,7 @@ export async function rotateSession(
   client: ClientInfo,
 ): Promise<TokenPair> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadForRefresh(deps, claims);
+  const { user, session } = await loadLiveSession(deps, claims);
   const now = deps.now();
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
   const fingerprint = clientFingerprint(client, user.id);
@@ -181,10 +109,7 @@ export async function rotateSession(
     }
   }
   // Lost the race, or an older token: look again at what the session holds now.
-  const current = await deps.prisma.session.findUnique({
-    where: { id: session.id },
-    select: sessionState,
-  });
+  const current = await reloadSession(deps, session.id);
   if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   const rotatedAt = current.rotatedAt?.getTime();
   // (rotatedAt tested here too so the type knows it below.)
@@ -221,40 +146,6 @@ export async function rotateSession(
     client,
   });
   throw new AuthError("TOKEN_REUSED");
-}
-
-/**
- * The user and session a refresh token stands for right now, read-only: the checks of
- * rotateSession (signature, type, exp, an active user, a live session, the current jti or the
- * one just rotated out within the grace window) plus the session's own expiry, with nothing
- * rotated, revoked or recorded. Throws AuthError. A stale token is only refused here; the
- * next refresh with it is what revokes the session.
- */
-export async function peekSession(
-  deps: AppDeps,
-  refreshToken: string,
-  device: Device | null = null,
-): Promise<{ user: PrincipalUser; sessionId: string }> {
-  const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadForRefresh(deps, claims);
-  const now = deps.now();
-  if (session.expiresAt.getTime() <= now || session.absoluteExpiresAt.getTime() <= now) {
-    throw new AuthError("TOKEN_REVOKED");
-  }
-  // A page render knows the client only by its device marker: without one, the previous token
-  // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
-  const deviceId = deviceOf(device, user.id);
-  const current =
-    session.refreshJti === claims.jti ||
-    withinGrace(
-      session,
-      claims.jti,
-      now,
-      deps.sessions.refreshReuseGraceMs,
-      deviceId ? `device:${deviceId}` : null,
-    );
-  if (!current) throw new AuthError("TOKEN_REUSED");
-  return { user, sessionId: session.id };
 }
 
 /** Ends the session a refresh token belongs to; its access tokens fail from the next call on. */

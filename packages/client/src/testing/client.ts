@@ -1,5 +1,5 @@
 // Test wiring: a session and a real tRPC client (refreshLink + httpLink) over the fake server.
-import type { AppRouter } from "@kit/api";
+import type { KitRouter } from "@kit/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { type AuthSessionOptions, createAuthSession, type SignedOutEvent } from "../auth-session";
 import { bearerHeaders } from "../bearer-headers";
@@ -30,7 +30,7 @@ export function createTestClient(server: FakeServer, options: TestClientOptions 
     onSignedOut: (event) => events.push(event),
     ...rest,
   });
-  const client = createTRPCClient<AppRouter>({
+  const client = createTRPCClient<KitRouter>({
     links: [
       refreshLink(session),
       httpLink({ url: server.url, fetch: server.fetch, headers: bearerHeaders }),

@@ -1,18 +1,30 @@
 // How the credential procedures take and hand out refresh tokens: in the JSON body, or, in
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
 import { isAuthError } from "@kit/auth";
-import type { Context } from "../context";
-import { assertSameOrigin } from "../cookie-mode/csrf";
+import type { AppDeps } from "../deps";
+import { isHttpsOrigin } from "../request/request-origin";
+import { assertSameOrigin } from "./csrf";
 import {
   clearedRefreshCookie,
   isCookieMode,
   readRefreshCookie,
   refreshCookie,
-} from "../cookie-mode/refresh-cookie";
-import { isHttpsOrigin } from "../cookie-mode/request-origin";
-import type { TokenPair } from "../services/sessions";
+} from "./refresh-cookie";
 
-type CookieContext = Pick<Context, "deps" | "headers" | "origin" | "responseHeaders">;
+/** What cookie mode needs of a request context (the tRPC context has all of it). */
+interface CookieContext {
+  deps: AppDeps;
+  headers: Headers;
+  origin(): string | null;
+  responseHeaders: Headers;
+}
+
+/** A pair to hand out: `refreshExp` (seconds since the epoch) is how long a cookie may keep it. */
+interface TokenPair {
+  access: string;
+  refresh: string;
+  refreshExp: number;
+}
 
 export interface PresentedToken {
   token: string;

@@ -1,7 +1,7 @@
 // The request's own origin (scheme://host[:port]), from its URL and Host header or, behind trusted
 // proxies, from the X-Forwarded-Proto / X-Forwarded-Host they set: the Secure flag, the CSRF
 // check and the web app's HSTS header use it.
-import { checkTrustProxy } from "../http/client-ip";
+import { checkTrustProxy } from "./client-ip";
 
 export interface RequestOriginInput {
   /** The request's absolute URL as the adapter saw it; null where unknown (createCaller). */

@@ -1,0 +1,48 @@
+// Who is calling: the authenticator chain, and the Bearer authenticator that verifies the access
+// token and asks loadLiveSession for the session. protectedProcedure ends up here.
+import { parseBearer } from "@kit/auth";
+import type { AppDeps } from "../deps";
+import { loadLiveSession } from "./live-session";
+import type { Principal } from "./principal";
+
+export interface RequestInfo {
+  headers: Headers;
+  clientIp: string | null;
+}
+
+/** Returns null when the request carries no credentials it understands, so the next may run. */
+export type Authenticator = (deps: AppDeps, request: RequestInfo) => Promise<Principal | null>;
+
+/**
+ * `Authorization: Bearer <access token>`. The checks run in the contract's order: header, then
+ * signature and claims and token type (`deps.tokens` is `createTokenService` in
+ * packages/auth/src/tokens.ts, the one door to jsonwebtoken), then an active user and a live
+ * session of that user (loadLiveSession).
+ */
+export const bearerAuthenticator: Authenticator = async (deps, request) => {
+  const token = parseBearer(request.headers.get("authorization"));
+  if (token === null) return null;
+  const claims = deps.tokens.verifyAccess(token);
+  const { user, session } = await loadLiveSession(deps, claims);
+  const { id, createdAt, lastUsedAt, expiresAt } = session;
+  return { user, session: { id, createdAt, lastUsedAt, expiresAt }, claims };
+};
+
+/** The chain every request runs unless the adapter passes another: Bearer only. */
+export const DEFAULT_AUTHENTICATORS: readonly Authenticator[] = [bearerAuthenticator];
+
+/**
+ * Runs the chain in order; the first authenticator that recognises the request decides, and
+ * one that throws (a bad token) decides too. Null: nobody is calling (MISSING_TOKEN upstream).
+ */
+export async function runAuthenticators(
+  chain: readonly Authenticator[],
+  deps: AppDeps,
+  request: RequestInfo,
+): Promise<Principal | null> {
+  for (const authenticate of chain) {
+    const principal = await authenticate(deps, request);
+    if (principal) return principal;
+  }
+  return null;
+}

@@ -1,0 +1,67 @@
+// Who is signed in, from the refresh cookie alone: for server components that render a signed-in
+// page without waiting for the browser to refresh. Read-only: it never rotates anything.
+import { AuthError, isAuthError } from "@kit/auth";
+import { readRefreshCookie } from "../cookie-mode/refresh-cookie";
+import type { AppDeps } from "../deps";
+import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
+import { deviceFingerprint, withinGrace } from "./grace";
+import { loadLiveSession } from "./live-session";
+import type { PrincipalUser } from "./principal";
+
+export interface SignedInUser {
+  user: PrincipalUser;
+  sessionId: string;
+}
+
+/**
+ * The user whose `kit_refresh` cookie the request carries, or null: no cookie, a bad, expired or
+ * stale token, a deactivated user, or a session that is revoked or over. Nothing is written, so
+ * rendering a page never rotates the token the browser holds. Throws only when the database does.
+ *
+ * @example
+ * // a Next.js server component
+ * const signedIn = await getSignedInUser(await getDeps(), await headers());
+ * if (!signedIn) redirect("/login");
+ */
+export async function getSignedInUser(
+  deps: AppDeps,
+  headers: Headers,
+): Promise<SignedInUser | null> {
+  try {
+    const token = readRefreshCookie(headers);
+    if (!token) return null;
+    return await peekSession(deps, token, deviceFromCookie(deps, headers, null));
+  } catch (error) {
+    if (isAuthError(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * The user and session a refresh token stands for right now, read-only: the checks of
+ * rotation (signature, type, exp, then loadLiveSession, then the current jti or the one just
+ * rotated out within the grace window), with nothing rotated, revoked or recorded. Throws
+ * AuthError. A stale token is only refused here; the next refresh with it revokes the session.
+ */
+async function peekSession(
+  deps: AppDeps,
+  refreshToken: string,
+  device: Device | null,
+): Promise<SignedInUser> {
+  const claims = deps.tokens.verifyRefresh(refreshToken);
+  const { user, session } = await loadLiveSession(deps, claims);
+  // A page render knows the client only by its device marker: without one, the previous token
+  // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
+  const deviceId = deviceOf(device, user.id);
+  const current =
+    session.refreshJti === claims.jti ||
+    withinGrace(
+      session,
+      claims.jti,
+      deps.now(),
+      deps.sessions.refreshReuseGraceMs,
+      deviceId ? deviceFingerprint(deviceId) : null,
+    );
+  if (!current) throw new AuthError("TOKEN_REUSED");
+  return { user, sessionId: session.id };
+}
