@@ -5,6 +5,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { loadEnv } from "./env";
 import { createStandaloneServer } from "./http/standalone";
 import { startRuntime } from "./runtime";
+import { TRPC_ENDPOINT } from "./wire";
 
 /**
  * Starts the router on tRPC's standalone Node server, on $PORT, and exits on SIGINT/SIGTERM.
@@ -34,7 +35,9 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
   const server = createStandaloneServer(runtime.deps, { router: options.router });
   server.listen(env.port, env.host, () => {
     const host = env.host.includes(":") ? `[${env.host}]` : env.host;
-    console.log(`[api] standalone tRPC server on http://${host}:${env.port}/api/trpc (${mode})`);
+    console.log(
+      `[api] standalone tRPC server on http://${host}:${env.port}${TRPC_ENDPOINT} (${mode})`,
+    );
   });
 
   async function shutdown() {

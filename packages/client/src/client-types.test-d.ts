@@ -1,6 +1,7 @@
 // Type tests, checked by `tsc --noEmit`: a client built with the refresh link keeps tRPC's
 // end-to-end types from KitRouter.
-import type { AppCode, KitRouter } from "@kit/api";
+import type { KitRouter } from "@kit/api";
+import type { AppCode } from "@kit/api/wire";
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClientError } from "@trpc/client";
 import { expectTypeOf } from "vitest";
 import { createAuthSession } from "./auth-session";

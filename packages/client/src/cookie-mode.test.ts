@@ -1,7 +1,8 @@
 // Cookie mode end to end: the refresh token never reaches page code; the header and the
 // credentials mode are what the server side is built against.
+
+import { COOKIE_MODE_HEADER } from "@kit/api/wire";
 import { beforeEach, describe, expect, it } from "vitest";
-import { COOKIE_MODE_HEADER } from "./refresh-strategy";
 import { bearersSent, createTestClient } from "./testing/client";
 import { createFakeServer, FAKE_USER, type FakeServer } from "./testing/fake-server";
 

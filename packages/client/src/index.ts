@@ -33,6 +33,6 @@ export {
 } from "./refresh-error";
 export { refreshLink } from "./refresh-link";
 export type { FetchLike, RefreshStrategy, RefreshStrategyOptions } from "./refresh-strategy";
-export { bodyRefresh, COOKIE_MODE_HEADER, cookieRefresh } from "./refresh-strategy";
+export { bodyRefresh, cookieRefresh } from "./refresh-strategy";
 export type { TokenSnapshot, TokenStore } from "./token-store";
 export { createMemoryStore } from "./token-store";

@@ -1,5 +1,5 @@
 // Why a refresh failed, and which failures end the session.
-import type { AppCode } from "@kit/api";
+import type { AppCode } from "@kit/api/wire";
 
 /**
  * The `appCode`s that mean the refresh token will never work again: the session is over and

@@ -1,15 +1,11 @@
 // The tRPC link that puts the access token on every call, refreshes it, and retries once.
+import { readAppCode } from "@kit/api/wire";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AuthSession } from "./auth-session";
 import { withAccessToken } from "./bearer-headers";
 import { isRefreshError, isSessionOverCode } from "./refresh-error";
-
-function appCodeOf(error: unknown): unknown {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data as { appCode?: unknown } | null | undefined)?.appCode;
-}
 
 function isErrorEnvelope(json: unknown): json is { error: { code: number; message: string } } {
   if (typeof json !== "object" || json === null || !("error" in json)) return false;
@@ -65,7 +61,7 @@ export function refreshLink<TRouter extends AnyTRPCRouter = AnyTRPCRouter>(
           let emitted = false;
           const retryOrFail = (error: TRPCClientError<TRouter>) => {
             // Retry only what provably never ran: an auth failure before any output.
-            const code = appCodeOf(error);
+            const code = readAppCode(error);
             const retry = !isRetry && !emitted && token !== null && code === "TOKEN_EXPIRED";
             if (!retry) {
               // Revoked from another device, reused, the user gone: no refresh can help.

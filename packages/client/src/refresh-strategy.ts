@@ -1,5 +1,6 @@
 // How a new token pair is obtained (body or cookie mode), over plain fetch so that it works
 // outside tRPC and before any client exists.
+import { COOKIE_MODE_HEADER } from "@kit/api/wire";
 import type { DeviceMarkerStore } from "./device-marker-store";
 import { RefreshError, type RefreshErrorCode } from "./refresh-error";
 import type { TokenSnapshot } from "./token-store";
@@ -29,9 +30,6 @@ export interface RefreshStrategyOptions {
    */
   device?: DeviceMarkerStore;
 }
-
-/** Sent on cookie-mode refresh and logout. Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the CSRF guard. */
-export const COOKIE_MODE_HEADER = "x-auth-refresh";
 
 function endpoint(options: RefreshStrategyOptions, path: string): string {
   return `${options.url.toString().replace(/\/+$/, "")}/${path}`;

@@ -1,6 +1,6 @@
 // A protected call refused because there is no live session: clear what is left of it here.
+import { readAppCode } from "@kit/api/wire";
 import { isSessionOverCode } from "@kit/client";
-import { appCodeOf } from "./error-message";
 import { getSession, signOut } from "./session";
 
 /**
@@ -11,7 +11,7 @@ import { getSession, signOut } from "./session";
  * sign-out event fires then, so `onNoSession` takes the visitor to sign in.
  */
 export function handleCallFailure(error: unknown, onNoSession: () => void): void {
-  const code = appCodeOf(error);
+  const code = readAppCode(error);
   // The server has ended the session already: signed out here at once, whether or not the
   // logout that clears the cookie gets through (a dead cookie only fails its next refresh).
   if (isSessionOverCode(code)) {

@@ -1,5 +1,6 @@
 // What a person reads when a call fails: chosen by the server's `appCode`, never its text.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
+import { readAppCode } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
 
 export type ErrorContext = "sign-in" | "register" | "change-password" | "other";
@@ -14,18 +15,13 @@ function factsOf(error: unknown): ErrorFacts {
   if (!(error instanceof TRPCClientError)) {
     return { appCode: null, message: String(error), retryAfter: null };
   }
-  const data = error.data as { appCode?: unknown } | undefined;
   const response = (error.meta as { response?: unknown } | undefined)?.response;
   const retryAfter = response instanceof Response ? response.headers.get("retry-after") : null;
   return {
-    appCode: typeof data?.appCode === "string" ? data.appCode : null,
+    appCode: readAppCode(error),
     message: error.message,
     retryAfter,
   };
-}
-
-export function appCodeOf(error: unknown): string | null {
-  return factsOf(error).appCode;
 }
 
 /** "3 minutes", "45 seconds": the wait a 429 asks for. */

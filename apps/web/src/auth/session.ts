@@ -1,5 +1,6 @@
 // The page's one auth session, in cookie mode: the refresh token is an HttpOnly cookie the page
 // never sees; only the access token is kept, in memory.
+import { TRPC_ENDPOINT } from "@kit/api/wire";
 import {
   type AuthSession,
   cookieRefresh,
@@ -8,7 +9,6 @@ import {
   type SignedOutEvent,
   type SignOutOptions,
 } from "@kit/client";
-import { TRPC_URL } from "../trpc/url";
 
 type SignedOutHandler = (event: SignedOutEvent) => void;
 
@@ -20,7 +20,7 @@ let pendingSignOut: Promise<void> = Promise.resolve();
 function createSession(inBrowser: boolean): AuthSession {
   return createAuthSession({
     store: createCookieModeStore(),
-    refresh: cookieRefresh({ url: TRPC_URL }),
+    refresh: cookieRefresh({ url: TRPC_ENDPOINT }),
     // Other tabs share new access tokens and follow a sign-out. Never on the server: one Node
     // process serves every visitor.
     channel: inBrowser ? { name: "kit-auth" } : undefined,

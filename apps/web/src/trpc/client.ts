@@ -1,10 +1,10 @@
 // The tRPC clients: the app's authenticated one, and a bare one for signing in.
 
-import { type AuthSession, bearerHeaders, COOKIE_MODE_HEADER, refreshLink } from "@kit/client";
+import { COOKIE_MODE_HEADER, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "@kit/api/wire";
+import { type AuthSession, bearerHeaders, refreshLink } from "@kit/client";
 import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import type { AppRouter } from "../api/root";
 import { startupLink } from "./startup-link";
-import { MAX_BATCH_ITEMS, TRPC_URL } from "./url";
 
 /**
  * Every call carries `Authorization: Bearer` from the session, refreshed through the cookie
@@ -18,9 +18,10 @@ export function createAppClient(session: AuthSession) {
       startupLink(session),
       refreshLink(session),
       httpBatchLink({
-        url: TRPC_URL,
+        url: TRPC_ENDPOINT,
         headers: (opts) => ({ ...bearerHeaders(opts), [COOKIE_MODE_HEADER]: "cookie" }),
-        maxItems: MAX_BATCH_ITEMS,
+        // More would be refused whole by the server.
+        maxItems: MAX_BATCH_SIZE,
       }),
     ],
   });
@@ -31,5 +32,5 @@ export function createAppClient(session: AuthSession) {
  * the refresh token in its HttpOnly cookie and to answer `refresh: null`.
  */
 export const credentialsClient = createTRPCClient<AppRouter>({
-  links: [httpLink({ url: TRPC_URL, headers: { [COOKIE_MODE_HEADER]: "cookie" } })],
+  links: [httpLink({ url: TRPC_ENDPOINT, headers: { [COOKIE_MODE_HEADER]: "cookie" } })],
 });

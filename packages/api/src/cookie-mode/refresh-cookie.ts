@@ -1,9 +1,10 @@
-// Cookie mode's wire format: the header that asks for it, and the two HttpOnly cookies it uses
+// Cookie mode's wire format: whether a request asks for it, and the two HttpOnly cookies it uses
 // (the refresh token, and the device marker), read from requests and written to responses.
 // The only file that imports `cookie`.
 
 import { AuthError } from "@kit/auth";
 import { stringifySetCookie } from "cookie";
+import { COOKIE_MODE_HEADER } from "../wire";
 
 /** The cookie holding the refresh token in cookie mode, over plain HTTP. */
 export const REFRESH_COOKIE_NAME = "kit_refresh";
@@ -24,9 +25,6 @@ export type KitCookie = typeof REFRESH_COOKIE_NAME | typeof DEVICE_COOKIE_NAME;
  * cookies stay HttpOnly and SameSite=Strict, so no script and no cross-site request gets them.
  */
 export const REFRESH_COOKIE_PATH = "/";
-
-/** `x-auth-refresh: cookie` asks for cookie mode (same constant as @kit/client's). */
-export const COOKIE_MODE_HEADER = "x-auth-refresh";
 
 /** True when the request asks for cookie mode; without it the cookies are never read or written. */
 export function isCookieMode(headers: Headers): boolean {

@@ -4,13 +4,12 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
-import { limitRequestBody, MAX_BATCH_SIZE } from "../request/limits";
+import { limitRequestBody } from "../request/limits";
 import { urlOnConnection } from "../request/request-origin";
 import { kitRouter } from "../root";
+import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
-
-export const TRPC_ENDPOINT = "/api/trpc";
 
 /** The connection a request came in on, as the app's own server saw it. */
 export interface ConnectionInfo {

@@ -5,8 +5,9 @@ import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "../request/limits";
+import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
+import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 
@@ -38,7 +39,7 @@ export function createStandaloneServer(
   options: StandaloneServerOptions = {},
 ): Server {
   return createHTTPServer({
-    basePath: "/api/trpc/",
+    basePath: `${TRPC_ENDPOINT}/`,
     router: options.router ?? kitRouter,
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,

@@ -2,7 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "../request/limits";
+import { MAX_BODY_BYTES } from "../request/limits";
+import { MAX_BATCH_SIZE } from "../wire";
 import { API_SECURITY_HEADERS } from "./response-meta";
 
 let api: TestServer;

@@ -3,8 +3,6 @@ import { TRPCError } from "@trpc/server";
 
 /** Auth requests are a few hundred bytes; anything near this is not a real client. */
 export const MAX_BODY_BYTES = 32 * 1024;
-/** Batched calls per request (`?batch=1`): enough for a page's queries, too few to amplify work. */
-export const MAX_BATCH_SIZE = 10;
 
 /**
  * Returns a Request whose body errors with PAYLOAD_TOO_LARGE (413) past `limit` bytes, counted

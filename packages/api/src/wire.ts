@@ -1,0 +1,35 @@
+// The wire contract between the API and its clients: where tRPC is served, the cookie-mode
+// header, the batch limit and how a client reads `data.appCode`. Constants, types and one pure
+// reader only, so a browser bundle can import it (`@kit/api/wire`) without pulling in the server.
+import type { AppCode } from "./errors";
+
+export type { ApiErrorCode, AppCode } from "./errors";
+
+/** The path both adapters serve tRPC on, relative to the site's origin. */
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/**
+ * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
+ * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the
+ * CSRF guard.
+ */
+export const COOKIE_MODE_HEADER = "x-auth-refresh";
+
+/** Batched calls per request (`?batch=1`): enough for a page's queries, too few to amplify work. */
+export const MAX_BATCH_SIZE = 10;
+
+/**
+ * The `data.appCode` a failed call carries (a TRPCClientError, or anything shaped like one), or
+ * null when there is none: a network failure, a proxy's error page. Branch on this, never on
+ * the message.
+ *
+ * @example
+ * if (readAppCode(error) === "RATE_LIMITED") showWait();
+ */
+export function readAppCode(error: unknown): AppCode | null {
+  if (typeof error !== "object" || error === null || !("data" in error)) return null;
+  const data: unknown = error.data;
+  if (typeof data !== "object" || data === null || !("appCode" in data)) return null;
+  // The server's closed list (AppCode); a value outside it still reads as what was sent.
+  return typeof data.appCode === "string" ? (data.appCode as AppCode) : null;
+}
