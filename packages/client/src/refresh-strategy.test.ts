@@ -92,6 +92,12 @@ describe("bodyRefresh", () => {
     ["a 200 without tokens", 200, { result: { data: { access: "a" } } }, "BAD_RESPONSE"],
     ["a 200 that is not tRPC", 200, "ok", "BAD_RESPONSE"],
     ["an error without appCode", 400, { error: { message: "x", code: -32600 } }, "BAD_RESPONSE"],
+    [
+      "a tRPC result under a 500",
+      500,
+      { result: { data: { access: "a", refresh: "r" } } },
+      "BAD_RESPONSE",
+    ],
   ])("%s is a passing failure", async (_, status, body, code) => {
     const { fetch } = answering(status, body);
     const error = await failure(
