@@ -1,10 +1,10 @@
 // A fake of the kit's HTTP API for tests: real tRPC on the server side (so the wire format is
 // tRPC's own), unsigned JWT-shaped tokens, a settable clock, and a count of every call.
+import { TRPC_ENDPOINT as ENDPOINT } from "@kit/api/wire";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { TokenSnapshot } from "../token-store";
 
-const ENDPOINT = "/api/trpc";
 export const FAKE_USER = { id: "u-1", email: "demo@example.com", name: "Demo User" };
 export const FAKE_PASSWORD = "demo-password";
 
