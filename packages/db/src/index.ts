@@ -9,7 +9,11 @@ export {
   type User,
 } from "./client/client";
 export {
+  type SessionAuth,
   type SessionRecord,
+  type SessionRotation,
+  sessionAuthSelect,
+  sessionRotationSelect,
   sessionSelect,
   type UserAuth,
   type UserCredentials,

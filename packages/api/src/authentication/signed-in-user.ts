@@ -49,7 +49,7 @@ async function peekSession(
   device: Device | null,
 ): Promise<SignedInUser> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadLiveSession(deps, claims);
+  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   // A page render knows the client only by its device marker: without one, the previous token
   // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
   const deviceId = deviceOf(device, user.id);

@@ -69,7 +69,7 @@ export async function rotateSession(
   client: ClientInfo,
 ): Promise<TokenPair> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadLiveSession(deps, claims);
+  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   const now = deps.now();
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
   const fingerprint = clientFingerprint(client, user.id);

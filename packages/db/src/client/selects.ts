@@ -25,6 +25,28 @@ export const userAuthSelect = {
   isActive: true,
 } as const satisfies Prisma.UserSelect;
 
+/**
+ * For authorising a request: is the token's session still live? Read on every protected call,
+ * so it carries nothing more.
+ */
+export const sessionAuthSelect = {
+  id: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  absoluteExpiresAt: true,
+  revokedAt: true,
+} as const satisfies Prisma.SessionSelect;
+
+/** For refresh rotation and its grace window: liveness plus which token is current, and who rotated. */
+export const sessionRotationSelect = {
+  ...sessionAuthSelect,
+  refreshJti: true,
+  previousJti: true,
+  rotatedAt: true,
+  rotatedBy: true,
+} as const satisfies Prisma.SessionSelect;
+
 /** Every session column: none is a secret (the refresh token itself is never stored). */
 export const sessionSelect = {
   id: true,
@@ -32,6 +54,7 @@ export const sessionSelect = {
   refreshJti: true,
   previousJti: true,
   rotatedAt: true,
+  rotatedBy: true,
   createdAt: true,
   lastUsedAt: true,
   expiresAt: true,
@@ -46,3 +69,5 @@ export type UserPublic = Prisma.UserGetPayload<{ select: typeof userPublicSelect
 export type UserCredentials = Prisma.UserGetPayload<{ select: typeof userCredentialsSelect }>;
 export type UserAuth = Prisma.UserGetPayload<{ select: typeof userAuthSelect }>;
 export type SessionRecord = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
+export type SessionAuth = Prisma.SessionGetPayload<{ select: typeof sessionAuthSelect }>;
+export type SessionRotation = Prisma.SessionGetPayload<{ select: typeof sessionRotationSelect }>;
