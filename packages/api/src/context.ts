@@ -7,7 +7,7 @@ import {
 } from "./authentication/authenticate";
 import type { Principal } from "./authentication/principal";
 import type { AppDeps } from "./deps";
-import { requestOrigin } from "./request/request-origin";
+import { type ConnectionTls, requestOrigin } from "./request/request-origin";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -18,6 +18,8 @@ export interface CreateContextOptions {
    * Absent (createCaller, scripts): no origin, so cookie mode never reads a cookie.
    */
   url?: string | null;
+  /** The connection as the app's own server saw it: its TLS is the request's scheme (see requestOrigin). */
+  connection?: ConnectionTls | null;
   /**
    * Where procedures put response headers (`Set-Cookie`); the adapters copy them onto the
    * response through `responseMeta`. Default: a fresh Headers, for callers with no response.
@@ -70,6 +72,7 @@ export function createContext(
       if (origin === undefined) {
         origin = requestOrigin({
           url: options.url ?? null,
+          connection: options.connection,
           headers: options.headers,
           trustProxy: deps.trustProxy,
         });

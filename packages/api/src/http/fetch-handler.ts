@@ -5,7 +5,6 @@ import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
-import { urlOnConnection } from "../request/request-origin";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { reportError } from "./report-error";
@@ -43,7 +42,8 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       createContext: () =>
         createContext(deps, {
           headers: request.headers,
-          url: urlOnConnection(request.url, connection),
+          url: request.url,
+          connection,
           clientIp: resolveClientIp({
             socketAddress: connection?.remoteAddress,
             headers: request.headers,

@@ -3,12 +3,24 @@
 // check and the web app's HSTS header use it.
 import { checkTrustProxy } from "./client-ip";
 
+/** What the app's own server saw of a request's connection; only its TLS matters here. */
+export interface ConnectionTls {
+  /** TLS on this connection: the request's real scheme. */
+  encrypted: boolean;
+}
+
 export interface RequestOriginInput {
   /** The request's absolute URL as the adapter saw it; null where unknown (createCaller). */
   url: string | null;
   headers: Headers;
   /** AUTH_TRUST_PROXY: with 0 no forwarding header is believed. */
   trustProxy: number;
+  /**
+   * The connection as the app's own server saw it: when known, its TLS is the scheme, not the
+   * URL's (Next.js builds `request.url` with the scheme the client's own X-Forwarded-Proto
+   * names, trusted or not). Absent or null (a bare `next start`, createCaller): the URL's.
+   */
+  connection?: ConnectionTls | null;
 }
 
 /**
@@ -39,7 +51,11 @@ export function requestOrigin(input: RequestOriginInput): string | null {
   if (input.url) {
     try {
       const url = new URL(input.url);
-      scheme = url.protocol.slice(0, -1);
+      scheme = input.connection
+        ? input.connection.encrypted
+          ? "https"
+          : "http"
+        : url.protocol.slice(0, -1);
       // The Host header is the one the browser addressed: Next.js builds `request.url` from its
       // configured hostname ("localhost:3000") whatever the browser used (127.0.0.1, a LAN name).
       host = input.headers.get("host") || url.host;
@@ -70,39 +86,6 @@ export function normaliseOrigin(value: string | null | undefined): string | null
 export const isHttpsOrigin = (origin: string | null): boolean =>
   origin?.startsWith("https://") ?? false;
 
-/** What the app's own server saw of a request's connection; only its TLS matters here. */
-export interface ConnectionTls {
-  /** TLS on this connection: the request's real scheme. */
-  encrypted: boolean;
-}
-
-/**
- * The URL with the connection's real scheme: Next.js builds `request.url` with the scheme the
- * client's own `X-Forwarded-Proto` names, trusted or not, and nothing here may take a client's
- * word for it (forwarded headers count only from trusted proxies, in requestOrigin). With no
- * connection known (a bare `next start`) the URL is kept.
- */
-export function urlOnConnection(url: string, connection: ConnectionTls | null): string {
-  if (!connection) return url;
-  try {
-    const parsed = new URL(url);
-    parsed.protocol = connection.encrypted ? "https:" : "http:";
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
-
-export interface HttpsRequestInput {
-  /** The request's absolute URL as the framework built it. */
-  url: string;
-  headers: Headers;
-  /** AUTH_TRUST_PROXY: with 0 no forwarding header is believed. */
-  trustProxy: number;
-  /** The connection as the app's own server saw it; null where no such server runs. */
-  connection: ConnectionTls | null;
-}
-
 /**
  * True when the request reached the app over HTTPS: TLS on its connection or, behind trusted
  * proxies, the X-Forwarded-Proto they wrote. A client's own X-Forwarded-Proto never counts.
@@ -111,9 +94,6 @@ export interface HttpsRequestInput {
  * // Strict-Transport-Security only where it was really HTTPS (a page of the web app):
  * isHttpsRequest({ url: request.url, headers: request.headers, trustProxy, connection })
  */
-export function isHttpsRequest(input: HttpsRequestInput): boolean {
-  const url = urlOnConnection(input.url, input.connection);
-  return isHttpsOrigin(
-    requestOrigin({ url, headers: input.headers, trustProxy: input.trustProxy }),
-  );
+export function isHttpsRequest(input: RequestOriginInput): boolean {
+  return isHttpsOrigin(requestOrigin(input));
 }
