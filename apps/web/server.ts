@@ -1,7 +1,8 @@
-// `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server whose only extra job is to
-// hand each request's connection address to the app (see src/server/connection.ts).
+// `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server that answers the API itself
+// and hands each page request's connection address to the app (src/server/web-server.ts). With
+// WEB_CONCURRENCY > 1 this process becomes the cluster's primary (src/server/cluster-primary.ts).
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
-import { createServer, type ServerResponse } from "node:http";
 import path from "node:path";
 
 const dev = process.argv.includes("--dev");
@@ -15,10 +16,7 @@ function fail(message: string): never {
 if (!dev && !existsSync(path.join(import.meta.dirname, ".next", "BUILD_ID"))) {
   fail("no production build: run `pnpm build` first");
 }
-const { default: next } = await import("next");
 const { loadEnv } = await import("@kit/api");
-const { connectionStorage } = await import("./src/server/connection");
-const { closeRuntime, runtimeReady } = await import("./src/server/runtime");
 
 // `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
 const hostnameFlag = process.argv.indexOf("--hostname");
@@ -31,61 +29,11 @@ try {
 } catch (error) {
   fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
 }
-const hostname = env.host;
 
-// Installed before Next starts: the runtime refuses to start where no server hands it the
-// client's address (a bare `next start`), and this is how it knows one does.
-const storage = connectionStorage();
-const app = next({ dev, dir: import.meta.dirname, port: env.port, hostname });
-const handle = app.getRequestHandler();
-await app.prepare();
-// instrumentation.ts starts the database (embedded server, migrations, demo user) in the
-// background of prepare(); listen only once it is ready, and fail loudly if it cannot be.
-try {
-  await runtimeReady();
-} catch (error) {
-  fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+if (env.workers > 1 && !dev && cluster.isPrimary) {
+  const { runPrimary } = await import("./src/server/cluster-primary");
+  await runPrimary({ env, fail });
+} else {
+  const { startWebServer } = await import("./src/server/web-server");
+  await startWebServer({ dev, env, dir: import.meta.dirname, worker: cluster.isWorker, fail });
 }
-
-// Next adds its router's request headers to Vary on every response. On the API they mean
-// nothing and only announce the framework; pages keep them (caches need them there).
-const FRAMEWORK_VARY = /^(rsc|next-[a-z-]+)$/i;
-function hideFrameworkVary(res: ServerResponse): void {
-  const setHeader = res.setHeader.bind(res);
-  res.setHeader = (name, value) => {
-    if (name.toLowerCase() !== "vary") return setHeader(name, value);
-    const kept = String(value)
-      .split(",")
-      .map((token) => token.trim())
-      .filter((token) => token && !FRAMEWORK_VARY.test(token));
-    return kept.length > 0 ? setHeader(name, kept.join(", ")) : res;
-  };
-}
-
-const server = createServer((req, res) => {
-  if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
-  const connection = {
-    remoteAddress: req.socket.remoteAddress ?? null,
-    // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
-    encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
-  };
-  storage.run(connection, () => {
-    void handle(req, res);
-  });
-});
-server.listen(env.port, hostname, () => {
-  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  console.log(`[web] ready on http://${host}:${env.port}${dev ? " (dev)" : ""}`);
-});
-
-let closing = false;
-function shutdown() {
-  if (closing) return;
-  closing = true;
-  server.close();
-  server.closeAllConnections();
-  // Pool, limiter and the embedded PostgreSQL close before the process goes.
-  void Promise.allSettled([app.close(), closeRuntime()]).finally(() => process.exit(0));
-}
-process.once("SIGINT", shutdown);
-process.once("SIGTERM", shutdown);

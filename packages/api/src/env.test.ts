@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
@@ -22,6 +23,8 @@ describe("loadEnv", () => {
       port: 3000,
       host: "127.0.0.1",
       demoUser: "auto",
+      workers: 1,
+      apiHandler: "server",
     });
   });
 
@@ -174,5 +177,22 @@ describe("HOST and DEMO_USER", () => {
     expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0", DEMO_USER: "on" }))).toBe(true);
     expect(demoUserAllowed(loadEnv({ DEMO_USER: "off" }))).toBe(false);
     expect(() => loadEnv({ DEMO_USER: "yes" })).toThrow(/DEMO_USER/);
+  });
+});
+
+describe("WEB_CONCURRENCY and API_HANDLER", () => {
+  it("run one worker unless told; auto means one per core", () => {
+    expect(loadEnv({}).workers).toBe(1);
+    expect(loadEnv({ WEB_CONCURRENCY: "3" }).workers).toBe(3);
+    expect(loadEnv({ WEB_CONCURRENCY: "auto" }).workers).toBe(availableParallelism());
+    for (const bad of ["0", "-1", "1.5", "many"]) {
+      expect(() => loadEnv({ WEB_CONCURRENCY: bad }), bad).toThrow(/WEB_CONCURRENCY/);
+    }
+  });
+
+  it("answer the API from the server unless the route handler is asked for", () => {
+    expect(loadEnv({}).apiHandler).toBe("server");
+    expect(loadEnv({ API_HANDLER: "next" }).apiHandler).toBe("next");
+    expect(() => loadEnv({ API_HANDLER: "express" })).toThrow(/API_HANDLER/);
   });
 });

@@ -1,4 +1,5 @@
 // The one reader of process.env for the server: every setting, its default and its validation.
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseDuration } from "@kit/auth";
 import { findWorkspaceRoot } from "@kit/db";
@@ -144,6 +145,14 @@ const schema = z.object({
   // Loopback unless told otherwise: a fresh checkout has a demo user with a published password.
   HOST: z.preprocess(emptyAsUndefined, z.string().max(255).default("127.0.0.1")),
   DEMO_USER: z.preprocess(emptyAsUndefined, z.enum(["auto", "on", "off"]).default("auto")),
+  // `pnpm start`'s worker processes: a number, or "auto" for one per core.
+  WEB_CONCURRENCY: z.preprocess(
+    emptyAsUndefined,
+    z.union([z.literal("auto"), z.coerce.number().int().min(1).max(256)]).default(1),
+  ),
+  // Who answers /api/trpc under `pnpm start`: its Node server, or Next.js's route handler (the
+  // path of deployments without server.ts, kept selectable so it stays tested).
+  API_HANDLER: z.preprocess(emptyAsUndefined, z.enum(["server", "next"]).default("server")),
 });
 
 /** A secret rotated out of AUTH_SECRET: it verifies, never signs. */
@@ -186,6 +195,10 @@ export interface ServerEnv {
    * server listens on loopback; `on` also beyond loopback; `off` never.
    */
   demoUser: "auto" | "on" | "off";
+  /** Worker processes `pnpm start` runs (WEB_CONCURRENCY; "auto" resolved to the core count). */
+  workers: number;
+  /** `server`: `pnpm start` answers the API before Next.js; `next`: through its route handler. */
+  apiHandler: "server" | "next";
 }
 
 export class EnvError extends Error {
@@ -218,6 +231,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: env.PORT,
     host: env.HOST,
     demoUser: env.DEMO_USER,
+    workers: env.WEB_CONCURRENCY === "auto" ? availableParallelism() : env.WEB_CONCURRENCY,
+    apiHandler: env.API_HANDLER,
   };
 }
 

@@ -2,7 +2,7 @@
 // PostgreSQL, migrations, demo user), then the README's login -> me -> refresh -> logout flow.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdtemp, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
@@ -286,7 +286,8 @@ describe("the built app", () => {
   });
 
   it("holds one runtime for routes, server components and instrumentation", async () => {
-    // Through the route handler, in cookie mode, so that a server component can render too.
+    // The API (answered by server.ts before Next.js), in cookie mode, so that a server component
+    // can render too.
     const login = await fetch(`${base}/api/trpc/auth.login`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-auth-refresh": "cookie", origin: base },
@@ -377,6 +378,114 @@ describe("behind a trusted proxy (AUTH_TRUST_PROXY=1)", () => {
     expect((await page()).headers.get("strict-transport-security")).toBeNull();
     // The proxy's entry is the rightmost: a client's "https" in front of it does not count.
     expect((await page("https, http")).headers.get("strict-transport-security")).toBeNull();
+  });
+});
+
+/** Every process below `pid` (children, grandchildren...), from /proc. */
+async function descendants(pid: number): Promise<number[]> {
+  const { readdir } = await import("node:fs/promises");
+  const parents = new Map<number, number[]>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // Fields after the command (which may hold spaces) start after its closing parenthesis.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("one worker per core (WEB_CONCURRENCY=2)", () => {
+  let cluster: StartedApp | undefined;
+  let folder: string | undefined;
+  beforeAll(async () => {
+    folder = await freshDataDir("kit-web-cluster-");
+    cluster = await startApp(folder, { WEB_CONCURRENCY: "2" });
+  });
+  afterAll(async () => {
+    if (cluster) await stopApp(cluster.process);
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it("serves from two workers, each with its own runtime, on one embedded database", async () => {
+    const app = cluster as StartedApp;
+    expect(app.output()).toContain("(2 workers)");
+    const ready = new Set(
+      [...app.output().matchAll(/\[runtime\] ready: (kit-runtime-[0-9a-f]+)/g)].map((m) => m[1]),
+    );
+    expect(ready.size).toBe(2);
+    // One PostgreSQL server: the primary started it and the workers reuse it.
+    expect(app.output().match(/started embedded PostgreSQL/g)).toHaveLength(1);
+    const login = await demoLogin(app.base);
+    expect(login.status).toBe(200);
+    const { access } = ((await login.json()) as { result: { data: { access: string } } }).result
+      .data;
+    for (let i = 0; i < 10; i += 1) {
+      const me = await fetch(`${app.base}/api/trpc/auth.me`, {
+        headers: { authorization: `Bearer ${access}` },
+      });
+      expect(me.status).toBe(200);
+    }
+  });
+
+  it("replaces a worker that dies; the other answers meanwhile", async () => {
+    const app = cluster as StartedApp;
+    const workers = [...app.output().matchAll(/\[web\] worker (\d+) listening/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(workers).toHaveLength(2);
+    expect(workers.every(isAlive)).toBe(true);
+    const readyLines = () => app.output().match(/\[runtime\] ready:/g)?.length ?? 0;
+    expect(readyLines()).toBe(2);
+    process.kill(workers[0] as number, "SIGKILL");
+    const deadline = Date.now() + 90_000;
+    // Once the primary has noticed (before that it may still hand the dead one a connection).
+    while (!app.output().includes("starting another") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    while (readyLines() < 3 && Date.now() < deadline) {
+      expect((await demoLogin(app.base)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(app.output()).toContain("starting another");
+    expect(readyLines()).toBe(3);
+  });
+
+  it("on SIGTERM stops every worker and the database, and exits 0", async () => {
+    const app = cluster as StartedApp;
+    const pid = app.process.pid as number;
+    // The primary, its workers and PostgreSQL (not tsx's esbuild helper, which ends on its own).
+    const family = [];
+    for (const child of await descendants(pid)) {
+      const command = await readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
+      if (/server\.ts|postgres/.test(command)) family.push(child);
+    }
+    expect(family.length).toBeGreaterThanOrEqual(3);
+    const pidFile = path.join(folder as string, "postgres", "postmaster.pid");
+    expect(existsSync(pidFile)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => app.process.once("exit", resolve));
+    app.process.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+    expect(family.filter(isAlive)).toEqual([]);
+    cluster = undefined;
   });
 });
 

@@ -1,7 +1,8 @@
-// A plain Node HTTP server for the same router: integration tests, benchmarks, no Next.js.
-import type { IncomingMessage, Server } from "node:http";
+// The router on Node's own HTTP objects: `pnpm serve`, the API half of `pnpm start` (server.ts
+// answers /api/trpc with it before Next.js), integration tests and benchmarks.
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import type { AnyTRPCRouter } from "@trpc/server";
-import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
@@ -33,12 +34,15 @@ export interface StandaloneServerOptions {
   router?: AnyTRPCRouter;
 }
 
-/** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
-export function createStandaloneServer(
+/**
+ * Answers requests under TRPC_ENDPOINT with the router (others: 404). The same contract as the
+ * Fetch handler that Next.js's route uses, without building a Fetch Request for each call.
+ */
+export function createNodeHandler(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
-): Server {
-  return createHTTPServer({
+): RequestListener {
+  return createHTTPHandler({
     basePath: `${TRPC_ENDPOINT}/`,
     router: options.router ?? kitRouter,
     maxBodySize: MAX_BODY_BYTES,
@@ -55,4 +59,12 @@ export function createStandaloneServer(
     onError: reportError(deps),
     responseMeta,
   });
+}
+
+/** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
+export function createStandaloneServer(
+  deps: AppDeps,
+  options: StandaloneServerOptions = {},
+): Server {
+  return createServer(createNodeHandler(deps, options));
 }

@@ -1,0 +1,95 @@
+// One `pnpm start` process (alone, or a cluster worker): Next.js for pages, and the API answered
+// on Node's own request objects before the page framework sees it (API_HANDLER=next hands it to
+// the route handler instead, the path of deployments that run Next.js without this server).
+import { createServer, type ServerResponse } from "node:http";
+import { createNodeHandler, type ServerEnv } from "@kit/api";
+import { TRPC_ENDPOINT } from "@kit/api/wire";
+import next from "next";
+import { appRouter } from "../api/root";
+import { connectionStorage } from "./connection";
+import { closeRuntime, getDeps, runtimeReady } from "./runtime";
+
+export interface WebServerOptions {
+  dev: boolean;
+  env: ServerEnv;
+  /** The folder holding next.config.ts and .next. */
+  dir: string;
+  /** A cluster worker: the primary announces readiness and owns the embedded database. */
+  worker: boolean;
+  fail(message: string): never;
+}
+
+// Next adds its router's request headers to Vary on every response. On the API they mean
+// nothing and only announce the framework; pages keep them (caches need them there).
+const FRAMEWORK_VARY = /^(rsc|next-[a-z-]+)$/i;
+function hideFrameworkVary(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) => {
+    if (name.toLowerCase() !== "vary") return setHeader(name, value);
+    const kept = String(value)
+      .split(",")
+      .map((token) => token.trim())
+      .filter((token) => token && !FRAMEWORK_VARY.test(token));
+    return kept.length > 0 ? setHeader(name, kept.join(", ")) : res;
+  };
+}
+
+const API_PREFIX = `${TRPC_ENDPOINT}/`;
+
+export async function startWebServer(options: WebServerOptions): Promise<void> {
+  const { dev, env, fail } = options;
+  const hostname = env.host;
+  // Installed before Next starts: the runtime refuses to start where no server hands it the
+  // client's address (a bare `next start`), and this is how it knows one does.
+  const storage = connectionStorage();
+  const app = next({ dev, dir: options.dir, port: env.port, hostname });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  // instrumentation.ts starts the database (embedded server, migrations, demo user) in the
+  // background of prepare(); listen only once it is ready, and fail loudly if it cannot be.
+  try {
+    await runtimeReady();
+  } catch (error) {
+    fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // The runtime instrumentation built (one pool per process), serving the app's router: the
+  // same procedures and deps the route handler uses, without a Fetch Request per call.
+  const api =
+    env.apiHandler === "server" ? createNodeHandler(await getDeps(), { router: appRouter }) : null;
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/api/")) {
+      if (api && url.startsWith(API_PREFIX)) return api(req, res);
+      hideFrameworkVary(res);
+    }
+    const connection = {
+      remoteAddress: req.socket.remoteAddress ?? null,
+      // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
+      encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
+    };
+    storage.run(connection, () => {
+      void handle(req, res);
+    });
+  });
+  server.once("error", (error) =>
+    fail(`cannot listen on ${hostname}:${env.port}: ${error.message}`),
+  );
+  server.listen(env.port, hostname, () => {
+    if (options.worker) return;
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    console.log(`[web] ready on http://${host}:${env.port}${dev ? " (dev)" : ""}`);
+  });
+
+  let closing = false;
+  function shutdown() {
+    if (closing) return;
+    closing = true;
+    server.close();
+    server.closeAllConnections();
+    // Pool, limiter and the embedded PostgreSQL close before the process goes.
+    void Promise.allSettled([app.close(), closeRuntime()]).finally(() => process.exit(0));
+  }
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
