@@ -6,4 +6,7 @@ export async function register() {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startOrExit } = await import("./src/server/runtime");
   await startOrExit();
+  // server.ts answers the API with it (API_HANDLER=server, the default).
+  const { publishApiHandler } = await import("./src/server/api-handler");
+  await publishApiHandler();
 }

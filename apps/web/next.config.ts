@@ -9,6 +9,11 @@ const config: NextConfig = {
   // No framework fingerprint in responses.
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // Loading every page's server code at start costs each `pnpm start` process (each worker)
+    // memory for pages it may never render; a page's first request loads it instead.
+    preloadEntriesOnStart: false,
+  },
 };
 
 export default config;

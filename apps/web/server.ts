@@ -16,7 +16,7 @@ function fail(message: string): never {
 if (!dev && !existsSync(path.join(import.meta.dirname, ".next", "BUILD_ID"))) {
   fail("no production build: run `pnpm build` first");
 }
-const { loadEnv } = await import("@kit/api");
+const { loadEnv } = await import("@kit/api/env");
 
 // `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
 const hostnameFlag = process.argv.indexOf("--hostname");

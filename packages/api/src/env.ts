@@ -1,8 +1,10 @@
 // The one reader of process.env for the server: every setting, its default and its validation.
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { parseDuration } from "@kit/auth";
-import { findWorkspaceRoot } from "@kit/db";
+// Deep imports: `@kit/api/env` is what server.ts loads in every worker, so it must not pull in
+// the database client or the token code.
+import { parseDuration } from "@kit/auth/duration";
+import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { z } from "zod";
 import type { RateLimitSettings } from "./rate-limit";
 

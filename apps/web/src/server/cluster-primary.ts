@@ -2,7 +2,8 @@
 // worker that dies cannot take the database with it), starts one worker per WEB_CONCURRENCY on
 // the shared port, replaces a worker that crashes, and on SIGTERM/SIGINT stops them all first.
 import cluster, { type Worker } from "node:cluster";
-import { openDatabase, type ServerEnv } from "@kit/api";
+import { openDatabase } from "@kit/api";
+import type { ServerEnv } from "@kit/api/env";
 
 export interface PrimaryOptions {
   env: ServerEnv;

@@ -2,12 +2,11 @@
 // on Node's own request objects before the page framework sees it (API_HANDLER=next hands it to
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
-import { createNodeHandler, type ServerEnv } from "@kit/api";
+import type { ServerEnv } from "@kit/api/env";
 import { TRPC_ENDPOINT } from "@kit/api/wire";
 import next from "next";
-import { appRouter } from "../api/root";
 import { connectionStorage } from "./connection";
-import { closeRuntime, getDeps, runtimeReady } from "./runtime";
+import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
 
 export interface WebServerOptions {
   dev: boolean;
@@ -52,10 +51,9 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   } catch (error) {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // The runtime instrumentation built (one pool per process), serving the app's router: the
-  // same procedures and deps the route handler uses, without a Fetch Request per call.
-  const api =
-    env.apiHandler === "server" ? createNodeHandler(await getDeps(), { router: appRouter }) : null;
+  // Built by instrumentation beside the runtime (one pool per process), serving the app's router:
+  // the same procedures and deps the route handler uses, without a Fetch Request per call.
+  const api = env.apiHandler === "server" ? await apiHandler() : null;
 
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
