@@ -1,4 +1,5 @@
 import path from "node:path";
+import { hashConcurrencyDefault } from "@kit/auth";
 import { describe, expect, it } from "vitest";
 import { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
 
@@ -19,6 +20,8 @@ describe("loadEnv", () => {
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
+      hashConcurrency: hashConcurrencyDefault(),
+      hashQueue: 64 * hashConcurrencyDefault(),
       port: 3000,
       host: "127.0.0.1",
       demoUser: "auto",
@@ -43,6 +46,25 @@ describe("loadEnv", () => {
       rateLimits: { loginBurstFailures: 5, loginBurstLockSeconds: 600 },
     });
     expect(Object.keys(env.rateLimits)).toHaveLength(2);
+  });
+
+  it("reads the hashing queue's settings; the line's default follows the concurrency", () => {
+    expect(loadEnv({ AUTH_HASH_CONCURRENCY: "3" })).toMatchObject({
+      hashConcurrency: 3,
+      hashQueue: 192,
+    });
+    expect(loadEnv({ AUTH_HASH_CONCURRENCY: "1", AUTH_HASH_QUEUE: "0" })).toMatchObject({
+      hashConcurrency: 1,
+      hashQueue: 0,
+    });
+    for (const bad of [
+      { AUTH_HASH_CONCURRENCY: "0" },
+      { AUTH_HASH_CONCURRENCY: "two" },
+      { AUTH_HASH_QUEUE: "-1" },
+      { AUTH_HASH_QUEUE: "1.5" },
+    ]) {
+      expect(() => loadEnv(bad)).toThrow(EnvError);
+    }
   });
 
   it("splits AUTH_SECRET_PREVIOUS on commas and spaces", () => {
