@@ -41,7 +41,7 @@ export async function rotateSession(
     let rotated = await rotateOnce(deps, claims, now, fingerprint, client, undefined);
     const cap = rotated.swapped ? null : rotated.absoluteExpiresAt?.getTime();
     if (!rotated.swapped && cap && cap < rotated.mintedExpiresAt && seconds(cap) > seconds(now)) {
-      // Refused only for outliving the session's cap: once more, with the expiry held to it.
+      // The cap may be why (the session could also be over): once more, held to the cap.
       rotated = await rotateOnce(deps, claims, now, fingerprint, client, seconds(cap));
     }
     if (rotated.swapped) return rotated.pair;
