@@ -1,6 +1,7 @@
 // Refresh rotation: exchange a refresh token for a new pair, replay inside the grace window, or
 // revoke the session on reuse.
 import { AuthError, type RefreshClaims } from "@kit/auth";
+import type { SessionRotation } from "@kit/db";
 import { recordEvent } from "../audit";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
 import { loadLiveSession, reloadSession } from "../authentication/live-session";
@@ -96,7 +97,8 @@ async function rotateOnce(
 /**
  * The swap changed nothing: a missing or inactive user, a session that is over, a lost race,
  * a replay inside the grace window, or reuse. Reads the session to tell which, in the contract's
- * order (USER_NOT_FOUND, then TOKEN_REVOKED).
+ * order (USER_NOT_FOUND, then TOKEN_REVOKED). The read comes after the swap, so it already shows
+ * what a rotation that won the race wrote (a swap that loses waits for the winner's commit).
  */
 async function rotateSlowly(
   deps: AppDeps,
@@ -107,14 +109,15 @@ async function rotateSlowly(
 ): Promise<TokenPair> {
   const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
+  let current: SessionRotation | null = session;
   if (session.refreshJti === claims.jti) {
     // Current after all (the user was re-activated between the two reads, say): swap now.
     const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter);
     if (rotated.swapped) return rotated.pair;
+    // Lost a race this time: look again at what the session holds now.
+    current = await reloadSession(deps, session.id);
+    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   }
-  // Lost the race, or an older token: look again at what the session holds now.
-  const current = await reloadSession(deps, session.id);
-  if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   const rotatedAt = current.rotatedAt?.getTime();
   // (rotatedAt tested here too so the type knows it below.)
   if (
