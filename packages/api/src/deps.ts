@@ -1,5 +1,5 @@
 // What every procedure needs from the outside world, built once per process and passed in.
-import type { TokenService } from "@kit/auth";
+import type { PasswordQueue, TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./rate-limit";
@@ -16,6 +16,11 @@ export interface AppDeps {
   tokens: TokenService;
   sessions: SessionPolicy;
   limiter: AuthRateLimiter;
+  /**
+   * Every argon2 hash and verify of a request goes through it (AUTH_HASH_CONCURRENCY at once,
+   * AUTH_HASH_QUEUE waiting): a login flood gets SERVER_BUSY, the other requests keep a core.
+   */
+  passwordQueue: PasswordQueue;
   /** Reverse proxies in front of the app (AUTH_TRUST_PROXY); decides where the client address comes from. */
   trustProxy: number;
   /** Milliseconds since the epoch; injected so tests can move time. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { hashConcurrencyDefault } from "@kit/auth";
 import { describe, expect, it } from "vitest";
 import { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
 
@@ -20,6 +21,8 @@ describe("loadEnv", () => {
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
+      hashConcurrency: hashConcurrencyDefault(),
+      hashQueue: 64 * hashConcurrencyDefault(),
       port: 3000,
       host: "127.0.0.1",
       demoUser: "auto",
@@ -46,6 +49,25 @@ describe("loadEnv", () => {
       rateLimits: { loginBurstFailures: 5, loginBurstLockSeconds: 600 },
     });
     expect(Object.keys(env.rateLimits)).toHaveLength(2);
+  });
+
+  it("reads the hashing queue's settings; the line's default follows the concurrency", () => {
+    expect(loadEnv({ AUTH_HASH_CONCURRENCY: "3" })).toMatchObject({
+      hashConcurrency: 3,
+      hashQueue: 192,
+    });
+    expect(loadEnv({ AUTH_HASH_CONCURRENCY: "1", AUTH_HASH_QUEUE: "0" })).toMatchObject({
+      hashConcurrency: 1,
+      hashQueue: 0,
+    });
+    for (const bad of [
+      { AUTH_HASH_CONCURRENCY: "0" },
+      { AUTH_HASH_CONCURRENCY: "two" },
+      { AUTH_HASH_QUEUE: "-1" },
+      { AUTH_HASH_QUEUE: "1.5" },
+    ]) {
+      expect(() => loadEnv(bad)).toThrow(EnvError);
+    }
   });
 
   it("splits AUTH_SECRET_PREVIOUS on commas and spaces", () => {
@@ -185,6 +207,9 @@ describe("WEB_CONCURRENCY and API_HANDLER", () => {
     expect(loadEnv({}).workers).toBe(1);
     expect(loadEnv({ WEB_CONCURRENCY: "3" }).workers).toBe(3);
     expect(loadEnv({ WEB_CONCURRENCY: "auto" }).workers).toBe(availableParallelism());
+    // The workers share the cores left for hashing.
+    expect(loadEnv({ WEB_CONCURRENCY: "64" }).hashConcurrency).toBe(1);
+    expect(loadEnv({ WEB_CONCURRENCY: "2" }).hashConcurrency).toBe(hashConcurrencyDefault(2));
     for (const bad of ["0", "-1", "1.5", "many"]) {
       expect(() => loadEnv({ WEB_CONCURRENCY: bad }), bad).toThrow(/WEB_CONCURRENCY/);
     }

@@ -4,6 +4,7 @@ import path from "node:path";
 // Deep imports: `@kit/api/env` is what server.ts loads in every worker, so it must not pull in
 // the database client or the token code.
 import { parseDuration } from "@kit/auth/duration";
+import { hashConcurrencyDefault, WAITING_PER_SLOT } from "@kit/auth/password-queue";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { z } from "zod";
 import type { RateLimitSettings } from "./rate-limit";
@@ -143,6 +144,16 @@ const schema = z.object({
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
       .optional(),
   ),
+  // Argon2 jobs at once (default: one core fewer than the machine has) and how many may wait
+  // (default: 64 per job at once); past that, logins answer 503 SERVER_BUSY.
+  AUTH_HASH_CONCURRENCY: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(1024).optional(),
+  ),
+  AUTH_HASH_QUEUE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(1_000_000).optional(),
+  ),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   // Loopback unless told otherwise: a fresh checkout has a demo user with a published password.
   HOST: z.preprocess(emptyAsUndefined, z.string().max(255).default("127.0.0.1")),
@@ -189,6 +200,10 @@ export interface ServerEnv {
   redisUrl: string | undefined;
   /** Thresholds set through AUTH_RATE_LIMIT_* (the rest keep their defaults). */
   rateLimits: Partial<RateLimitSettings>;
+  /** Password hashes and verifies running at once. */
+  hashConcurrency: number;
+  /** Password jobs allowed to wait for a slot; more are refused with SERVER_BUSY. */
+  hashQueue: number;
   port: number;
   /** The address `pnpm start` and `pnpm serve` listen on; loopback by default. */
   host: string;
@@ -216,6 +231,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid environment:\n  ${lines.join("\n  ")}`);
   }
   const env = parsed.data;
+  const workers = env.WEB_CONCURRENCY === "auto" ? availableParallelism() : env.WEB_CONCURRENCY;
+  const hashConcurrency = env.AUTH_HASH_CONCURRENCY ?? hashConcurrencyDefault(workers);
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
@@ -230,10 +247,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),
+    hashConcurrency,
+    hashQueue: env.AUTH_HASH_QUEUE ?? WAITING_PER_SLOT * hashConcurrency,
     port: env.PORT,
     host: env.HOST,
     demoUser: env.DEMO_USER,
-    workers: env.WEB_CONCURRENCY === "auto" ? availableParallelism() : env.WEB_CONCURRENCY,
+    workers,
     apiHandler: env.API_HANDLER,
   };
 }

@@ -54,7 +54,8 @@ export class AppError extends Error {
   }
 }
 
-// Auth failures are 401 except a bad password choice, which is the caller's input.
+// Auth failures are 401 except a bad password choice, which is the caller's input, and a full
+// hashing queue, which is the server's state (503, with Retry-After: see retry-after.ts).
 const AUTH_TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   MISSING_TOKEN: "UNAUTHORIZED",
   INVALID_TOKEN: "UNAUTHORIZED",
@@ -65,6 +66,7 @@ const AUTH_TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   TOKEN_REUSED: "UNAUTHORIZED",
   INVALID_CREDENTIALS: "UNAUTHORIZED",
   WEAK_PASSWORD: "BAD_REQUEST",
+  SERVER_BUSY: "SERVICE_UNAVAILABLE",
 };
 
 /** Turns a domain error into the TRPCError the wire sees, keeping it as the cause. */

@@ -1,6 +1,6 @@
 // Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
 import { randomBytes } from "node:crypto";
-import { createSecretKey, createTokenService } from "@kit/auth";
+import { createPasswordQueue, createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
@@ -92,6 +92,10 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       prisma,
       tokens,
       limiter,
+      passwordQueue: createPasswordQueue({
+        concurrency: env.hashConcurrency,
+        maxWaiting: env.hashQueue,
+      }),
       trustProxy: env.trustProxy,
       sessions: {
         refreshReuseGraceMs: env.refreshReuseGrace * 1000,

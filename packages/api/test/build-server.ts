@@ -33,6 +33,10 @@ export function environmentFor(options: ServerOptions): Record<string, string> {
       options.refreshReuseGrace === 0 ? "0" : `${options.refreshReuseGrace}s`;
   }
   if (options.sessionMaxAge !== undefined) env.AUTH_SESSION_MAX_AGE = `${options.sessionMaxAge}s`;
+  if (options.hashConcurrency !== undefined) {
+    env.AUTH_HASH_CONCURRENCY = String(options.hashConcurrency);
+  }
+  if (options.hashQueue !== undefined) env.AUTH_HASH_QUEUE = String(options.hashQueue);
   for (const [name, [setting, kind]] of Object.entries(RATE_LIMIT_VARIABLES)) {
     const value = options.rateLimits?.[setting];
     if (value !== undefined) env[name] = kind === "count" ? String(value) : `${value}s`;

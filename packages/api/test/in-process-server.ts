@@ -1,6 +1,6 @@
 // The standalone server in this process, on the run's database, with a clock tests can move.
 import type { AddressInfo } from "node:net";
-import { createSecretKey, createTokenService } from "@kit/auth";
+import { createPasswordQueue, createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { provisionTestDatabase } from "@kit/db/testing";
 import type { AnyTRPCRouter } from "@trpc/server";
@@ -43,6 +43,10 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
     exposeErrors: options.exposeErrors ?? false,
     logger: options.logger ?? createLogger({ write: () => {} }),
     limiter,
+    passwordQueue: createPasswordQueue({
+      concurrency: options.hashConcurrency,
+      maxWaiting: options.hashQueue,
+    }),
     trustProxy: options.trustProxy ?? 0,
     sessions: {
       refreshReuseGraceMs: (options.refreshReuseGrace ?? 10) * 1000,

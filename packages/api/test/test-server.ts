@@ -28,6 +28,10 @@ export interface ServerOptions {
   sessionMaxAge?: number;
   /** AUTH_RATE_LIMIT_*: the other thresholds keep their defaults. */
   rateLimits?: Partial<RateLimitSettings>;
+  /** AUTH_HASH_CONCURRENCY: password hashes at once; default one core fewer than the machine's. */
+  hashConcurrency?: number;
+  /** AUTH_HASH_QUEUE: password jobs that may wait; default 64 × hashConcurrency. */
+  hashQueue?: number;
   /** AUTH_TRUST_PROXY; default 0. */
   trustProxy?: number;
   /** AUTH_SECRET; default TEST_SECRET. */

@@ -11,7 +11,8 @@ export type AuthErrorCode =
   | "TOKEN_REVOKED"
   | "TOKEN_REUSED"
   | "INVALID_CREDENTIALS"
-  | "WEAK_PASSWORD";
+  | "WEAK_PASSWORD"
+  | "SERVER_BUSY";
 
 const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
   MISSING_TOKEN: "Token required.",
@@ -23,6 +24,7 @@ const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
   TOKEN_REUSED: "Refresh token reuse detected; the session has been revoked.",
   INVALID_CREDENTIALS: "Invalid credentials.",
   WEAK_PASSWORD: `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+  SERVER_BUSY: "Too many password checks in progress. Try again shortly.",
 };
 
 // Bundlers may load this file more than once in one process (Next.js gives instrumentation,

@@ -15,11 +15,19 @@ export {
   ARGON2_PARAMS,
   hashPassword,
   needsRehash,
+  type PasswordWork,
   verifyAgainstDummy,
   verifyPassword,
 } from "./password";
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
 export { checkPasswordPolicy } from "./password-policy";
+export {
+  createPasswordQueue,
+  hashConcurrencyDefault,
+  type PasswordQueue,
+  type PasswordQueueSettings,
+  WAITING_PER_SLOT,
+} from "./password-queue";
 export {
   type AccessClaims,
   createTokenService,

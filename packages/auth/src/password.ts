@@ -1,6 +1,15 @@
 // Password hashing with argon2id: hash, verify, rehash check, and a dummy verify for unknown users.
 import { randomUUID } from "node:crypto";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import type { PasswordQueue } from "./password-queue";
+
+/** Where the argon2 work runs: through `queue` when given (servers), else at once. */
+export interface PasswordWork {
+  queue?: PasswordQueue;
+}
+
+const runIn = <T>(work: PasswordWork, job: () => Promise<T>): Promise<T> =>
+  work.queue ? work.queue.run(job) : job();
 
 /**
  * OWASP's argon2id minimums (19 MiB, 2 passes, 1 lane). argon2id is @node-rs/argon2's default;
@@ -13,18 +22,30 @@ const CURRENT_HASH = new RegExp(
   `^\\$argon2id\\$v=19\\$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$`,
 );
 
-/** Hashes a password into a PHC string. Check the policy first: see checkPasswordPolicy. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2_PARAMS);
+/**
+ * Hashes a password into a PHC string. Check the policy first: see checkPasswordPolicy.
+ * Throws AuthError SERVER_BUSY when `work.queue` is full.
+ */
+export function hashPassword(password: string, work: PasswordWork = {}): Promise<string> {
+  return runIn(work, () => argon2Hash(password, ARGON2_PARAMS));
 }
 
-/** True when `password` matches `hash`. Never throws: a malformed or foreign hash is false. */
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await argon2Verify(hash, password);
-  } catch {
-    return false;
-  }
+/**
+ * True when `password` matches `hash`: a malformed or foreign hash is false, not an error.
+ * Throws only AuthError SERVER_BUSY, when `work.queue` is full (no password was checked).
+ */
+export function verifyPassword(
+  hash: string,
+  password: string,
+  work: PasswordWork = {},
+): Promise<boolean> {
+  return runIn(work, async () => {
+    try {
+      return await argon2Verify(hash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -45,11 +66,15 @@ let dummyHash: Promise<string> | undefined;
  * @example
  * const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
  */
-export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomUUID()).catch((error: unknown) => {
+export async function verifyAgainstDummy(
+  password: string,
+  work: PasswordWork = {},
+): Promise<false> {
+  // The one-off hash goes through the queue too: it is argon2 work like any other.
+  dummyHash ??= hashPassword(randomUUID(), work).catch((error: unknown) => {
     dummyHash = undefined; // do not cache a failure; the next call tries again
     throw error;
   });
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummyHash, password, work);
   return false;
 }

@@ -30,6 +30,12 @@ describe("errorMessage", () => {
     expect(errorMessage(failure("RATE_LIMITED"))).toBe("Too many attempts. Try again later.");
   });
 
+  it("asks for another try when the server is too busy to check a password", () => {
+    expect(errorMessage(failure("SERVER_BUSY", "x", { "retry-after": "1" }), "sign-in")).toBe(
+      "The server is busy right now. Try again in a moment.",
+    );
+  });
+
   it("explains a weak password and a taken email", () => {
     expect(errorMessage(failure("WEAK_PASSWORD"))).toBe(
       "Choose a password of 8 to 128 characters.",

@@ -59,6 +59,8 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
         ? `Too many attempts. Try again in ${formatWait(seconds)}.`
         : "Too many attempts. Try again later.";
     }
+    case "SERVER_BUSY":
+      return "The server is busy right now. Try again in a moment.";
     case "WEAK_PASSWORD":
       return `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`;
     case "EMAIL_TAKEN":

@@ -1,6 +1,7 @@
 // Retry-After on rate-limited responses, over real HTTP and through the Fetch adapter.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AuthError } from "@kit/auth";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context";
 import { RateLimitedError } from "../errors";
 import { publicProcedure, router } from "../trpc";
-import { retryAfterMeta, retryAfterSeconds } from "./retry-after";
+import { retryAfterMeta, retryAfterSeconds, SERVER_BUSY_RETRY_SECONDS } from "./retry-after";
 
 // The real procedures and error formatter, on a router whose only job is to be rate limited.
 const limitedRouter = router({
@@ -40,6 +41,17 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds([limited(7), new TRPCError({ code: "NOT_FOUND" }), limited(42)])).toBe(
       42,
     );
+  });
+
+  it("asks a client turned away by a full hashing queue (SERVER_BUSY) to wait a second", () => {
+    const busy = new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      cause: new AuthError("SERVER_BUSY"),
+    });
+    expect(retryAfterSeconds([busy])).toBe(SERVER_BUSY_RETRY_SECONDS);
+    expect(retryAfterSeconds([busy, limited(42)])).toBe(42);
+    const other = new TRPCError({ code: "UNAUTHORIZED", cause: new AuthError("TOKEN_EXPIRED") });
+    expect(retryAfterSeconds([other])).toBeNull();
   });
 
   it("adds no header unless a response is rate limited", () => {

@@ -1,23 +1,36 @@
-// Retry-After for rate-limited responses, shared by every adapter through tRPC's `responseMeta`.
+// Retry-After for rate-limited and busy responses, shared by every adapter through `responseMeta`.
+import { isAuthError } from "@kit/auth";
 import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
 import { RateLimitedError } from "../errors";
 
-/** The longest wait any of the errors asks for, in seconds; null when none is rate limited. */
+/**
+ * The wait a 503 SERVER_BUSY asks for. A full hashing queue holds about a second of work (64 jobs
+ * per slot at ~15 ms), so by then it has room again; a client that waits no longer than this
+ * rejoins a line that has moved on.
+ */
+export const SERVER_BUSY_RETRY_SECONDS = 1;
+
+/** What one error asks the client to wait, in seconds; null when it asks nothing. */
+function waitOf(cause: unknown): number | null {
+  if (cause instanceof RateLimitedError) return cause.retryAfterSeconds;
+  if (isAuthError(cause) && cause.code === "SERVER_BUSY") return SERVER_BUSY_RETRY_SECONDS;
+  return null;
+}
+
+/** The longest wait any of the errors asks for, in seconds; null when none asks for one. */
 export function retryAfterSeconds(errors: readonly TRPCError[]): number | null {
   let longest: number | null = null;
   for (const error of errors) {
-    const cause = error.cause;
-    if (cause instanceof RateLimitedError) {
-      longest = Math.max(longest ?? 0, cause.retryAfterSeconds);
-    }
+    const wait = waitOf(error.cause);
+    if (wait !== null) longest = Math.max(longest ?? 0, wait);
   }
   return longest;
 }
 
 /**
  * `responseMeta` for tRPC adapters: adds `Retry-After: <seconds>` when a response carries a
- * RateLimitedError. A batch gets the largest wait, so a client honouring it retries nothing early.
+ * RateLimitedError or SERVER_BUSY. A batch gets the largest wait, so a client honouring it retries nothing early.
  */
 export function retryAfterMeta({ errors }: { errors: readonly TRPCError[] }): ResponseMeta {
   const seconds = retryAfterSeconds(errors);

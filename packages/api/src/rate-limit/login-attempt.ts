@@ -18,6 +18,11 @@ export interface LoginAttempt {
    * and client points are given back, a success being no failure.
    */
   succeeded(): Promise<void>;
+  /**
+   * No password was checked after all (the server was too busy to hash): every budget gets its
+   * point back, as for a refused attempt, and the pair's count of failures stays as it was.
+   */
+  withdrawn(): Promise<void>;
 }
 
 /** The budgets one attempt is charged to. */
@@ -99,6 +104,10 @@ export async function beginLoginAttempt(
         budgets.reset(charges.pair),
         ...admitted.map((spent) => budgets.giveBack(spent)),
       ]);
+    },
+    async withdrawn() {
+      settle();
+      await Promise.all([pair, ...admitted].map((spent) => budgets.giveBack(spent)));
     },
   };
 }

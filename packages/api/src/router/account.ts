@@ -65,13 +65,7 @@ export const accountRouter = router({
       client,
     );
     await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed");
-    const { sessionId, ...pair } = await openSession(ctx.deps, ctx.user, client);
-    await recordEvent(ctx.deps, {
-      type: "password_changed",
-      userId: ctx.user.id,
-      sessionId,
-      client,
-    });
+    const pair = await openSession(ctx.deps, ctx.user, client, "password_changed");
     return { ok: true as const, ...deliverPair(ctx, pair) };
   }),
 

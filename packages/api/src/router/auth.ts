@@ -12,7 +12,8 @@ import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError, RateLimitedError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
 import { checkCredentials, registerAccount } from "../services/accounts";
-import { closeSession, openSession, rotateSession } from "../services/sessions";
+import { rotateSession } from "../services/rotate-session";
+import { closeSession, openSession } from "../services/sessions";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 const missingToken = () => new AppError("MISSING_TOKEN", "BAD_REQUEST", "Refresh token required.");
@@ -35,16 +36,14 @@ export const authRouter = router({
       password: input.password,
       name: input.name ?? null,
     });
-    const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
-    await recordEvent(ctx.deps, { type: "registered", userId: user.id, sessionId, client });
+    const pair = await openSession(ctx.deps, user, client, "registered");
     return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
   }),
 
   login: auditRateLimit.input(loginInput).mutation(async ({ ctx, input }) => {
     const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
     const user = await checkCredentials(ctx.deps, input.email, input.password, client);
-    const { sessionId, ...pair } = await openSession(ctx.deps, user, client);
-    await recordEvent(ctx.deps, { type: "login_succeeded", userId: user.id, sessionId, client });
+    const pair = await openSession(ctx.deps, user, client, "login_succeeded");
     // The same device id again when this device had one for this user: it stays one device.
     const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
     return { user, ...deliverPair(ctx, pair), device };

@@ -124,6 +124,25 @@ const provoke: Record<string, () => Promise<Reply>> = {
     expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(0);
     return reply;
   },
+  "SERVER_BUSY 503": async () => {
+    // One hash at a time and none waiting: of logins sent at once, those that find the slot
+    // taken are turned away (server-busy.test.ts holds the slot itself, in process).
+    const busy = await serverWith({
+      hashConcurrency: 1,
+      hashQueue: 0,
+      rateLimits: { loginBurstFailures: 10_000 },
+    });
+    const email = uniqueEmail();
+    await busy.post("auth.register", { email, password: PASSWORD });
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, () => busy.post("auth.login", { email, password: PASSWORD })),
+    );
+    expect(replies.every((reply) => reply.status === 200 || reply.status === 503)).toBe(true);
+    const reply = replies.find((candidate) => candidate.status === 503);
+    if (!reply) throw new Error("40 logins at once all found the one hashing slot free");
+    expect(reply.headers.get("retry-after")).toBe("1");
+    return reply;
+  },
   "INTERNAL_SERVER_ERROR 500": async () => {
     // A database of its own, broken on purpose (see unexpected-error.http.test.ts for the log).
     const broken = await serverWith({ ownDatabase: true });

@@ -3,6 +3,7 @@ import {
   AuthError,
   checkPasswordPolicy,
   hashPassword,
+  isAuthError,
   needsRehash,
   verifyAgainstDummy,
   verifyPassword,
@@ -14,6 +15,7 @@ import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
+import type { LoginAttempt } from "../rate-limit";
 
 export interface NewAccount {
   email: string;
@@ -24,7 +26,7 @@ export interface NewAccount {
 export async function registerAccount(deps: AppDeps, input: NewAccount): Promise<PrincipalUser> {
   // Policy first: a refused password costs no hashing and no database work.
   checkPasswordPolicy(input.password);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
   try {
     return await deps.prisma.user.create({
       data: { email: input.email, name: input.name, passwordHash },
@@ -61,9 +63,12 @@ export async function checkCredentials(
   });
   const device = user ? deviceOf(client.device, user.id) : null;
   const attempt = await deps.limiter.beginLogin({ email, clientIp: client.clientIp, device });
-  const ok = user
-    ? await verifyPassword(user.passwordHash, password)
-    : await verifyAgainstDummy(password);
+  const ok = await checkedOrWithdrawn(attempt, () => {
+    const work = { queue: deps.passwordQueue };
+    return user
+      ? verifyPassword(user.passwordHash, password, work)
+      : verifyAgainstDummy(password, work);
+  });
   // A refused account fails like a wrong password, after the same work.
   const refused = deps.refusedLogins?.has(email) ?? false;
   if (!user || !ok || !user.isActive || refused) {
@@ -74,12 +79,35 @@ export async function checkCredentials(
   await attempt.succeeded();
   if (needsRehash(user.passwordHash)) {
     // Parameters were raised since this hash was made: upgrade it while we hold the password.
-    await deps.prisma.user.update({
-      where: { id: user.id },
-      data: { passwordHash: await hashPassword(password) },
-    });
+    // A busy queue leaves the old hash for a later login rather than fail this one.
+    const upgraded = await hashPassword(password, { queue: deps.passwordQueue }).catch(
+      (error: unknown) => {
+        if (isAuthError(error) && error.code === "SERVER_BUSY") return null;
+        throw error;
+      },
+    );
+    if (upgraded) {
+      await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
+    }
   }
   return { id: user.id, email: user.email, name: user.name };
+}
+
+/**
+ * Runs the password check of a charged attempt. When no password got checked (the hashing
+ * queue was full: SERVER_BUSY), the attempt is withdrawn, so a flood that the server turned away
+ * counts against nobody's budget; the error goes on to the client (503).
+ */
+async function checkedOrWithdrawn(
+  attempt: LoginAttempt,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
+  try {
+    return await check();
+  } catch (error) {
+    if (isAuthError(error) && error.code === "SERVER_BUSY") await attempt.withdrawn();
+    throw error;
+  }
 }
 
 /** Checks the current password (rate limited like a login), then stores the new one. */
@@ -98,7 +126,12 @@ export async function changePassword(
     where: { id: user.id },
     select: userCredentialsSelect,
   });
-  if (!stored || !(await verifyPassword(stored.passwordHash, passwords.current))) {
+  const work = { queue: deps.passwordQueue };
+  const ok = await checkedOrWithdrawn(
+    attempt,
+    async () => !!stored && (await verifyPassword(stored.passwordHash, passwords.current, work)),
+  );
+  if (!ok) {
     await attempt.failed();
     throw new AuthError("INVALID_CREDENTIALS");
   }
@@ -106,6 +139,6 @@ export async function changePassword(
   checkPasswordPolicy(passwords.next);
   await deps.prisma.user.update({
     where: { id: user.id },
-    data: { passwordHash: await hashPassword(passwords.next) },
+    data: { passwordHash: await hashPassword(passwords.next, work) },
   });
 }

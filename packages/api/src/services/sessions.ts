@@ -1,9 +1,8 @@
-// Session lifecycle against the database: open on login, rotate on refresh, revoke on logout.
+// Session lifecycle against the database: open on login, revoke on logout (rotation on refresh
+// is rotate-session.ts).
 import { randomUUID } from "node:crypto";
 import { AuthError } from "@kit/auth";
-import { recordEvent } from "../audit";
-import { clientFingerprint, withinGrace } from "../authentication/grace";
-import { loadLiveSession, reloadSession } from "../authentication/live-session";
+import { type AuthEventType, recordEvent } from "../audit";
 import type { PrincipalUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
@@ -20,11 +19,22 @@ export type RevokeReason = "logout" | "reuse" | "revoked" | "logout_all" | "pass
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** Opens a session for a user who just proved who they are, and returns its first token pair. */
+/** The audit events that open a session. */
+export type OpeningEvent = Extract<
+  AuthEventType,
+  "login_succeeded" | "registered" | "password_changed"
+>;
+
+/**
+ * Opens a session for a user who just proved who they are, and returns its first token pair.
+ * The session row and the event that opened it (`event`) are written by one statement: one
+ * round trip, and never a session without its audit row.
+ */
 export async function openSession(
   deps: AppDeps,
   user: PrincipalUser,
   client: ClientInfo,
+  event: OpeningEvent,
 ): Promise<TokenPair & { sessionId: string }> {
   const sessionId = randomUUID();
   const now = deps.now();
@@ -35,117 +45,26 @@ export async function openSession(
     notAfter: seconds(absoluteExpiresAt),
   });
   const access = deps.tokens.issueAccess({ userId: user.id, email: user.email, sessionId });
-  await deps.prisma.session.create({
-    data: {
-      id: sessionId,
-      userId: user.id,
-      refreshJti: refresh.claims.jti,
-      createdAt: new Date(now),
-      lastUsedAt: new Date(now),
-      expiresAt: new Date(refresh.claims.exp * 1000),
-      absoluteExpiresAt: new Date(absoluteExpiresAt),
-      userAgent: client.userAgent,
-      ip: client.clientIp,
-    },
-  });
+  const at = new Date(now);
+  await deps.prisma.$executeRaw`
+    WITH opened AS (
+      INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at,
+        absolute_expires_at, user_agent, ip)
+      VALUES (${sessionId}::uuid, ${user.id}::uuid, ${refresh.claims.jti}::uuid,
+        ${at}::timestamptz, ${at}::timestamptz, ${new Date(refresh.claims.exp * 1000)}::timestamptz,
+        ${new Date(absoluteExpiresAt)}::timestamptz, ${client.userAgent}, ${client.clientIp})
+      RETURNING id, user_id
+    )
+    INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
+    SELECT ${event}, opened.user_id, opened.id, ${client.clientIp}, ${client.userAgent},
+      ${at}::timestamptz
+    FROM opened`;
   return {
     access: access.token,
     refresh: refresh.token,
     refreshExp: refresh.claims.exp,
     sessionId,
   };
-}
-
-/**
- * Exchanges a refresh token for a new pair (rotation). The swap is one conditional UPDATE on the
- * session's current jti, so of any number of concurrent refreshes with one token exactly one
- * mints a new token. The others, and a retry after a lost response, find their token as the
- * session's previous jti within the grace window and get the pair the winner got: one chain.
- * Any other non-current token is reuse (RFC 9700 §4.14.2): the whole session is revoked.
- */
-export async function rotateSession(
-  deps: AppDeps,
-  refreshToken: string,
-  client: ClientInfo,
-): Promise<TokenPair> {
-  const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
-  const now = deps.now();
-  const notAfter = seconds(session.absoluteExpiresAt.getTime());
-  const fingerprint = clientFingerprint(client, user.id);
-  if (session.refreshJti === claims.jti) {
-    // iat from the same instant as rotatedAt, so the grace path can re-create the token exactly
-    // while the window itself is kept to the millisecond.
-    const next = deps.tokens.issueRefresh({
-      userId: user.id,
-      sessionId: session.id,
-      notAfter,
-      issuedAt: seconds(now),
-    });
-    const swapped = await deps.prisma.session.updateMany({
-      where: { id: session.id, refreshJti: claims.jti, revokedAt: null },
-      data: {
-        refreshJti: next.claims.jti,
-        previousJti: claims.jti,
-        rotatedAt: new Date(now),
-        rotatedBy: fingerprint,
-        lastUsedAt: new Date(now),
-        expiresAt: new Date(next.claims.exp * 1000),
-      },
-    });
-    if (swapped.count === 1) {
-      await recordEvent(deps, {
-        type: "refreshed",
-        userId: user.id,
-        sessionId: session.id,
-        client,
-      });
-      const access = deps.tokens.issueAccess({
-        userId: user.id,
-        email: user.email,
-        sessionId: session.id,
-      });
-      return { access: access.token, refresh: next.token, refreshExp: next.claims.exp };
-    }
-  }
-  // Lost the race, or an older token: look again at what the session holds now.
-  const current = await reloadSession(deps, session.id);
-  if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
-  const rotatedAt = current.rotatedAt?.getTime();
-  // (rotatedAt tested here too so the type knows it below.)
-  if (
-    rotatedAt !== undefined &&
-    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs, fingerprint)
-  ) {
-    await recordEvent(deps, {
-      type: "refresh_replayed",
-      userId: user.id,
-      sessionId: current.id,
-      client,
-    });
-    // No new token: the session's current one, re-signed from the same claims (identical).
-    const refresh = deps.tokens.issueRefresh({
-      userId: user.id,
-      sessionId: current.id,
-      jti: current.refreshJti,
-      notAfter,
-      issuedAt: seconds(rotatedAt),
-    });
-    const access = deps.tokens.issueAccess({
-      userId: user.id,
-      email: user.email,
-      sessionId: current.id,
-    });
-    return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
-  }
-  await revokeSession(deps, { sessionId: current.id, userId: user.id }, "reuse");
-  await recordEvent(deps, {
-    type: "reuse_detected",
-    userId: user.id,
-    sessionId: current.id,
-    client,
-  });
-  throw new AuthError("TOKEN_REUSED");
 }
 
 /** Ends the session a refresh token belongs to; its access tokens fail from the next call on. */

@@ -1,0 +1,150 @@
+// Refresh rotation: exchange a refresh token for a new pair, replay inside the grace window, or
+// revoke the session on reuse.
+import { AuthError, type RefreshClaims } from "@kit/auth";
+import type { SessionRotation } from "@kit/db";
+import { recordEvent } from "../audit";
+import { clientFingerprint, withinGrace } from "../authentication/grace";
+import { loadLiveSession, reloadSession } from "../authentication/live-session";
+import type { ClientInfo } from "../client-info";
+import type { AppDeps } from "../deps";
+import { isUuid } from "../uuid";
+import { revokeForReuse } from "./revoke-for-reuse";
+import type { TokenPair } from "./sessions";
+import { swapRefresh } from "./swap-refresh";
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * Exchanges a refresh token for a new pair (rotation). The swap is one conditional UPDATE on the
+ * session's current jti, so of any number of concurrent refreshes with one token exactly one
+ * mints a new token. The others, and a retry after a lost response, find their token as the
+ * session's previous jti within the grace window and get the pair the winner got: one chain.
+ * Any other non-current token is reuse (RFC 9700 §4.14.2): the whole session is revoked.
+ *
+ * The usual refresh is one statement (see swapRefresh): checks, swap and audit row in one round
+ * trip. Only when it changes nothing does the session get read, to tell which case it is.
+ */
+export async function rotateSession(
+  deps: AppDeps,
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  const claims = deps.tokens.verifyRefresh(refreshToken);
+  // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
+  if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
+  if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
+  const now = deps.now();
+  const fingerprint = clientFingerprint(client, claims.sub);
+  // A jti we did not mint as a UUID can never be current: the slow path calls it reuse.
+  if (isUuid(claims.jti)) {
+    // Minted before the swap, not capped: the session's cap is not known yet. The statement
+    // refuses a token that would outlive the cap, and says what the cap is.
+    let rotated = await rotateOnce(deps, claims, now, fingerprint, client, undefined);
+    const cap = rotated.swapped ? null : rotated.absoluteExpiresAt?.getTime();
+    if (!rotated.swapped && cap && cap < rotated.mintedExpiresAt && seconds(cap) > seconds(now)) {
+      // The cap may be why (the session could also be over): once more, held to the cap.
+      rotated = await rotateOnce(deps, claims, now, fingerprint, client, seconds(cap));
+    }
+    if (rotated.swapped) return rotated.pair;
+  }
+  return rotateSlowly(deps, claims, now, fingerprint, client);
+}
+
+type Rotation =
+  | { swapped: true; pair: TokenPair }
+  | { swapped: false; absoluteExpiresAt: Date | null; mintedExpiresAt: number };
+
+/** Mints the next refresh token and swaps it in (one statement); the pair when it took. */
+async function rotateOnce(
+  deps: AppDeps,
+  claims: RefreshClaims,
+  now: number,
+  fingerprint: string,
+  client: ClientInfo,
+  notAfter: number | undefined,
+): Promise<Rotation> {
+  // iat from the same instant as rotatedAt, so the grace path can re-create the token exactly
+  // while the window itself is kept to the millisecond.
+  const next = deps.tokens.issueRefresh({
+    userId: claims.sub,
+    sessionId: claims.sid,
+    notAfter,
+    issuedAt: seconds(now),
+  });
+  const nextExpiresAt = next.claims.exp * 1000;
+  const result = await swapRefresh(deps, {
+    userId: claims.sub,
+    sessionId: claims.sid,
+    jti: claims.jti,
+    nextJti: next.claims.jti,
+    nextExpiresAt: new Date(nextExpiresAt),
+    fingerprint,
+    now: new Date(now),
+    client,
+  });
+  if (!result.swapped) return { ...result, mintedExpiresAt: nextExpiresAt };
+  const access = deps.tokens.issueAccess({
+    userId: result.user.id,
+    email: result.user.email,
+    sessionId: claims.sid,
+  });
+  return {
+    swapped: true,
+    pair: { access: access.token, refresh: next.token, refreshExp: next.claims.exp },
+  };
+}
+
+/**
+ * The swap changed nothing: a missing or inactive user, a session that is over, a lost race,
+ * a replay inside the grace window, or reuse. Reads the session to tell which, in the contract's
+ * order (USER_NOT_FOUND, then TOKEN_REVOKED). The read comes after the swap, so it already shows
+ * what a rotation that won the race wrote (a swap that loses waits for the winner's commit).
+ */
+async function rotateSlowly(
+  deps: AppDeps,
+  claims: RefreshClaims,
+  now: number,
+  fingerprint: string,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
+  const notAfter = seconds(session.absoluteExpiresAt.getTime());
+  let current: SessionRotation | null = session;
+  if (session.refreshJti === claims.jti) {
+    // Current after all (the user was re-activated between the two reads, say): swap now.
+    const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter);
+    if (rotated.swapped) return rotated.pair;
+    // Lost a race this time: look again at what the session holds now.
+    current = await reloadSession(deps, session.id);
+    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  }
+  const rotatedAt = current.rotatedAt?.getTime();
+  // (rotatedAt tested here too so the type knows it below.)
+  if (
+    rotatedAt !== undefined &&
+    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs, fingerprint)
+  ) {
+    await recordEvent(deps, {
+      type: "refresh_replayed",
+      userId: user.id,
+      sessionId: current.id,
+      client,
+    });
+    // No new token: the session's current one, re-signed from the same claims (identical).
+    const refresh = deps.tokens.issueRefresh({
+      userId: user.id,
+      sessionId: current.id,
+      jti: current.refreshJti,
+      notAfter,
+      issuedAt: seconds(rotatedAt),
+    });
+    const access = deps.tokens.issueAccess({
+      userId: user.id,
+      email: user.email,
+      sessionId: current.id,
+    });
+    return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
+  }
+  await revokeForReuse(deps, { sessionId: current.id, userId: user.id }, client);
+  throw new AuthError("TOKEN_REUSED");
+}

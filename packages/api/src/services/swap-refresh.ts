@@ -1,0 +1,84 @@
+// Refresh rotation's swap as ONE statement: check the user, move the session's jti on, and record
+// `refreshed`, atomically and in one round trip.
+import type { UserPublic } from "@kit/db";
+import type { ClientInfo } from "../client-info";
+import type { AppDeps } from "../deps";
+
+export interface SwapRequest {
+  userId: string;
+  sessionId: string;
+  /** The jti of the token presented: the swap happens only while it is the session's current. */
+  jti: string;
+  /** The jti of the token minted to replace it, and that token's expiry. */
+  nextJti: string;
+  nextExpiresAt: Date;
+  /** Who rotates (see clientFingerprint): only they may replay `jti` in the grace window. */
+  fingerprint: string;
+  /** deps.now(), passed in: the database's clock is never the session's. */
+  now: Date;
+  client: ClientInfo;
+}
+
+export type SwapResult =
+  | { swapped: true; user: UserPublic }
+  /**
+   * Nothing changed. `absoluteExpiresAt` is the session's cap when the user is active and the
+   * session theirs (a token minted past the cap is refused, and may be minted again within it);
+   * null when not, or when the session is gone: the caller works out which error it is.
+   */
+  | { swapped: false; absoluteExpiresAt: Date | null };
+
+interface Row {
+  id: string;
+  email: string;
+  name: string | null;
+  absolute_expires_at: Date;
+  swapped: boolean;
+}
+
+/**
+ * Swaps `jti` for `nextJti` when the user is active and the session theirs, live (not revoked,
+ * before its expiry and its cap) and still holding `jti`, and the new token ends within the cap.
+ * The UPDATE's condition is re-checked on the latest row version when another rotation got
+ * there first, so of concurrent swaps with one jti exactly one changes the row, and only that
+ * one inserts its `refreshed` event (the INSERT reads the UPDATE's RETURNING).
+ * Ids and jtis must be UUIDs: check them first.
+ */
+export async function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<SwapResult> {
+  const { now, client } = request;
+  const rows = await deps.prisma.$queryRaw<Row[]>`
+    WITH owner AS (
+      SELECT u.id, u.email, u.name, s.absolute_expires_at
+      FROM users u JOIN sessions s ON s.user_id = u.id
+      WHERE u.id = ${request.userId}::uuid AND u.is_active AND s.id = ${request.sessionId}::uuid
+    ), swapped AS (
+      UPDATE sessions SET
+        refresh_jti = ${request.nextJti}::uuid,
+        previous_jti = ${request.jti}::uuid,
+        rotated_at = ${now}::timestamptz,
+        rotated_by = ${request.fingerprint},
+        last_used_at = ${now}::timestamptz,
+        expires_at = ${request.nextExpiresAt}::timestamptz
+      FROM owner
+      WHERE sessions.id = ${request.sessionId}::uuid
+        AND sessions.user_id = owner.id
+        AND sessions.refresh_jti = ${request.jti}::uuid
+        AND sessions.revoked_at IS NULL
+        AND sessions.expires_at > ${now}::timestamptz
+        AND sessions.absolute_expires_at > ${now}::timestamptz
+        AND sessions.absolute_expires_at >= ${request.nextExpiresAt}::timestamptz
+      RETURNING sessions.id, sessions.user_id
+    ), recorded AS (
+      INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
+      SELECT 'refreshed', swapped.user_id, swapped.id, ${client.clientIp}, ${client.userAgent},
+        ${now}::timestamptz
+      FROM swapped
+    )
+    SELECT owner.id::text AS id, owner.email, owner.name, owner.absolute_expires_at,
+      EXISTS (SELECT 1 FROM swapped) AS swapped
+    FROM owner`;
+  const row = rows[0];
+  if (!row) return { swapped: false, absoluteExpiresAt: null };
+  if (!row.swapped) return { swapped: false, absoluteExpiresAt: row.absolute_expires_at };
+  return { swapped: true, user: { id: row.id, email: row.email, name: row.name } };
+}
