@@ -1,6 +1,7 @@
 // What every procedure needs from the outside world, built once per process and passed in.
 import type { TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
+import type { SessionCache } from "./authentication/session-cache";
 import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./rate-limit";
 
@@ -24,6 +25,11 @@ export interface AppDeps {
   exposeErrors: boolean;
   /** The server's structured log (unexpected errors); never receives tokens or passwords. */
   logger: Logger;
+  /**
+   * Live sessions kept in memory for Bearer calls, dropped on the database's change notifications
+   * (AUTH_SESSION_CACHE_SIZE). Absent: every protected call reads the database.
+   */
+  sessionCache?: SessionCache;
   /** Emails that never sign in here (the demo user where the server is reachable from others). */
   refusedLogins?: ReadonlySet<string>;
 }

@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
+import type { SessionCache } from "./authentication/session-cache";
+import { startSessionCache, waitUntilTrusted } from "./authentication/start-session-cache";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
@@ -67,6 +69,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
   const database = await openDatabase(env, log);
   const prisma = createPrismaClient(database.url, { applicationName: `${id}:prisma` });
+  let sessionCache: SessionCache | null = null;
   try {
     const { applied } = await migrate(database.url, { log });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
@@ -88,6 +91,20 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       settings: { ...env.rateLimits, ...options.rateLimits },
       log,
     });
+    const logger = options.logger ?? createLogger();
+    // Bearer calls answered from memory while the database's change notifications are heard.
+    sessionCache = startSessionCache({
+      databaseUrl: database.url,
+      applicationName: `${id}:session-listener`,
+      maxEntries: env.sessionCacheSize,
+      logger,
+    });
+    // Not required to serve (calls read the database meanwhile); usually a few milliseconds.
+    if (sessionCache && !(await waitUntilTrusted(sessionCache, 5000))) {
+      log(
+        "[auth] warning: the session cache's listener is not connected yet; calls read the database",
+      );
+    }
     const deps: AppDeps = {
       prisma,
       tokens,
@@ -99,7 +116,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       },
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
-      logger: options.logger ?? createLogger(),
+      logger,
+      sessionCache: sessionCache ?? undefined,
       refusedLogins: demo ? undefined : new Set([DEMO_USER.email]),
     };
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
@@ -122,12 +140,14 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
           : null,
       async close() {
         await pruning.stop();
+        await sessionCache?.close();
         await limiter.close();
         await prisma.$disconnect();
         await database.stop();
       },
     };
   } catch (error) {
+    await sessionCache?.close();
     await prisma.$disconnect();
     await database.stop();
     throw error;
