@@ -3,8 +3,10 @@
 export type { Authenticator } from "./authentication/authenticate";
 export { DEFAULT_AUTHENTICATORS } from "./authentication/authenticate";
 export type { Principal } from "./authentication/principal";
+export type { CachedSession, SessionCache } from "./authentication/session-cache";
 export type { SignedInUser } from "./authentication/signed-in-user";
 export { getSignedInUser } from "./authentication/signed-in-user";
+export { startSessionCache } from "./authentication/start-session-cache";
 export { createContext } from "./context";
 export type { AppDeps } from "./deps";
 export { EnvError, loadEnv } from "./env";

@@ -2,6 +2,7 @@
 // an operator's SQL, is refused by the other as soon as the notification arrives, and also when
 // the other's listening connection was cut (it reads the database until it LISTENs again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InProcessServer } from "../../test/in-process-server";
 import {
   bearer,
   type Reply,
@@ -46,6 +47,12 @@ async function useOn(server: TestServer, access: string): Promise<void> {
   for (let i = 0; i < 2; i += 1) expect((await me(server, access)).status).toBe(200);
 }
 
+/** In process, how many calls the server's cache answered (the build keeps that to itself). */
+function cacheHits(server: TestServer): number | undefined {
+  const deps = (server as Partial<InProcessServer>).deps;
+  return deps?.sessionCache?.stats().hits;
+}
+
 /** Asks `server` every ~50 ms until it refuses the token, or GIVE_UP_MS passed. */
 async function untilRefused(server: TestServer, access: string): Promise<Reply> {
   const deadline = Date.now() + GIVE_UP_MS;
@@ -81,7 +88,10 @@ describe("the session cache across servers", () => {
   it("a logout on one server is refused on the other once the notification arrives", async () => {
     const pair = await signUp();
     await useOn(a, pair.access);
+    const hitsBefore = cacheHits(b);
     await useOn(b, pair.access);
+    // (In process we can see it: B answered the second call from memory.)
+    if (hitsBefore !== undefined) expect(cacheHits(b)).toBe(hitsBefore + 1);
 
     expect((await a.post("auth.logout", { refresh: pair.refresh })).status).toBe(200);
     // The server that logged out knows at once, without waiting for the notification.

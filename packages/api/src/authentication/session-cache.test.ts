@@ -42,9 +42,11 @@ describe("createSessionCache", () => {
     const { cache, add } = cacheWith();
     const one = entry();
     expect(add(one)).toBe(true);
-    expect(cache.get(one.session.id, T0)).toBe(one);
+    expect(cache.get(one.session.id, T0)).toEqual(one);
     expect(cache.get(randomUUID(), T0)).toBeUndefined();
-    expect(cache.stats()).toEqual({ entries: 1, hits: 1, misses: 1, trusted: true });
+    // Shared by every request that hits it, so nobody can change it in place.
+    expect(Object.isFrozen(cache.get(one.session.id, T0)?.session)).toBe(true);
+    expect(cache.stats()).toEqual({ entries: 1, hits: 2, misses: 1, trusted: true });
   });
 
   it("keeps at most maxEntries, dropping the least recently used first", () => {
@@ -56,8 +58,8 @@ describe("createSessionCache", () => {
     add(c);
     expect(cache.stats().entries).toBe(2);
     expect(cache.get(b.session.id, T0)).toBeUndefined();
-    expect(cache.get(a.session.id, T0)).toBe(a);
-    expect(cache.get(c.session.id, T0)).toBe(c);
+    expect(cache.get(a.session.id, T0)).toEqual(a);
+    expect(cache.get(c.session.id, T0)).toEqual(c);
   });
 
   it("forgets an entry at the session's expiry, its cap, or the max age, whichever is first", () => {
@@ -67,11 +69,11 @@ describe("createSessionCache", () => {
     const long = entry();
     for (const item of [expiring, capped, long]) add(item);
 
-    expect(cache.get(expiring.session.id, T0 + 2 * MINUTE - 1)).toBe(expiring);
+    expect(cache.get(expiring.session.id, T0 + 2 * MINUTE - 1)).toEqual(expiring);
     expect(cache.get(expiring.session.id, T0 + 2 * MINUTE)).toBeUndefined();
-    expect(cache.get(capped.session.id, T0 + 3 * MINUTE - 1)).toBe(capped);
+    expect(cache.get(capped.session.id, T0 + 3 * MINUTE - 1)).toEqual(capped);
     expect(cache.get(capped.session.id, T0 + 3 * MINUTE)).toBeUndefined();
-    expect(cache.get(long.session.id, T0 + 5 * MINUTE - 1)).toBe(long);
+    expect(cache.get(long.session.id, T0 + 5 * MINUTE - 1)).toEqual(long);
     expect(cache.get(long.session.id, T0 + 5 * MINUTE)).toBeUndefined();
     expect(cache.stats().entries).toBe(0);
   });
@@ -93,13 +95,13 @@ describe("createSessionCache", () => {
 
     cache.invalidateSession(mine.session.id);
     expect(cache.get(mine.session.id, T0)).toBeUndefined();
-    expect(cache.get(alsoMine.session.id, T0)).toBe(alsoMine);
+    expect(cache.get(alsoMine.session.id, T0)).toEqual(alsoMine);
 
     add(mine);
     cache.invalidateUser(userId);
     expect(cache.get(mine.session.id, T0)).toBeUndefined();
     expect(cache.get(alsoMine.session.id, T0)).toBeUndefined();
-    expect(cache.get(theirs.session.id, T0)).toBe(theirs);
+    expect(cache.get(theirs.session.id, T0)).toEqual(theirs);
 
     cache.invalidateAll();
     expect(cache.stats().entries).toBe(0);

@@ -119,7 +119,13 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       );
       if (until <= now) return false;
       remove(session.id);
-      slots.set(session.id, { entry, until });
+      // Shared by every request that hits it: nobody may change it in place.
+      const frozen = Object.freeze({
+        userId: entry.userId,
+        user: Object.freeze({ ...entry.user }),
+        session: Object.freeze({ ...session }),
+      });
+      slots.set(session.id, { entry: frozen, until });
       let sessions = byUser.get(entry.userId);
       if (!sessions) {
         sessions = new Set();
