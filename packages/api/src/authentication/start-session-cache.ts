@@ -37,13 +37,13 @@ export interface StartSessionCacheOptions {
  */
 export function startSessionCache(options: StartSessionCacheOptions): SessionCache | null {
   if (options.maxEntries === 0) return null;
-  let listener: NotifyListener | undefined;
   const store = createSessionCache({
     maxEntries: options.maxEntries,
     maxAgeMs: options.maxAgeMs,
-    trusted: () => listener?.listening ?? false,
+    // Asked on each use, never before the listener below exists.
+    trusted: () => listener.listening,
   });
-  listener = listenWithReconnect({
+  const listener: NotifyListener = listenWithReconnect({
     url: options.databaseUrl,
     channel: SESSION_CHANGE_CHANNEL,
     applicationName: options.applicationName,
@@ -70,11 +70,10 @@ export function startSessionCache(options: StartSessionCacheOptions): SessionCac
       }
     },
   });
-  const started = listener;
   return {
     ...store,
     async close() {
-      await started.close();
+      await listener.close();
       await store.close();
     },
   };

@@ -75,13 +75,25 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
     setListening(false, reason);
     // pg destroys the socket when a query is still running (a hung heartbeat).
     current.end().catch(() => {});
+    scheduleAttempt();
+  };
+
+  function scheduleAttempt(): void {
     if (closed) return;
     const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** failures);
     failures += 1;
     // Jitter, so instances cut off together do not all come back in the same millisecond.
-    retry = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+    retry = setTimeout(attempt, delay / 2 + Math.random() * (delay / 2));
     retry.unref();
-  };
+  }
+
+  function attempt(): void {
+    // connect() reports its failures through drop(); anything else (a client that cannot even
+    // be built) must not become an unhandled rejection: try again later all the same.
+    connect().catch(() => {
+      if (client === null) scheduleAttempt();
+    });
+  }
 
   const beat = async (current: pg.Client) => {
     // One at a time: a slow answer is the timeout's to judge, not a reason to queue more.
@@ -101,7 +113,12 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
     );
     try {
       await current.query("SELECT 1");
-      if (client === current) confirmedAt = started;
+      if (client === current) {
+        confirmedAt = started;
+        // Only a connection that lived through a heartbeat resets the backoff: one cut off as
+        // soon as it LISTENs (a server refusing us) must not be retried in a tight loop.
+        failures = 0;
+      }
     } catch (cause) {
       drop(
         current,
@@ -154,14 +171,13 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
       await current.end().catch(() => {});
       return;
     }
-    failures = 0;
     confirmedAt = Date.now();
     heartbeat = setInterval(() => void beat(current), heartbeatMs);
     heartbeat.unref();
     setListening(true);
   }
 
-  void connect();
+  attempt();
 
   return {
     get listening() {
