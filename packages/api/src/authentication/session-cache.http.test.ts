@@ -84,6 +84,22 @@ async function killListener(server: TestServer): Promise<void> {
   }
 }
 
+/** The pid of the server's listening connection once it has run LISTEN (not `except`'s). */
+async function listeningPid(server: TestServer, except?: number): Promise<number> {
+  const name = `${server.runtimeId}:session-listener`;
+  const deadline = Date.now() + GIVE_UP_MS;
+  for (;;) {
+    const rows = await a.db.$queryRaw<{ pid: number }[]>`
+      SELECT pid FROM pg_stat_activity
+       WHERE application_name = ${name} AND state = 'idle'
+         AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')`;
+    const found = rows.find((row) => row.pid !== except);
+    if (found) return found.pid;
+    if (Date.now() > deadline) throw new Error(`${name} did not LISTEN`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("the session cache across servers", () => {
   it("a logout on one server is refused on the other once the notification arrives", async () => {
     const pair = await signUp();
@@ -121,6 +137,8 @@ describe("the session cache across servers", () => {
 
   it("a revocation sent while the other server could not hear it is refused there after it LISTENs again", async () => {
     const pair = await signUp();
+    // B LISTENs (an earlier test cut its connection: it may still be coming back).
+    await listeningPid(b);
     await useOn(b, pair.access);
     const name = `${b.runtimeId}:session-listener`;
     // One transaction: B's listening connection is cut before the notification goes out at
@@ -133,18 +151,9 @@ describe("the session cache across servers", () => {
                         WHERE user_id = ${pair.user.id}::uuid`,
     ]);
     expect(killed).toHaveLength(1);
-    // Wait for B's new connection to have run LISTEN, then give B a moment to take it in: from
-    // then on B trusts its cache again, and the session must not be in it.
-    const deadline = Date.now() + GIVE_UP_MS;
-    for (;;) {
-      const rows = await a.db.$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity
-         WHERE application_name = ${name} AND state = 'idle'
-           AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')`;
-      if (rows.some((row) => row.pid !== killed[0]?.pid)) break;
-      if (Date.now() > deadline) throw new Error("B did not LISTEN again");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // Once B's new connection has run LISTEN, and B has had a moment to take it in, B trusts its
+    // cache again: the session must not be in it.
+    await listeningPid(b, killed[0]?.pid);
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (let i = 0; i < 3; i += 1) expectRefused(await me(b, pair.access), "TOKEN_REVOKED");
   });

@@ -107,23 +107,44 @@ describe("createSessionCache", () => {
     expect(cache.stats().entries).toBe(0);
   });
 
-  it("refuses a read that began before an invalidation (the epoch guard)", () => {
+  it("refuses a read that began before its session or user was invalidated (the epoch guard)", () => {
     const { cache } = cacheWith();
     const one = entry();
-    // A read begins; meanwhile a revocation is heard (of any session: the guard is global).
-    const ticket = cache.ticket();
-    cache.invalidateSession(randomUUID());
+    // A read begins; meanwhile the revocation of its session is heard: its result is stale.
+    let ticket = cache.ticket();
+    cache.invalidateSession(one.session.id);
     expect(cache.put(ticket, one, T0)).toBe(false);
     expect(cache.get(one.session.id, T0)).toBeUndefined();
 
     for (const invalidate of [
-      () => cache.invalidateUser(randomUUID()),
+      () => cache.invalidateUser(one.userId),
       () => cache.invalidateAll(),
     ]) {
-      const before = cache.ticket();
+      ticket = cache.ticket();
       invalidate();
-      expect(cache.put(before, one, T0)).toBe(false);
+      expect(cache.put(ticket, one, T0)).toBe(false);
     }
+    // Someone else's logout does not spoil the read; one heard before it began does not either.
+    ticket = cache.ticket();
+    cache.invalidateSession(randomUUID());
+    cache.invalidateUser(randomUUID());
+    expect(cache.put(ticket, one, T0)).toBe(true);
+  });
+
+  it("refuses, once it has forgotten older invalidations, every read that began before them", () => {
+    const state = { trusted: true };
+    const cache = createSessionCache({
+      maxEntries: 10,
+      maxInvalidationRecords: 2,
+      trusted: () => state.trusted,
+    });
+    const one = entry();
+    const ticket = cache.ticket();
+    cache.invalidateSession(one.session.id);
+    // Two more push that record out: the cache can no longer tell, so it says no.
+    cache.invalidateSession(randomUUID());
+    cache.invalidateSession(randomUUID());
+    expect(cache.put(ticket, one, T0)).toBe(false);
     expect(cache.put(cache.ticket(), one, T0)).toBe(true);
   });
 

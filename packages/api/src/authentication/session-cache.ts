@@ -1,6 +1,7 @@
 // A bounded in-process cache of live sessions, so a Bearer call need not read the database; it
 // is trusted only while something (the change listener) vouches that no invalidation was missed.
 import type { SessionAuth, UserPublic } from "@kit/db";
+import { createInvalidationLog } from "./invalidation-log";
 
 /** What loadLiveSession found for a live session, and whose it is. */
 export interface CachedSession {
@@ -9,7 +10,7 @@ export interface CachedSession {
   session: SessionAuth;
 }
 
-/** Taken before a database read: its result may be cached only if nothing was invalidated since. */
+/** Taken before a database read: its result may be cached only if its session and user were not invalidated since. */
 export interface CacheTicket {
   readonly epoch: number;
 }
@@ -33,9 +34,9 @@ export interface SessionCache {
   ticket(): CacheTicket | null;
   /** Caches a live session read under `ticket`; false when refused (see ticket()). */
   put(ticket: CacheTicket | null, entry: CachedSession, now: number): boolean;
-  /** This session changed: drop it, and refuse results read before now. */
+  /** This session changed: drop it, and refuse its results read before now. */
   invalidateSession(sessionId: string): void;
-  /** This user changed: drop every session of theirs, and refuse results read before now. */
+  /** This user changed: drop every session of theirs, and refuse their results read before now. */
   invalidateUser(userId: string): void;
   /** Drop everything, and refuse results read before now. */
   invalidateAll(): void;
@@ -50,6 +51,8 @@ export interface SessionCacheOptions {
   maxAgeMs?: number;
   /** Whether invalidations are being heard right now; while false the cache is bypassed. */
   trusted: () => boolean;
+  /** How many invalidated ids are remembered for the epoch guard; default 10000. */
+  maxInvalidationRecords?: number;
 }
 
 interface Slot {
@@ -62,8 +65,8 @@ export const DEFAULT_SESSION_CACHE_MAX_AGE_MS = 5 * 60_000;
 
 /**
  * The in-memory store: a Map in least-recently-used order, an index of sessions by user, and an
- * epoch that every invalidation moves on (the guard against a read that began before a change
- * and ends after its invalidation).
+ * invalidation log (the epoch guard against a read that began before a change to its session or
+ * user and ended after the change was heard).
  *
  * @example
  * const cache = createSessionCache({ maxEntries: 10_000, trusted: () => listener.listening });
@@ -78,7 +81,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_SESSION_CACHE_MAX_AGE_MS;
   const slots = new Map<string, Slot>();
   const byUser = new Map<string, Set<string>>();
-  let epoch = 0;
+  const log = createInvalidationLog(options.maxInvalidationRecords);
   let hits = 0;
   let misses = 0;
 
@@ -106,11 +109,12 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       return slot.entry;
     },
     ticket() {
-      return options.trusted() ? { epoch } : null;
+      return options.trusted() ? { epoch: log.epoch } : null;
     },
     put(ticket, entry, now) {
-      if (ticket === null || ticket.epoch !== epoch || !options.trusted()) return false;
+      if (ticket === null || !options.trusted()) return false;
       const { session } = entry;
+      if (log.changedSince(ticket.epoch, [`s:${session.id}`, `u:${entry.userId}`])) return false;
       if (session.revokedAt !== null) return false;
       const until = Math.min(
         session.expiresAt.getTime(),
@@ -140,15 +144,15 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       return true;
     },
     invalidateSession(sessionId) {
-      epoch += 1;
+      log.record(`s:${sessionId}`);
       remove(sessionId);
     },
     invalidateUser(userId) {
-      epoch += 1;
+      log.record(`u:${userId}`);
       for (const sessionId of [...(byUser.get(userId) ?? [])]) remove(sessionId);
     },
     invalidateAll() {
-      epoch += 1;
+      log.recordAll();
       slots.clear();
       byUser.clear();
     },
