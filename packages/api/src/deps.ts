@@ -1,9 +1,9 @@
 // What every procedure needs from the outside world, built once per process and passed in.
 import type { TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
-import type { SessionCache } from "./authentication/session-cache";
 import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./rate-limit";
+import type { SessionCache } from "./session-cache";
 
 export interface SessionPolicy {
   /** How long a just-rotated refresh token still returns the current pair (ms); 0 disables. */

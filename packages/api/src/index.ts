@@ -3,10 +3,8 @@
 export type { Authenticator } from "./authentication/authenticate";
 export { DEFAULT_AUTHENTICATORS } from "./authentication/authenticate";
 export type { Principal } from "./authentication/principal";
-export type { CachedSession, SessionCache } from "./authentication/session-cache";
 export type { SignedInUser } from "./authentication/signed-in-user";
 export { getSignedInUser } from "./authentication/signed-in-user";
-export { startSessionCache } from "./authentication/start-session-cache";
 export { createContext } from "./context";
 export type { AppDeps } from "./deps";
 export { EnvError, loadEnv } from "./env";
@@ -20,5 +18,6 @@ export type { Runtime } from "./runtime";
 export { startRuntime } from "./runtime";
 export type { PruneCounts, PruneOptions } from "./services/prune";
 export { pruneExpired } from "./services/prune";
+export { type CachedSession, type SessionCache, startSessionCache } from "./session-cache";
 export { startStandalone } from "./start-standalone";
 export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";

@@ -2,8 +2,6 @@
 import { randomBytes } from "node:crypto";
 import { createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
-import type { SessionCache } from "./authentication/session-cache";
-import { startSessionCache, waitUntilTrusted } from "./authentication/start-session-cache";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
@@ -12,6 +10,7 @@ import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
+import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
 
 export interface Runtime {
   /**

@@ -6,11 +6,11 @@ import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { provisionTestDatabase } from "@kit/db/testing";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { inject } from "vitest";
-import { startSessionCache, waitUntilTrusted } from "../src/authentication/start-session-cache";
 import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
 import { createLogger, type Logger } from "../src/logger";
 import { type AuthRateLimiter, createAuthRateLimiter } from "../src/rate-limit";
+import { startSessionCache, waitUntilTrusted } from "../src/session-cache";
 import {
   httpMethods,
   previousSecretsOf,

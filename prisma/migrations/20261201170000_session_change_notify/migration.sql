@@ -1,4 +1,4 @@
--- Every server caches live sessions in memory (packages/api/src/authentication/session-cache.ts)
+-- Every server caches live sessions in memory (packages/api/src/session-cache/session-cache.ts)
 -- and must hear at once when one may no longer be used. These triggers send that news on the
 -- channel `kit_session_change`, in the transaction that made the change (so only once it
 -- commits), whoever made it: the app, another instance, or an operator's SQL.

@@ -5,8 +5,8 @@ import type { PrismaClient } from "@kit/db";
 import { describe, expect, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import type { AppDeps } from "../deps";
+import { createSessionCache } from "../session-cache";
 import { loadLiveSession } from "./live-session";
-import { createSessionCache } from "./session-cache";
 
 const HOUR = 3600_000;
 

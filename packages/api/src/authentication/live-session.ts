@@ -1,7 +1,7 @@
 // The one place where a verified token's claims become a live session: an active user, and a
 // session of theirs that is neither revoked nor over. Bearer calls, refresh rotation and server
 // rendering all ask here, so the rules cannot drift apart; Bearer calls may be answered from the
-// session cache (session-cache.ts), which notifications keep honest.
+// session cache (src/session-cache/), which notifications keep honest.
 import { AuthError } from "@kit/auth";
 import {
   type SessionAuth,

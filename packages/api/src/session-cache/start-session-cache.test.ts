@@ -5,11 +5,11 @@ import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
+import { loadLiveSession } from "../authentication/live-session";
 import type { AppDeps } from "../deps";
 import { createLogger } from "../logger";
 import { registerAccount } from "../services/accounts";
 import { openSession } from "../services/sessions";
-import { loadLiveSession } from "./live-session";
 import type { SessionCache } from "./session-cache";
 import { startSessionCache, waitUntilTrusted } from "./start-session-cache";
 
