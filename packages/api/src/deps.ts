@@ -3,6 +3,7 @@ import type { PasswordQueue, TokenService } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import type { Logger } from "./logger";
 import type { AuthRateLimiter } from "./rate-limit";
+import type { SessionCache } from "./session-cache";
 
 export interface SessionPolicy {
   /** How long a just-rotated refresh token still returns the current pair (ms); 0 disables. */
@@ -29,6 +30,11 @@ export interface AppDeps {
   exposeErrors: boolean;
   /** The server's structured log (unexpected errors); never receives tokens or passwords. */
   logger: Logger;
+  /**
+   * Live sessions kept in memory for Bearer calls, dropped on the database's change notifications
+   * (AUTH_SESSION_CACHE_SIZE). Absent: every protected call reads the database.
+   */
+  sessionCache?: SessionCache;
   /** Emails that never sign in here (the demo user where the server is reachable from others). */
   refusedLogins?: ReadonlySet<string>;
 }

@@ -18,6 +18,7 @@ describe("loadEnv", () => {
       refreshReuseGrace: 10,
       sessionMaxAge: 30 * 24 * 3600,
       auditRetention: 90 * 24 * 3600,
+      sessionCacheSize: 10_000,
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
@@ -68,6 +69,14 @@ describe("loadEnv", () => {
     ]) {
       expect(() => loadEnv(bad)).toThrow(EnvError);
     }
+  });
+
+  it("reads AUTH_SESSION_CACHE_SIZE, where 0 turns the cache off", () => {
+    expect(loadEnv({ AUTH_SESSION_CACHE_SIZE: "0" }).sessionCacheSize).toBe(0);
+    expect(loadEnv({ AUTH_SESSION_CACHE_SIZE: "250" }).sessionCacheSize).toBe(250);
+    expect(loadEnv({ AUTH_SESSION_CACHE_SIZE: "" }).sessionCacheSize).toBe(10_000);
+    expect(() => loadEnv({ AUTH_SESSION_CACHE_SIZE: "-1" })).toThrow(/AUTH_SESSION_CACHE_SIZE/);
+    expect(() => loadEnv({ AUTH_SESSION_CACHE_SIZE: "many" })).toThrow(/AUTH_SESSION_CACHE_SIZE/);
   });
 
   it("splits AUTH_SECRET_PREVIOUS on commas and spaces", () => {

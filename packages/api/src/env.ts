@@ -133,6 +133,11 @@ const schema = z.object({
   AUTH_SESSION_MAX_AGE: z.preprocess(emptyAsUndefined, duration("30d")),
   // How long audit events are kept; "0" keeps them forever.
   AUTH_AUDIT_RETENTION: z.preprocess(emptyAsUndefined, window("90d")),
+  // Live sessions kept in memory per server; 0 turns the cache off.
+  AUTH_SESSION_CACHE_SIZE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+  ),
   AUTH_TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10).default(0),
@@ -194,6 +199,8 @@ export interface ServerEnv {
   sessionMaxAge: number;
   /** Seconds an audit event is kept before pruning deletes it; 0 = forever. */
   auditRetention: number;
+  /** How many live sessions a server keeps in memory for Bearer calls; 0 = no cache. */
+  sessionCacheSize: number;
   /** Reverse proxies in front of the app; 0 = the connection's own address is the client. */
   trustProxy: number;
   /** Unset: rate-limit state lives in PostgreSQL. */
@@ -244,6 +251,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     refreshReuseGrace: env.AUTH_REFRESH_REUSE_GRACE,
     sessionMaxAge: env.AUTH_SESSION_MAX_AGE,
     auditRetention: env.AUTH_AUDIT_RETENTION,
+    sessionCacheSize: env.AUTH_SESSION_CACHE_SIZE,
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),

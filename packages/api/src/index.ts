@@ -22,5 +22,6 @@ export type { Runtime } from "./runtime";
 export { startRuntime } from "./runtime";
 export type { PruneCounts, PruneOptions } from "./services/prune";
 export { pruneExpired } from "./services/prune";
+export { type CachedSession, type SessionCache, startSessionCache } from "./session-cache";
 export { startStandalone } from "./start-standalone";
 export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";

@@ -10,6 +10,7 @@ import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
+import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
 
 export interface Runtime {
   /**
@@ -67,6 +68,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
   const database = await openDatabase(env, log);
   const prisma = createPrismaClient(database.url, { applicationName: `${id}:prisma` });
+  let sessionCache: SessionCache | null = null;
   try {
     const { applied } = await migrate(database.url, { log });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
@@ -88,6 +90,20 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       settings: { ...env.rateLimits, ...options.rateLimits },
       log,
     });
+    const logger = options.logger ?? createLogger();
+    // Bearer calls answered from memory while the database's change notifications are heard.
+    sessionCache = startSessionCache({
+      databaseUrl: database.url,
+      applicationName: `${id}:session-listener`,
+      maxEntries: env.sessionCacheSize,
+      logger,
+    });
+    // Not required to serve (calls read the database meanwhile); usually a few milliseconds.
+    if (sessionCache && !(await waitUntilTrusted(sessionCache, 5000))) {
+      log(
+        "[auth] warning: the session cache's listener is not connected yet; calls read the database",
+      );
+    }
     const deps: AppDeps = {
       prisma,
       tokens,
@@ -103,7 +119,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       },
       now: Date.now,
       exposeErrors: env.nodeEnv === "development",
-      logger: options.logger ?? createLogger(),
+      logger,
+      sessionCache: sessionCache ?? undefined,
       refusedLogins: demo ? undefined : new Set([DEMO_USER.email]),
     };
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
@@ -126,12 +143,14 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
           : null,
       async close() {
         await pruning.stop();
+        await sessionCache?.close();
         await limiter.close();
         await prisma.$disconnect();
         await database.stop();
       },
     };
   } catch (error) {
+    await sessionCache?.close();
     await prisma.$disconnect();
     await database.stop();
     throw error;

@@ -16,6 +16,7 @@ import {
 } from "./test-server";
 
 const START_TIMEOUT_MS = 120_000;
+const READY = /\[runtime\] ready: (\S+)/;
 
 /** The environment an operator would set for these options. */
 export function environmentFor(options: ServerOptions): Record<string, string> {
@@ -37,6 +38,9 @@ export function environmentFor(options: ServerOptions): Record<string, string> {
     env.AUTH_HASH_CONCURRENCY = String(options.hashConcurrency);
   }
   if (options.hashQueue !== undefined) env.AUTH_HASH_QUEUE = String(options.hashQueue);
+  if (options.sessionCacheSize !== undefined) {
+    env.AUTH_SESSION_CACHE_SIZE = String(options.sessionCacheSize);
+  }
   for (const [name, [setting, kind]] of Object.entries(RATE_LIMIT_VARIABLES)) {
     const value = options.rateLimits?.[setting];
     if (value !== undefined) env[name] = kind === "count" ? String(value) : `${value}s`;
@@ -106,8 +110,20 @@ export async function startBuildServer(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
+  // Printed once the runtime is ready, which is before server.ts listens.
+  let runtimeId = READY.exec(output)?.[1];
+  while (runtimeId === undefined) {
+    if (Date.now() > deadline) {
+      await release();
+      throw new Error(`the build never printed "[runtime] ready: <id>":\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    runtimeId = READY.exec(output)?.[1];
+  }
+
   return {
     target: "build",
+    runtimeId,
     base,
     db,
     databaseUrl: database.url,

@@ -1,4 +1,5 @@
 // The standalone server in this process, on the run's database, with a clock tests can move.
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createPasswordQueue, createSecretKey, createTokenService } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
@@ -9,6 +10,7 @@ import type { AppDeps } from "../src/deps";
 import { createStandaloneServer } from "../src/http/standalone";
 import { createLogger, type Logger } from "../src/logger";
 import { type AuthRateLimiter, createAuthRateLimiter } from "../src/rate-limit";
+import { startSessionCache, waitUntilTrusted } from "../src/session-cache";
 import {
   httpMethods,
   previousSecretsOf,
@@ -29,6 +31,8 @@ export interface InProcessOptions extends ServerOptions {
   logger?: Logger;
   /** The router to serve, as the app composes it; default: the kit's routers alone. */
   router?: AnyTRPCRouter;
+  /** The session cache listener's heartbeat and timeout (ms); default as in production. */
+  sessionListener?: { heartbeatMs?: number; timeoutMs?: number };
 }
 
 /** Deps as production builds them, on a given Prisma client, with test-friendly overrides. */
@@ -87,12 +91,32 @@ export async function startInProcessServer(
         output += line;
       },
     });
-  const deps = buildTestDeps(prisma, { ...options, now, logger });
+  const runtimeId = `kit-test-${randomBytes(6).toString("hex")}`;
+  // As startRuntime builds it, on this server's database and with its own listener.
+  const sessionCache = startSessionCache({
+    databaseUrl: database.url,
+    applicationName: `${runtimeId}:session-listener`,
+    maxEntries: options.sessionCacheSize ?? 10_000,
+    logger,
+    ...options.sessionListener,
+  });
+  // So that the suite runs with the cache in use, as a server does once it is up.
+  if (sessionCache && !(await waitUntilTrusted(sessionCache, 10_000))) {
+    await sessionCache.close();
+    await prisma.$disconnect();
+    await database.dispose();
+    throw new Error("the session cache's listener did not connect");
+  }
+  const deps = {
+    ...buildTestDeps(prisma, { ...options, now, logger }),
+    sessionCache: sessionCache ?? undefined,
+  };
   const server = createStandaloneServer(deps, { router: options.router });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     target: "standalone",
+    runtimeId,
     base,
     deps,
     db: prisma,
@@ -106,6 +130,7 @@ export async function startInProcessServer(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sessionCache?.close();
       await prisma.$disconnect();
       if (!options.limiter) await deps.limiter.close();
       await database.dispose();

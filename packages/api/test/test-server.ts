@@ -32,6 +32,8 @@ export interface ServerOptions {
   hashConcurrency?: number;
   /** AUTH_HASH_QUEUE: password jobs that may wait; default 64 × hashConcurrency. */
   hashQueue?: number;
+  /** AUTH_SESSION_CACHE_SIZE; default 10000 (as in production); 0 turns the cache off. */
+  sessionCacheSize?: number;
   /** AUTH_TRUST_PROXY; default 0. */
   trustProxy?: number;
   /** AUTH_SECRET; default TEST_SECRET. */
@@ -58,6 +60,11 @@ export function previousSecretsOf(options: ServerOptions): { secret: string; ret
 
 export interface TestServer {
   target: Target;
+  /**
+   * The runtime's id, the prefix of its connections' `application_name` (the session cache's
+   * listener is `<runtimeId>:session-listener`); in process, an id of the same kind.
+   */
+  runtimeId: string;
   base: string;
   /** A Prisma client on the server's own database, to look at or change what the server sees. */
   db: PrismaClient;

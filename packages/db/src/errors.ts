@@ -42,3 +42,23 @@ export class EmbeddedPostgresError extends Error {
     this.code = code;
   }
 }
+
+export type NotifyListenerErrorCode =
+  | "LISTENER_CONNECT_FAILED"
+  | "LISTENER_CONNECTION_LOST"
+  | "LISTENER_HEARTBEAT_TIMEOUT";
+
+/**
+ * Why a LISTEN connection stopped listening (handed to `onStateChange`, never thrown): it
+ * reconnects by itself, and whoever relies on its notifications must stop trusting them until it
+ * does.
+ */
+export class NotifyListenerError extends Error {
+  override readonly name = "NotifyListenerError";
+  readonly code: NotifyListenerErrorCode;
+
+  constructor(code: NotifyListenerErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+  }
+}

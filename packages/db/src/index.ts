@@ -1,4 +1,5 @@
-// @kit/db: the Prisma client and named selects, migrations, and the embedded PostgreSQL server.
+// @kit/db: the Prisma client and named selects, migrations, the embedded PostgreSQL server, and
+// LISTEN with reconnect (how servers hear of session changes).
 // Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
 export {
   createPrismaClient,
@@ -34,7 +35,19 @@ export {
   type EmbeddedPostgresErrorCode,
   MigrationError,
   type MigrationErrorCode,
+  NotifyListenerError,
+  type NotifyListenerErrorCode,
 } from "./errors";
 export { type MigrateOptions, migrate } from "./migrations/migrate";
 export { migrationChecksum } from "./migrations/migration-checksum";
+export {
+  type ListenOptions,
+  listenWithReconnect,
+  type NotifyListener,
+} from "./notify/listen-connection";
+export {
+  parseSessionChange,
+  SESSION_CHANGE_CHANNEL,
+  type SessionChange,
+} from "./notify/session-change";
 export { findWorkspaceRoot } from "./workspace-root";

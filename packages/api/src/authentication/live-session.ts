@@ -1,6 +1,7 @@
 // The one place where a verified token's claims become a live session: an active user, and a
 // session of theirs that is neither revoked nor over. Bearer calls, refresh rotation and server
-// rendering all ask here, so the rules cannot drift apart.
+// rendering all ask here, so the rules cannot drift apart; Bearer calls may be answered from the
+// session cache (src/session-cache/), which notifications keep honest.
 import { AuthError } from "@kit/auth";
 import {
   type SessionAuth,
@@ -41,7 +42,8 @@ export function isLive(
  * user (else USER_NOT_FOUND), then a live session of that user (else TOKEN_REVOKED). The
  * session check is what makes logout and revocation take effect at once. Verify the token
  * first: this function trusts `claims`. It reads only what authorising a call needs (every
- * protected call pays for it); `for: "rotation"` adds the columns refresh rotation works on.
+ * protected call pays for it, unless `deps.sessionCache` has the session); `for: "rotation"`
+ * adds the columns refresh rotation works on, and always reads the database.
  *
  * @example
  * const claims = deps.tokens.verifyAccess(token);
@@ -64,6 +66,16 @@ export async function loadLiveSession(
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
   if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
+  // Rotation needs the token columns as they are now: only the liveness check is cached.
+  const cache = options?.for === "rotation" ? undefined : deps.sessionCache;
+  const hit = cache?.get(claims.sid, deps.now());
+  // Only a hit that passes every check answers; anything else asks the database, which gives
+  // the contract's errors in the contract's order.
+  if (hit && hit.userId === claims.sub && isLive(hit.session, deps.now())) {
+    return { user: hit.user, session: hit.session };
+  }
+  // Before the read: a revocation that lands while it runs makes its result uncacheable.
+  const ticket = cache?.ticket() ?? null;
   const select = options?.for === "rotation" ? sessionRotationSelect : sessionAuthSelect;
   const found = await deps.prisma.user.findUnique({
     where: { id: claims.sub },
@@ -72,7 +84,9 @@ export async function loadLiveSession(
   if (!found?.isActive) throw new AuthError("USER_NOT_FOUND");
   const session = found.sessions[0];
   if (!session || !isLive(session, deps.now())) throw new AuthError("TOKEN_REVOKED");
-  return { user: { id: found.id, email: found.email, name: found.name }, session };
+  const user = { id: found.id, email: found.email, name: found.name };
+  cache?.put(ticket, { userId: found.id, user, session }, deps.now());
+  return { user, session };
 }
 
 /** The session as it is now (another request may have rotated it), or null when it is gone. */

@@ -141,4 +141,6 @@ export async function changePassword(
     where: { id: user.id },
     data: { passwordHash: await hashPassword(passwords.next, work) },
   });
+  // This server forgets the user's sessions now; the others hear it from the users trigger.
+  deps.sessionCache?.invalidateUser(user.id);
 }

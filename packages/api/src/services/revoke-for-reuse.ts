@@ -24,4 +24,7 @@ export async function revokeForReuse(
     INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
     VALUES ('reuse_detected', ${target.userId}::uuid, ${target.sessionId}::uuid,
       ${client.clientIp}, ${client.userAgent}, ${now}::timestamptz)`;
+  // This server refuses the session's access tokens from its next call on; the others when the
+  // trigger's notification reaches them.
+  deps.sessionCache?.invalidateSession(target.sessionId);
 }

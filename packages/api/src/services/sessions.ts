@@ -97,6 +97,9 @@ export async function revokeSession(
     where: { id: target.sessionId, userId: target.userId, revokedAt: null },
     data: { revokedAt: new Date(deps.now()), revokedReason: reason },
   });
+  // At once, after the commit: the next call here is refused without waiting for the trigger's
+  // notification (which tells the other servers).
+  deps.sessionCache?.invalidateSession(target.sessionId);
   return result.count === 1;
 }
 
@@ -111,6 +114,7 @@ export async function revokeAllSessions(
     where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
     data: { revokedAt: new Date(deps.now()), revokedReason: reason },
   });
+  deps.sessionCache?.invalidateUser(userId);
   return result.count;
 }
 

@@ -1,0 +1,90 @@
+// loadLiveSession with a session cache, on a stand-in database: which calls it answers from
+// memory, and the race it must not lose (a read that began before a revocation).
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@kit/db";
+import { describe, expect, it } from "vitest";
+import { buildTestDeps } from "../../test/in-process-server";
+import type { AppDeps } from "../deps";
+import { createSessionCache } from "../session-cache";
+import { loadLiveSession } from "./live-session";
+
+const HOUR = 3600_000;
+
+/** A database of one live session, counting reads; `duringRead` runs while a read is under way. */
+function setUp() {
+  const userId = randomUUID();
+  const sessionId = randomUUID();
+  const now = Date.now();
+  const row = {
+    id: userId,
+    email: "ada@example.com",
+    name: null,
+    isActive: true,
+    sessions: [
+      {
+        id: sessionId,
+        createdAt: new Date(now),
+        lastUsedAt: new Date(now),
+        expiresAt: new Date(now + HOUR),
+        absoluteExpiresAt: new Date(now + 24 * HOUR),
+        revokedAt: null,
+        refreshJti: randomUUID(),
+        previousJti: null,
+        rotatedAt: null,
+        rotatedBy: null,
+      },
+    ],
+  };
+  const database = { reads: 0, duringRead: () => {} };
+  const prisma = {
+    user: {
+      findUnique: async () => {
+        database.reads += 1;
+        database.duringRead();
+        return row;
+      },
+    },
+  } as unknown as PrismaClient;
+  const sessionCache = createSessionCache({ maxEntries: 10, trusted: () => true });
+  const deps: AppDeps = { ...buildTestDeps(prisma), sessionCache };
+  return { deps, database, sessionCache, claims: { sub: userId, sid: sessionId } };
+}
+
+describe("loadLiveSession with a session cache", () => {
+  it("reads the database once, then answers from memory", async () => {
+    const { deps, database, claims } = setUp();
+    const first = await loadLiveSession(deps, claims);
+    const second = await loadLiveSession(deps, claims);
+    expect(second).toEqual(first);
+    expect(database.reads).toBe(1);
+  });
+
+  it("does not cache a read during which an invalidation was heard", async () => {
+    const { deps, database, sessionCache, claims } = setUp();
+    // The classic race: the read sees the session live, its revocation is heard before the read
+    // returns. Caching that result would serve a revoked session until it expired.
+    database.duringRead = () => sessionCache.invalidateSession(claims.sid);
+    await loadLiveSession(deps, claims);
+    expect(sessionCache.stats().entries).toBe(0);
+    database.duringRead = () => {};
+    await loadLiveSession(deps, claims);
+    expect(database.reads).toBe(2);
+    expect(sessionCache.stats().entries).toBe(1);
+  });
+
+  it("asks the database when the token names another user than the cached session's", async () => {
+    const { deps, database, claims } = setUp();
+    await loadLiveSession(deps, claims);
+    await expect(loadLiveSession(deps, { ...claims, sub: randomUUID() })).resolves.toBeDefined();
+    // (The stand-in answers any user; the real query filters the session by the token's user.)
+    expect(database.reads).toBe(2);
+  });
+
+  it("never answers rotation from memory, nor caches it", async () => {
+    const { deps, database, sessionCache, claims } = setUp();
+    await loadLiveSession(deps, claims, { for: "rotation" });
+    await loadLiveSession(deps, claims, { for: "rotation" });
+    expect(database.reads).toBe(2);
+    expect(sessionCache.stats().entries).toBe(0);
+  });
+});
