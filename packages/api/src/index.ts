@@ -7,7 +7,7 @@ export type { SignedInUser } from "./authentication/signed-in-user";
 export { getSignedInUser } from "./authentication/signed-in-user";
 export { createContext } from "./context";
 export type { AppDeps } from "./deps";
-export { EnvError, loadEnv } from "./env";
+export { EnvError, loadEnv, RATE_LIMIT_VARIABLES } from "./env";
 export { AppError } from "./errors";
 export type { ConnectionInfo } from "./http/fetch-handler";
 export { createFetchHandler } from "./http/fetch-handler";
