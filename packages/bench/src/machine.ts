@@ -1,8 +1,11 @@
-// What the figures were measured on: cores, CPU, Node, wrk, when.
+// What the figures were measured on: cores, CPU, Node, wrk, when, and how busy the machine was.
 import os from "node:os";
 import type { Machine } from "./results";
 
-export function machineInfo(wrk: string): Machine {
+/** The 1-minute load average, rounded. */
+export const loadNow = () => Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+
+export function machineInfo(wrk: string, loadAtStart: number): Machine {
   const cpus = os.cpus();
   return {
     cores: cpus.length,
@@ -10,5 +13,6 @@ export function machineInfo(wrk: string): Machine {
     node: process.version,
     date: new Date().toISOString(),
     wrk,
+    loadAverage: { start: loadAtStart, end: loadNow() },
   };
 }

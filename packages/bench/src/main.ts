@@ -10,7 +10,7 @@ import { findWorkspaceRoot } from "@kit/db";
 import { endChildrenWithProcess } from "./children";
 import { pgServer } from "./database";
 import { evaluateGoals } from "./goals";
-import { machineInfo } from "./machine";
+import { loadNow, machineInfo } from "./machine";
 import { type BenchOptions, parseOptions, USAGE } from "./options";
 import { nodeRssOf, readProcEntries } from "./process-tree";
 import { profileScenario, writeProfile } from "./profile";
@@ -68,9 +68,7 @@ async function measureTarget(
       const single = done.find((t) => t.id === "start-pg")?.rss?.idleBefore.processes.length;
       const seen = idleBefore.processes.length;
       label +=
-        single !== undefined && seen <= single
-          ? " (ignored: 1 worker ran)"
-          : ` (${seen} node processes)`;
+        single !== undefined && seen <= single ? " (1 worker ran)" : ` (${seen} node processes)`;
     }
     return {
       id,
@@ -89,6 +87,7 @@ async function main(): Promise<void> {
   endChildrenWithProcess();
   const opts = options();
   const wrk = ensureWrk();
+  const loadAtStart = loadNow();
   ensureBuild(opts);
   const pg = await pgServer(process.env.BENCH_DATABASE_URL);
   const ctx: LaunchContext = {
@@ -114,7 +113,7 @@ async function main(): Promise<void> {
       targets.push(await measureTarget(id, ctx, opts, targets));
     }
     const report: BenchReport = {
-      machine: machineInfo(wrk),
+      machine: machineInfo(wrk, loadAtStart),
       settings: { ...load, threads: wrkThreads(opts.connections), database: pg.label },
       targets,
     };

@@ -42,6 +42,8 @@ export interface Machine {
   node: string;
   date: string;
   wrk: string;
+  /** 1-minute load average at the start and at the end: other work on the machine shows here. */
+  loadAverage: { start: number; end: number };
 }
 
 export interface BenchReport {

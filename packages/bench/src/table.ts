@@ -1,15 +1,12 @@
 // The report as Markdown: load table with ratios, memory, propagation, goals, machine.
 import { type GoalCheck, ratio } from "./goals";
+import { markdownTable } from "./markdown-table";
 import { type BenchReport, DJANGO, type TargetResult } from "./results";
 import type { LoadResult } from "./wrk-output";
 
 const x = (value: number) => (Number.isFinite(value) ? `${value}×` : "—");
 /** "0.93× floor (c)", or "—" when the reference was not measured in this run. */
 const vs = (value: number, name: string) => (Number.isFinite(value) ? `${value}× ${name}` : "—");
-
-function row(cells: (string | number)[]): string {
-  return `| ${cells.join(" | ")} |`;
-}
 
 interface Line {
   scenario: string;
@@ -92,84 +89,72 @@ function linesOf(t: TargetResult, report: BenchReport): Line[] {
 
 /** The load table: one line per target and scenario. */
 export function formatLoadTable(report: BenchReport): string {
-  const out = [
-    row([
-      "target",
-      "scenario",
-      "req/s",
-      "p50 ms",
-      "p99 ms",
-      "non-2xx",
-      "socket errors",
-      "vs floor / same server",
-      "vs Django",
+  const header = ["target", "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors"];
+  const rows = report.targets.flatMap((t) =>
+    linesOf(t, report).map(({ scenario, result: r, vsFloor, vsDjango }) => [
+      t.label,
+      scenario,
+      r.rps,
+      r.p50Ms,
+      r.p99Ms,
+      r.non2xx,
+      r.socketErrors,
+      vsFloor,
+      vsDjango,
     ]),
-    row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---", "---:"]),
-  ];
-  for (const t of report.targets) {
-    for (const line of linesOf(t, report)) {
-      const r = line.result;
-      out.push(
-        row([
-          t.label,
-          line.scenario,
-          r.rps,
-          r.p50Ms,
-          r.p99Ms,
-          r.non2xx,
-          r.socketErrors,
-          line.vsFloor,
-          line.vsDjango,
-        ]),
-      );
-    }
-  }
-  return out.join("\n");
+  );
+  return markdownTable(
+    ["left", "left", "right", "right", "right", "right", "right", "left", "right"],
+    [...header, "vs floor / same server", "vs Django"],
+    rows,
+  );
 }
 
 /** Node RSS of each server: idle before the runs, after them, and the largest process. */
 export function formatMemoryTable(report: BenchReport): string {
-  const out = [
-    row([
-      "target",
-      "workers asked",
-      "node processes",
-      "idle before: total MB",
-      "after: total MB",
-      "after: largest process MB",
-    ]),
-    row(["---", "---:", "---:", "---:", "---:", "---:"]),
+  const header = [
+    "target",
+    "workers asked",
+    "node processes",
+    "idle before: total MB",
+    "after: total MB",
+    "after: largest process MB",
   ];
-  for (const t of report.targets) {
-    if (!t.rss) continue;
+  const rows = report.targets.flatMap((t) => {
+    if (!t.rss) return [];
     const { idleBefore, after } = t.rss;
-    out.push(
-      row([
+    return [
+      [
         t.label,
         t.workers,
         after.processes.length,
         idleBefore.totalMb,
         after.totalMb,
         after.largestMb,
-      ]),
-    );
-  }
-  return out.join("\n");
+      ],
+    ];
+  });
+  return markdownTable(["left", "right", "right", "right", "right", "right"], header, rows);
 }
 
 export function formatGoals(checks: GoalCheck[]): string {
-  const out = [
-    row(["goal", "target", "measured", "needed", "result"]),
-    row(["---", "---", "---:", "---:", "---"]),
-  ];
-  for (const c of checks) {
-    const needed = `${c.atMost ? "≤" : "≥"} ${c.threshold}`;
+  const rows = checks.map((c) => {
     const measured = Number.isFinite(c.value);
     // A goal whose reference was not measured in this run (e.g. --only) is not a failure.
     const result = measured ? (c.pass ? "pass" : "FAIL") : "not measured";
-    out.push(row([c.goal, c.subject, measured ? c.value : "—", needed, result]));
-  }
-  return out.join("\n");
+    return [
+      c.goal,
+      c.subject,
+      measured ? c.value : "—",
+      `${c.atMost ? "≤" : "≥"} ${c.threshold}`,
+      result,
+    ];
+  });
+  return markdownTable(
+    ["left", "left", "right", "right", "left"],
+    ["goal", "target", "measured", "needed", "result"],
+    rows,
+  );
 }
 
 /** The whole report as one Markdown document (results/latest.md). */
@@ -179,11 +164,14 @@ export function formatReport(report: BenchReport, checks: GoalCheck[]): string {
   const parts = [
     "# Benchmark results",
     "",
-    `${m.date} · ${m.cores} cores (${m.cpu}) · Node ${m.node} · ${m.wrk} · ${s.durationSec} s per run, ${s.connections} connections, ${s.threads} wrk threads · PostgreSQL: ${s.database}`,
+    `- date: ${m.date}`,
+    `- machine: ${m.cores} cores (${m.cpu}), 1-minute load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end`,
+    `- Node ${m.node}, ${m.wrk}`,
+    `- each run: ${s.durationSec} s, ${s.connections} connections, ${s.threads} wrk threads; PostgreSQL: ${s.database}`,
     "",
     formatLoadTable(report),
     "",
-    "## Memory (RSS of the server's Node processes, launchers included)",
+    "## Memory (RSS of the server's Node processes: pnpm and tsx launchers included; largest = the server or its heaviest worker)",
     "",
     formatMemoryTable(report),
   ];

@@ -80,6 +80,8 @@ export async function launch(id: TargetId, ctx: LaunchContext): Promise<Launched
         FLOOR_SECRET: ctx.floorSecret,
         FLOOR_USERS: String(FLOOR_USERS),
         DATABASE_URL: db?.url ?? "",
+        // As the app servers run: tRPC leaves stack traces out of error answers in production.
+        NODE_ENV: "production",
       },
       port,
       readyPath: "/",
@@ -100,8 +102,7 @@ export async function launch(id: TargetId, ctx: LaunchContext): Promise<Launched
     ...(db ? { DATABASE_URL: db.url } : { DATA_DIR: data?.dir }),
     ...(workers > 1 ? { WEB_CONCURRENCY: String(workers) } : {}),
   });
-  const database = embedded ? "embedded PostgreSQL" : "PostgreSQL (DATABASE_URL)";
-  const label = `pnpm ${kind}${workers > 1 ? ` WEB_CONCURRENCY=${workers}` : ""} · ${database}`;
+  const label = `pnpm ${kind}${workers > 1 ? ` WEB_CONCURRENCY=${workers}` : ""} · ${embedded ? "embedded" : "DATABASE_URL"}`;
   const close = async () => {
     await server.stop();
     await db?.drop();
