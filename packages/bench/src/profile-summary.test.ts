@@ -1,6 +1,13 @@
 // Self time from a tiny hand-made .cpuprofile: merged per function, largest first.
 import { describe, expect, it } from "vitest";
-import { busyMs, type CpuProfile, formatProfile, summariseProfile } from "./profile-summary";
+import {
+  busyMs,
+  type CpuProfile,
+  formatProfile,
+  ownerOf,
+  summariseByOwner,
+  summariseProfile,
+} from "./profile-summary";
 
 const frame = (functionName: string, url = "", lineNumber = 0) => ({
   functionName,
@@ -53,6 +60,28 @@ describe("summariseProfile", () => {
   it("keeps only the top entries and formats a table", () => {
     const rows = summariseProfile(profile, 1);
     expect(rows).toHaveLength(1);
-    expect(formatProfile(rows)).toContain("| 68.8 | 5.5 | `verify` | jsonwebtoken/verify.js:10 |");
+    expect(formatProfile(rows)).toContain(
+      "|   68.8 |     5.5 | `verify` | jsonwebtoken/verify.js:10 |",
+    );
+  });
+});
+
+describe("summariseByOwner", () => {
+  it("groups self time by the package that owns each function", () => {
+    expect(summariseByOwner(profile)).toEqual([
+      { owner: "jsonwebtoken", selfMs: 5.5, percent: 68.8 },
+      { owner: "V8: garbage collector", selfMs: 2, percent: 25 },
+      { owner: "packages/api", selfMs: 0.5, percent: 6.3 },
+    ]);
+  });
+
+  it("names Next.js chunks, scoped packages and Node's own modules", () => {
+    const owner = (url: string) => ownerOf({ functionName: "f", url });
+    expect(owner("file:///r/apps/web/.next/server/chunks/x.js")).toMatch(/^Next\.js build chunks/);
+    expect(owner("file:///r/node_modules/.pnpm/a/node_modules/@prisma/client/runtime/c.js")).toBe(
+      "@prisma/client",
+    );
+    expect(owner("node:internal/streams/readable")).toBe("Node.js internals");
+    expect(ownerOf({ functionName: "writev", url: "" })).toBe("native (no script)");
   });
 });

@@ -1,4 +1,6 @@
-// The top self-time functions of a V8 .cpuprofile (what `node --cpu-prof` writes).
+// The top self-time functions of a V8 .cpuprofile (what `node --cpu-prof` writes), and self
+// time per owning package.
+import { markdownTable } from "./markdown-table";
 
 interface CallFrame {
   functionName: string;
@@ -86,9 +88,58 @@ export function summariseProfile(profile: CpuProfile, top = 15): SelfTime[] {
 
 /** A Markdown table of a summary. */
 export function formatProfile(rows: SelfTime[]): string {
-  const lines = ["| self % | self ms | function | where |", "| ---: | ---: | --- | --- |"];
-  for (const row of rows) {
-    lines.push(`| ${row.percent} | ${row.selfMs} | \`${row.name}\` | ${row.where} |`);
+  return markdownTable(
+    ["right", "right", "left", "left"],
+    ["self %", "self ms", "function", "where"],
+    rows.map((row) => [row.percent, row.selfMs, `\`${row.name}\``, row.where]),
+  );
+}
+
+/**
+ * Who owns a frame: the npm package its file lives in, the workspace package, Next.js's bundled
+ * chunks (where `pnpm start` keeps the app and the kit), Node's own modules, or V8.
+ */
+export function ownerOf(frame: { functionName: string; url: string }): string {
+  const { functionName, url } = frame;
+  if (!url) {
+    if (functionName === "(garbage collector)") return "V8: garbage collector";
+    if (functionName === "(program)") return "V8: (program)";
+    return "native (no script)";
   }
-  return lines.join("\n");
+  const bare = url.replace(/^file:\/\//, "");
+  const modules = bare.lastIndexOf("node_modules/");
+  if (modules >= 0) {
+    const [scope = "", name = ""] = bare.slice(modules + "node_modules/".length).split("/");
+    return scope.startsWith("@") ? `${scope}/${name}` : scope;
+  }
+  if (/\.next\/server\//.test(bare)) return "Next.js build chunks (app + kit, bundled)";
+  const workspace = /\/(packages|apps)\/([^/]+)\//.exec(bare);
+  if (workspace) return `${workspace[1]}/${workspace[2]}`;
+  if (bare.startsWith("node:") || !bare.startsWith("/")) return "Node.js internals";
+  return "other";
+}
+
+/** Self time per owner (see ownerOf), largest first, idle left out. */
+export function summariseByOwner(
+  profile: CpuProfile,
+): { owner: string; selfMs: number; percent: number }[] {
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const deltas = profile.timeDeltas ?? [];
+  const byOwner = new Map<string, number>();
+  let totalUs = 0;
+  (profile.samples ?? []).forEach((id, index) => {
+    const frame = frames.get(id);
+    if (!frame || frame.functionName === IDLE) return;
+    const us = Math.max(0, deltas[index] ?? 0);
+    const owner = ownerOf(frame);
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + us);
+    totalUs += us;
+  });
+  return [...byOwner.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([owner, us]) => ({
+      owner,
+      selfMs: Math.round(us / 100) / 10,
+      percent: totalUs > 0 ? Math.round((us / totalUs) * 1000) / 10 : 0,
+    }));
 }

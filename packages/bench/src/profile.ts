@@ -3,9 +3,16 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { markdownTable } from "./markdown-table";
 import type { TargetId } from "./options";
 import { nodeRssOf, readProcEntries } from "./process-tree";
-import { busyMs, type CpuProfile, formatProfile, summariseProfile } from "./profile-summary";
+import {
+  busyMs,
+  type CpuProfile,
+  formatProfile,
+  summariseByOwner,
+  summariseProfile,
+} from "./profile-summary";
 import type { Scenario } from "./results";
 import { appRuns, type LoadSettings } from "./scenarios";
 import { type LaunchContext, launch } from "./targets";
@@ -52,11 +59,22 @@ export async function profileScenario(
     } finally {
       await launched.close();
     }
-    const rows = summariseProfile(await busiestProfile(dir), 20);
+    const profile = await busiestProfile(dir);
+    const owners = summariseByOwner(profile).slice(0, 10);
     return [
-      `### ${scenario} on ${launched.label}: top self time`,
+      `### ${scenario} on ${launched.label}`,
       "",
-      formatProfile(rows),
+      `${Math.round(busyMs(profile))} ms of CPU in the server process during the measured window, by owner:`,
+      "",
+      markdownTable(
+        ["right", "right", "left"],
+        ["self %", "self ms", "owner"],
+        owners.map((o) => [o.percent, o.selfMs, o.owner]),
+      ),
+      "",
+      "Top functions by self time:",
+      "",
+      formatProfile(summariseProfile(profile, 20)),
       "",
     ].join("\n");
   } finally {
