@@ -27,7 +27,7 @@ export interface BenchOptions {
   profile: Scenario | undefined;
 }
 
-export const USAGE = `usage: pnpm bench [-- options]
+export const USAGE = `usage: pnpm --filter @kit/bench bench -- [options]   (pnpm bench: all defaults)
   --duration <s>       seconds per run (default 10)
   --connections <n>    concurrent connections per run (default 32)
   --quick              3 s per run

@@ -25,6 +25,8 @@ async function busiestProfile(dir: string): Promise<CpuProfile> {
   for (const name of await readdir(dir)) {
     if (!name.endsWith(".cpuprofile")) continue;
     const profile = JSON.parse(await readFile(path.join(dir, name), "utf8")) as CpuProfile;
+    // One line per process, so a missing server profile is visible rather than silently replaced.
+    console.error(`[bench] ${name}: ${Math.round(busyMs(profile))} ms busy`);
     if (!best || busyMs(profile) > busyMs(best)) best = profile;
   }
   if (!best) throw new Error("no .cpuprofile written: did the server exit cleanly?");
@@ -42,7 +44,7 @@ export async function profileScenario(
     throw new TypeError("--profile measures an app target, not a floor");
   const dir = await mkdtemp(path.join(tmpdir(), "kit-bench-prof-"));
   try {
-    // NODE_OPTIONS reaches pnpm, tsx and the server alike; each writes its profile at exit.
+    // NODE_OPTIONS reaches pnpm, tsx and the server alike; each writes a profile of its own.
     // (Node 20 refuses --cpu-prof in NODE_OPTIONS: the preload does what it would.)
     const extraEnv = {
       NODE_OPTIONS: `--import ${pathToFileURL(PRELOAD).href}`,
@@ -50,12 +52,16 @@ export async function profileScenario(
     };
     const launched = await launch(target, { ...ctx, extraEnv });
     try {
-      // SIGUSR2 restarts each Node process's profiler: only the measured window is kept.
-      const restartProfilers = () => {
+      // SIGUSR2 to each Node process: the first restarts its profiler as the measured window
+      // begins, the second writes the profile as it ends (see cpu-profile-preload.mjs).
+      const signalProfilers = () => {
         const tree = nodeRssOf(launched.server.child.pid ?? -1, readProcEntries());
         for (const { pid } of tree.processes) process.kill(pid, "SIGUSR2");
       };
-      await appRuns(launched.server.base, [scenario], load, restartProfilers);
+      await appRuns(launched.server.base, [scenario], load, signalProfilers);
+      signalProfilers();
+      // Writing happens in the servers' own time: give them a moment before they are stopped.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
     } finally {
       await launched.close();
     }
