@@ -8,8 +8,8 @@ export interface GoalCheck {
   value: number;
   threshold: number;
   pass: boolean;
-  /** For goals where smaller is better (p99 growth, memory). */
-  atMost?: boolean;
+  /** How the value must compare with the threshold. */
+  need: ">=" | "<=" | "<";
 }
 
 /** a / b rounded to two places; NaN when either is missing. */
@@ -26,10 +26,11 @@ function check(
   subject: string,
   value: number,
   threshold: number,
-  atMost = false,
+  need: GoalCheck["need"] = ">=",
 ): GoalCheck {
-  const pass = Number.isFinite(value) && (atMost ? value <= threshold : value >= threshold);
-  return { goal, subject, value, threshold, pass, ...(atMost ? { atMost } : {}) };
+  const meets =
+    need === ">=" ? value >= threshold : need === "<=" ? value <= threshold : value < threshold;
+  return { goal, subject, value, threshold, pass: Number.isFinite(value) && meets, need };
 }
 
 /** Every goal of the issue, for every target it applies to. */
@@ -87,7 +88,7 @@ export function evaluateGoals(report: BenchReport): GoalCheck[] {
           t.id,
           ratio(t.runs.floodMe.p99Ms, t.runs.me.p99Ms),
           2,
-          true,
+          "<=",
         ),
       );
     }
@@ -95,7 +96,7 @@ export function evaluateGoals(report: BenchReport): GoalCheck[] {
   each((t) => {
     if (t.rss)
       checks.push(
-        check("RSS after the bench < 250 MB per worker", t.id, t.rss.after.largestMb, 250, true),
+        check("RSS after the bench < 250 MB per worker", t.id, t.rss.after.largestMb, 250, "<"),
       );
   });
   each((t) => {

@@ -108,6 +108,9 @@ describe("Markdown", () => {
     expect(squash(formatGoals(evaluateGoals(report)))).toContain(
       "| login ≥ 2× Django login | start-pg | 1.29 | ≥ 2 | FAIL |",
     );
+    expect(squash(formatGoals(evaluateGoals(report)))).toContain(
+      "| start-pg | 260 | < 250 | FAIL |",
+    );
     const alone = { ...report, targets: report.targets.filter((t) => !t.id.startsWith("floor")) };
     expect(squash(formatGoals(evaluateGoals(alone)))).toContain(
       "| start-pg | — | ≥ 0.8 | not measured |",

@@ -146,7 +146,7 @@ export function formatGoals(checks: GoalCheck[]): string {
       c.goal,
       c.subject,
       measured ? c.value : "—",
-      `${c.atMost ? "≤" : "≥"} ${c.threshold}`,
+      `${{ ">=": "≥", "<=": "≤", "<": "<" }[c.need]} ${c.threshold}`,
       result,
     ];
   });
