@@ -40,6 +40,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      await server.stop(); // what it started may outlive it (an embedded PostgreSQL)
       throw new Error(`${spec.command} ${spec.args.join(" ")} exited before it served:\n${output}`);
     }
     try {

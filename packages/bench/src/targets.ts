@@ -85,6 +85,9 @@ export async function launch(id: TargetId, ctx: LaunchContext): Promise<Launched
       },
       port,
       readyPath: "/",
+    }).catch(async (error: unknown) => {
+      await db?.drop();
+      throw error;
     });
     const close = async () => {
       await server.stop();
@@ -101,6 +104,11 @@ export async function launch(id: TargetId, ctx: LaunchContext): Promise<Launched
   const server = await startApp(kind, ctx, {
     ...(db ? { DATABASE_URL: db.url } : { DATA_DIR: data?.dir }),
     ...(workers > 1 ? { WEB_CONCURRENCY: String(workers) } : {}),
+  }).catch(async (error: unknown) => {
+    // A server that never served leaves nothing behind either.
+    await db?.drop();
+    await data?.remove();
+    throw error;
   });
   const label = `pnpm ${kind}${workers > 1 ? ` WEB_CONCURRENCY=${workers}` : ""} · ${embedded ? "embedded" : "DATABASE_URL"}`;
   const close = async () => {
