@@ -1,4 +1,4 @@
-// wrk's results, from our done() line and from its own text report (fixture from a real run's layout).
+// wrk's results, from our done() line and from wrk's own text report (a hand-made fixture).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseWrkOutput, parseWrkText } from "./wrk-output";
