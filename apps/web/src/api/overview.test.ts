@@ -2,6 +2,7 @@
 // gets MISSING_TOKEN, as with every protectedProcedure.
 import { type AppDeps, type Authenticator, createCallerFactory, createContext } from "@kit/api";
 import { describe, expect, it } from "vitest";
+import { SAMPLE_USER } from "./overview";
 import { appRouter } from "./root";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
@@ -55,5 +56,13 @@ describe("overview.summary", () => {
 
   it("is served beside the kit's routers", () => {
     expect(Object.keys(appRouter._def.record).sort()).toEqual(["account", "auth", "overview"]);
+  });
+});
+
+describe("overview.sample", () => {
+  it("answers anyone, token or not, with a constant user shaped like auth.me's", async () => {
+    const sample = await callerWith(nobody).overview.sample();
+    expect(sample).toEqual(SAMPLE_USER);
+    expect(Object.keys(sample).sort()).toEqual(["email", "id", "name"]);
   });
 });

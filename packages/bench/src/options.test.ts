@@ -1,0 +1,47 @@
+// The command line: defaults, --quick, --only, --target, and one-line refusals.
+import { describe, expect, it } from "vitest";
+import { parseOptions, TARGET_IDS } from "./options";
+
+describe("parseOptions", () => {
+  it("runs everything for 10 s on 32 connections by default", () => {
+    expect(parseOptions([])).toEqual({
+      durationSec: 10,
+      connections: 32,
+      scenarios: ["sample", "me", "refresh", "login", "flood"],
+      propagation: true,
+      targets: [...TARGET_IDS],
+      profile: undefined,
+    });
+  });
+
+  it("reads --quick, --only, --target, --connections and pnpm's --", () => {
+    const options = parseOptions([
+      "--",
+      "--quick",
+      "--only",
+      "me,propagation",
+      "--target",
+      "serve-pg",
+      "--connections",
+      "8",
+    ]);
+    expect(options).toMatchObject({
+      durationSec: 3,
+      connections: 8,
+      scenarios: ["me"],
+      propagation: true,
+      targets: ["serve-pg"],
+    });
+  });
+
+  it("takes a profile scenario", () => {
+    expect(parseOptions(["--profile", "refresh"]).profile).toBe("refresh");
+  });
+
+  it("refuses unknown names and bad numbers", () => {
+    expect(() => parseOptions(["--only", "nope"])).toThrow(/unknown "nope"/);
+    expect(() => parseOptions(["--duration", "0"])).toThrow(/whole number/);
+    expect(() => parseOptions(["--connections"])).toThrow(/needs a value/);
+    expect(() => parseOptions(["--fast"])).toThrow(/unknown option/);
+  });
+});
