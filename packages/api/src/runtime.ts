@@ -78,7 +78,9 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     if (!env.databaseUrl && options.seed !== false && demo && (await seedDemoUser(prisma))) {
       log(`[db] demo user created: ${DEMO_USER.email}`);
     }
-    if (!demo) {
+    if (!demo && env.demoUser === "off") {
+      log("[db] demo user refused: DEMO_USER=off");
+    } else if (!demo) {
       log(
         `[db] demo user refused: this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`,
       );
