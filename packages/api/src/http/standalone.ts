@@ -9,17 +9,9 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { answerQuery, headersOf, isPlainQuery, requestUrlOf } from "./query-fast-path";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
-
-function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -35,30 +27,49 @@ export interface StandaloneServerOptions {
 }
 
 /**
- * Answers requests under TRPC_ENDPOINT with the router (others: 404). The same contract as the
- * Fetch handler that Next.js's route uses, without building a Fetch Request for each call.
+ * Answers requests under TRPC_ENDPOINT with the router (others: 404): the same contract as the
+ * Fetch handler that Next.js's route uses. Plain GET queries take the fast path
+ * (query-fast-path.ts), without a Fetch Request per call; everything else, tRPC's stock adapter.
  */
 export function createNodeHandler(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): RequestListener {
-  return createHTTPHandler({
-    basePath: `${TRPC_ENDPOINT}/`,
-    router: options.router ?? kitRouter,
+  const router = options.router ?? kitRouter;
+  const basePath = `${TRPC_ENDPOINT}/`;
+  const onError = reportError(deps);
+  const contextFor = (req: IncomingMessage, headers: Headers) =>
+    createContext(deps, {
+      headers,
+      url: requestUrl(req),
+      clientIp: resolveClientIp({
+        socketAddress: req.socket.remoteAddress,
+        headers,
+        trustProxy: deps.trustProxy,
+      }),
+    });
+  const stock = createHTTPHandler({
+    basePath,
+    router,
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req }) => {
-      const headers = toHeaders(req.headers);
-      const socketAddress = req.socket.remoteAddress;
-      return createContext(deps, {
-        headers,
-        url: requestUrl(req),
-        clientIp: resolveClientIp({ socketAddress, headers, trustProxy: deps.trustProxy }),
-      });
-    },
-    onError: reportError(deps),
+    createContext: ({ req }) => contextFor(req, headersOf(req)),
+    onError,
     responseMeta,
   });
+  const fastPath = {
+    router,
+    basePath,
+    maxBatchSize: MAX_BATCH_SIZE,
+    createContext: contextFor,
+    onError,
+    responseMeta,
+  };
+  return (req, res) => {
+    const url = isPlainQuery(req, basePath) ? requestUrlOf(req) : null;
+    if (url) void answerQuery(req, res, url, fastPath);
+    else stock(req, res);
+  };
 }
 
 /** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
