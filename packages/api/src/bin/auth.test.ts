@@ -145,6 +145,7 @@ describe("pnpm auth deactivate-user / reactivate-user", () => {
 
     const me = await api.get("auth.me", undefined, bearer(access));
     expect(me.status).toBe(401);
+    expect(me.body.error.data.appCode).toBe("USER_NOT_FOUND");
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(user.isActive).toBe(false);
     const sessions = await db.session.findMany({ where: { userId: user.id } });
