@@ -13,7 +13,11 @@ export type AuthEventType =
   | "logged_out_all"
   | "password_changed"
   | "rate_limited"
-  | "refresh_replayed";
+  | "refresh_replayed"
+  // Written by the operator's command line (`pnpm auth`), not by a request.
+  | "user_created"
+  | "user_deactivated"
+  | "user_reactivated";
 
 export interface AuthEventInput {
   type: AuthEventType;

@@ -14,6 +14,14 @@ export { EnvError, loadEnv } from "./env";
 export { AppError } from "./errors";
 export type { ConnectionInfo } from "./http/fetch-handler";
 export { createFetchHandler } from "./http/fetch-handler";
+export {
+  checkHealth,
+  createHealthHandler,
+  HEALTH_PATH,
+  type HealthReport,
+  healthResponse,
+  isHealthRequest,
+} from "./http/health";
 export { createNodeHandler } from "./http/standalone";
 export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";

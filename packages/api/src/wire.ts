@@ -8,6 +8,9 @@ export type { ApiErrorCode, AppCode } from "./errors";
 /** The path both adapters serve tRPC on, relative to the site's origin. */
 export const TRPC_ENDPOINT = "/api/trpc";
 
+/** GET: 200 while the server's database answers, 503 otherwise (see http/health.ts). */
+export const HEALTH_PATH = "/api/health";
+
 /**
  * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
  * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the

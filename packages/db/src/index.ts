@@ -40,6 +40,7 @@ export {
 } from "./errors";
 export { type MigrateOptions, migrate } from "./migrations/migrate";
 export { migrationChecksum } from "./migrations/migration-checksum";
+export { type MigrationStatus, migrationStatus } from "./migrations/migration-status";
 export {
   type ListenOptions,
   listenWithReconnect,

@@ -9,6 +9,7 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { createHealthHandler, isHealthRequest } from "./health";
 import { answerQuery, headersOf, isPlainQuery, requestUrlOf } from "./query-fast-path";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
@@ -72,10 +73,15 @@ export function createNodeHandler(
   };
 }
 
-/** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
+/**
+ * The router on a plain Node HTTP server (not listening yet); the same contract as the route,
+ * and GET /api/health (see health.ts).
+ */
 export function createStandaloneServer(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): Server {
-  return createServer(createNodeHandler(deps, options));
+  const api = createNodeHandler(deps, options);
+  const health = createHealthHandler(deps);
+  return createServer((req, res) => (isHealthRequest(req.url) ? health(req, res) : api(req, res)));
 }

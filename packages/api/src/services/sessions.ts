@@ -15,7 +15,14 @@ export interface TokenPair {
   refreshExp: number;
 }
 
-export type RevokeReason = "logout" | "reuse" | "revoked" | "logout_all" | "password_changed";
+export type RevokeReason =
+  | "logout"
+  | "reuse"
+  | "revoked"
+  | "logout_all"
+  | "password_changed"
+  // The account was deactivated (services/account-status.ts).
+  | "deactivated";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

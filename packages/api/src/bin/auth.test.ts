@@ -1,0 +1,274 @@
+// `pnpm auth` as an operator runs it: a process against a real database, judged by its output,
+// its exit code and what it changed.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createPrismaClient } from "@kit/db";
+import { provisionTestDatabase } from "@kit/db/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startInProcessServer } from "../../test/in-process-server";
+import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
+
+const apiDir = path.resolve(import.meta.dirname, "../..");
+const PASSWORD = "correct horse battery staple";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `pnpm auth <args>` (its bin, through tsx) with `input` on stdin. */
+function auth(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+  const child = spawn(
+    path.join(apiDir, "node_modules", ".bin", "tsx"),
+    ["src/bin/auth.ts", ...args],
+    {
+      cwd: apiDir,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        AUTH_SECRET: TEST_SECRET,
+        DATABASE_URL: inject("databaseUrl"),
+        ...options.env,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(options.input ?? "");
+  return new Promise<Run>((resolve) => {
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const serverWith = serversPerTest(startInProcessServer);
+const db = createPrismaClient(inject("databaseUrl"));
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+describe("pnpm auth: usage", () => {
+  it("prints its help with exit 0, and answers a wrong call with exit 2", async () => {
+    const help = await auth(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("create-user --email");
+    expect(help.stdout).toContain("sessions prune");
+
+    const unknown = await auth(["drop-everything"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command: drop-everything");
+
+    const noEmail = await auth(["deactivate-user"]);
+    expect(noEmail.code).toBe(2);
+    expect(noEmail.stderr).toContain("needs --email");
+
+    const stray = await auth(["check", "--email", "a@example.com"]);
+    expect(stray.code).toBe(2);
+  });
+});
+
+describe("pnpm auth create-user", () => {
+  it("creates an account from a piped password, which then signs in over HTTP", async () => {
+    const email = uniqueEmail("cli");
+    const run = await auth(
+      ["create-user", "--email", email.toUpperCase(), "--name", "Ops", "--password-stdin"],
+      { input: `${PASSWORD}\n` },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`created user ${email}`);
+    expect(run.stdout).not.toContain(PASSWORD);
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(user.name).toBe("Ops");
+    expect(await db.authEvent.count({ where: { userId: user.id, type: "user_created" } })).toBe(1);
+
+    const api = await serverWith();
+    const login = await api.post("auth.login", { email, password: PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.body.result.data.user.email).toBe(email);
+  });
+
+  it("refuses a password the policy refuses, an email taken, --admin, and a terminal-less prompt", async () => {
+    const email = uniqueEmail("cli-refused");
+    const weak = await auth(["create-user", "--email", email, "--password-stdin"], {
+      input: "short\n",
+    });
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toMatch(/error: Password must be at least \d+ characters/);
+
+    const admin = await auth(["create-user", "--email", email, "--admin", "--password-stdin"], {
+      input: `${PASSWORD}\n`,
+    });
+    expect(admin.code).toBe(1);
+    expect(admin.stderr).toContain("no roles yet");
+    expect(await db.user.count({ where: { email } })).toBe(0);
+
+    // No terminal and no --password-stdin: nothing to prompt on.
+    const noTty = await auth(["create-user", "--email", email]);
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toContain("--password-stdin");
+
+    const first = await auth(["create-user", "--email", email, "--password-stdin"], {
+      input: PASSWORD,
+    });
+    expect(first.code).toBe(0);
+    const again = await auth(["create-user", "--email", email, "--password-stdin"], {
+      input: PASSWORD,
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+  });
+});
+
+describe("pnpm auth deactivate-user / reactivate-user", () => {
+  it("ends an open session at its next call on a running server, and refuses sign-in until reactivated", async () => {
+    const api = await serverWith();
+    const email = uniqueEmail("cli-deactivate");
+    const registered = await api.post("auth.register", { email, password: PASSWORD });
+    expect(registered.status).toBe(200);
+    const { access } = registered.body.result.data;
+    // Twice: the second answer comes from the server's session cache.
+    expect((await api.get("auth.me", undefined, bearer(access))).status).toBe(200);
+    expect((await api.get("auth.me", undefined, bearer(access))).status).toBe(200);
+
+    const off = await auth(["deactivate-user", "--email", email]);
+    expect(off.stderr).toBe("");
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain("1 session(s) revoked");
+
+    const me = await api.get("auth.me", undefined, bearer(access));
+    expect(me.status).toBe(401);
+    expect(me.body.error.data.appCode).toBe("USER_NOT_FOUND");
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(user.isActive).toBe(false);
+    const sessions = await db.session.findMany({ where: { userId: user.id } });
+    expect(sessions.map((session) => session.revokedReason)).toEqual(["deactivated"]);
+    expect(await db.authEvent.count({ where: { userId: user.id, type: "user_deactivated" } })).toBe(
+      1,
+    );
+    expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(401);
+
+    const twice = await auth(["deactivate-user", "--email", email]);
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toContain("already inactive");
+
+    const on = await auth(["reactivate-user", "--email", email]);
+    expect(on.code).toBe(0);
+    expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it("says so, with exit 1, for an email nobody has", async () => {
+    const run = await auth(["deactivate-user", "--email", uniqueEmail("nobody")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no account with email");
+  });
+});
+
+describe("pnpm auth on a database of its own", () => {
+  let own: { url: string; dispose(): Promise<void> };
+  beforeAll(async () => {
+    own = await provisionTestDatabase({ serverUrl: inject("databaseUrl") });
+  });
+  afterAll(async () => {
+    await own?.dispose();
+  });
+
+  it("sessions prune deletes ended sessions and prints the counts", async () => {
+    const prisma = createPrismaClient(own.url);
+    try {
+      const user = await prisma.user.create({
+        data: { email: "prune@example.com", passwordHash: "x" },
+      });
+      const past = new Date(Date.now() - 3600_000);
+      await prisma.session.create({
+        data: {
+          userId: user.id,
+          refreshJti: crypto.randomUUID(),
+          expiresAt: past,
+          absoluteExpiresAt: past,
+        },
+      });
+      const run = await auth(["sessions", "prune"], { env: { DATABASE_URL: own.url } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^pruned 1 session\(s\), \d+ audit event\(s\), \d+ rate-limit/);
+      expect(await prisma.session.count()).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("check passes on a sound configuration, one line per check", async () => {
+    const run = await auth(["check"], { env: { DATABASE_URL: own.url } });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines.every((line) => line.startsWith("[ok] "))).toBe(true);
+    expect(lines.map((line) => line.split(":")[0])).toEqual([
+      "[ok] environment",
+      "[ok] AUTH_SECRET",
+      "[ok] token lifetimes",
+      "[ok] database",
+      "[ok] migrations",
+    ]);
+  });
+
+  it("check fails on a weak AUTH_SECRET in production and on lifetimes out of order", async () => {
+    const run = await auth(["check"], {
+      env: {
+        DATABASE_URL: own.url,
+        AUTH_SECRET: "development-secret-change-me-in-production",
+        AUTH_ACCESS_TOKEN_TTL: "8d",
+        AUTH_SESSION_MAX_AGE: "1d",
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "[problem] AUTH_SECRET: AUTH_SECRET is a well-known example value",
+    );
+    expect(run.stdout).toContain("[problem] token lifetimes: AUTH_ACCESS_TOKEN_TTL (691200s)");
+    expect(run.stdout).toContain("must not be longer than AUTH_SESSION_MAX_AGE");
+    expect(run.stdout).toContain("[ok] database");
+    expect(run.stdout).not.toContain("development-secret-change-me");
+  });
+
+  it("check fails on an environment that does not parse", async () => {
+    const run = await auth(["check"], { env: { AUTH_ACCESS_TOKEN_TTL: "soon" } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^\[problem\] environment: AUTH_ACCESS_TOKEN_TTL: Invalid duration "soon"/,
+    );
+  });
+
+  it("check fails on a database with a migration missing, and on one that cannot be reached", async () => {
+    const missing = await provisionTestDatabase({ serverUrl: inject("databaseUrl") });
+    const prisma = createPrismaClient(missing.url);
+    try {
+      await prisma.$executeRawUnsafe(
+        `DELETE FROM _prisma_migrations WHERE migration_name = '20261201170000_session_change_notify'`,
+      );
+      const run = await auth(["check"], { env: { DATABASE_URL: missing.url } });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        "[problem] migrations: pending: 20261201170000_session_change_notify",
+      );
+      // The other commands refuse to write into it.
+      const prune = await auth(["sessions", "prune"], { env: { DATABASE_URL: missing.url } });
+      expect(prune.code).toBe(1);
+      expect(prune.stderr).toContain("not fully migrated");
+    } finally {
+      await prisma.$disconnect();
+      await missing.dispose();
+    }
+    const unreachable = new URL(own.url);
+    unreachable.pathname = "/kit_no_such_database";
+    const run = await auth(["check"], { env: { DATABASE_URL: unreachable.toString() } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("[problem] database: unreachable");
+  });
+});

@@ -1,0 +1,165 @@
+// `pnpm auth check`: the whole configuration checked without starting a server (Django's check).
+import { migrationStatus } from "@kit/db";
+import pg from "pg";
+import { openDatabase } from "../database";
+import { EnvError, loadEnv, type ServerEnv } from "../env";
+import { checkPreviousSecrets, resolveAuthSecret } from "../secret";
+import type { CliIo } from "./io";
+
+type Verdict = "ok" | "warning" | "problem";
+
+interface Finding {
+  verdict: Verdict;
+  name: string;
+  detail: string;
+}
+
+const DATABASE_TIMEOUT_MS = 5000;
+
+/**
+ * Runs every check, printing one line each; returns false when any found a problem. Warnings
+ * (what a server would start with, but say) do not fail it.
+ */
+export async function runChecks(
+  source: Record<string, string | undefined> | undefined,
+  io: CliIo,
+): Promise<boolean> {
+  const findings: Finding[] = [];
+  const report = (verdict: Verdict, name: string, detail: string) => {
+    findings.push({ verdict, name, detail });
+    io.out(`[${verdict}] ${name}: ${detail}`);
+  };
+  let env: ServerEnv;
+  try {
+    env = loadEnv(source);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    // One line per variable in error (the message's first line is only its heading).
+    for (const line of error.message.split("\n").slice(1)) {
+      report("problem", "environment", line.trim());
+    }
+    return false;
+  }
+  report("ok", "environment", `parses (NODE_ENV=${env.nodeEnv})`);
+  await checkSecrets(env, report);
+  checkLifetimes(env, report);
+  await checkDatabase(env, io, report);
+  return findings.every((finding) => finding.verdict !== "problem");
+}
+
+type Report = (verdict: Verdict, name: string, detail: string) => void;
+
+async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
+  const production = env.nodeEnv === "production";
+  if (env.authSecret === undefined) {
+    report(
+      "warning",
+      "AUTH_SECRET",
+      "not set: servers use a secret generated in the data folder; set it for production and for more than one instance",
+    );
+  } else {
+    const warnings: string[] = [];
+    try {
+      // With a secret given, this only checks it (the same rules start-up applies).
+      await resolveAuthSecret({
+        secret: env.authSecret,
+        dataDir: env.dataDir,
+        production,
+        warn: (line) => warnings.push(line),
+      });
+      if (warnings.length === 0) report("ok", "AUTH_SECRET", "strong enough");
+      for (const line of warnings) report("warning", "AUTH_SECRET", line);
+    } catch (error) {
+      report("problem", "AUTH_SECRET", (error as Error).message);
+    }
+  }
+  if (env.previousSecrets.length === 0) return;
+  const warnings: string[] = [];
+  try {
+    checkPreviousSecrets(env.previousSecrets, {
+      production,
+      warn: (line) => warnings.push(line),
+      now: Date.now(),
+      longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
+    });
+    if (warnings.length === 0) report("ok", "AUTH_SECRET_PREVIOUS", "strong enough, all retiring");
+    for (const line of warnings) report("warning", "AUTH_SECRET_PREVIOUS", line);
+  } catch (error) {
+    report("problem", "AUTH_SECRET_PREVIOUS", (error as Error).message);
+  }
+}
+
+function checkLifetimes(env: ServerEnv, report: Report): void {
+  const problems: string[] = [];
+  // An access token outliving its refresh token makes refresh pointless; a refresh token
+  // outliving the session cap is cut short at the cap anyway, so the setting misleads.
+  if (env.accessTtl >= env.refreshTtl) {
+    problems.push(
+      `AUTH_ACCESS_TOKEN_TTL (${env.accessTtl}s) must be shorter than AUTH_REFRESH_TOKEN_TTL (${env.refreshTtl}s)`,
+    );
+  }
+  if (env.refreshTtl > env.sessionMaxAge) {
+    problems.push(
+      `AUTH_REFRESH_TOKEN_TTL (${env.refreshTtl}s) must not be longer than AUTH_SESSION_MAX_AGE (${env.sessionMaxAge}s)`,
+    );
+  }
+  if (problems.length === 0) {
+    report(
+      "ok",
+      "token lifetimes",
+      `access ${env.accessTtl}s < refresh ${env.refreshTtl}s <= session ${env.sessionMaxAge}s`,
+    );
+  }
+  for (const problem of problems) report("problem", "token lifetimes", problem);
+}
+
+async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise<void> {
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(env, io.err);
+  } catch (error) {
+    report("problem", "database", `cannot open: ${(error as Error).message}`);
+    return;
+  }
+  try {
+    const client = new pg.Client({
+      connectionString: database.url,
+      connectionTimeoutMillis: DATABASE_TIMEOUT_MS,
+      query_timeout: DATABASE_TIMEOUT_MS,
+    });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+      report("ok", "database", env.databaseUrl ? "reachable" : `embedded, in ${env.dataDir}`);
+    } catch (error) {
+      report("problem", "database", `unreachable: ${(error as Error).message}`);
+      return;
+    } finally {
+      await client.end().catch(() => {});
+    }
+    try {
+      const status = await migrationStatus(database.url);
+      const problems = [
+        status.failed.length ? `failed and unresolved: ${status.failed.join(", ")}` : "",
+        status.modified.length ? `edited after applied: ${status.modified.join(", ")}` : "",
+        status.pending.length
+          ? `pending: ${status.pending.join(", ")} (run pnpm db:migrate, or start a server)`
+          : "",
+      ].filter(Boolean);
+      if (problems.length === 0) report("ok", "migrations", "all applied");
+      for (const problem of problems) report("problem", "migrations", problem);
+      if (status.unknown.length > 0) {
+        report(
+          "warning",
+          "migrations",
+          `applied but not in this release's folder: ${status.unknown.join(", ")}`,
+        );
+      }
+    } catch (error) {
+      report("problem", "migrations", (error as Error).message);
+    }
+  } finally {
+    await database.stop();
+  }
+}

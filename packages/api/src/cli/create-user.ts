@@ -1,0 +1,61 @@
+// `pnpm auth create-user`: an account made by the operator, under the same password policy.
+import { checkPasswordPolicy, hashPassword, isAuthError } from "@kit/auth";
+import { isUniqueViolation, userPublicSelect } from "@kit/db";
+import type { ServerEnv } from "../env";
+import { emailInput, nameInput } from "../input";
+import { withDatabase } from "./database";
+import { CliError, usageError } from "./errors";
+import type { CliIo } from "./io";
+import { readNewPassword } from "./read-password";
+
+export interface CreateUserArgs {
+  email: string;
+  name: string | undefined;
+  admin: boolean;
+  passwordStdin: boolean;
+}
+
+export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs): Promise<void> {
+  const email = emailInput.safeParse(args.email);
+  if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
+  const name = nameInput.safeParse(args.name ?? "");
+  if (!name.success) throw usageError(`--name: ${name.error.issues[0]?.message}`);
+  // Refused before any prompt: creating a plain account when an admin was asked for would leave
+  // the operator believing someone holds rights they do not.
+  if (args.admin) {
+    throw new CliError(
+      "ROLES_UNSUPPORTED",
+      "--admin: this schema has no roles yet (users have no role column), so no account was created; create the user without --admin",
+    );
+  }
+  const password = await readNewPassword(io, args.passwordStdin);
+  try {
+    checkPasswordPolicy(password);
+  } catch (error) {
+    if (isAuthError(error)) throw new CliError("WEAK_PASSWORD", error.message, { cause: error });
+    throw error;
+  }
+  const passwordHash = await hashPassword(password);
+  const user = await withDatabase(env, io, async (prisma) => {
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const created = await tx.user.create({
+          data: { email: email.data, name: name.data, passwordHash },
+          select: userPublicSelect,
+        });
+        await tx.authEvent.create({
+          data: { type: "user_created", userId: created.id, ip: null, userAgent: "kit-cli" },
+        });
+        return created;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new CliError("EMAIL_TAKEN", `an account with email ${email.data} already exists`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  });
+  io.out(`created user ${user.email} (id ${user.id})`);
+}

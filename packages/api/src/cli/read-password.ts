@@ -1,0 +1,58 @@
+// A password for create-user: typed at a terminal without echo, or piped in by a script.
+
+import { CliError, usageError } from "./errors";
+import type { CliIo } from "./io";
+
+/** Reads one line from a terminal with echo off (raw mode); Ctrl-C aborts. */
+function promptHidden(io: CliIo, prompt: string): Promise<string> {
+  const { stdin } = io;
+  process.stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let typed = "";
+    stdin.setRawMode?.(true);
+    stdin.resume();
+    stdin.setEncoding("utf8");
+    const done = (error?: Error) => {
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      stdin.off("data", onData);
+      process.stderr.write("\n");
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n") return done();
+        if (char === "\u0003") return done(usageError("aborted"));
+        if (char === "\u007f" || char === "\b") typed = [...typed].slice(0, -1).join("");
+        else typed += char;
+      }
+    };
+    stdin.on("data", onData);
+  });
+}
+
+/** Everything on stdin up to its first line break (a trailing "\r\n" or "\n" is not part of it). */
+async function readFirstLine(io: CliIo): Promise<string> {
+  let text = "";
+  for await (const chunk of io.stdin) {
+    text += typeof chunk === "string" ? chunk : (chunk as Buffer).toString("utf8");
+    if (text.includes("\n")) break;
+  }
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+/**
+ * The new password: from stdin when `fromStdin` (for scripts: `--password-stdin`), else asked
+ * twice at the terminal. Never from an argument: those show in `ps` and in shell history.
+ */
+export async function readNewPassword(io: CliIo, fromStdin: boolean): Promise<string> {
+  if (fromStdin) return readFirstLine(io);
+  if (!io.stdin.isTTY) {
+    throw usageError("stdin is not a terminal: pipe the password in with --password-stdin");
+  }
+  const first = await promptHidden(io, "Password: ");
+  const again = await promptHidden(io, "Password (again): ");
+  if (first !== again) throw new CliError("PASSWORDS_DIFFER", "the passwords differ");
+  return first;
+}

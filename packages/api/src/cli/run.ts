@@ -1,0 +1,131 @@
+// `pnpm auth <command>`: parses the arguments, runs one command, and returns the exit code.
+import { parseArgs } from "node:util";
+import { EnvError, loadEnv, type ServerEnv } from "../env";
+import { runChecks } from "./check";
+import { createUser } from "./create-user";
+import { CliError, EXIT, usageError } from "./errors";
+import type { CliIo } from "./io";
+import { pruneOnce } from "./prune";
+import { setUserActive } from "./set-active";
+
+export const USAGE = `Usage: pnpm auth <command> [options]
+
+Commands (each against DATABASE_URL, or else the embedded database in DATA_DIR):
+  create-user --email E [--name N] [--password-stdin]
+                      create an account; the password is asked twice without echo, or read
+                      from stdin's first line with --password-stdin (for scripts)
+  deactivate-user --email E
+                      refuse the account's sign-ins and revoke all its sessions at once
+  reactivate-user --email E
+                      let a deactivated account sign in again
+  sessions prune      delete ended sessions, old audit events and expired rate-limit rows now
+  check               check the configuration, the database and its migrations
+
+Options:
+  -h, --help          this text
+
+Exit codes: 0 done, 1 a problem (printed), 2 a usage error.`;
+
+const OPTIONS = {
+  email: { type: "string" },
+  name: { type: "string" },
+  admin: { type: "boolean", default: false },
+  "password-stdin": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
+
+/** Each command's options; any other is a usage error. */
+const ALLOWED: Record<string, (keyof Values)[]> = {
+  "create-user": ["email", "name", "admin", "password-stdin"],
+  "deactivate-user": ["email"],
+  "reactivate-user": ["email"],
+  "sessions prune": [],
+  check: [],
+};
+
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  source?: Record<string, string | undefined>,
+): Promise<number> {
+  try {
+    return await dispatch(argv, io, source);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`error: ${error.message}`);
+      if (error.code === "USAGE") io.err("(pnpm auth --help lists the commands)");
+      return error.exitCode;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.problem;
+  }
+}
+
+async function dispatch(
+  argv: string[],
+  io: CliIo,
+  source: Record<string, string | undefined> | undefined,
+): Promise<number> {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    io.out(USAGE);
+    return positionals.length === 0 && !values.help ? EXIT.usage : EXIT.ok;
+  }
+  const command = positionals.join(" ");
+  const allowed = ALLOWED[command];
+  if (!allowed) throw usageError(`unknown command: ${command}`);
+  for (const [option, value] of Object.entries(values)) {
+    const given = value !== undefined && value !== false;
+    if (given && option !== "help" && !allowed.includes(option as keyof Values)) {
+      throw usageError(`${command} takes no --${option}`);
+    }
+  }
+  if (command === "check") {
+    return (await runChecks(source, io)) ? EXIT.ok : EXIT.problem;
+  }
+  const env = environment(source);
+  const email = () => {
+    if (!values.email) throw usageError(`${command} needs --email`);
+    return values.email;
+  };
+  switch (command) {
+    case "create-user":
+      await createUser(env, io, {
+        email: email(),
+        name: values.name,
+        admin: values.admin,
+        passwordStdin: values["password-stdin"],
+      });
+      break;
+    case "deactivate-user":
+      await setUserActive(env, io, email(), false);
+      break;
+    case "reactivate-user":
+      await setUserActive(env, io, email(), true);
+      break;
+    case "sessions prune":
+      await pruneOnce(env, io);
+      break;
+  }
+  return EXIT.ok;
+}
+
+function environment(source: Record<string, string | undefined> | undefined): ServerEnv {
+  try {
+    return loadEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError)
+      throw new CliError("INVALID_ENV", error.message, { cause: error });
+    throw error;
+  }
+}

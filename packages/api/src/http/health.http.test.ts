@@ -1,0 +1,62 @@
+// GET /api/health on either server: 200 while its database answers, 503 once it cannot reach it,
+// never cached.
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
+import { serversPerTest } from "../../test/test-server";
+
+const serverWith = serversPerTest();
+
+/**
+ * Shuts a server out of its own database: no new connection is allowed, and its open ones are
+ * ended. Done from the run's database on the same PostgreSQL server, which stays reachable.
+ * Returns the undo.
+ */
+async function cutOff(databaseUrl: string): Promise<() => Promise<void>> {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const admin = new pg.Client({ connectionString: inject("databaseUrl") });
+  await admin.connect();
+  const quoted = `"${name.replaceAll('"', '""')}"`;
+  await admin.query(`ALTER DATABASE ${quoted} ALLOW_CONNECTIONS false`);
+  await admin.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    [name],
+  );
+  return async () => {
+    await admin.query(`ALTER DATABASE ${quoted} ALLOW_CONNECTIONS true`);
+    await admin.end();
+  };
+}
+
+describe("GET /api/health", () => {
+  it("answers 200 with the database ok, never to be cached", async () => {
+    const api = await serverWith();
+    const reply = await api.raw("/api/health");
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: "ok", database: "ok" });
+    expect(reply.headers.get("cache-control")).toBe("no-store");
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("answers 503 while the database cannot be reached, and 200 again once it can", async () => {
+    const api = await serverWith({ ownDatabase: true });
+    expect((await api.raw("/api/health")).status).toBe(200);
+    const restore = await cutOff(api.databaseUrl);
+    try {
+      const started = Date.now();
+      const reply = await api.raw("/api/health");
+      expect(reply.status).toBe(503);
+      expect(reply.body).toEqual({ status: "unavailable", database: "unreachable" });
+      expect(reply.headers.get("cache-control")).toBe("no-store");
+      // Bounded: the probe answers within its 2 s timeout and some slack, never hangs.
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await restore();
+    }
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i += 1) {
+      status = (await api.raw("/api/health")).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+  });
+});

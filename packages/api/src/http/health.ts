@@ -1,0 +1,64 @@
+// GET /api/health: whether this server can answer, i.e. whether its database does, within a
+// bounded time. For load balancers and orchestrators; on Node's objects and as a Fetch handler.
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { AppDeps } from "../deps";
+import { HEALTH_PATH } from "../wire";
+
+export { HEALTH_PATH };
+
+/** How long `SELECT 1` may take: a probe must answer before the prober gives up on us. */
+export const HEALTH_TIMEOUT_MS = 2000;
+
+export interface HealthReport {
+  status: 200 | 503;
+  body: { status: "ok"; database: "ok" } | { status: "unavailable"; database: "unreachable" };
+}
+
+// Never cached: a stale "ok" from a proxy would keep traffic on a server that lost its database.
+const HEADERS = { "content-type": "application/json", "cache-control": "no-store" } as const;
+
+/** `SELECT 1` through the server's own pool, raced against the timeout. */
+export async function checkHealth(
+  deps: Pick<AppDeps, "prisma">,
+  timeoutMs = HEALTH_TIMEOUT_MS,
+): Promise<HealthReport> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = deps.prisma.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+  const ok = await Promise.race([answered, timedOut]).finally(() => clearTimeout(timer));
+  return ok
+    ? { status: 200, body: { status: "ok", database: "ok" } }
+    : { status: 503, body: { status: "unavailable", database: "unreachable" } };
+}
+
+/** True for a request the health handler answers: the path, with or without a query. */
+export function isHealthRequest(url: string | undefined): boolean {
+  const path = (url ?? "").split("?")[0];
+  return path === HEALTH_PATH;
+}
+
+/** The Node handler: the standalone server and `pnpm start`'s server route HEALTH_PATH here. */
+export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { ...HEADERS, allow: "GET, HEAD" }).end();
+      return;
+    }
+    void checkHealth(deps).then((report) => {
+      const body = JSON.stringify(report.body);
+      res.writeHead(report.status, HEADERS);
+      res.end(req.method === "HEAD" ? undefined : body);
+    });
+  };
+}
+
+/** The Fetch variant, for Next.js's route handler (deployments without server.ts). */
+export async function healthResponse(deps: Pick<AppDeps, "prisma">): Promise<Response> {
+  const report = await checkHealth(deps);
+  return Response.json(report.body, { status: report.status, headers: HEADERS });
+}
