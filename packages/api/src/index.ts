@@ -14,6 +14,7 @@ export { EnvError, loadEnv } from "./env";
 export { AppError } from "./errors";
 export type { ConnectionInfo } from "./http/fetch-handler";
 export { createFetchHandler } from "./http/fetch-handler";
+export { createJwksFetchHandler, createJwksNodeHandler, isJwksPath } from "./http/jwks";
 export { createNodeHandler } from "./http/standalone";
 export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";

@@ -3,10 +3,10 @@
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
-import { TRPC_ENDPOINT } from "@kit/api/wire";
+import { JWKS_PATH, TRPC_ENDPOINT } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
-import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
+import { apiHandler, closeRuntime, jwksHandler, runtimeReady } from "./runtime-handle";
 
 export interface WebServerOptions {
   dev: boolean;
@@ -54,9 +54,12 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   // Built by instrumentation beside the runtime (one pool per process), serving the app's router:
   // the same procedures and deps the route handler uses, without a Fetch Request per call.
   const api = env.apiHandler === "server" ? await apiHandler() : null;
+  // The public keys likewise (API_HANDLER=next: app/.well-known/jwks.json/route.ts answers).
+  const jwks = env.apiHandler === "server" ? await jwksHandler() : null;
 
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
+    if (jwks && (url === JWKS_PATH || url.startsWith(`${JWKS_PATH}?`))) return jwks(req, res);
     if (url.startsWith("/api/")) {
       if (api && url.startsWith(API_PREFIX)) return api(req, res);
       hideFrameworkVary(res);

@@ -9,6 +9,7 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 
@@ -61,10 +62,15 @@ export function createNodeHandler(
   });
 }
 
-/** The router on a plain Node HTTP server (not listening yet); the same contract as the route. */
+/**
+ * The router on a plain Node HTTP server (not listening yet); the same contract as the route,
+ * and the public keys at JWKS_PATH.
+ */
 export function createStandaloneServer(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): Server {
-  return createServer(createNodeHandler(deps, options));
+  const api = createNodeHandler(deps, options);
+  const jwks = createJwksNodeHandler(deps);
+  return createServer((req, res) => (isJwksPath(req.url ?? "/") ? jwks(req, res) : api(req, res)));
 }
