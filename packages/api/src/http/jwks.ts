@@ -3,6 +3,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
 import { JWKS_PATH } from "../wire";
+import { API_SECURITY_HEADERS } from "./response-meta";
 
 // Other services cache the set; five minutes bounds how long a newly added key can go unseen
 // by them. So publish the next key (in AUTH_VERIFICATION_KEYS) at least that long before it signs.
@@ -21,7 +22,8 @@ export function isJwksPath(url: string): boolean {
 
 /** The reply for `method`: the set (GET, HEAD), 404 with HS256 (nothing public), else 405. */
 export function jwksReply(deps: AppDeps, method: string): JwksReply {
-  const json = { "content-type": "application/json; charset=utf-8" };
+  // The same security headers as every API answer: JSON, never sniffed, framed or run.
+  const json = { ...API_SECURITY_HEADERS, "content-type": "application/json; charset=utf-8" };
   if (method !== "GET" && method !== "HEAD") {
     return {
       status: 405,
