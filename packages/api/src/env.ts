@@ -3,10 +3,13 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 // Deep imports: `@kit/api/env` is what server.ts loads in every worker, so it must not pull in
 // the database client or the token code.
+import { ALGORITHMS, type Algorithm } from "@kit/auth/algorithms";
 import { parseDuration } from "@kit/auth/duration";
 import { hashConcurrencyDefault, WAITING_PER_SLOT } from "@kit/auth/password-queue";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { z } from "zod";
+import { parseIsoTime } from "./iso-time";
+import { type ConfiguredKey, keyProblems, parseVerificationKeys } from "./key-config";
 import type { RateLimitSettings } from "./rate-limit";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -55,32 +58,6 @@ const rateLimitShape = Object.fromEntries(
   ]),
 ) as unknown as Record<keyof typeof RATE_LIMIT_VARIABLES, z.ZodType<number | undefined>>;
 
-// 2027-01-31 (midnight UTC), or a date and time with its zone: 2027-01-31T00:00:00Z,
-// 2027-01-31T01:00+01:00. A time without a zone is refused: whose midnight would it be?
-const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** ms since the epoch for a strict ISO 8601 time (see ISO_TIME), or undefined. */
-function parseIsoTime(text: string): number | undefined {
-  const match = ISO_TIME.exec(text);
-  if (!match) return undefined;
-  const fields = match.slice(1, 7).map((part) => Number(part ?? 0));
-  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = fields;
-  // Date would roll 2027-02-30 over into March: refuse a field that is out of range instead.
-  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  const back = [
-    wall.getUTCFullYear(),
-    wall.getUTCMonth() + 1,
-    wall.getUTCDate(),
-    wall.getUTCHours(),
-    wall.getUTCMinutes(),
-    wall.getUTCSeconds(),
-  ];
-  if (back.join() !== fields.join()) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
 /**
  * "<secret>[@<time>]" entries, comma- or space-separated. The time follows the entry's last "@",
  * so a secret may itself contain "@" (and then needs a time after it). Messages name the entry,
@@ -126,6 +103,35 @@ const schema = z.object({
       .string()
       .optional()
       .transform((list, ctx) => parsePreviousSecrets(list ?? "", ctx)),
+  ),
+  // One algorithm per deployment; HS256 signs with AUTH_SECRET, the others with a private key.
+  AUTH_ALGORITHM: z.preprocess(emptyAsUndefined, z.enum(ALGORITHMS).default("HS256")),
+  AUTH_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  AUTH_SIGNING_KEY_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable ASCII characters without spaces")
+      .optional(),
+  ),
+  // Keys that only verify: a JSON array of {"kid", "key", "retiresAt"?} (see key-config.ts).
+  AUTH_VERIFICATION_KEYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        const { keys, problems } = parseVerificationKeys(text ?? "[]");
+        for (const message of problems) ctx.addIssue({ code: "custom", message });
+        return keys;
+      }),
+  ),
+  AUTH_ISSUER: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
+  AUTH_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
+  // Clock skew allowed on a token's exp: "0" (default) to "60s"; more would stretch lifetimes.
+  AUTH_CLOCK_LEEWAY: z.preprocess(
+    emptyAsUndefined,
+    window("0").refine((seconds) => seconds <= 60, "must be at most 60s"),
   ),
   AUTH_ACCESS_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("30m")),
   AUTH_REFRESH_TOKEN_TTL: z.preprocess(emptyAsUndefined, duration("7d")),
@@ -189,6 +195,20 @@ export interface ServerEnv {
   authSecret: string | undefined;
   /** Previous signing secrets: their tokens keep verifying until the secret's retirement. */
   previousSecrets: PreviousSecret[];
+  /** The one algorithm tokens are signed and verified with. */
+  algorithm: Algorithm;
+  /** AUTH_SIGNING_KEY: the PEM private key (RS256, PS256, ES256), or for HS256 the secret. */
+  signingKey: string | undefined;
+  /** The signing key's kid; unset: derived from the key (see keyId in @kit/auth). */
+  signingKeyId: string | undefined;
+  /** Keys that only verify (AUTH_VERIFICATION_KEYS), each under its kid. */
+  verificationKeys: ConfiguredKey[];
+  /** `iss` set on tokens and required of them; unset: neither. */
+  issuer: string | undefined;
+  /** `aud` likewise. */
+  audience: string | undefined;
+  /** Seconds of clock skew allowed on exp; 0 to 60. */
+  clockLeeway: number;
   /** Seconds. */
   accessTtl: number;
   /** Seconds. */
@@ -238,6 +258,15 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid environment:\n  ${lines.join("\n  ")}`);
   }
   const env = parsed.data;
+  const problems = keyProblems({
+    algorithm: env.AUTH_ALGORITHM,
+    authSecret: env.AUTH_SECRET,
+    previousSecretCount: env.AUTH_SECRET_PREVIOUS.length,
+    signingKey: env.AUTH_SIGNING_KEY,
+    signingKeyId: env.AUTH_SIGNING_KEY_ID,
+    verificationKeys: env.AUTH_VERIFICATION_KEYS,
+  });
+  if (problems.length > 0) throw new EnvError(`Invalid environment:\n  ${problems.join("\n  ")}`);
   const workers = env.WEB_CONCURRENCY === "auto" ? availableParallelism() : env.WEB_CONCURRENCY;
   const hashConcurrency = env.AUTH_HASH_CONCURRENCY ?? hashConcurrencyDefault(workers);
   return {
@@ -246,6 +275,13 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir: path.resolve(env.DATA_DIR ?? path.join(findWorkspaceRoot(), ".data")),
     authSecret: env.AUTH_SECRET,
     previousSecrets: env.AUTH_SECRET_PREVIOUS,
+    algorithm: env.AUTH_ALGORITHM,
+    signingKey: env.AUTH_SIGNING_KEY,
+    signingKeyId: env.AUTH_SIGNING_KEY_ID,
+    verificationKeys: env.AUTH_VERIFICATION_KEYS,
+    issuer: env.AUTH_ISSUER,
+    audience: env.AUTH_AUDIENCE,
+    clockLeeway: env.AUTH_CLOCK_LEEWAY,
     accessTtl: env.AUTH_ACCESS_TOKEN_TTL,
     refreshTtl: env.AUTH_REFRESH_TOKEN_TTL,
     refreshReuseGrace: env.AUTH_REFRESH_REUSE_GRACE,

@@ -22,6 +22,7 @@ export {
   healthResponse,
   isHealthRequest,
 } from "./http/health";
+export { createJwksFetchHandler, createJwksNodeHandler, isJwksPath } from "./http/jwks";
 export { createNodeHandler } from "./http/standalone";
 export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";

@@ -1,6 +1,6 @@
 // Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
 import { randomBytes } from "node:crypto";
-import { createPasswordQueue, createSecretKey, createTokenService } from "@kit/auth";
+import { createPasswordQueue, createTokenService, isAsymmetric } from "@kit/auth";
 import { createPrismaClient, migrate } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
@@ -11,6 +11,7 @@ import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
 import { DEMO_USER, seedDemoUser } from "./seed";
 import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
+import { tokenKeys } from "./token-keys";
 
 export interface Runtime {
   /**
@@ -42,13 +43,16 @@ export interface StartOptions {
 
 export async function startRuntime(env: ServerEnv, options: StartOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
-  // Configuration first: a weak secret stops start-up before any database work.
-  const secret = await resolveAuthSecret({
-    secret: env.authSecret,
-    dataDir: env.dataDir,
-    production: env.nodeEnv === "production",
-    warn: (line) => log(`[auth] warning: ${line}`),
-  });
+  // Configuration first: a weak secret stops start-up before any database work. An asymmetric
+  // deployment has no secret (loadEnv refused one), so none is generated either.
+  const secret = isAsymmetric(env.algorithm)
+    ? undefined
+    : await resolveAuthSecret({
+        secret: env.authSecret ?? env.signingKey,
+        dataDir: env.dataDir,
+        production: env.nodeEnv === "production",
+        warn: (line) => log(`[auth] warning: ${line}`),
+      });
   const previousSecrets = checkPreviousSecrets(env.previousSecrets, {
     production: env.nodeEnv === "production",
     warn: (line) => log(`[auth] warning: ${line}`),
@@ -57,11 +61,17 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
   });
   const tokens = createTokenService({
-    key: createSecretKey(secret),
-    previousKeys: previousSecrets.map((previous) => ({
-      key: createSecretKey(previous.secret),
-      retiresAt: previous.retiresAt,
-    })),
+    ...tokenKeys({
+      algorithm: env.algorithm,
+      secret,
+      previousSecrets,
+      signingKey: env.signingKey,
+      signingKeyId: env.signingKeyId,
+      verificationKeys: env.verificationKeys,
+    }),
+    issuer: env.issuer,
+    audience: env.audience,
+    clockLeeway: env.clockLeeway,
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
   });

@@ -12,6 +12,12 @@ export const TRPC_ENDPOINT = "/api/trpc";
 export const HEALTH_PATH = "/api/health";
 
 /**
+ * Where the public keys are published (RFC 8414's well-known location, as OpenID providers use)
+ * when tokens are signed with RS256, PS256 or ES256; with HS256 it answers 404.
+ */
+export const JWKS_PATH = "/.well-known/jwks.json";
+
+/**
  * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
  * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the
  * CSRF guard.

@@ -3,6 +3,7 @@
 // the environment, as an operator would.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { isAsymmetric } from "@kit/auth";
 import { createPrismaClient } from "@kit/db";
 import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { inject } from "vitest";
@@ -20,11 +21,26 @@ const READY = /\[runtime\] ready: (\S+)/;
 
 /** The environment an operator would set for these options. */
 export function environmentFor(options: ServerOptions): Record<string, string> {
+  const asymmetric = isAsymmetric(options.algorithm ?? "HS256");
+  // Empty, not absent: the run's own environment must not slip an AUTH_* setting in.
   const env: Record<string, string> = {
-    AUTH_SECRET: options.secret ?? TEST_SECRET,
+    AUTH_ALGORITHM: options.algorithm ?? "HS256",
+    AUTH_SECRET: asymmetric ? "" : (options.secret ?? TEST_SECRET),
     AUTH_SECRET_PREVIOUS: previousSecretsOf(options)
       .map(({ secret, retiresAt }) => (retiresAt ? `${secret}@${retiresAt.toISOString()}` : secret))
       .join(","),
+    AUTH_SIGNING_KEY: options.signingKey ?? "",
+    AUTH_SIGNING_KEY_ID: options.signingKeyId ?? "",
+    AUTH_VERIFICATION_KEYS: JSON.stringify(
+      (options.verificationKeys ?? []).map(({ kid, key, retiresAt }) => ({
+        kid,
+        key,
+        ...(retiresAt ? { retiresAt: retiresAt.toISOString() } : {}),
+      })),
+    ),
+    AUTH_ISSUER: options.issuer ?? "",
+    AUTH_AUDIENCE: options.audience ?? "",
+    AUTH_CLOCK_LEEWAY: String(options.clockLeeway ?? 0),
     AUTH_TRUST_PROXY: String(options.trustProxy ?? 0),
   };
   if (options.accessTtl !== undefined) env.AUTH_ACCESS_TOKEN_TTL = `${options.accessTtl}s`;

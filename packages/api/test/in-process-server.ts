@@ -1,7 +1,7 @@
 // The standalone server in this process, on the run's database, with a clock tests can move.
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createPasswordQueue, createSecretKey, createTokenService } from "@kit/auth";
+import { createPasswordQueue, createTokenService } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { provisionTestDatabase } from "@kit/db/testing";
 import type { AnyTRPCRouter } from "@trpc/server";
@@ -11,6 +11,7 @@ import { createStandaloneServer } from "../src/http/standalone";
 import { createLogger, type Logger } from "../src/logger";
 import { type AuthRateLimiter, createAuthRateLimiter } from "../src/rate-limit";
 import { startSessionCache, waitUntilTrusted } from "../src/session-cache";
+import { tokenKeys } from "../src/token-keys";
 import {
   httpMethods,
   previousSecretsOf,
@@ -56,12 +57,23 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
       refreshReuseGraceMs: (options.refreshReuseGrace ?? 10) * 1000,
       sessionMaxAgeMs: (options.sessionMaxAge ?? 30 * 24 * 3600) * 1000,
     },
+    // Keys as startRuntime builds them from the environment.
     tokens: createTokenService({
-      key: createSecretKey(options.secret ?? TEST_SECRET),
-      previousKeys: previousSecretsOf(options).map(({ secret, retiresAt }) => ({
-        key: createSecretKey(secret),
-        retiresAt,
-      })),
+      ...tokenKeys({
+        algorithm: options.algorithm ?? "HS256",
+        secret: options.secret ?? TEST_SECRET,
+        previousSecrets: previousSecretsOf(options),
+        signingKey: options.signingKey,
+        signingKeyId: options.signingKeyId,
+        verificationKeys: (options.verificationKeys ?? []).map(({ kid, key, retiresAt }) => ({
+          kid,
+          key,
+          retiresAt: retiresAt?.getTime(),
+        })),
+      }),
+      issuer: options.issuer,
+      audience: options.audience,
+      clockLeeway: options.clockLeeway,
       accessTtl: options.accessTtl ?? 30 * 60,
       refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
       now,

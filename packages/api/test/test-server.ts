@@ -1,6 +1,8 @@
 // The HTTP suite's server: one interface, two targets. By default the router on the standalone
 // server in this process; with KIT_TEST_SERVER set (a command that starts the production build,
 // as apps/web's `test:api` sets it), the same tests run against that build, started per server.
+
+import type { Algorithm } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { afterEach } from "vitest";
 import type { RateLimitSettings } from "../src/rate-limit";
@@ -40,6 +42,20 @@ export interface ServerOptions {
   secret?: string;
   /** AUTH_SECRET_PREVIOUS: each secret, with its retirement time (`<secret>@<ISO time>`) if any. */
   previousSecrets?: (string | { secret: string; retiresAt?: Date })[];
+  /** AUTH_ALGORITHM; default HS256 (signing with `secret`). */
+  algorithm?: Algorithm;
+  /** AUTH_SIGNING_KEY: the PEM private key for RS256, PS256, ES256 (then no AUTH_SECRET is set). */
+  signingKey?: string;
+  /** AUTH_SIGNING_KEY_ID; default derived from the key. */
+  signingKeyId?: string;
+  /** AUTH_VERIFICATION_KEYS: PEM public keys (or secrets, for HS256) under their kids. */
+  verificationKeys?: { kid: string; key: string; retiresAt?: Date }[];
+  /** AUTH_ISSUER. */
+  issuer?: string;
+  /** AUTH_AUDIENCE. */
+  audience?: string;
+  /** AUTH_CLOCK_LEEWAY, seconds; default 0. */
+  clockLeeway?: number;
   /**
    * A fresh database for this server alone, for tests that break it on purpose. The build
    * always has one (its rate-limit store must start empty); in process the default is the run's.

@@ -1,11 +1,22 @@
 // The public surface of @kit/auth; nothing else in src is imported from outside the package.
 
+export {
+  ALGORITHMS,
+  type Algorithm,
+  assertKeyFor,
+  isAlgorithm,
+  isAsymmetric,
+  keyFromText,
+} from "./algorithms";
 export { parseBearer } from "./bearer";
 export { parseDuration } from "./duration";
 export { AuthError, type AuthErrorCode, isAuthError } from "./errors";
+export { type PublicJwk, publicJwks } from "./jwks";
+export { type ClaimRules, MAX_CLOCK_LEEWAY_SECONDS } from "./jwt";
 export {
   createKeyRing,
   type KeyRing,
+  type KeyRingOptions,
   keyId,
   type RingKey,
   type VerificationKey,

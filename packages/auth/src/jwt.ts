@@ -1,51 +1,78 @@
-// The only door to jsonwebtoken: HS256 sign and verify, with the library's errors turned into ours.
+// The only door to jsonwebtoken: sign and verify with the ring's one algorithm, issuer and
+// audience pinned, and the library's errors turned into ours.
 import type { KeyObject } from "node:crypto";
 import jsonwebtoken from "jsonwebtoken";
 import { AuthError } from "./errors";
 import { activeKey, type KeyRing } from "./key-ring";
 
-// Pinned: a token may not choose its own algorithm ("none", or HS384 with our key).
-const ALGORITHM = "HS256";
-
 // Our tokens are a few hundred bytes; anything this large is an attack on the parser.
 export const MAX_TOKEN_LENGTH = 8 * 1024;
 
+// Clock skew tolerated on exp and nbf; more would stretch every token's lifetime.
+export const MAX_CLOCK_LEEWAY_SECONDS = 60;
+
 export type JwtPayload = Record<string, unknown>;
 
+/** Registered claims set when signing and required when verifying, where configured. */
+export interface ClaimRules {
+  /** `iss`: set on every token, and a token without this exact value is refused. */
+  issuer?: string;
+  /** `aud`: likewise. */
+  audience?: string;
+  /** Seconds of clock skew allowed on `exp` (and `nbf`); 0 to 60, default 0. */
+  clockLeeway?: number;
+}
+
 /** Signs `payload` exactly as given (the caller sets iat and exp) with the ring's signing key. */
-export function signJwt(payload: JwtPayload, ring: KeyRing): string {
+export function signJwt(payload: JwtPayload, ring: KeyRing, rules: ClaimRules = {}): string {
   return jsonwebtoken.sign(payload, ring.signing.key, {
-    algorithm: ALGORITHM,
+    algorithm: ring.algorithm,
     keyid: ring.signing.kid,
+    ...(rules.issuer === undefined ? {} : { issuer: rules.issuer }),
+    ...(rules.audience === undefined ? {} : { audience: rules.audience }),
   });
 }
 
 /**
- * The key a token names. With one key there is nothing to choose (the signature decides); with
- * several, the header's `kid` picks one, a token without `kid` (issued before rotation was
- * configured) gets the signing key, and an unknown or retired `kid` is refused outright.
+ * The key a token names. Its header's `alg` must be the ring's algorithm (pinned: a token may
+ * not choose its own algorithm, so an HS256 token "signed" with our published RSA key is refused
+ * before any key is touched). Its `kid` only selects among the configured keys: an unknown or
+ * retired one is refused; none at all (a token issued before kids) means the signing key.
+ * `jku`, `jwk` and `x5u` are never read: a token does not get to bring its own key.
  */
 function keyFor(token: string, ring: KeyRing, nowMs: number): KeyObject {
-  if (ring.byKid.size === 1) return ring.signing.key;
-  let kid: unknown;
+  let header: unknown;
   try {
-    const header = JSON.parse(Buffer.from(token.split(".", 1)[0] ?? "", "base64url").toString());
-    kid = header?.kid;
+    header = JSON.parse(Buffer.from(token.split(".", 1)[0] ?? "", "base64url").toString());
   } catch {
     throw new AuthError("INVALID_TOKEN");
   }
-  if (kid === undefined) return ring.signing.key;
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new AuthError("INVALID_TOKEN");
+  }
+  const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+  if (alg !== ring.algorithm) {
+    throw new AuthError("INVALID_TOKEN", undefined, {
+      cause: new Error(`invalid algorithm: ${String(alg)} is not the pinned ${ring.algorithm}`),
+    });
+  }
   const key = typeof kid === "string" ? activeKey(ring, kid, nowMs) : undefined;
+  if (kid === undefined) return ring.byKid.get(ring.signing.kid)?.key ?? ring.signing.key;
   if (!key) throw new AuthError("INVALID_TOKEN");
   return key;
 }
 
 /**
- * Checks key, signature, algorithm and expiry at `nowMs` (ms since the epoch), and returns the
- * payload. Throws `AuthError` TOKEN_EXPIRED when past `exp`, INVALID_TOKEN for everything else
- * (a token naming a retired key included, expired or not).
+ * Checks key, signature, algorithm, issuer, audience and expiry at `nowMs` (ms since the epoch),
+ * and returns the payload. Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
+ * INVALID_TOKEN for everything else (a token naming a retired key included, expired or not).
  */
-export function verifyJwt(token: string, ring: KeyRing, nowMs: number): JwtPayload {
+export function verifyJwt(
+  token: string,
+  ring: KeyRing,
+  nowMs: number,
+  rules: ClaimRules = {},
+): JwtPayload {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
   }
@@ -53,8 +80,12 @@ export function verifyJwt(token: string, ring: KeyRing, nowMs: number): JwtPaylo
   let payload: unknown;
   try {
     payload = jsonwebtoken.verify(token, key, {
-      algorithms: [ALGORITHM],
+      // Pinned twice: keyFor checked the header, and the library checks it against this list.
+      algorithms: [ring.algorithm],
       clockTimestamp: Math.floor(nowMs / 1000),
+      clockTolerance: rules.clockLeeway ?? 0,
+      ...(rules.issuer === undefined ? {} : { issuer: rules.issuer }),
+      ...(rules.audience === undefined ? {} : { audience: rules.audience }),
     });
   } catch (error) {
     // TokenExpiredError is thrown only after the signature has been checked.
@@ -74,4 +105,23 @@ export function verifyJwt(token: string, ring: KeyRing, nowMs: number): JwtPaylo
     throw new AuthError("INVALID_TOKEN");
   }
   return claims;
+}
+
+/** Throws a TypeError unless the rules are usable: non-empty strings, leeway 0 to 60 s. */
+export function assertClaimRules(rules: ClaimRules): void {
+  for (const name of ["issuer", "audience"] as const) {
+    const value = rules[name];
+    if (value !== undefined && (typeof value !== "string" || value.length === 0)) {
+      throw new TypeError(`${name} must be a non-empty string.`);
+    }
+  }
+  const leeway = rules.clockLeeway;
+  if (
+    leeway !== undefined &&
+    (!Number.isSafeInteger(leeway) || leeway < 0 || leeway > MAX_CLOCK_LEEWAY_SECONDS)
+  ) {
+    throw new TypeError(
+      `clockLeeway must be a whole number of seconds from 0 to ${MAX_CLOCK_LEEWAY_SECONDS} (got ${String(leeway)}).`,
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createKeyRing, keyId } from "./key-ring";
 import { createSecretKey } from "./keys";
@@ -148,5 +149,26 @@ describe("retiring a previous key", () => {
     expect(() => createKeyRing(newKey, [{ key: oldKey, retiresAt: Number.NaN }])).toThrow(
       TypeError,
     );
+  });
+});
+
+describe("keyId of an asymmetric key", () => {
+  it("is the RFC 7638 thumbprint of the public key, the same from either half", () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const jwk = publicKey.export({ format: "jwk" });
+    const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+    expect(keyId(publicKey)).toBe(createHash("sha256").update(canonical).digest("base64url"));
+    expect(keyId(privateKey)).toBe(keyId(publicKey));
+  });
+
+  it("refuses two different keys under one kid", () => {
+    const a = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const b = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    expect(() =>
+      createKeyRing(a.privateKey, [{ kid: "same", key: b.publicKey }], {
+        algorithm: "ES256",
+        kid: "same",
+      }),
+    ).toThrow(/share the kid "same"/);
   });
 });

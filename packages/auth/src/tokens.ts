@@ -1,7 +1,9 @@
 // The token service: issues and verifies access and refresh JWTs with an injectable clock.
 import { type KeyObject, randomUUID } from "node:crypto";
+import type { Algorithm } from "./algorithms";
 import { AuthError } from "./errors";
-import { type JwtPayload, signJwt, verifyJwt } from "./jwt";
+import { type PublicJwk, publicJwks } from "./jwks";
+import { assertClaimRules, type ClaimRules, type JwtPayload, signJwt, verifyJwt } from "./jwt";
 import { createKeyRing, type VerificationKey } from "./key-ring";
 
 export interface AccessClaims {
@@ -36,11 +38,17 @@ export interface DeviceClaims {
   type: "device";
 }
 
-export interface TokenServiceConfig {
-  /** Signs new tokens (and verifies them). */
+export interface TokenServiceConfig extends ClaimRules {
+  /** HS256 (default), RS256, PS256 or ES256: the only algorithm signed with and accepted. */
+  algorithm?: Algorithm;
+  /** Signs new tokens (and verifies them): the secret for HS256, else the private key. */
   key: KeyObject;
+  /** The signing key's `kid`; default derived from the key (see keyId). */
+  keyId?: string;
   /**
-   * Keys rotated out: tokens they signed still verify, until the key's `retiresAt` when one is
+   * Keys that only verify (secrets for HS256, public keys otherwise), each with an optional
+   * `kid` and `retiresAt`: keys rotated out, or the next key published before it signs. Tokens
+   * they signed still verify, until the key's `retiresAt` when one is
    * given (checked against `now`), else until the key is removed from this list.
    */
   previousKeys?: readonly (KeyObject | VerificationKey)[];
@@ -67,9 +75,10 @@ export interface TokenService {
    * jti defaults to crypto.randomUUID(); notAfter (seconds since epoch) caps exp:
    * exp = min(iat + refreshTtl, notAfter), for an absolute session lifetime.
    * Throws AuthError TOKEN_EXPIRED when notAfter is not after now: the session is over.
-   * issuedAt (seconds since epoch, default now) re-creates a token issued earlier: HS256 is
-   * deterministic, so the same claims give the same string (used to hand a second tab the
-   * refresh token the first one just received, without storing tokens).
+   * issuedAt (seconds since epoch, default now) re-creates a token issued earlier: the same
+   * claims (jti included), so it is the same refresh token to the server; with HS256 and RS256
+   * even the same string, while PS256 and ES256 signatures are randomised (used to hand a second
+   * tab the refresh token the first one just received, without storing tokens).
    */
   issueRefresh(input: {
     userId: string;
@@ -86,6 +95,11 @@ export interface TokenService {
   issueDevice(input: { userId: string; deviceId?: string; ttl: number }): IssuedToken<DeviceClaims>;
   /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
   verifyDevice(token: string): DeviceClaims;
+  /**
+   * The public keys that verify at this moment as a JSON Web Key Set, for other services; null
+   * with HS256 (a shared secret is never published).
+   */
+  jwks(): { keys: PublicJwk[] } | null;
 }
 
 /**
@@ -99,7 +113,16 @@ export interface TokenService {
  * const claims = tokens.verifyAccess(token);
  */
 export function createTokenService(config: TokenServiceConfig): TokenService {
-  const ring = createKeyRing(config.key, config.previousKeys);
+  const ring = createKeyRing(config.key, config.previousKeys, {
+    algorithm: config.algorithm,
+    kid: config.keyId,
+  });
+  const rules: ClaimRules = {
+    issuer: config.issuer,
+    audience: config.audience,
+    clockLeeway: config.clockLeeway,
+  };
+  assertClaimRules(rules);
   assertPositiveInteger("accessTtl", config.accessTtl);
   assertPositiveInteger("refreshTtl", config.refreshTtl);
   const { accessTtl, refreshTtl } = config;
@@ -121,7 +144,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         exp: iat + accessTtl,
         type: "access",
       };
-      return { token: signJwt({ ...claims }, ring), claims };
+      return { token: signJwt({ ...claims }, ring, rules), claims };
     },
 
     issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
@@ -135,7 +158,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       // A token born expired is useless; say so instead of handing one out.
       if (exp <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
       const claims: RefreshClaims = { sub: userId, sid: sessionId, jti, iat, exp, type: "refresh" };
-      return { token: signJwt({ ...claims }, ring), claims };
+      return { token: signJwt({ ...claims }, ring, rules), claims };
     },
 
     verifyAccess(token) {
@@ -161,7 +184,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         exp: iat + ttl,
         type: "device",
       };
-      return { token: signJwt({ ...claims }, ring), claims };
+      return { token: signJwt({ ...claims }, ring, rules), claims };
     },
 
     verifyDevice(token) {
@@ -177,11 +200,15 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       }
       return { sub, did, iat, exp, type: "device" };
     },
+
+    jwks() {
+      return publicJwks(ring, now());
+    },
   };
 
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
   function verifyKind(token: string, kind: "access" | "refresh" | "device"): JwtPayload {
-    const payload = verifyJwt(token, ring, now());
+    const payload = verifyJwt(token, ring, now(), rules);
     if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     return payload;
   }

@@ -9,10 +9,12 @@ import type { Runtime } from "@kit/api";
 export const RUNTIME_KEY = Symbol.for("kit.web.runtime");
 export const API_HANDLER_KEY = Symbol.for("kit.web.api-handler");
 export const HEALTH_HANDLER_KEY = Symbol.for("kit.web.health-handler");
+export const JWKS_HANDLER_KEY = Symbol.for("kit.web.jwks-handler");
 export type RuntimeHolder = {
   [RUNTIME_KEY]?: Promise<Runtime>;
   [API_HANDLER_KEY]?: RequestListener;
   [HEALTH_HANDLER_KEY]?: RequestListener;
+  [JWKS_HANDLER_KEY]?: RequestListener;
 };
 const holder = globalThis as RuntimeHolder;
 
@@ -48,6 +50,11 @@ export function apiHandler(timeoutMs = 10_000): Promise<RequestListener> {
 /** GET /api/health on Node's request objects, built beside the API handler. */
 export function healthHandler(timeoutMs = 10_000): Promise<RequestListener> {
   return published(HEALTH_HANDLER_KEY, "publish the health handler", timeoutMs);
+}
+
+/** The public keys at JWKS_PATH on Node's request objects, published beside the API handler. */
+export function jwksHandler(timeoutMs = 10_000): Promise<RequestListener> {
+  return published(JWKS_HANDLER_KEY, "publish the JWKS handler", timeoutMs);
 }
 
 /** Closes the runtime if one was started (pool, limiter, embedded database); else nothing. */

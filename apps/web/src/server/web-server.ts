@@ -3,10 +3,16 @@
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
-import { HEALTH_PATH, TRPC_ENDPOINT } from "@kit/api/wire";
+import { HEALTH_PATH, JWKS_PATH, TRPC_ENDPOINT } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
-import { apiHandler, closeRuntime, healthHandler, runtimeReady } from "./runtime-handle";
+import {
+  apiHandler,
+  closeRuntime,
+  healthHandler,
+  jwksHandler,
+  runtimeReady,
+} from "./runtime-handle";
 
 export interface WebServerOptions {
   dev: boolean;
@@ -55,9 +61,12 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   // the same procedures and deps the route handler uses, without a Fetch Request per call.
   const api = env.apiHandler === "server" ? await apiHandler() : null;
   const health = env.apiHandler === "server" ? await healthHandler() : null;
+  // The public keys likewise (API_HANDLER=next: app/.well-known/jwks.json/route.ts answers).
+  const jwks = env.apiHandler === "server" ? await jwksHandler() : null;
 
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
+    if (jwks && (url === JWKS_PATH || url.startsWith(`${JWKS_PATH}?`))) return jwks(req, res);
     if (url.startsWith("/api/")) {
       if (api && url.startsWith(API_PREFIX)) return api(req, res);
       if (health && url.split("?")[0] === HEALTH_PATH) return health(req, res);

@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { createHealthHandler, isHealthRequest } from "./health";
+import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { answerQuery, headersOf, isPlainQuery, requestUrlOf } from "./query-fast-path";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
@@ -75,7 +76,7 @@ export function createNodeHandler(
 
 /**
  * The router on a plain Node HTTP server (not listening yet); the same contract as the route,
- * and GET /api/health (see health.ts).
+ * GET /api/health (see health.ts) and the public keys at JWKS_PATH (see jwks.ts).
  */
 export function createStandaloneServer(
   deps: AppDeps,
@@ -83,5 +84,10 @@ export function createStandaloneServer(
 ): Server {
   const api = createNodeHandler(deps, options);
   const health = createHealthHandler(deps);
-  return createServer((req, res) => (isHealthRequest(req.url) ? health(req, res) : api(req, res)));
+  const jwks = createJwksNodeHandler(deps);
+  return createServer((req, res) => {
+    if (isHealthRequest(req.url)) return health(req, res);
+    if (isJwksPath(req.url ?? "/")) return jwks(req, res);
+    return api(req, res);
+  });
 }

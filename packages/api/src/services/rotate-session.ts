@@ -130,7 +130,8 @@ async function rotateSlowly(
       sessionId: current.id,
       client,
     });
-    // No new token: the session's current one, re-signed from the same claims (identical).
+    // No new token: the session's current one, re-signed from the same claims (the identical
+    // string with HS256 and RS256; PS256 and ES256 signatures are randomised, the claims not).
     const refresh = deps.tokens.issueRefresh({
       userId: user.id,
       sessionId: current.id,
