@@ -4,6 +4,7 @@ import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { runChecks } from "./check";
 import { createUser } from "./create-user";
 import { CliError, EXIT, usageError } from "./errors";
+import { generateKeys } from "./generate-keys";
 import type { CliIo } from "./io";
 import { pruneOnce } from "./prune";
 import { setUserActive } from "./set-active";
@@ -19,6 +20,8 @@ Commands (each against DATABASE_URL, or else the embedded database in DATA_DIR):
   reactivate-user --email E
                       let a deactivated account sign in again
   sessions prune      delete ended sessions, old audit events and expired rate-limit rows now
+  keys generate --alg HS256|RS256|PS256|ES256
+                      print a fresh signing key and kid as environment lines (no database)
   check               check the configuration, the database and its migrations
 
 Options:
@@ -31,6 +34,7 @@ const OPTIONS = {
   name: { type: "string" },
   admin: { type: "boolean", default: false },
   "password-stdin": { type: "boolean", default: false },
+  alg: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -44,6 +48,7 @@ const ALLOWED: Record<string, (keyof Values)[]> = {
   "deactivate-user": ["email"],
   "reactivate-user": ["email"],
   "sessions prune": [],
+  "keys generate": ["alg"],
   check: [],
 };
 
@@ -89,6 +94,10 @@ async function dispatch(
     if (given && option !== "help" && !allowed.includes(option as keyof Values)) {
       throw usageError(`${command} takes no --${option}`);
     }
+  }
+  if (command === "keys generate") {
+    generateKeys(io, values.alg);
+    return EXIT.ok;
   }
   if (command === "check") {
     return (await runChecks(source, io)) ? EXIT.ok : EXIT.problem;
