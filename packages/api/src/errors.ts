@@ -1,6 +1,7 @@
 // The API's error vocabulary: AppError for codes the API owns, and the one place domain errors
 // (AuthError) become tRPC errors, so clients branch on `data.appCode`, never on message text.
 import { type AuthErrorCode, isAuthError } from "@kit/auth";
+import { isUnstorableText } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -80,6 +81,14 @@ export function toTRPCError(error: unknown): TRPCError | null {
   }
   if (error instanceof AppError) {
     return new TRPCError({ code: error.trpcCode, message: error.message, cause: error });
+  }
+  // Any procedure's write, the app's own too: a NUL character is bad input, not a server fault.
+  if (isUnstorableText(error)) {
+    return toTRPCError(
+      new AppError("VALIDATION", "BAD_REQUEST", "Text cannot contain NUL characters.", {
+        cause: error,
+      }),
+    );
   }
   return null;
 }

@@ -24,6 +24,7 @@ export {
   userPublicSelect,
 } from "./client/selects";
 export { isUniqueViolation } from "./client/unique-violation";
+export { isUnstorableText } from "./client/unstorable-text";
 export {
   type EmbeddedPostgresHandle,
   type EnsureEmbeddedPostgresOptions,
