@@ -23,7 +23,7 @@ export {
   isHealthRequest,
 } from "./http/health";
 export { createJwksFetchHandler, createJwksNodeHandler, isJwksPath } from "./http/jwks";
-export { createNodeHandler } from "./http/standalone";
+export { createNodeHandler, createServerHandler } from "./http/standalone";
 export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";
 export { kitRouters } from "./root";

@@ -17,6 +17,26 @@ export const HEALTH_PATH = "/api/health";
  */
 export const JWKS_PATH = "/.well-known/jwks.json";
 
+const pathOf = (url: string | undefined) => (url ?? "").split("?")[0];
+
+/** True for a request the health handler answers: the path, with or without a query. */
+export function isHealthRequest(url: string | undefined): boolean {
+  return pathOf(url) === HEALTH_PATH;
+}
+
+/** True for the JWKS path, with or without a query string. */
+export function isJwksPath(url: string | undefined): boolean {
+  return pathOf(url) === JWKS_PATH;
+}
+
+/**
+ * Everything the API's own Node server answers (createServerHandler): tRPC, health and the
+ * public keys. `pnpm start` routes these before Next.js and every other path to it.
+ */
+export function isServerPath(url: string | undefined): boolean {
+  return (url ?? "").startsWith(`${TRPC_ENDPOINT}/`) || isHealthRequest(url) || isJwksPath(url);
+}
+
 /**
  * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
  * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the

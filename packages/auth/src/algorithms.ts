@@ -62,7 +62,7 @@ export function assertKeyFor(algorithm: Algorithm, key: unknown, use: "sign" | "
  * that never repeats the text (it may be secret).
  *
  * @example
- * const signing = keyFromText("ES256", process.env.KEY_PEM, "sign");
+ * const signing = keyFromText("ES256", pemFromConfiguration, "sign");
  */
 export function keyFromText(algorithm: Algorithm, text: string, use: "sign" | "verify"): KeyObject {
   if (algorithm === "HS256") return createSecretKey(text);

@@ -8,13 +8,9 @@ import type { Runtime } from "@kit/api";
 // once per bundle: the runtime lives on globalThis so every bundle, and server.ts, shares one.
 export const RUNTIME_KEY = Symbol.for("kit.web.runtime");
 export const API_HANDLER_KEY = Symbol.for("kit.web.api-handler");
-export const HEALTH_HANDLER_KEY = Symbol.for("kit.web.health-handler");
-export const JWKS_HANDLER_KEY = Symbol.for("kit.web.jwks-handler");
 export type RuntimeHolder = {
   [RUNTIME_KEY]?: Promise<Runtime>;
   [API_HANDLER_KEY]?: RequestListener;
-  [HEALTH_HANDLER_KEY]?: RequestListener;
-  [JWKS_HANDLER_KEY]?: RequestListener;
 };
 const holder = globalThis as RuntimeHolder;
 
@@ -45,16 +41,6 @@ export async function runtimeReady(timeoutMs = 60_000): Promise<void> {
 /** The app's router on Node's request objects, built by instrumentation.ts (see api-handler.ts). */
 export function apiHandler(timeoutMs = 10_000): Promise<RequestListener> {
   return published(API_HANDLER_KEY, "publish the API handler", timeoutMs);
-}
-
-/** GET /api/health on Node's request objects, built beside the API handler. */
-export function healthHandler(timeoutMs = 10_000): Promise<RequestListener> {
-  return published(HEALTH_HANDLER_KEY, "publish the health handler", timeoutMs);
-}
-
-/** The public keys at JWKS_PATH on Node's request objects, published beside the API handler. */
-export function jwksHandler(timeoutMs = 10_000): Promise<RequestListener> {
-  return published(JWKS_HANDLER_KEY, "publish the JWKS handler", timeoutMs);
 }
 
 /** Closes the runtime if one was started (pool, limiter, embedded database); else nothing. */

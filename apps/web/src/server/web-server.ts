@@ -3,16 +3,10 @@
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
-import { HEALTH_PATH, JWKS_PATH, TRPC_ENDPOINT } from "@kit/api/wire";
+import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
-import {
-  apiHandler,
-  closeRuntime,
-  healthHandler,
-  jwksHandler,
-  runtimeReady,
-} from "./runtime-handle";
+import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
 
 export interface WebServerOptions {
   dev: boolean;
@@ -39,8 +33,6 @@ function hideFrameworkVary(res: ServerResponse): void {
   };
 }
 
-const API_PREFIX = `${TRPC_ENDPOINT}/`;
-
 export async function startWebServer(options: WebServerOptions): Promise<void> {
   const { dev, env, fail } = options;
   const hostname = env.host;
@@ -57,21 +49,14 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   } catch (error) {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // Built by instrumentation beside the runtime (one pool per process), serving the app's router:
-  // the same procedures and deps the route handler uses, without a Fetch Request per call.
+  // Built by instrumentation beside the runtime (one pool per process): the app's router, health
+  // and the public keys, the same procedures and deps the route handlers use, without a Fetch
+  // Request per call. API_HANDLER=next: Next's routes (app/api/…, app/.well-known/…) answer.
   const api = env.apiHandler === "server" ? await apiHandler() : null;
-  const health = env.apiHandler === "server" ? await healthHandler() : null;
-  // The public keys likewise (API_HANDLER=next: app/.well-known/jwks.json/route.ts answers).
-  const jwks = env.apiHandler === "server" ? await jwksHandler() : null;
 
   const server = createServer((req, res) => {
-    const url = req.url ?? "/";
-    if (jwks && (url === JWKS_PATH || url.startsWith(`${JWKS_PATH}?`))) return jwks(req, res);
-    if (url.startsWith("/api/")) {
-      if (api && url.startsWith(API_PREFIX)) return api(req, res);
-      if (health && url.split("?")[0] === HEALTH_PATH) return health(req, res);
-      hideFrameworkVary(res);
-    }
+    if (api && isServerPath(req.url)) return api(req, res);
+    if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
     const connection = {
       remoteAddress: req.socket.remoteAddress ?? null,
       // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.

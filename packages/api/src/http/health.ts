@@ -36,11 +36,7 @@ export async function checkHealth(
     : { status: 503, body: { status: "unavailable", database: "unreachable" } };
 }
 
-/** True for a request the health handler answers: the path, with or without a query. */
-export function isHealthRequest(url: string | undefined): boolean {
-  const path = (url ?? "").split("?")[0];
-  return path === HEALTH_PATH;
-}
+export { isHealthRequest } from "../wire";
 
 /** The Node handler: the standalone server and `pnpm start`'s server route HEALTH_PATH here. */
 export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListener {

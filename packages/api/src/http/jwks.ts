@@ -2,7 +2,6 @@
 // themselves. A Node handler (the standalone server, `pnpm start`) and a Fetch one (Next's route).
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
-import { JWKS_PATH } from "../wire";
 import { API_SECURITY_HEADERS } from "./response-meta";
 
 // Other services cache the set; five minutes bounds how long a newly added key can go unseen
@@ -15,10 +14,7 @@ interface JwksReply {
   body: string;
 }
 
-/** True for the JWKS path, with or without a query string. */
-export function isJwksPath(url: string): boolean {
-  return url === JWKS_PATH || url.startsWith(`${JWKS_PATH}?`);
-}
+export { isJwksPath } from "../wire";
 
 /** The reply for `method`: the set (GET, HEAD), 404 with HS256 (nothing public), else 405. */
 export function jwksReply(deps: AppDeps, method: string): JwksReply {

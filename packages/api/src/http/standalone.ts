@@ -82,12 +82,24 @@ export function createStandaloneServer(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): Server {
+  return createServer(createServerHandler(deps, options));
+}
+
+/**
+ * Every path the API's own server answers (see isServerPath): GET /api/health, the public keys
+ * at JWKS_PATH, and the router (anything else: tRPC's 404). The standalone server is this
+ * alone; `pnpm start` routes isServerPath requests to it before Next.js.
+ */
+export function createServerHandler(
+  deps: AppDeps,
+  options: StandaloneServerOptions = {},
+): RequestListener {
   const api = createNodeHandler(deps, options);
   const health = createHealthHandler(deps);
   const jwks = createJwksNodeHandler(deps);
-  return createServer((req, res) => {
+  return (req, res) => {
     if (isHealthRequest(req.url)) return health(req, res);
-    if (isJwksPath(req.url ?? "/")) return jwks(req, res);
+    if (isJwksPath(req.url)) return jwks(req, res);
     return api(req, res);
-  });
+  };
 }
