@@ -1,11 +1,17 @@
-// `pnpm start` / `pnpm dev`: Next.js behind a plain Node HTTP server that answers the API itself
-// and hands each page request's connection address to the app (src/server/web-server.ts). With
-// WEB_CONCURRENCY > 1 this process becomes the cluster's primary (src/server/cluster-primary.ts).
+// `pnpm dev` runs this file; `pnpm build` compiles it into dist/ (compile-server.ts) for `pnpm start`.
+// Next.js behind a plain Node HTTP server that answers the API itself and hands each page
+// request's connection address to the app (src/server/web-server.ts). With WEB_CONCURRENCY > 1
+// this process becomes the cluster's primary (src/server/cluster-primary.ts).
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
 const dev = process.argv.includes("--dev");
+// Compiled, this file runs from dist/; the app (.next/, next.config.ts) is the folder above.
+const appDir =
+  path.basename(import.meta.dirname) === "dist"
+    ? path.dirname(import.meta.dirname)
+    : import.meta.dirname;
 
 function fail(message: string): never {
   console.error(`[web] ${message}`);
@@ -13,7 +19,7 @@ function fail(message: string): never {
 }
 
 // Before anything that needs the build (the generated Prisma client comes with it): one line.
-if (!dev && !existsSync(path.join(import.meta.dirname, ".next", "BUILD_ID"))) {
+if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
   fail("no production build: run `pnpm build` first");
 }
 const { loadEnv } = await import("@kit/api/env");
@@ -35,5 +41,5 @@ if (env.workers > 1 && !dev && cluster.isPrimary) {
   await runPrimary({ env, fail });
 } else {
   const { startWebServer } = await import("./src/server/web-server");
-  await startWebServer({ dev, env, dir: import.meta.dirname, worker: cluster.isWorker, fail });
+  await startWebServer({ dev, env, dir: appDir, worker: cluster.isWorker, fail });
 }

@@ -580,19 +580,22 @@ describe("starting the app the wrong way", () => {
   });
 
   it("`pnpm start` before `pnpm build` says so in one line and exits 1", async () => {
-    // The real server.ts, in a folder with no build beside it.
+    // The real launcher (no compiled server beside it), and the real server.ts (no .next/).
     const folder = await mkdtemp(path.join(tmpdir(), "kit-unbuilt-"));
     try {
-      await copyFile(path.join(webDir, "server.ts"), path.join(folder, "server.ts"));
-      await copyFile(path.join(webDir, "package.json"), path.join(folder, "package.json"));
-      const run = await exitOf(
-        spawn(path.join(webDir, "node_modules", ".bin", "tsx"), [path.join(folder, "server.ts")], {
-          cwd: folder,
-          env: { ...process.env, NODE_ENV: "production" },
-        }),
-      );
-      expect(run.code).toBe(1);
-      expect(run.output.trim()).toBe("[web] no production build: run `pnpm build` first");
+      for (const file of ["start.mjs", "server.ts", "package.json"]) {
+        await copyFile(path.join(webDir, file), path.join(folder, file));
+      }
+      const env = { ...process.env, NODE_ENV: "production" as const };
+      const commands: [string, string][] = [
+        [process.execPath, path.join(folder, "start.mjs")],
+        [path.join(webDir, "node_modules", ".bin", "tsx"), path.join(folder, "server.ts")],
+      ];
+      for (const [command, file] of commands) {
+        const run = await exitOf(spawn(command, [file], { cwd: folder, env }));
+        expect(run.code).toBe(1);
+        expect(run.output.trim()).toBe("[web] no production build: run `pnpm build` first");
+      }
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
