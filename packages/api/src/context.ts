@@ -33,6 +33,8 @@ export interface Context {
   deps: AppDeps;
   /** Names this request in the server log and in the response's `X-Request-Id` header. */
   requestId: string;
+  /** `performance.now()` when the context was made: the access log's duration counts from here. */
+  startedAt: number;
   headers: Headers;
   clientIp: string | null;
   userAgent: string | null;
@@ -65,6 +67,7 @@ export function createContext(
   return {
     deps,
     requestId: options.requestId ?? randomUUID(),
+    startedAt: performance.now(),
     headers: options.headers,
     clientIp: options.clientIp,
     userAgent: options.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null,

@@ -36,6 +36,7 @@ describe("loadEnv", () => {
       demoUser: "auto",
       workers: 1,
       apiHandler: "server",
+      logLevel: "info",
     });
   });
 
@@ -235,5 +236,11 @@ describe("WEB_CONCURRENCY and API_HANDLER", () => {
     expect(loadEnv({}).apiHandler).toBe("server");
     expect(loadEnv({ API_HANDLER: "next" }).apiHandler).toBe("next");
     expect(() => loadEnv({ API_HANDLER: "express" })).toThrow(/API_HANDLER/);
+  });
+
+  it("log at info unless LOG_LEVEL says otherwise, and only at pino's levels", () => {
+    expect(loadEnv({}).logLevel).toBe("info");
+    expect(loadEnv({ LOG_LEVEL: "warn" }).logLevel).toBe("warn");
+    expect(() => loadEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
   });
 });

@@ -10,6 +10,7 @@ import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { z } from "zod";
 import { parseIsoTime } from "./iso-time";
 import { type ConfiguredKey, keyProblems, parseVerificationKeys } from "./key-config";
+import { LOG_LEVELS, type LogLevel } from "./log-levels";
 import type { RateLimitSettings } from "./rate-limit";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -177,6 +178,7 @@ const schema = z.object({
   // Who answers /api/trpc under `pnpm start`: its Node server, or Next.js's route handler (the
   // path of deployments without server.ts, kept selectable so it stays tested).
   API_HANDLER: z.preprocess(emptyAsUndefined, z.enum(["server", "next"]).default("server")),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
 });
 
 /** A secret rotated out of AUTH_SECRET: it verifies, never signs. */
@@ -243,6 +245,8 @@ export interface ServerEnv {
   workers: number;
   /** `server`: `pnpm start` answers the API before Next.js; `next`: through its route handler. */
   apiHandler: "server" | "next";
+  /** The least severe log line written; `info` includes a line per API call. */
+  logLevel: LogLevel;
 }
 
 export class EnvError extends Error {
@@ -298,6 +302,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     demoUser: env.DEMO_USER,
     workers,
     apiHandler: env.API_HANDLER,
+    logLevel: env.LOG_LEVEL,
   };
 }
 

@@ -102,7 +102,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       settings: { ...env.rateLimits, ...options.rateLimits },
       log,
     });
-    const logger = options.logger ?? createLogger();
+    const logger = options.logger ?? createLogger(undefined, env.logLevel);
     // Bearer calls answered from memory while the database's change notifications are heard.
     sessionCache = startSessionCache({
       databaseUrl: database.url,

@@ -98,11 +98,14 @@ export async function startInProcessServer(
   let output = "";
   const logger =
     options.logger ??
-    createLogger({
-      write: (line: string) => {
-        output += line;
+    createLogger(
+      {
+        write: (line: string) => {
+          output += line;
+        },
       },
-    });
+      options.logLevel,
+    );
   const runtimeId = `kit-test-${randomBytes(6).toString("hex")}`;
   // As startRuntime builds it, on this server's database and with its own listener.
   const sessionCache = startSessionCache({

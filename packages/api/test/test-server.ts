@@ -5,6 +5,7 @@
 import type { Algorithm } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { afterEach } from "vitest";
+import type { LogLevel } from "../src/log-levels";
 import type { RateLimitSettings } from "../src/rate-limit";
 import { startBuildServer } from "./build-server";
 import { startInProcessServer } from "./in-process-server";
@@ -56,6 +57,8 @@ export interface ServerOptions {
   audience?: string;
   /** AUTH_CLOCK_LEEWAY, seconds; default 0. */
   clockLeeway?: number;
+  /** LOG_LEVEL; default info. */
+  logLevel?: LogLevel;
   /**
    * A fresh database for this server alone, for tests that break it on purpose. The build
    * always has one (its rate-limit store must start empty); in process the default is the run's.

@@ -36,7 +36,9 @@ describe("an unexpected error", () => {
     // The log line may be written just after the response.
     let lines: Record<string, unknown>[] = [];
     for (let i = 0; i < 50; i += 1) {
-      lines = logLines(api.output()).filter((line) => line.requestId === requestId);
+      lines = logLines(api.output()).filter(
+        (line) => line.requestId === requestId && line.msg !== "answered",
+      );
       if (lines.length > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
