@@ -2,7 +2,7 @@
 // the files it writes, and what its SQL does to a real database. Schema and migrations are
 // copies in a temporary folder: the repository's prisma/ is never written.
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -54,6 +54,12 @@ const onCopy = (...args: string[]) =>
     databaseUrl: server(),
   });
 const folders = () => readdir(path.join(work, "migrations"));
+const scratchDatabases = async () =>
+  (
+    await withClient(server(), (client) =>
+      client.query("SELECT datname FROM pg_database WHERE datname LIKE 'kit_scratch_%'"),
+    )
+  ).rows;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "kit-db-migration-"));
@@ -86,16 +92,28 @@ describe("pnpm db:migration on a copy of prisma/", () => {
     expect(await folders()).toEqual(before);
   });
 
+  it("names a migration that fails to apply, exits 1, and leaves no scratch database", async () => {
+    const broken = path.join(work, "migrations", "20261201180000_broken");
+    await mkdir(broken);
+    await writeFile(path.join(broken, "migration.sql"), 'ALTER TABLE "nope" ADD COLUMN x int;\n');
+    try {
+      const run = await onCopy("--check");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("20261201180000_broken");
+      expect(run.stderr).toContain("nope");
+    } finally {
+      await rm(broken, { recursive: true });
+    }
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
   it("writes nothing when schema.prisma has no change, and leaves no scratch database", async () => {
     const before = await folders();
     const run = await onCopy("add_nothing");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("schema.prisma and the migrations agree; nothing written");
     expect(await folders()).toEqual(before);
-    const left = await withClient(server(), (client) =>
-      client.query("SELECT datname FROM pg_database WHERE datname LIKE 'kit_scratch_%'"),
-    );
-    expect(left.rows).toEqual([]);
+    expect(await scratchDatabases()).toEqual([]);
   });
 
   it("with a field and a model added: --check fails naming them, the written SQL closes the gap", async () => {

@@ -55,7 +55,10 @@ export async function diffMigrationsToSchema(options: SchemaDiffOptions): Promis
         .catch((cause: unknown) => {
           const panic = takeEnginePanic();
           const message = panic ?? (cause instanceof Error ? cause.message : String(cause));
-          throw new SchemaDiffError("SCHEMA_DIFF_FAILED", message, { cause });
+          // Schema validation errors arrive as "error: ...", which our own prefix would repeat.
+          throw new SchemaDiffError("SCHEMA_DIFF_FAILED", message.replace(/^error:\s*/i, ""), {
+            cause,
+          });
         });
       return result.exitCode === 2 ? (result.stdout ?? "") : null;
     } finally {
