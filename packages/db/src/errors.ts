@@ -62,3 +62,23 @@ export class NotifyListenerError extends Error {
     this.code = code;
   }
 }
+
+export type SchemaDiffErrorCode =
+  | "MIGRATION_NAME_INVALID"
+  | "SCHEMA_NOT_FOUND"
+  | "SCRATCH_DATABASE_FAILED"
+  | "SCHEMA_DIFF_FAILED";
+
+/**
+ * Thrown while computing the SQL between the migrations and schema.prisma (`pnpm db:migration`).
+ * `MIGRATION_NAME_INVALID` is the caller's mistake; the others are problems to fix.
+ */
+export class SchemaDiffError extends Error {
+  override readonly name = "SchemaDiffError";
+  readonly code: SchemaDiffErrorCode;
+
+  constructor(code: SchemaDiffErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+  }
+}

@@ -5,13 +5,9 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeDatabase } from "../testing/fixtures/describe-database";
 import { createEmptyDatabase } from "../testing/fixtures/empty-database";
-import {
-  migrationsList,
-  noFilters,
-  prismaSchemaEngine,
-} from "../testing/fixtures/prisma-schema-engine";
 import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
+import { migrationsList, noFilters, openSchemaEngine } from "./schema-engine";
 
 const root = findWorkspaceRoot();
 const migrationsDir = path.join(root, "prisma", "migrations");
@@ -29,7 +25,7 @@ async function emptyDatabase(): Promise<string> {
 }
 
 async function engineOn(url: string) {
-  const handle = await prismaSchemaEngine(url, schema);
+  const handle = await openSchemaEngine({ url, schema });
   cleanups.push(handle.close);
   return handle;
 }

@@ -1,9 +1,9 @@
 // @kit/db/testing: PostgreSQL for test runs. Kept out of `@kit/db` so production code cannot
 // reach it; import it from tests, test harnesses and Vitest global setups only.
 export { freePort } from "../embedded/free-port";
+export { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 export { createLoggedPrismaClient, type LoggedPrismaClient } from "./statement-log";
 export {
   type ProvisionTestDatabaseOptions,
   provisionTestDatabase,
 } from "./test-database";
-export { startThrowawayPostgres } from "./throwaway-postgres";

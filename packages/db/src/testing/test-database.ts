@@ -1,8 +1,8 @@
 // provisionTestDatabase: a fresh, migrated database for one test run, on any PostgreSQL server.
 import { randomBytes } from "node:crypto";
 import { createDatabaseIfMissing, databaseUrl, dropDatabase } from "../embedded/database";
+import { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 import { migrate } from "../migrations/migrate";
-import { startThrowawayPostgres } from "./throwaway-postgres";
 
 export interface ProvisionTestDatabaseOptions {
   /** An existing server (e.g. CI's, from TEST_DATABASE_URL); default: a throwaway server. */

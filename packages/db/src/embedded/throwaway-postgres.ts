@@ -1,11 +1,12 @@
-// A disposable PostgreSQL server for a test run: temporary folder, no durability, gone at stop.
+// A disposable PostgreSQL server (test runs, the migration differ's scratch databases):
+// a temporary folder, no durability, gone at stop.
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { postgresUrl } from "../embedded/database";
-import { startEmbeddedServer } from "../embedded/embedded-server";
-import { freePort } from "../embedded/free-port";
+import { postgresUrl } from "./database";
+import { startEmbeddedServer } from "./embedded-server";
+import { freePort } from "./free-port";
 
 /**
  * Starts a fresh server (~0.6 s) whose URL points at its `postgres` database. `stop()` removes

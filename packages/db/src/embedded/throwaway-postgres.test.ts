@@ -1,8 +1,8 @@
 // Throwaway servers, and what happens to them however the process that started one ends.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { isPortOpen, portOf, runFixture } from "./fixtures/run-fixture";
-import { watchSharedTmpdir } from "./fixtures/shared-tmpdir";
+import { isPortOpen, portOf, runFixture } from "../testing/fixtures/run-fixture";
+import { watchSharedTmpdir } from "../testing/fixtures/shared-tmpdir";
 import { startThrowawayPostgres } from "./throwaway-postgres";
 
 describe("startThrowawayPostgres", () => {
