@@ -9,9 +9,9 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { answerFast, headersOf, requestUrlOf, takesFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
-import { answerQuery, headersOf, isPlainQuery, requestUrlOf } from "./query-fast-path";
 import { reportError } from "./report-error";
 import { responseMeta } from "./response-meta";
 
@@ -30,8 +30,8 @@ export interface StandaloneServerOptions {
 
 /**
  * Answers requests under TRPC_ENDPOINT with the router (others: 404): the same contract as the
- * Fetch handler that Next.js's route uses. Plain GET queries take the fast path
- * (query-fast-path.ts), without a Fetch Request per call; everything else, tRPC's stock adapter.
+ * Fetch handler that Next.js's route uses. Plain queries and JSON mutations take the fast path
+ * (fast-path.ts), without a Fetch Request per call; everything else, tRPC's stock adapter.
  */
 export function createNodeHandler(
   deps: AppDeps,
@@ -63,13 +63,14 @@ export function createNodeHandler(
     router,
     basePath,
     maxBatchSize: MAX_BATCH_SIZE,
+    maxBodySize: MAX_BODY_BYTES,
     createContext: contextFor,
     onError,
     responseMeta,
   };
   return (req, res) => {
-    const url = isPlainQuery(req, basePath) ? requestUrlOf(req) : null;
-    if (url) void answerQuery(req, res, url, fastPath);
+    const url = takesFastPath(req, basePath) ? requestUrlOf(req) : null;
+    if (url) void answerFast(req, res, url, fastPath);
     else stock(req, res);
   };
 }

@@ -1,11 +1,13 @@
-// GET queries answered by tRPC's own resolveResponse with a light stand-in for the Fetch Request.
-// The stock Node adapter builds a whole Request for every call (its URL, Headers, a body stream,
-// a signal) and pipes the Response back through a WritableStream: on a protected query that
-// costs more than the whole authentication (see packages/bench/PERFORMANCE.md). Of a GET, tRPC
-// reads only the method, the URL, the headers and the abort signal, so this gives it exactly
-// those; anything with a body or a streamed answer stays with the stock adapter.
+// Plain queries and JSON mutations answered by tRPC's own resolveResponse with a light stand-in
+// for the Fetch Request. The stock Node adapter builds a whole Request for every call (its URL,
+// Headers, a body stream, a signal) and pipes the Response back through a WritableStream: on a
+// protected query that costs more than the whole authentication (see
+// packages/bench/PERFORMANCE.md). Of such a call tRPC reads only the method, the URL, the
+// headers, the abort signal and, for a mutation, `json()`, so this gives it exactly those;
+// other bodies (forms, octet streams, a missing content type) and streamed answers stay with the
+// stock adapter.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AnyTRPCRouter } from "@trpc/server";
+import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { type HTTPErrorHandler, type ResponseMetaFn, resolveResponse } from "@trpc/server/http";
 import {
   getErrorShape,
@@ -13,26 +15,33 @@ import {
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
 
-export interface QueryFastPathOptions<TContext> {
+export interface FastPathOptions<TContext> {
   router: AnyTRPCRouter;
   /** The prefix before the procedure path, e.g. `/api/trpc/`. */
   basePath: string;
   maxBatchSize: number;
+  /** Bytes of a mutation's body; past it, 413 PAYLOAD_TOO_LARGE (the stock adapter's answer). */
+  maxBodySize: number;
   createContext(req: IncomingMessage, headers: Headers): TContext | Promise<TContext>;
   onError: HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>;
   responseMeta: ResponseMetaFn<AnyTRPCRouter>;
 }
 
 /**
- * True for what the fast path answers exactly as the stock adapter would: a GET under the base
- * path that does not ask for a streamed (`trpc-accept: application/jsonl`) answer.
+ * True for what the fast path answers exactly as the stock adapter would: under the base path,
+ * not asking for a streamed (`trpc-accept: application/jsonl`) answer, and either a GET or a
+ * POST whose body is JSON by tRPC's own test of the content type.
  */
-export function isPlainQuery(req: IncomingMessage, basePath: string): boolean {
-  return (
-    req.method === "GET" &&
-    req.url?.startsWith(basePath) === true &&
-    req.headers["trpc-accept"] === undefined
-  );
+export function takesFastPath(req: IncomingMessage, basePath: string): boolean {
+  if (req.url?.startsWith(basePath) !== true || req.headers["trpc-accept"] !== undefined) {
+    return false;
+  }
+  if (req.method === "GET") return true;
+  return req.method === "POST" && isJson(req.headers["content-type"]);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.toLowerCase().split(";", 1)[0]?.trim() === "application/json";
 }
 
 /** The request's absolute URL as the stock adapter builds it, or null where it cannot. */
@@ -59,12 +68,12 @@ export function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-/** Answers one plain query (see isPlainQuery) whose URL parsed. Never rejects. */
-export async function answerQuery<TContext>(
+/** Answers one call that takesFastPath and whose URL parsed. Never rejects. */
+export async function answerFast<TContext>(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  options: QueryFastPathOptions<TContext>,
+  options: FastPathOptions<TContext>,
 ): Promise<void> {
   const path = url.pathname.slice(options.basePath.length);
   try {
@@ -82,9 +91,15 @@ export async function answerQuery<TContext>(
     };
     res.once("close", onClose);
     req.once("aborted", onAbort);
-    // What resolveResponse reads of a GET request; a cast, because a full Request is what this
-    // path exists to avoid building.
-    const request = { method: "GET", url: url.href, headers, signal: abort.signal } as Request;
+    // What resolveResponse reads of these requests; a cast, because a full Request is what this
+    // path exists to avoid building. `json()` reads the body only when tRPC asks for the input.
+    const request = {
+      method: req.method,
+      url: url.href,
+      headers,
+      signal: abort.signal,
+      json: () => readJson(req, options.maxBodySize),
+    } as Request;
     const response = await resolveResponse({
       router: options.router,
       req: request,
@@ -99,6 +114,54 @@ export async function answerQuery<TContext>(
   } catch (cause) {
     answerUnexpected(req, res, path, cause, options);
   }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The body parsed as `Request.json()` parses it (a leading byte order mark dropped, UTF-8
+ * decoded with replacement, then JSON.parse, so the same text fails with the same error), and
+ * refused past `maxBodySize` with the stock adapter's PAYLOAD_TOO_LARGE.
+ */
+function readJson(req: IncomingMessage, maxBodySize: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("aborted", onAborted);
+      req.off("error", onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodySize) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      reject(new TRPCError({ code: "PAYLOAD_TOO_LARGE" }));
+    };
+    const onEnd = () => {
+      stop();
+      let bytes = Buffer.concat(chunks);
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      try {
+        resolve(JSON.parse(decoder.decode(bytes)));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    // The client went away mid-body: nobody is left to answer.
+    const onAborted = () => {
+      stop();
+      reject(new TRPCError({ code: "CLIENT_CLOSED_REQUEST" }));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("aborted", onAborted);
+    req.on("error", onAborted);
+  });
 }
 
 async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {
@@ -132,7 +195,7 @@ function answerUnexpected<TContext>(
   res: ServerResponse,
   path: string,
   cause: unknown,
-  options: QueryFastPathOptions<TContext>,
+  options: FastPathOptions<TContext>,
 ): void {
   const error = getTRPCErrorFromUnknown(cause);
   const config = options.router._def._config;
