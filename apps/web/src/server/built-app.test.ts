@@ -8,76 +8,7 @@ import path from "node:path";
 import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
 import { freePort } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const webDir = path.resolve(import.meta.dirname, "../..");
-
-interface StartedApp {
-  process: ChildProcess;
-  base: string;
-  /** Everything it printed so far. */
-  output: () => string;
-}
-
-/**
- * What `pnpm start` runs (server.ts in front of the built app), answering on `base`; by default
- * told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
- */
-async function startApp(
-  dataDir: string,
-  extraEnv: Record<string, string> = {},
-  args: string[] = ["--hostname", "127.0.0.1"],
-): Promise<StartedApp> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    NODE_ENV: "production",
-    ...extraEnv,
-  };
-  delete env.DATABASE_URL;
-  delete env.AUTH_SECRET;
-  if (!("HOST" in extraEnv)) delete env.HOST;
-  const child = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["server.ts", ...args], {
-    cwd: webDir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let printed = "";
-  child.stdout?.on("data", (chunk) => {
-    printed += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    printed += chunk;
-  });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${printed}`);
-    try {
-      const res = await fetch(`${base}/`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${printed}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { process: child, base, output: () => printed };
-}
-
-/** Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. */
-async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-/** A fresh data folder; the embedded server runs as `postgres` when we are root: it must reach it. */
-async function freshDataDir(prefix: string): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), prefix));
-  await chmod(folder, 0o755);
-  return folder;
-}
+import { freshDataDir, type StartedApp, startApp, stopApp, webDir } from "./testing/app-process";
 
 let app: ChildProcess;
 let base: string;
@@ -471,11 +402,11 @@ describe("one worker per core (WEB_CONCURRENCY=2)", () => {
   it("on SIGTERM stops every worker and the database, and exits 0", async () => {
     const app = cluster as StartedApp;
     const pid = app.process.pid as number;
-    // The primary, its workers and PostgreSQL (not tsx's esbuild helper, which ends on its own).
+    // The primary, its workers and PostgreSQL.
     const family = [];
     for (const child of await descendants(pid)) {
       const command = await readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
-      if (/server\.ts|postgres/.test(command)) family.push(child);
+      if (/start\.mjs|postgres/.test(command)) family.push(child);
     }
     expect(family.length).toBeGreaterThanOrEqual(3);
     const pidFile = path.join(folder as string, "postgres", "postmaster.pid");

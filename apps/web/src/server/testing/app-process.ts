@@ -1,0 +1,118 @@
+// Test helper: the app's servers as processes, as a user starts them — `pnpm start` (the launcher
+// and the compiled server in front of the build) and `pnpm serve` — each on its own data folder.
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmod, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "@kit/db/testing";
+
+export const webDir = path.resolve(import.meta.dirname, "../../..");
+
+export interface StartedApp {
+  process: ChildProcess;
+  base: string;
+  /** Everything it printed so far. */
+  output: () => string;
+}
+
+/**
+ * What `pnpm start` runs (the compiled server.ts in front of the built app), answering on
+ * `base`; by default told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
+ */
+export async function startApp(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+  args: string[] = ["--hostname", "127.0.0.1"],
+): Promise<StartedApp> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+    ...extraEnv,
+  };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  if (!("HOST" in extraEnv)) delete env.HOST;
+  // What `pnpm start` runs: the launcher and the compiled server, on plain node.
+  const child = spawn(process.execPath, ["start.mjs", ...args], {
+    cwd: webDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let printed = "";
+  child.stdout?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${printed}`);
+    try {
+      const res = await fetch(`${base}/`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${printed}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { process: child, base, output: () => printed };
+}
+
+/** Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. */
+export async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** A fresh data folder; the embedded server runs as `postgres` when we are root: it must reach it. */
+export async function freshDataDir(prefix: string): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), prefix));
+  await chmod(folder, 0o755);
+  return folder;
+}
+
+/**
+ * `pnpm serve` (apps/web/serve.ts: the app's router on the standalone server) on `dataDir`,
+ * answering on `base` once it says it listens.
+ */
+export async function startServe(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<StartedApp> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    ...extraEnv,
+  };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  const child = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["serve.ts"], {
+    cwd: webDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let printed = "";
+  child.stdout?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    printed += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  while (!printed.includes("[api] standalone tRPC server on")) {
+    if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed}`);
+    if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { process: child, base: `http://127.0.0.1:${port}`, output: () => printed };
+}
