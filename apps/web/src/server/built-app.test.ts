@@ -179,7 +179,7 @@ describe("the built app", () => {
     expect(login.headers.get("vary") ?? "").not.toMatch(/rsc|next-/i);
 
     const me = await call("GET", "auth.me", undefined, access);
-    expect(me.body.result.data).toEqual(user);
+    expect(me.body.result.data).toEqual({ ...user, role: "user" });
 
     // The connection's address reaches the app through server.ts, not through any header.
     const sessions = await fetch(`${base}/api/trpc/account.sessions`, {
