@@ -6,7 +6,7 @@ import { getRuntime } from "../src/server/runtime";
 export default async function HomePage() {
   // Rendered per request: whether the demo account may sign in depends on how the server runs.
   await connection();
-  const { demoUser } = await getRuntime();
+  const { demoUser, demoAdmin } = await getRuntime();
   return (
     <main>
       <h1>JWT Auth Kit</h1>
@@ -24,7 +24,14 @@ export default async function HomePage() {
       {demoUser && (
         <p className="muted" data-testid="demo-hint">
           On the embedded database you can sign in as <code>{demoUser.email}</code> with the
-          password <code>{demoUser.password}</code>.
+          password <code>{demoUser.password}</code>
+          {demoAdmin && (
+            <>
+              , or as the admin <code>{demoAdmin.email}</code> with{" "}
+              <code>{demoAdmin.password}</code>
+            </>
+          )}
+          .
         </p>
       )}
     </main>

@@ -17,12 +17,20 @@ export type AuthEventType =
   // Written by the operator's command line (`pnpm auth`), not by a request.
   | "user_created"
   | "user_deactivated"
-  | "user_reactivated";
+  | "user_reactivated"
+  | "role_changed"
+  // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
+  | "admin_deactivated_user"
+  | "admin_reactivated_user"
+  | "admin_revoked_session"
+  | "admin_revoked_sessions";
 
 export interface AuthEventInput {
   type: AuthEventType;
   userId?: string | null;
   sessionId?: string | null;
+  /** The admin who acted on `userId`'s account; absent when the user acted themself. */
+  actorId?: string | null;
   client: { clientIp: string | null; userAgent: string | null };
 }
 
@@ -32,6 +40,7 @@ export async function recordEvent(deps: AppDeps, event: AuthEventInput): Promise
       type: event.type,
       userId: event.userId ?? null,
       sessionId: event.sessionId ?? null,
+      actorId: event.actorId ?? null,
       ip: event.client.clientIp,
       userAgent: event.client.userAgent,
       createdAt: new Date(deps.now()),

@@ -12,7 +12,13 @@ export type ApiErrorCode =
   | "VALIDATION"
   | "RATE_LIMITED"
   | "SESSION_NOT_FOUND"
-  | "CSRF_REJECTED";
+  | "CSRF_REJECTED"
+  // adminProcedure: the caller's row, read on this call, is not an admin's.
+  | "ADMIN_REQUIRED"
+  // The admin router: no account has that id (the caller's own USER_NOT_FOUND is a 401).
+  | "ACCOUNT_NOT_FOUND"
+  // An admin deactivating their own account would lock out the one person who can undo it.
+  | "SELF_DEACTIVATION";
 
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
 export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;

@@ -33,4 +33,10 @@ export type { PruneCounts, PruneOptions } from "./services/prune";
 export { pruneExpired } from "./services/prune";
 export { type CachedSession, type SessionCache, startSessionCache } from "./session-cache";
 export { startStandalone } from "./start-standalone";
-export { createCallerFactory, protectedProcedure, publicProcedure, router } from "./trpc";
+export {
+  adminProcedure,
+  createCallerFactory,
+  protectedProcedure,
+  publicProcedure,
+  router,
+} from "./trpc";

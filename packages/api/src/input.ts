@@ -1,6 +1,7 @@
 // Input schemas: every limit is checked here, before any hashing or database work.
 import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { z } from "zod";
+import { UUID_PATTERN } from "./uuid";
 
 /** RFC 5321 caps a forward path at 254 characters. Normalised: trimmed and lower-cased. */
 export const emailInput = z
@@ -64,5 +65,55 @@ export const eventsInput = z
       .string()
       .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
       .nullish(),
+  })
+  .default({ limit: 20 });
+
+// The admin router's inputs (router/admin.ts).
+
+/** Ids are UUID columns: anything else is bad input (400), never a lookup. */
+const uuidInput = z.string().regex(UUID_PATTERN, "must be a UUID");
+
+export const userIdInput = z.object({ userId: uuidInput });
+
+export const adminSessionIdInput = z.object({ sessionId: uuidInput });
+
+/** Newest accounts first; `cursor` is the last id of the previous page; `email` a substring. */
+export const adminUsersInput = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: uuidInput.nullish(),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254)
+      .regex(/^[^\p{Cc}]*$/u, "email must not contain control characters")
+      .nullish(),
+  })
+  .default({ limit: 20 });
+
+const isoTime = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+
+/** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
+export const adminEventsInput = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: z
+      .string()
+      .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
+      .nullish(),
+    userId: uuidInput.nullish(),
+    type: z
+      .string()
+      .regex(/^[a-z_]{1,32}$/, "type must be an event type")
+      .nullish(),
+    /** Inclusive. */
+    from: isoTime.nullish(),
+    /** Exclusive. */
+    to: isoTime.nullish(),
+  })
+  .refine((page) => !page.from || !page.to || page.from < page.to, {
+    message: "from must be before to",
+    path: ["to"],
   })
   .default({ limit: 20 });

@@ -1,11 +1,12 @@
 // The kit's routers, for an app to compose with its own; and the kit's router alone, which the
 // adapters serve when the app passes none.
 import { accountRouter } from "./router/account";
+import { adminRouter } from "./router/admin";
 import { authRouter } from "./router/auth";
 import { router } from "./trpc";
 
 /**
- * The kit's feature routers by their place on the wire (`auth.*`, `account.*`). An app spreads
+ * The kit's feature routers by their place on the wire (`auth.*`, `account.*`, `admin.*`). An app spreads
  * them into its own router and hands that to both adapters.
  *
  * @example
@@ -15,6 +16,7 @@ import { router } from "./trpc";
 export const kitRouters = {
   auth: authRouter,
   account: accountRouter,
+  admin: adminRouter,
 };
 
 /** The kit's routers and nothing else: the adapters' default, and what `@kit/client` is typed on. */

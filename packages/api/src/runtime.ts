@@ -9,7 +9,7 @@ import { createLogger, type Logger } from "./logger";
 import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
-import { DEMO_USER, seedDemoUser } from "./seed";
+import { DEMO_ADMIN, DEMO_EMAILS, DEMO_USER, seedDemoUsers } from "./seed";
 import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
 import { tokenKeys } from "./token-keys";
 
@@ -26,6 +26,8 @@ export interface Runtime {
   embedded: boolean;
   /** The demo account's credentials where it can sign in here (see DEMO_USER); else null. */
   demoUser: { email: string; password: string } | null;
+  /** The demo admin's, under the same condition. */
+  demoAdmin: { email: string; password: string } | null;
   close(): Promise<void>;
 }
 
@@ -85,8 +87,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     // The demo account exists only where nobody configured a database (never in a deployment),
     // and only while this server cannot be reached from other machines (DEMO_USER).
     const demo = demoUserAllowed(env);
-    if (!env.databaseUrl && options.seed !== false && demo && (await seedDemoUser(prisma))) {
-      log(`[db] demo user created: ${DEMO_USER.email}`);
+    if (!env.databaseUrl && options.seed !== false && demo) {
+      for (const email of await seedDemoUsers(prisma)) log(`[db] demo user created: ${email}`);
     }
     if (!demo && env.demoUser === "off") {
       log("[db] demo user refused: DEMO_USER=off");
@@ -133,7 +135,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       exposeErrors: env.nodeEnv === "development",
       logger,
       sessionCache: sessionCache ?? undefined,
-      refusedLogins: demo ? undefined : new Set([DEMO_USER.email]),
+      refusedLogins: demo ? undefined : new Set(DEMO_EMAILS),
     };
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
     const pruning = startPruneTimer({
@@ -144,15 +146,14 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       ...options.prune,
     });
     log(`[runtime] ready: ${id}`);
+    const demoShown = demo && !env.databaseUrl && options.seed !== false;
     return {
       id,
       deps,
       databaseUrl: database.url,
       embedded: !env.databaseUrl,
-      demoUser:
-        demo && !env.databaseUrl && options.seed !== false
-          ? { email: DEMO_USER.email, password: DEMO_USER.password }
-          : null,
+      demoUser: demoShown ? { email: DEMO_USER.email, password: DEMO_USER.password } : null,
+      demoAdmin: demoShown ? { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } : null,
       async close() {
         await pruning.stop();
         await sessionCache?.close();

@@ -1,25 +1,52 @@
-// The demo account, created on the embedded database only, so a newcomer can sign in at once.
+// The demo accounts, created on the embedded database only, so a newcomer can sign in at once:
+// a plain user, and an admin to try the admin page with.
 import { hashPassword } from "@kit/auth";
-import type { PrismaClient } from "@kit/db";
+import type { PrismaClient, Role } from "@kit/db";
 
 export const DEMO_USER = {
   email: "demo@example.com",
   password: "demo-password",
   name: "Demo User",
-} as const;
+  role: "user",
+} as const satisfies DemoAccount;
 
-/** Creates the demo user if missing; never touches an existing account. Returns whether it did. */
-export async function seedDemoUser(prisma: PrismaClient): Promise<boolean> {
-  const existing = await prisma.user.findUnique({
-    where: { email: DEMO_USER.email },
-    select: { id: true },
-  });
-  if (existing) return false;
-  const passwordHash = await hashPassword(DEMO_USER.password);
-  const created = await prisma.user.createMany({
-    data: [{ email: DEMO_USER.email, name: DEMO_USER.name, passwordHash }],
-    // Two processes seeding together: the second finds the row and does nothing.
-    skipDuplicates: true,
-  });
-  return created.count === 1;
+// Its password is published as the demo user's is: the same loopback-only rule keeps it harmless.
+export const DEMO_ADMIN = {
+  email: "admin@example.com",
+  password: "admin-password",
+  name: "Demo Admin",
+  role: "admin",
+} as const satisfies DemoAccount;
+
+interface DemoAccount {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+}
+
+/** The demo accounts' emails: refused at login wherever the demo accounts are not allowed. */
+export const DEMO_EMAILS: readonly string[] = [DEMO_USER.email, DEMO_ADMIN.email];
+
+/**
+ * Creates the demo accounts that are missing; never touches an existing account (an account
+ * someone made with one of these emails keeps its password and role). Returns the emails created.
+ */
+export async function seedDemoUsers(prisma: PrismaClient): Promise<string[]> {
+  const created: string[] = [];
+  for (const account of [DEMO_USER, DEMO_ADMIN]) {
+    const existing = await prisma.user.findUnique({
+      where: { email: account.email },
+      select: { id: true },
+    });
+    if (existing) continue;
+    const passwordHash = await hashPassword(account.password);
+    const result = await prisma.user.createMany({
+      data: [{ email: account.email, name: account.name, passwordHash, role: account.role }],
+      // Two processes seeding together: the second finds the row and does nothing.
+      skipDuplicates: true,
+    });
+    if (result.count === 1) created.push(account.email);
+  }
+  return created;
 }

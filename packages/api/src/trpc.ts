@@ -1,6 +1,7 @@
 // tRPC init: the error shape every client sees, the base procedures, and protectedProcedure.
 import { AuthError } from "@kit/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
 import { appCodeOf, toTRPCError } from "./errors";
 
@@ -52,6 +53,22 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.authenticate();
   if (!principal) throw new AuthError("MISSING_TOKEN");
   return next({ ctx: { user: principal.user, session: principal.session } });
+});
+
+/**
+ * protectedProcedure for admins only: the caller's row is read from the database on every call
+ * (requireAdmin in authentication/require-admin.ts), so a demoted or deactivated admin is refused
+ * at the next call, whatever their token or the session cache still says. Others get 403
+ * ADMIN_REQUIRED.
+ *
+ * @example
+ * export const reportsRouter = router({
+ *   signups: adminProcedure.query(({ ctx }) => ctx.deps.prisma.user.count()),
+ * });
+ */
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  await requireAdmin(ctx.deps, ctx.user.id);
+  return next({ ctx: { user: { ...ctx.user, role: "admin" as const } } });
 });
 
 export { TRPCError };

@@ -26,9 +26,13 @@ createTRPCClient<KitRouter>({
 });
 
 type User = { id: string; email: string; name: string | null };
+type Me = { id: string; email: string; name: string | null; role: "user" | "admin" };
 
-expectTypeOf(client.auth.me.query).returns.toExtend<Promise<User>>();
-expectTypeOf(client.auth.me.query()).resolves.toEqualTypeOf<User>();
+expectTypeOf(client.auth.me.query).returns.toExtend<Promise<Me>>();
+expectTypeOf(client.auth.me.query()).resolves.toEqualTypeOf<Me>();
+expectTypeOf(client.admin.users.query).returns.toExtend<
+  Promise<{ items: (User & { role: "user" | "admin"; isActive: boolean })[] }>
+>();
 
 expectTypeOf(client.auth.login.mutate).parameter(0).toExtend<{ email: string; password: string }>();
 expectTypeOf(client.auth.login.mutate({ email: "a@b.c", password: "pw" })).resolves.toExtend<{

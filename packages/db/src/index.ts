@@ -6,6 +6,7 @@ export {
   Prisma,
   PrismaClient,
   type PrismaClientOptions,
+  type Role,
   type Session,
   type User,
 } from "./client/client";
@@ -18,6 +19,7 @@ export {
   sessionSelect,
   type UserAuth,
   type UserCredentials,
+  type UserIdentity,
   type UserPublic,
   userAuthSelect,
   userCredentialsSelect,

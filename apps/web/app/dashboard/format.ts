@@ -43,7 +43,18 @@ const EVENT_LABELS: Record<string, string> = {
   logged_out_all: "Signed out everywhere",
   password_changed: "Password changed",
   rate_limited: "Too many attempts",
+  user_created: "Account created by an operator",
+  user_deactivated: "Account deactivated by an operator",
+  user_reactivated: "Account reactivated by an operator",
+  role_changed: "Role changed by an operator",
+  admin_deactivated_user: "Account deactivated by an admin",
+  admin_reactivated_user: "Account reactivated by an admin",
+  admin_revoked_session: "Session revoked by an admin",
+  admin_revoked_sessions: "All sessions revoked by an admin",
 };
+
+/** Every event type the audit trail records, for filters. */
+export const EVENT_TYPES: readonly string[] = Object.keys(EVENT_LABELS);
 
 export function describeEvent(type: string): string {
   return EVENT_LABELS[type] ?? type;

@@ -2,6 +2,7 @@
 // page), with the interactive parts as client components.
 import { getSignedInUser } from "@kit/api";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDeps } from "../../src/server/runtime";
 import { ChangePasswordForm } from "./change-password-form";
@@ -22,7 +23,15 @@ export default async function DashboardPage() {
     <main>
       <div className="card-header">
         <h1>Dashboard</h1>
-        <SignOutButton />
+        <div className="actions">
+          {/* The page itself checks again: this link is a convenience, not the guard. */}
+          {user.role === "admin" && (
+            <Link href="/admin" prefetch={false} data-testid="admin-link">
+              Admin
+            </Link>
+          )}
+          <SignOutButton />
+        </div>
       </div>
       <section className="card" aria-labelledby="whoami">
         <h2 id="whoami">Signed in as</h2>

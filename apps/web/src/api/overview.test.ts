@@ -22,7 +22,7 @@ const deps = {
 } as unknown as AppDeps;
 
 const signedIn: Authenticator = async () => ({
-  user: { id: "u1", email: "ada@example.com", name: "Ada" },
+  user: { id: "u1", email: "ada@example.com", name: "Ada", role: "user" },
   session: {
     id: "s1",
     createdAt: new Date(NOW),
@@ -55,7 +55,12 @@ describe("overview.summary", () => {
   });
 
   it("is served beside the kit's routers", () => {
-    expect(Object.keys(appRouter._def.record).sort()).toEqual(["account", "auth", "overview"]);
+    expect(Object.keys(appRouter._def.record).sort()).toEqual([
+      "account",
+      "admin",
+      "auth",
+      "overview",
+    ]);
   });
 });
 
@@ -63,6 +68,6 @@ describe("overview.sample", () => {
   it("answers anyone, token or not, with a constant user shaped like auth.me's", async () => {
     const sample = await callerWith(nobody).overview.sample();
     expect(sample).toEqual(SAMPLE_USER);
-    expect(Object.keys(sample).sort()).toEqual(["email", "id", "name"]);
+    expect(Object.keys(sample).sort()).toEqual(["email", "id", "name", "role"]);
   });
 });

@@ -7,6 +7,7 @@ export const SAMPLE_USER = {
   id: "00000000-0000-4000-8000-000000000000",
   email: "sample@example.com",
   name: "Sample User",
+  role: "user",
 } as const;
 
 export const overviewRouter = router({

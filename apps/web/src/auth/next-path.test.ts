@@ -39,6 +39,8 @@ describe("isProtectedPath", () => {
     expect(isProtectedPath("/dashboard")).toBe(true);
     expect(isProtectedPath("/dashboard/x")).toBe(true);
     expect(isProtectedPath("/dashboards")).toBe(false);
+    expect(isProtectedPath("/admin")).toBe(true);
+    expect(isProtectedPath("/administrator")).toBe(false);
     expect(isProtectedPath("/login")).toBe(false);
   });
 });

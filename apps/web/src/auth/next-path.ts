@@ -26,5 +26,7 @@ export function safeNextPath(value: unknown): string {
 
 /** Pages that need a signed-in user: a session ending there goes back to sign in. */
 export function isProtectedPath(pathname: string): boolean {
-  return pathname === "/dashboard" || pathname.startsWith("/dashboard/");
+  return ["/dashboard", "/admin"].some(
+    (page) => pathname === page || pathname.startsWith(`${page}/`),
+  );
 }

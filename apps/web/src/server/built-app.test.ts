@@ -110,7 +110,7 @@ describe("the built app", () => {
     expect(login.headers.get("vary") ?? "").not.toMatch(/rsc|next-/i);
 
     const me = await call("GET", "auth.me", undefined, access);
-    expect(me.body.result.data).toEqual(user);
+    expect(me.body.result.data).toEqual({ ...user, role: "user" });
 
     // The connection's address reaches the app through server.ts, not through any header.
     const sessions = await fetch(`${base}/api/trpc/account.sessions`, {
@@ -420,11 +420,16 @@ describe("one worker per core (WEB_CONCURRENCY=2)", () => {
   });
 });
 
-const demoLogin = (url: string) =>
+const DEMO_ADMIN = { email: "admin@example.com", password: "admin-password" };
+
+const demoLogin = (
+  url: string,
+  account = { email: "demo@example.com", password: "demo-password" },
+) =>
   fetch(`${url}/api/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "demo@example.com", password: "demo-password" }),
+    body: JSON.stringify(account),
   });
 
 describe("the demo user and the address the server listens on", () => {
@@ -442,8 +447,18 @@ describe("the demo user and the address the server listens on", () => {
     try {
       expect(app.output()).toMatch(/\[web\] ready on http:\/\/127\.0\.0\.1:\d+/);
       expect(app.output()).toContain("[db] demo user created: demo@example.com");
+      expect(app.output()).toContain("[db] demo user created: admin@example.com");
       expect((await demoLogin(app.base)).status).toBe(200);
-      expect(await (await fetch(`${app.base}/`)).text()).toContain("demo-password");
+      const admin = await demoLogin(app.base, DEMO_ADMIN);
+      expect(admin.status).toBe(200);
+      const { access } = (await admin.json()).result.data;
+      const me = await fetch(`${app.base}/api/trpc/auth.me`, {
+        headers: { authorization: `Bearer ${access}` },
+      });
+      expect((await me.json()).result.data).toMatchObject({ role: "admin" });
+      const home = await (await fetch(`${app.base}/`)).text();
+      expect(home).toContain("demo-password");
+      expect(home).toContain("admin-password");
     } finally {
       await stopApp(app.process);
     }
@@ -456,7 +471,10 @@ describe("the demo user and the address the server listens on", () => {
       const login = await demoLogin(app.base);
       expect(login.status).toBe(401);
       expect((await login.json()).error.data.appCode).toBe("INVALID_CREDENTIALS");
-      expect(await (await fetch(`${app.base}/`)).text()).not.toContain("demo-password");
+      expect((await demoLogin(app.base, DEMO_ADMIN)).status).toBe(401);
+      const home = await (await fetch(`${app.base}/`)).text();
+      expect(home).not.toContain("demo-password");
+      expect(home).not.toContain("admin-password");
     } finally {
       await stopApp(app.process);
     }

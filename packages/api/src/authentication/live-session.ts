@@ -8,7 +8,7 @@ import {
   type SessionRotation,
   sessionAuthSelect,
   sessionRotationSelect,
-  type UserPublic,
+  type UserIdentity,
   userAuthSelect,
 } from "@kit/db";
 import type { AppDeps } from "../deps";
@@ -21,7 +21,7 @@ export interface SessionClaims {
 }
 
 export interface LiveSession<S> {
-  user: UserPublic;
+  user: UserIdentity;
   session: S;
 }
 
@@ -84,7 +84,7 @@ export async function loadLiveSession(
   if (!found?.isActive) throw new AuthError("USER_NOT_FOUND");
   const session = found.sessions[0];
   if (!session || !isLive(session, deps.now())) throw new AuthError("TOKEN_REVOKED");
-  const user = { id: found.id, email: found.email, name: found.name };
+  const user = { id: found.id, email: found.email, name: found.name, role: found.role };
   cache?.put(ticket, { userId: found.id, user, session }, deps.now());
   return { user, session };
 }

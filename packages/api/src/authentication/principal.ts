@@ -1,10 +1,16 @@
 // Who is calling: the user and session an authenticator established for this request.
 import type { AccessClaims } from "@kit/auth";
+import type { Role } from "@kit/db";
 
 export interface PrincipalUser {
   id: string;
   email: string;
   name: string | null;
+}
+
+/** The caller, with the role their row had when the session was last read (maybe cached). */
+export interface CallingUser extends PrincipalUser {
+  role: Role;
 }
 
 export interface PrincipalSession {
@@ -15,7 +21,7 @@ export interface PrincipalSession {
 }
 
 export interface Principal {
-  user: PrincipalUser;
+  user: CallingUser;
   session: PrincipalSession;
   claims: AccessClaims;
 }

@@ -32,7 +32,7 @@ describe("getSignedInUser", () => {
     await api.elapse(60);
     for (let i = 0; i < 2; i += 1) {
       expect(await getSignedInUser(api.deps, cookieHeaders(refresh))).toEqual({
-        user,
+        user: { ...user, role: "user" },
         sessionId: sid(refresh),
       });
     }
@@ -106,7 +106,10 @@ describe("getSignedInUser", () => {
     const user = registered.body.result.data.user;
     const withDevice = (token: string) =>
       new Headers({ cookie: `kit_refresh=${token}; kit_device=${device}` });
-    expect((await getSignedInUser(api.deps, withDevice(t0)))?.user).toEqual(user);
+    expect((await getSignedInUser(api.deps, withDevice(t0)))?.user).toEqual({
+      ...user,
+      role: "user",
+    });
     // Without the device that rotated it, the previous token is not honoured, even in the window.
     expect(await getSignedInUser(api.deps, cookieHeaders(t0))).toBeNull();
     await api.elapse(11);

@@ -6,10 +6,10 @@ import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
 import { deviceFingerprint, withinGrace } from "./grace";
 import { loadLiveSession } from "./live-session";
-import type { PrincipalUser } from "./principal";
+import type { CallingUser } from "./principal";
 
 export interface SignedInUser {
-  user: PrincipalUser;
+  user: CallingUser;
   sessionId: string;
 }
 

@@ -95,7 +95,7 @@ describe("pnpm auth create-user", () => {
     expect(login.body.result.data.user.email).toBe(email);
   });
 
-  it("refuses a password the policy refuses, an email taken, --admin, and a terminal-less prompt", async () => {
+  it("refuses a password the policy refuses, an email taken, and a terminal-less prompt", async () => {
     const email = uniqueEmail("cli-refused");
     const weak = await auth(["create-user", "--email", email, "--password-stdin"], {
       input: "short\n",
@@ -103,11 +103,6 @@ describe("pnpm auth create-user", () => {
     expect(weak.code).toBe(1);
     expect(weak.stderr).toMatch(/error: Password must be at least \d+ characters/);
 
-    const admin = await auth(["create-user", "--email", email, "--admin", "--password-stdin"], {
-      input: `${PASSWORD}\n`,
-    });
-    expect(admin.code).toBe(1);
-    expect(admin.stderr).toContain("no roles yet");
     expect(await db.user.count({ where: { email } })).toBe(0);
 
     // No terminal and no --password-stdin: nothing to prompt on.
@@ -124,6 +119,60 @@ describe("pnpm auth create-user", () => {
     });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already exists");
+  });
+});
+
+describe("pnpm auth create-user --admin / set-role", () => {
+  it("creates an admin who may call the admin router over HTTP", async () => {
+    const email = uniqueEmail("cli-admin");
+    const run = await auth(["create-user", "--email", email, "--admin", "--password-stdin"], {
+      input: `${PASSWORD}\n`,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`created admin ${email}`);
+    expect((await db.user.findUniqueOrThrow({ where: { email } })).role).toBe("admin");
+
+    const api = await serverWith();
+    const { access } = (await api.post("auth.login", { email, password: PASSWORD })).body.result
+      .data;
+    expect((await api.get("admin.users", undefined, bearer(access))).status).toBe(200);
+  });
+
+  it("gives and takes the admin role, which counts at the account's next call", async () => {
+    const api = await serverWith();
+    const email = uniqueEmail("cli-role");
+    const registered = await api.post("auth.register", { email, password: PASSWORD });
+    const { access } = registered.body.result.data;
+    const adminCall = () => api.get("admin.users", undefined, bearer(access));
+    expect((await adminCall()).status).toBe(403);
+
+    const promote = await auth(["set-role", "--email", email, "--role", "admin"]);
+    expect(promote.stderr).toBe("");
+    expect(promote.code).toBe(0);
+    expect(promote.stdout).toContain(`${email} now has the role admin`);
+    expect((await adminCall()).status).toBe(200);
+    const again = await auth(["set-role", "--email", email, "--role", "admin"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("already has the role admin");
+
+    const demote = await auth(["set-role", "--email", email, "--role", "user"]);
+    expect(demote.code).toBe(0);
+    expect((await adminCall()).status).toBe(403);
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(await db.authEvent.count({ where: { userId: user.id, type: "role_changed" } })).toBe(2);
+  });
+
+  it("refuses a role that does not exist, a missing --role, and an unknown email", async () => {
+    const email = uniqueEmail("cli-role-bad");
+    const wrong = await auth(["set-role", "--email", email, "--role", "root"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--role admin or --role user");
+    const missing = await auth(["set-role", "--email", email]);
+    expect(missing.code).toBe(2);
+    const unknown = await auth(["set-role", "--email", email, "--role", "admin"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no account with email");
   });
 });
 

@@ -1,7 +1,7 @@
-// `pnpm db:seed`: create the demo user (embedded database only, like start-up does).
+// `pnpm db:seed`: create the demo accounts (embedded database only, like start-up does).
 import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
 import { loadEnv } from "../env";
-import { DEMO_USER, seedDemoUser } from "../seed";
+import { DEMO_EMAILS, seedDemoUsers } from "../seed";
 
 const env = loadEnv();
 if (env.databaseUrl) {
@@ -11,8 +11,10 @@ if (env.databaseUrl) {
 const database = await ensureEmbeddedPostgres({ dataDir: env.dataDir, log: console.log });
 const prisma = createPrismaClient(database.url);
 try {
-  const created = await seedDemoUser(prisma);
-  console.log(created ? `[db] created ${DEMO_USER.email}` : `[db] ${DEMO_USER.email} exists`);
+  const created = await seedDemoUsers(prisma);
+  for (const email of DEMO_EMAILS) {
+    console.log(created.includes(email) ? `[db] created ${email}` : `[db] ${email} exists`);
+  }
 } finally {
   await prisma.$disconnect();
   await database.stop();

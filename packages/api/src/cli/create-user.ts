@@ -20,14 +20,6 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   const name = nameInput.safeParse(args.name ?? "");
   if (!name.success) throw usageError(`--name: ${name.error.issues[0]?.message}`);
-  // Refused before any prompt: creating a plain account when an admin was asked for would leave
-  // the operator believing someone holds rights they do not.
-  if (args.admin) {
-    throw new CliError(
-      "ROLES_UNSUPPORTED",
-      "--admin: this schema has no roles yet (users have no role column), so no account was created; create the user without --admin",
-    );
-  }
   const password = await readNewPassword(io, args.passwordStdin);
   try {
     checkPasswordPolicy(password);
@@ -40,7 +32,12 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
     try {
       return await prisma.$transaction(async (tx) => {
         const created = await tx.user.create({
-          data: { email: email.data, name: name.data, passwordHash },
+          data: {
+            email: email.data,
+            name: name.data,
+            passwordHash,
+            role: args.admin ? "admin" : "user",
+          },
           select: userPublicSelect,
         });
         await tx.authEvent.create({
@@ -57,5 +54,5 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
       throw error;
     }
   });
-  io.out(`created user ${user.email} (id ${user.id})`);
+  io.out(`created ${args.admin ? "admin" : "user"} ${user.email} (id ${user.id})`);
 }

@@ -7,7 +7,6 @@ export type CliErrorCode =
   | "EMAIL_TAKEN"
   | "WEAK_PASSWORD"
   | "PASSWORDS_DIFFER"
-  | "ROLES_UNSUPPORTED"
   | "NOT_MIGRATED"
   | "CHECK_FAILED";
 

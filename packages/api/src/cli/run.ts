@@ -8,17 +8,21 @@ import { generateKeys } from "./generate-keys";
 import type { CliIo } from "./io";
 import { pruneOnce } from "./prune";
 import { setUserActive } from "./set-active";
+import { setUserRole } from "./set-role";
 
 export const USAGE = `Usage: pnpm auth <command> [options]
 
 Commands (each against DATABASE_URL, or else the embedded database in DATA_DIR):
-  create-user --email E [--name N] [--password-stdin]
-                      create an account; the password is asked twice without echo, or read
-                      from stdin's first line with --password-stdin (for scripts)
+  create-user --email E [--name N] [--admin] [--password-stdin]
+                      create an account (an admin with --admin); the password is asked twice
+                      without echo, or read from stdin's first line with --password-stdin
+                      (for scripts)
   deactivate-user --email E
                       refuse the account's sign-ins and revoke all its sessions at once
   reactivate-user --email E
                       let a deactivated account sign in again
+  set-role --email E --role admin|user
+                      give or take the admin role; counts from the account's next call
   sessions prune      delete ended sessions, old audit events and expired rate-limit rows now
   keys generate --alg HS256|RS256|PS256|ES256
                       print a fresh signing key and kid as environment lines (no database)
@@ -35,6 +39,7 @@ const OPTIONS = {
   admin: { type: "boolean", default: false },
   "password-stdin": { type: "boolean", default: false },
   alg: { type: "string" },
+  role: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -47,6 +52,7 @@ const ALLOWED: Record<string, (keyof Values)[]> = {
   "create-user": ["email", "name", "admin", "password-stdin"],
   "deactivate-user": ["email"],
   "reactivate-user": ["email"],
+  "set-role": ["email", "role"],
   "sessions prune": [],
   "keys generate": ["alg"],
   check: [],
@@ -121,6 +127,9 @@ async function dispatch(
       break;
     case "reactivate-user":
       await setUserActive(env, io, email(), true);
+      break;
+    case "set-role":
+      await setUserRole(env, io, email(), values.role);
       break;
     case "sessions prune":
       await pruneOnce(env, io);

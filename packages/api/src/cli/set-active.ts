@@ -15,7 +15,7 @@ export async function setUserActive(
   const email = emailInput.safeParse(rawEmail);
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   const change = await withDatabase(env, io, (prisma) =>
-    setAccountActive(prisma, email.data, active, Date.now()),
+    setAccountActive(prisma, { email: email.data }, active, Date.now()),
   );
   if (!change) throw new CliError("USER_NOT_FOUND", `no account with email ${email.data}`);
   const state = active ? "active" : "inactive";

@@ -184,7 +184,12 @@ describe("auth.me and protectedProcedure", () => {
     const { user, access } = await register(undefined, undefined, "Grace");
     const reply = await api.get("auth.me", undefined, bearer(access));
     expect(reply.status).toBe(200);
-    expect(reply.body.result.data).toEqual({ id: user.id, email: user.email, name: "Grace" });
+    expect(reply.body.result.data).toEqual({
+      id: user.id,
+      email: user.email,
+      name: "Grace",
+      role: "user",
+    });
   });
 
   it("accepts the scheme in any case (RFC 6750)", async () => {

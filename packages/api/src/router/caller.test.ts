@@ -27,7 +27,7 @@ describe("createCaller", () => {
       password: "long enough password",
     });
     const me = await callerWith({ authorization: `Bearer ${access}` }).auth.me();
-    expect(me).toEqual(user);
+    expect(me).toEqual({ ...user, role: "user" });
     const session = await prisma.session.findFirstOrThrow({ where: { userId: user.id } });
     expect(session).toMatchObject({ ip: "203.0.113.9", userAgent: "kit-test/1", revokedAt: null });
   });

@@ -44,6 +44,14 @@ async function signUp(server: TestServer = api) {
   return reply.body.result.data as { user: { id: string }; access: string; refresh: string };
 }
 
+/** An account made admin with SQL, as an operator would (`pnpm auth set-role` does the same). */
+async function signUpAdmin() {
+  const pair = await signUp();
+  await api.db.$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${pair.user.id}::uuid`;
+  return pair;
+}
+
+const NOBODY = "00000000-0000-4000-8000-000000000000";
 const json = { "content-type": "application/json" };
 
 /** One way to meet each documented failure, by "APPCODE status". */
@@ -101,6 +109,18 @@ const provoke: Record<string, () => Promise<Reply>> = {
       { id: "00000000-0000-4000-8000-000000000000" },
       bearer(access),
     );
+  },
+  "ADMIN_REQUIRED 403": async () => {
+    const { access } = await signUp();
+    return api.get("admin.users", undefined, bearer(access));
+  },
+  "ACCOUNT_NOT_FOUND 404": async () => {
+    const { access } = await signUpAdmin();
+    return api.get("admin.sessions", { userId: NOBODY }, bearer(access));
+  },
+  "SELF_DEACTIVATION 409": async () => {
+    const { user, access } = await signUpAdmin();
+    return api.post("admin.deactivateUser", { userId: user.id }, bearer(access));
   },
   "NOT_FOUND 404": () => api.post("auth.nothing", {}),
   "METHOD_NOT_SUPPORTED 405": () => api.raw("/api/trpc/auth.login"),

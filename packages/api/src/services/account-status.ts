@@ -1,5 +1,6 @@
-// Deactivating and reactivating an account (the operator's command line): the flag, the sessions
-// and the audit row change together, and the users trigger tells every server's session cache.
+// Deactivating and reactivating an account (the operator's command line and the admin router):
+// the flag, the sessions and the audit row change together, and the users trigger tells every
+// server's session cache.
 import type { PrismaClient } from "@kit/db";
 
 export interface StatusChange {
@@ -10,21 +11,34 @@ export interface StatusChange {
   revokedSessions: number;
 }
 
+/** The account, by its email (the command line) or its id (the admin router). */
+export type AccountRef = { email: string } | { id: string };
+
+/** Who made the change, for the audit row. */
+export type StatusActor =
+  | { kind: "cli" }
+  | { kind: "admin"; adminId: string; clientIp: string | null; userAgent: string | null };
+
 /**
- * Sets `users.is_active` for `email`; deactivating also revokes every live session (reason
- * "deactivated"). One transaction, with its audit event: never an inactive user whose sessions
- * still refresh, nor a change without its record. Null when no account has that email.
+ * Sets `users.is_active`; deactivating also revokes every live session (reason "deactivated").
+ * One transaction, with its audit event: never an inactive user whose sessions still refresh,
+ * nor a change without its record. Null when no such account exists.
  */
 export async function setAccountActive(
   prisma: PrismaClient,
-  email: string,
+  account: AccountRef,
   active: boolean,
   now: number,
+  actor: StatusActor = { kind: "cli" },
 ): Promise<StatusChange | null> {
   return prisma.$transaction(async (tx) => {
     // Read under the row lock the update would take: two operators racing record one change.
-    const rows = await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
-      SELECT id::text, is_active FROM users WHERE email = ${email} FOR UPDATE`;
+    const rows =
+      "email" in account
+        ? await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
+            SELECT id::text, is_active FROM users WHERE email = ${account.email} FOR UPDATE`
+        : await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
+            SELECT id::text, is_active FROM users WHERE id = ${account.id}::uuid FOR UPDATE`;
     const user = rows[0];
     if (!user) return null;
     if (user.is_active === active) {
@@ -38,12 +52,20 @@ export async function setAccountActive(
           where: { userId: user.id, revokedAt: null },
           data: { revokedAt: at, revokedReason: "deactivated" },
         });
+    const byAdmin = actor.kind === "admin";
     await tx.authEvent.create({
       data: {
-        type: active ? "user_reactivated" : "user_deactivated",
+        type: byAdmin
+          ? active
+            ? "admin_reactivated_user"
+            : "admin_deactivated_user"
+          : active
+            ? "user_reactivated"
+            : "user_deactivated",
         userId: user.id,
-        ip: null,
-        userAgent: "kit-cli",
+        actorId: byAdmin ? actor.adminId : null,
+        ip: byAdmin ? actor.clientIp : null,
+        userAgent: byAdmin ? actor.userAgent : "kit-cli",
         createdAt: at,
       },
     });

@@ -1,4 +1,4 @@
-// Reading the audit trail: a user's own events, newest first, in keyset pages.
+// Reading the audit trail: a user's own events, or (for admins) everyone's, newest first, in keyset pages.
 import type { AppDeps } from "../deps";
 
 export interface EventPage {
@@ -33,4 +33,57 @@ export async function listEvents(
   }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
+}
+
+export interface AuditPage {
+  items: (EventPage["items"][number] & { userId: string | null; actorId: string | null })[];
+  nextCursor: string | null;
+}
+
+/**
+ * The audit trail across users (the admin router), newest first in keyset pages, narrowed by
+ * user, event type and a time range (`from` inclusive, `to` exclusive).
+ */
+export async function searchEvents(
+  deps: AppDeps,
+  query: {
+    limit: number;
+    cursor?: string | null;
+    userId?: string | null;
+    type?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+  },
+): Promise<AuditPage> {
+  const createdAt = {
+    ...(query.from ? { gte: query.from } : {}),
+    ...(query.to ? { lt: query.to } : {}),
+  };
+  const rows = await deps.prisma.authEvent.findMany({
+    where: {
+      ...(query.userId ? { userId: query.userId } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.from || query.to ? { createdAt } : {}),
+      ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}),
+    },
+    orderBy: { id: "desc" },
+    take: query.limit + 1,
+    select: {
+      id: true,
+      type: true,
+      userId: true,
+      actorId: true,
+      createdAt: true,
+      sessionId: true,
+      ip: true,
+      userAgent: true,
+    },
+  });
+  const items = rows.slice(0, query.limit).map((row) => ({
+    ...row,
+    id: row.id.toString(),
+    createdAt: row.createdAt.toISOString(),
+  }));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
 }

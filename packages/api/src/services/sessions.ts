@@ -22,7 +22,9 @@ export type RevokeReason =
   | "logout_all"
   | "password_changed"
   // The account was deactivated (services/account-status.ts).
-  | "deactivated";
+  | "deactivated"
+  // An admin ended it (router/admin.ts).
+  | "admin_revoked";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

@@ -14,7 +14,7 @@ function entry(
   const id = randomUUID();
   return {
     userId,
-    user: { id: userId, email: `${userId}@example.com`, name: null },
+    user: { id: userId, email: `${userId}@example.com`, name: null, role: "user" },
     session: {
       id,
       createdAt: new Date(T0),

@@ -1,12 +1,12 @@
 // A bounded in-process cache of live sessions, so a Bearer call need not read the database; it
 // is trusted only while something (the change listener) vouches that no invalidation was missed.
-import type { SessionAuth, UserPublic } from "@kit/db";
+import type { SessionAuth, UserIdentity } from "@kit/db";
 import { createInvalidationLog } from "./invalidation-log";
 
 /** What loadLiveSession found for a live session, and whose it is. */
 export interface CachedSession {
   userId: string;
-  user: UserPublic;
+  user: UserIdentity;
   session: SessionAuth;
 }
 

@@ -2,7 +2,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 
-export type { Session, User } from "../generated/prisma/client";
+export type { Role, Session, User } from "../generated/prisma/client";
 export { Prisma, PrismaClient } from "../generated/prisma/client";
 
 export interface PrismaClientOptions {

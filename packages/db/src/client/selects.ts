@@ -17,12 +17,16 @@ export const userCredentialsSelect = {
   passwordHash: true,
 } as const satisfies Prisma.UserSelect;
 
-/** For authorising a request: is the token's user still there and allowed in? */
+/**
+ * For authorising a request: is the token's user still there and allowed in? The role rides
+ * along (auth.me answers it from the session cache); adminProcedure reads it again itself.
+ */
 export const userAuthSelect = {
   id: true,
   email: true,
   name: true,
   isActive: true,
+  role: true,
 } as const satisfies Prisma.UserSelect;
 
 /**
@@ -68,6 +72,8 @@ export const sessionSelect = {
 export type UserPublic = Prisma.UserGetPayload<{ select: typeof userPublicSelect }>;
 export type UserCredentials = Prisma.UserGetPayload<{ select: typeof userCredentialsSelect }>;
 export type UserAuth = Prisma.UserGetPayload<{ select: typeof userAuthSelect }>;
+/** Who a live session belongs to, as requests see them: UserAuth without the flag they passed. */
+export type UserIdentity = Omit<UserAuth, "isActive">;
 export type SessionRecord = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
 export type SessionAuth = Prisma.SessionGetPayload<{ select: typeof sessionAuthSelect }>;
 export type SessionRotation = Prisma.SessionGetPayload<{ select: typeof sessionRotationSelect }>;

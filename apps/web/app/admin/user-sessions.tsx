@@ -1,0 +1,79 @@
+"use client";
+// One account's live sessions, as an admin sees them: revoke one, or all at once.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage } from "../../src/auth/error-message";
+import { useTRPC } from "../../src/trpc/react";
+import { describeDevice, formatTime } from "../dashboard/format";
+
+export function UserSessions({
+  user,
+  onClose,
+}: {
+  user: { id: string; email: string };
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const sessions = useQuery(trpc.admin.sessions.queryOptions({ userId: user.id }));
+  const handlers = {
+    onMutate: () => setError(null),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() }),
+    onError: (failure: unknown) => setError(errorMessage(failure)),
+  };
+  const revoke = useMutation(trpc.admin.revokeSession.mutationOptions(handlers));
+  const revokeAll = useMutation(trpc.admin.revokeSessions.mutationOptions(handlers));
+
+  return (
+    <section className="card" aria-labelledby="user-sessions">
+      <div className="card-header">
+        <h2 id="user-sessions">Sessions of {user.email}</h2>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {sessions.isPending && <p className="muted">Loading sessions…</p>}
+      {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
+      {sessions.data && sessions.data.length === 0 && <p className="muted">No live sessions.</p>}
+      {sessions.data && sessions.data.length > 0 && (
+        <ul className="rows" data-testid="user-sessions">
+          {sessions.data.map((session) => (
+            <li key={session.id}>
+              <div>
+                <div>{describeDevice(session.userAgent)}</div>
+                <div className="muted">
+                  {session.ip ?? "unknown address"} · last used {formatTime(session.lastUsedAt)} ·
+                  signed in {formatTime(session.createdAt)}
+                </div>
+              </div>
+              <button
+                type="button"
+                className="danger"
+                disabled={revoke.isPending}
+                onClick={() => revoke.mutate({ sessionId: session.id })}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="actions">
+        <button
+          type="button"
+          className="danger"
+          disabled={revokeAll.isPending}
+          onClick={() => revokeAll.mutate({ userId: user.id })}
+        >
+          Revoke all
+        </button>
+      </div>
+    </section>
+  );
+}

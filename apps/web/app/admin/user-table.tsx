@@ -1,0 +1,111 @@
+"use client";
+// Every account, newest first, with a search by email: deactivate, reactivate, show sessions.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage } from "../../src/auth/error-message";
+import { useTRPC } from "../../src/trpc/react";
+import { formatTime } from "../dashboard/format";
+import { UserSessions } from "./user-sessions";
+
+export function UserTable({ currentUserId }: { currentUserId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState("");
+  const [selected, setSelected] = useState<{ id: string; email: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const users = useQuery(trpc.admin.users.queryOptions({ limit: 50, email: search || null }));
+
+  const reload = () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+  const handlers = {
+    onMutate: () => setError(null),
+    onSuccess: reload,
+    onError: (failure: unknown) => setError(errorMessage(failure)),
+  };
+  const deactivate = useMutation(trpc.admin.deactivateUser.mutationOptions(handlers));
+  const reactivate = useMutation(trpc.admin.reactivateUser.mutationOptions(handlers));
+  const busy = deactivate.isPending || reactivate.isPending;
+
+  return (
+    <>
+      <section className="card" aria-labelledby="users">
+        <div className="card-header">
+          <h2 id="users">Users</h2>
+          <input
+            type="search"
+            aria-label="Search by email"
+            placeholder="Search by email"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </div>
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        {users.isPending && <p className="muted">Loading users…</p>}
+        {users.isError && <p className="alert">{errorMessage(users.error)}</p>}
+        {users.data && (
+          <table className="grid" data-testid="users">
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Active</th>
+                <th>Created</th>
+                <th>
+                  <span className="muted">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((user) => (
+                <tr key={user.id} data-testid="user-row" data-email={user.email}>
+                  <td>{user.email}</td>
+                  <td>{user.name ?? <span className="muted">—</span>}</td>
+                  <td>{user.role}</td>
+                  <td data-testid="user-active">{user.isActive ? "yes" : "no"}</td>
+                  <td>{formatTime(user.createdAt)}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => setSelected({ id: user.id, email: user.email })}
+                    >
+                      Sessions
+                    </button>
+                    {user.isActive ? (
+                      user.id !== currentUserId && (
+                        <button
+                          type="button"
+                          className="danger"
+                          disabled={busy}
+                          onClick={() => deactivate.mutate({ userId: user.id })}
+                        >
+                          Deactivate
+                        </button>
+                      )
+                    ) : (
+                      <button
+                        type="button"
+                        disabled={busy}
+                        onClick={() => reactivate.mutate({ userId: user.id })}
+                      >
+                        Reactivate
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {users.data?.nextCursor && (
+          <p className="muted">Showing the newest 50: search by email to find others.</p>
+        )}
+      </section>
+      {selected && <UserSessions user={selected} onClose={() => setSelected(null)} />}
+    </>
+  );
+}

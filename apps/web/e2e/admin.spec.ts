@@ -1,0 +1,92 @@
+// The admin page: an admin deactivates someone who is signed in elsewhere, and only admins see it.
+// The demo admin (admin@example.com) exists: the e2e server runs on loopback with a fresh
+// embedded database, where the demo accounts are created.
+import { expect, type Page, test } from "@playwright/test";
+import { expectSignedOut, register, screenshot, signIn, uniqueEmail } from "./helpers";
+
+const ADMIN = { email: "admin@example.com", password: "admin-password" };
+
+async function openAdminPage(page: Page): Promise<void> {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByTestId("admin-link").click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { name: "Admin", exact: true })).toBeVisible();
+}
+
+test("an admin deactivates a signed-in user, whose open tab loses access at its next call", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("deactivated");
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    const userPage = await userContext.newPage();
+    await register(userPage, email);
+
+    const adminPage = await adminContext.newPage();
+    // The page keeps to the Content-Security-Policy (no inline styles): nothing is refused.
+    const refused: string[] = [];
+    adminPage.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    await openAdminPage(adminPage);
+    await adminPage.getByLabel("Search by email").fill(email);
+    const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await expect(row.getByTestId("user-active")).toHaveText("yes");
+
+    // The user's sessions, as the admin sees them: the one open tab.
+    await row.getByRole("button", { name: "Sessions" }).click();
+    await expect(adminPage.getByTestId("user-sessions").locator("li")).toHaveCount(1);
+
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    await expect(row.getByTestId("user-active")).toHaveText("no");
+    await expect(adminPage.getByText("No live sessions.")).toBeVisible();
+    await expect(
+      adminPage.locator('[data-testid="audit-event"][data-type="admin_deactivated_user"]').first(),
+    ).toBeVisible();
+    await screenshot(adminPage, "admin-page");
+    await adminPage.getByLabel("Event type").selectOption("registered");
+    const events = adminPage.getByTestId("audit-event");
+    await expect(events.first()).toHaveAttribute("data-type", "registered");
+    await expect(
+      adminPage.locator('[data-testid="audit-event"]:not([data-type="registered"])'),
+    ).toHaveCount(0);
+    expect(refused).toEqual([]);
+
+    // The user's tab, untouched since: its next call is refused and it goes to sign in.
+    await userPage.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(userPage);
+    await userPage.getByLabel("Email").fill(email);
+    await userPage.getByLabel("Password").fill("correct horse battery");
+    await userPage.getByRole("button", { name: "Sign in" }).click();
+    await expect(userPage.getByRole("alert")).toBeVisible();
+    await expect(userPage).toHaveURL(/\/login/);
+
+    // Reactivated, they can sign in again.
+    await row.getByRole("button", { name: "Reactivate" }).click();
+    await expect(row.getByTestId("user-active")).toHaveText("yes");
+    await signIn(userPage, email);
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
+test("a non-admin sees no Admin link and cannot open /admin", async ({ page }) => {
+  const email = uniqueEmail("not-admin");
+  await register(page, email);
+  await expect(page.getByTestId("admin-link")).toHaveCount(0);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByTestId("users")).toHaveCount(0);
+});
+
+test("signed out, /admin goes to sign-in and back after it", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login\?next=(%2F|\/)admin$/);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByTestId("users")).toBeVisible();
+});

@@ -1,0 +1,427 @@
+// The admin router over real HTTP on a real PostgreSQL: who may call it (decided by the live user
+// row), each procedure's answer and refusals, and that its revocations count at once.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { bearer, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+
+const PASSWORD = "correct horse battery";
+const NOBODY = "00000000-0000-4000-8000-000000000000";
+let api: TestServer;
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+type Pair = { access: string; refresh: string; user: { id: string; email: string } };
+
+async function signUp(email = uniqueEmail("admin-test")): Promise<Pair> {
+  const reply = await api.post("auth.register", { email, password: PASSWORD });
+  expect(reply.status).toBe(200);
+  return reply.body.result.data;
+}
+
+async function signIn(email: string, agent = "Browser B"): Promise<Pair> {
+  const reply = await api.post(
+    "auth.login",
+    { email, password: PASSWORD },
+    { "user-agent": agent },
+  );
+  expect(reply.status).toBe(200);
+  return reply.body.result.data;
+}
+
+/** A signed-in admin: registered, then promoted with SQL as an operator would. */
+async function signUpAdmin(): Promise<Pair> {
+  const pair = await signUp(uniqueEmail("admin"));
+  await api.db.$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${pair.user.id}::uuid`;
+  return pair;
+}
+
+const sid = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).sid as string;
+
+const appCode = (reply: { body: { error?: { data?: { appCode?: string } } } }) =>
+  reply.body.error?.data?.appCode;
+
+describe("who may call the admin router", () => {
+  it("refuses a signed-in non-admin with 403 ADMIN_REQUIRED on every procedure", async () => {
+    const user = await signUp();
+    const calls = [
+      api.get("admin.users", undefined, bearer(user.access)),
+      api.get("admin.sessions", { userId: user.user.id }, bearer(user.access)),
+      api.get("admin.events", undefined, bearer(user.access)),
+      api.post("admin.deactivateUser", { userId: user.user.id }, bearer(user.access)),
+      api.post("admin.reactivateUser", { userId: user.user.id }, bearer(user.access)),
+      api.post("admin.revokeSession", { sessionId: sid(user.access) }, bearer(user.access)),
+      api.post("admin.revokeSessions", { userId: user.user.id }, bearer(user.access)),
+    ];
+    for (const reply of await Promise.all(calls)) {
+      expect(reply.status).toBe(403);
+      expect(reply.body.error.data).toMatchObject({ code: "FORBIDDEN", appCode: "ADMIN_REQUIRED" });
+    }
+    // Nothing was done on their behalf.
+    expect((await api.get("auth.me", undefined, bearer(user.access))).status).toBe(200);
+  });
+
+  it("refuses a call without a token, or with a bad one, with 401", async () => {
+    const none = await api.get("admin.users");
+    expect(none.status).toBe(401);
+    expect(appCode(none)).toBe("MISSING_TOKEN");
+    const bad = await api.get("admin.users", undefined, bearer("abc.def.ghi"));
+    expect(bad.status).toBe(401);
+    expect(appCode(bad)).toBe("INVALID_TOKEN");
+  });
+
+  it("a demoted admin loses access at the next call, though their token still says nothing else", async () => {
+    const admin = await signUpAdmin();
+    // Twice: the second call's session comes from the server's session cache.
+    expect((await api.get("admin.users", undefined, bearer(admin.access))).status).toBe(200);
+    expect((await api.get("admin.users", undefined, bearer(admin.access))).status).toBe(200);
+    await api.db.$executeRaw`UPDATE users SET role = 'user' WHERE id = ${admin.user.id}::uuid`;
+    const after = await api.get("admin.users", undefined, bearer(admin.access));
+    expect(after.status).toBe(403);
+    expect(appCode(after)).toBe("ADMIN_REQUIRED");
+  });
+
+  it("a deactivated admin is refused at the next call", async () => {
+    const admin = await signUpAdmin();
+    expect((await api.get("admin.users", undefined, bearer(admin.access))).status).toBe(200);
+    await api.db.$executeRaw`UPDATE users SET is_active = false WHERE id = ${admin.user.id}::uuid`;
+    const after = await api.get("admin.users", undefined, bearer(admin.access));
+    expect(after.status).toBe(401);
+    expect(appCode(after)).toBe("USER_NOT_FOUND");
+  });
+
+  it("auth.me answers the role, and a role changed by SQL reaches the session cache", async () => {
+    const user = await signUp();
+    const me = () => api.get("auth.me", undefined, bearer(user.access));
+    expect((await me()).body.result.data.role).toBe("user");
+    expect((await me()).body.result.data.role).toBe("user");
+    await api.db.$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${user.user.id}::uuid`;
+    // The users trigger's notification drops the cached row; without it the cache would answer
+    // "user" for minutes.
+    await vi.waitFor(async () => expect((await me()).body.result.data.role).toBe("admin"), {
+      timeout: 5000,
+      interval: 50,
+    });
+  });
+});
+
+describe("admin.users", () => {
+  it("lists accounts newest first in pages, with role and status, and searches by email", async () => {
+    const admin = await signUpAdmin();
+    const tag = `find-${Date.now()}`;
+    const made: Pair[] = [];
+    for (let i = 0; i < 3; i += 1) made.push(await signUp(uniqueEmail(tag)));
+
+    const first = await api.get("admin.users", { email: tag, limit: 2 }, bearer(admin.access));
+    expect(first.status).toBe(200);
+    const page1 = first.body.result.data;
+    expect(page1.items.map((u: { id: string }) => u.id)).toEqual([
+      made[2]?.user.id,
+      made[1]?.user.id,
+    ]);
+    expect(page1.items[0]).toEqual({
+      id: made[2]?.user.id,
+      email: made[2]?.user.email,
+      name: null,
+      role: "user",
+      isActive: true,
+      createdAt: expect.any(String),
+    });
+    expect(page1.nextCursor).toBe(made[1]?.user.id);
+
+    const second = await api.get(
+      "admin.users",
+      { email: tag.toUpperCase(), limit: 2, cursor: page1.nextCursor },
+      bearer(admin.access),
+    );
+    expect(second.body.result.data).toEqual({
+      items: [expect.objectContaining({ id: made[0]?.user.id })],
+      nextCursor: null,
+    });
+
+    const everyone = await api.get("admin.users", { limit: 100 }, bearer(admin.access));
+    expect(everyone.body.result.data.items.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("answers bad input with 400 VALIDATION", async () => {
+    const admin = await signUpAdmin();
+    for (const input of [
+      { limit: 0 },
+      { limit: 101 },
+      { cursor: "not-a-uuid" },
+      { email: "a\u0000" },
+    ]) {
+      const reply = await api.get("admin.users", input, bearer(admin.access));
+      expect(reply.status).toBe(400);
+      expect(appCode(reply)).toBe("VALIDATION");
+    }
+  });
+});
+
+describe("admin.deactivateUser / admin.reactivateUser", () => {
+  it("ends the user's access at once and refuses their sign-in, until reactivated", async () => {
+    const admin = await signUpAdmin();
+    const target = await signUp();
+    const other = await signIn(target.user.email);
+    // Cached on this server before the deactivation.
+    expect((await api.get("auth.me", undefined, bearer(target.access))).status).toBe(200);
+    expect((await api.get("auth.me", undefined, bearer(target.access))).status).toBe(200);
+
+    const off = await api.post(
+      "admin.deactivateUser",
+      { userId: target.user.id },
+      bearer(admin.access),
+    );
+    expect(off.status).toBe(200);
+    expect(off.body.result.data).toEqual({ changed: true, revokedSessions: 2 });
+    for (const pair of [target, other]) {
+      const me = await api.get("auth.me", undefined, bearer(pair.access));
+      expect(me.status).toBe(401);
+      expect(appCode(me)).toBe("USER_NOT_FOUND");
+      expect((await api.post("auth.refresh", { refresh: pair.refresh })).status).toBe(401);
+    }
+    const login = await api.post("auth.login", { email: target.user.email, password: PASSWORD });
+    expect(login.status).toBe(401);
+    expect(appCode(login)).toBe("INVALID_CREDENTIALS");
+
+    const sessions = await api.db.session.findMany({ where: { userId: target.user.id } });
+    expect(sessions.map((session) => session.revokedReason)).toEqual([
+      "deactivated",
+      "deactivated",
+    ]);
+    const event = await api.db.authEvent.findFirstOrThrow({
+      where: { userId: target.user.id, type: "admin_deactivated_user" },
+    });
+    expect(event.actorId).toBe(admin.user.id);
+
+    const again = await api.post(
+      "admin.deactivateUser",
+      { userId: target.user.id },
+      bearer(admin.access),
+    );
+    expect(again.body.result.data).toEqual({ changed: false, revokedSessions: 0 });
+
+    const on = await api.post(
+      "admin.reactivateUser",
+      { userId: target.user.id },
+      bearer(admin.access),
+    );
+    expect(on.body.result.data).toEqual({ changed: true });
+    expect(
+      await api.db.authEvent.count({
+        where: { userId: target.user.id, type: "admin_reactivated_user", actorId: admin.user.id },
+      }),
+    ).toBe(1);
+    expect(
+      (await api.post("auth.login", { email: target.user.email, password: PASSWORD })).status,
+    ).toBe(200);
+    // The sessions ended by the deactivation stay ended.
+    expect((await api.get("auth.me", undefined, bearer(target.access))).status).toBe(401);
+  });
+
+  it("refuses an admin deactivating themself, an unknown account and bad input", async () => {
+    const admin = await signUpAdmin();
+    const self = await api.post(
+      "admin.deactivateUser",
+      { userId: admin.user.id },
+      bearer(admin.access),
+    );
+    expect(self.status).toBe(409);
+    expect(appCode(self)).toBe("SELF_DEACTIVATION");
+    expect((await api.get("auth.me", undefined, bearer(admin.access))).status).toBe(200);
+
+    for (const path of ["admin.deactivateUser", "admin.reactivateUser"]) {
+      const unknown = await api.post(path, { userId: NOBODY }, bearer(admin.access));
+      expect(unknown.status).toBe(404);
+      expect(appCode(unknown)).toBe("ACCOUNT_NOT_FOUND");
+      for (const input of [{ userId: "not-a-uuid" }, {}, { userId: 42 }]) {
+        const bad = await api.post(path, input, bearer(admin.access));
+        expect(bad.status).toBe(400);
+        expect(appCode(bad)).toBe("VALIDATION");
+      }
+    }
+  });
+});
+
+describe("admin.sessions, admin.revokeSession, admin.revokeSessions", () => {
+  it("lists a user's live sessions and revokes one; its token is refused at once", async () => {
+    const admin = await signUpAdmin();
+    const target = await signUp();
+    const other = await signIn(target.user.email, "Browser C");
+    expect((await api.get("auth.me", undefined, bearer(other.access))).status).toBe(200);
+
+    const list = await api.get("admin.sessions", { userId: target.user.id }, bearer(admin.access));
+    expect(list.status).toBe(200);
+    const sessions = list.body.result.data;
+    expect(sessions.map((s: { id: string }) => s.id).sort()).toEqual(
+      [sid(target.access), sid(other.access)].sort(),
+    );
+    expect(sessions.find((s: { id: string }) => s.id === sid(other.access))).toMatchObject({
+      userAgent: "Browser C",
+      ip: "127.0.0.1",
+    });
+
+    const revoke = await api.post(
+      "admin.revokeSession",
+      { sessionId: sid(other.access) },
+      bearer(admin.access),
+    );
+    expect(revoke.body.result.data).toEqual({ ok: true });
+    const me = await api.get("auth.me", undefined, bearer(other.access));
+    expect(appCode(me)).toBe("TOKEN_REVOKED");
+    expect((await api.get("auth.me", undefined, bearer(target.access))).status).toBe(200);
+    const event = await api.db.authEvent.findFirstOrThrow({
+      where: { type: "admin_revoked_session", sessionId: sid(other.access) },
+    });
+    expect({ userId: event.userId, actorId: event.actorId }).toEqual({
+      userId: target.user.id,
+      actorId: admin.user.id,
+    });
+
+    // Already ended, or never existed.
+    for (const sessionId of [sid(other.access), NOBODY]) {
+      const reply = await api.post("admin.revokeSession", { sessionId }, bearer(admin.access));
+      expect(reply.status).toBe(404);
+      expect(appCode(reply)).toBe("SESSION_NOT_FOUND");
+    }
+  });
+
+  it("revokes every session of a user at once", async () => {
+    const admin = await signUpAdmin();
+    const target = await signUp();
+    const other = await signIn(target.user.email);
+    const reply = await api.post(
+      "admin.revokeSessions",
+      { userId: target.user.id },
+      bearer(admin.access),
+    );
+    expect(reply.body.result.data).toEqual({ ok: true, revoked: 2 });
+    for (const pair of [target, other]) {
+      expect(appCode(await api.get("auth.me", undefined, bearer(pair.access)))).toBe(
+        "TOKEN_REVOKED",
+      );
+    }
+    const list = await api.get("admin.sessions", { userId: target.user.id }, bearer(admin.access));
+    expect(list.body.result.data).toEqual([]);
+    expect(
+      await api.db.authEvent.count({
+        where: { userId: target.user.id, type: "admin_revoked_sessions", actorId: admin.user.id },
+      }),
+    ).toBe(1);
+  });
+
+  it("answers an unknown account with 404 and bad input with 400", async () => {
+    const admin = await signUpAdmin();
+    const unknownList = await api.get("admin.sessions", { userId: NOBODY }, bearer(admin.access));
+    expect(unknownList.status).toBe(404);
+    expect(appCode(unknownList)).toBe("ACCOUNT_NOT_FOUND");
+    const unknownRevoke = await api.post(
+      "admin.revokeSessions",
+      { userId: NOBODY },
+      bearer(admin.access),
+    );
+    expect(unknownRevoke.status).toBe(404);
+    expect(appCode(unknownRevoke)).toBe("ACCOUNT_NOT_FOUND");
+    const bad = [
+      api.get("admin.sessions", { userId: "x" }, bearer(admin.access)),
+      api.post("admin.revokeSession", { sessionId: "not-a-uuid" }, bearer(admin.access)),
+      api.post("admin.revokeSession", {}, bearer(admin.access)),
+      api.post("admin.revokeSessions", { userId: null }, bearer(admin.access)),
+    ];
+    for (const reply of await Promise.all(bad)) {
+      expect(reply.status).toBe(400);
+      expect(appCode(reply)).toBe("VALIDATION");
+    }
+  });
+});
+
+describe("admin.events", () => {
+  it("pages across users, filtered by user, type and time range", async () => {
+    const admin = await signUpAdmin();
+    const target = await signUp();
+    await signIn(target.user.email);
+    await signIn(target.user.email);
+    await api.post("admin.revokeSessions", { userId: target.user.id }, bearer(admin.access));
+    const events = (input: unknown) => api.get("admin.events", input, bearer(admin.access));
+
+    const all = await events({ userId: target.user.id, limit: 100 });
+    expect(all.status).toBe(200);
+    const types = all.body.result.data.items.map((e: { type: string }) => e.type);
+    expect(types).toEqual([
+      "admin_revoked_sessions",
+      "login_succeeded",
+      "login_succeeded",
+      "registered",
+    ]);
+    expect(all.body.result.data.items[0]).toMatchObject({
+      userId: target.user.id,
+      actorId: admin.user.id,
+    });
+
+    // Two at a time, by cursor, gives the same events in the same order.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await events({ userId: target.user.id, limit: 2, cursor });
+      seen.push(...page.body.result.data.items.map((e: { id: string }) => e.id));
+      cursor = page.body.result.data.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.body.result.data.items.map((e: { id: string }) => e.id));
+
+    const logins = await events({ userId: target.user.id, type: "login_succeeded" });
+    expect(logins.body.result.data.items).toHaveLength(2);
+
+    // Across users: the type filter alone finds this admin's action among everyone's.
+    const adminActions = await events({ type: "admin_revoked_sessions", limit: 100 });
+    expect(
+      adminActions.body.result.data.items.some(
+        (e: { userId: string }) => e.userId === target.user.id,
+      ),
+    ).toBe(true);
+    expect(
+      adminActions.body.result.data.items.every(
+        (e: { type: string }) => e.type === "admin_revoked_sessions",
+      ),
+    ).toBe(true);
+
+    // The registration alone: from its time (inclusive) to just after it (exclusive).
+    const registered = all.body.result.data.items.at(-1);
+    const at = Date.parse(registered.createdAt);
+    const window = await events({
+      userId: target.user.id,
+      from: new Date(at).toISOString(),
+      to: new Date(at + 1).toISOString(),
+    });
+    expect(window.body.result.data.items.map((e: { id: string }) => e.id)).toContain(registered.id);
+    expect(
+      window.body.result.data.items.every(
+        (e: { createdAt: string }) => e.createdAt === registered.createdAt,
+      ),
+    ).toBe(true);
+    const future = await events({
+      userId: target.user.id,
+      from: new Date(api.now() + 60_000).toISOString(),
+    });
+    expect(future.body.result.data).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("answers bad filters with 400 VALIDATION", async () => {
+    const admin = await signUpAdmin();
+    const now = new Date().toISOString();
+    for (const input of [
+      { cursor: "abc" },
+      { userId: "nope" },
+      { type: "DROP TABLE" },
+      { from: "yesterday" },
+      { from: now, to: now },
+      { limit: 1000 },
+    ]) {
+      const reply = await api.get("admin.events", input, bearer(admin.access));
+      expect(reply.status).toBe(400);
+      expect(appCode(reply)).toBe("VALIDATION");
+    }
+  });
+});
