@@ -41,7 +41,8 @@ const translateErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(translateErrors);
 
 /**
- * Gives `ctx.user` and `ctx.session`, non-null, or fails with UNAUTHORIZED and an appCode.
+ * Gives `ctx.user`, `ctx.session` and `ctx.claims` (the app's own claims, typed by
+ * access-claims.ts), non-null, or fails with UNAUTHORIZED and an appCode.
  *
  * Who is calling is decided in `authentication/`: `bearerAuthenticator`
  * (authentication/authenticate.ts) verifies the access token (`deps.tokens.verifyAccess`, i.e.
@@ -52,7 +53,9 @@ export const publicProcedure = t.procedure.use(translateErrors);
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.authenticate();
   if (!principal) throw new AuthError("MISSING_TOKEN");
-  return next({ ctx: { user: principal.user, session: principal.session } });
+  return next({
+    ctx: { user: principal.user, session: principal.session, claims: principal.appClaims },
+  });
 });
 
 /**

@@ -15,6 +15,7 @@ import {
   TEST_SECRET,
   type TestServer,
 } from "./test-server";
+import "./provided-context";
 
 const START_TIMEOUT_MS = 120_000;
 const READY = /\[runtime\] ready: (\S+)/;

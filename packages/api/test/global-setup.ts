@@ -2,12 +2,7 @@
 // on the server named by TEST_DATABASE_URL (CI points it at PostgreSQL 15).
 import { provisionTestDatabase } from "@kit/db/testing";
 import type { TestProject } from "vitest/node";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-  }
-}
+import "./provided-context";
 
 export default async function setup(project: TestProject) {
   const database = await provisionTestDatabase({

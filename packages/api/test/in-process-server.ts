@@ -19,6 +19,7 @@ import {
   TEST_SECRET,
   type TestServer,
 } from "./test-server";
+import "./provided-context";
 
 /** What only an in-process server can be given. */
 export interface InProcessOptions extends ServerOptions {

@@ -36,8 +36,28 @@ describe("access tokens", () => {
       iat: IAT,
       exp: IAT + ACCESS_TTL,
       type: "access",
+      custom: {},
     });
     expect(tokens.verifyAccess(token)).toEqual(claims);
+  });
+
+  it("signs an app's own claims beside the kit's, and reads them back apart", () => {
+    const tokens = service();
+    const custom = { role: "admin", tenant: { id: 7 } };
+    const { token, claims } = tokens.issueAccess({ ...user, custom });
+    expect(claims.custom).toEqual(custom);
+    const { custom: read, ...kit } = tokens.verifyAccess(token);
+    expect(read).toEqual(custom);
+    expect(kit).not.toHaveProperty("role");
+    expect(decodeSegment(token.split(".")[1])).toMatchObject({ role: "admin", sub: "user-1" });
+  });
+
+  it("refuses an app's claim that would overwrite one of the kit's", () => {
+    for (const name of ["sub", "exp", "type", "sid", "aud"]) {
+      expect(() => service().issueAccess({ ...user, custom: { [name]: "x" } }), name).toThrow(
+        TypeError,
+      );
+    }
   });
 
   it("gives every token its own jti", () => {
@@ -49,7 +69,9 @@ describe("access tokens", () => {
     const { token, claims } = service().issueAccess(user);
     const [header, payload, signature] = token.split(".");
     expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "JWT", kid: keyId(key) });
-    expect(decodeSegment(payload)).toEqual(claims);
+    const { custom, ...kit } = claims;
+    expect(custom).toEqual({});
+    expect(decodeSegment(payload)).toEqual(kit);
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

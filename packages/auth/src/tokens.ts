@@ -14,7 +14,27 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   type: "access";
+  /**
+   * Every other claim the token carries (an app's own, e.g. `role`), unchecked: whoever reads
+   * them validates them. Empty for a token with none.
+   */
+  custom: Record<string, unknown>;
 }
+
+/** Claims the kit and RFC 7519 define: an app's own claims may not use these names. */
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+  "sub",
+  "email",
+  "sid",
+  "jti",
+  "iat",
+  "exp",
+  "nbf",
+  "iss",
+  "aud",
+  "type",
+  "did",
+]);
 
 export interface RefreshClaims {
   sub: string;
@@ -66,10 +86,15 @@ export interface IssuedToken<C> {
 }
 
 export interface TokenService {
+  /**
+   * `custom`: an app's own claims, signed into the token beside the kit's (JSON values; names
+   * in RESERVED_CLAIMS are refused with a TypeError).
+   */
   issueAccess(input: {
     userId: string;
     email: string;
     sessionId: string;
+    custom?: Record<string, unknown>;
   }): IssuedToken<AccessClaims>;
   /**
    * jti defaults to crypto.randomUUID(); notAfter (seconds since epoch) caps exp:
@@ -130,10 +155,13 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   const nowSeconds = () => Math.floor(now() / 1000);
 
   return {
-    issueAccess({ userId, email, sessionId }) {
+    issueAccess({ userId, email, sessionId, custom = {} }) {
       assertNonEmpty("userId", userId);
       assertNonEmpty("sessionId", sessionId);
       if (typeof email !== "string") throw new TypeError("email must be a string.");
+      for (const name of Object.keys(custom)) {
+        if (RESERVED_CLAIMS.has(name)) throw new TypeError(`"${name}" is the kit's claim.`);
+      }
       const iat = nowSeconds();
       const claims: AccessClaims = {
         sub: userId,
@@ -143,8 +171,10 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         iat,
         exp: iat + accessTtl,
         type: "access",
+        custom: { ...custom },
       };
-      return { token: signJwt({ ...claims }, ring, rules), claims };
+      const { custom: own, ...kit } = claims;
+      return { token: signJwt({ ...own, ...kit }, ring, rules), claims };
     },
 
     issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
@@ -164,7 +194,12 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     verifyAccess(token) {
       const payload = verifyKind(token, "access");
       if (typeof payload.email !== "string") throw new AuthError("INVALID_TOKEN");
-      return { ...baseClaims(payload), email: payload.email, type: "access" };
+      return {
+        ...baseClaims(payload),
+        email: payload.email,
+        type: "access",
+        custom: customClaims(payload),
+      };
     },
 
     verifyRefresh(token) {
@@ -228,6 +263,15 @@ function baseClaims(payload: JwtPayload): Omit<RefreshClaims, "type"> {
     throw new AuthError("INVALID_TOKEN");
   }
   return { sub, sid, jti, iat, exp };
+}
+
+/** The claims beside the kit's, kept apart so that nothing reads them by accident. */
+function customClaims(payload: JwtPayload): Record<string, unknown> {
+  const custom: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (!RESERVED_CLAIMS.has(name)) custom[name] = value;
+  }
+  return custom;
 }
 
 function isNonEmptyString(value: unknown): value is string {

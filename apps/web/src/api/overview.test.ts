@@ -30,6 +30,7 @@ const signedIn: Authenticator = async () => ({
     expiresAt: new Date(NOW),
   },
   claims: {} as never,
+  appClaims: { role: "user" },
 });
 const nobody: Authenticator = async () => null;
 

@@ -1,6 +1,8 @@
 // Who is calling: the authenticator chain, and the Bearer authenticator that verifies the access
 // token and asks loadLiveSession for the session. protectedProcedure ends up here.
 import { parseBearer } from "@kit/auth";
+import { accessClaims } from "../access-claims";
+import { readAccessClaims } from "../claims/define-access-claims";
 import type { AppDeps } from "../deps";
 import { loadLiveSession } from "./live-session";
 import type { Principal } from "./principal";
@@ -25,7 +27,8 @@ export const bearerAuthenticator: Authenticator = async (deps, request) => {
   const claims = deps.tokens.verifyAccess(token);
   const { user, session } = await loadLiveSession(deps, claims);
   const { id, createdAt, lastUsedAt, expiresAt } = session;
-  return { user, session: { id, createdAt, lastUsedAt, expiresAt }, claims };
+  const appClaims = readAccessClaims(accessClaims, claims.custom, user);
+  return { user, session: { id, createdAt, lastUsedAt, expiresAt }, claims, appClaims };
 };
 
 /** The chain every request runs unless the adapter passes another: Bearer only. */

@@ -1,6 +1,7 @@
 // Who is calling: the user and session an authenticator established for this request.
 import type { AccessClaims } from "@kit/auth";
 import type { Role } from "@kit/db";
+import type { AppClaims } from "../access-claims";
 
 export interface PrincipalUser {
   id: string;
@@ -24,4 +25,6 @@ export interface Principal {
   user: CallingUser;
   session: PrincipalSession;
   claims: AccessClaims;
+  /** The app's own claims (access-claims.ts), read from the token or, where it lacks them, as its hook says. */
+  appClaims: AppClaims;
 }

@@ -60,9 +60,19 @@ describe("auth.register", () => {
     });
     expect(reply.status).toBe(200);
     const { user, access, refresh } = reply.body.result.data;
-    expect(user).toEqual({ id: expect.any(String), email: email.toLowerCase(), name: "Ada" });
+    expect(user).toEqual({
+      id: expect.any(String),
+      email: email.toLowerCase(),
+      name: "Ada",
+      role: "user",
+    });
     const claims = decode(access);
-    expect(claims).toMatchObject({ sub: user.id, email: email.toLowerCase(), type: "access" });
+    expect(claims).toMatchObject({
+      sub: user.id,
+      email: email.toLowerCase(),
+      type: "access",
+      role: "user",
+    });
     expect(claims.exp - claims.iat).toBe(30 * 60);
     const refreshClaims = decode(refresh);
     expect(refreshClaims).toMatchObject({ sub: user.id, sid: claims.sid, type: "refresh" });

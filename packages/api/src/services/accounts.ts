@@ -10,7 +10,7 @@ import {
 } from "@kit/auth";
 import { isUniqueViolation, userCredentialsSelect, userPublicSelect } from "@kit/db";
 import { recordEvent } from "../audit";
-import type { PrincipalUser } from "../authentication/principal";
+import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
@@ -23,14 +23,14 @@ export interface NewAccount {
   name: string | null;
 }
 
-export async function registerAccount(deps: AppDeps, input: NewAccount): Promise<PrincipalUser> {
+export async function registerAccount(deps: AppDeps, input: NewAccount): Promise<CallingUser> {
   // Policy first: a refused password costs no hashing and no database work.
   checkPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
   try {
     return await deps.prisma.user.create({
       data: { email: input.email, name: input.name, passwordHash },
-      select: userPublicSelect,
+      select: { ...userPublicSelect, role: true },
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -53,7 +53,7 @@ export async function checkCredentials(
   email: string,
   password: string,
   client: ClientInfo,
-): Promise<PrincipalUser> {
+): Promise<CallingUser> {
   // The user first (one indexed read, done for every email alike), so that a device marker can
   // be matched to the account: a device that signed in here before keeps its own budget when
   // others have spent the account's.
@@ -90,7 +90,7 @@ export async function checkCredentials(
       await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
     }
   }
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 /**
@@ -113,7 +113,7 @@ async function checkedOrWithdrawn(
 /** Checks the current password (rate limited like a login), then stores the new one. */
 export async function changePassword(
   deps: AppDeps,
-  user: PrincipalUser,
+  user: CallingUser,
   passwords: { current: string; next: string },
   client: ClientInfo,
 ): Promise<void> {

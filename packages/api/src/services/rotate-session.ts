@@ -2,6 +2,7 @@
 // revoke the session on reuse.
 import { AuthError, type RefreshClaims } from "@kit/auth";
 import type { SessionRotation } from "@kit/db";
+import { accessClaims } from "../access-claims";
 import { recordEvent } from "../audit";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
 import { loadLiveSession, reloadSession } from "../authentication/live-session";
@@ -87,6 +88,7 @@ async function rotateOnce(
     userId: result.user.id,
     email: result.user.email,
     sessionId: claims.sid,
+    custom: accessClaims.issue(result.user),
   });
   return {
     swapped: true,
@@ -143,6 +145,7 @@ async function rotateSlowly(
       userId: user.id,
       email: user.email,
       sessionId: current.id,
+      custom: accessClaims.issue(user),
     });
     return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
   }

@@ -33,7 +33,7 @@ async function counted<T>(work: () => Promise<T>): Promise<{ value: T; statement
 async function newUser() {
   return logged.prisma.user.create({
     data: { email: uniqueEmail("round-trips"), passwordHash: "not-a-hash" },
-    select: { id: true, email: true, name: true },
+    select: { id: true, email: true, name: true, role: true },
   });
 }
 

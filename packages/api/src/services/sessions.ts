@@ -2,8 +2,9 @@
 // is rotate-session.ts).
 import { randomUUID } from "node:crypto";
 import { AuthError } from "@kit/auth";
+import { accessClaims } from "../access-claims";
 import { type AuthEventType, recordEvent } from "../audit";
-import type { PrincipalUser } from "../authentication/principal";
+import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 import { isUuid } from "../uuid";
@@ -41,7 +42,7 @@ export type OpeningEvent = Extract<
  */
 export async function openSession(
   deps: AppDeps,
-  user: PrincipalUser,
+  user: CallingUser,
   client: ClientInfo,
   event: OpeningEvent,
 ): Promise<TokenPair & { sessionId: string }> {
@@ -53,7 +54,12 @@ export async function openSession(
     sessionId,
     notAfter: seconds(absoluteExpiresAt),
   });
-  const access = deps.tokens.issueAccess({ userId: user.id, email: user.email, sessionId });
+  const access = deps.tokens.issueAccess({
+    userId: user.id,
+    email: user.email,
+    sessionId,
+    custom: accessClaims.issue(user),
+  });
   const at = new Date(now);
   await deps.prisma.$executeRaw`
     WITH opened AS (

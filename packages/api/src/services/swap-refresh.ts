@@ -1,6 +1,6 @@
 // Refresh rotation's swap as ONE statement: check the user, move the session's jti on, and record
 // `refreshed`, atomically and in one round trip.
-import type { UserPublic } from "@kit/db";
+import type { UserIdentity } from "@kit/db";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 
@@ -20,7 +20,7 @@ export interface SwapRequest {
 }
 
 export type SwapResult =
-  | { swapped: true; user: UserPublic }
+  | { swapped: true; user: UserIdentity }
   /**
    * Nothing changed. `absoluteExpiresAt` is the session's cap when the user is active and the
    * session theirs (a token minted past the cap is refused, and may be minted again within it);
@@ -32,6 +32,7 @@ interface Row {
   id: string;
   email: string;
   name: string | null;
+  role: UserIdentity["role"];
   absolute_expires_at: Date;
   swapped: boolean;
 }
@@ -48,7 +49,7 @@ export async function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<
   const { now, client } = request;
   const rows = await deps.prisma.$queryRaw<Row[]>`
     WITH owner AS (
-      SELECT u.id, u.email, u.name, s.absolute_expires_at
+      SELECT u.id, u.email, u.name, u.role, s.absolute_expires_at
       FROM users u JOIN sessions s ON s.user_id = u.id
       WHERE u.id = ${request.userId}::uuid AND u.is_active AND s.id = ${request.sessionId}::uuid
     ), swapped AS (
@@ -74,11 +75,15 @@ export async function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<
         ${now}::timestamptz
       FROM swapped
     )
-    SELECT owner.id::text AS id, owner.email, owner.name, owner.absolute_expires_at,
+    SELECT owner.id::text AS id, owner.email, owner.name, owner.role::text AS role,
+      owner.absolute_expires_at,
       EXISTS (SELECT 1 FROM swapped) AS swapped
     FROM owner`;
   const row = rows[0];
   if (!row) return { swapped: false, absoluteExpiresAt: null };
   if (!row.swapped) return { swapped: false, absoluteExpiresAt: row.absolute_expires_at };
-  return { swapped: true, user: { id: row.id, email: row.email, name: row.name } };
+  return {
+    swapped: true,
+    user: { id: row.id, email: row.email, name: row.name, role: row.role },
+  };
 }

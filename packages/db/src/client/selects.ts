@@ -13,6 +13,7 @@ export const userCredentialsSelect = {
   id: true,
   email: true,
   name: true,
+  role: true,
   isActive: true,
   passwordHash: true,
 } as const satisfies Prisma.UserSelect;
