@@ -11,7 +11,7 @@ import {
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError, RateLimitedError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
-import { checkCredentials, registerAccount } from "../services/accounts";
+import { checkCredentials, registerAndOpen } from "../services/accounts";
 import { rotateSession } from "../services/rotate-session";
 import { closeSession, openSession } from "../services/sessions";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
@@ -31,12 +31,11 @@ export const authRouter = router({
   register: auditRateLimit.input(registerInput).mutation(async ({ ctx, input }) => {
     const client = clientOf(ctx);
     await ctx.deps.limiter.register(client.clientIp);
-    const user = await registerAccount(ctx.deps, {
-      email: input.email,
-      password: input.password,
-      name: input.name ?? null,
-    });
-    const pair = await openSession(ctx.deps, user, client, "registered");
+    const { user, pair } = await registerAndOpen(
+      ctx.deps,
+      { email: input.email, password: input.password, name: input.name ?? null },
+      client,
+    );
     return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
   }),
 

@@ -8,7 +8,12 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from "@kit/auth";
-import { isUniqueViolation, userCredentialsSelect, userPublicSelect } from "@kit/db";
+import {
+  isUniqueViolation,
+  type PrismaClient,
+  userCredentialsSelect,
+  userPublicSelect,
+} from "@kit/db";
 import { recordEvent } from "../audit";
 import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
@@ -16,6 +21,7 @@ import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
 import type { LoginAttempt } from "../rate-limit";
+import { openSession, type TokenPair } from "./sessions";
 
 export interface NewAccount {
   email: string;
@@ -27,8 +33,35 @@ export async function registerAccount(deps: AppDeps, input: NewAccount): Promise
   // Policy first: a refused password costs no hashing and no database work.
   checkPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
+  return createUser(deps.prisma, input, passwordHash);
+}
+
+/**
+ * `auth.register`: the account and its first session (with the `registered` event) in one
+ * transaction, so that a crash or a lost database leaves either both or neither: never an
+ * account that was created but never answered for. The password is hashed before it begins.
+ */
+export async function registerAndOpen(
+  deps: AppDeps,
+  input: NewAccount,
+  client: ClientInfo,
+): Promise<{ user: CallingUser; pair: TokenPair & { sessionId: string } }> {
+  checkPasswordPolicy(input.password);
+  const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
+  return deps.prisma.$transaction(async (tx) => {
+    const user = await createUser(tx, input, passwordHash);
+    const pair = await openSession(deps, user, client, "registered", tx);
+    return { user, pair };
+  });
+}
+
+async function createUser(
+  db: Pick<PrismaClient, "user">,
+  input: NewAccount,
+  passwordHash: string,
+): Promise<CallingUser> {
   try {
-    return await deps.prisma.user.create({
+    return await db.user.create({
       data: { email: input.email, name: input.name, passwordHash },
       select: { ...userPublicSelect, role: true },
     });

@@ -2,6 +2,7 @@
 // is rotate-session.ts).
 import { randomUUID } from "node:crypto";
 import { AuthError } from "@kit/auth";
+import type { PrismaClient } from "@kit/db";
 import { accessClaims } from "../access-claims";
 import { type AuthEventType, recordEvent } from "../audit";
 import type { CallingUser } from "../authentication/principal";
@@ -45,6 +46,8 @@ export async function openSession(
   user: CallingUser,
   client: ClientInfo,
   event: OpeningEvent,
+  // A transaction the session joins (registration's); default: a statement of its own.
+  db: Pick<PrismaClient, "$executeRaw"> = deps.prisma,
 ): Promise<TokenPair & { sessionId: string }> {
   const sessionId = randomUUID();
   const now = deps.now();
@@ -61,7 +64,7 @@ export async function openSession(
     custom: accessClaims.issue(user),
   });
   const at = new Date(now);
-  await deps.prisma.$executeRaw`
+  await db.$executeRaw`
     WITH opened AS (
       INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at,
         absolute_expires_at, user_agent, ip)

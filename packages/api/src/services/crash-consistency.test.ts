@@ -1,0 +1,168 @@
+// Nothing half-done when the server dies mid-stream: a server process is killed (SIGKILL) while
+// refresh chains rotate and accounts register, then started again on the same database. Each
+// session is then on its old token or its new one — the last token its client received still
+// refreshes (as the current one, or as the one just replaced, within the grace window) — none is
+// revoked, and every registration left both its account and its first session, or neither.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { freePort, provisionTestDatabase } from "@kit/db/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { RATE_LIMIT_VARIABLES } from "../env";
+
+const apiDir = path.resolve(import.meta.dirname, "../..");
+const SECRET = "crash-test-0123456789-abcdefghijklmnopqrstuvwxyz";
+const json = { "content-type": "application/json" };
+
+let database: { url: string; dispose(): Promise<void> };
+let db: PrismaClient;
+beforeAll(async () => {
+  database = await provisionTestDatabase({ serverUrl: inject("databaseUrl") });
+  db = createPrismaClient(database.url);
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.dispose();
+});
+
+/** The kit's standalone server as its own process (node itself, so SIGKILL leaves nothing). */
+async function startServer(port: number): Promise<ChildProcess> {
+  const limits = Object.fromEntries(
+    Object.entries(RATE_LIMIT_VARIABLES)
+      .filter(([, [, kind]]) => kind === "count")
+      .map(([name]) => [name, "1000000000"]),
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", "src/bin/serve.ts"], {
+    cwd: apiDir,
+    env: {
+      ...process.env,
+      ...limits,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      AUTH_SECRET: SECRET,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("standalone tRPC server on")) resolve();
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    child.once("exit", () => reject(new Error(`the server exited:\n${output}`)));
+  });
+  return child;
+}
+
+const post = (port: number, procedure: string, body: unknown) =>
+  fetch(`http://127.0.0.1:${port}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify(body),
+  });
+
+describe("a server killed mid-stream", () => {
+  it("leaves every session on its old or new token, and registrations whole or absent", async () => {
+    const port = await freePort();
+    let server = await startServer(port);
+
+    // Eight sessions, each a chain of refreshes as fast as the server answers.
+    const chains = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const email = `crash-${process.pid}-${Date.now()}-${i}@example.com`;
+        const res = await post(port, "auth.register", { email, password: "crash-password-1" });
+        const body = (await res.json()) as { result: { data: { refresh: string } } };
+        return { email, refresh: body.result.data.refresh, rotations: 0 };
+      }),
+    );
+    let stopped = false;
+    const rotating = chains.map(async (chain) => {
+      while (!stopped) {
+        try {
+          const res = await post(port, "auth.refresh", { refresh: chain.refresh });
+          const body = (await res.json()) as { result?: { data: { refresh: string } } };
+          expect(res.status).toBe(200);
+          chain.refresh = body.result?.data.refresh ?? chain.refresh;
+          chain.rotations += 1;
+        } catch {
+          return; // the connection died with the server: this answer was lost
+        }
+      }
+    });
+    // Registrations in flight too: each either answered or lost.
+    const registering = Array.from({ length: 6 }, (_, i) => {
+      const email = `crash-register-${process.pid}-${Date.now()}-${i}@example.com`;
+      return post(port, "auth.register", { email, password: "crash-password-1" })
+        .then((res) => ({ email, answered: res.status === 200 }))
+        .catch(() => ({ email, answered: false }));
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    server.kill("SIGKILL");
+    stopped = true;
+    await Promise.all(rotating);
+    const registrations = await Promise.all(registering);
+    expect(chains.every((chain) => chain.rotations > 0)).toBe(true);
+
+    server = await startServer(port);
+    try {
+      // Within the grace window the last token each client received refreshes, whether the
+      // server died before or after moving the session past it.
+      for (const chain of chains) {
+        const res = await post(port, "auth.refresh", { refresh: chain.refresh });
+        expect(res.status, chain.email).toBe(200);
+      }
+      const users = await db.user.findMany({
+        where: { email: { in: chains.map((chain) => chain.email) } },
+        select: { sessions: { select: { revokedAt: true } } },
+      });
+      const sessions = users.flatMap((user) => user.sessions);
+      expect(sessions).toHaveLength(chains.length);
+      expect(sessions.every((session) => session.revokedAt === null)).toBe(true);
+      expect(await db.authEvent.count({ where: { type: "reuse_detected" } })).toBe(0);
+
+      for (const { email, answered } of registrations) {
+        const user = await db.user.findUnique({
+          where: { email },
+          select: { sessions: { select: { id: true } }, events: { select: { type: true } } },
+        });
+        if (answered) expect(user, email).not.toBeNull();
+        if (user) {
+          // Never an account without the session and event it was created with.
+          expect(user.sessions, email).toHaveLength(1);
+          expect(
+            user.events.map((event) => event.type),
+            email,
+          ).toContain("registered");
+        }
+      }
+    } finally {
+      server.kill("SIGTERM");
+    }
+  });
+});
+
+describe("registration", () => {
+  it("is all or nothing: when its session cannot be written, no account is left", async () => {
+    const { startInProcessServer } = await import("../../test/in-process-server");
+    const server = await startInProcessServer({ ownDatabase: true });
+    try {
+      await server.db.$executeRawUnsafe('ALTER TABLE "sessions" RENAME TO "sessions_gone"');
+      const email = `half-${process.pid}-${Date.now()}@example.com`;
+      const res = await server.post("auth.register", { email, password: "crash-password-1" });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(await server.db.user.count({ where: { email } })).toBe(0);
+
+      // Once the database is whole again, the same registration simply works.
+      await server.db.$executeRawUnsafe('ALTER TABLE "sessions_gone" RENAME TO "sessions"');
+      const again = await server.post("auth.register", { email, password: "crash-password-1" });
+      expect(again.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
