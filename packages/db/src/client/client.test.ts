@@ -35,7 +35,7 @@ describe("named selects", () => {
     const pub = await prisma.user.findUniqueOrThrow({ where, select: userPublicSelect });
     expect(Object.keys(pub).sort()).toEqual(["email", "id", "name"]);
     const auth = await prisma.user.findUniqueOrThrow({ where, select: userAuthSelect });
-    expect(Object.keys(auth).sort()).toEqual(["email", "id", "isActive", "name"]);
+    expect(Object.keys(auth).sort()).toEqual(["email", "id", "isActive", "name", "role"]);
     const credentials = await prisma.user.findUniqueOrThrow({
       where,
       select: userCredentialsSelect,
