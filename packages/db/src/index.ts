@@ -3,12 +3,14 @@
 // Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
 export {
   createPrismaClient,
+  DEFAULT_DATABASE_TIMEOUT_MS,
   Prisma,
   PrismaClient,
   type PrismaClientOptions,
   type Session,
   type User,
 } from "./client/client";
+export { isDatabaseUnavailable } from "./client/database-unavailable";
 export {
   type SessionAuth,
   type SessionRecord,
