@@ -14,7 +14,7 @@ export interface PrismaClientOptions {
   /**
    * The longest a query waits for a connection (a free one in the full pool, or a new one to a
    * server that does not answer), and the longest one statement may run on the server. Past it
-   * the query fails, and `isDatabaseUnavailable` says so. Default 5000 ms; 0 waits forever.
+   * the query fails, and `isDatabaseUnavailable` says so. Default 5000 ms.
    */
   timeoutMs?: number;
 }
@@ -25,10 +25,14 @@ export interface PrismaClientOptions {
  */
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
-    throw new TypeError(`timeoutMs must be a whole number of ms ≥ 0 (got ${String(timeoutMs)}).`);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
+    throw new TypeError(`timeoutMs must be a whole number of ms ≥ 1 (got ${String(timeoutMs)}).`);
   }
   return new PrismaClient({
+    // An interactive transaction waits for its connection at most `maxWait` (Prisma's default
+    // 2 s), then fails with P2028, a code it also uses for misuse. Waiting a little longer than
+    // the pool lets pg's own timeout answer first, which isDatabaseUnavailable recognises.
+    transactionOptions: { maxWait: timeoutMs + 1000 },
     adapter: new PrismaPg({
       connectionString: url,
       application_name: options.applicationName,

@@ -1,7 +1,7 @@
 // isDatabaseUnavailable: each way a real server becomes unusable is recognised as it arrives
 // through Prisma, and ordinary query failures are not.
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../migrations/migrate";
 import { type RestartablePostgres, startRestartablePostgres } from "../testing";
 import { createPrismaClient, type PrismaClient } from "./client";
@@ -30,8 +30,11 @@ describe("isDatabaseUnavailable on a real server", () => {
     server = await startRestartablePostgres();
     await migrate(server.url, {});
   });
+  // Each test's pools end with it: idle connections must not meet the next test's outage.
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((prisma) => prisma.$disconnect()));
+  });
   afterAll(async () => {
-    await Promise.all(clients.map((prisma) => prisma.$disconnect()));
     await server?.dispose();
   });
 
@@ -72,6 +75,30 @@ describe("isDatabaseUnavailable on a real server", () => {
     const started = Date.now();
     const error = await failure(prisma.user.count());
     expect(Date.now() - started).toBeLessThan(3000);
+    const transaction = await failure(prisma.$transaction(async (tx) => tx.user.count()));
+    release();
+    await Promise.all(holders);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(transaction)).toBe(true);
+  });
+
+  it("knows a transaction that found the pool full (not Prisma's P2028, which it would be at 2 s)", async () => {
+    const prisma = client({ timeoutMs: 3000 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holders = Array.from({ length: 10 }, () =>
+      prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1`;
+          await held;
+        },
+        { maxWait: 10_000, timeout: 10_000 },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const error = await failure(prisma.$transaction(async (tx) => tx.user.count()));
     release();
     await Promise.all(holders);
     expect(isDatabaseUnavailable(error)).toBe(true);
@@ -101,6 +128,7 @@ describe("isDatabaseUnavailable on a real server", () => {
       for (const socket of sockets) socket.destroy();
       expect(isDatabaseUnavailable(await running)).toBe(true);
     } finally {
+      for (const socket of sockets) socket.destroy();
       relay.close();
     }
   });
