@@ -26,6 +26,7 @@ describe("loadEnv", () => {
       sessionMaxAge: 30 * 24 * 3600,
       auditRetention: 90 * 24 * 3600,
       sessionCacheSize: 10_000,
+      databaseTimeout: 5,
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
@@ -76,6 +77,15 @@ describe("loadEnv", () => {
       { AUTH_HASH_QUEUE: "1.5" },
     ]) {
       expect(() => loadEnv(bad)).toThrow(EnvError);
+    }
+  });
+
+  it("reads DATABASE_TIMEOUT, which may neither be 0 nor unbounded", () => {
+    expect(loadEnv({ DATABASE_TIMEOUT: "2s" }).databaseTimeout).toBe(2);
+    expect(loadEnv({ DATABASE_TIMEOUT: "1m" }).databaseTimeout).toBe(60);
+    expect(loadEnv({ DATABASE_TIMEOUT: "" }).databaseTimeout).toBe(5);
+    for (const value of ["0", "11m", "soon"]) {
+      expect(() => loadEnv({ DATABASE_TIMEOUT: value })).toThrow(/DATABASE_TIMEOUT/);
     }
   });
 

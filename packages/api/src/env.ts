@@ -145,6 +145,12 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   ),
+  // How long a call waits on the database (for a connection, or one statement) before it
+  // answers 503 DB_UNAVAILABLE; never 0: a call must not hang on a database that went away.
+  DATABASE_TIMEOUT: z.preprocess(
+    emptyAsUndefined,
+    duration("5s").refine((seconds) => seconds >= 1 && seconds <= 600, "must be 1s to 10m"),
+  ),
   AUTH_TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10).default(0),
@@ -223,6 +229,8 @@ export interface ServerEnv {
   auditRetention: number;
   /** How many live sessions a server keeps in memory for Bearer calls; 0 = no cache. */
   sessionCacheSize: number;
+  /** Seconds a call may wait for a database connection, or run one statement. */
+  databaseTimeout: number;
   /** Reverse proxies in front of the app; 0 = the connection's own address is the client. */
   trustProxy: number;
   /** Unset: rate-limit state lives in PostgreSQL. */
@@ -292,6 +300,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     sessionMaxAge: env.AUTH_SESSION_MAX_AGE,
     auditRetention: env.AUTH_AUDIT_RETENTION,
     sessionCacheSize: env.AUTH_SESSION_CACHE_SIZE,
+    databaseTimeout: env.DATABASE_TIMEOUT,
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),

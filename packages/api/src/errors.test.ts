@@ -42,3 +42,22 @@ describe("errors from another copy of the module", () => {
     );
   });
 });
+
+describe("a database that cannot be used", () => {
+  it("becomes 503 DB_UNAVAILABLE, keeping Prisma's error as the cause", () => {
+    const refused = {
+      name: "PrismaClientKnownRequestError",
+      code: "P1001",
+      message: "Can't reach database server at 10.0.0.5:5432",
+    };
+    const translated = toTRPCError(refused);
+    expect(translated?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(translated && appCodeOf(translated)).toBe("DB_UNAVAILABLE");
+    expect(translated?.message).not.toContain("10.0.0.5");
+    expect((translated?.cause as AppError | undefined)?.cause).toBe(refused);
+  });
+
+  it("leaves other database failures to the 500 path", () => {
+    expect(toTRPCError({ code: "P2025", message: "Record not found" })).toBeNull();
+  });
+});

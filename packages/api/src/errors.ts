@@ -1,7 +1,7 @@
 // The API's error vocabulary: AppError for codes the API owns, and the one place domain errors
 // (AuthError) become tRPC errors, so clients branch on `data.appCode`, never on message text.
 import { type AuthErrorCode, isAuthError } from "@kit/auth";
-import { isUnstorableText } from "@kit/db";
+import { isDatabaseUnavailable, isUnstorableText } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -18,7 +18,8 @@ export type ApiErrorCode =
   // The admin router: no account has that id (the caller's own USER_NOT_FOUND is a 401).
   | "ACCOUNT_NOT_FOUND"
   // An admin deactivating their own account would lock out the one person who can undo it.
-  | "SELF_DEACTIVATION";
+  | "SELF_DEACTIVATION"
+  | "DB_UNAVAILABLE";
 
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
 export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;
@@ -94,6 +95,19 @@ export function toTRPCError(error: unknown): TRPCError | null {
       new AppError("VALIDATION", "BAD_REQUEST", "Text cannot contain NUL characters.", {
         cause: error,
       }),
+    );
+  }
+  // Down, restarting, unreachable or out of connections: the server's state, not a fault in the
+  // request, and over by itself. 503 with Retry-After (retry-after.ts), so clients keep their
+  // session and try again rather than treat it as a crash or a sign-out.
+  if (isDatabaseUnavailable(error)) {
+    return toTRPCError(
+      new AppError(
+        "DB_UNAVAILABLE",
+        "SERVICE_UNAVAILABLE",
+        "The service is briefly unavailable. Try again shortly.",
+        { cause: error },
+      ),
     );
   }
   return null;

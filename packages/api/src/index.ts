@@ -1,5 +1,8 @@
 // @kit/api: what apps and extenders use — the kit's routers to compose, procedures, context, who
 // is calling, the adapters and start-up. The wire contract for clients is `@kit/api/wire`.
+
+// For pages that read the database themselves (server components): an outage is not a sign-out.
+export { isDatabaseUnavailable } from "@kit/db";
 export type { Authenticator } from "./authentication/authenticate";
 export { DEFAULT_AUTHENTICATORS } from "./authentication/authenticate";
 export type { Principal } from "./authentication/principal";

@@ -79,7 +79,10 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   });
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
   const database = await openDatabase(env, log);
-  const prisma = createPrismaClient(database.url, { applicationName: `${id}:prisma` });
+  const prisma = createPrismaClient(database.url, {
+    applicationName: `${id}:prisma`,
+    timeoutMs: env.databaseTimeout * 1000,
+  });
   let sessionCache: SessionCache | null = null;
   try {
     const { applied } = await migrate(database.url, { log });

@@ -3,12 +3,15 @@
 // someone may expose, so stack traces in responses and weak secrets are opt-in, never the default.
 import type { AnyTRPCRouter } from "@trpc/server";
 import { loadEnv } from "./env";
+import { DRAIN_TIMEOUT_MS, gracefulCloser } from "./http/graceful-close";
 import { createStandaloneServer } from "./http/standalone";
 import { startRuntime } from "./runtime";
 import { TRPC_ENDPOINT } from "./wire";
 
 /**
- * Starts the router on tRPC's standalone Node server, on $PORT, and exits on SIGINT/SIGTERM.
+ * Starts the router on tRPC's standalone Node server, on $PORT. On SIGINT/SIGTERM it stops
+ * accepting, finishes the requests in flight (at most DRAIN_TIMEOUT_MS), closes the runtime and
+ * exits 0.
  * A start-up failure is one line on stderr and exit code 1.
  *
  * @example
@@ -33,6 +36,7 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
     process.exit(1);
   }
   const server = createStandaloneServer(runtime.deps, { router: options.router });
+  const closer = gracefulCloser(server);
   server.listen(env.port, env.host, () => {
     const host = env.host.includes(":") ? `[${env.host}]` : env.host;
     console.log(
@@ -40,9 +44,22 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
     );
   });
 
-  async function shutdown() {
-    server.close();
-    await runtime.close();
+  // Requests in flight are answered (a login half-way through must not fail), then the pool and
+  // the embedded PostgreSQL close; a second signal ends the process at once (see @kit/db).
+  let closing = false;
+  async function shutdown(signal: NodeJS.Signals) {
+    if (closing) return;
+    closing = true;
+    console.log(`[api] ${signal}: finishing the requests in flight, then stopping`);
+    if (!(await closer.close())) {
+      console.log(`[api] requests still open after ${DRAIN_TIMEOUT_MS} ms were cut`);
+    }
+    try {
+      await runtime.close();
+    } catch (error) {
+      console.error(`[api] shutdown failed: ${error instanceof Error ? error.message : error}`);
+      process.exit(1);
+    }
     process.exit(0);
   }
   process.once("SIGINT", shutdown);

@@ -64,8 +64,11 @@ export interface ServerOptions {
    * always has one (its rate-limit store must start empty); in process the default is the run's.
    */
   ownDatabase?: boolean;
-  /** Restarts on another server's database (as an operator changing a setting would). */
-  databaseOf?: TestServer;
+  /**
+   * Restarts on another server's database (as an operator changing a setting would), or runs on
+   * a database the test owns (a private PostgreSQL it may stop).
+   */
+  databaseOf?: Pick<TestServer, "databaseUrl">;
 }
 
 export type Target = "standalone" | "build";

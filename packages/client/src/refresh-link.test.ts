@@ -256,6 +256,7 @@ describe("a refresh that fails for a passing reason", () => {
     ["a tRPC 500", "internal"],
     ["a proxy's HTML 502", { status: 502, text: "<html>Bad Gateway</html>" }],
     ["RATE_LIMITED", { appCode: "RATE_LIMITED" }],
+    ["a 503 DB_UNAVAILABLE (the server's database is down)", { appCode: "DB_UNAVAILABLE" }],
   ];
 
   it.each(failures)("%s: fails the call, keeps the tokens, no sign-out", async (_, failure) => {
@@ -283,6 +284,25 @@ describe("a refresh that fails for a passing reason", () => {
     await expect(client.auth.me.query()).rejects.toMatchObject({
       data: { appCode: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
     });
+  });
+});
+
+describe("a call refused because the server's database is down", () => {
+  it("503 DB_UNAVAILABLE: fails the call with its code, keeps the tokens, no refresh, no sign-out", async () => {
+    const { client, pair, store, events } = signedIn();
+    server.meFailure = "DB_UNAVAILABLE";
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await expect(client.auth.me.query()).rejects.toMatchObject({
+        data: { appCode: "DB_UNAVAILABLE", httpStatus: 503 },
+      });
+    }
+    expect(store.get()).toEqual(pair);
+    expect(events).toEqual([]);
+    expect(server.count("auth.refresh")).toBe(0);
+
+    // Back: the same tokens work, nothing to do but call again.
+    server.meFailure = null;
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
   });
 });
 

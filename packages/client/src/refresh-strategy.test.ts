@@ -88,6 +88,7 @@ describe("bodyRefresh", () => {
   it.each([
     ["a tRPC 500", 500, trpcError("INTERNAL_SERVER_ERROR", 500), "INTERNAL_SERVER_ERROR"],
     ["RATE_LIMITED", 429, trpcError("RATE_LIMITED", 429), "RATE_LIMITED"],
+    ["a database outage", 503, trpcError("DB_UNAVAILABLE", 503), "DB_UNAVAILABLE"],
     ["an HTML 502", 502, "<html>Bad Gateway</html>", "BAD_RESPONSE"],
     ["a 200 without tokens", 200, { result: { data: { access: "a" } } }, "BAD_RESPONSE"],
     ["a 200 that is not tRPC", 200, "ok", "BAD_RESPONSE"],

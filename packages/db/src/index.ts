@@ -3,6 +3,7 @@
 // Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
 export {
   createPrismaClient,
+  DEFAULT_DATABASE_TIMEOUT_MS,
   Prisma,
   PrismaClient,
   type PrismaClientOptions,
@@ -10,6 +11,7 @@ export {
   type Session,
   type User,
 } from "./client/client";
+export { isDatabaseUnavailable } from "./client/database-unavailable";
 export {
   type SessionAuth,
   type SessionRecord,

@@ -1,6 +1,6 @@
 // The signed-in home: rendered on the server from the refresh cookie (no flash of a signed-out
 // page), with the interactive parts as client components.
-import { getSignedInUser } from "@kit/api";
+import { getSignedInUser, isDatabaseUnavailable, type SignedInUser } from "@kit/api";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -8,6 +8,7 @@ import { getDeps } from "../../src/server/runtime";
 import { ChangePasswordForm } from "./change-password-form";
 import { OverviewCard } from "./overview-card";
 import { RecentActivity } from "./recent-activity";
+import { ServerUnreachable } from "./server-unreachable";
 import { SessionList } from "./session-list";
 import { SignOutButton } from "./sign-out-button";
 
@@ -16,7 +17,15 @@ export const metadata = { title: "Dashboard · JWT Auth Kit" };
 export default async function DashboardPage() {
   // headers() first: it marks the page dynamic, so `next build` never reaches the database.
   const requestHeaders = await headers();
-  const signedIn = await getSignedInUser(await getDeps(), requestHeaders);
+  let signedIn: SignedInUser | null;
+  try {
+    signedIn = await getSignedInUser(await getDeps(), requestHeaders);
+  } catch (error) {
+    // The database is down, so whether the session is live cannot be known: neither sign-in
+    // page (the cookie may be fine) nor an error page, but the state a network failure shows.
+    if (isDatabaseUnavailable(error)) return <ServerUnreachable />;
+    throw error;
+  }
   if (!signedIn) redirect("/login?next=/dashboard");
   const { user } = signedIn;
   return (

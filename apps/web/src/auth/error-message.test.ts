@@ -36,6 +36,14 @@ describe("errorMessage", () => {
     );
   });
 
+  it("says the server cannot be reached, not that anything failed, when its database is down", () => {
+    const down = failure("DB_UNAVAILABLE", "x", { "retry-after": "5" });
+    expect(errorMessage(down, "sign-in")).toBe(
+      "Can't reach the server right now. Try again in a moment.",
+    );
+    expect(errorMessage(down)).toBe(errorMessage(down, "sign-in"));
+  });
+
   it("explains a weak password and a taken email", () => {
     expect(errorMessage(failure("WEAK_PASSWORD"))).toBe(
       "Choose a password of 8 to 128 characters.",

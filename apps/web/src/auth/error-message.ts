@@ -61,6 +61,9 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
     }
     case "SERVER_BUSY":
       return "The server is busy right now. Try again in a moment.";
+    // The server's database is down: like a network failure, passing, and nothing was signed out.
+    case "DB_UNAVAILABLE":
+      return "Can't reach the server right now. Try again in a moment.";
     case "WEAK_PASSWORD":
       return `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`;
     case "EMAIL_TAKEN":

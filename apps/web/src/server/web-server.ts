@@ -3,6 +3,7 @@
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
+import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
@@ -66,6 +67,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       void handle(req, res);
     });
   });
+  const closer = gracefulCloser(server);
   server.once("error", (error) =>
     fail(`cannot listen on ${hostname}:${env.port}: ${error.message}`),
   );
@@ -76,13 +78,16 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   });
 
   let closing = false;
-  function shutdown() {
+  async function shutdown() {
     if (closing) return;
     closing = true;
-    server.close();
-    server.closeAllConnections();
-    // Pool, limiter and the embedded PostgreSQL close before the process goes.
-    void Promise.allSettled([app.close(), closeRuntime()]).finally(() => process.exit(0));
+    // Requests in flight are answered first (a login half-way through must not fail); then the
+    // pool, limiter and the embedded PostgreSQL close before the process goes.
+    if (!(await closer.close({ settle: options.worker })) && !options.worker) {
+      console.log(`[web] requests still open after ${DRAIN_TIMEOUT_MS} ms were cut`);
+    }
+    await Promise.allSettled([app.close(), closeRuntime()]);
+    process.exit(0);
   }
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);

@@ -1,15 +1,17 @@
-// The database unreachable (in process: a port nobody listens on) answers a generic 500 and logs it.
+// A database nobody answers for (in process: a port nobody listens on) answers 503
+// DB_UNAVAILABLE with Retry-After, at once, with no database text or stack, and logs no error.
 import type { AddressInfo } from "node:net";
 import { createPrismaClient } from "@kit/db";
 import { describe, expect, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import { createLogger } from "../logger";
+import { DB_UNAVAILABLE_RETRY_SECONDS } from "./retry-after";
 import { createStandaloneServer } from "./standalone";
 
 const json = { "content-type": "application/json" };
 
-describe("unexpected failures", () => {
-  it("answer 500 with no database text or stack when the database is unreachable", async () => {
+describe("an unreachable database", () => {
+  it("answers 503 DB_UNAVAILABLE with Retry-After and no database text", async () => {
     // A port nobody listens on: Prisma fails with its own message, which must stay on the server.
     const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/kit");
     const logged: string[] = [];
@@ -28,16 +30,17 @@ describe("unexpected failures", () => {
       const body = (await res.json()) as {
         error: { message: string; data: Record<string, unknown> };
       };
-      expect(res.status).toBe(500);
-      expect(body.error.message).toBe("Internal server error.");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe(String(DB_UNAVAILABLE_RETRY_SECONDS));
       expect(body.error.data).toMatchObject({
-        code: "INTERNAL_SERVER_ERROR",
-        appCode: "INTERNAL_SERVER_ERROR",
+        code: "SERVICE_UNAVAILABLE",
+        httpStatus: 503,
+        appCode: "DB_UNAVAILABLE",
       });
       expect(body.error.data.stack).toBeUndefined();
-      expect(JSON.stringify(body)).not.toMatch(/prisma|ECONNREFUSED|127\.0\.0\.1/i);
-      // The error's line; the other is the access log's.
-      expect(logged.filter((line) => !line.includes('"msg":"answered"')).length).toBe(1);
+      expect(JSON.stringify(body)).not.toMatch(/prisma|ECONNREFUSED|127\.0\.0\.1|reach/i);
+      // Only the access log's line: an outage is not an unexpected error to report per call.
+      expect(logged.filter((line) => !line.includes('"msg":"answered"'))).toEqual([]);
       expect(logged.join("\n")).not.toContain(password);
     } finally {
       server.closeAllConnections();

@@ -7,9 +7,14 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context";
-import { RateLimitedError } from "../errors";
+import { AppError, RateLimitedError } from "../errors";
 import { publicProcedure, router } from "../trpc";
-import { retryAfterMeta, retryAfterSeconds, SERVER_BUSY_RETRY_SECONDS } from "./retry-after";
+import {
+  DB_UNAVAILABLE_RETRY_SECONDS,
+  retryAfterMeta,
+  retryAfterSeconds,
+  SERVER_BUSY_RETRY_SECONDS,
+} from "./retry-after";
 
 // The real procedures and error formatter, on a router whose only job is to be rate limited.
 const limitedRouter = router({
@@ -52,6 +57,20 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds([busy, limited(42)])).toBe(42);
     const other = new TRPCError({ code: "UNAUTHORIZED", cause: new AuthError("TOKEN_EXPIRED") });
     expect(retryAfterSeconds([other])).toBeNull();
+  });
+
+  it("asks a client turned away by an unusable database (DB_UNAVAILABLE) to wait a few seconds", () => {
+    const unavailable = new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      cause: new AppError("DB_UNAVAILABLE", "SERVICE_UNAVAILABLE", "down"),
+    });
+    expect(retryAfterSeconds([unavailable])).toBe(DB_UNAVAILABLE_RETRY_SECONDS);
+    expect(retryAfterSeconds([unavailable, limited(1)])).toBe(DB_UNAVAILABLE_RETRY_SECONDS);
+    const taken = new TRPCError({
+      code: "CONFLICT",
+      cause: new AppError("EMAIL_TAKEN", "CONFLICT", "taken"),
+    });
+    expect(retryAfterSeconds([taken])).toBeNull();
   });
 
   it("adds no header unless a response is rate limited", () => {

@@ -1,8 +1,8 @@
-// Retry-After for rate-limited and busy responses, shared by every adapter through `responseMeta`.
+// Retry-After for rate-limited, busy and database-unavailable responses, shared by every adapter through `responseMeta`.
 import { isAuthError } from "@kit/auth";
 import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
-import { RateLimitedError } from "../errors";
+import { AppError, RateLimitedError } from "../errors";
 
 /**
  * The wait a 503 SERVER_BUSY asks for. A full hashing queue holds about a second of work (64 jobs
@@ -11,10 +11,19 @@ import { RateLimitedError } from "../errors";
  */
 export const SERVER_BUSY_RETRY_SECONDS = 1;
 
+/**
+ * The wait a 503 DB_UNAVAILABLE asks for. A restarting PostgreSQL is usually back within a few
+ * seconds; a client retrying sooner would only add load to a server reconnecting its pools.
+ */
+export const DB_UNAVAILABLE_RETRY_SECONDS = 5;
+
 /** What one error asks the client to wait, in seconds; null when it asks nothing. */
 function waitOf(cause: unknown): number | null {
   if (cause instanceof RateLimitedError) return cause.retryAfterSeconds;
   if (isAuthError(cause) && cause.code === "SERVER_BUSY") return SERVER_BUSY_RETRY_SECONDS;
+  if (cause instanceof AppError && cause.appCode === "DB_UNAVAILABLE") {
+    return DB_UNAVAILABLE_RETRY_SECONDS;
+  }
   return null;
 }
 
@@ -30,7 +39,7 @@ export function retryAfterSeconds(errors: readonly TRPCError[]): number | null {
 
 /**
  * `responseMeta` for tRPC adapters: adds `Retry-After: <seconds>` when a response carries a
- * RateLimitedError or SERVER_BUSY. A batch gets the largest wait, so a client honouring it retries nothing early.
+ * RateLimitedError, SERVER_BUSY or DB_UNAVAILABLE. A batch gets the largest wait, so a client honouring it retries nothing early.
  */
 export function retryAfterMeta({ errors }: { errors: readonly TRPCError[] }): ResponseMeta {
   const seconds = retryAfterSeconds(errors);

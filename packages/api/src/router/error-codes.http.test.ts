@@ -3,7 +3,8 @@
 // code the README lists without a way to provoke it here fails too.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { findWorkspaceRoot } from "@kit/db";
+import { findWorkspaceRoot, migrate } from "@kit/db";
+import { startRestartablePostgres } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bearer,
@@ -162,6 +163,21 @@ const provoke: Record<string, () => Promise<Reply>> = {
     if (!reply) throw new Error("40 logins at once all found the one hashing slot free");
     expect(reply.headers.get("retry-after")).toBe("1");
     return reply;
+  },
+  "DB_UNAVAILABLE 503": async () => {
+    // A PostgreSQL of its own, stopped under the running server (database-outage.test.ts
+    // tries every kind of call, and the recovery).
+    const postgres = await startRestartablePostgres();
+    try {
+      await migrate(postgres.url, {});
+      const orphaned = await serverWith({ databaseOf: { databaseUrl: postgres.url } });
+      await postgres.stop();
+      const reply = await orphaned.post("auth.login", { email: uniqueEmail(), password: PASSWORD });
+      expect(reply.headers.get("retry-after")).toBe("5");
+      return reply;
+    } finally {
+      await postgres.dispose();
+    }
   },
   "INTERNAL_SERVER_ERROR 500": async () => {
     // A database of its own, broken on purpose (see unexpected-error.http.test.ts for the log).

@@ -38,6 +38,8 @@ const TRPC_CODE_OF: Record<string, TRPCError["code"]> = {
   MISSING_TOKEN: "BAD_REQUEST",
   CSRF_REJECTED: "FORBIDDEN",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  SERVER_BUSY: "SERVICE_UNAVAILABLE",
+  DB_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 function fail(appCode: string): never {
@@ -97,6 +99,8 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     expiredAccess: new Set<string>(),
     /** Every access token is called expired: a retry can never succeed. */
     expireEveryAccess: false,
+    /** Every auth.me fails with this appCode (its status as on the real server); null: it works. */
+    meFailure: null as string | null,
     /** Hold refreshes until this resolves. */
     refreshGate: null as Promise<void> | null,
     /** The refresh cookie, as a browser's cookie jar would hold it. */
@@ -204,6 +208,7 @@ export function createFakeServer(options: FakeServerOptions = {}) {
       }),
       me: t.procedure.query(({ ctx }) => {
         const header = ctx.req.headers.get("authorization");
+        if (server.meFailure) fail(server.meFailure);
         if (!header?.startsWith("Bearer ")) fail("MISSING_TOKEN");
         const token = header.slice("Bearer ".length);
         if (server.expireEveryAccess || server.expiredAccess.has(token)) fail("TOKEN_EXPIRED");

@@ -1,4 +1,5 @@
-// The servers this process started, and the `exit` handler that stops them when it ends.
+// The servers this process started, the `exit` handler that stops them when it ends, and the
+// signal handlers that end a process which does not handle the signal itself.
 import { rmSync } from "node:fs";
 import { stopPostmasterSync } from "./postmaster";
 
@@ -38,4 +39,26 @@ export function installExitHandler(): void {
     }
     running.clear();
   });
+}
+
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+let signalsInstalled = false;
+
+/**
+ * Installs, once, a handler for SIGINT, SIGTERM and SIGHUP that ends the process with 128 + the
+ * signal's number (the `exit` handler then stops the servers), as an unhandled signal would, but
+ * with the servers stopped. Where the process listens for the signal itself (a server that first
+ * finishes its requests, then stops its database and exits), it is left to do so: stopping the
+ * database here would fail the very requests it is finishing. A second signal while that runs
+ * finds only this handler (the server's was `once`), and ends the process at once.
+ */
+export function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.exit(code);
+    });
+  }
 }

@@ -1,6 +1,10 @@
 // @kit/db/testing: PostgreSQL for test runs. Kept out of `@kit/db` so production code cannot
 // reach it; import it from tests, test harnesses and Vitest global setups only.
 export { freePort } from "../embedded/free-port";
+export {
+  type RestartablePostgres,
+  startRestartablePostgres,
+} from "../embedded/restartable-postgres";
 export { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 export { createLoggedPrismaClient, type LoggedPrismaClient } from "./statement-log";
 export {

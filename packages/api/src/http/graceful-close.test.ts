@@ -1,0 +1,76 @@
+// gracefulCloser on a real HTTP server: idle keep-alive connections do not hold the close, a
+// request in flight is answered (and told the connection closes), one that never ends is cut.
+import { Agent, createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { gracefulCloser } from "./graceful-close";
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+  server = undefined;
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]) {
+  server = createServer(handler);
+  const closer = gracefulCloser(server);
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return { closer, port: (server.address() as AddressInfo).port };
+}
+
+function get(port: number, agent: Agent | false = false) {
+  return new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
+      res.resume();
+      res.once("end", () =>
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+      );
+    });
+    req.once("error", reject);
+    req.end();
+  });
+}
+
+describe("gracefulCloser", () => {
+  it("closes a keep-alive connection idle between requests at once", async () => {
+    const { closer, port } = await serve((_, res) => res.end("ok"));
+    const agent = new Agent({ keepAlive: true });
+    expect((await get(port, agent)).status).toBe(200);
+    const started = Date.now();
+    expect(await closer.close({ timeoutMs: 5000 })).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+    agent.destroy();
+  });
+
+  it("answers a request in flight, with Connection: close, and refuses new connections", async () => {
+    let entered = () => {};
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const { closer, port } = await serve((_, res) => {
+      entered();
+      setTimeout(() => res.end("late"), 300);
+    });
+    const agent = new Agent({ keepAlive: true });
+    const pending = get(port, agent);
+    await inHandler;
+    const closing = closer.close({ timeoutMs: 5000 });
+    expect(await pending).toEqual({ status: 200, connection: "close" });
+    expect(await closing).toBe(true);
+    await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
+    agent.destroy();
+  });
+
+  it("cuts a request still open after the timeout", async () => {
+    let entered = () => {};
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const { closer, port } = await serve(() => entered());
+    const pending = get(port);
+    await inHandler;
+    expect(await closer.close({ timeoutMs: 200 })).toBe(false);
+    await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+});

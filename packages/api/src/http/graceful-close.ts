@@ -1,0 +1,133 @@
+// Closing an HTTP server on SIGTERM without failing the requests it is answering: stop accepting,
+// let in-flight requests finish within a bound, then cut what is left. Node objects only, so that
+// `pnpm start`'s server can import it (`@kit/api/graceful-close`) without the API code.
+import type { Server, ServerResponse } from "node:http";
+import { Server as NetServer, type Socket } from "node:net";
+
+/** How long in-flight requests get to finish once shutdown begins (argon2 logins take ~0.1 s). */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+// A connection accepted before the close whose request has not been read yet (the process was
+// busy) gets this long to show it; an idle pre-connection would otherwise hold the close open.
+const FIRST_REQUEST_GRACE_MS = 1000;
+
+// A cluster worker keeps listening until connections stop arriving this long (see `settle`).
+const SETTLE_QUIET_MS = 200;
+const SETTLE_MAX_MS = 2000;
+
+export interface CloseOptions {
+  /** Default DRAIN_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /**
+   * For a cluster worker: keep taking connections until none has arrived for a moment, then stop
+   * listening. The primary accepts connections and hands them to workers one at a time; once
+   * every worker has stopped listening it closes the ones it still holds, and those requests,
+   * sent before the signal, would be reset.
+   */
+  settle?: boolean;
+}
+
+export interface GracefulCloser {
+  /**
+   * Stops accepting connections and resolves once every request in flight has been answered
+   * (true), or after the timeout, when the connections still open are cut (false).
+   */
+  close(options?: CloseOptions): Promise<boolean>;
+}
+
+/**
+ * Follows `server`'s connections from now on (call it before `listen`), so that `close()` can
+ * tell a keep-alive connection idle between requests (closed at once) from one whose request is
+ * being answered (closed after its answer, which says `Connection: close`) and from one whose
+ * first request has not been read yet (given a moment). Node's own `server.close()` closes every
+ * connection with no request parsed, and so resets requests that arrived but were not read yet.
+ *
+ * @example
+ * const closer = gracefulCloser(server);
+ * server.listen(port);
+ * process.once("SIGTERM", async () => {
+ *   await closer.close();
+ *   await runtime.close(); // the pool, then the embedded PostgreSQL
+ *   process.exit(0);
+ * });
+ */
+export function gracefulCloser(server: Server): GracefulCloser {
+  const inFlight = new Map<Socket, number>();
+  const unanswered = new Set<ServerResponse>();
+  const served = new WeakSet<Socket>();
+  const sockets = new Set<Socket>();
+  let closing = false;
+
+  let lastConnectionAt = 0;
+  server.on("connection", (socket: Socket) => {
+    lastConnectionAt = Date.now();
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  // First, before the app's handler writes anything, so the header can still be set.
+  server.prependListener("request", (req, res) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    if (closing) res.setHeader("connection", "close");
+    else unanswered.add(res);
+    res.once("close", () => {
+      unanswered.delete(res);
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      served.add(socket);
+      if (left > 0) {
+        inFlight.set(socket, left);
+        return;
+      }
+      inFlight.delete(socket);
+      if (closing) socket.end();
+    });
+  });
+
+  const closeIdle = () => {
+    for (const socket of sockets) {
+      if (!inFlight.has(socket) && served.has(socket)) socket.end();
+    }
+  };
+
+  return {
+    async close({ timeoutMs = DRAIN_TIMEOUT_MS, settle = false } = {}) {
+      closing = true;
+      // Answers not yet begun tell their client to open a new connection next time.
+      for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
+      unanswered.clear();
+      closeIdle();
+      if (settle) {
+        const deadline = Date.now() + Math.min(SETTLE_MAX_MS, timeoutMs);
+        while (Date.now() - lastConnectionAt < SETTLE_QUIET_MS && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+      // net.Server's close: stop listening, call back once the last connection is gone. (The
+      // HTTP server's own close would also drop connections whose request is still unread.)
+      const closed = new Promise<void>((resolve) => {
+        NetServer.prototype.close.call(server, () => resolve());
+      });
+      const grace = setTimeout(
+        () => {
+          for (const socket of sockets) if (!inFlight.has(socket)) socket.destroy();
+        },
+        Math.min(FIRST_REQUEST_GRACE_MS, timeoutMs),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        const drained = await Promise.race([closed.then(() => true as const), late]);
+        if (!drained) {
+          for (const socket of sockets) socket.destroy();
+          await closed;
+        }
+        return drained;
+      } finally {
+        clearTimeout(grace);
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,202 @@
+// isDatabaseUnavailable: each way a real server becomes unusable is recognised as it arrives
+// through Prisma, and ordinary query failures are not.
+import net from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "../migrations/migrate";
+import { type RestartablePostgres, startRestartablePostgres } from "../testing";
+import { createPrismaClient, type PrismaClient } from "./client";
+import { isDatabaseUnavailable } from "./database-unavailable";
+
+/** What a call failed with; a test that expects a failure fails if there was none. */
+async function failure(call: Promise<unknown>): Promise<unknown> {
+  const outcome = await call.then(
+    () => ({ failed: false as const }),
+    (error: unknown) => ({ failed: true as const, error }),
+  );
+  if (!outcome.failed) throw new Error("the call succeeded");
+  return outcome.error;
+}
+
+describe("isDatabaseUnavailable on a real server", () => {
+  let server: RestartablePostgres;
+  const clients: PrismaClient[] = [];
+  const client = (options?: Parameters<typeof createPrismaClient>[1]) => {
+    const prisma = createPrismaClient(server.url, options);
+    clients.push(prisma);
+    return prisma;
+  };
+
+  beforeAll(async () => {
+    server = await startRestartablePostgres();
+    await migrate(server.url, {});
+  });
+  // Each test's pools end with it: idle connections must not meet the next test's outage.
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((prisma) => prisma.$disconnect()));
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it("leaves failures of the query or its data alone", async () => {
+    const prisma = client();
+    const email = `taken-${Date.now()}@example.com`;
+    await prisma.user.create({ data: { email, passwordHash: "x" } });
+    const taken = await failure(prisma.user.create({ data: { email, passwordHash: "x" } }));
+    const nul = await failure(
+      prisma.user.create({ data: { email: "a\u0000b", passwordHash: "x" } }),
+    );
+    const syntax = await failure(prisma.$queryRawUnsafe("SELEC 1"));
+    for (const error of [taken, nul, syntax]) expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+
+  it("knows a statement past the timeout (57014)", async () => {
+    const error = await failure(client({ timeoutMs: 200 }).$queryRaw`SELECT pg_sleep(2)`);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it("knows a pool that stays full past the timeout", async () => {
+    const prisma = client({ timeoutMs: 300 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // pg's pool holds 10: ten open transactions take every connection, running nothing.
+    const holders = Array.from({ length: 10 }, () =>
+      prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1`;
+          await held;
+        },
+        { maxWait: 10_000, timeout: 10_000 },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = Date.now();
+    const error = await failure(prisma.user.count());
+    expect(Date.now() - started).toBeLessThan(3000);
+    const transaction = await failure(prisma.$transaction(async (tx) => tx.user.count()));
+    release();
+    await Promise.all(holders);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(transaction)).toBe(true);
+  });
+
+  it("knows a transaction that found the pool full (not Prisma's P2028, which it would be at 2 s)", async () => {
+    const prisma = client({ timeoutMs: 3000 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holders = Array.from({ length: 10 }, () =>
+      prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1`;
+          await held;
+        },
+        { maxWait: 10_000, timeout: 10_000 },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const error = await failure(prisma.$transaction(async (tx) => tx.user.count()));
+    release();
+    await Promise.all(holders);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it("knows a connection dropped mid-query", async () => {
+    // A TCP relay to the server that the test cuts while a query runs.
+    const sockets = new Set<net.Socket>();
+    const port = Number(new URL(server.url).port);
+    const relay = net.createServer((downstream) => {
+      const upstream = net.connect(port, "127.0.0.1");
+      for (const socket of [downstream, upstream]) {
+        sockets.add(socket);
+        socket.on("error", () => {});
+      }
+      downstream.pipe(upstream).pipe(downstream);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = new URL(server.url);
+      url.port = String((relay.address() as net.AddressInfo).port);
+      const relayed = createPrismaClient(url.toString());
+      clients.push(relayed);
+      await relayed.$queryRaw`SELECT 1`;
+      const running = failure(relayed.$queryRaw`SELECT pg_sleep(3)`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const socket of sockets) socket.destroy();
+      expect(isDatabaseUnavailable(await running)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    }
+  });
+
+  it("knows a session ended by a shutdown (57P01), a refused connection, and recovers", async () => {
+    const prisma = client();
+    await prisma.$queryRaw`SELECT 1`;
+    const running = failure(prisma.$queryRaw`SELECT pg_sleep(3)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.stop();
+    expect(isDatabaseUnavailable(await running)).toBe(true);
+    expect(isDatabaseUnavailable(await failure(prisma.user.count()))).toBe(true);
+    expect(
+      isDatabaseUnavailable(await failure(prisma.$transaction(async (tx) => tx.user.count()))),
+    ).toBe(true);
+    await server.start();
+    // The same client: pg's pool makes new connections as they are asked for.
+    expect(await prisma.user.count()).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("isDatabaseUnavailable on error shapes", () => {
+  const throughAdapter = (cause: Record<string, unknown>, code = "P2039") => ({
+    name: "PrismaClientKnownRequestError",
+    code,
+    meta: { driverAdapterError: { name: "DriverAdapterError", cause } },
+  });
+
+  it("knows Prisma's connection codes, the adapter's kinds and PostgreSQL's SQLSTATEs", () => {
+    for (const code of ["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]) {
+      expect(isDatabaseUnavailable({ code })).toBe(true);
+    }
+    expect(isDatabaseUnavailable({ errorCode: "P1001" })).toBe(true);
+    expect(isDatabaseUnavailable(throughAdapter({ kind: "ConnectionClosed" }, "P9999"))).toBe(true);
+    for (const sqlstate of ["57P01", "57P02", "57P03", "57014", "53300", "08006", "08001"]) {
+      expect(
+        isDatabaseUnavailable(throughAdapter({ kind: "postgres", originalCode: sqlstate })),
+      ).toBe(true);
+      expect(isDatabaseUnavailable({ code: sqlstate, severity: "FATAL", message: "x" })).toBe(true);
+    }
+  });
+
+  it("knows socket errors and pg's code-less messages, also as a cause", () => {
+    for (const code of ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]) {
+      expect(isDatabaseUnavailable({ code, syscall: "connect", errno: -1 })).toBe(true);
+    }
+    expect(isDatabaseUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Error("wrapped", { cause: new Error("Connection terminated unexpectedly") }),
+      ),
+    ).toBe(true);
+  });
+
+  it("leaves everything else alone", () => {
+    expect(
+      isDatabaseUnavailable(throughAdapter({ kind: "UniqueConstraintViolation" }, "P2002")),
+    ).toBe(false);
+    expect(isDatabaseUnavailable(throughAdapter({ kind: "postgres", originalCode: "22021" }))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable({ code: "P2025" })).toBe(false);
+    expect(isDatabaseUnavailable({ code: "42P01", message: "Connection terminated" })).toBe(false);
+    expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly!"))).toBe(false);
+    expect(isDatabaseUnavailable("ECONNREFUSED")).toBe(false);
+    expect(isDatabaseUnavailable(null)).toBe(false);
+    const cycle: { cause?: unknown } = {};
+    cycle.cause = cycle;
+    expect(isDatabaseUnavailable(cycle)).toBe(false);
+  });
+});
