@@ -9,7 +9,7 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 
 // A connection accepted before the close whose request has not been read yet (the process was
 // busy) gets this long to show it; an idle pre-connection would otherwise hold the close open.
-const FIRST_REQUEST_GRACE_MS = 1000;
+const FIRST_REQUEST_GRACE_MS = 3000;
 
 // A cluster worker keeps listening until connections stop arriving this long (see `settle`).
 const SETTLE_QUIET_MS = 200;
