@@ -6,6 +6,7 @@ export {
   type InProcessServer,
   startInProcessServer,
 } from "./in-process-server";
+export { type Answer, isAlive, loginInFlight } from "./process-probes";
 export {
   bearer,
   type Reply,

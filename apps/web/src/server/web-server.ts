@@ -83,7 +83,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     closing = true;
     // Requests in flight are answered first (a login half-way through must not fail); then the
     // pool, limiter and the embedded PostgreSQL close before the process goes.
-    if (!(await closer.close({ settle: options.worker })) && !options.worker) {
+    if (!(await closer.close()) && !options.worker) {
       console.log(`[web] requests still open after ${DRAIN_TIMEOUT_MS} ms were cut`);
     }
     await Promise.allSettled([app.close(), closeRuntime()]);

@@ -3,11 +3,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive, loginInFlight } from "../../test/process-probes";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const SECRET = "serve-shutdown-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -28,42 +28,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  at: number;
-}
-
-/**
- * A login over its own connection, resolved once the whole request has been written to a
- * connected socket (`sent`), and again with the answer: the test signals only after every
- * request is on the wire, so none of them can meet a closed port.
- */
-function login(port: number): { sent: Promise<void>; answered: Promise<Answer> } {
-  const body = JSON.stringify(DEMO);
-  let markSent = () => {};
-  const sent = new Promise<void>((resolve) => {
-    markSent = resolve;
-  });
-  const answered = new Promise<Answer>((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path: "/api/trpc/auth.login",
-        agent: false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.once("end", () => resolve({ status: res.statusCode ?? 0, at: Date.now() }));
-      },
-    );
-    req.once("error", reject);
-    req.end(body, markSent);
-  });
-  return { sent, answered };
-}
+const login = (port: number) => loginInFlight(port, DEMO);
 
 /**
  * The node process tsx runs the server in. Signalled itself, as a service manager signals the
@@ -84,15 +49,6 @@ function serverProcessOf(tsxPid: number): number {
     if (ppid === tsxPid) return Number(entry);
   }
   throw new Error(`no child of tsx (${tsxPid})`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("pnpm serve on SIGTERM", () => {

@@ -11,7 +11,7 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 // busy) gets this long to show it; an idle pre-connection would otherwise hold the close open.
 const FIRST_REQUEST_GRACE_MS = 3000;
 
-// A cluster worker keeps listening until connections stop arriving this long (see `settle`).
+// A closing server keeps listening until connections stop arriving this long (see `settle`).
 const SETTLE_QUIET_MS = 200;
 const SETTLE_MAX_MS = 2000;
 
@@ -19,10 +19,11 @@ export interface CloseOptions {
   /** Default DRAIN_TIMEOUT_MS. */
   timeoutMs?: number;
   /**
-   * For a cluster worker: keep taking connections until none has arrived for a moment, then stop
-   * listening. The primary accepts connections and hands them to workers one at a time; once
-   * every worker has stopped listening it closes the ones it still holds, and those requests,
-   * sent before the signal, would be reset.
+   * Keep taking connections until none has arrived for a moment, then stop listening (default
+   * true). Requests sent before the signal may still wait to be accepted: in the listen backlog
+   * of a process that was busy, or, in a cluster, held by the primary, which hands connections
+   * to workers one at a time and closes those it still holds once every worker stops listening.
+   * Stopping at once would reset them.
    */
   settle?: boolean;
 }
@@ -90,7 +91,7 @@ export function gracefulCloser(server: Server): GracefulCloser {
   };
 
   return {
-    async close({ timeoutMs = DRAIN_TIMEOUT_MS, settle = false } = {}) {
+    async close({ timeoutMs = DRAIN_TIMEOUT_MS, settle = true } = {}) {
       closing = true;
       // Answers not yet begun tell their client to open a new connection next time.
       for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
