@@ -1,18 +1,9 @@
 // Who is calling: the user and session an authenticator established for this request.
 import type { AccessClaims } from "@kit/auth";
-import type { Role } from "@kit/db";
 import type { AppClaims } from "../access-claims";
+import type { CallingUser } from "./calling-user";
 
-export interface PrincipalUser {
-  id: string;
-  email: string;
-  name: string | null;
-}
-
-/** The caller, with the role their row had when the session was last read (maybe cached). */
-export interface CallingUser extends PrincipalUser {
-  role: Role;
-}
+export type { CallingUser, PrincipalUser } from "./calling-user";
 
 export interface PrincipalSession {
   id: string;
@@ -25,6 +16,6 @@ export interface Principal {
   user: CallingUser;
   session: PrincipalSession;
   claims: AccessClaims;
-  /** The app's own claims (access-claims.ts), read from the token or, where it lacks them, as its hook says. */
+  /** The app's own claims (access-claims.ts): the token's, or what its hook gives instead. */
   appClaims: AppClaims;
 }

@@ -1,7 +1,7 @@
 import { AuthError } from "@kit/auth";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { CallingUser } from "../authentication/principal";
+import type { CallingUser } from "../authentication/calling-user";
 import { defineAccessClaims, readAccessClaims } from "./define-access-claims";
 
 const user: CallingUser = { id: "u1", email: "a@example.com", name: null, role: "admin" };

@@ -2,7 +2,7 @@
 // what a token without them means. The kit's definition is access-claims.ts.
 import { AuthError } from "@kit/auth";
 import type { z } from "zod";
-import type { CallingUser } from "../authentication/principal";
+import type { CallingUser } from "../authentication/calling-user";
 
 export interface AccessClaimsHook<C extends Record<string, unknown>> {
   /**

@@ -1,0 +1,14 @@
+// Who a request's user is, as the session check reads them: apart from principal.ts so that the
+// claims hook (claims/define-access-claims.ts), which principal.ts's types depend on, can name it.
+import type { Role } from "@kit/db";
+
+export interface PrincipalUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** The caller, with the role their row had when the session was last read (maybe cached). */
+export interface CallingUser extends PrincipalUser {
+  role: Role;
+}
