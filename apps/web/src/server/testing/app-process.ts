@@ -37,29 +37,30 @@ export async function startApp(
   delete env.AUTH_SECRET;
   if (!("HOST" in extraEnv)) delete env.HOST;
   // What `pnpm start` runs: the launcher and the compiled server, on plain node.
-  const child = spawn(process.execPath, ["start.mjs", ...args], {
-    cwd: webDir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let printed = "";
-  child.stdout?.on("data", (chunk) => {
-    printed += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    printed += chunk;
-  });
+  const { child, printed } = spawnCollecting(process.execPath, ["start.mjs", ...args], env);
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${printed}`);
+    if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
     try {
       const res = await fetch(`${base}/`);
       if (res.ok) break;
     } catch {}
-    if (Date.now() > deadline) throw new Error(`next start did not answer in time:\n${printed}`);
+    if (Date.now() > deadline) throw new Error(`pnpm start did not answer in time:\n${printed()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { process: child, base, output: () => printed };
+  return { process: child, base, output: printed };
+}
+
+/** Starts `command` in apps/web, keeping everything it prints. */
+function spawnCollecting(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(command, args, { cwd: webDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  let printed = "";
+  const collect = (chunk: Buffer) => {
+    printed += chunk;
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  return { child, printed: () => printed };
 }
 
 /** Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. */
@@ -96,23 +97,16 @@ export async function startServe(
   };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
-  const child = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["serve.ts"], {
-    cwd: webDir,
+  const { child, printed } = spawnCollecting(
+    path.join(webDir, "node_modules", ".bin", "tsx"),
+    ["serve.ts"],
     env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let printed = "";
-  child.stdout?.on("data", (chunk) => {
-    printed += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    printed += chunk;
-  });
+  );
   const deadline = Date.now() + 90_000;
-  while (!printed.includes("[api] standalone tRPC server on")) {
-    if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed}`);
-    if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed}`);
+  while (!printed().includes("[api] standalone tRPC server on")) {
+    if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
+    if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { process: child, base: `http://127.0.0.1:${port}`, output: () => printed };
+  return { process: child, base: `http://127.0.0.1:${port}`, output: printed };
 }
