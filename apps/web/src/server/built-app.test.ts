@@ -8,7 +8,14 @@ import path from "node:path";
 import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
 import { freePort } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDataDir, type StartedApp, startApp, stopApp, webDir } from "./testing/app-process";
+import {
+  freshDataDir,
+  type StartedApp,
+  startApp,
+  startServe,
+  stopApp,
+  webDir,
+} from "./testing/app-process";
 
 let app: ChildProcess;
 let base: string;
@@ -152,36 +159,9 @@ describe("the built app", () => {
 
     // The standalone entry serves the same composed router, on a data folder of its own.
     const serveDir = await freshDataDir("kit-serve-");
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: serveDir,
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
-    };
-    delete env.DATABASE_URL;
-    delete env.AUTH_SECRET;
-    const serve = spawn(path.join(webDir, "node_modules", ".bin", "tsx"), ["serve.ts"], {
-      cwd: webDir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let printed = "";
-    serve.stdout?.on("data", (chunk) => {
-      printed += chunk;
-    });
-    serve.stderr?.on("data", (chunk) => {
-      printed += chunk;
-    });
+    const serve = await startServe(serveDir);
     try {
-      const deadline = Date.now() + 90_000;
-      while (!printed.includes("[api] standalone tRPC server on")) {
-        if (serve.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed}`);
-        if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed}`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      const standalone = `http://127.0.0.1:${port}/api/trpc`;
+      const standalone = `${serve.base}/api/trpc`;
       const signedIn = await fetch(`${standalone}/auth.login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -192,7 +172,7 @@ describe("the built app", () => {
       }).then((res) => res.json());
       expect(served.result.data).toEqual({ greeting: "Welcome back, Demo User", liveSessions: 1 });
     } finally {
-      await stopApp(serve);
+      await stopApp(serve.process);
       await rm(serveDir, { recursive: true, force: true });
     }
   });
