@@ -55,6 +55,21 @@ describe("isDatabaseUnavailable on a real server", () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
+  it("knows a transaction that outlived its time, each statement in it quick (P2028)", async () => {
+    const prisma = client();
+    const error = await failure(
+      prisma.$transaction(
+        async (tx) => {
+          // Each statement well inside statement_timeout; together past the transaction's limit.
+          for (let i = 0; i < 6; i += 1) await tx.$executeRaw`SELECT pg_sleep(0.1)`;
+        },
+        { timeout: 300 },
+      ),
+    );
+    expect((error as { code?: string }).code).toBe("P2028");
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
   it("knows a pool that stays full past the timeout", async () => {
     const prisma = client({ timeoutMs: 300 });
     let release = () => {};

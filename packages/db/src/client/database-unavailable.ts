@@ -60,10 +60,16 @@ function saysUnavailable(err: object): boolean {
     code?: unknown;
     errorCode?: unknown;
     message?: unknown;
-    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+    meta?: {
+      driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } };
+      timeout?: unknown;
+    };
   };
   // errorCode: PrismaClientInitializationError's name for the same P-codes.
   if (codeSaysUnavailable(code) || codeSaysUnavailable(errorCode)) return true;
+  // P2028 with a timeout: an interactive transaction outlived its time limit, each statement in
+  // it quick enough (a slow database, like 57014 for one statement). Other P2028s are misuse.
+  if (code === "P2028" && typeof meta?.timeout === "number") return true;
   const adapter = meta?.driverAdapterError?.cause;
   if (typeof adapter?.kind === "string" && ADAPTER_KINDS.has(adapter.kind)) return true;
   if (codeSaysUnavailable(adapter?.originalCode)) return true;
