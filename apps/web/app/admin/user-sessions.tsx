@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
-import { describeDevice, formatTime } from "../dashboard/format";
+import { SessionSummary } from "../dashboard/session-summary";
 
 export function UserSessions({
   user,
@@ -45,13 +45,7 @@ export function UserSessions({
         <ul className="rows" data-testid="user-sessions">
           {sessions.data.map((session) => (
             <li key={session.id}>
-              <div>
-                <div>{describeDevice(session.userAgent)}</div>
-                <div className="muted">
-                  {session.ip ?? "unknown address"} · last used {formatTime(session.lastUsedAt)} ·
-                  signed in {formatTime(session.createdAt)}
-                </div>
-              </div>
+              <SessionSummary session={session} />
               <button
                 type="button"
                 className="danger"

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { signOut } from "../../src/auth/session";
 import { useTRPC } from "../../src/trpc/react";
-import { describeDevice, formatTime } from "./format";
+import { SessionSummary } from "./session-summary";
 
 export function SessionList() {
   const trpc = useTRPC();
@@ -53,16 +53,10 @@ export function SessionList() {
         <ul className="rows" data-testid="sessions">
           {sessions.data.map((session) => (
             <li key={session.id} data-testid="session" data-current={session.current}>
-              <div>
-                <div>
-                  {describeDevice(session.userAgent)}
-                  {session.current && <span className="badge">This device</span>}
-                </div>
-                <div className="muted">
-                  {session.ip ?? "unknown address"} · last used {formatTime(session.lastUsedAt)} ·
-                  signed in {formatTime(session.createdAt)}
-                </div>
-              </div>
+              <SessionSummary
+                session={session}
+                badge={session.current && <span className="badge">This device</span>}
+              />
               {!session.current && (
                 <button
                   type="button"
