@@ -57,15 +57,17 @@ export const changePasswordInput = z.object({
   newPassword: passwordInput,
 });
 
-/** Keyset paging over the audit trail: `cursor` is the last id of the previous page. */
+/** A page's size: 1 to 100 rows, 20 unless asked. */
+const pageLimit = z.number().int().min(1).max(100).default(20);
+
+/** Keyset paging over the audit trail: the last event id of the previous page. */
+const eventCursor = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
+  .nullish();
+
 export const eventsInput = z
-  .object({
-    limit: z.number().int().min(1).max(100).default(20),
-    cursor: z
-      .string()
-      .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
-      .nullish(),
-  })
+  .object({ limit: pageLimit, cursor: eventCursor })
   .default({ limit: 20 });
 
 // The admin router's inputs (router/admin.ts).
@@ -80,7 +82,7 @@ export const adminSessionIdInput = z.object({ sessionId: uuidInput });
 /** Newest accounts first; `cursor` is the last id of the previous page; `email` a substring. */
 export const adminUsersInput = z
   .object({
-    limit: z.number().int().min(1).max(100).default(20),
+    limit: pageLimit,
     cursor: uuidInput.nullish(),
     email: z
       .string()
@@ -97,11 +99,8 @@ const isoTime = z.iso.datetime({ offset: true }).transform((text) => new Date(te
 /** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
 export const adminEventsInput = z
   .object({
-    limit: z.number().int().min(1).max(100).default(20),
-    cursor: z
-      .string()
-      .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
-      .nullish(),
+    limit: pageLimit,
+    cursor: eventCursor,
     userId: uuidInput.nullish(),
     type: z
       .string()

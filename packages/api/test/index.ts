@@ -10,6 +10,7 @@ export { type Answer, isAlive, loginInFlight } from "./process-probes";
 export {
   bearer,
   type Reply,
+  rateLimitsOff,
   type ServerOptions,
   serversPerTest,
   type TestServer,

@@ -5,6 +5,7 @@
 import type { Algorithm } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { afterEach } from "vitest";
+import { RATE_LIMIT_VARIABLES } from "../src/env";
 import type { LogLevel } from "../src/log-levels";
 import type { RateLimitSettings } from "../src/rate-limit";
 import { startBuildServer } from "./build-server";
@@ -180,3 +181,12 @@ export function uniqueEmail(tag = "user"): string {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Every AUTH_RATE_LIMIT_* count as high as it goes (windows keep their defaults): for load tests. */
+export function rateLimitsOff(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(RATE_LIMIT_VARIABLES)
+      .filter(([, [, kind]]) => kind === "count")
+      .map(([name]) => [name, "1000000000"]),
+  );
+}

@@ -2,7 +2,7 @@
 // HTTP on both of the app's servers — `pnpm start` and `pnpm serve` — with and without a valid
 // Bearer token: whatever arrives, the answer is a documented error or a success, never a 5xx.
 import { rm } from "node:fs/promises";
-import { RATE_LIMIT_VARIABLES } from "@kit/api/env";
+import { rateLimitsOff } from "@kit/api/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../api/root";
@@ -13,13 +13,6 @@ import {
   startServe,
   stopApp,
 } from "./testing/app-process";
-
-// The limits would answer 429 (documented, but it hides what the input does): out of the way.
-const limitsOff = Object.fromEntries(
-  Object.entries(RATE_LIMIT_VARIABLES)
-    .filter(([, [, kind]]) => kind === "count")
-    .map(([name]) => [name, "1000000000"]),
-);
 
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
@@ -80,7 +73,8 @@ beforeAll(async () => {
     ["pnpm serve", startServe],
   ] as const) {
     const dataDir = await freshDataDir("kit-random-input-");
-    const started = await start(dataDir, limitsOff);
+    // The limits would answer 429 (documented, but it hides what the input does): out of the way.
+    const started = await start(dataDir, rateLimitsOff());
     servers.push({ name, started, dataDir, access: await signedIn(started.base) });
   }
 });

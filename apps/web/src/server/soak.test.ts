@@ -4,7 +4,7 @@
 // afterwards, and the server's memory at the end must stay within a stated bound of its memory
 // once warm (growth per request would cross it). The figures are printed for PERFORMANCE.md.
 import { readFile, rm } from "node:fs/promises";
-import { RATE_LIMIT_VARIABLES } from "@kit/api/env";
+import { rateLimitsOff } from "@kit/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDataDir, type StartedApp, startApp, stopApp } from "./testing/app-process";
 
@@ -20,12 +20,6 @@ const CLIENTS = 8;
 const HEAP_FLAGS = "--max-old-space-size=96 --max-semi-space-size=8";
 const GROWTH_BOUND_MB = 32;
 const WARM_UP_SECONDS = Math.min(20, SECONDS / 3);
-
-const limitsOff = Object.fromEntries(
-  Object.entries(RATE_LIMIT_VARIABLES)
-    .filter(([, [, kind]]) => kind === "count")
-    .map(([name]) => [name, "1000000000"]),
-);
 
 interface Pair {
   access: string;
@@ -43,7 +37,7 @@ let app: StartedApp;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await freshDataDir("kit-soak-");
-  app = await startApp(dataDir, { ...limitsOff, NODE_OPTIONS: HEAP_FLAGS });
+  app = await startApp(dataDir, { ...rateLimitsOff(), NODE_OPTIONS: HEAP_FLAGS });
 });
 afterAll(async () => {
   if (app) await stopApp(app.process);

@@ -2,21 +2,24 @@
 // X-Request-Id of a failed call. Procedure names, status and appCode only: never the input,
 // the query string or a header (they carry tokens and passwords).
 
+import type { TRPCError } from "@trpc/server";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import type { Context } from "../context";
+import { appCodeOf } from "../errors";
 
 export interface AnsweredCall {
   ctx?: Context | undefined;
   info: TRPCRequestInfo | undefined;
-  /** The answers tRPC is about to write, errors already shaped by the error formatter. */
+  /** The answers tRPC is about to write. */
   data: readonly unknown[];
+  errors: readonly TRPCError[];
 }
 
-export function logAnswer({ ctx, info, data }: AnsweredCall): void {
+export function logAnswer({ ctx, info, data, errors }: AnsweredCall): void {
   const logger = ctx?.deps.logger;
   if (!ctx || !logger?.isLevelEnabled("info")) return;
-  const appCodes = data.map(appCodeOf).filter((code): code is string => code !== undefined);
+  const appCodes = errors.map(appCodeOf);
   logger.info(
     {
       requestId: ctx.requestId,
@@ -27,9 +30,4 @@ export function logAnswer({ ctx, info, data }: AnsweredCall): void {
     },
     "answered",
   );
-}
-
-function appCodeOf(answer: unknown): string | undefined {
-  const code = (answer as { error?: { data?: { appCode?: unknown } } }).error?.data?.appCode;
-  return typeof code === "string" ? code : undefined;
 }

@@ -1,9 +1,7 @@
 // The `responseMeta` every adapter uses: the security headers, Retry-After for rate limits, the
 // request id (and its line in the log), plus the headers procedures left in
 // `ctx.responseHeaders` (the refresh cookie), so both adapters answer alike.
-import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
-import type { Context } from "../context";
 import { type AnsweredCall, logAnswer } from "./access-log";
 import { retryAfterMeta } from "./retry-after";
 
@@ -16,12 +14,7 @@ export const API_SECURITY_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 } as const;
 
-export function responseMeta(
-  options: AnsweredCall & {
-    ctx?: Context | undefined;
-    errors: readonly TRPCError[];
-  },
-): ResponseMeta {
+export function responseMeta(options: AnsweredCall): ResponseMeta {
   // Called once per answer by every adapter, which makes it the one place that sees them all.
   logAnswer(options);
   const meta = retryAfterMeta(options);

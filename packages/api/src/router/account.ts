@@ -10,17 +10,14 @@ import { listEvents } from "../services/events";
 import { listSessions, openSession, revokeAllSessions, revokeSession } from "../services/sessions";
 import { protectedProcedure, router } from "../trpc";
 import { isUuid } from "../uuid";
+import { sessionJson } from "./session-json";
 
 export const accountRouter = router({
   /** The caller's live sessions, most recently used first; `current` marks this one. */
   sessions: protectedProcedure.query(async ({ ctx }) => {
     const sessions = await listSessions(ctx.deps, ctx.user.id);
     return sessions.map((session) => ({
-      id: session.id,
-      createdAt: session.createdAt.toISOString(),
-      lastUsedAt: session.lastUsedAt.toISOString(),
-      userAgent: session.userAgent,
-      ip: session.ip,
+      ...sessionJson(session),
       current: session.id === ctx.session.id,
     }));
   }),

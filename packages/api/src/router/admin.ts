@@ -8,6 +8,7 @@ import { searchEvents } from "../services/events";
 import { listSessions, revokeAllSessions, revokeSession } from "../services/sessions";
 import { listUsers, userExists } from "../services/user-list";
 import { adminProcedure, router } from "../trpc";
+import { sessionJson } from "./session-json";
 
 const accountNotFound = () => new AppError("ACCOUNT_NOT_FOUND", "NOT_FOUND", "No such account.");
 
@@ -55,13 +56,7 @@ export const adminRouter = router({
   sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
     if (!(await userExists(ctx.deps, input.userId))) throw accountNotFound();
     const sessions = await listSessions(ctx.deps, input.userId);
-    return sessions.map((session) => ({
-      id: session.id,
-      createdAt: session.createdAt.toISOString(),
-      lastUsedAt: session.lastUsedAt.toISOString(),
-      userAgent: session.userAgent,
-      ip: session.ip,
-    }));
+    return sessions.map(sessionJson);
   }),
 
   /** Ends one live session of anyone's; an unknown or ended one is SESSION_NOT_FOUND. */

@@ -29,13 +29,6 @@ export interface NewAccount {
   name: string | null;
 }
 
-export async function registerAccount(deps: AppDeps, input: NewAccount): Promise<CallingUser> {
-  // Policy first: a refused password costs no hashing and no database work.
-  checkPasswordPolicy(input.password);
-  const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
-  return createUser(deps.prisma, input, passwordHash);
-}
-
 /**
  * `auth.register`: the account and its first session (with the `registered` event) in one
  * transaction, so that a crash or a lost database leaves either both or neither: never an

@@ -8,7 +8,7 @@ import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { RATE_LIMIT_VARIABLES } from "../env";
+import { rateLimitsOff } from "../../test/test-server";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const SECRET = "crash-test-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -27,16 +27,11 @@ afterAll(async () => {
 
 /** The kit's standalone server as its own process (node itself, so SIGKILL leaves nothing). */
 async function startServer(port: number): Promise<ChildProcess> {
-  const limits = Object.fromEntries(
-    Object.entries(RATE_LIMIT_VARIABLES)
-      .filter(([, [, kind]]) => kind === "count")
-      .map(([name]) => [name, "1000000000"]),
-  );
   const child = spawn(process.execPath, ["--import", "tsx", "src/bin/serve.ts"], {
     cwd: apiDir,
     env: {
       ...process.env,
-      ...limits,
+      ...rateLimitsOff(),
       NODE_ENV: "production",
       DATABASE_URL: database.url,
       AUTH_SECRET: SECRET,

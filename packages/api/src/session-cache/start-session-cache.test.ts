@@ -8,8 +8,7 @@ import { uniqueEmail } from "../../test/test-server";
 import { loadLiveSession } from "../authentication/live-session";
 import type { AppDeps } from "../deps";
 import { createLogger } from "../logger";
-import { registerAccount } from "../services/accounts";
-import { openSession } from "../services/sessions";
+import { registerAndOpen } from "../services/accounts";
 import type { SessionCache } from "./session-cache";
 import { startSessionCache, waitUntilTrusted } from "./start-session-cache";
 
@@ -49,13 +48,12 @@ async function depsWithCache(): Promise<{
 
 /** A new user signed in once: the claims their access token carries. */
 async function signedIn(deps: AppDeps) {
-  const user = await registerAccount(deps, {
-    email: uniqueEmail("cache"),
-    password: "a long enough password",
-    name: null,
-  });
-  const { sessionId } = await openSession(deps, user, CLIENT, "login_succeeded");
-  return { sub: user.id, sid: sessionId };
+  const { user, pair } = await registerAndOpen(
+    deps,
+    { email: uniqueEmail("cache"), password: "a long enough password", name: null },
+    CLIENT,
+  );
+  return { sub: user.id, sid: pair.sessionId };
 }
 
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });

@@ -1,0 +1,15 @@
+// A live session as the API answers it, to its owner (account.sessions) and to admins
+// (admin.sessions): times as ISO strings, since the wire has no transformer.
+import type { listSessions } from "../services/sessions";
+
+type ListedSession = Awaited<ReturnType<typeof listSessions>>[number];
+
+export function sessionJson(session: ListedSession) {
+  return {
+    id: session.id,
+    createdAt: session.createdAt.toISOString(),
+    lastUsedAt: session.lastUsedAt.toISOString(),
+    userAgent: session.userAgent,
+    ip: session.ip,
+  };
+}
