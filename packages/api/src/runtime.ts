@@ -1,7 +1,7 @@
 // Start-up: make the database ready (embedded server, migrations, demo user) and build the deps.
 import { randomBytes } from "node:crypto";
 import { createPasswordQueue, createTokenService, isAsymmetric } from "@kit/auth";
-import { createPrismaClient, migrate } from "@kit/db";
+import { createPrismaClient, migrate, poolOf } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
@@ -123,6 +123,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     }
     const deps: AppDeps = {
       prisma,
+      pool: poolOf(prisma),
       tokens,
       limiter,
       passwordQueue: createPasswordQueue({

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createPasswordQueue, createTokenService } from "@kit/auth";
-import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { createPrismaClient, type PrismaClient, poolOf, type SqlPool } from "@kit/db";
 import { provisionTestDatabase } from "@kit/db/testing";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { inject } from "vitest";
@@ -26,6 +26,8 @@ export interface InProcessOptions extends ServerOptions {
   exposeErrors?: boolean;
   /** Default: the thresholds in memory. A limiter passed in is the caller's to close. */
   limiter?: AuthRateLimiter;
+  /** Default: the pool under `prisma` (poolOf); a test with a stand-in Prisma passes its own. */
+  pool?: SqlPool;
   now?: () => number;
   /** The clock moves only by `elapse()`: for tests that place an instant to the millisecond. */
   frozenClock?: boolean;
@@ -45,6 +47,7 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
     createAuthRateLimiter({ store: { kind: "memory" }, settings: options.rateLimits });
   return {
     prisma,
+    pool: options.pool ?? poolOf(prisma),
     now,
     exposeErrors: options.exposeErrors ?? false,
     logger: options.logger ?? createLogger({ write: () => {} }),

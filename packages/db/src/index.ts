@@ -7,8 +7,10 @@ export {
   Prisma,
   PrismaClient,
   type PrismaClientOptions,
+  poolOf,
   type Role,
   type Session,
+  type SqlPool,
   type User,
 } from "./client/client";
 export { isDatabaseUnavailable } from "./client/database-unavailable";

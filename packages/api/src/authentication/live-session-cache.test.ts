@@ -1,7 +1,7 @@
 // loadLiveSession with a session cache, on a stand-in database: which calls it answers from
 // memory, and the race it must not lose (a read that began before a revocation).
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "@kit/db";
+import type { PrismaClient, SqlPool } from "@kit/db";
 import { describe, expect, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import type { AppDeps } from "../deps";
@@ -46,7 +46,13 @@ function setUp() {
     },
   } as unknown as PrismaClient;
   const sessionCache = createSessionCache({ maxEntries: 10, trusted: () => true });
-  const deps: AppDeps = { ...buildTestDeps(prisma), sessionCache };
+  // Loading a session never goes through the pool: a call would fail the test.
+  const pool = {
+    query: async () => {
+      throw new Error("the pool is not used here");
+    },
+  } as unknown as SqlPool;
+  const deps: AppDeps = { ...buildTestDeps(prisma, { pool }), sessionCache };
   return { deps, database, sessionCache, claims: { sub: userId, sid: sessionId } };
 }
 

@@ -37,48 +37,67 @@ interface Row {
   swapped: boolean;
 }
 
+// A named statement: each connection parses and plans it once, then only binds and executes.
+const SWAP_REFRESH = {
+  name: "kit_swap_refresh",
+  text: `
+    WITH owner AS (
+      SELECT u.id, u.email, u.name, u.role, s.absolute_expires_at
+      FROM users u JOIN sessions s ON s.user_id = u.id
+      WHERE u.id = $1::uuid AND u.is_active AND s.id = $2::uuid
+    ), swapped AS (
+      UPDATE sessions SET
+        refresh_jti = $4::uuid,
+        previous_jti = $3::uuid,
+        rotated_at = $6::timestamptz,
+        rotated_by = $7,
+        last_used_at = $6::timestamptz,
+        expires_at = $5::timestamptz
+      FROM owner
+      WHERE sessions.id = $2::uuid
+        AND sessions.user_id = owner.id
+        AND sessions.refresh_jti = $3::uuid
+        AND sessions.revoked_at IS NULL
+        AND sessions.expires_at > $6::timestamptz
+        AND sessions.absolute_expires_at > $6::timestamptz
+        AND sessions.absolute_expires_at >= $5::timestamptz
+      RETURNING sessions.id, sessions.user_id
+    ), recorded AS (
+      INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
+      SELECT 'refreshed', swapped.user_id, swapped.id, $8, $9, $6::timestamptz
+      FROM swapped
+    )
+    SELECT owner.id::text AS id, owner.email, owner.name, owner.role::text AS role,
+      owner.absolute_expires_at,
+      EXISTS (SELECT 1 FROM swapped) AS swapped
+    FROM owner`,
+};
+
 /**
  * Swaps `jti` for `nextJti` when the user is active and the session theirs, live (not revoked,
  * before its expiry and its cap) and still holding `jti`, and the new token ends within the cap.
  * The UPDATE's condition is re-checked on the latest row version when another rotation got
  * there first, so of concurrent swaps with one jti exactly one changes the row, and only that
  * one inserts its `refreshed` event (the INSERT reads the UPDATE's RETURNING).
- * Ids and jtis must be UUIDs: check them first.
+ * Ids and jtis must be UUIDs: check them first. Runs through `pg` (deps.pool), not Prisma: it is
+ * the one write on every refresh (see SqlPool in @kit/db for what that saves).
  */
 export async function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<SwapResult> {
   const { now, client } = request;
-  const rows = await deps.prisma.$queryRaw<Row[]>`
-    WITH owner AS (
-      SELECT u.id, u.email, u.name, u.role, s.absolute_expires_at
-      FROM users u JOIN sessions s ON s.user_id = u.id
-      WHERE u.id = ${request.userId}::uuid AND u.is_active AND s.id = ${request.sessionId}::uuid
-    ), swapped AS (
-      UPDATE sessions SET
-        refresh_jti = ${request.nextJti}::uuid,
-        previous_jti = ${request.jti}::uuid,
-        rotated_at = ${now}::timestamptz,
-        rotated_by = ${request.fingerprint},
-        last_used_at = ${now}::timestamptz,
-        expires_at = ${request.nextExpiresAt}::timestamptz
-      FROM owner
-      WHERE sessions.id = ${request.sessionId}::uuid
-        AND sessions.user_id = owner.id
-        AND sessions.refresh_jti = ${request.jti}::uuid
-        AND sessions.revoked_at IS NULL
-        AND sessions.expires_at > ${now}::timestamptz
-        AND sessions.absolute_expires_at > ${now}::timestamptz
-        AND sessions.absolute_expires_at >= ${request.nextExpiresAt}::timestamptz
-      RETURNING sessions.id, sessions.user_id
-    ), recorded AS (
-      INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
-      SELECT 'refreshed', swapped.user_id, swapped.id, ${client.clientIp}, ${client.userAgent},
-        ${now}::timestamptz
-      FROM swapped
-    )
-    SELECT owner.id::text AS id, owner.email, owner.name, owner.role::text AS role,
-      owner.absolute_expires_at,
-      EXISTS (SELECT 1 FROM swapped) AS swapped
-    FROM owner`;
+  const { rows } = await deps.pool.query<Row>({
+    ...SWAP_REFRESH,
+    values: [
+      request.userId,
+      request.sessionId,
+      request.jti,
+      request.nextJti,
+      request.nextExpiresAt,
+      now,
+      request.fingerprint,
+      client.clientIp,
+      client.userAgent,
+    ],
+  });
   const row = rows[0];
   if (!row) return { swapped: false, absoluteExpiresAt: null };
   if (!row.swapped) return { swapped: false, absoluteExpiresAt: row.absolute_expires_at };

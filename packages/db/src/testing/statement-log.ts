@@ -1,6 +1,7 @@
 // A Prisma client that writes down every SQL statement it sends: tests count round trips with it.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { registerPool } from "../client/client";
 import { PrismaClient } from "../generated/prisma/client";
 
 export interface LoggedPrismaClient {
@@ -33,7 +34,8 @@ export function createLoggedPrismaClient(url: string): LoggedPrismaClient {
       return query(...args);
     };
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Registered as its pool: statements sent through poolOf(prisma) are counted too.
+  const prisma = registerPool(new PrismaClient({ adapter: new PrismaPg(pool) }), pool);
   return {
     prisma,
     statements,
