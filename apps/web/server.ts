@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 const dev = process.argv.includes("--dev");
-// Compiled, this file runs from dist/; the app (.next/, next.config.ts) is the folder above.
+// Compiled, this file runs from dist/; the app (.next/, next.config.mjs) is the folder above.
 const appDir =
   path.basename(import.meta.dirname) === "dist"
     ? path.dirname(import.meta.dirname)

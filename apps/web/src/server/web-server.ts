@@ -12,7 +12,7 @@ import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
 export interface WebServerOptions {
   dev: boolean;
   env: ServerEnv;
-  /** The folder holding next.config.ts and .next. */
+  /** The folder holding next.config.mjs and .next. */
   dir: string;
   /** A cluster worker: the primary announces readiness and owns the embedded database. */
   worker: boolean;

