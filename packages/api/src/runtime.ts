@@ -76,6 +76,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     clockLeeway: env.clockLeeway,
     accessTtl: env.accessTtl,
     refreshTtl: env.refreshTtl,
+    // Sized with the session cache: both let a Bearer call be answered from memory.
+    verifiedAccessCacheSize: env.sessionCacheSize,
   });
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
   const database = await openDatabase(env, log);

@@ -81,6 +81,8 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
       accessTtl: options.accessTtl ?? 30 * 60,
       refreshTtl: options.refreshTtl ?? 7 * 24 * 3600,
       now,
+      // As startRuntime sizes it by default (AUTH_SESSION_CACHE_SIZE).
+      verifiedAccessCacheSize: 10_000,
     }),
   };
 }

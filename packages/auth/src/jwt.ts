@@ -40,7 +40,11 @@ export function signJwt(payload: JwtPayload, ring: KeyRing, rules: ClaimRules = 
  * retired one is refused; none at all (a token issued before kids) means the signing key.
  * `jku`, `jwk` and `x5u` are never read: a token does not get to bring its own key.
  */
-function keyFor(token: string, ring: KeyRing, nowMs: number): KeyObject {
+function keyFor(
+  token: string,
+  ring: KeyRing,
+  nowMs: number,
+): { key: KeyObject; kid: string | undefined } {
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(token.split(".", 1)[0] ?? "", "base64url").toString());
@@ -57,9 +61,11 @@ function keyFor(token: string, ring: KeyRing, nowMs: number): KeyObject {
     });
   }
   const key = typeof kid === "string" ? activeKey(ring, kid, nowMs) : undefined;
-  if (kid === undefined) return ring.byKid.get(ring.signing.kid)?.key ?? ring.signing.key;
+  if (kid === undefined) {
+    return { key: ring.byKid.get(ring.signing.kid)?.key ?? ring.signing.key, kid: undefined };
+  }
   if (!key) throw new AuthError("INVALID_TOKEN");
-  return key;
+  return { key, kid: kid as string };
 }
 
 /**
@@ -73,10 +79,20 @@ export function verifyJwt(
   nowMs: number,
   rules: ClaimRules = {},
 ): JwtPayload {
+  return verifyJwtWithKid(token, ring, nowMs, rules).payload;
+}
+
+/** verifyJwt, also saying which configured key verified it (its `kid`; none for a kid-less token). */
+export function verifyJwtWithKid(
+  token: string,
+  ring: KeyRing,
+  nowMs: number,
+  rules: ClaimRules = {},
+): { payload: JwtPayload; kid: string | undefined } {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
   }
-  const key = keyFor(token, ring, nowMs);
+  const { key, kid } = keyFor(token, ring, nowMs);
   let payload: unknown;
   try {
     payload = jsonwebtoken.verify(token, key, {
@@ -104,7 +120,7 @@ export function verifyJwt(
   if (typeof claims.exp !== "number" || !Number.isFinite(claims.exp)) {
     throw new AuthError("INVALID_TOKEN");
   }
-  return claims;
+  return { payload: claims, kid };
 }
 
 /** Throws a TypeError unless the rules are usable: non-empty strings, leeway 0 to 60 s. */

@@ -3,8 +3,16 @@ import { type KeyObject, randomUUID } from "node:crypto";
 import type { Algorithm } from "./algorithms";
 import { AuthError } from "./errors";
 import { type PublicJwk, publicJwks } from "./jwks";
-import { assertClaimRules, type ClaimRules, type JwtPayload, signJwt, verifyJwt } from "./jwt";
-import { createKeyRing, type VerificationKey } from "./key-ring";
+import {
+  assertClaimRules,
+  type ClaimRules,
+  type JwtPayload,
+  MAX_TOKEN_LENGTH,
+  signJwt,
+  verifyJwtWithKid,
+} from "./jwt";
+import { activeKey, createKeyRing, type VerificationKey } from "./key-ring";
+import { VerifiedAccessCache } from "./verified-access-cache";
 
 export interface AccessClaims {
   sub: string;
@@ -78,6 +86,12 @@ export interface TokenServiceConfig extends ClaimRules {
   refreshTtl: number;
   /** ms since epoch; default Date.now */
   now?: () => number;
+  /**
+   * Access tokens kept as verified (by their SHA-256), so the same token presented again skips
+   * the signature check; expiry and the key's retirement are still checked on every call (see
+   * VerifiedAccessCache). Default 0: none.
+   */
+  verifiedAccessCacheSize?: number;
 }
 
 export interface IssuedToken<C> {
@@ -153,6 +167,9 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   const { accessTtl, refreshTtl } = config;
   const now = config.now ?? Date.now;
   const nowSeconds = () => Math.floor(now() / 1000);
+  const verified = new VerifiedAccessCache(config.verifiedAccessCacheSize ?? 0);
+  const keyAccepts = (kid: string | undefined) =>
+    kid === undefined || activeKey(ring, kid, now()) !== undefined;
 
   return {
     issueAccess({ userId, email, sessionId, custom = {} }) {
@@ -192,18 +209,30 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     },
 
     verifyAccess(token) {
-      const payload = verifyKind(token, "access");
+      const cacheable =
+        verified.maxEntries > 0 && typeof token === "string" && token.length <= MAX_TOKEN_LENGTH;
+      const key = cacheable ? VerifiedAccessCache.keyOf(token) : undefined;
+      if (key !== undefined) {
+        const hit = verified.get(key, nowSeconds(), keyAccepts);
+        if (hit) return hit;
+      }
+      const { payload, kid } = verifyKind(token, "access");
       if (typeof payload.email !== "string") throw new AuthError("INVALID_TOKEN");
-      return {
+      const claims: AccessClaims = {
         ...baseClaims(payload),
         email: payload.email,
         type: "access",
         custom: customClaims(payload),
       };
+      // A token with nbf is never cached: its check would have to be repeated on every hit.
+      if (key !== undefined && payload.nbf === undefined) {
+        verified.set(key, claims, kid, rules.clockLeeway ?? 0);
+      }
+      return claims;
     },
 
     verifyRefresh(token) {
-      const payload = verifyKind(token, "refresh");
+      const { payload } = verifyKind(token, "refresh");
       return { ...baseClaims(payload), type: "refresh" };
     },
 
@@ -223,7 +252,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     },
 
     verifyDevice(token) {
-      const payload = verifyKind(token, "device");
+      const { payload } = verifyKind(token, "device");
       const { sub, did, iat, exp } = payload;
       if (
         !isNonEmptyString(sub) ||
@@ -242,10 +271,13 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   };
 
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
-  function verifyKind(token: string, kind: "access" | "refresh" | "device"): JwtPayload {
-    const payload = verifyJwt(token, ring, now(), rules);
-    if (payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
-    return payload;
+  function verifyKind(
+    token: string,
+    kind: "access" | "refresh" | "device",
+  ): { payload: JwtPayload; kid: string | undefined } {
+    const verifiedJwt = verifyJwtWithKid(token, ring, now(), rules);
+    if (verifiedJwt.payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
+    return verifiedJwt;
   }
 }
 
