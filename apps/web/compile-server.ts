@@ -1,6 +1,7 @@
-// `pnpm build`'s last step: server.ts and the workspace code it loads, compiled to dist/ so that
-// `pnpm start` runs plain JavaScript. tsx's loader (and the thread it runs on) costs each process
-// ~45 MB, paid again by every worker.
+// `pnpm build`'s last step: server.ts (`pnpm start`) and serve.ts (`pnpm serve`) and the workspace
+// code they load, compiled to dist/ so that both run plain JavaScript. tsx's loader (and the thread
+// it runs on) costs each process ~45 MB, paid again by every worker; and tsx, relaying a signal to
+// its child, SIGKILLs one that has not acknowledged it within ~30 ms.
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
@@ -33,7 +34,11 @@ const packagesStayExternal: Plugin = {
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(import.meta.dirname, "server.ts")],
+  // One build, so the code both entries load (@kit/api, @kit/auth, @kit/db) is shared chunks.
+  entryPoints: [
+    path.join(import.meta.dirname, "server.ts"),
+    path.join(import.meta.dirname, "serve.ts"),
+  ],
   outdir,
   bundle: true,
   // The cluster primary and the web server are separate chunks, loaded by the process that
@@ -47,4 +52,4 @@ await build({
   plugins: [packagesStayExternal],
   logLevel: "warning",
 });
-console.log("compiled server.ts → dist/server.mjs");
+console.log("compiled server.ts → dist/server.mjs, serve.ts → dist/serve.mjs");

@@ -33,15 +33,21 @@ function options(): BenchOptions {
   }
 }
 
-/** `pnpm start` needs the production build; make it once if it is missing. */
+/**
+ * `pnpm start` and `pnpm serve` need the production build (`pnpm serve` its dist/serve.mjs);
+ * make it once if any part of it is missing.
+ */
 function ensureBuild(opts: BenchOptions): void {
   const root = findWorkspaceRoot();
   const needsBuild =
-    opts.profile !== undefined || opts.targets.some((id) => id.startsWith("start"));
-  if (!needsBuild || existsSync(path.join(root, "apps/web/.next/BUILD_ID"))) return;
+    opts.profile !== undefined ||
+    opts.propagation ||
+    opts.targets.some((id) => !id.startsWith("floor"));
+  const built = ["apps/web/.next/BUILD_ID", "apps/web/dist/server.mjs", "apps/web/dist/serve.mjs"];
+  if (!needsBuild || built.every((file) => existsSync(path.join(root, file)))) return;
   log("no production build: running `pnpm --dir apps/web build` first");
-  const built = spawnSync("pnpm", ["--dir", "apps/web", "build"], { cwd: root, stdio: "inherit" });
-  if (built.status !== 0) throw new Error("the build failed");
+  const run = spawnSync("pnpm", ["--dir", "apps/web", "build"], { cwd: root, stdio: "inherit" });
+  if (run.status !== 0) throw new Error("the build failed");
 }
 
 async function measureTarget(

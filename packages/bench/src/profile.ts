@@ -44,7 +44,7 @@ export async function profileScenario(
     throw new TypeError("--profile measures an app target, not a floor");
   const dir = await mkdtemp(path.join(tmpdir(), "kit-bench-prof-"));
   try {
-    // NODE_OPTIONS reaches pnpm, tsx and the server alike; each writes a profile of its own.
+    // NODE_OPTIONS reaches pnpm and the server alike; each writes a profile of its own.
     // (Node 20 refuses --cpu-prof in NODE_OPTIONS: the preload does what it would.)
     const extraEnv = {
       NODE_OPTIONS: `--import ${pathToFileURL(PRELOAD).href}`,

@@ -171,7 +171,7 @@ export function formatReport(report: BenchReport, checks: GoalCheck[]): string {
     "",
     formatLoadTable(report),
     "",
-    "## Memory (RSS of the server's Node processes: pnpm and tsx launchers included; largest = the server or its heaviest worker)",
+    "## Memory (RSS of the server's Node processes: the pnpm launcher included; largest = the server or its heaviest worker)",
     "",
     formatMemoryTable(report),
   ];

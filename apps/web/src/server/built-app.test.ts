@@ -508,11 +508,11 @@ describe("starting the app the wrong way", () => {
     }
   });
 
-  it("`pnpm start` before `pnpm build` says so in one line and exits 1", async () => {
-    // The real launcher (no compiled server beside it), and the real server.ts (no .next/).
+  it("`pnpm start` and `pnpm serve` before `pnpm build` say so in one line and exit 1", async () => {
+    // The real launchers (no compiled server beside them), and the real server.ts (no .next/).
     const folder = await mkdtemp(path.join(tmpdir(), "kit-unbuilt-"));
     try {
-      for (const file of ["start.mjs", "server.ts", "package.json"]) {
+      for (const file of ["start.mjs", "serve.mjs", "server.ts", "package.json"]) {
         await copyFile(path.join(webDir, file), path.join(folder, file));
       }
       const env = { ...process.env, NODE_ENV: "production" as const };
@@ -525,6 +525,13 @@ describe("starting the app the wrong way", () => {
         expect(run.code).toBe(1);
         expect(run.output.trim()).toBe("[web] no production build: run `pnpm build` first");
       }
+      const serve = await exitOf(
+        spawn(process.execPath, [path.join(folder, "serve.mjs")], { cwd: folder, env }),
+      );
+      expect(serve.code).toBe(1);
+      expect(serve.output.trim()).toBe(
+        "[web] no production build: run `pnpm build` first (`pnpm serve` runs its output)",
+      );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

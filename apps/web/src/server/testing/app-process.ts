@@ -1,5 +1,6 @@
 // Test helper: the app's servers as processes, as a user starts them — `pnpm start` (the launcher
-// and the compiled server in front of the build) and `pnpm serve` — each on its own data folder.
+// and the compiled server in front of the build) and `pnpm serve` (the launcher and the compiled
+// standalone server) — each on its own data folder.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -79,8 +80,9 @@ export async function freshDataDir(prefix: string): Promise<string> {
 }
 
 /**
- * `pnpm serve` (apps/web/serve.ts: the app's router on the standalone server) on `dataDir`,
- * answering on `base` once it says it listens.
+ * What `pnpm serve` runs (serve.mjs and the compiled serve.ts: the app's router on the standalone
+ * server, so it needs `pnpm build` like startApp) on `dataDir`, answering on `base` once it says
+ * it listens.
  */
 export async function startServe(
   dataDir: string,
@@ -97,11 +99,8 @@ export async function startServe(
   };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
-  const { child, printed } = spawnCollecting(
-    path.join(webDir, "node_modules", ".bin", "tsx"),
-    ["serve.ts"],
-    env,
-  );
+  // What `pnpm serve` runs: the launcher and the compiled serve.ts, on plain node.
+  const { child, printed } = spawnCollecting(process.execPath, ["serve.mjs"], env);
   const deadline = Date.now() + 90_000;
   while (!printed().includes("[api] standalone tRPC server on")) {
     if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
