@@ -71,3 +71,31 @@ describe.each([
     }
   });
 });
+
+describe("pnpm start, signalled as pnpm (a container whose command is `pnpm start`)", () => {
+  it("passes SIGTERM on to the server, which stops the embedded PostgreSQL; pnpm exits 0", async () => {
+    const dataDir = await freshDataDir("kit-web-stop-pnpm-");
+    const started = await startApp(dataDir, { LOG_LEVEL: "warn" }, undefined, "pnpm");
+    const pnpm = started.process;
+    const port = Number(new URL(started.base).port);
+    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
+    try {
+      const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
+      const postgresPid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+      expect(isAlive(postgresPid)).toBe(true);
+      // The scripts `exec` the next step, so no shell sits between pnpm and the server to end
+      // without passing the signal on (which would leave the server running on its own).
+      pnpm.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
+      expect(isAlive(postgresPid)).toBe(false);
+      await expect(login(port).answered).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      if (pnpm.exitCode === null && pnpm.signalCode === null) {
+        pnpm.kill("SIGTERM");
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

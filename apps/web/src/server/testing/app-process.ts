@@ -19,11 +19,14 @@ export interface StartedApp {
 /**
  * What `pnpm start` runs (the compiled server.ts in front of the built app), answering on
  * `base`; by default told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
+ * `launcher`: `"node"` runs `node start.mjs` in apps/web (the process is the server itself);
+ * `"pnpm"` runs `pnpm start` at the workspace root, as the README says (the process is pnpm's).
  */
 export async function startApp(
   dataDir: string,
   extraEnv: Record<string, string> = {},
   args: string[] = ["--hostname", "127.0.0.1"],
+  launcher: "node" | "pnpm" = "node",
 ): Promise<StartedApp> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -38,7 +41,10 @@ export async function startApp(
   delete env.AUTH_SECRET;
   if (!("HOST" in extraEnv)) delete env.HOST;
   // What `pnpm start` runs: the launcher and the compiled server, on plain node.
-  const { child, printed } = spawnCollecting(process.execPath, ["start.mjs", ...args], env);
+  const { child, printed } =
+    launcher === "node"
+      ? spawnCollecting(process.execPath, ["start.mjs", ...args], env)
+      : spawnCollecting("pnpm", ["start", ...args], env, path.resolve(webDir, "../.."));
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
@@ -52,9 +58,14 @@ export async function startApp(
   return { process: child, base, output: printed };
 }
 
-/** Starts `command` in apps/web, keeping everything it prints. */
-function spawnCollecting(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(command, args, { cwd: webDir, env, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `command` in `cwd` (default apps/web), keeping everything it prints. */
+function spawnCollecting(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string = webDir,
+) {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let printed = "";
   const collect = (chunk: Buffer) => {
     printed += chunk;
