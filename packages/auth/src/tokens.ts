@@ -167,7 +167,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   const { accessTtl, refreshTtl } = config;
   const now = config.now ?? Date.now;
   const nowSeconds = () => Math.floor(now() / 1000);
-  const verified = new VerifiedAccessCache(config.verifiedAccessCacheSize ?? 0);
+  const verified = new VerifiedAccessCache<AccessClaims>(config.verifiedAccessCacheSize ?? 0);
   const keyAccepts = (kid: string | undefined) =>
     kid === undefined || activeKey(ring, kid, now()) !== undefined;
 

@@ -1,10 +1,15 @@
 // Access tokens already verified, so a client calling again with the same token skips the
 // signature check and the JSON parsing (about 15 µs of a protected call's ~30 µs of auth work).
 import { createHash } from "node:crypto";
-import type { AccessClaims } from "./tokens";
 
-interface Entry {
-  claims: AccessClaims;
+/** What the cache needs of the claims it keeps (AccessClaims in tokens.ts). */
+interface CachedClaims {
+  exp: number;
+  custom: Record<string, unknown>;
+}
+
+interface Entry<C extends CachedClaims> {
+  claims: C;
   /** The key that verified it (undefined: a token without kid, checked with the signing key). */
   kid: string | undefined;
   /** Last second (exclusive) the token is accepted: `exp` plus the clock leeway. */
@@ -20,8 +25,8 @@ interface Entry {
  * work, it never accepts a token that verifying it again would refuse.
  * When full, the oldest entry goes (first in, first out: no bookkeeping on a hit).
  */
-export class VerifiedAccessCache {
-  readonly #entries = new Map<string, Entry>();
+export class VerifiedAccessCache<C extends CachedClaims> {
+  readonly #entries = new Map<string, Entry<C>>();
 
   constructor(readonly maxEntries: number) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) {
@@ -46,7 +51,7 @@ export class VerifiedAccessCache {
     key: string,
     nowSeconds: number,
     keyAccepts: (kid: string | undefined) => boolean,
-  ): AccessClaims | undefined {
+  ): C | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (nowSeconds >= entry.acceptedBefore || !keyAccepts(entry.kid)) {
@@ -56,7 +61,7 @@ export class VerifiedAccessCache {
     return copyOf(entry.claims);
   }
 
-  set(key: string, claims: AccessClaims, kid: string | undefined, leewaySeconds: number): void {
+  set(key: string, claims: C, kid: string | undefined, leewaySeconds: number): void {
     if (this.maxEntries === 0) return;
     if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {
       const oldest = this.#entries.keys().next().value;
@@ -72,6 +77,6 @@ export class VerifiedAccessCache {
 
 // Callers get their own object: one that edits its claims cannot change the next caller's.
 // (Values nested inside custom claims are shared: claims are for reading.)
-function copyOf(claims: AccessClaims): AccessClaims {
+function copyOf<C extends CachedClaims>(claims: C): C {
   return { ...claims, custom: { ...claims.custom } };
 }
