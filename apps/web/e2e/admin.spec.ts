@@ -41,9 +41,13 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await row.getByRole("button", { name: "Deactivate" }).click();
     await expect(row.getByTestId("user-active")).toHaveText("no");
     await expect(adminPage.getByText("No live sessions.")).toBeVisible();
-    await expect(
-      adminPage.locator('[data-testid="audit-event"][data-type="admin_deactivated_user"]').first(),
-    ).toBeVisible();
+    // The audit row names people, not ids: the account acted on and the admin who acted.
+    const deactivation = adminPage
+      .locator('[data-testid="audit-event"][data-type="admin_deactivated_user"]')
+      .first();
+    await expect(deactivation).toBeVisible();
+    await expect(deactivation).toContainText(email);
+    await expect(deactivation).toContainText("by admin@example.com");
     await screenshot(adminPage, "admin-page");
     await adminPage.getByLabel("Event type").selectOption("registered");
     const events = adminPage.getByTestId("audit-event");

@@ -39,8 +39,9 @@ export function AuditEvents() {
             <li key={event.id} data-testid="audit-event" data-type={event.type}>
               <span>{describeEvent(event.type)}</span>
               <span className="muted">
-                {formatTime(event.createdAt)} · user {event.userId ?? "unknown"}
-                {event.actorId && <> · by admin {event.actorId}</>} ·{" "}
+                {formatTime(event.createdAt)} ·{" "}
+                {event.userEmail ?? (event.userId ? `user ${event.userId}` : "unknown user")}
+                {event.actorId && <> · by {event.actorEmail ?? `admin ${event.actorId}`}</>} ·{" "}
                 {event.ip ?? "unknown address"} · {describeDevice(event.userAgent)}
               </span>
             </li>

@@ -359,6 +359,14 @@ describe("admin.events", () => {
     expect(all.body.result.data.items[0]).toMatchObject({
       userId: target.user.id,
       actorId: admin.user.id,
+      userEmail: target.user.email,
+      actorEmail: admin.user.email,
+    });
+    // An event with no actor names none.
+    expect(all.body.result.data.items[1]).toMatchObject({
+      userEmail: target.user.email,
+      actorId: null,
+      actorEmail: null,
     });
 
     // Two at a time, by cursor, gives the same events in the same order.

@@ -36,7 +36,14 @@ export async function listEvents(
 }
 
 export interface AuditPage {
-  items: (EventPage["items"][number] & { userId: string | null; actorId: string | null })[];
+  items: (EventPage["items"][number] & {
+    userId: string | null;
+    actorId: string | null;
+    /** The account's email now; null when there is no account or it was deleted. */
+    userEmail: string | null;
+    /** The acting admin's email now; null likewise. */
+    actorEmail: string | null;
+  })[];
   nextCursor: string | null;
 }
 
@@ -79,11 +86,29 @@ export async function searchEvents(
       userAgent: true,
     },
   });
-  const items = rows.slice(0, query.limit).map((row) => ({
+  const page = rows.slice(0, query.limit);
+  const emails = await emailsOf(
+    deps,
+    page.flatMap((row) => [row.userId, row.actorId]),
+  );
+  const items = page.map((row) => ({
     ...row,
     id: row.id.toString(),
     createdAt: row.createdAt.toISOString(),
+    userEmail: (row.userId && emails.get(row.userId)) ?? null,
+    actorEmail: (row.actorId && emails.get(row.actorId)) ?? null,
   }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
+}
+
+/** The emails of the accounts a page names, in one read (an admin reads people, not UUIDs). */
+async function emailsOf(deps: AppDeps, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const users = await deps.prisma.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, email: true },
+  });
+  return new Map(users.map((user) => [user.id, user.email]));
 }
