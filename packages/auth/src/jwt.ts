@@ -70,20 +70,11 @@ function keyFor(
 
 /**
  * Checks key, signature, algorithm, issuer, audience and expiry at `nowMs` (ms since the epoch),
- * and returns the payload. Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
+ * and returns the payload and which configured key verified it (its `kid`; none for a kid-less
+ * token). Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
  * INVALID_TOKEN for everything else (a token naming a retired key included, expired or not).
  */
 export function verifyJwt(
-  token: string,
-  ring: KeyRing,
-  nowMs: number,
-  rules: ClaimRules = {},
-): JwtPayload {
-  return verifyJwtWithKid(token, ring, nowMs, rules).payload;
-}
-
-/** verifyJwt, also saying which configured key verified it (its `kid`; none for a kid-less token). */
-export function verifyJwtWithKid(
   token: string,
   ring: KeyRing,
   nowMs: number,

@@ -9,7 +9,7 @@ import {
   type JwtPayload,
   MAX_TOKEN_LENGTH,
   signJwt,
-  verifyJwtWithKid,
+  verifyJwt,
 } from "./jwt";
 import { activeKey, createKeyRing, type VerificationKey } from "./key-ring";
 import { VerifiedAccessCache } from "./verified-access-cache";
@@ -275,7 +275,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     token: string,
     kind: "access" | "refresh" | "device",
   ): { payload: JwtPayload; kid: string | undefined } {
-    const verifiedJwt = verifyJwtWithKid(token, ring, now(), rules);
+    const verifiedJwt = verifyJwt(token, ring, now(), rules);
     if (verifiedJwt.payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     return verifiedJwt;
   }
