@@ -168,8 +168,8 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   const now = config.now ?? Date.now;
   const nowSeconds = () => Math.floor(now() / 1000);
   const verified = new VerifiedAccessCache<AccessClaims>(config.verifiedAccessCacheSize ?? 0);
-  const keyAccepts = (kid: string | undefined) =>
-    kid === undefined || activeKey(ring, kid, now()) !== undefined;
+  const keyAccepts = (kid: string | undefined, nowMs: number) =>
+    kid === undefined || activeKey(ring, kid, nowMs) !== undefined;
 
   return {
     issueAccess({ userId, email, sessionId, custom = {} }) {
@@ -213,7 +213,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         verified.maxEntries > 0 && typeof token === "string" && token.length <= MAX_TOKEN_LENGTH;
       const key = cacheable ? VerifiedAccessCache.keyOf(token) : undefined;
       if (key !== undefined) {
-        const hit = verified.get(key, nowSeconds(), keyAccepts);
+        const hit = verified.get(key, now(), keyAccepts);
         if (hit) return hit;
       }
       const { payload, kid } = verifyKind(token, "access");

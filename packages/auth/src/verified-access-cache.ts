@@ -44,17 +44,18 @@ export class VerifiedAccessCache<C extends CachedClaims> {
   }
 
   /**
-   * The claims of a token verified before and still accepted at `nowSeconds` by a key that
-   * `keyAccepts`; undefined otherwise (an entry no longer accepted is dropped).
+   * The claims of a token verified before and still accepted at `nowMs` by a key that
+   * `keyAccepts` then; undefined otherwise (an entry no longer accepted is dropped).
    */
   get(
     key: string,
-    nowSeconds: number,
-    keyAccepts: (kid: string | undefined) => boolean,
+    nowMs: number,
+    keyAccepts: (kid: string | undefined, nowMs: number) => boolean,
   ): C | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (nowSeconds >= entry.acceptedBefore || !keyAccepts(entry.kid)) {
+    // Seconds, as the library compares exp: the same instant a miss would refuse it.
+    if (Math.floor(nowMs / 1000) >= entry.acceptedBefore || !keyAccepts(entry.kid, nowMs)) {
       this.#entries.delete(key);
       return undefined;
     }

@@ -1,6 +1,7 @@
 // `pnpm start` on SIGTERM, as a container runtime or service manager sends it, alone and as a
 // cluster: it stops accepting, answers the logins already in flight, stops the embedded
 // PostgreSQL, and exits 0. (Needs `pnpm build`, like built-app.test.ts.)
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -15,6 +16,34 @@ const DEMO = { email: "demo@example.com", password: "demo-password" };
 const LOGINS = 6;
 
 const login = (port: number) => loginInFlight(port, DEMO);
+
+/** The embedded PostgreSQL's pid file under `dataDir`, and the pid it names (running now). */
+function postgresOf(dataDir: string) {
+  const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
+  const postgresPid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  expect(isAlive(postgresPid)).toBe(true);
+  return { pidFile, postgresPid };
+}
+
+/** Exit 0, the embedded PostgreSQL stopped and gone, and nobody answering on the port. */
+async function expectStoppedCleanly(
+  exited: Promise<number | null>,
+  { pidFile, postgresPid }: ReturnType<typeof postgresOf>,
+  port: number,
+) {
+  expect(await exited).toBe(0);
+  expect(existsSync(pidFile)).toBe(false);
+  expect(isAlive(postgresPid)).toBe(false);
+  await expect(login(port).answered).rejects.toThrow(/ECONNREFUSED/);
+}
+
+/** Never SIGKILL: the embedded PostgreSQL would be left running. */
+async function stopIfRunning(child: ChildProcess, exited: Promise<unknown>) {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
 
 describe.each([
   ["one process", "1"],
@@ -38,9 +67,7 @@ describe.each([
     const port = Number(new URL(started.base).port);
     const exited = new Promise<number | null>((resolve) => app.once("exit", resolve));
     try {
-      const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
-      const postgresPid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-      expect(isAlive(postgresPid)).toBe(true);
+      const postgres = postgresOf(dataDir);
       expect((await login(port).answered).status).toBe(200);
 
       const logins = Array.from({ length: LOGINS }, () => login(port));
@@ -57,16 +84,9 @@ describe.each([
       expect(answers.map(({ status }) => status)).toEqual(Array(LOGINS).fill(200));
       // Otherwise the test proved nothing: some logins must have been answered after the signal.
       expect(answers.filter(({ at }) => at > signalledAt).length).toBeGreaterThan(0);
-      expect(await exited).toBe(0);
-      expect(existsSync(pidFile)).toBe(false);
-      expect(isAlive(postgresPid)).toBe(false);
-      await expect(login(port).answered).rejects.toThrow(/ECONNREFUSED/);
+      await expectStoppedCleanly(exited, postgres, port);
     } finally {
-      // Never SIGKILL: the embedded PostgreSQL would be left running.
-      if (app.exitCode === null && app.signalCode === null) {
-        app.kill("SIGTERM");
-        await exited;
-      }
+      await stopIfRunning(app, exited);
       await rm(dataDir, { recursive: true, force: true });
     }
   });
@@ -80,21 +100,13 @@ describe("pnpm start, signalled as pnpm (a container whose command is `pnpm star
     const port = Number(new URL(started.base).port);
     const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
     try {
-      const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
-      const postgresPid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-      expect(isAlive(postgresPid)).toBe(true);
+      const postgres = postgresOf(dataDir);
       // The scripts `exec` the next step, so no shell sits between pnpm and the server to end
       // without passing the signal on (which would leave the server running on its own).
       pnpm.kill("SIGTERM");
-      expect(await exited).toBe(0);
-      expect(existsSync(pidFile)).toBe(false);
-      expect(isAlive(postgresPid)).toBe(false);
-      await expect(login(port).answered).rejects.toThrow(/ECONNREFUSED/);
+      await expectStoppedCleanly(exited, postgres, port);
     } finally {
-      if (pnpm.exitCode === null && pnpm.signalCode === null) {
-        pnpm.kill("SIGTERM");
-        await exited;
-      }
+      await stopIfRunning(pnpm, exited);
       await rm(dataDir, { recursive: true, force: true });
     }
   });
