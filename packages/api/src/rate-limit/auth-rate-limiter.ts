@@ -1,11 +1,12 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), and per-client register/refresh budgets.
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { type Charge, createBudgets } from "./budget";
+import { createBudgets } from "./budget";
 import { accountKey, clientKey, clientNetworks, deviceKey } from "./keys";
 import { beginLoginAttempt, type LoginAttempt } from "./login-attempt";
 import { IPV6_NETWORK_MULTIPLIERS, type RateLimitSettings, resolveSettings } from "./settings";
 import { type LimiterStore, openStore } from "./store";
+import { SyncedCounter, spendSynced } from "./synced-counter";
 
 export type { LoginAttempt } from "./login-attempt";
 
@@ -30,8 +31,12 @@ export interface AuthRateLimiter {
   beginLogin(request: LoginRequest): Promise<LoginAttempt>;
   /** Consumes one register for this client; throws RateLimitedError when over. */
   register(clientIp: string | null): Promise<void>;
-  /** Consumes one refresh for this client; throws RateLimitedError when over. */
+  /**
+   * Spends one refresh for this client; throws RateLimitedError when over. Decided in memory and
+   * synced with the store every second (see SyncedCounter): no round trip per refresh.
+   */
   refresh(clientIp: string | null): Promise<void>;
+  /** Sends the refreshes not yet synced, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -39,20 +44,22 @@ export interface AuthRateLimiterOptions {
   /** PostgreSQL or Redis in every deployment (all instances must see the same counts). */
   store: LimiterStore;
   settings?: Partial<RateLimitSettings>;
+  /** How often the refresh budget's counts are synced with the store, in ms (default 1000). */
+  refreshSyncMs?: number;
   /** Receives one line when the store starts failing and one when it recovers. */
   log?: (line: string) => void;
 }
 
 /** One per-client budget: the client's own counter, and its IPv6 /56's and /48's. */
-interface ClientCounters {
-  client: RateLimiterAbstract;
-  slash56: RateLimiterAbstract;
-  slash48: RateLimiterAbstract;
+interface ClientCounters<C = RateLimiterAbstract> {
+  client: C;
+  slash56: C;
+  slash48: C;
 }
 
 /** The charges a client's request makes against one per-client budget. */
-function clientCharges(counters: ClientCounters, ip: string | null): Charge[] {
-  const charges: Charge[] = [{ counter: counters.client, key: clientKey(ip) }];
+function clientCharges<C>(counters: ClientCounters<C>, ip: string | null) {
+  const charges: { counter: C; key: string }[] = [{ counter: counters.client, key: clientKey(ip) }];
   const networks = clientNetworks(ip);
   if (networks) {
     charges.push(
@@ -79,10 +86,15 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   const budgets = createBudgets(store);
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
-  const perClient = (name: string, points: number, duration: number): ClientCounters => ({
-    client: counter(name, points, duration),
-    slash56: counter(`${name}-56`, points * IPV6_NETWORK_MULTIPLIERS.slash56, duration),
-    slash48: counter(`${name}-48`, points * IPV6_NETWORK_MULTIPLIERS.slash48, duration),
+  const perClient = <C>(
+    make: (name: string, points: number, duration: number) => C,
+    name: string,
+    points: number,
+    duration: number,
+  ): ClientCounters<C> => ({
+    client: make(name, points, duration),
+    slash56: make(`${name}-56`, points * IPV6_NETWORK_MULTIPLIERS.slash56, duration),
+    slash48: make(`${name}-48`, points * IPV6_NETWORK_MULTIPLIERS.slash48, duration),
   });
 
   const burst = counter(
@@ -102,16 +114,29 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     settings.loginAccountWindowSeconds,
   );
   const loginClients = perClient(
+    counter,
     "login-client",
     settings.loginClientFailures,
     settings.loginClientWindowSeconds,
   );
   const registers = perClient(
+    counter,
     "register",
     settings.registerPerClient,
     settings.registerWindowSeconds,
   );
-  const refreshes = perClient("refresh", settings.refreshPerClient, settings.refreshWindowSeconds);
+  const synced = (name: string, points: number, duration: number) => {
+    const spec = { name, points, duration };
+    return new SyncedCounter(spec, store.counter(spec), (call) => store.watch(call), {
+      syncMs: options.refreshSyncMs ?? 1000,
+    });
+  };
+  const refreshes = perClient(
+    synced,
+    "refresh",
+    settings.refreshPerClient,
+    settings.refreshWindowSeconds,
+  );
 
   const burstPolicy = {
     failures: settings.loginBurstFailures,
@@ -135,7 +160,10 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
       );
     },
     register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
-    refresh: (clientIp) => budgets.spendAll(clientCharges(refreshes, clientIp)),
-    close: () => store.close(),
+    refresh: async (clientIp) => spendSynced(clientCharges(refreshes, clientIp)),
+    async close() {
+      await Promise.all(Object.values(refreshes).map((counter) => counter.close()));
+      await store.close();
+    },
   };
 }

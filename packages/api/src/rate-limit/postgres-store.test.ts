@@ -26,11 +26,16 @@ const ip = uniqueIp;
 
 const open: AuthRateLimiter[] = [];
 const logged: string[] = [];
-function limiter(url: string, log: (line: string) => void = (line) => logged.push(line)) {
+function limiter(
+  url: string,
+  log: (line: string) => void = (line) => logged.push(line),
+  refreshSyncMs?: number,
+) {
   const created = createAuthRateLimiter({
     store: { kind: "postgres", url },
     settings: SMALL_LIMITS,
     log,
+    refreshSyncMs,
   });
   open.push(created);
   return created;
@@ -69,6 +74,21 @@ describe("PostgreSQL store", () => {
     await b.register(office);
     await refusal(a.register(office));
     await refusal(b.register(office));
+  });
+
+  it("shares the refresh budget from one sync to the next", async () => {
+    const log = (line: string) => logged.push(line);
+    const [a, b] = [limiter(url, log, 50), limiter(url, log, 50)];
+    const office = ip();
+    await a.refresh(office);
+    await a.refresh(office);
+    await refusal(a.refresh(office));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // b had not synced this client: it admits one on what it knew, then learns a's two.
+    await b.refresh(office);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const error = await refusal(b.refresh(office));
+    expect(error.retryAfterSeconds).toBeGreaterThan(500);
   });
 
   it("a success on one instance resets the burst count seen by the other", async () => {

@@ -173,7 +173,7 @@ describe("Redis store", () => {
       const deadline = Date.now() + 10_000;
       while (lines.length < 2 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        await instance.refresh(ip());
+        await instance.register(ip());
       }
       expect(lines).toHaveLength(2);
       expect(lines[1]).toMatch(/redis store answering again/);
