@@ -64,8 +64,8 @@ async function measureTarget(
     const idleBefore = nodeRssOf(pid, readProcEntries());
     const runs =
       launched.kind === "floor"
-        ? await floorRuns(launched.server.base, ctx.floorSecret, load)
-        : await appRuns(launched.server.base, opts.scenarios, load);
+        ? await floorRuns(launched.server.base, ctx.floorSecret, load, opts.rounds)
+        : await appRuns(launched.server.base, opts.scenarios, load, { rounds: opts.rounds });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = nodeRssOf(pid, readProcEntries());
     let label = launched.label;
@@ -120,7 +120,12 @@ async function main(): Promise<void> {
     }
     const report: BenchReport = {
       machine: machineInfo(wrk, loadAtStart),
-      settings: { ...load, threads: wrkThreads(opts.connections), database: pg.label },
+      settings: {
+        ...load,
+        rounds: opts.rounds,
+        threads: wrkThreads(opts.connections),
+        database: pg.label,
+      },
       targets,
     };
     if (opts.propagation) {

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { parseOptions, TARGET_IDS } from "./options";
 
 describe("parseOptions", () => {
-  it("runs everything for 10 s on 32 connections by default", () => {
+  it("runs everything in three rounds of 5 s on 32 connections by default", () => {
     expect(parseOptions([])).toEqual({
-      durationSec: 10,
+      durationSec: 5,
+      rounds: 3,
       connections: 32,
       scenarios: ["sample", "me", "refresh", "login", "flood"],
       propagation: true,
@@ -27,11 +28,20 @@ describe("parseOptions", () => {
     ]);
     expect(options).toMatchObject({
       durationSec: 3,
+      rounds: 1,
       connections: 8,
       scenarios: ["me"],
       propagation: true,
       targets: ["serve-pg"],
     });
+  });
+
+  it("takes --rounds", () => {
+    expect(parseOptions(["--rounds", "5", "--duration", "2"])).toMatchObject({
+      rounds: 5,
+      durationSec: 2,
+    });
+    expect(() => parseOptions(["--rounds", "0"])).toThrow(/whole number/);
   });
 
   it("takes a profile scenario", () => {

@@ -19,6 +19,8 @@ export type OnlyName = (typeof ONLY_NAMES)[number];
 
 export interface BenchOptions {
   durationSec: number;
+  /** Each scenario is run this many times on each server; the report holds the medians. */
+  rounds: number;
   connections: number;
   scenarios: Scenario[];
   propagation: boolean;
@@ -28,9 +30,10 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: pnpm --filter @kit/bench bench -- [options]   (pnpm bench: all defaults)
-  --duration <s>       seconds per run (default 10)
+  --duration <s>       seconds per run (default 5)
+  --rounds <n>         runs of every scenario per server, medians reported (default 3)
   --connections <n>    concurrent connections per run (default 32)
-  --quick              3 s per run
+  --quick              one round of 3 s
   --only <names>       comma-separated: ${ONLY_NAMES.join(", ")}
   --target <ids>       comma-separated: ${TARGET_IDS.join(", ")}
   --profile <scenario> profile one scenario on the first app target (start-pg unless
@@ -53,7 +56,8 @@ function positive(value: string | undefined, flag: string): number {
 
 /** Parses argv (after the script name); throws TypeError with a one-line reason. */
 export function parseOptions(argv: string[]): BenchOptions {
-  let durationSec = 10;
+  let durationSec = 5;
+  let rounds = 3;
   let connections = 32;
   let only: OnlyName[] = [...ONLY_NAMES];
   let targets: TargetId[] = [...TARGET_IDS];
@@ -68,7 +72,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (flag === "--") continue;
     else if (flag === "--duration") durationSec = positive(value(), flag);
     else if (flag === "--connections") connections = positive(value(), flag);
-    else if (flag === "--quick") durationSec = 3;
+    else if (flag === "--rounds") rounds = positive(value(), flag);
+    else if (flag === "--quick") [durationSec, rounds] = [3, 1];
     else if (flag === "--only") only = pick(ONLY_NAMES, value(), flag);
     else if (flag === "--target") targets = pick(TARGET_IDS, value(), flag);
     else if (flag === "--profile") [profile] = pick(SCENARIOS, value(), flag);
@@ -76,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   return {
     durationSec,
+    rounds,
     connections,
     scenarios: SCENARIOS.filter((s) => only.includes(s)),
     propagation: only.includes("propagation"),

@@ -58,7 +58,7 @@ export async function profileScenario(
         const tree = nodeRssOf(launched.server.child.pid ?? -1, readProcEntries());
         for (const { pid } of tree.processes) process.kill(pid, "SIGUSR2");
       };
-      await appRuns(launched.server.base, [scenario], load, signalProfilers);
+      await appRuns(launched.server.base, [scenario], load, { beforeLoad: signalProfilers });
       signalProfilers();
       // Writing happens in the servers' own time: give them a moment before they are stopped.
       await new Promise((resolve) => setTimeout(resolve, 2_000));

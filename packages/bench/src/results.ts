@@ -48,7 +48,14 @@ export interface Machine {
 
 export interface BenchReport {
   machine: Machine;
-  settings: { durationSec: number; connections: number; threads: number; database: string };
+  settings: {
+    durationSec: number;
+    /** Runs of each scenario per server (medians reported); absent in reports before rounds. */
+    rounds?: number;
+    connections: number;
+    threads: number;
+    database: string;
+  };
   targets: TargetResult[];
   propagation?: Propagation;
 }

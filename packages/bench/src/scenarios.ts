@@ -5,14 +5,30 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { signFloorToken } from "./floors/hs256";
 import type { Scenario, TargetResult } from "./results";
+import { combineRounds } from "./rounds";
 import { FLOOR_USERS } from "./targets";
 import { openSessions, registerUsers } from "./users";
 import { runWrk as startWrk, type WrkRun } from "./wrk";
+import type { LoadResult } from "./wrk-output";
 
 export interface LoadSettings {
   durationSec: number;
   connections: number;
 }
+
+type Runs = TargetResult["runs"];
+
+/** Each scenario's rounds, combined into one result per scenario (medians: ./rounds). */
+function combined(collected: { [K in keyof Runs]?: LoadResult[] }): Runs {
+  const runs: Runs = {};
+  for (const [key, list] of Object.entries(collected) as [keyof Runs, LoadResult[]][]) {
+    runs[key] = combineRounds(list);
+  }
+  return runs;
+}
+
+const roundNote = (round: number, rounds: number) =>
+  rounds > 1 ? ` (round ${round}/${rounds})` : "";
 
 const USERS = 16;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
@@ -32,7 +48,8 @@ export function floorRuns(
   base: string,
   floorSecret: string,
   load: LoadSettings,
-): Promise<TargetResult["runs"]> {
+  rounds = 1,
+): Promise<Runs> {
   return withFiles(async (dir) => {
     const secret = Buffer.from(floorSecret, "hex");
     const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -41,27 +58,34 @@ export function floorRuns(
     );
     const tokenFile = path.join(dir, "access.txt");
     await writeFile(tokenFile, `${tokens.join("\n")}\n`);
-    const me = await startWrk({
-      url: `${base}/api/trpc/auth.me`,
-      script: "get",
-      ...load,
-      files: { BENCH_TOKENS: tokenFile },
-    });
-    log(`me ${me.rps} req/s`);
-    return { me };
+    const me: LoadResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      await settle();
+      const run = await startWrk({
+        url: `${base}/api/trpc/auth.me`,
+        script: "get",
+        ...load,
+        files: { BENCH_TOKENS: tokenFile },
+      });
+      log(`me ${run.rps} req/s${roundNote(round, rounds)}`);
+      me.push(run);
+    }
+    return combined({ me });
   });
 }
 
 /**
- * Every chosen scenario on an app server, in a fixed order. `beforeLoad` runs just before each
- * measured window (the profiler restarts there, leaving start-up and set-up out).
+ * Every chosen scenario on an app server, in a fixed order, `rounds` times over (each round
+ * runs them all, so a disturbance lands on one round of each, not on every run of one).
+ * `beforeLoad` runs just before each measured window (the profiler restarts there, leaving
+ * start-up and set-up out).
  */
 export function appRuns(
   base: string,
   scenarios: Scenario[],
   load: LoadSettings,
-  beforeLoad: () => void = () => {},
-): Promise<TargetResult["runs"]> {
+  { rounds = 1, beforeLoad = () => {} }: { rounds?: number; beforeLoad?: () => void } = {},
+): Promise<Runs> {
   return withFiles(async (dir) => {
     const users = await registerUsers(base, USERS);
     const accessFile = path.join(dir, "access.txt");
@@ -80,42 +104,54 @@ export function appRuns(
       ...load,
       files: { BENCH_LOGINS: loginFile },
     };
-    const runs: TargetResult["runs"] = {};
+    const collected: { [K in keyof Runs]?: LoadResult[] } = {};
+    const add = (key: keyof Runs, run: LoadResult) => {
+      collected[key] ??= [];
+      collected[key].push(run);
+      return run;
+    };
     const runWrk = (run: WrkRun) => {
       beforeLoad();
       return startWrk(run);
     };
-    for (const scenario of scenarios) {
-      await settle();
-      if (scenario === "sample") {
-        runs.sample = await runWrk({
-          url: `${base}/api/trpc/overview.sample`,
-          script: "get",
-          ...load,
-        });
-      } else if (scenario === "me") {
-        runs.me = await runWrk(me);
-      } else if (scenario === "login") {
-        runs.login = await runWrk(login);
-      } else if (scenario === "flood") {
-        beforeLoad();
-        [runs.floodMe, runs.floodLogin] = await Promise.all([startWrk(me), startWrk(login)]);
-      } else if (scenario === "refresh") {
-        // Twice as many chains as connections: a chain whose answer is in flight is never reused.
-        const chains = await openSessions(base, users, Math.max(2 * load.connections, USERS));
-        const refreshFile = path.join(dir, `refresh-${randomBytes(3).toString("hex")}.txt`);
-        await writeFile(refreshFile, `${chains.join("\n")}\n`);
-        runs.refresh = await runWrk({
-          url: `${base}/api/trpc/auth.refresh`,
-          script: "refresh",
-          ...load,
-          files: { BENCH_TOKENS: refreshFile },
-        });
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of scenarios) {
+        await settle();
+        let shown: LoadResult;
+        if (scenario === "sample") {
+          shown = add(
+            "sample",
+            await runWrk({ url: `${base}/api/trpc/overview.sample`, script: "get", ...load }),
+          );
+        } else if (scenario === "me") {
+          shown = add("me", await runWrk(me));
+        } else if (scenario === "login") {
+          shown = add("login", await runWrk(login));
+        } else if (scenario === "flood") {
+          beforeLoad();
+          const [floodMe, floodLogin] = await Promise.all([startWrk(me), startWrk(login)]);
+          add("floodLogin", floodLogin);
+          shown = add("floodMe", floodMe);
+        } else {
+          // Twice as many chains as connections: a chain whose answer is in flight is never reused.
+          const chains = await openSessions(base, users, Math.max(2 * load.connections, USERS));
+          const refreshFile = path.join(dir, `refresh-${randomBytes(3).toString("hex")}.txt`);
+          await writeFile(refreshFile, `${chains.join("\n")}\n`);
+          shown = add(
+            "refresh",
+            await runWrk({
+              url: `${base}/api/trpc/auth.refresh`,
+              script: "refresh",
+              ...load,
+              files: { BENCH_TOKENS: refreshFile },
+            }),
+          );
+        }
+        log(
+          `${scenario} ${shown.rps} req/s, p99 ${shown.p99Ms} ms, non-2xx ${shown.non2xx}${roundNote(round, rounds)}`,
+        );
       }
-      const result = scenario === "flood" ? runs.floodMe : runs[scenario];
-      if (result)
-        log(`${scenario} ${result.rps} req/s, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
     }
-    return runs;
+    return combined(collected);
   });
 }

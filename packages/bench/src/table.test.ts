@@ -28,7 +28,7 @@ const report: BenchReport = {
     wrk: "wrk 4.1.0",
     loadAverage: { start: 0.5, end: 1.5 },
   },
-  settings: { durationSec: 10, connections: 32, threads: 2, database: "throwaway" },
+  settings: { durationSec: 5, rounds: 3, connections: 32, threads: 2, database: "throwaway" },
   targets: [
     { id: "floor-a", label: "floor (a)", kind: "floor", workers: 1, runs: { me: load(20000) } },
     { id: "floor-b", label: "floor (b)", kind: "floor", workers: 1, runs: { me: load(8000) } },
@@ -40,7 +40,7 @@ const report: BenchReport = {
       workers: 1,
       runs: {
         sample: load(5000),
-        me: load(4000, 10),
+        me: { ...load(4000, 10), rounds: { count: 3, rpsMin: 3900, rpsMax: 4100 } },
         refresh: load(2000),
         login: load(40),
         floodMe: load(3000, 30),
@@ -93,11 +93,13 @@ describe("Markdown", () => {
   it("prints every scenario with its ratios", () => {
     const table = squash(formatLoadTable(report));
     expect(table).toContain(
-      "| pnpm start · PostgreSQL | me | 4000 | 2 | 10 | 0 | 0 | 0.4× floor (c), 0.8× sample | 3.67× |",
+      "| pnpm start · PostgreSQL | me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 0.4× floor (c), 0.8× sample | 3.67× |",
     );
-    expect(table).toContain("| floor (b) | me | 8000 | 2 | 10 | 0 | 0 | 0.4× floor (a) | 7.34× |");
     expect(table).toContain(
-      "| me during login flood | 3000 | 2 | 30 | 0 | 0 | 3× me alone (p99) |",
+      "| floor (b) | me | 8000 | — | 2 | 10 | 0 | 0 | 0.4× floor (a) | 7.34× |",
+    );
+    expect(table).toContain(
+      "| me during login flood | 3000 | — | 2 | 30 | 0 | 0 | 3× me alone (p99) |",
     );
   });
 
@@ -116,10 +118,11 @@ describe("Markdown", () => {
       "| start-pg | — | ≥ 0.8 | not measured |",
     );
     expect(squash(formatLoadTable(alone))).toContain(
-      "| me | 4000 | 2 | 10 | 0 | 0 | 0.8× sample |",
+      "| me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 0.8× sample |",
     );
     const doc = formatReport(report, evaluateGoals(report));
     expect(doc).toContain("- machine: 2 cores (Test CPU), 1-minute load average 0.5 at the start");
     expect(doc).toContain("20 tries: median 1.5 ms, max 6 ms");
+    expect(doc).toContain("- rounds: 3 runs of every scenario per server");
   });
 });

@@ -89,12 +89,22 @@ function linesOf(t: TargetResult, report: BenchReport): Line[] {
 
 /** The load table: one line per target and scenario. */
 export function formatLoadTable(report: BenchReport): string {
-  const header = ["target", "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors"];
+  const header = [
+    "target",
+    "scenario",
+    "req/s",
+    "req/s range",
+    "p50 ms",
+    "p99 ms",
+    "non-2xx",
+    "socket errors",
+  ];
   const rows = report.targets.flatMap((t) =>
     linesOf(t, report).map(({ scenario, result: r, vsFloor, vsDjango }) => [
       t.label,
       scenario,
       r.rps,
+      r.rounds ? `${r.rounds.rpsMin}–${r.rounds.rpsMax}` : "—",
       r.p50Ms,
       r.p99Ms,
       r.non2xx,
@@ -104,7 +114,7 @@ export function formatLoadTable(report: BenchReport): string {
     ]),
   );
   return markdownTable(
-    ["left", "left", "right", "right", "right", "right", "right", "left", "right"],
+    ["left", "left", "right", "right", "right", "right", "right", "right", "left", "right"],
     [...header, "vs floor / same server", "vs Django"],
     rows,
   );
@@ -168,6 +178,7 @@ export function formatReport(report: BenchReport, checks: GoalCheck[]): string {
     `- machine: ${m.cores} cores (${m.cpu}), 1-minute load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end`,
     `- Node ${m.node}, ${m.wrk}`,
     `- each run: ${s.durationSec} s, ${s.connections} connections, ${s.threads} wrk threads; PostgreSQL: ${s.database}`,
+    `- rounds: ${s.rounds ?? 1} runs of every scenario per server, one round after the other; each figure is the median over the rounds (req/s range: the slowest and fastest round)`,
     "",
     formatLoadTable(report),
     "",

@@ -10,6 +10,8 @@ export interface LoadResult {
   non2xx: number;
   /** Connect, read, write errors and timeouts. */
   socketErrors: number;
+  /** When several rounds were combined (./rounds): how many, and the spread of req/s. */
+  rounds?: { count: number; rpsMin: number; rpsMax: number };
 }
 
 interface DoneLine {
