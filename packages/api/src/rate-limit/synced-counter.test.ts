@@ -115,6 +115,14 @@ describe("instances sharing the store", () => {
   });
 });
 
+describe("settings", () => {
+  it("refuses a sync interval that is not a whole number of ms", () => {
+    for (const syncMs of [0, -1, 0.5, Number.NaN]) {
+      expect(() => new SyncedCounter(SPEC, store, (call) => call(), { syncMs })).toThrow(TypeError);
+    }
+  });
+});
+
 describe("store failures", () => {
   it("keeps points the store did not take and sends them with the next sync", async () => {
     let failing = true;

@@ -44,6 +44,9 @@ export class SyncedCounter {
     private readonly watch: OpenStore["watch"],
     options: SyncedCounterOptions,
   ) {
+    if (!Number.isSafeInteger(options.syncMs) || options.syncMs < 1) {
+      throw new TypeError(`syncMs must be a whole number of ms, 1 or more (got ${options.syncMs})`);
+    }
     this.#now = options.now ?? Date.now;
     this.#timer = setInterval(() => void this.sync(), options.syncMs);
     // A pending sync must not keep a finished process alive; close() sends what is left.
