@@ -3,6 +3,7 @@
 import type { PgServer } from "./database";
 import { freshDatabase } from "./database";
 import type { Propagation } from "./results";
+import { median } from "./stats";
 import { type LaunchContext, startApp } from "./targets";
 import { mutate, registerUsers } from "./users";
 
@@ -18,15 +19,6 @@ async function meStatus(
   });
   const body = (await response.json()) as { error?: { data?: { appCode?: string } } };
   return { status: response.status, appCode: body.error?.data?.appCode };
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** `tries` logouts, each timed from A's answer to the sending of B's first TOKEN_REVOKED call. */

@@ -1,15 +1,7 @@
 // Several rounds of one scenario on one server, reported as one result: the median of each
 // figure, so one neighbour's burst on this shared machine does not decide a ratio.
+import { median, roundTo } from "./stats";
 import type { LoadResult } from "./wrk-output";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (i: number) => sorted[i] ?? Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
-}
-
-const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 /**
  * The rounds of one scenario as one result: req/s, p50 and p99 are each the median over the
@@ -24,13 +16,13 @@ export function combineRounds(runs: LoadResult[]): LoadResult {
   const rps = runs.map((run) => run.rps);
   return {
     requests: sum((run) => run.requests),
-    seconds: round(
+    seconds: roundTo(
       sum((run) => run.seconds),
       2,
     ),
-    rps: round(median(rps), 1),
-    p50Ms: round(median(runs.map((run) => run.p50Ms)), 3),
-    p99Ms: round(median(runs.map((run) => run.p99Ms)), 3),
+    rps: roundTo(median(rps), 1),
+    p50Ms: roundTo(median(runs.map((run) => run.p50Ms)), 3),
+    p99Ms: roundTo(median(runs.map((run) => run.p99Ms)), 3),
     non2xx: sum((run) => run.non2xx),
     socketErrors: sum((run) => run.socketErrors),
     rounds: { count: runs.length, rpsMin: Math.min(...rps), rpsMax: Math.max(...rps) },

@@ -1,4 +1,5 @@
 // Reading wrk's output: the JSON line our Lua done() hook prints, else wrk's own text.
+import { roundTo } from "./stats";
 
 export interface LoadResult {
   requests: number;
@@ -21,8 +22,6 @@ interface DoneLine {
   latency_us: { p50: number; p99: number };
 }
 
-const round = (n: number, digits = 2) => Number(n.toFixed(digits));
-
 /** Parses one wrk run's stdout; throws when it holds neither form of result. */
 export function parseWrkOutput(stdout: string): LoadResult {
   const line = stdout.split("\n").find((l) => l.startsWith("BENCH_JSON "));
@@ -32,10 +31,10 @@ export function parseWrkOutput(stdout: string): LoadResult {
     const e = done.errors;
     return {
       requests: done.requests,
-      seconds: round(seconds),
-      rps: round(seconds > 0 ? done.requests / seconds : 0, 1),
-      p50Ms: round(done.latency_us.p50 / 1000, 3),
-      p99Ms: round(done.latency_us.p99 / 1000, 3),
+      seconds: roundTo(seconds),
+      rps: roundTo(seconds > 0 ? done.requests / seconds : 0, 1),
+      p50Ms: roundTo(done.latency_us.p50 / 1000, 3),
+      p99Ms: roundTo(done.latency_us.p99 / 1000, 3),
       non2xx: e.status,
       socketErrors: e.connect + e.read + e.write + e.timeout,
     };
@@ -48,7 +47,7 @@ const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
 function durationMs(text: string | undefined): number {
   const match = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? "");
   if (!match) return Number.NaN;
-  return round(Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1), 3);
+  return roundTo(Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1), 3);
 }
 
 /** wrk's human-readable report (run with --latency), for runs without our Lua hook. */
@@ -64,7 +63,7 @@ export function parseWrkText(stdout: string): LoadResult {
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
   return {
     requests: Number(total[1]),
-    seconds: round(seconds),
+    seconds: roundTo(seconds),
     rps: Number(rps[1]),
     p50Ms: durationMs(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1]),
     p99Ms: durationMs(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1]),

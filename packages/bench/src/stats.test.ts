@@ -1,6 +1,6 @@
-// The median used for propagation times.
+// The median (propagation times, rounds of a scenario).
 import { describe, expect, it } from "vitest";
-import { median } from "./propagation";
+import { median } from "./stats";
 
 describe("median", () => {
   it("takes the middle, or the mean of the two middles", () => {
