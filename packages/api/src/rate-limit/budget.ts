@@ -22,6 +22,11 @@ export const isAdmitted = (spent: Spent): spent is Admitted => spent.admitted;
 /** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
 export const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
+/** Refuses with the longest of the waits (ms) when there is any: one spent budget refuses. */
+export function refuseIfAny(waitsMs: number[]): void {
+  if (waitsMs.length > 0) throw new RateLimitedError(toSeconds(Math.max(...waitsMs)));
+}
+
 export interface Budgets {
   /**
    * Spends one point. Atomic per key in every store (the count is incremented and read in one
@@ -63,8 +68,7 @@ export function createBudgets(store: OpenStore): Budgets {
     },
     async spendAll(charges) {
       const refused = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
-      if (refused.length === 0) return;
-      throw new RateLimitedError(toSeconds(Math.max(...refused.map((s) => s.res.msBeforeNext))));
+      refuseIfAny(refused.map((spent) => spent.res.msBeforeNext));
     },
     read: ({ counter, key }) => store.watch(() => counter.get(key)),
     async reset({ counter, key }) {

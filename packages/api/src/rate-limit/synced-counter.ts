@@ -1,9 +1,8 @@
 // A budget decided in this process and reconciled with the shared store in the background, for
 // the one budget that is spent on every call of a hot path (`auth.refresh`): a store round trip
-// per refresh cost more than the rest of the rotation's database work (see PERFORMANCE.md).
+// per refresh was about a quarter of its cost (see PERFORMANCE.md).
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
-import { RateLimitedError } from "../errors";
-import { toSeconds } from "./budget";
+import { refuseIfAny } from "./budget";
 import type { CounterSpec, OpenStore } from "./store";
 
 /** What this instance knows of one key: the store's count at the last sync, and its own since. */
@@ -128,8 +127,9 @@ export class SyncedCounter {
 
 /** Spends one point from each counter for its key; refuses with the longest wait if any is over. */
 export function spendSynced(charges: { counter: SyncedCounter; key: string }[]): void {
-  const waits = charges
-    .map(({ counter, key }) => counter.spend(key))
-    .filter((wait): wait is number => wait !== null);
-  if (waits.length > 0) throw new RateLimitedError(toSeconds(Math.max(...waits)));
+  refuseIfAny(
+    charges
+      .map(({ counter, key }) => counter.spend(key))
+      .filter((wait): wait is number => wait !== null),
+  );
 }
