@@ -5,7 +5,8 @@
 // packages/bench/PERFORMANCE.md). Of such a call tRPC reads only the method, the URL, the
 // headers, the abort signal and, for a mutation, `json()`, so this gives it exactly those;
 // other bodies (forms, octet streams, a missing content type) and streamed answers stay with the
-// stock adapter.
+// stock adapter. A single call skips resolveResponse too (single-call.ts); batches and unusual
+// requests go through it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { type HTTPErrorHandler, type ResponseMetaFn, resolveResponse } from "@trpc/server/http";
@@ -14,6 +15,7 @@ import {
   getTRPCErrorFromUnknown,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
+import { answerSingle, setHead, singleCallOf } from "./single-call";
 
 export interface FastPathOptions<TContext> {
   router: AnyTRPCRouter;
@@ -91,6 +93,18 @@ export async function answerFast<TContext>(
     };
     res.once("close", onClose);
     req.once("aborted", onAbort);
+    const call = singleCallOf(options.router, req.method, url, headers, options.basePath);
+    if (call) {
+      await answerSingle(req, res, url, call, {
+        router: options.router,
+        createContext: () => options.createContext(req, headers),
+        readJson: () => readJson(req, options.maxBodySize),
+        signal: abort.signal,
+        onError: options.onError,
+        responseMeta: options.responseMeta,
+      });
+      return;
+    }
     // What resolveResponse reads of these requests; a cast, because a full Request is what this
     // path exists to avoid building. `json()` reads the body only when tRPC asks for the input.
     const request = {
@@ -165,12 +179,7 @@ function readJson(req: IncomingMessage, maxBodySize: number): Promise<unknown> {
 }
 
 async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {
-  if (res.statusCode === 200) res.statusCode = response.status;
-  for (const [name, value] of response.headers) {
-    if (name !== "set-cookie") res.setHeader(name, value);
-  }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  setHead(res, response.status, response.headers);
   if (!response.body) {
     res.end();
     return;
