@@ -67,21 +67,18 @@ describe("protectedProcedure", () => {
   });
 
   it("translates what the authenticator throws, and leaves what is not ours a server error", async () => {
-    const refused = await failure(
-      callerOf(
-        contextWith(async () => {
-          throw new AuthError("INVALID_TOKEN");
-        }),
-      ).whoami(),
+    const whenAuthenticatorThrows = (error: Error) =>
+      failure(
+        callerOf(
+          contextWith(async () => {
+            throw error;
+          }),
+        ).whoami(),
+      );
+    expect((await whenAuthenticatorThrows(new AuthError("INVALID_TOKEN"))).code).toBe(
+      "UNAUTHORIZED",
     );
-    expect(refused.code).toBe("UNAUTHORIZED");
-    const broken = await failure(
-      callerOf(
-        contextWith(async () => {
-          throw new Error("a bug");
-        }),
-      ).whoami(),
-    );
+    const broken = await whenAuthenticatorThrows(new Error("a bug"));
     expect(broken.code).toBe("INTERNAL_SERVER_ERROR");
     expect((broken.cause as Error).message).toBe("a bug");
   });

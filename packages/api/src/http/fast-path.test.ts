@@ -1,11 +1,10 @@
 // The fast path answers exactly as tRPC's stock Node adapter does: the same router and deps
 // behind both, the same requests, and the answers compared status, headers and body.
-import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createPrismaClient } from "@kit/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
+import { loopbackServers } from "../../test/loopback-servers";
 import { uniqueEmail } from "../../test/test-server";
 import { createContext } from "../context";
 import { resolveClientIp } from "../request/client-ip";
@@ -42,13 +41,7 @@ const stock = createHTTPHandler({
   responseMeta,
 });
 
-const servers: Server[] = [];
-async function listen(handler: RequestListener): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const { listen, closeAll } = loopbackServers();
 
 let stockBase: string;
 let fastBase: string;
@@ -64,7 +57,7 @@ beforeAll(async () => {
   access = ((await login.json()) as { result: { data: { access: string } } }).result.data.access;
 });
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await closeAll();
   await deps.limiter.close();
   await prisma.$disconnect();
 });

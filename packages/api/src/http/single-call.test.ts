@@ -3,13 +3,13 @@
 // result, a context that fails, responseMeta's status and both forms of its headers, a lazy
 // router), served by both, the same requests sent to each and everything compared: status,
 // headers, body, and what onError was told.
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, RequestListener } from "node:http";
 import { initTRPC, lazy, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { ResponseMeta } from "@trpc/server/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { loopbackServers } from "../../test/loopback-servers";
 import { answerFast, type FastPathOptions, requestUrlOf, takesFastPath } from "./fast-path";
 import { singleCallOf } from "./single-call";
 
@@ -106,13 +106,7 @@ function createContext(req: IncomingMessage): Ctx {
   return { name: typeof name === "string" ? name : null };
 }
 
-const servers: Server[] = [];
-async function listen(handler: RequestListener): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const { listen, closeAll } = loopbackServers();
 
 interface Pair {
   stock: string;
@@ -177,7 +171,7 @@ beforeAll(async () => {
   transformed = await serveBoth(true);
 });
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await closeAll();
 });
 
 const json = { "content-type": "application/json" };
