@@ -161,3 +161,48 @@ describe("spendSynced", () => {
     expect(network.spend("net")).toBe(60_000);
   });
 });
+
+describe("memory", () => {
+  function bounded(maxKeys: number) {
+    const counter = new SyncedCounter(SPEC, store, (call) => call(), { syncMs: SYNC_MS, maxKeys });
+    counters.push(counter);
+    return counter;
+  }
+
+  it("forgets keys already synced and under the budget, oldest first, past maxKeys", async () => {
+    const counter = bounded(3);
+    for (const key of ["a", "b", "c"]) counter.spend(key);
+    await vi.advanceTimersByTimeAsync(SYNC_MS);
+    counter.spend("d");
+    expect(counter.size).toBe(3);
+    // "a" was forgotten: it starts again from zero here, and its next sync adds to the store's.
+    counter.spend("a");
+    await vi.advanceTimersByTimeAsync(SYNC_MS);
+    expect(await stored("a")).toBe(2);
+    expect(counter.size).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps keys over the budget, so a refusal is not forgotten", async () => {
+    const counter = bounded(2);
+    for (let i = 0; i < 3; i += 1) counter.spend("spent");
+    counter.spend("b");
+    await vi.advanceTimersByTimeAsync(SYNC_MS);
+    counter.spend("c");
+    expect(counter.spend("spent")).not.toBeNull();
+    // "b" went instead.
+    expect(counter.size).toBe(2);
+  });
+
+  it("keeps keys whose points are not sent yet, and sends them all", async () => {
+    const counter = bounded(2);
+    for (const key of ["a", "b", "c"]) counter.spend(key);
+    expect(counter.size).toBe(3);
+    await vi.advanceTimersByTimeAsync(SYNC_MS);
+    expect([await stored("a"), await stored("b"), await stored("c")]).toEqual([1, 1, 1]);
+  });
+
+  it("refuses a maxKeys that is not a whole number of at least 1", () => {
+    expect(() => bounded(0)).toThrow(TypeError);
+    expect(() => bounded(1.5)).toThrow(TypeError);
+  });
+});

@@ -20,8 +20,16 @@ interface Tally {
 export interface SyncedCounterOptions {
   /** How often the points admitted here are sent to the store, in ms. */
   syncMs: number;
+  /** Keys remembered before synced ones are forgotten (see SyncedCounter); default 20 000. */
+  maxKeys?: number;
   now?: () => number;
 }
+
+/**
+ * About 5 MB (a key and its tally take ~260 bytes, measured with IPv6 /64 keys). Forgetting a
+ * synced key below its budget costs nothing but that key's precision for one sync interval.
+ */
+export const DEFAULT_MAX_KEYS = 20_000;
 
 /**
  * One budget (`points` per `duration` seconds per key) whose spends are decided from memory:
@@ -30,10 +38,17 @@ export interface SyncedCounterOptions {
  * every other instance's spends in. One instance alone is exact; across instances the budget
  * holds to within what each admits in one sync interval. Kept out of login and register, whose
  * budgets guard passwords and sign-ups and are counted in the store on every attempt.
+ *
+ * Memory is bounded by `maxKeys`: a client rotating addresses (IPv6 /64s) makes a key each. Past
+ * it, keys whose points are all in the store and still under the budget are forgotten, oldest
+ * first; such a key starts again from zero here and learns the store's count at its next sync,
+ * so forgetting it admits no more than one sync interval's drift, as another instance would.
+ * Keys over the budget, and keys with points not yet sent, are kept until their window ends.
  */
 export class SyncedCounter {
   readonly #tallies = new Map<string, Tally>();
   readonly #now: () => number;
+  readonly #maxKeys: number;
   readonly #timer: NodeJS.Timeout;
   #syncing: Promise<void> | null = null;
 
@@ -46,6 +61,10 @@ export class SyncedCounter {
     if (!Number.isSafeInteger(options.syncMs) || options.syncMs < 1) {
       throw new TypeError(`syncMs must be a whole number of ms, 1 or more (got ${options.syncMs})`);
     }
+    this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    if (!Number.isSafeInteger(this.#maxKeys) || this.#maxKeys < 1) {
+      throw new TypeError(`maxKeys must be a whole number, 1 or more (got ${options.maxKeys})`);
+    }
     this.#now = options.now ?? Date.now;
     this.#timer = setInterval(() => void this.sync(), options.syncMs);
     // A pending sync must not keep a finished process alive; close() sends what is left.
@@ -57,6 +76,7 @@ export class SyncedCounter {
     const now = this.#now();
     let tally = this.#tallies.get(key);
     if (!tally) {
+      if (this.#tallies.size >= this.#maxKeys) this.#forgetSynced();
       tally = { shared: 0, unsent: 0, sending: 0, windowEndsAt: 0 };
       this.#tallies.set(key, tally);
     }
@@ -70,6 +90,25 @@ export class SyncedCounter {
     }
     tally.unsent += 1;
     return null;
+  }
+
+  /** Keys remembered now. */
+  get size(): number {
+    return this.#tallies.size;
+  }
+
+  /**
+   * Forgets up to a tenth of `maxKeys` keys whose points are all in the store and under the
+   * budget, oldest first (a batch, so that a stream of new keys does not scan on every spend).
+   */
+  #forgetSynced(): void {
+    let toForget = Math.max(1, Math.floor(this.#maxKeys / 10));
+    for (const [key, tally] of this.#tallies) {
+      if (tally.unsent > 0 || tally.sending > 0 || tally.shared >= this.spec.points) continue;
+      this.#tallies.delete(key);
+      toForget -= 1;
+      if (toForget === 0) return;
+    }
   }
 
   /** Sends the points admitted since the last sync, one call per key; one sync at a time. */
