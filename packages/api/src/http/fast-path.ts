@@ -7,7 +7,7 @@
 // other bodies (forms, octet streams, a missing content type) and streamed answers stay with the
 // stock adapter. A single call skips resolveResponse too (single-call.ts); batches and unusual
 // requests go through it.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { type HTTPErrorHandler, type ResponseMetaFn, resolveResponse } from "@trpc/server/http";
 import {
@@ -15,6 +15,7 @@ import {
   getTRPCErrorFromUnknown,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
+import { isJsonContentType } from "./content-type";
 import { answerSingle, setHead, singleCallOf } from "./single-call";
 
 export interface FastPathOptions<TContext> {
@@ -39,11 +40,7 @@ export function takesFastPath(req: IncomingMessage, basePath: string): boolean {
     return false;
   }
   if (req.method === "GET") return true;
-  return req.method === "POST" && isJson(req.headers["content-type"]);
-}
-
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.toLowerCase().split(";", 1)[0]?.trim() === "application/json";
+  return req.method === "POST" && isJsonContentType(req.headers["content-type"]);
 }
 
 /** The request's absolute URL as the stock adapter builds it, or null where it cannot. */
@@ -70,6 +67,21 @@ export function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
+/**
+ * `fallback` (tRPC's stock adapter) with the fast path in front: what takesFastPath accepts and
+ * whose URL parses is answered by answerFast, anything else by `fallback`.
+ */
+export function withFastPath<TContext>(
+  options: FastPathOptions<TContext>,
+  fallback: RequestListener,
+): RequestListener {
+  return (req, res) => {
+    const url = takesFastPath(req, options.basePath) ? requestUrlOf(req) : null;
+    if (url) void answerFast(req, res, url, options);
+    else fallback(req, res);
+  };
+}
+
 /** Answers one call that takesFastPath and whose URL parsed. Never rejects. */
 export async function answerFast<TContext>(
   req: IncomingMessage,
@@ -93,7 +105,7 @@ export async function answerFast<TContext>(
     };
     res.once("close", onClose);
     req.once("aborted", onAbort);
-    const call = singleCallOf(options.router, req.method, url, headers, options.basePath);
+    const call = singleCallOf(options.router, req.method, url, path, headers);
     if (call) {
       await answerSingle(req, res, url, call, {
         router: options.router,

@@ -3,14 +3,14 @@
 // result, a context that fails, responseMeta's status and both forms of its headers, a lazy
 // router), served by both, the same requests sent to each and everything compared: status,
 // headers, body, and what onError was told.
-import type { IncomingMessage, RequestListener } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { initTRPC, lazy, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { ResponseMeta } from "@trpc/server/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loopbackServers } from "../../test/loopback-servers";
-import { answerFast, type FastPathOptions, requestUrlOf, takesFastPath } from "./fast-path";
+import { type FastPathOptions, withFastPath } from "./fast-path";
 import { singleCallOf } from "./single-call";
 
 interface Ctx {
@@ -150,12 +150,7 @@ async function serveBoth(transform: boolean): Promise<Pair> {
     onError: recordTo(errors.fast),
     responseMeta: responseMeta as FastPathOptions<Ctx>["responseMeta"],
   };
-  const fast: RequestListener = (req, res) => {
-    const url = takesFastPath(req, options.basePath) ? requestUrlOf(req) : null;
-    if (url) void answerFast(req, res, url, options);
-    else stock(req, res);
-  };
-  return { stock: await listen(stock), fast: await listen(fast), errors };
+  return { stock: await listen(stock), fast: await listen(withFastPath(options, stock)), errors };
 }
 
 async function answer(base: string, path: string, init: RequestInit) {
@@ -271,9 +266,15 @@ describe("the single-call path", () => {
 
   it("takes single queries by GET and mutations by POST, and leaves the rest to tRPC", () => {
     const router = buildRouter(false);
+    const rawPathOf = (path: string) => new URL(`http://x${path}`).pathname.slice("/api/".length);
     const take = (method: string, path: string, headers: Record<string, string> = {}) =>
-      singleCallOf(router, method, new URL(`http://x${path}`), new Headers(headers), "/api/")
-        ?.path ?? null;
+      singleCallOf(
+        router,
+        method,
+        new URL(`http://x${path}`),
+        rawPathOf(path),
+        new Headers(headers),
+      )?.path ?? null;
     expect(take("GET", "/api/echo?input=1")).toBe("echo");
     expect(take("GET", "/api/%65cho")).toBe("echo");
     expect(take("POST", "/api/count")).toBe("count");

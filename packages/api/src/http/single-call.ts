@@ -20,6 +20,7 @@ import {
   isPromise,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
+import { isJsonContentType } from "./content-type";
 
 /** The one procedure a request calls, when single-call.ts may answer it. */
 export interface SingleCall {
@@ -37,16 +38,18 @@ export function singleCallOf(
   router: AnyTRPCRouter,
   method: string | undefined,
   url: URL,
+  /** The procedure path as the URL carries it (after the base path), not decoded yet. */
+  rawPath: string,
   headers: Headers,
-  basePath: string,
 ): SingleCall | null {
   const search = url.searchParams;
   if (search.get("batch") === "1" || search.has("connectionParams")) return null;
   if (getAcceptHeader(headers) !== null) return null;
-  if (method === "GET" && headers.has("content-type") && !isJsonType(headers)) return null;
+  const contentType = headers.get("content-type");
+  if (method === "GET" && contentType !== null && !isJsonContentType(contentType)) return null;
   let path: string;
   try {
-    path = decodeURIComponent(url.pathname.slice(basePath.length));
+    path = decodeURIComponent(rawPath);
   } catch {
     return null;
   }
@@ -57,10 +60,6 @@ export function singleCallOf(
   if (type === "query" && method === "GET") return { path, procedure, type };
   if (type === "mutation" && method === "POST") return { path, procedure, type };
   return null;
-}
-
-function isJsonType(headers: Headers): boolean {
-  return headers.get("content-type")?.toLowerCase().split(";", 1)[0]?.trim() === "application/json";
 }
 
 export interface SingleCallOptions<TContext> {

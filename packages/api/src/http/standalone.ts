@@ -9,7 +9,7 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
-import { answerFast, headersOf, requestUrlOf, takesFastPath } from "./fast-path";
+import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
@@ -68,11 +68,7 @@ export function createNodeHandler(
     onError,
     responseMeta,
   };
-  return (req, res) => {
-    const url = takesFastPath(req, basePath) ? requestUrlOf(req) : null;
-    if (url) void answerFast(req, res, url, fastPath);
-    else stock(req, res);
-  };
+  return withFastPath(fastPath, stock);
 }
 
 /**

@@ -31,6 +31,12 @@ export interface SyncedCounterOptions {
  */
 export const DEFAULT_MAX_KEYS = 20_000;
 
+function assertWholeAtLeastOne(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a whole number, 1 or more (got ${value})`);
+  }
+}
+
 /**
  * One budget (`points` per `duration` seconds per key) whose spends are decided from memory:
  * the store's count as of the last sync plus what this instance admitted since. Every
@@ -58,13 +64,9 @@ export class SyncedCounter {
     private readonly watch: OpenStore["watch"],
     options: SyncedCounterOptions,
   ) {
-    if (!Number.isSafeInteger(options.syncMs) || options.syncMs < 1) {
-      throw new TypeError(`syncMs must be a whole number of ms, 1 or more (got ${options.syncMs})`);
-    }
+    assertWholeAtLeastOne("syncMs", options.syncMs);
     this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
-    if (!Number.isSafeInteger(this.#maxKeys) || this.#maxKeys < 1) {
-      throw new TypeError(`maxKeys must be a whole number, 1 or more (got ${options.maxKeys})`);
-    }
+    assertWholeAtLeastOne("maxKeys", this.#maxKeys);
     this.#now = options.now ?? Date.now;
     this.#timer = setInterval(() => void this.sync(), options.syncMs);
     // A pending sync must not keep a finished process alive; close() sends what is left.
