@@ -23,7 +23,8 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  * Any other non-current token is reuse (RFC 9700 §4.14.2): the whole session is revoked.
  *
  * The usual refresh is one statement (see swapRefresh): checks, swap and audit row in one round
- * trip. Only when it changes nothing does the session get read, to tell which case it is.
+ * trip, shared with the refreshes running at the same time. Only when it changes nothing does
+ * the session get read, to tell which case it is.
  */
 export async function rotateSession(
   deps: AppDeps,

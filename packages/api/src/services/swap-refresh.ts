@@ -1,6 +1,7 @@
-// Refresh rotation's swap as ONE statement: check the user, move the session's jti on, and record
-// `refreshed`, atomically and in one round trip.
-import type { UserIdentity } from "@kit/db";
+// Refresh rotation's swap: check the user, move the session's jti on, and record `refreshed`,
+// atomically and in one round trip; concurrent swaps share that round trip (group commit).
+import type { SqlPool, UserIdentity } from "@kit/db";
+import { Batcher } from "../batching/batcher";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 
@@ -29,6 +30,7 @@ export type SwapResult =
   | { swapped: false; absoluteExpiresAt: Date | null };
 
 interface Row {
+  idx: number;
   id: string;
   email: string;
   name: string | null;
@@ -38,71 +40,122 @@ interface Row {
 }
 
 // A named statement: each connection parses and plans it once, then only binds and executes.
+// The requests come in as parallel arrays, so one statement serves a batch of any size.
+// `locked` takes the sessions' row locks in id order before the UPDATE touches them: two batches
+// sharing sessions (two workers, two instances) then wait for each other and never deadlock.
 const SWAP_REFRESH = {
-  name: "kit_swap_refresh",
+  name: "kit_swap_refresh_batch",
   text: `
-    WITH owner AS (
-      SELECT u.id, u.email, u.name, u.role, s.absolute_expires_at
-      FROM users u JOIN sessions s ON s.user_id = u.id
-      WHERE u.id = $1::uuid AND u.is_active AND s.id = $2::uuid
+    WITH request AS (
+      SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
+        $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+        AS r(idx, user_id, session_id, jti, next_jti, next_expires_at, now, rotated_by, ip,
+          user_agent)
+    ), locked AS (
+      SELECT id FROM sessions WHERE id IN (SELECT session_id FROM request)
+      ORDER BY id FOR UPDATE
+    ), owner AS (
+      SELECT r.*, u.email, u.name, u.role, s.absolute_expires_at
+      FROM request r
+      JOIN users u ON u.id = r.user_id AND u.is_active
+      JOIN sessions s ON s.id = r.session_id AND s.user_id = r.user_id
     ), swapped AS (
       UPDATE sessions SET
-        refresh_jti = $4::uuid,
-        previous_jti = $3::uuid,
-        rotated_at = $6::timestamptz,
-        rotated_by = $7,
-        last_used_at = $6::timestamptz,
-        expires_at = $5::timestamptz
-      FROM owner
-      WHERE sessions.id = $2::uuid
-        AND sessions.user_id = owner.id
-        AND sessions.refresh_jti = $3::uuid
+        refresh_jti = o.next_jti,
+        previous_jti = o.jti,
+        rotated_at = o.now,
+        rotated_by = o.rotated_by,
+        last_used_at = o.now,
+        expires_at = o.next_expires_at
+      FROM owner o JOIN locked l ON l.id = o.session_id
+      WHERE sessions.id = o.session_id
+        AND sessions.user_id = o.user_id
+        AND sessions.refresh_jti = o.jti
         AND sessions.revoked_at IS NULL
-        AND sessions.expires_at > $6::timestamptz
-        AND sessions.absolute_expires_at > $6::timestamptz
-        AND sessions.absolute_expires_at >= $5::timestamptz
-      RETURNING sessions.id, sessions.user_id
+        AND sessions.expires_at > o.now
+        AND sessions.absolute_expires_at > o.now
+        AND sessions.absolute_expires_at >= o.next_expires_at
+      RETURNING o.idx, sessions.id, sessions.user_id, o.ip, o.user_agent, o.now
     ), recorded AS (
       INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
-      SELECT 'refreshed', swapped.user_id, swapped.id, $8, $9, $6::timestamptz
-      FROM swapped
+      SELECT 'refreshed', w.user_id, w.id, w.ip, w.user_agent, w.now FROM swapped w
     )
-    SELECT owner.id::text AS id, owner.email, owner.name, owner.role::text AS role,
-      owner.absolute_expires_at,
-      EXISTS (SELECT 1 FROM swapped) AS swapped
-    FROM owner`,
+    SELECT o.idx, o.user_id::text AS id, o.email, o.name, o.role::text AS role,
+      o.absolute_expires_at,
+      EXISTS (SELECT 1 FROM swapped w WHERE w.idx = o.idx) AS swapped
+    FROM owner o`,
 };
+
+/** Runs a batch of swaps as one statement: one result per request, in order. */
+export async function runSwaps(
+  pool: SqlPool,
+  batch: readonly SwapRequest[],
+): Promise<SwapResult[]> {
+  const column = <T>(of: (request: SwapRequest, index: number) => T) => batch.map(of);
+  const { rows } = await pool.query<Row>({
+    ...SWAP_REFRESH,
+    values: [
+      column((_, i) => i),
+      column((r) => r.userId),
+      column((r) => r.sessionId),
+      column((r) => r.jti),
+      column((r) => r.nextJti),
+      column((r) => r.nextExpiresAt),
+      column((r) => r.now),
+      column((r) => r.fingerprint),
+      column((r) => r.client.clientIp),
+      column((r) => r.client.userAgent),
+    ],
+  });
+  const results: SwapResult[] = batch.map(() => ({ swapped: false, absoluteExpiresAt: null }));
+  for (const row of rows) {
+    results[row.idx] = row.swapped
+      ? { swapped: true, user: { id: row.id, email: row.email, name: row.name, role: row.role } }
+      : { swapped: false, absoluteExpiresAt: row.absolute_expires_at };
+  }
+  return results;
+}
+
+// A failure that may be one request's alone: bad data (22), a constraint (23), a lost lock race
+// (40). The batch is rolled back whole, and its requests are tried again one by one.
+const ONE_REQUEST_FAILURE = /^(22|23|40)[0-9A-Z]{3}$/;
+const isOneRequestsFailure = (error: unknown) =>
+  typeof error === "object" &&
+  error !== null &&
+  ONE_REQUEST_FAILURE.test(String((error as { code?: unknown }).code));
+
+/** Swaps batched together at most, and batches running at once per pool. */
+export const SWAP_BATCH = { maxBatch: 64, maxInFlight: 2 } as const;
+
+// One batcher per pool: every request on this process's pool shares its statements.
+const batchers = new WeakMap<SqlPool, Batcher<SwapRequest, SwapResult>>();
+
+function batcherOf(pool: SqlPool): Batcher<SwapRequest, SwapResult> {
+  let batcher = batchers.get(pool);
+  if (!batcher) {
+    batcher = new Batcher({
+      ...SWAP_BATCH,
+      run: (batch) => runSwaps(pool, batch),
+      keyOf: (request) => request.sessionId,
+      retryAlone: isOneRequestsFailure,
+    });
+    batchers.set(pool, batcher);
+  }
+  return batcher;
+}
 
 /**
  * Swaps `jti` for `nextJti` when the user is active and the session theirs, live (not revoked,
  * before its expiry and its cap) and still holding `jti`, and the new token ends within the cap.
  * The UPDATE's condition is re-checked on the latest row version when another rotation got
  * there first, so of concurrent swaps with one jti exactly one changes the row, and only that
- * one inserts its `refreshed` event (the INSERT reads the UPDATE's RETURNING).
+ * one inserts its `refreshed` event (the INSERT reads the UPDATE's RETURNING); one session is
+ * never twice in a batch (the batcher keys by session).
+ * Swaps submitted while others run share one statement (see Batcher): on a busy server one
+ * round trip and one commit carry dozens of rotations, each still all-or-nothing with its event.
  * Ids and jtis must be UUIDs: check them first. Runs through `pg` (deps.pool), not Prisma: it is
  * the one write on every refresh (see SqlPool in @kit/db for what that saves).
  */
-export async function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<SwapResult> {
-  const { now, client } = request;
-  const { rows } = await deps.pool.query<Row>({
-    ...SWAP_REFRESH,
-    values: [
-      request.userId,
-      request.sessionId,
-      request.jti,
-      request.nextJti,
-      request.nextExpiresAt,
-      now,
-      request.fingerprint,
-      client.clientIp,
-      client.userAgent,
-    ],
-  });
-  const row = rows[0];
-  if (!row) return { swapped: false, absoluteExpiresAt: null };
-  if (!row.swapped) return { swapped: false, absoluteExpiresAt: row.absolute_expires_at };
-  return {
-    swapped: true,
-    user: { id: row.id, email: row.email, name: row.name, role: row.role },
-  };
+export function swapRefresh(deps: AppDeps, request: SwapRequest): Promise<SwapResult> {
+  return batcherOf(deps.pool).submit(request);
 }

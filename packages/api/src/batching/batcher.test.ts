@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import { Batcher, type BatcherOptions } from "./batcher";
+
+interface Call {
+  key: string;
+  value: number;
+}
+
+/** A batcher whose batches are recorded and finish when the test says so. */
+function recording(options: Partial<BatcherOptions<Call, number>> = {}) {
+  const batches: Call[][] = [];
+  const finish: Array<() => void> = [];
+  const batcher = new Batcher<Call, number>({
+    maxBatch: 100,
+    maxInFlight: 1,
+    keyOf: (call) => call.key,
+    run: (batch) => {
+      batches.push([...batch]);
+      return new Promise((resolve) => finish.push(() => resolve(batch.map((c) => c.value * 10))));
+    },
+    ...options,
+  });
+  /** Lets every running batch finish, then waits until the next ones have started. */
+  const finishRunning = async () => {
+    for (const done of finish.splice(0)) done();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { batcher, batches, finishRunning };
+}
+
+const call = (key: string, value: number): Call => ({ key, value });
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("Batcher", () => {
+  it("sends a lone request at once, alone", async () => {
+    const { batcher, batches, finishRunning } = recording();
+    const result = batcher.submit(call("a", 1));
+    await turn();
+    expect(batches).toEqual([[call("a", 1)]]);
+    await finishRunning();
+    await expect(result).resolves.toBe(10);
+  });
+
+  it("sends what arrives in one turn as one batch, each request getting its own result", async () => {
+    const { batcher, batches, finishRunning } = recording();
+    const results = [1, 2, 3].map((n) => batcher.submit(call(`k${n}`, n)));
+    await turn();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((c) => c.value)).toEqual([1, 2, 3]);
+    await finishRunning();
+    expect(await Promise.all(results)).toEqual([10, 20, 30]);
+  });
+
+  it("gathers what arrives while a batch runs into the next one", async () => {
+    const { batcher, batches, finishRunning } = recording();
+    const first = batcher.submit(call("a", 1));
+    await turn();
+    const later = [2, 3, 4].map((n) => batcher.submit(call(`k${n}`, n)));
+    await turn();
+    await turn();
+    expect(batches).toHaveLength(1);
+    expect(batcher.waiting).toBe(3);
+    await finishRunning();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1], [2, 3, 4]]);
+    await finishRunning();
+    expect(await Promise.all([first, ...later])).toEqual([10, 20, 30, 40]);
+    expect(batcher.waiting).toBe(0);
+  });
+
+  it("runs up to maxInFlight batches at once", async () => {
+    const { batcher, batches, finishRunning } = recording({ maxInFlight: 2 });
+    const results = [batcher.submit(call("a", 1))];
+    await turn();
+    results.push(batcher.submit(call("b", 2)));
+    await turn();
+    results.push(batcher.submit(call("c", 3)), batcher.submit(call("d", 4)));
+    await turn();
+    // Two running; the third waits for one of them.
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1], [2]]);
+    await finishRunning();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1], [2], [3, 4]]);
+    await finishRunning();
+    expect(await Promise.all(results)).toEqual([10, 20, 30, 40]);
+  });
+
+  it("never puts more than maxBatch requests in a batch, oldest first", async () => {
+    const { batcher, batches, finishRunning } = recording({ maxBatch: 2 });
+    const results = [1, 2, 3, 4, 5].map((n) => batcher.submit(call(`k${n}`, n)));
+    await turn();
+    await finishRunning();
+    await finishRunning();
+    await finishRunning();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1, 2], [3, 4], [5]]);
+    expect(await Promise.all(results)).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it("never puts two requests with one key in a batch, and keeps their order", async () => {
+    const { batcher, batches, finishRunning } = recording();
+    const results = [call("s", 1), call("t", 2), call("s", 3), call("s", 4), call("u", 5)].map(
+      (c) => batcher.submit(c),
+    );
+    await turn();
+    await finishRunning();
+    await finishRunning();
+    await finishRunning();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1, 2, 5], [3], [4]]);
+    expect(await Promise.all(results)).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it("holds a request whose key a running batch holds until that batch ends, slots free or not", async () => {
+    const { batcher, batches, finishRunning } = recording({ maxInFlight: 3 });
+    const results = [call("s", 1), call("s", 2), call("t", 3)].map((c) => batcher.submit(c));
+    await turn();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1, 3]]);
+    expect(batcher.waiting).toBe(1);
+    await finishRunning();
+    expect(batches.map((b) => b.map((c) => c.value))).toEqual([[1, 3], [2]]);
+    await finishRunning();
+    expect(await Promise.all(results)).toEqual([10, 20, 30]);
+  });
+
+  it("fails every request of a batch whose failure is not one request's", async () => {
+    const failure = new Error("database gone");
+    const runs: number[][] = [];
+    const batcher = new Batcher<Call, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      keyOf: (c) => c.key,
+      run: async (batch) => {
+        runs.push(batch.map((c) => c.value));
+        throw failure;
+      },
+      retryAlone: () => false,
+    });
+    const results = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
+    for (const result of results) await expect(result).rejects.toBe(failure);
+    expect(runs).toEqual([[1, 2]]);
+  });
+
+  it("runs a batch again one request at a time when its failure may be one request's", async () => {
+    const poison = new Error("bad data");
+    const runs: number[][] = [];
+    const batcher = new Batcher<Call, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      keyOf: (c) => c.key,
+      run: async (batch) => {
+        runs.push(batch.map((c) => c.value));
+        if (batch.some((c) => c.value === 2)) throw poison;
+        return batch.map((c) => c.value * 10);
+      },
+      retryAlone: (error) => error === poison,
+    });
+    const results = [1, 2, 3].map((n) => batcher.submit(call(`k${n}`, n)).catch((e) => e));
+    expect(await Promise.all(results)).toEqual([10, poison, 30]);
+    expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it("fails a batch whose results do not match its requests", async () => {
+    const batcher = new Batcher<Call, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      keyOf: (c) => c.key,
+      run: async () => [1],
+    });
+    const results = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
+    for (const result of results) {
+      await expect(result).rejects.toThrow("A batch of 2 got 1 results.");
+    }
+  });
+
+  it("refuses settings that are not whole numbers of at least one", () => {
+    const base = { keyOf: (c: Call) => c.key, run: async () => [] };
+    expect(() => new Batcher<Call, number>({ ...base, maxBatch: 0, maxInFlight: 1 })).toThrow(
+      "maxBatch must be a whole number ≥ 1 (got 0).",
+    );
+    expect(() => new Batcher<Call, number>({ ...base, maxBatch: 1, maxInFlight: 1.5 })).toThrow(
+      "maxInFlight must be a whole number ≥ 1 (got 1.5).",
+    );
+  });
+});

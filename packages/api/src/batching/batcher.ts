@@ -1,0 +1,127 @@
+// Group commit for one kind of statement: calls that arrive while earlier ones are in flight run
+// together, so a busy server sends one statement (one round trip, one commit) for many calls.
+
+export interface BatcherOptions<Req, Res> {
+  /** Runs a batch: one result per request, in the batch's order. */
+  run: (batch: readonly Req[]) => Promise<readonly Res[]>;
+  /**
+   * Requests with one key never share a batch, nor run in two batches at once: a later one
+   * waits until the batch holding its key has finished.
+   */
+  keyOf: (request: Req) => string;
+  /** At most this many requests in one batch. */
+  maxBatch: number;
+  /** At most this many batches running at once; the others wait, and grow. */
+  maxInFlight: number;
+  /**
+   * True for a batch's failure that may be one request's own (bad data, a lost lock race): the
+   * batch's requests are then run again one by one, so each gets its own result or error and
+   * one request never fails the others. Other failures (the database gone) go to every request.
+   */
+  retryAlone?: (error: unknown) => boolean;
+}
+
+interface Pending<Req, Res> {
+  request: Req;
+  key: string;
+  resolve: (result: Res) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Submitted requests wait at most until the end of the event loop's current turn: when fewer
+ * than `maxInFlight` batches are running, everything that arrived in that turn leaves as one
+ * batch. A lone request on an idle server therefore waits for nothing, and under load a batch
+ * holds what arrived while the previous ones ran.
+ */
+export class Batcher<Req, Res> {
+  readonly #options: BatcherOptions<Req, Res>;
+  #queue: Pending<Req, Res>[] = [];
+  #inFlight = 0;
+  #scheduled = false;
+  /** The keys of the requests in running batches. */
+  readonly #running = new Set<string>();
+
+  constructor(options: BatcherOptions<Req, Res>) {
+    for (const name of ["maxBatch", "maxInFlight"] as const) {
+      const value = options[name];
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new TypeError(`${name} must be a whole number ≥ 1 (got ${String(value)}).`);
+      }
+    }
+    this.#options = options;
+  }
+
+  /** Requests waiting for a batch. */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  submit(request: Req): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      const key = this.#options.keyOf(request);
+      this.#queue.push({ request, key, resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      // After this turn's I/O callbacks, so requests parsed together leave together.
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#dispatch();
+      });
+    });
+  }
+
+  #dispatch(): void {
+    while (this.#inFlight < this.#options.maxInFlight && this.#queue.length > 0) {
+      const batch = this.#take();
+      if (batch.length === 0) return;
+      this.#inFlight += 1;
+      void this.#settle(batch).finally(() => {
+        for (const pending of batch) this.#running.delete(pending.key);
+        this.#inFlight -= 1;
+        this.#dispatch();
+      });
+    }
+  }
+
+  /**
+   * The oldest requests, up to maxBatch, at most one per key and none whose key a running batch
+   * holds: requests with one key run one after the other, in the order they came. The rest keep
+   * their order.
+   */
+  #take(): Pending<Req, Res>[] {
+    const batch: Pending<Req, Res>[] = [];
+    const left: Pending<Req, Res>[] = [];
+    for (const pending of this.#queue) {
+      if (batch.length < this.#options.maxBatch && !this.#running.has(pending.key)) {
+        this.#running.add(pending.key);
+        batch.push(pending);
+      } else {
+        left.push(pending);
+      }
+    }
+    this.#queue = left;
+    return batch;
+  }
+
+  async #settle(batch: Pending<Req, Res>[]): Promise<void> {
+    try {
+      const results = await this.#runChecked(batch);
+      for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Res);
+    } catch (error) {
+      if (batch.length > 1 && this.#options.retryAlone?.(error)) {
+        await Promise.all(batch.map((pending) => this.#settle([pending])));
+      } else {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+  }
+
+  async #runChecked(batch: Pending<Req, Res>[]): Promise<readonly Res[]> {
+    const results = await this.#options.run(batch.map((pending) => pending.request));
+    if (results.length !== batch.length) {
+      throw new Error(`A batch of ${batch.length} got ${results.length} results.`);
+    }
+    return results;
+  }
+}
