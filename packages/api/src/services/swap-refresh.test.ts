@@ -57,6 +57,16 @@ const refreshedEvents = (sessionId: string) =>
 const swapStatements = () =>
   logged.statements.filter((text) => text.includes("UPDATE sessions SET")).length;
 
+/**
+ * A pool whose statements plan as on a sessions table too large to scan: each walks its batch in
+ * the batch's own order (on the tests' small table the planner scans it in one order for all).
+ */
+const walkInOrder = () =>
+  new pg.Pool({
+    connectionString: inject("databaseUrl"),
+    options: "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off",
+  });
+
 describe("swapRefresh's batches", () => {
   it("rotates sessions swapped at once in one statement, each with its own user and event", async () => {
     const chains = await Promise.all(Array.from({ length: 12 }, openChain));
@@ -135,32 +145,89 @@ describe("swapRefresh's batches", () => {
     expect((await session(poisoned.sessionId)).refreshJti).toBe(poisoned.jti);
   });
 
-  it("never deadlocks when batches on two connections take the same sessions in opposite orders", async () => {
-    // Plans as on a sessions table too large to scan: each statement walks its batch in the
-    // batch's own order (on this small table the planner would scan it in one order for both).
-    const walkInOrder = () =>
-      new pg.Pool({
-        connectionString: inject("databaseUrl"),
-        options: "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off",
-      });
+  it("never lets a batch wait for, or deadlock on, a session another batch holds", async () => {
     const [one, other] = [walkInOrder(), walkInOrder()];
     try {
       let chains = await Promise.all(Array.from({ length: 32 }, openChain));
       for (let round = 0; round < 30; round += 1) {
         const forward = chains;
         const backward = chains.map((request) => ({ ...request, nextJti: randomUUID() })).reverse();
-        const [a, b] = await Promise.all([runSwaps(one, forward), runSwaps(other, backward)]);
+        const [a, b] = await Promise.allSettled([
+          runSwaps(one, forward),
+          runSwaps(other, backward),
+        ]);
+        // Each batch either ran or found a session locked (55P03: never a deadlock, never a
+        // wait); a batch that failed changed nothing.
+        for (const result of [a, b]) {
+          if (result.status === "rejected") expect(result.reason).toMatchObject({ code: "55P03" });
+        }
+        chains = forward.map((request, i) => {
+          const mirror = forward.length - 1 - i;
+          const viaA = a.status === "fulfilled" && a.value[i]?.swapped === true;
+          const viaB = b.status === "fulfilled" && b.value[mirror]?.swapped === true;
+          expect(viaA && viaB).toBe(false);
+          if (viaA) return next(request);
+          if (viaB) return next(backward[mirror] as SwapRequest);
+          return request;
+        });
+      }
+    } finally {
+      await Promise.all([one.end(), other.end()]);
+    }
+  });
+
+  it("never deadlocks when two servers batch the same sessions in opposite orders", async () => {
+    // Two servers: each its own pool, so each its own batcher.
+    const [one, other] = [
+      { ...deps, pool: walkInOrder() },
+      { ...deps, pool: walkInOrder() },
+    ];
+    try {
+      let chains = await Promise.all(Array.from({ length: 32 }, openChain));
+      for (let round = 0; round < 30; round += 1) {
+        const forward = chains;
+        const backward = chains.map((request) => ({ ...request, nextJti: randomUUID() })).reverse();
+        const [a, b] = await Promise.all([
+          Promise.all(forward.map((request) => swapRefresh(one, request))),
+          Promise.all(backward.map((request) => swapRefresh(other, request))),
+        ]);
         // Exactly one of the two swaps of each session took; the chain goes on from it.
         chains = forward.map((request, i) => {
+          const mirror = forward.length - 1 - i;
           const viaA = a[i]?.swapped === true;
-          const viaB = b[forward.length - 1 - i]?.swapped === true;
-          expect(viaA !== viaB).toBe(true);
-          return next(viaA ? request : (backward[forward.length - 1 - i] as SwapRequest));
+          expect(viaA).not.toBe(b[mirror]?.swapped === true);
+          return next(viaA ? request : (backward[mirror] as SwapRequest));
         });
       }
       for (const request of chains) expect(await refreshedEvents(request.sessionId)).toBe(30);
     } finally {
-      await Promise.all([one.end(), other.end()]);
+      await Promise.all([one.pool.end(), other.pool.end()]);
+    }
+  });
+
+  it("never holds a batch up for a session another transaction has locked", async () => {
+    const [free, held] = await Promise.all([openChain(), openChain()]);
+    if (!free || !held) throw new Error();
+    const holder = new pg.Client({ connectionString: inject("databaseUrl") });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT id FROM sessions WHERE id = $1 FOR UPDATE", [held.sessionId]);
+      const heldSwap = swapRefresh(deps, held);
+      // The free session rotates while the other one is still locked...
+      await expect(swapRefresh(deps, free)).resolves.toMatchObject({ swapped: true });
+      let heldSettled = false;
+      void heldSwap.finally(() => {
+        heldSettled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heldSettled).toBe(false);
+      // ...and the locked one waits for the lock, then rotates, as it would alone.
+      await holder.query("COMMIT");
+      await expect(heldSwap).resolves.toMatchObject({ swapped: true });
+      expect(await refreshedEvents(held.sessionId)).toBe(1);
+    } finally {
+      await holder.end();
     }
   });
 

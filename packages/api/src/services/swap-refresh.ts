@@ -39,12 +39,15 @@ interface Row {
   swapped: boolean;
 }
 
-// A named statement: each connection parses and plans it once, then only binds and executes.
-// The requests come in as parallel arrays, so one statement serves a batch of any size.
-// `locked` takes the sessions' row locks in id order before the UPDATE touches them: two batches
-// sharing sessions (two workers, two instances) then wait for each other and never deadlock.
-const SWAP_REFRESH = {
-  name: "kit_swap_refresh_batch",
+// Named statements: each connection parses and plans them once, then only binds and executes.
+// The requests come in as parallel arrays, so one text serves a batch of any size. `locked`
+// takes the sessions' row locks, in id order, before the UPDATE touches them. A lone swap waits
+// for a lock another transaction holds (a concurrent rotation of its session: it then sees the
+// winner's row), as a single UPDATE would. A batch of several never waits (NOWAIT): a session
+// held elsewhere, by another server's batch or an operator's open transaction, must not stall
+// the other sessions of the batch; the batch fails at once and its swaps run one by one.
+const swapStatement = (name: string, lock: string) => ({
+  name,
   text: `
     WITH request AS (
       SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
@@ -53,7 +56,7 @@ const SWAP_REFRESH = {
           user_agent)
     ), locked AS (
       SELECT id FROM sessions WHERE id IN (SELECT session_id FROM request)
-      ORDER BY id FOR UPDATE
+      ORDER BY id ${lock}
     ), owner AS (
       SELECT r.*, u.email, u.name, u.role, s.absolute_expires_at
       FROM request r
@@ -84,7 +87,9 @@ const SWAP_REFRESH = {
       o.absolute_expires_at,
       EXISTS (SELECT 1 FROM swapped w WHERE w.idx = o.idx) AS swapped
     FROM owner o`,
-};
+});
+const SWAP_ONE = swapStatement("kit_swap_refresh_one", "FOR UPDATE");
+const SWAP_MANY = swapStatement("kit_swap_refresh_many", "FOR UPDATE NOWAIT");
 
 /** Runs a batch of swaps as one statement: one result per request, in order. */
 export async function runSwaps(
@@ -93,7 +98,7 @@ export async function runSwaps(
 ): Promise<SwapResult[]> {
   const column = <T>(of: (request: SwapRequest, index: number) => T) => batch.map(of);
   const { rows } = await pool.query<Row>({
-    ...SWAP_REFRESH,
+    ...(batch.length === 1 ? SWAP_ONE : SWAP_MANY),
     values: [
       column((_, i) => i),
       column((r) => r.userId),
@@ -117,8 +122,9 @@ export async function runSwaps(
 }
 
 // A failure that may be one request's alone: bad data (22), a constraint (23), a lost lock race
-// (40). The batch is rolled back whole, and its requests are tried again one by one.
-const ONE_REQUEST_FAILURE = /^(22|23|40)[0-9A-Z]{3}$/;
+// (40), a session locked elsewhere (55P03, from NOWAIT). The batch is rolled back whole, and its
+// requests are tried again one by one.
+const ONE_REQUEST_FAILURE = /^(22[0-9A-Z]{3}|23[0-9A-Z]{3}|40[0-9A-Z]{3}|55P03)$/;
 const isOneRequestsFailure = (error: unknown) =>
   typeof error === "object" &&
   error !== null &&
