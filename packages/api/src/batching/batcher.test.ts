@@ -157,6 +157,38 @@ describe("Batcher", () => {
     expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
+  it("runs requests again alone outside the batch slots: one that waits holds up no one", async () => {
+    const poison = new Error("locked elsewhere");
+    const runs: number[][] = [];
+    let release = () => {};
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batcher = new Batcher<Call, number>({
+      maxBatch: 10,
+      maxInFlight: 1,
+      keyOf: (c) => c.key,
+      run: async (batch) => {
+        runs.push(batch.map((c) => c.value));
+        if (batch.length > 1) throw poison;
+        if (batch[0]?.value === 1) await stuck;
+        return batch.map((c) => c.value * 10);
+      },
+      retryAlone: (error) => error === poison,
+    });
+    const first = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
+    await expect(first[1]).resolves.toBe(20);
+    // Request 1 is still waiting alone; the one slot is free for a new batch...
+    await expect(batcher.submit(call("k3", 3))).resolves.toBe(30);
+    // ...but its key is not: a request with it waits until it is done.
+    const sameKey = batcher.submit(call("k1", 4));
+    await turn();
+    expect(runs).toEqual([[1, 2], [1], [2], [3]]);
+    release();
+    expect(await Promise.all([first[0], sameKey])).toEqual([10, 40]);
+    expect(runs.at(-1)).toEqual([4]);
+  });
+
   it("fails a batch whose results do not match its requests", async () => {
     const batcher = new Batcher<Call, number>({
       maxBatch: 10,

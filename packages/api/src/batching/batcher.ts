@@ -76,8 +76,7 @@ export class Batcher<Req, Res> {
       const batch = this.#take();
       if (batch.length === 0) return;
       this.#inFlight += 1;
-      void this.#settle(batch).finally(() => {
-        for (const pending of batch) this.#running.delete(pending.key);
+      void this.#runBatch(batch).finally(() => {
         this.#inFlight -= 1;
         this.#dispatch();
       });
@@ -104,17 +103,30 @@ export class Batcher<Req, Res> {
     return batch;
   }
 
-  async #settle(batch: Pending<Req, Res>[]): Promise<void> {
+  async #runBatch(batch: Pending<Req, Res>[]): Promise<void> {
     try {
       const results = await this.#runChecked(batch);
       for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Res);
     } catch (error) {
       if (batch.length > 1 && this.#options.retryAlone?.(error)) {
-        await Promise.all(batch.map((pending) => this.#settle([pending])));
-      } else {
-        for (const pending of batch) pending.reject(error);
+        // Outside the batch slots: one that waits (for a lock, say) holds up no other batch.
+        for (const pending of batch) void this.#runAlone(pending);
+        return;
       }
+      for (const pending of batch) pending.reject(error);
     }
+    for (const pending of batch) this.#running.delete(pending.key);
+  }
+
+  async #runAlone(pending: Pending<Req, Res>): Promise<void> {
+    try {
+      const [result] = await this.#runChecked([pending]);
+      pending.resolve(result as Res);
+    } catch (error) {
+      pending.reject(error);
+    }
+    this.#running.delete(pending.key);
+    this.#dispatch();
   }
 
   async #runChecked(batch: Pending<Req, Res>[]): Promise<readonly Res[]> {
