@@ -29,6 +29,25 @@ function recording(options: Partial<BatcherOptions<Call, number>> = {}) {
   return { batcher, batches, finishRunning };
 }
 
+/** A batcher of up to 10, one batch at a time, running `run`; each batch's values recorded. */
+function batcherRunning(
+  run: (batch: readonly Call[]) => Promise<readonly number[]>,
+  retryAlone?: (error: unknown) => boolean,
+) {
+  const runs: number[][] = [];
+  const batcher = new Batcher<Call, number>({
+    maxBatch: 10,
+    maxInFlight: 1,
+    keyOf: (c) => c.key,
+    run: (batch) => {
+      runs.push(batch.map((c) => c.value));
+      return run(batch);
+    },
+    retryAlone,
+  });
+  return { batcher, runs };
+}
+
 const call = (key: string, value: number): Call => ({ key, value });
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -122,17 +141,12 @@ describe("Batcher", () => {
 
   it("fails every request of a batch whose failure is not one request's", async () => {
     const failure = new Error("database gone");
-    const runs: number[][] = [];
-    const batcher = new Batcher<Call, number>({
-      maxBatch: 10,
-      maxInFlight: 1,
-      keyOf: (c) => c.key,
-      run: async (batch) => {
-        runs.push(batch.map((c) => c.value));
+    const { batcher, runs } = batcherRunning(
+      async () => {
         throw failure;
       },
-      retryAlone: () => false,
-    });
+      () => false,
+    );
     const results = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
     for (const result of results) await expect(result).rejects.toBe(failure);
     expect(runs).toEqual([[1, 2]]);
@@ -140,18 +154,13 @@ describe("Batcher", () => {
 
   it("runs a batch again one request at a time when its failure may be one request's", async () => {
     const poison = new Error("bad data");
-    const runs: number[][] = [];
-    const batcher = new Batcher<Call, number>({
-      maxBatch: 10,
-      maxInFlight: 1,
-      keyOf: (c) => c.key,
-      run: async (batch) => {
-        runs.push(batch.map((c) => c.value));
+    const { batcher, runs } = batcherRunning(
+      async (batch) => {
         if (batch.some((c) => c.value === 2)) throw poison;
         return batch.map((c) => c.value * 10);
       },
-      retryAlone: (error) => error === poison,
-    });
+      (error) => error === poison,
+    );
     const results = [1, 2, 3].map((n) => batcher.submit(call(`k${n}`, n)).catch((e) => e));
     expect(await Promise.all(results)).toEqual([10, poison, 30]);
     expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
@@ -159,23 +168,18 @@ describe("Batcher", () => {
 
   it("runs requests again alone outside the batch slots: one that waits holds up no one", async () => {
     const poison = new Error("locked elsewhere");
-    const runs: number[][] = [];
     let release = () => {};
     const stuck = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const batcher = new Batcher<Call, number>({
-      maxBatch: 10,
-      maxInFlight: 1,
-      keyOf: (c) => c.key,
-      run: async (batch) => {
-        runs.push(batch.map((c) => c.value));
+    const { batcher, runs } = batcherRunning(
+      async (batch) => {
         if (batch.length > 1) throw poison;
         if (batch[0]?.value === 1) await stuck;
         return batch.map((c) => c.value * 10);
       },
-      retryAlone: (error) => error === poison,
-    });
+      (error) => error === poison,
+    );
     const first = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
     await expect(first[1]).resolves.toBe(20);
     // Request 1 is still waiting alone; the one slot is free for a new batch...
@@ -190,12 +194,7 @@ describe("Batcher", () => {
   });
 
   it("fails a batch whose results do not match its requests", async () => {
-    const batcher = new Batcher<Call, number>({
-      maxBatch: 10,
-      maxInFlight: 1,
-      keyOf: (c) => c.key,
-      run: async () => [1],
-    });
+    const { batcher } = batcherRunning(async () => [1]);
     const results = [1, 2].map((n) => batcher.submit(call(`k${n}`, n)));
     for (const result of results) {
       await expect(result).rejects.toThrow("A batch of 2 got 1 results.");

@@ -14,9 +14,10 @@ export interface BatcherOptions<Req, Res> {
   /** At most this many batches running at once; the others wait, and grow. */
   maxInFlight: number;
   /**
-   * True for a batch's failure that may be one request's own (bad data, a lost lock race): the
-   * batch's requests are then run again one by one, so each gets its own result or error and
-   * one request never fails the others. Other failures (the database gone) go to every request.
+   * True for a batch's failure that may be one request's own (bad data, a lock held elsewhere):
+   * the batch's requests are then run again one by one, outside the batch slots, so each gets
+   * its own result or error and one request never fails or holds up the others. Other failures
+   * (the database gone) go to every request.
    */
   retryAlone?: (error: unknown) => boolean;
 }
@@ -39,7 +40,7 @@ export class Batcher<Req, Res> {
   #queue: Pending<Req, Res>[] = [];
   #inFlight = 0;
   #scheduled = false;
-  /** The keys of the requests in running batches. */
+  /** The keys of the requests running, in a batch or alone after one failed. */
   readonly #running = new Set<string>();
 
   constructor(options: BatcherOptions<Req, Res>) {

@@ -8,7 +8,13 @@ import { buildTestDeps } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
 import type { AppDeps } from "../deps";
 import { openSession } from "./sessions";
-import { runSwaps, SWAP_BATCH, type SwapRequest, swapRefresh } from "./swap-refresh";
+import {
+  runSwaps,
+  SWAP_BATCH,
+  type SwapRequest,
+  type SwapResult,
+  swapRefresh,
+} from "./swap-refresh";
 
 const client = { clientIp: "203.0.113.9", userAgent: "swap-refresh" };
 
@@ -66,6 +72,39 @@ const walkInOrder = () =>
     connectionString: inject("databaseUrl"),
     options: "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off",
   });
+
+/**
+ * 30 rounds in which two sides swap the same 32 sessions, one side in order and the other in
+ * reverse (null: that side's batch failed). Never both swaps of a session, and with
+ * `exactlyOne`, always one; each chain goes on from the swap that took, and at the end every
+ * session has exactly as many `refreshed` events as swaps took: a failed batch left none.
+ */
+async function opposingRounds(
+  run: (
+    forward: SwapRequest[],
+    backward: SwapRequest[],
+  ) => Promise<Array<readonly SwapResult[] | null>>,
+  { exactlyOne = false } = {},
+): Promise<void> {
+  let chains = await Promise.all(Array.from({ length: 32 }, openChain));
+  const swaps = new Map(chains.map((request) => [request.sessionId, 0]));
+  for (let round = 0; round < 30; round += 1) {
+    const forward = chains;
+    const backward = chains.map((request) => ({ ...request, nextJti: randomUUID() })).reverse();
+    const [a, b] = await run(forward, backward);
+    chains = forward.map((request, i) => {
+      const mirror = forward.length - 1 - i;
+      const viaA = a?.[i]?.swapped === true;
+      const viaB = b?.[mirror]?.swapped === true;
+      expect(viaA && viaB).toBe(false);
+      if (exactlyOne) expect(viaA || viaB).toBe(true);
+      if (!viaA && !viaB) return request;
+      swaps.set(request.sessionId, (swaps.get(request.sessionId) ?? 0) + 1);
+      return next(viaA ? request : (backward[mirror] as SwapRequest));
+    });
+  }
+  for (const [sessionId, count] of swaps) expect(await refreshedEvents(sessionId)).toBe(count);
+}
 
 describe("swapRefresh's batches", () => {
   it("rotates sessions swapped at once in one statement, each with its own user and event", async () => {
@@ -148,29 +187,18 @@ describe("swapRefresh's batches", () => {
   it("never lets a batch wait for, or deadlock on, a session another batch holds", async () => {
     const [one, other] = [walkInOrder(), walkInOrder()];
     try {
-      let chains = await Promise.all(Array.from({ length: 32 }, openChain));
-      for (let round = 0; round < 30; round += 1) {
-        const forward = chains;
-        const backward = chains.map((request) => ({ ...request, nextJti: randomUUID() })).reverse();
-        const [a, b] = await Promise.allSettled([
+      await opposingRounds(async (forward, backward) => {
+        const settled = await Promise.allSettled([
           runSwaps(one, forward),
           runSwaps(other, backward),
         ]);
-        // Each batch either ran or found a session locked (55P03: never a deadlock, never a
-        // wait); a batch that failed changed nothing.
-        for (const result of [a, b]) {
-          if (result.status === "rejected") expect(result.reason).toMatchObject({ code: "55P03" });
-        }
-        chains = forward.map((request, i) => {
-          const mirror = forward.length - 1 - i;
-          const viaA = a.status === "fulfilled" && a.value[i]?.swapped === true;
-          const viaB = b.status === "fulfilled" && b.value[mirror]?.swapped === true;
-          expect(viaA && viaB).toBe(false);
-          if (viaA) return next(request);
-          if (viaB) return next(backward[mirror] as SwapRequest);
-          return request;
+        // Each batch either ran or found a session locked (55P03): never a deadlock, never a wait.
+        return settled.map((result) => {
+          if (result.status === "fulfilled") return result.value;
+          expect(result.reason).toMatchObject({ code: "55P03" });
+          return null;
         });
-      }
+      });
     } finally {
       await Promise.all([one.end(), other.end()]);
     }
@@ -183,23 +211,12 @@ describe("swapRefresh's batches", () => {
       { ...deps, pool: walkInOrder() },
     ];
     try {
-      let chains = await Promise.all(Array.from({ length: 32 }, openChain));
-      for (let round = 0; round < 30; round += 1) {
-        const forward = chains;
-        const backward = chains.map((request) => ({ ...request, nextJti: randomUUID() })).reverse();
-        const [a, b] = await Promise.all([
-          Promise.all(forward.map((request) => swapRefresh(one, request))),
-          Promise.all(backward.map((request) => swapRefresh(other, request))),
-        ]);
-        // Exactly one of the two swaps of each session took; the chain goes on from it.
-        chains = forward.map((request, i) => {
-          const mirror = forward.length - 1 - i;
-          const viaA = a[i]?.swapped === true;
-          expect(viaA).not.toBe(b[mirror]?.swapped === true);
-          return next(viaA ? request : (backward[mirror] as SwapRequest));
-        });
-      }
-      for (const request of chains) expect(await refreshedEvents(request.sessionId)).toBe(30);
+      const swapAll = (on: AppDeps, batch: SwapRequest[]) =>
+        Promise.all(batch.map((request) => swapRefresh(on, request)));
+      await opposingRounds(
+        async (forward, backward) => Promise.all([swapAll(one, forward), swapAll(other, backward)]),
+        { exactlyOne: true },
+      );
     } finally {
       await Promise.all([one.pool.end(), other.pool.end()]);
     }
