@@ -1,6 +1,6 @@
 // Access tokens already verified, so a client calling again with the same token skips the
 // signature check and the JSON parsing (about 15 µs of a protected call's ~30 µs of auth work).
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** What the cache needs of the claims it keeps (AccessClaims in tokens.ts). */
 interface CachedClaims {
@@ -40,7 +40,8 @@ export class VerifiedAccessCache<C extends CachedClaims> {
 
   /** The digest a token is filed under. */
   static keyOf(token: string): string {
-    return createHash("sha256").update(token).digest("base64url");
+    // One-shot: no Hash object per call (about half the cost on every protected call).
+    return hash("sha256", token, "base64url");
   }
 
   /**

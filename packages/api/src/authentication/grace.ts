@@ -1,6 +1,6 @@
 // The grace window of refresh rotation: a just-rotated token still counts, briefly, for the very
 // client that rotated it. Rotation and server rendering apply the same rule.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ClientInfo } from "../client-info";
 import { deviceOf } from "../device-marker";
 import { clientKey } from "../rate-limit/keys";
@@ -17,7 +17,7 @@ export function clientFingerprint(client: ClientInfo, userId: string): string {
   const device = deviceOf(client.device, userId);
   if (device) return deviceFingerprint(device);
   const seen = `${clientKey(client.clientIp)}\n${client.userAgent ?? ""}`;
-  return `client:${createHash("sha256").update(seen).digest("hex").slice(0, 40)}`;
+  return `client:${hash("sha256", seen, "hex").slice(0, 40)}`;
 }
 
 /**

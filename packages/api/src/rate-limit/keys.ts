@@ -1,12 +1,12 @@
 // Limiter keys: a hashed account, a hashed device, and client buckets (an IPv4 address, an IPv6
 // /64 and the /56 and /48 around it), so no store row or log line spells an email or an id.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { isIP } from "node:net";
 
 /** The one bucket shared by every request whose address the server could not tell. */
 export const UNKNOWN_CLIENT = "unknown";
 
-const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
+const sha256Hex = (text: string) => hash("sha256", text, "hex");
 
 /**
  * The account part of a key: sha256 of the trimmed, lower-cased email, 32 hex characters
