@@ -1,5 +1,6 @@
 // Group commit for one kind of statement: calls that arrive while earlier ones are in flight run
 // together, so a busy server sends one statement (one round trip, one commit) for many calls.
+import { assertWholeAtLeastOne } from "../whole-number";
 
 export interface BatcherOptions<Req, Res> {
   /** Runs a batch: one result per request, in the batch's order. */
@@ -44,12 +45,8 @@ export class Batcher<Req, Res> {
   readonly #running = new Set<string>();
 
   constructor(options: BatcherOptions<Req, Res>) {
-    for (const name of ["maxBatch", "maxInFlight"] as const) {
-      const value = options[name];
-      if (!Number.isSafeInteger(value) || value < 1) {
-        throw new TypeError(`${name} must be a whole number ≥ 1 (got ${String(value)}).`);
-      }
-    }
+    assertWholeAtLeastOne("maxBatch", options.maxBatch);
+    assertWholeAtLeastOne("maxInFlight", options.maxInFlight);
     this.#options = options;
   }
 
@@ -77,7 +74,7 @@ export class Batcher<Req, Res> {
       const batch = this.#take();
       if (batch.length === 0) return;
       this.#inFlight += 1;
-      void this.#runBatch(batch).finally(() => {
+      void this.#settle(batch).finally(() => {
         this.#inFlight -= 1;
         this.#dispatch();
       });
@@ -104,30 +101,23 @@ export class Batcher<Req, Res> {
     return batch;
   }
 
-  async #runBatch(batch: Pending<Req, Res>[]): Promise<void> {
+  /** Runs `batch`, settles each of its requests and frees their keys (alone: see retryAlone). */
+  async #settle(batch: Pending<Req, Res>[]): Promise<void> {
     try {
       const results = await this.#runChecked(batch);
       for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Res);
     } catch (error) {
       if (batch.length > 1 && this.#options.retryAlone?.(error)) {
         // Outside the batch slots: one that waits (for a lock, say) holds up no other batch.
-        for (const pending of batch) void this.#runAlone(pending);
+        // Each keeps its key until it is done, then lets waiting requests go.
+        for (const pending of batch) {
+          void this.#settle([pending]).finally(() => this.#dispatch());
+        }
         return;
       }
       for (const pending of batch) pending.reject(error);
     }
     for (const pending of batch) this.#running.delete(pending.key);
-  }
-
-  async #runAlone(pending: Pending<Req, Res>): Promise<void> {
-    try {
-      const [result] = await this.#runChecked([pending]);
-      pending.resolve(result as Res);
-    } catch (error) {
-      pending.reject(error);
-    }
-    this.#running.delete(pending.key);
-    this.#dispatch();
   }
 
   async #runChecked(batch: Pending<Req, Res>[]): Promise<readonly Res[]> {

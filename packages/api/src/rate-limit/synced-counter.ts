@@ -2,6 +2,7 @@
 // the one budget that is spent on every call of a hot path (`auth.refresh`): a store round trip
 // per refresh was about a quarter of its cost (see PERFORMANCE.md).
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { assertWholeAtLeastOne } from "../whole-number";
 import { refuseIfAny } from "./budget";
 import type { CounterSpec, OpenStore } from "./store";
 
@@ -30,12 +31,6 @@ export interface SyncedCounterOptions {
  * synced key below its budget costs nothing but that key's precision for one sync interval.
  */
 export const DEFAULT_MAX_KEYS = 20_000;
-
-function assertWholeAtLeastOne(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a whole number, 1 or more (got ${value})`);
-  }
-}
 
 /**
  * One budget (`points` per `duration` seconds per key) whose spends are decided from memory:

@@ -1,6 +1,7 @@
 // Pruning: deletes audit events past their retention, sessions that are over and expired
 // rate-limit rows, in small batches. The runtime runs it on a timer; a command can call it too.
 import type { PrismaClient } from "@kit/db";
+import { assertWholeAtLeastOne } from "../whole-number";
 
 export interface PruneOptions {
   /** ms since the epoch: what "expired" and "older than" are measured against. */
@@ -42,9 +43,7 @@ export async function pruneExpired(
 ): Promise<PruneCounts> {
   const { now, eventRetentionMs, signal } = options;
   const batch = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isSafeInteger(batch) || batch < 1) {
-    throw new TypeError(`batchSize must be a positive whole number (got ${String(batch)}).`);
-  }
+  assertWholeAtLeastOne("batchSize", batch);
   if (!Number.isFinite(eventRetentionMs) || eventRetentionMs < 0) {
     throw new TypeError(`eventRetentionMs must be 0 or more (got ${String(eventRetentionMs)}).`);
   }
