@@ -3,5 +3,8 @@
 // `pnpm build` compiles this file to dist/serve.mjs (compile-server.ts), which serve.mjs runs.
 import { startStandalone } from "@kit/api";
 import { appRouter } from "./src/api/root";
+import { boundHeapGrowth } from "./src/server/heap-growth";
+
+boundHeapGrowth();
 
 await startStandalone({ router: appRouter });

@@ -22,6 +22,8 @@ function fail(message: string): never {
 if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
   fail("no production build: run `pnpm build` first");
 }
+const { boundHeapGrowth } = await import("./src/server/heap-growth");
+boundHeapGrowth();
 const { loadEnv } = await import("@kit/api/env");
 
 // `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
