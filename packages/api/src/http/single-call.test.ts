@@ -50,6 +50,18 @@ function buildRouter(transform: boolean) {
     teapot: t.procedure.query(() => "short and stout"),
     legacy: t.procedure.query(() => "old headers"),
     constructor: t.procedure.query(() => "a procedure named constructor"),
+    // What each layer is handed: its options' keys, in order, and their values.
+    handed: t.procedure
+      .input(z.object({ n: z.number() }).optional())
+      .use((opts) => opts.next({ ctx: { first: Object.keys(opts) } }))
+      .use((opts) => opts.next({ ctx: { second: Object.keys(opts) } }))
+      .mutation((opts) => ({
+        ctx: opts.ctx,
+        resolver: Object.keys(opts),
+        input: opts.input ?? null,
+        meta: (opts as { meta?: unknown }).meta ?? null,
+        next: typeof (opts as { next?: unknown }).next,
+      })),
     later: lazy(async () => later),
     waits: t.procedure.query(
       ({ signal }) =>
@@ -227,6 +239,12 @@ const cases: [string, string, RequestInit][] = [
   ["a mutation answering undefined", "/api/nothing", { method: "POST", headers: json, body: "{}" }],
   ["a mutation that throws an Error", "/api/broken", { method: "POST", headers: json, body: "{}" }],
   ["a batch", `/api/echo,whoami?batch=1&input=${q({ 0: 1 })}`, {}],
+  [
+    "what each middleware and the resolver are handed",
+    "/api/handed",
+    { method: "POST", headers: { ...json, "x-name": "ada" }, body: '{"n":1}' },
+  ],
+  ["the same with no input", "/api/handed", { method: "POST", headers: json, body: "" }],
 ];
 
 describe.each([
