@@ -1,6 +1,7 @@
 // Test fixture (heap-growth.test.ts): allocates like a busy server — ~40 MB that stays, and a
-// stream of objects that live long enough to be promoted and then die — and prints the largest
-// old space seen, in MB. With `bound` as its argument it calls boundHeapGrowth() first.
+// stream of objects held in a ring long enough to be promoted and then dropped (~60 MB of them
+// alive at any time) — and prints the largest old space seen, in MB. With `bound` as its
+// argument it calls boundHeapGrowth() first.
 import v8 from "node:v8";
 import { boundHeapGrowth } from "../heap-growth";
 
