@@ -3,7 +3,7 @@
 import v8 from "node:v8";
 
 /** After a full GC, the old generation may grow to 1.5× what survived it before the next one. */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 const FLAG = /^--heap[-_]growing[-_]percent(=|$)/;
 
