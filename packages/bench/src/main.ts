@@ -12,7 +12,7 @@ import { pgServer } from "./database";
 import { evaluateGoals } from "./goals";
 import { loadNow, machineInfo } from "./machine";
 import { type BenchOptions, parseOptions, USAGE } from "./options";
-import { nodeRssOf, readProcEntries } from "./process-tree";
+import { cpuSnapshotOf, nodeRssOf, readProcEntries } from "./process-tree";
 import { profileScenario, writeProfile } from "./profile";
 import { measurePropagation } from "./propagation";
 import type { BenchReport, TargetResult } from "./results";
@@ -62,10 +62,14 @@ async function measureTarget(
   try {
     const pid = launched.server.child.pid ?? -1;
     const idleBefore = nodeRssOf(pid, readProcEntries());
+    const cpuSnapshot = () => cpuSnapshotOf(pid, readProcEntries());
     const runs =
       launched.kind === "floor"
-        ? await floorRuns(launched.server.base, ctx.floorSecret, load, opts.rounds)
-        : await appRuns(launched.server.base, opts.scenarios, load, { rounds: opts.rounds });
+        ? await floorRuns(launched.server.base, ctx.floorSecret, load, opts.rounds, cpuSnapshot)
+        : await appRuns(launched.server.base, opts.scenarios, load, {
+            rounds: opts.rounds,
+            cpuSnapshot,
+          });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = nodeRssOf(pid, readProcEntries());
     let label = launched.label;

@@ -1,16 +1,24 @@
-// Process-tree RSS from a /proc fixture: a pnpm → tsx → server chain with PostgreSQL under it.
+// Process-tree RSS and CPU time from a /proc fixture: a pnpm → tsx → server chain with PostgreSQL under it.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nodeRssOf, parseRssKb, parseStat, readProcEntries } from "./process-tree";
+import {
+  cpuSnapshotOf,
+  cpuSpent,
+  nodeRssOf,
+  parseRssKb,
+  parseStat,
+  readProcEntries,
+} from "./process-tree";
 
 const fixture = fileURLToPath(new URL("./fixtures/proc", import.meta.url));
 
 describe("process tree RSS", () => {
   it("parses a stat line whose comm holds spaces and parentheses", () => {
-    expect(parseStat("105 (node (worker) x) S 103 105 105 0")).toEqual({
+    expect(parseStat("105 (node (worker) x) S 103 105 105 0 -1 4194560 9 0 0 0 70 8 0 0")).toEqual({
       pid: 105,
       comm: "node (worker) x",
       ppid: 103,
+      cpuTicks: 78,
     });
   });
 
@@ -25,6 +33,48 @@ describe("process tree RSS", () => {
     expect(rss.totalMb).toBe(340);
     expect(rss.largestMb).toBe(150);
     expect(rss.processes.map((p) => p.pid)).toEqual([103, 107, 101, 102, 106]);
+  });
+
+  it("reads CPU ticks of the same node processes, and of PostgreSQL apart", () => {
+    // utime + stime: 101, 102, 106 two ticks each, 103 (server) 350, 107 (worker) 200; 104 (postgres) 50.
+    const snapshot = cpuSnapshotOf(100, readProcEntries(fixture), 100);
+    expect([...snapshot.server].sort(([a], [b]) => a - b)).toEqual([
+      [101, 2],
+      [102, 2],
+      [103, 350],
+      [106, 2],
+      [107, 200],
+    ]);
+    expect([...snapshot.postgres]).toEqual([[104, 50]]);
+    expect(cpuSnapshotOf(999, readProcEntries(fixture), 100).server.size).toBe(0);
+  });
+
+  it("counts CPU spent between snapshots per process: new ones whole, gone ones not at all", () => {
+    const before = {
+      hz: 100,
+      server: new Map([
+        [1, 100],
+        [2, 50],
+      ]),
+      postgres: new Map([
+        [10, 30],
+        [11, 500],
+      ]),
+    };
+    const after = {
+      hz: 100,
+      server: new Map([
+        [1, 160],
+        [2, 50],
+        [3, 5],
+      ]),
+      // 11 exited (its 500 ticks vanish from /proc); 12 is a backend started in between.
+      postgres: new Map([
+        [10, 40],
+        [12, 7],
+      ]),
+    };
+    expect(cpuSpent(before, after)).toEqual({ serverMs: 650, postgresMs: 170 });
   });
 
   it("is empty for a pid that has gone", () => {

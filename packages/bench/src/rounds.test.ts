@@ -28,6 +28,20 @@ describe("combineRounds", () => {
     expect(combined.non2xx).toBe(3);
   });
 
+  it("takes the median CPU per request, and none when a round did not measure it", () => {
+    const withCpu = (rps: number, server: number, postgres: number) => ({
+      ...run(rps, 10),
+      cpuUs: { server, postgres },
+    });
+    const combined = combineRounds([
+      withCpu(100, 300, 40),
+      withCpu(90, 900, 10),
+      withCpu(110, 280, 50),
+    ]);
+    expect(combined.cpuUs).toEqual({ server: 300, postgres: 40 });
+    expect(combineRounds([withCpu(100, 300, 40), run(100, 10)]).cpuUs).toBeUndefined();
+  });
+
   it("averages the middle two of an even count, and leaves one round as it is", () => {
     expect(combineRounds([run(100, 10), run(300, 30)]).rps).toBe(200);
     const single = run(100, 10);

@@ -7,6 +7,7 @@ import type { LoadResult } from "./wrk-output";
  * The rounds of one scenario as one result: req/s, p50 and p99 are each the median over the
  * rounds (a p99 is not the p99 of all requests, but a typical round's); requests, seconds and
  * errors are summed, so an error in any round shows. `rounds` keeps the spread of req/s.
+ * CPU per request is the median too, when every round measured it.
  */
 export function combineRounds(runs: LoadResult[]): LoadResult {
   const [first] = runs;
@@ -14,6 +15,7 @@ export function combineRounds(runs: LoadResult[]): LoadResult {
   if (runs.length === 1) return first;
   const sum = (pick: (run: LoadResult) => number) => runs.reduce((s, run) => s + pick(run), 0);
   const rps = runs.map((run) => run.rps);
+  const cpu = runs.flatMap((run) => (run.cpuUs ? [run.cpuUs] : []));
   return {
     requests: sum((run) => run.requests),
     seconds: roundTo(
@@ -25,6 +27,14 @@ export function combineRounds(runs: LoadResult[]): LoadResult {
     p99Ms: roundTo(median(runs.map((run) => run.p99Ms)), 3),
     non2xx: sum((run) => run.non2xx),
     socketErrors: sum((run) => run.socketErrors),
+    ...(cpu.length === runs.length
+      ? {
+          cpuUs: {
+            server: roundTo(median(cpu.map((c) => c.server)), 1),
+            postgres: roundTo(median(cpu.map((c) => c.postgres)), 1),
+          },
+        }
+      : {}),
     rounds: { count: runs.length, rpsMin: Math.min(...rps), rpsMax: Math.max(...rps) },
   };
 }

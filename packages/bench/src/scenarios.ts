@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signFloorToken } from "./floors/hs256";
+import { type CpuSnapshot, cpuSpent } from "./process-tree";
 import type { Scenario, TargetResult } from "./results";
 import { combineRounds } from "./rounds";
 import { FLOOR_USERS } from "./targets";
@@ -43,12 +44,24 @@ async function withFiles<T>(run: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** One wrk run; with `cpuSnapshot`, also the CPU the server and PostgreSQL spent per answer. */
+async function measuredRun(run: WrkRun, cpuSnapshot?: () => CpuSnapshot): Promise<LoadResult> {
+  const before = cpuSnapshot?.();
+  const result = await startWrk(run);
+  const after = cpuSnapshot?.();
+  if (!before || !after || result.requests === 0) return result;
+  const { serverMs, postgresMs } = cpuSpent(before, after);
+  const perRequest = (ms: number) => Math.round((ms * 10_000) / result.requests) / 10;
+  return { ...result, cpuUs: { server: perRequest(serverMs), postgres: perRequest(postgresMs) } };
+}
+
 /** Floors answer auth.me only: tokens signed here with the floors' key, for users u0..u63. */
 export function floorRuns(
   base: string,
   floorSecret: string,
   load: LoadSettings,
   rounds = 1,
+  cpuSnapshot?: () => CpuSnapshot,
 ): Promise<Runs> {
   return withFiles(async (dir) => {
     const secret = Buffer.from(floorSecret, "hex");
@@ -61,12 +74,15 @@ export function floorRuns(
     const me: LoadResult[] = [];
     for (let round = 1; round <= rounds; round++) {
       await settle();
-      const run = await startWrk({
-        url: `${base}/api/trpc/auth.me`,
-        script: "get",
-        ...load,
-        files: { BENCH_TOKENS: tokenFile },
-      });
+      const run = await measuredRun(
+        {
+          url: `${base}/api/trpc/auth.me`,
+          script: "get",
+          ...load,
+          files: { BENCH_TOKENS: tokenFile },
+        },
+        cpuSnapshot,
+      );
       log(`me ${run.rps} req/s${roundNote(round, rounds)}`);
       me.push(run);
     }
@@ -78,13 +94,18 @@ export function floorRuns(
  * Every chosen scenario on an app server, in a fixed order, `rounds` times over (each round
  * runs them all, so a disturbance lands on one round of each, not on every run of one).
  * `beforeLoad` runs just before each measured window (the profiler restarts there, leaving
- * start-up and set-up out).
+ * start-up and set-up out). `cpuSnapshot`, when given, is read around each run but the flood's:
+ * each result then says how much CPU the server and PostgreSQL spent per answered request.
  */
 export function appRuns(
   base: string,
   scenarios: Scenario[],
   load: LoadSettings,
-  { rounds = 1, beforeLoad = () => {} }: { rounds?: number; beforeLoad?: () => void } = {},
+  {
+    rounds = 1,
+    beforeLoad = () => {},
+    cpuSnapshot,
+  }: { rounds?: number; beforeLoad?: () => void; cpuSnapshot?: () => CpuSnapshot } = {},
 ): Promise<Runs> {
   return withFiles(async (dir) => {
     const users = await registerUsers(base, USERS);
@@ -110,9 +131,18 @@ export function appRuns(
       collected[key].push(run);
       return run;
     };
-    const runWrk = (run: WrkRun) => {
+    const runWrk = async (run: WrkRun): Promise<LoadResult> => {
       beforeLoad();
-      return startWrk(run);
+      const before = cpuSnapshot?.();
+      const result = await startWrk(run);
+      const after = cpuSnapshot?.();
+      if (!before || !after || result.requests === 0) return result;
+      const { serverMs, postgresMs } = cpuSpent(before, after);
+      const perRequest = (ms: number) => Math.round((ms * 10_000) / result.requests) / 10;
+      return {
+        ...result,
+        cpuUs: { server: perRequest(serverMs), postgres: perRequest(postgresMs) },
+      };
     };
     for (let round = 1; round <= rounds; round++) {
       for (const scenario of scenarios) {

@@ -40,8 +40,12 @@ const report: BenchReport = {
       workers: 1,
       runs: {
         sample: load(5000),
-        me: { ...load(4000, 10), rounds: { count: 3, rpsMin: 3900, rpsMax: 4100 } },
-        refresh: load(2000),
+        me: {
+          ...load(4000, 10),
+          rounds: { count: 3, rpsMin: 3900, rpsMax: 4100 },
+          cpuUs: { server: 180.5, postgres: 0 },
+        },
+        refresh: { ...load(2000), cpuUs: { server: 390.2, postgres: 104 } },
         login: load(40),
         floodMe: load(3000, 30),
         floodLogin: load(35),
@@ -93,13 +97,16 @@ describe("Markdown", () => {
   it("prints every scenario with its ratios", () => {
     const table = squash(formatLoadTable(report));
     expect(table).toContain(
-      "| pnpm start · PostgreSQL | me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 0.4× floor (c), 0.8× sample | 3.67× |",
+      "| pnpm start · PostgreSQL | me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 180.5 / 0 | 0.4× floor (c), 0.8× sample | 3.67× |",
     );
     expect(table).toContain(
-      "| floor (b) | me | 8000 | — | 2 | 10 | 0 | 0 | 0.4× floor (a) | 7.34× |",
+      "| floor (b) | me | 8000 | — | 2 | 10 | 0 | 0 | — | 0.4× floor (a) | 7.34× |",
     );
     expect(table).toContain(
-      "| me during login flood | 3000 | — | 2 | 30 | 0 | 0 | 3× me alone (p99) |",
+      "| me during login flood | 3000 | — | 2 | 30 | 0 | 0 | — | 3× me alone (p99) |",
+    );
+    expect(table).toContain(
+      "| refresh | 2000 | — | 2 | 10 | 0 | 0 | 390.2 / 104 | 0.25× floor (b) |",
     );
   });
 
@@ -118,7 +125,7 @@ describe("Markdown", () => {
       "| start-pg | — | ≥ 0.8 | not measured |",
     );
     expect(squash(formatLoadTable(alone))).toContain(
-      "| me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 0.8× sample |",
+      "| me | 4000 | 3900–4100 | 2 | 10 | 0 | 0 | 180.5 / 0 | 0.8× sample |",
     );
     const doc = formatReport(report, evaluateGoals(report));
     expect(doc).toContain("- machine: 2 cores (Test CPU), 1-minute load average 0.5 at the start");

@@ -98,6 +98,7 @@ export function formatLoadTable(report: BenchReport): string {
     "p99 ms",
     "non-2xx",
     "socket errors",
+    "CPU µs per call: server / PostgreSQL",
   ];
   const rows = report.targets.flatMap((t) =>
     linesOf(t, report).map(({ scenario, result: r, vsFloor, vsDjango }) => [
@@ -109,12 +110,25 @@ export function formatLoadTable(report: BenchReport): string {
       r.p99Ms,
       r.non2xx,
       r.socketErrors,
+      r.cpuUs ? `${r.cpuUs.server} / ${r.cpuUs.postgres}` : "—",
       vsFloor,
       vsDjango,
     ]),
   );
   return markdownTable(
-    ["left", "left", "right", "right", "right", "right", "right", "right", "left", "right"],
+    [
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "left",
+      "right",
+    ],
     [...header, "vs floor / same server", "vs Django"],
     rows,
   );

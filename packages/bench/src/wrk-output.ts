@@ -11,6 +11,11 @@ export interface LoadResult {
   non2xx: number;
   /** Connect, read, write errors and timeouts. */
   socketErrors: number;
+  /**
+   * CPU time per answered request in µs, measured by the bench over the run (not by wrk): the
+   * server's Node processes, and PostgreSQL. Absent for the floors' runs and the flood.
+   */
+  cpuUs?: { server: number; postgres: number };
   /** When several rounds were combined (./rounds): how many, and the spread of req/s. */
   rounds?: { count: number; rpsMin: number; rpsMax: number };
 }
