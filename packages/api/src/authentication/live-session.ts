@@ -63,17 +63,19 @@ export async function loadLiveSession(
   claims: SessionClaims,
   options?: { for: "rotation" },
 ): Promise<LiveSession<SessionAuth | SessionRotation>> {
+  // Rotation needs the token columns as they are now: only the liveness check is cached.
+  const cache = options?.for === "rotation" ? undefined : deps.sessionCache;
+  const now = deps.now();
+  const hit = cache?.get(claims.sid, now);
+  // Only a hit that passes every check answers; anything else asks the database, which gives
+  // the contract's errors in the contract's order. (A hit's ids came from the database: a
+  // claim equal to them is a UUID, so the checks below would pass it.)
+  if (hit && hit.userId === claims.sub && isLive(hit.session, now)) {
+    return { user: hit.user, session: hit.session };
+  }
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
   if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
-  // Rotation needs the token columns as they are now: only the liveness check is cached.
-  const cache = options?.for === "rotation" ? undefined : deps.sessionCache;
-  const hit = cache?.get(claims.sid, deps.now());
-  // Only a hit that passes every check answers; anything else asks the database, which gives
-  // the contract's errors in the contract's order.
-  if (hit && hit.userId === claims.sub && isLive(hit.session, deps.now())) {
-    return { user: hit.user, session: hit.session };
-  }
   // Before the read: a revocation that lands while it runs makes its result uncacheable.
   const ticket = cache?.ticket() ?? null;
   const select = options?.for === "rotation" ? sessionRotationSelect : sessionAuthSelect;
