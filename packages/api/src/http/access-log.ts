@@ -7,6 +7,7 @@ import type { TRPCRequestInfo } from "@trpc/server/http";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import type { Context } from "../context";
 import { appCodeOf } from "../errors";
+import type { Logger } from "../logger";
 
 export interface AnsweredCall {
   ctx?: Context | undefined;
@@ -16,11 +17,25 @@ export interface AnsweredCall {
   errors: readonly TRPCError[];
 }
 
+// The line's keys are these five, and none is a path the logger redacts (logger.ts): a child
+// without redaction writes the very same line, and pino's redaction was two thirds of its cost
+// (~2 µs of every call, where a call costs ~20 µs in process). Everything else keeps it.
+const unredacted = new WeakMap<Logger, Logger>();
+
+function accessLoggerOf(logger: Logger): Logger {
+  let access = unredacted.get(logger);
+  if (!access) {
+    access = logger.child({}, { redact: { paths: [] } });
+    unredacted.set(logger, access);
+  }
+  return access;
+}
+
 export function logAnswer({ ctx, info, data, errors }: AnsweredCall): void {
   const logger = ctx?.deps.logger;
   if (!ctx || !logger?.isLevelEnabled("info")) return;
   const appCodes = errors.map(appCodeOf);
-  logger.info(
+  accessLoggerOf(logger).info(
     {
       requestId: ctx.requestId,
       procedure: info ? info.calls.map((call) => call.path).join(",") : null,
