@@ -79,9 +79,9 @@ async function rotateOnce(
     sessionId: claims.sid,
     jti: claims.jti,
     nextJti: next.claims.jti,
-    nextExpiresAt: new Date(nextExpiresAt),
+    nextExpiresAtMs: nextExpiresAt,
     fingerprint,
-    now: new Date(now),
+    nowMs: now,
     client,
   });
   if (!result.swapped) return { ...result, mintedExpiresAt: nextExpiresAt };

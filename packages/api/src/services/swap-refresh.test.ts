@@ -43,9 +43,9 @@ async function openChain(): Promise<SwapRequest> {
     sessionId: opened.sessionId,
     jti: claims.jti,
     nextJti: randomUUID(),
-    nextExpiresAt: new Date(now + 3600_000),
+    nextExpiresAtMs: now + 3600_000,
     fingerprint: "client:swap-test",
-    now: new Date(now),
+    nowMs: now,
     client,
   };
 }
@@ -139,7 +139,7 @@ describe("swapRefresh's batches", () => {
       revoked,
       // Someone else's session: the user id does not own it.
       { ...stranger, userId: good.userId },
-      { ...pastCap, nextExpiresAt: new Date(cap.getTime() + 1000) },
+      { ...pastCap, nextExpiresAtMs: cap.getTime() + 1000 },
     ];
     logged.statements.length = 0;
     const results = await Promise.all(batch.map((request) => swapRefresh(deps, request)));

@@ -10,13 +10,13 @@ export interface SwapRequest {
   sessionId: string;
   /** The jti of the token presented: the swap happens only while it is the session's current. */
   jti: string;
-  /** The jti of the token minted to replace it, and that token's expiry. */
+  /** The jti of the token minted to replace it, and that token's expiry (ms since the epoch). */
   nextJti: string;
-  nextExpiresAt: Date;
+  nextExpiresAtMs: number;
   /** Who rotates (see clientFingerprint): only they may replay `jti` in the grace window. */
   fingerprint: string;
-  /** deps.now(), passed in: the database's clock is never the session's. */
-  now: Date;
+  /** deps.now() (ms since the epoch), passed in: the database's clock is never the session's. */
+  nowMs: number;
   client: ClientInfo;
 }
 
@@ -35,7 +35,8 @@ interface Row {
   email: string;
   name: string | null;
   role: UserIdentity["role"];
-  absolute_expires_at: Date;
+  /** ms since the epoch (see swapStatement). */
+  absolute_expires_ms: number;
   swapped: boolean;
 }
 
@@ -46,13 +47,20 @@ interface Row {
 // winner's row), as a single UPDATE would. A batch of several never waits (NOWAIT): a session
 // held elsewhere, by another server's batch or an operator's open transaction, must not stall
 // the other sessions of the batch; the batch fails at once and its swaps run one by one.
+// Instants travel as epoch milliseconds both ways: pg formats a Date parameter (and parses a
+// timestamptz) with string work that cost a refresh several µs, where a number is one
+// conversion in SQL. to_timestamp keeps milliseconds exact: ms / 1000 in float8 is rounded to
+// the microsecond, and the result is read back as whole milliseconds.
 const swapStatement = (name: string, lock: string) => ({
   name,
   text: `
     WITH request AS (
-      SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
-        $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
-        AS r(idx, user_id, session_id, jti, next_jti, next_expires_at, now, rotated_by, ip,
+      SELECT r.idx, r.user_id, r.session_id, r.jti, r.next_jti,
+        to_timestamp(r.next_expires_ms / 1000.0) AS next_expires_at,
+        to_timestamp(r.now_ms / 1000.0) AS now, r.rotated_by, r.ip, r.user_agent
+      FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
+        $6::int8[], $7::int8[], $8::text[], $9::text[], $10::text[])
+        AS r(idx, user_id, session_id, jti, next_jti, next_expires_ms, now_ms, rotated_by, ip,
           user_agent)
     ), locked AS (
       SELECT id FROM sessions WHERE id IN (SELECT session_id FROM request)
@@ -84,7 +92,7 @@ const swapStatement = (name: string, lock: string) => ({
       SELECT 'refreshed', w.user_id, w.id, w.ip, w.user_agent, w.now FROM swapped w
     )
     SELECT o.idx, o.user_id::text AS id, o.email, o.name, o.role::text AS role,
-      o.absolute_expires_at,
+      floor(extract(epoch FROM o.absolute_expires_at) * 1000)::float8 AS absolute_expires_ms,
       EXISTS (SELECT 1 FROM swapped w WHERE w.idx = o.idx) AS swapped
     FROM owner o`,
 });
@@ -105,8 +113,8 @@ export async function runSwaps(
       column((r) => r.sessionId),
       column((r) => r.jti),
       column((r) => r.nextJti),
-      column((r) => r.nextExpiresAt),
-      column((r) => r.now),
+      column((r) => r.nextExpiresAtMs),
+      column((r) => r.nowMs),
       column((r) => r.fingerprint),
       column((r) => r.client.clientIp),
       column((r) => r.client.userAgent),
@@ -116,7 +124,7 @@ export async function runSwaps(
   for (const row of rows) {
     results[row.idx] = row.swapped
       ? { swapped: true, user: { id: row.id, email: row.email, name: row.name, role: row.role } }
-      : { swapped: false, absoluteExpiresAt: row.absolute_expires_at };
+      : { swapped: false, absoluteExpiresAt: new Date(row.absolute_expires_ms) };
   }
   return results;
 }
