@@ -16,6 +16,7 @@ import {
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
 import { isJsonContentType } from "./content-type";
+import { IncomingHeaders } from "./incoming-headers";
 import { answerSingle, setHead, singleCallOf } from "./single-call";
 
 export interface FastPathOptions<TContext> {
@@ -56,15 +57,12 @@ export function requestUrlOf(req: IncomingMessage): URL | null {
   }
 }
 
-/** The incoming headers as a Fetch Headers, HTTP/2 pseudo-headers left out (as tRPC does). */
+/**
+ * The incoming headers as a Fetch Headers, HTTP/2 pseudo-headers left out (as tRPC does),
+ * filled only when more than get() or has() is asked of it (see IncomingHeaders).
+ */
 export function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith(":")) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.append(name, value);
-  }
-  return headers;
+  return new IncomingHeaders(req.headers);
 }
 
 /**
