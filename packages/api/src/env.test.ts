@@ -36,6 +36,7 @@ describe("loadEnv", () => {
       host: "127.0.0.1",
       demoUser: "auto",
       workers: 1,
+      threadPoolNice: 10,
       apiHandler: "server",
       logLevel: "info",
     });
@@ -246,6 +247,15 @@ describe("WEB_CONCURRENCY and API_HANDLER", () => {
     expect(loadEnv({}).apiHandler).toBe("server");
     expect(loadEnv({ API_HANDLER: "next" }).apiHandler).toBe("next");
     expect(() => loadEnv({ API_HANDLER: "express" })).toThrow(/API_HANDLER/);
+  });
+
+  it("lower the hashing threads to nice 10 unless THREAD_POOL_NICE says otherwise (0 to 19)", () => {
+    expect(loadEnv({}).threadPoolNice).toBe(10);
+    expect(loadEnv({ THREAD_POOL_NICE: "0" }).threadPoolNice).toBe(0);
+    expect(loadEnv({ THREAD_POOL_NICE: "19" }).threadPoolNice).toBe(19);
+    for (const bad of ["-1", "20", "5.5", "low"]) {
+      expect(() => loadEnv({ THREAD_POOL_NICE: bad }), bad).toThrow(/THREAD_POOL_NICE/);
+    }
   });
 
   it("log at info unless LOG_LEVEL says otherwise, and only at pino's levels", () => {

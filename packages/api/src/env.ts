@@ -176,6 +176,12 @@ const schema = z.object({
   // Loopback unless told otherwise: a fresh checkout has a demo user with a published password.
   HOST: z.preprocess(emptyAsUndefined, z.string().max(255).default("127.0.0.1")),
   DEMO_USER: z.preprocess(emptyAsUndefined, z.enum(["auto", "on", "off"]).default("auto")),
+  // Nice value of libuv's pool threads, where argon2 runs (process/pool-priority.ts): 0 to 19,
+  // 0 leaves them at the process's own.
+  THREAD_POOL_NICE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(19).default(10),
+  ),
   // `pnpm start`'s worker processes: a number, or "auto" for one per core.
   WEB_CONCURRENCY: z.preprocess(
     emptyAsUndefined,
@@ -251,6 +257,8 @@ export interface ServerEnv {
   demoUser: "auto" | "on" | "off";
   /** Worker processes `pnpm start` runs (WEB_CONCURRENCY; "auto" resolved to the core count). */
   workers: number;
+  /** Nice value for libuv's pool threads, where password hashing runs (0: left as they are). */
+  threadPoolNice: number;
   /** `server`: `pnpm start` answers the API before Next.js; `next`: through its route handler. */
   apiHandler: "server" | "next";
   /** The least severe log line written; `info` includes a line per API call. */
@@ -310,6 +318,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     host: env.HOST,
     demoUser: env.DEMO_USER,
     workers,
+    threadPoolNice: env.THREAD_POOL_NICE,
     apiHandler: env.API_HANDLER,
     logLevel: env.LOG_LEVEL,
   };

@@ -5,6 +5,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { loadEnv } from "./env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "./http/graceful-close";
 import { createStandaloneServer } from "./http/standalone";
+import { reportPoolPriority } from "./process/pool-priority";
 import { startRuntime } from "./runtime";
 import { TRPC_ENDPOINT } from "./wire";
 
@@ -27,6 +28,8 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
   let env: ReturnType<typeof loadEnv>;
   try {
     env = loadEnv();
+    // Before the runtime starts, so that no hash ever runs at the pool's old priority.
+    await reportPoolPriority(env.threadPoolNice);
     runtime = await startRuntime(env);
   } catch (error) {
     // A configuration mistake is one line for the operator, not a stack trace.

@@ -4,6 +4,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
+import { reportPoolPriority } from "@kit/api/pool-priority";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
@@ -37,6 +38,8 @@ function hideFrameworkVary(res: ServerResponse): void {
 export async function startWebServer(options: WebServerOptions): Promise<void> {
   const { dev, env, fail } = options;
   const hostname = env.host;
+  // Before Next starts the runtime, so that no hash ever runs at the pool's old priority.
+  await reportPoolPriority(env.threadPoolNice);
   // Installed before Next starts: the runtime refuses to start where no server hands it the
   // client's address (a bare `next start`), and this is how it knows one does.
   const storage = connectionStorage();
