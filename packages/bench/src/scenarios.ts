@@ -131,18 +131,9 @@ export function appRuns(
       collected[key].push(run);
       return run;
     };
-    const runWrk = async (run: WrkRun): Promise<LoadResult> => {
+    const runWrk = (run: WrkRun) => {
       beforeLoad();
-      const before = cpuSnapshot?.();
-      const result = await startWrk(run);
-      const after = cpuSnapshot?.();
-      if (!before || !after || result.requests === 0) return result;
-      const { serverMs, postgresMs } = cpuSpent(before, after);
-      const perRequest = (ms: number) => Math.round((ms * 10_000) / result.requests) / 10;
-      return {
-        ...result,
-        cpuUs: { server: perRequest(serverMs), postgres: perRequest(postgresMs) },
-      };
+      return measuredRun(run, cpuSnapshot);
     };
     for (let round = 1; round <= rounds; round++) {
       for (const scenario of scenarios) {
