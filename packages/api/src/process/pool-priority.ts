@@ -4,7 +4,7 @@
 // of cheap calls (packages/bench/PERFORMANCE.md: auth.me's p99 during a login flood). With the
 // pool's threads at a lower priority the answering thread goes first, and a hash still gets
 // every cycle nobody else wants. The pool also does file system work, DNS lookups and zlib:
-// those wait too when the cores are busy, never longer than a hash would have made them wait.
+// those yield to the answering thread too when the cores are busy.
 import { readlink } from "node:fs";
 import os from "node:os";
 
@@ -59,8 +59,13 @@ export async function lowerPoolPriority(nice: number): Promise<PoolPriority> {
   if (own >= nice) return { lowered: false, reason: `the process runs at nice ${own} already` };
   const threads = await findPoolThreads();
   if (threads.length === 0) return { lowered: false, reason: "/proc/thread-self unreadable" };
-  // On Linux, setpriority on a thread id sets that thread alone.
-  for (const tid of threads) os.setPriority(tid, nice);
+  try {
+    // On Linux, setpriority on a thread id sets that thread alone.
+    for (const tid of threads) os.setPriority(tid, nice);
+  } catch (error) {
+    // A sandbox that forbids it (seccomp, say): the server runs all the same.
+    return { lowered: false, reason: error instanceof Error ? error.message : String(error) };
+  }
   return { lowered: true, nice, threads };
 }
 
