@@ -16,6 +16,12 @@ function normalise(value: string): string {
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
+// Headers' own methods, called on an IncomingHeaders as on any Headers (undici-types declares
+// them as properties, so TypeScript does not let `super.get` reach them).
+const headersGet = Headers.prototype.get;
+const headersHas = Headers.prototype.has;
+const headersAppend = Headers.prototype.append;
+
 /**
  * A `Headers` (instanceof, every method) holding what `new Headers()` plus one `append` per
  * field of Node's `req.headers` would hold, HTTP/2 pseudo-headers left out, as tRPC's adapter
@@ -24,12 +30,6 @@ function normalise(value: string): string {
  * from then on it is an ordinary `Headers`. Node's parser only lets through names and values
  * that undici accepts, so filling never throws where building it eagerly would not have.
  */
-// Headers' own methods, called on an IncomingHeaders as on any Headers (undici-types declares
-// them as properties, so TypeScript does not let `super.get` reach them).
-const headersGet = Headers.prototype.get;
-const headersHas = Headers.prototype.has;
-const headersAppend = Headers.prototype.append;
-
 export class IncomingHeaders extends Headers {
   #source: IncomingHttpHeaders | undefined;
 
@@ -44,7 +44,10 @@ export class IncomingHeaders extends Headers {
    */
   #field(name: string): string | string[] | undefined {
     headersGet.call(this, name);
-    return (this.#source as IncomingHttpHeaders)[String(name).toLowerCase()];
+    const source = this.#source as IncomingHttpHeaders;
+    const key = String(name).toLowerCase();
+    // Own fields only: Node's object has Object.prototype under it ("constructor", "toString").
+    return Object.hasOwn(source, key) ? source[key] : undefined;
   }
 
   #fill(): void {
