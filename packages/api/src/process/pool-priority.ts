@@ -31,7 +31,7 @@ const poolThreadOfOneJob = () =>
  * Only pool threads run them, so every id found is one; fewer than the pool's size when some
  * thread stayed busy with a long job throughout.
  */
-export async function findPoolThreads(rounds = 50): Promise<number[]> {
+async function findPoolThreads(rounds = 50): Promise<number[]> {
   const size = poolSize();
   const found = new Set<number>();
   for (let round = 0; round < rounds && found.size < size; round++) {
@@ -42,7 +42,7 @@ export async function findPoolThreads(rounds = 50): Promise<number[]> {
 }
 
 export type PoolPriority =
-  | { lowered: true; nice: number; threads: number[] }
+  | { lowered: true; threads: number[] }
   | { lowered: false; reason: string };
 
 /**
@@ -66,12 +66,13 @@ export async function lowerPoolPriority(nice: number): Promise<PoolPriority> {
     // A sandbox that forbids it (seccomp, say): the server runs all the same.
     return { lowered: false, reason: error instanceof Error ? error.message : String(error) };
   }
-  return { lowered: true, nice, threads };
+  return { lowered: true, threads };
 }
 
 /** lowerPoolPriority, with a line on stderr when it could not (the server runs all the same). */
 export async function reportPoolPriority(nice: number): Promise<void> {
   const result = await lowerPoolPriority(nice);
+  // Nice 0 is the operator's choice, not a failure: nothing to say.
   if (!result.lowered && nice !== 0) {
     console.error(`[api] password hashing keeps the process's priority: ${result.reason}`);
   }
