@@ -22,3 +22,30 @@ export function markdownTable(
   );
   return [line(header), line(separator), ...cells.slice(1).map(line)].join("\n");
 }
+
+const cellCount = (line: string) => {
+  const inner = line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/(?<!\\)\|$/, "");
+  return inner.split(/(?<!\\)\|/).length;
+};
+const DELIMITER = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/**
+ * The tables whose delimiter row has another number of cells than their header: GitHub shows
+ * those as text, and Biome leaves them unformatted, so lint does not see them. One message each.
+ */
+export function malformedTables(markdown: string): string[] {
+  const lines = markdown.split("\n");
+  const found: string[] = [];
+  lines.forEach((line, i) => {
+    const header = lines[i - 1];
+    if (i === 0 || header === undefined || !line.includes("|") || !DELIMITER.test(line)) return;
+    const [cells, delimiters] = [cellCount(header), cellCount(line)];
+    if (cells !== delimiters) {
+      found.push(`line ${i + 1}: ${delimiters} delimiter cells under a header of ${cells}`);
+    }
+  });
+  return found;
+}
