@@ -29,14 +29,23 @@ describe("process tree RSS", () => {
 
   it("sums the node processes under the spawned pid, not PostgreSQL nor strangers", () => {
     const rss = nodeRssOf(100, readProcEntries(fixture));
-    // 101 (pnpm) 50 MB + 102 (tsx) 40 MB + 103 (server) 150 MB + 107 (worker) 100 MB + 106 (zombie) 0.
-    expect(rss.totalMb).toBe(340);
+    // 101 (pnpm) 50 MB + 102 (tsx) 40 MB + 103 (server) 150 MB + 107 (worker) 100 MB + 106
+    // (zombie) 0 + 108 (a worker on Node 24, whose main thread is named MainThread) 80 MB; not
+    // 109, another program whose thread has that name, nor 105, named otherwise without a link.
+    expect(rss.totalMb).toBe(420);
     expect(rss.largestMb).toBe(150);
-    expect(rss.processes.map((p) => p.pid)).toEqual([103, 107, 101, 102, 106]);
+    expect(rss.processes.map((p) => p.pid)).toEqual([103, 107, 108, 101, 102, 106]);
+  });
+
+  it("knows a process by its program where /proc links it, by its comm where not", () => {
+    const entries = readProcEntries(fixture);
+    const program = (pid: number) => entries.find((entry) => entry.pid === pid)?.program;
+    expect([program(108), program(109), program(103)]).toEqual(["node", "browser", "node"]);
   });
 
   it("reads CPU ticks of the same node processes, and of PostgreSQL apart", () => {
-    // utime + stime: 101, 102, 106 two ticks each, 103 (server) 350, 107 (worker) 200; 104 (postgres) 50.
+    // utime + stime: 101, 102, 106 two ticks each, 103 (server) 350, 107 (worker) 200, 108 (a
+    // worker on Node 24) 100; 104 (postgres) 50.
     const snapshot = cpuSnapshotOf(100, readProcEntries(fixture), 100);
     expect([...snapshot.server].sort(([a], [b]) => a - b)).toEqual([
       [101, 2],
@@ -44,6 +53,7 @@ describe("process tree RSS", () => {
       [103, 350],
       [106, 2],
       [107, 200],
+      [108, 100],
     ]);
     expect([...snapshot.postgres]).toEqual([[104, 50]]);
     expect(cpuSnapshotOf(999, readProcEntries(fixture), 100).server.size).toBe(0);

@@ -1,13 +1,18 @@
 // The server's memory and CPU time: RSS and CPU of the Node processes under the pid the bench
 // spawned, and CPU of PostgreSQL, from /proc.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 
 export interface ProcEntry {
   pid: number;
   ppid: number;
   comm: string;
+  /**
+   * The program's file name (of /proc/<pid>/exe), or comm where that link cannot be read.
+   * comm is the main thread's name, which Node 24 sets to "MainThread".
+   */
+  program: string;
   rssKb: number;
   /** CPU time used so far, user and system, in clock ticks (all the process's threads). */
   cpuTicks: number;
@@ -37,6 +42,15 @@ export function parseRssKb(status: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+function programOf(procDir: string, comm: string): string {
+  try {
+    return path.basename(readlinkSync(path.join(procDir, "exe")));
+  } catch {
+    // Another user's process, a kernel thread, or a fixture without the link.
+    return comm;
+  }
+}
+
 /** Every process readable under `procRoot`; ones that exit while being read are skipped. */
 export function readProcEntries(procRoot = "/proc"): ProcEntry[] {
   const entries: ProcEntry[] = [];
@@ -45,7 +59,7 @@ export function readProcEntries(procRoot = "/proc"): ProcEntry[] {
     try {
       const stat = parseStat(readFileSync(path.join(procRoot, name, "stat"), "utf8"));
       const rssKb = parseRssKb(readFileSync(path.join(procRoot, name, "status"), "utf8"));
-      entries.push({ ...stat, rssKb });
+      entries.push({ ...stat, program: programOf(path.join(procRoot, name), stat.comm), rssKb });
     } catch {
       // Gone between readdir and read: not ours to count.
     }
@@ -63,7 +77,7 @@ export interface NodeRss {
 
 const mb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
 
-/** `rootPid` and its descendants whose comm is `node` (PostgreSQL under it is not). */
+/** `rootPid` and its descendants that run `node` (PostgreSQL under it does not). */
 function nodeTreeOf(rootPid: number, entries: ProcEntry[]): ProcEntry[] {
   const children = new Map<number, ProcEntry[]>();
   for (const entry of entries) {
@@ -78,10 +92,10 @@ function nodeTreeOf(rootPid: number, entries: ProcEntry[]): ProcEntry[] {
     tree.push(entry);
     pending.push(...(children.get(entry.pid) ?? []));
   }
-  return tree.filter((entry) => entry.comm === "node");
+  return tree.filter((entry) => entry.program === "node");
 }
 
-/** Sums RSS over `rootPid` and its descendants whose comm is `node` (PostgreSQL is not). */
+/** Sums RSS over `rootPid` and its descendants that run `node` (PostgreSQL does not). */
 export function nodeRssOf(rootPid: number, entries: ProcEntry[]): NodeRss {
   const nodes = nodeTreeOf(rootPid, entries).sort((a, b) => b.rssKb - a.rssKb);
   return {
