@@ -3,10 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { findWorkspaceRoot } from "@kit/db";
 import { describe, expect, it } from "vitest";
 import { malformedTables } from "./markdown-table";
 
-const root = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
+const root = findWorkspaceRoot();
 const files = execFileSync("git", ["ls-files", "*.md"], { cwd: root, encoding: "utf8" })
   .split("\n")
   .filter(Boolean);

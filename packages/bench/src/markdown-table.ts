@@ -41,7 +41,7 @@ export function malformedTables(markdown: string): string[] {
   const found: string[] = [];
   lines.forEach((line, i) => {
     const header = lines[i - 1];
-    if (i === 0 || header === undefined || !line.includes("|") || !DELIMITER.test(line)) return;
+    if (header === undefined || !line.includes("|") || !DELIMITER.test(line)) return;
     const [cells, delimiters] = [cellCount(header), cellCount(line)];
     if (cells !== delimiters) {
       found.push(`line ${i + 1}: ${delimiters} delimiter cells under a header of ${cells}`);

@@ -17,6 +17,45 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
   return outcome.error;
 }
 
+/**
+ * Takes all ten connections of pg's pool with open transactions that run nothing, and resolves
+ * once every one is inside its transaction (a holder that cannot connect rejects it, as what it
+ * is). `release` ends them and waits for them.
+ */
+async function fillPool(prisma: PrismaClient): Promise<{ release: () => Promise<void> }> {
+  let free = () => {};
+  const held = new Promise<void>((resolve) => {
+    free = resolve;
+  });
+  let inside = 0;
+  let allInside = () => {};
+  const full = new Promise<void>((resolve) => {
+    allInside = resolve;
+  });
+  const holders = Array.from({ length: 10 }, () =>
+    prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        inside += 1;
+        if (inside === 10) allInside();
+        await held;
+      },
+      { maxWait: 10_000, timeout: 10_000 },
+    ),
+  );
+  const release = async () => {
+    free();
+    await Promise.allSettled(holders);
+  };
+  try {
+    await Promise.race([full, Promise.all(holders)]);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { release };
+}
+
 describe("isDatabaseUnavailable on a real server", () => {
   let server: RestartablePostgres;
   const clients: PrismaClient[] = [];
@@ -73,30 +112,8 @@ describe("isDatabaseUnavailable on a real server", () => {
   it("knows a pool that stays full past the timeout", async () => {
     // 1 s: room for the holders' own connections to open on a machine busy with other suites.
     const prisma = client({ timeoutMs: 1000 });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let inside = 0;
-    let allInside = () => {};
-    const full = new Promise<void>((resolve) => {
-      allInside = resolve;
-    });
-    // pg's pool holds 10: ten open transactions take every connection, running nothing.
-    const holders = Array.from({ length: 10 }, () =>
-      prisma.$transaction(
-        async (tx) => {
-          await tx.$queryRaw`SELECT 1`;
-          inside += 1;
-          if (inside === 10) allInside();
-          await held;
-        },
-        { maxWait: 10_000, timeout: 10_000 },
-      ),
-    );
+    const pool = await fillPool(prisma);
     try {
-      // A holder that could not connect fails the test here, as what it is.
-      await Promise.race([full, Promise.all(holders)]);
       const started = Date.now();
       const error = await failure(prisma.user.count());
       expect(Date.now() - started).toBeLessThan(3000);
@@ -104,31 +121,19 @@ describe("isDatabaseUnavailable on a real server", () => {
       expect(isDatabaseUnavailable(error)).toBe(true);
       expect(isDatabaseUnavailable(transaction)).toBe(true);
     } finally {
-      release();
-      await Promise.allSettled(holders);
+      await pool.release();
     }
   });
 
   it("knows a transaction that found the pool full (not Prisma's P2028, which it would be at 2 s)", async () => {
     const prisma = client({ timeoutMs: 3000 });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const holders = Array.from({ length: 10 }, () =>
-      prisma.$transaction(
-        async (tx) => {
-          await tx.$queryRaw`SELECT 1`;
-          await held;
-        },
-        { maxWait: 10_000, timeout: 10_000 },
-      ),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const error = await failure(prisma.$transaction(async (tx) => tx.user.count()));
-    release();
-    await Promise.all(holders);
-    expect(isDatabaseUnavailable(error)).toBe(true);
+    const pool = await fillPool(prisma);
+    try {
+      const error = await failure(prisma.$transaction(async (tx) => tx.user.count()));
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      await pool.release();
+    }
   });
 
   it("knows a connection dropped mid-query", async () => {
