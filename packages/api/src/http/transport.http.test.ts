@@ -1,5 +1,6 @@
 // The transport contract over real HTTP: statuses, limits, batching, and what responses never show.
 
+import { Agent, request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 import { MAX_BODY_BYTES } from "../request/limits";
@@ -15,6 +16,30 @@ afterAll(async () => {
 });
 
 const json = { "content-type": "application/json" };
+
+/** One request through `agent` (node:http, so that which socket carried it can be seen). */
+function onAgent(
+  agent: Agent,
+  path: string,
+  body?: string,
+): Promise<{ status: number | undefined; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      new URL(path, api.base),
+      {
+        agent,
+        method: body === undefined ? "GET" : "POST",
+        headers: body === undefined ? {} : { ...json, "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve({ status: res.statusCode, reusedSocket: sent.reusedSocket }));
+      },
+    );
+    sent.once("error", reject);
+    sent.end(body);
+  });
+}
 
 describe("HTTP contract", () => {
   it("404 for an unknown procedure", async () => {
@@ -66,6 +91,20 @@ describe("HTTP contract", () => {
       (await api.raw("/api/trpc/auth.register", { method: "POST", headers: json, body: megabyte }))
         .status,
     ).toBe(413);
+  });
+
+  it("answers the next call on the same connection after refusing a body over the limit", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const megabyte = JSON.stringify({ email: uniqueEmail(), password: "p".repeat(1024 * 1024) });
+      const refused = await onAgent(agent, "/api/trpc/auth.register", megabyte);
+      expect(refused.status).toBe(413);
+      const next = await onAgent(agent, "/api/trpc/auth.me");
+      expect(next.reusedSocket).toBe(true);
+      expect(next.status).toBe(401);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("answers a small batch and refuses one over the cap", async () => {
