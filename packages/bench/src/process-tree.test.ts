@@ -7,6 +7,7 @@ import {
   nodeRssOf,
   parseRssKb,
   parseStat,
+  programOfExe,
   readProcEntries,
 } from "./process-tree";
 
@@ -93,5 +94,11 @@ describe("process tree RSS", () => {
       totalMb: 0,
       largestMb: 0,
     });
+  });
+
+  it("names a program by its binary, also one replaced while it runs", () => {
+    expect(programOfExe("/usr/bin/node")).toBe("node");
+    expect(programOfExe("/opt/node-v26/bin/node (deleted)")).toBe("node");
+    expect(programOfExe("/usr/lib/postgresql/15/bin/postgres")).toBe("postgres");
   });
 });

@@ -42,9 +42,17 @@ export function parseRssKb(status: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+/**
+ * The program's file name from the target of /proc/<pid>/exe. A binary replaced or removed while
+ * it runs (a Node upgraded under a live server) reads "<path> (deleted)": still that program.
+ */
+export function programOfExe(target: string): string {
+  return path.basename(target.replace(/ \(deleted\)$/, ""));
+}
+
 function programOf(procDir: string, comm: string): string {
   try {
-    return path.basename(readlinkSync(path.join(procDir, "exe")));
+    return programOfExe(readlinkSync(path.join(procDir, "exe")));
   } catch {
     // Another user's process, a kernel thread, or a fixture without the link.
     return comm;
