@@ -37,7 +37,7 @@ export function limitRequestBody(request: Request, limit = MAX_BODY_BYTES): Requ
       if (seen > limit) refuse(controller);
       else controller.enqueue(value);
     },
-    // The reader of the limited body gave up (the client went away): so does the source.
+    // Whoever reads the limited body stopped before its end: the source is not needed either.
     cancel(reason) {
       return source.cancel(reason);
     },
