@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import type { AppDeps } from "../deps";
 import { createSessionCache } from "../session-cache";
-import { loadLiveSession } from "./live-session";
+import { cachedLiveSession, loadLiveSession } from "./live-session";
 
 const HOUR = 3600_000;
 
@@ -92,5 +92,35 @@ describe("loadLiveSession with a session cache", () => {
     await loadLiveSession(deps, claims, { for: "rotation" });
     expect(database.reads).toBe(2);
     expect(sessionCache.stats().entries).toBe(0);
+  });
+});
+
+describe("cachedLiveSession: what a Bearer call may take from memory without waiting", () => {
+  it("answers what loadLiveSession cached, and nothing before it did", async () => {
+    const { deps, database, claims } = setUp();
+    expect(cachedLiveSession(deps, claims)).toBeUndefined();
+    const loaded = await loadLiveSession(deps, claims);
+    expect(cachedLiveSession(deps, claims)).toEqual(loaded);
+    expect(database.reads).toBe(1);
+  });
+
+  it("leaves another user's claim, an over session and a dropped one to the database", async () => {
+    const { deps, sessionCache, claims } = setUp();
+    await loadLiveSession(deps, claims);
+    expect(cachedLiveSession(deps, { ...claims, sub: randomUUID() })).toBeUndefined();
+    expect(cachedLiveSession(deps, claims)).toBeDefined();
+    sessionCache.invalidateSession(claims.sid);
+    expect(cachedLiveSession(deps, claims)).toBeUndefined();
+    await loadLiveSession(deps, claims);
+    // Two hours on: past the session's expiry and the cache's own five minutes: dropped.
+    const later = { ...deps, now: () => Date.now() + 2 * HOUR };
+    expect(cachedLiveSession(later, claims)).toBeUndefined();
+    expect(cachedLiveSession(deps, claims)).toBeUndefined();
+  });
+
+  it("answers nothing without a session cache", async () => {
+    const { deps, claims } = setUp();
+    await loadLiveSession(deps, claims);
+    expect(cachedLiveSession({ ...deps, sessionCache: undefined }, claims)).toBeUndefined();
   });
 });
