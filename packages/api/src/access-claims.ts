@@ -14,5 +14,8 @@ export const accessClaims = defineAccessClaims({
   whenMissing: (user) => ({ role: user.role }),
 });
 
-/** What `ctx.claims` holds in protected procedures. */
+/**
+ * What `ctx.claims` holds in protected procedures: frozen, and shared by the calls that carry
+ * the same access token (readAccessClaims reads a token's claims once).
+ */
 export type AppClaims = z.infer<typeof accessClaims.schema>;

@@ -126,7 +126,11 @@ export interface TokenService {
     notAfter?: number;
     issuedAt?: number;
   }): IssuedToken<RefreshClaims>;
-  /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
+  /**
+   * The token's claims, frozen (custom claims too): the same token again gets the same object
+   * from the verified-token cache. Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or
+   * INVALID_TOKEN.
+   */
   verifyAccess(token: string): AccessClaims;
   /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
   verifyRefresh(token: string): RefreshClaims;
@@ -218,12 +222,14 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       }
       const { payload, kid } = verifyKind(token, "access");
       if (typeof payload.email !== "string") throw new AuthError("INVALID_TOKEN");
-      const claims: AccessClaims = {
+      // Frozen, custom claims too: the cache hands this very object to every later call with
+      // the same token, so nobody may change it in place.
+      const claims: AccessClaims = Object.freeze({
         ...baseClaims(payload),
         email: payload.email,
-        type: "access",
-        custom: customClaims(payload),
-      };
+        type: "access" as const,
+        custom: Object.freeze(customClaims(payload)),
+      });
       // A token with nbf is never cached: its check would have to be repeated on every hit.
       if (key !== undefined && payload.nbf === undefined) {
         verified.set(key, claims, kid, rules.clockLeeway ?? 0);

@@ -112,15 +112,22 @@ describe("verifyAccess with a verified-access cache", () => {
     expect(verifications).toHaveBeenCalledTimes(2);
   });
 
-  it("gives each caller its own claims: editing one does not change the next", () => {
-    const { tokens } = setUp();
-    const { token } = tokens.issueAccess({ ...user, custom: { role: "user" } });
-    const first = tokens.verifyAccess(token);
-    first.email = "mallory@example.com";
-    first.custom.role = "admin";
-    const second = tokens.verifyAccess(token);
-    expect(second.email).toBe("ada@example.com");
-    expect(second.custom.role).toBe("user");
+  it("hands out frozen claims, so no caller can change what the next one gets", () => {
+    for (const verifiedAccessCacheSize of [0, 10]) {
+      const { tokens } = setUp({ verifiedAccessCacheSize });
+      const { token } = tokens.issueAccess({ ...user, custom: { role: "user" } });
+      const first = tokens.verifyAccess(token);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.custom)).toBe(true);
+      expect(() => {
+        first.email = "mallory@example.com";
+      }).toThrow(TypeError);
+      expect(() => {
+        first.custom.role = "admin";
+      }).toThrow(TypeError);
+      const second = tokens.verifyAccess(token);
+      expect(second.email).toBe("ada@example.com");
+      expect(second.custom.role).toBe("user");
+    }
   });
 
   it("holds at most its size, dropping the oldest token first", () => {

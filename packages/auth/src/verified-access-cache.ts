@@ -24,6 +24,8 @@ interface Entry<C extends CachedClaims> {
  * against its key (a key past its `retiresAt` refuses what it verified): the cache only saves
  * work, it never accepts a token that verifying it again would refuse.
  * When full, the oldest entry goes (first in, first out: no bookkeeping on a hit).
+ * A hit hands back the very object `set` was given, to every caller: give it frozen claims
+ * (verifyAccess does), so that no caller can change what the next one gets.
  */
 export class VerifiedAccessCache<C extends CachedClaims> {
   readonly #entries = new Map<string, Entry<C>>();
@@ -60,7 +62,7 @@ export class VerifiedAccessCache<C extends CachedClaims> {
       this.#entries.delete(key);
       return undefined;
     }
-    return copyOf(entry.claims);
+    return entry.claims;
   }
 
   set(key: string, claims: C, kid: string | undefined, leewaySeconds: number): void {
@@ -70,15 +72,9 @@ export class VerifiedAccessCache<C extends CachedClaims> {
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
     this.#entries.set(key, {
-      claims: copyOf(claims),
+      claims,
       kid,
       acceptedBefore: claims.exp + leewaySeconds,
     });
   }
-}
-
-// Callers get their own object: one that edits its claims cannot change the next caller's.
-// (Values nested inside custom claims are shared: claims are for reading.)
-function copyOf<C extends CachedClaims>(claims: C): C {
-  return { ...claims, custom: { ...claims.custom } };
 }

@@ -27,14 +27,36 @@ export function defineAccessClaims<C extends Record<string, unknown>>(
   return hook;
 }
 
-/** The token's own claims as the hook's schema reads them, or what `whenMissing` says. */
+// What each hook's schema made of a token's frozen custom claims: verifyAccess hands the same
+// frozen object to every call with the same token (its verified-token cache), so a protected
+// call repeats neither the parse nor its copy. Entries go with the claims object.
+const parsedByHook = new WeakMap<object, WeakMap<object, unknown>>();
+
+/**
+ * The token's own claims as the hook's schema reads them, or what `whenMissing` says. What the
+ * schema reads from frozen claims is remembered and handed out frozen: protected procedures of
+ * calls with the same token share it, as they share the session cache's user.
+ */
 export function readAccessClaims<C extends Record<string, unknown>>(
   hook: AccessClaimsHook<C>,
   custom: Record<string, unknown>,
   user: CallingUser,
 ): C {
-  const parsed = hook.schema.safeParse(custom);
-  if (parsed.success) return parsed.data;
+  const frozen = Object.isFrozen(custom);
+  let parsed = frozen ? parsedByHook.get(hook)?.get(custom) : undefined;
+  if (parsed !== undefined) return parsed as C;
+  const result = hook.schema.safeParse(custom);
+  if (result.success) {
+    if (!frozen) return result.data;
+    parsed = Object.freeze(result.data);
+    let byClaims = parsedByHook.get(hook);
+    if (!byClaims) {
+      byClaims = new WeakMap();
+      parsedByHook.set(hook, byClaims);
+    }
+    byClaims.set(custom, parsed);
+    return parsed as C;
+  }
   if (hook.whenMissing === "refresh") {
     throw new AuthError("TOKEN_EXPIRED", "This token predates its claims: refresh it.");
   }

@@ -62,6 +62,25 @@ describe("createSessionCache", () => {
     expect(cache.get(c.session.id, T0)).toEqual(c);
   });
 
+  it("lets a new session in when every cached one is in use, dropping the oldest", () => {
+    const { cache, add } = cacheWith({ maxEntries: 2 });
+    const [a, b, c, d] = [entry(), entry(), entry(), entry()];
+    add(a);
+    add(b);
+    cache.get(a.session.id, T0);
+    cache.get(b.session.id, T0);
+    add(c);
+    expect(cache.get(a.session.id, T0)).toBeUndefined();
+    expect(cache.get(c.session.id, T0)).toEqual(c);
+    // b and c were both used since the last eviction passed them: b, the older, goes for d.
+    expect(cache.get(b.session.id, T0)).toEqual(b);
+    add(d);
+    expect(cache.stats().entries).toBe(2);
+    expect(cache.get(b.session.id, T0)).toBeUndefined();
+    expect(cache.get(c.session.id, T0)).toEqual(c);
+    expect(cache.get(d.session.id, T0)).toEqual(d);
+  });
+
   it("forgets an entry at the session's expiry, its cap, or the max age, whichever is first", () => {
     const { cache, add } = cacheWith({ maxAgeMs: 5 * MINUTE });
     const expiring = entry(undefined, { expiresIn: 2 * MINUTE });

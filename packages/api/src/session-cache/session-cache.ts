@@ -45,7 +45,10 @@ export interface SessionCache {
 }
 
 export interface SessionCacheOptions {
-  /** The most entries kept; the least recently used go first. */
+  /**
+   * The most entries kept. Past it, the oldest entry not used since the eviction last passed it
+   * goes first (second chance: least recently used, near enough, at no cost to a hit).
+   */
   maxEntries: number;
   /** The longest an entry is kept, whatever the session's own expiry; default 5 min. */
   maxAgeMs?: number;
@@ -57,6 +60,8 @@ export interface SessionCacheOptions {
 
 interface Slot {
   entry: CachedSession;
+  /** Hit since it was cached or since eviction last passed it over. */
+  used: boolean;
   /** ms since the epoch: the session's expiry, its cap, or the max age, whichever is first. */
   until: number;
 }
@@ -64,7 +69,7 @@ interface Slot {
 export const DEFAULT_SESSION_CACHE_MAX_AGE_MS = 5 * 60_000;
 
 /**
- * The in-memory store: a Map in least-recently-used order, an index of sessions by user, and an
+ * The in-memory store: a Map in the order of second chance, an index of sessions by user, and an
  * invalidation log (the epoch guard against a read that began before a change to its session or
  * user and ended after the change was heard).
  *
@@ -102,9 +107,8 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
         misses += 1;
         return undefined;
       }
-      // Most recently used last: Map keeps insertion order, so eviction takes the first.
-      slots.delete(sessionId);
-      slots.set(sessionId, slot);
+      // A flag rather than moving the entry to the Map's end: every protected call hits here.
+      slot.used = true;
       hits += 1;
       return slot.entry;
     },
@@ -129,17 +133,28 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
         user: Object.freeze({ ...entry.user }),
         session: Object.freeze({ ...session }),
       });
-      slots.set(session.id, { entry: frozen, until });
+      slots.set(session.id, { entry: frozen, until, used: false });
       let sessions = byUser.get(entry.userId);
       if (!sessions) {
         sessions = new Set();
         byUser.set(entry.userId, sessions);
       }
       sessions.add(session.id);
+      // Map keeps insertion order: the first entry is the oldest. One used since it was cached
+      // (or last passed over) goes to the end, unflagged, and so does the one just cached (when
+      // every other is in use it must still get in, as least-recently-used would let it); the
+      // first other one goes.
       while (slots.size > options.maxEntries) {
-        const oldest = slots.keys().next();
+        const oldest = slots.entries().next();
         if (oldest.done) break;
-        remove(oldest.value);
+        const [id, slot] = oldest.value;
+        if (slot.used || id === session.id) {
+          slot.used = false;
+          slots.delete(id);
+          slots.set(id, slot);
+        } else {
+          remove(id);
+        }
       }
       return true;
     },
