@@ -4,7 +4,7 @@ import { parseBearer } from "@kit/auth";
 import { accessClaims } from "../access-claims";
 import { readAccessClaims } from "../claims/define-access-claims";
 import type { AppDeps } from "../deps";
-import { cachedLiveSession, loadLiveSession } from "./live-session";
+import { cachedLiveSession, readLiveSession } from "./live-session";
 import type { Principal } from "./principal";
 
 export interface RequestInfo {
@@ -25,9 +25,10 @@ export const bearerAuthenticator: Authenticator = async (deps, request) => {
   const token = parseBearer(request.headers.get("authorization"));
   if (token === null) return null;
   const claims = deps.tokens.verifyAccess(token);
-  // From memory without awaiting when the session cache can answer: most protected calls.
+  // loadLiveSession in two halves: from memory without awaiting when the session cache can
+  // answer (most protected calls), else from the database.
   const { user, session } =
-    cachedLiveSession(deps, claims) ?? (await loadLiveSession(deps, claims));
+    cachedLiveSession(deps, claims) ?? (await readLiveSession(deps, claims));
   const { id, createdAt, lastUsedAt, expiresAt } = session;
   const appClaims = readAccessClaims(accessClaims, claims.custom, user);
   return { user, session: { id, createdAt, lastUsedAt, expiresAt }, claims, appClaims };

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import type { AppDeps } from "../deps";
 import { createSessionCache } from "../session-cache";
+import { bearerAuthenticator } from "./authenticate";
 import { cachedLiveSession, loadLiveSession } from "./live-session";
 
 const HOUR = 3600_000;
@@ -122,5 +123,23 @@ describe("cachedLiveSession: what a Bearer call may take from memory without wai
     const { deps, claims } = setUp();
     await loadLiveSession(deps, claims);
     expect(cachedLiveSession({ ...deps, sessionCache: undefined }, claims)).toBeUndefined();
+  });
+});
+
+describe("a Bearer call through the session cache", () => {
+  it("asks the cache once per call: one miss and a read, then one hit", async () => {
+    const { deps, database, sessionCache, claims } = setUp();
+    const { token } = deps.tokens.issueAccess({
+      userId: claims.sub,
+      email: "ada@example.com",
+      sessionId: claims.sid,
+    });
+    const request = { headers: new Headers({ authorization: `Bearer ${token}` }), clientIp: null };
+    const first = await bearerAuthenticator(deps, request);
+    expect(sessionCache.stats()).toMatchObject({ hits: 0, misses: 1 });
+    const second = await bearerAuthenticator(deps, request);
+    expect(sessionCache.stats()).toMatchObject({ hits: 1, misses: 1 });
+    expect(second).toEqual(first);
+    expect(database.reads).toBe(1);
   });
 });

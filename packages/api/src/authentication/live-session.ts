@@ -85,11 +85,30 @@ export async function loadLiveSession(
   options?: { for: "rotation" },
 ): Promise<LiveSession<SessionAuth | SessionRotation>> {
   // Rotation needs the token columns as they are now: only the liveness check is cached.
+  if (options?.for === "rotation") return readLiveSession(deps, claims, options);
+  return cachedLiveSession(deps, claims) ?? readLiveSession(deps, claims);
+}
+
+/**
+ * loadLiveSession's database read, for a caller that asked cachedLiveSession first and got
+ * nothing (asking the cache again would count a second miss): the contract's checks on the
+ * rows as they are now, and the live session cached unless a change was heard meanwhile.
+ */
+export function readLiveSession(
+  deps: AppDeps,
+  claims: SessionClaims,
+): Promise<LiveSession<SessionAuth>>;
+export function readLiveSession(
+  deps: AppDeps,
+  claims: SessionClaims,
+  options: { for: "rotation" },
+): Promise<LiveSession<SessionRotation>>;
+export async function readLiveSession(
+  deps: AppDeps,
+  claims: SessionClaims,
+  options?: { for: "rotation" },
+): Promise<LiveSession<SessionAuth | SessionRotation>> {
   const cache = options?.for === "rotation" ? undefined : deps.sessionCache;
-  if (cache) {
-    const hit = cachedLiveSession(deps, claims);
-    if (hit) return hit;
-  }
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
   if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
