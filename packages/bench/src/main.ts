@@ -63,11 +63,21 @@ async function measureTarget(
     const pid = launched.server.child.pid ?? -1;
     const idleBefore = nodeRssOf(pid, readProcEntries());
     const cpuSnapshot = () => cpuSnapshotOf(pid, readProcEntries());
-    const runs =
+    const { runs, sideBySide } =
       launched.kind === "floor"
-        ? await floorRuns(launched.server.base, ctx.floorSecret, load, opts.rounds, cpuSnapshot)
+        ? {
+            runs: await floorRuns(
+              launched.server.base,
+              ctx.floorSecret,
+              load,
+              opts.rounds,
+              cpuSnapshot,
+            ),
+            sideBySide: undefined,
+          }
         : await appRuns(launched.server.base, opts.scenarios, load, {
             rounds: opts.rounds,
+            pairs: opts.pairs,
             cpuSnapshot,
           });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -86,6 +96,7 @@ async function measureTarget(
       kind: launched.kind,
       workers: launched.workers,
       runs,
+      ...(sideBySide ? { sideBySide } : {}),
       rss: { idleBefore, after },
     };
   } finally {
@@ -127,6 +138,7 @@ async function main(): Promise<void> {
       settings: {
         ...load,
         rounds: opts.rounds,
+        pairs: opts.pairs,
         threads: wrkThreads(opts.connections),
         database: pg.label,
       },

@@ -7,6 +7,7 @@ describe("parseOptions", () => {
     expect(parseOptions([])).toEqual({
       durationSec: 5,
       rounds: 3,
+      pairs: 8,
       connections: 32,
       scenarios: ["sample", "me", "refresh", "login", "flood"],
       propagation: true,
@@ -29,6 +30,7 @@ describe("parseOptions", () => {
     expect(options).toMatchObject({
       durationSec: 3,
       rounds: 1,
+      pairs: 2,
       connections: 8,
       scenarios: ["me"],
       propagation: true,
@@ -42,6 +44,13 @@ describe("parseOptions", () => {
       durationSec: 2,
     });
     expect(() => parseOptions(["--rounds", "0"])).toThrow(/whole number/);
+  });
+
+  it("takes --pairs, 0 for none", () => {
+    expect(parseOptions(["--pairs", "12"]).pairs).toBe(12);
+    expect(parseOptions(["--pairs", "0"]).pairs).toBe(0);
+    expect(() => parseOptions(["--pairs", "-1"])).toThrow(/whole number ≥ 0/);
+    expect(() => parseOptions(["--pairs", ""])).toThrow(/whole number ≥ 0/);
   });
 
   it("takes a profile scenario", () => {

@@ -21,6 +21,8 @@ export interface BenchOptions {
   durationSec: number;
   /** Each scenario is run this many times on each server; the report holds the medians. */
   rounds: number;
+  /** Side-by-side pairs of overview.sample and auth.me on each app server (0: none). */
+  pairs: number;
   connections: number;
   scenarios: Scenario[];
   propagation: boolean;
@@ -32,8 +34,11 @@ export interface BenchOptions {
 export const USAGE = `usage: pnpm --filter @kit/bench bench -- [options]   (pnpm bench: all defaults)
   --duration <s>       seconds per run (default 5)
   --rounds <n>         runs of every scenario per server, medians reported (default 3)
+  --pairs <n>          side-by-side pairs of sample and me (2 s runs, alternating order) on
+                       each app server after the rounds: the auth.me goal's ratio (default 8;
+                       0: none, the goal then compares the rounds' medians)
   --connections <n>    concurrent connections per run (default 32)
-  --quick              one round of 3 s
+  --quick              one round of 3 s, 2 pairs
   --only <names>       comma-separated: ${ONLY_NAMES.join(", ")}
   --target <ids>       comma-separated: ${TARGET_IDS.join(", ")}
   --profile <scenario> profile one scenario on the first app target (start-pg unless
@@ -48,16 +53,20 @@ function pick<T extends string>(list: readonly T[], value: string, flag: string)
   });
 }
 
-function positive(value: string | undefined, flag: string): number {
+function wholeNumber(value: string | undefined, flag: string, least: 0 | 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${flag} needs a whole number ≥ 1`);
+  if (value === undefined || value.trim() === "" || !Number.isInteger(n) || n < least) {
+    throw new TypeError(`${flag} needs a whole number ≥ ${least}`);
+  }
   return n;
 }
+const positive = (value: string | undefined, flag: string) => wholeNumber(value, flag, 1);
 
 /** Parses argv (after the script name); throws TypeError with a one-line reason. */
 export function parseOptions(argv: string[]): BenchOptions {
   let durationSec = 5;
   let rounds = 3;
+  let pairs = 8;
   let connections = 32;
   let only: OnlyName[] = [...ONLY_NAMES];
   let targets: TargetId[] = [...TARGET_IDS];
@@ -73,7 +82,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === "--duration") durationSec = positive(value(), flag);
     else if (flag === "--connections") connections = positive(value(), flag);
     else if (flag === "--rounds") rounds = positive(value(), flag);
-    else if (flag === "--quick") [durationSec, rounds] = [3, 1];
+    else if (flag === "--pairs") pairs = wholeNumber(value(), flag, 0);
+    else if (flag === "--quick") [durationSec, rounds, pairs] = [3, 1, 2];
     else if (flag === "--only") only = pick(ONLY_NAMES, value(), flag);
     else if (flag === "--target") targets = pick(TARGET_IDS, value(), flag);
     else if (flag === "--profile") [profile] = pick(SCENARIOS, value(), flag);
@@ -82,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     durationSec,
     rounds,
+    pairs,
     connections,
     scenarios: SCENARIOS.filter((s) => only.includes(s)),
     propagation: only.includes("propagation"),

@@ -1,5 +1,6 @@
 // What one bench run produces: per target, each scenario's load result and the server's memory.
 import type { NodeRss } from "./process-tree";
+import type { SideBySide } from "./side-by-side";
 import type { LoadResult } from "./wrk-output";
 
 /** The load scenarios; `flood` measures auth.me while auth.login floods the same server. */
@@ -25,6 +26,8 @@ export interface TargetResult {
     floodMe?: LoadResult;
     floodLogin?: LoadResult;
   };
+  /** auth.me against overview.sample in alternated short runs (./side-by-side.ts). */
+  sideBySide?: SideBySide;
   rss?: { idleBefore: NodeRss; after: NodeRss };
 }
 
@@ -52,6 +55,8 @@ export interface BenchReport {
     durationSec: number;
     /** Runs of each scenario per server (medians reported); absent in reports before rounds. */
     rounds?: number;
+    /** Side-by-side pairs of overview.sample and auth.me per app server; absent before them. */
+    pairs?: number;
     connections: number;
     threads: number;
     database: string;

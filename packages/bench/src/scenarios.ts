@@ -7,6 +7,7 @@ import { signFloorToken } from "./floors/hs256";
 import { type CpuSnapshot, cpuSpent } from "./process-tree";
 import type { Scenario, TargetResult } from "./results";
 import { combineRounds } from "./rounds";
+import { type Pair, type SideBySide, sideBySideOf } from "./side-by-side";
 import { FLOOR_USERS } from "./targets";
 import { openSessions, registerUsers } from "./users";
 import { runWrk as startWrk, type WrkRun } from "./wrk";
@@ -32,6 +33,8 @@ const roundNote = (round: number, rounds: number) =>
   rounds > 1 ? ` (round ${round}/${rounds})` : "";
 
 const USERS = 16;
+/** Seconds of each run of a side-by-side pair: short, so the two see the same machine. */
+export const PAIR_RUN_SEC = 2;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 const log = (text: string) => console.error(`[bench]   ${text}`);
 
@@ -96,6 +99,8 @@ export function floorRuns(
  * `beforeLoad` runs just before each measured window (the profiler restarts there, leaving
  * start-up and set-up out). `cpuSnapshot`, when given, is read around each run but the flood's:
  * each result then says how much CPU the server and PostgreSQL spent per answered request.
+ * With `pairs` and both sample and me chosen, the rounds are followed by that many side-by-side
+ * pairs of the two (./side-by-side.ts), in alternating order.
  */
 export function appRuns(
   base: string,
@@ -103,10 +108,16 @@ export function appRuns(
   load: LoadSettings,
   {
     rounds = 1,
+    pairs = 0,
     beforeLoad = () => {},
     cpuSnapshot,
-  }: { rounds?: number; beforeLoad?: () => void; cpuSnapshot?: () => CpuSnapshot } = {},
-): Promise<Runs> {
+  }: {
+    rounds?: number;
+    pairs?: number;
+    beforeLoad?: () => void;
+    cpuSnapshot?: () => CpuSnapshot;
+  } = {},
+): Promise<{ runs: Runs; sideBySide?: SideBySide }> {
   return withFiles(async (dir) => {
     const users = await registerUsers(base, USERS);
     const accessFile = path.join(dir, "access.txt");
@@ -135,15 +146,13 @@ export function appRuns(
       beforeLoad();
       return measuredRun(run, cpuSnapshot);
     };
+    const sample = { url: `${base}/api/trpc/overview.sample`, script: "get" as const, ...load };
     for (let round = 1; round <= rounds; round++) {
       for (const scenario of scenarios) {
         await settle();
         let shown: LoadResult;
         if (scenario === "sample") {
-          shown = add(
-            "sample",
-            await runWrk({ url: `${base}/api/trpc/overview.sample`, script: "get", ...load }),
-          );
+          shown = add("sample", await runWrk(sample));
         } else if (scenario === "me") {
           shown = add("me", await runWrk(me));
         } else if (scenario === "login") {
@@ -173,6 +182,24 @@ export function appRuns(
         );
       }
     }
-    return combined(collected);
+    const runs = combined(collected);
+    if (pairs === 0 || !scenarios.includes("sample") || !scenarios.includes("me")) return { runs };
+    const short = { durationSec: PAIR_RUN_SEC };
+    const measured: Pair[] = [];
+    for (let i = 0; i < pairs; i++) {
+      await settle();
+      // Alternating which goes first: a server warming up or slowing down over the pairs
+      // favours neither.
+      const first = i % 2 === 0 ? "sample" : "me";
+      const a = await runWrk({ ...(first === "sample" ? sample : me), ...short });
+      const b = await runWrk({ ...(first === "sample" ? me : sample), ...short });
+      const pair = first === "sample" ? { sample: a, me: b } : { sample: b, me: a };
+      measured.push(pair);
+      log(
+        `side by side ${i + 1}/${pairs}: sample ${pair.sample.rps}, me ${pair.me.rps} req/s (${(pair.me.rps / pair.sample.rps).toFixed(3)})`,
+      );
+    }
+    const sideBySide = sideBySideOf(measured, PAIR_RUN_SEC);
+    return sideBySide ? { runs, sideBySide } : { runs };
   });
 }

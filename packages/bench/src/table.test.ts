@@ -2,7 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { evaluateGoals, ratio } from "./goals";
 import type { BenchReport } from "./results";
-import { formatGoals, formatLoadTable, formatMemoryTable, formatReport } from "./table";
+import {
+  formatGoals,
+  formatLoadTable,
+  formatMemoryTable,
+  formatReport,
+  formatSideBySide,
+} from "./table";
 
 const load = (rps: number, p99Ms = 10) => ({
   requests: rps * 10,
@@ -90,6 +96,42 @@ describe("evaluateGoals", () => {
     expect(byGoal["login ≥ 2× Django login"]).toMatchObject({ value: 1.29, pass: false });
     // No two-worker target in this report: its goals are not invented.
     expect(byGoal["2 workers auth.me ≥ 5× Django me"]).toBeUndefined();
+  });
+});
+
+describe("the auth.me goal side by side", () => {
+  const paired: BenchReport = {
+    ...report,
+    targets: report.targets.map((t) =>
+      t.id === "start-pg"
+        ? {
+            ...t,
+            sideBySide: {
+              pairs: 8,
+              runSec: 2,
+              rps: { median: 0.914, min: 0.88, max: 0.95 },
+              cpu: { median: 0.902, min: 0.89, max: 0.91 },
+            },
+          }
+        : t,
+    ),
+  };
+
+  it("takes the pairs' median over the ratio of the rounds' medians", () => {
+    const goal = evaluateGoals(paired).find(
+      (c) => c.goal === "auth.me ≥ 0.9× the unprotected procedure",
+    );
+    // The rounds say 4000 / 5000 = 0.8; the pairs say 0.91.
+    expect(goal).toMatchObject({ subject: "start-pg", value: 0.91, pass: true });
+  });
+
+  it("prints the pairs with their spread, and nothing when none was measured", () => {
+    expect(squash(formatSideBySide(paired))).toContain(
+      "| pnpm start · PostgreSQL | 8 | 2 | 0.914 (0.88–0.95) | 0.902 (0.89–0.91) |",
+    );
+    expect(formatReport(paired, evaluateGoals(paired))).toContain("side by side");
+    expect(formatSideBySide(report)).toBe("");
+    expect(formatReport(report, evaluateGoals(report))).not.toContain("side by side");
   });
 });
 

@@ -161,6 +161,29 @@ export function formatMemoryTable(report: BenchReport): string {
   return markdownTable(["left", "right", "right", "right", "right", "right"], header, rows);
 }
 
+/** auth.me against the unprotected procedure in alternated pairs; empty when none was measured. */
+export function formatSideBySide(report: BenchReport): string {
+  const range = (r: { median: number; min: number; max: number }) =>
+    `${r.median} (${r.min}–${r.max})`;
+  const rows = report.targets.flatMap((t) => {
+    const s = t.sideBySide;
+    if (!s) return [];
+    return [[t.label, s.pairs, s.runSec, range(s.rps), s.cpu ? range(s.cpu) : "—"]];
+  });
+  if (rows.length === 0) return "";
+  return markdownTable(
+    ["left", "right", "right", "left", "left"],
+    [
+      "target",
+      "pairs",
+      "s per run",
+      "me / sample req/s: median (range)",
+      "sample / me server CPU per call: median (range)",
+    ],
+    rows,
+  );
+}
+
 export function formatGoals(checks: GoalCheck[]): string {
   const rows = checks.map((c) => {
     const measured = Number.isFinite(c.value);
@@ -207,6 +230,15 @@ export function formatReport(report: BenchReport, checks: GoalCheck[]): string {
       "## Revocation propagation (from A's logout answer to the first call B answers TOKEN_REVOKED, timed at its send)",
       "",
       `${p.tries} tries: median ${p.medianMs} ms, max ${p.maxMs} ms, never revoked within the limit: ${p.missed}`,
+    );
+  }
+  const sideBySide = formatSideBySide(report);
+  if (sideBySide) {
+    parts.push(
+      "",
+      "## auth.me against the unprotected procedure, side by side (alternated short runs on the same server, after the rounds; each pair compared on its own: the auth.me goal's ratio)",
+      "",
+      sideBySide,
     );
   }
   parts.push("", "## Goals", "", formatGoals(checks), "");
