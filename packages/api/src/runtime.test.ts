@@ -56,13 +56,15 @@ describe("startRuntime", () => {
       }
       expect(await exists(recent.id)).toBe(true);
       // The line is written once the run's last batch is done, a moment after the row went.
-      await vi.waitFor(() =>
-        expect(lines).toContainEqual(
-          expect.objectContaining({
-            msg: "pruned expired rows",
-            pruned: { events: 1, sessions: 0, rateLimits: 0 },
-          }),
-        ),
+      await vi.waitFor(
+        () =>
+          expect(lines).toContainEqual(
+            expect.objectContaining({
+              msg: "pruned expired rows",
+              pruned: { events: 1, sessions: 0, rateLimits: 0 },
+            }),
+          ),
+        { timeout: 15_000 },
       );
       await runtime.close();
       closed = true;

@@ -52,7 +52,10 @@ function serverProcessOf(tsxPid: number): number {
 }
 
 describe("pnpm serve on SIGTERM", () => {
-  it("answers the logins in flight, stops its PostgreSQL, and exits 0", async () => {
+  // A fresh data directory (initdb, migrations), a tsx start and up to a 10 s drain.
+  it("answers the logins in flight, stops its PostgreSQL, and exits 0", {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -66,6 +66,7 @@ function buildRouter(transform: boolean) {
     waits: t.procedure.query(
       ({ signal }) =>
         new Promise((resolve) => {
+          entered.push("waits");
           signal?.addEventListener("abort", () => {
             aborted.push("waits");
             resolve("aborted");
@@ -76,6 +77,7 @@ function buildRouter(transform: boolean) {
 }
 
 const aborted: string[] = [];
+const entered: string[] = [];
 
 // responseMeta that shows everything it was given, in both forms of headers tRPC accepts.
 function responseMeta(options: {
@@ -271,12 +273,17 @@ describe.each([
 describe("the single-call path", () => {
   it("aborts the procedure's signal when the client goes away", async () => {
     aborted.length = 0;
+    entered.length = 0;
     const client = new AbortController();
     const call = fetch(`${plain.fast}/api/waits`, { signal: client.signal }).catch(() => "gone");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Gone only once the procedure runs: before, there is no signal to abort.
+    for (let waited = 0; entered.length === 0 && waited < 15_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(entered).toEqual(["waits"]);
     client.abort();
     expect(await call).toBe("gone");
-    for (let waited = 0; aborted.length === 0 && waited < 5000; waited += 20) {
+    for (let waited = 0; aborted.length === 0 && waited < 15_000; waited += 20) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(aborted).toEqual(["waits"]);

@@ -83,10 +83,11 @@ describe("PostgreSQL store", () => {
     await a.refresh(office);
     await a.refresh(office);
     await refusal(a.refresh(office));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Twenty sync periods each: a loaded machine may delay a flush by more than one.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     // b had not synced this client: it admits one on what it knew, then learns a's two.
     await b.refresh(office);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const error = await refusal(b.refresh(office));
     expect(error.retryAfterSeconds).toBeGreaterThan(500);
   });
@@ -175,7 +176,10 @@ describe("PostgreSQL store", () => {
     }
     const instance = limiter(url);
     expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
-    expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
+    // The same lock, asked again: 60 s less the moment between the two on a loaded machine.
+    const again = (await refusal(begin(instance, account, client))).retryAfterSeconds;
+    expect(again).toBeGreaterThan(55);
+    expect(again).toBeLessThanOrEqual(60);
   });
 
   it("keeps no email or device id in the table, only hashed keys", async () => {

@@ -111,7 +111,10 @@ describe("Redis store", () => {
       await fail(b, account, client);
       await fail(b, account, client);
       for (const instance of [a, b]) {
-        expect((await refusal(begin(instance, account, client))).retryAfterSeconds).toBe(60);
+        // The lock's 60 s, less the moment a loaded machine may take between the two refusals.
+        const { retryAfterSeconds } = await refusal(begin(instance, account, client));
+        expect(retryAfterSeconds).toBeGreaterThan(55);
+        expect(retryAfterSeconds).toBeLessThanOrEqual(60);
       }
       const office = ip();
       await b.register(office);

@@ -68,7 +68,10 @@ const jtiOf = (token: string): string =>
   JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).jti;
 
 describe("a server killed mid-stream", () => {
-  it("leaves every session on its old or new token, and registrations whole or absent", async () => {
+  // Two server starts (tsx) and a minute's grace for the first rotations: more than the default.
+  it("leaves every session on its old or new token, and registrations whole or absent", {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort();
     let server = await startServer(port);
 
@@ -109,7 +112,13 @@ describe("a server killed mid-stream", () => {
         .catch(() => ({ email, answered: false }));
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Every chain rotated at least once (a loaded machine may take a while), then a moment of
+    // rotations in full flow, then the kill.
+    const deadline = Date.now() + 60_000;
+    while (!chains.every((chain) => chain.rotations > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
     server.kill("SIGKILL");
     stopped = true;
     await rotating;

@@ -116,7 +116,8 @@ describe("isDatabaseUnavailable on a real server", () => {
     try {
       const started = Date.now();
       const error = await failure(prisma.user.count());
-      expect(Date.now() - started).toBeLessThan(3000);
+      // Refused by the 1 s timeout, not left to hang (the bound leaves room for a loaded machine).
+      expect(Date.now() - started).toBeLessThan(10_000);
       const transaction = await failure(prisma.$transaction(async (tx) => tx.user.count()));
       expect(isDatabaseUnavailable(error)).toBe(true);
       expect(isDatabaseUnavailable(transaction)).toBe(true);
