@@ -87,9 +87,9 @@ export interface TokenServiceConfig extends ClaimRules {
   /** ms since epoch; default Date.now */
   now?: () => number;
   /**
-   * Access tokens kept as verified (by their SHA-256), so the same token presented again skips
-   * the signature check; expiry and the key's retirement are still checked on every call (see
-   * VerifiedAccessCache). Default 0: none.
+   * Access tokens kept as verified (by their signature's SHA-256), so the same token presented
+   * again skips the signature check; expiry and the key's retirement are still checked on every
+   * call (see VerifiedAccessCache). Default 0: none.
    */
   verifiedAccessCacheSize?: number;
 }
@@ -215,9 +215,8 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     verifyAccess(token) {
       const cacheable =
         verified.maxEntries > 0 && typeof token === "string" && token.length <= MAX_TOKEN_LENGTH;
-      const key = cacheable ? VerifiedAccessCache.keyOf(token) : undefined;
-      if (key !== undefined) {
-        const hit = verified.get(key, now(), keyAccepts);
+      if (cacheable) {
+        const hit = verified.get(token, now(), keyAccepts);
         if (hit) return hit;
       }
       const { payload, kid } = verifyKind(token, "access");
@@ -231,8 +230,8 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         custom: Object.freeze(customClaims(payload)),
       });
       // A token with nbf is never cached: its check would have to be repeated on every hit.
-      if (key !== undefined && payload.nbf === undefined) {
-        verified.set(key, claims, kid, rules.clockLeeway ?? 0);
+      if (cacheable && payload.nbf === undefined) {
+        verified.set(token, claims, kid, rules.clockLeeway ?? 0);
       }
       return claims;
     },

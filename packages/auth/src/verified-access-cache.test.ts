@@ -1,5 +1,7 @@
 // The verified-access cache through the token service: a hit saves the signature check and
 // nothing else — expiry, leeway, key retirement and every changed byte are still refused.
+import { randomBytes } from "node:crypto";
+import { getHeapSnapshot } from "node:v8";
 import jsonwebtoken from "jsonwebtoken";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSecretKey } from "./keys";
@@ -24,6 +26,15 @@ function setUp(overrides: Partial<TokenServiceConfig> = {}) {
   });
   const verifications = vi.spyOn(jsonwebtoken, "verify");
   return { tokens, clock, verifications };
+}
+
+const reversed = (text: string) => [...text].reverse().join("");
+
+/** Every string reachable in this process (a heap snapshot collects garbage first). */
+async function heapText(): Promise<string> {
+  const chunks: string[] = [];
+  for await (const chunk of getHeapSnapshot()) chunks.push(String(chunk));
+  return chunks.join("");
 }
 
 afterEach(() => {
@@ -104,6 +115,28 @@ describe("verifyAccess with a verified-access cache", () => {
     expect(catchAuthError(() => tokens.verifyAccess(`${token}.`)).code).toBe("INVALID_TOKEN");
   });
 
+  it("verifies in full a cached token's signature under another header or payload", () => {
+    const { tokens, verifications } = setUp();
+    const { token } = tokens.issueAccess(user);
+    const mallory = tokens.issueAccess({ ...user, userId: "user-2" }).token;
+    tokens.verifyAccess(token);
+    const [, , signature] = token.split(".");
+    const [header, payload] = mallory.split(".");
+    verifications.mockClear();
+    // Verified in full (and refused by the signature check), not taken for the cached token.
+    expect(
+      catchAuthError(() => tokens.verifyAccess(`${header}.${payload}.${signature}`)).code,
+    ).toBe("INVALID_TOKEN");
+    expect(verifications).toHaveBeenCalledTimes(1);
+    for (const forged of [`x.${signature}`, `.${signature}`, `${signature}`]) {
+      expect(catchAuthError(() => tokens.verifyAccess(forged)).code).toBe("INVALID_TOKEN");
+    }
+    // The real one still hits.
+    verifications.mockClear();
+    expect(tokens.verifyAccess(token).sub).toBe("user-1");
+    expect(verifications).not.toHaveBeenCalled();
+  });
+
   it("never caches a refusal: a refresh token is WRONG_TOKEN_TYPE every time", () => {
     const { tokens, verifications } = setUp();
     const { token } = tokens.issueRefresh({ userId: "user-1", sessionId: "session-1" });
@@ -148,10 +181,33 @@ describe("verifyAccess with a verified-access cache", () => {
 });
 
 describe("VerifiedAccessCache", () => {
-  it("files tokens by SHA-256, never by the token itself", () => {
+  it("files tokens by their signature's SHA-256, and keeps no signature", () => {
     const token = "header.payload.signature";
-    expect(VerifiedAccessCache.keyOf(token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(VerifiedAccessCache.keyOf(token)).not.toContain("payload");
+    const key = VerifiedAccessCache.keyOf(token);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(key).toBe(VerifiedAccessCache.keyOf("other.signed.signature"));
+    expect(key).not.toBe(VerifiedAccessCache.keyOf("header.payload.signaturE"));
+  });
+
+  it("keeps the signed part of a token alive, and nothing of its signature", {
+    timeout: 60_000,
+  }, async () => {
+    const cache = new VerifiedAccessCache(1);
+    // The token exists only inside this call: afterwards only what the cache keeps is reachable.
+    // The test keeps its parts reversed (distinctive random text, so a hit can only be theirs).
+    const [signed, signature] = (() => {
+      const parts = [
+        `${randomBytes(24).toString("base64url")}.${randomBytes(48).toString("base64url")}`,
+        randomBytes(32).toString("base64url"),
+      ] as const;
+      cache.set(parts.join("."), { exp: 2_000_000_000, custom: {} }, undefined, 0);
+      return parts.map(reversed);
+    })() as [string, string];
+    const heap = await heapText();
+    // Booleans: a failure prints the verdict, not a heap's worth of text.
+    expect(heap.includes(reversed(signed).slice(0, 32)), "the signed part is kept").toBe(true);
+    expect(heap.includes(reversed(signature).slice(0, 32)), "the signature is kept").toBe(false);
+    expect(cache.size).toBe(1);
   });
 
   it("refuses a size that is not a whole number ≥ 0", () => {

@@ -14,12 +14,18 @@ interface Entry<C extends CachedClaims> {
   kid: string | undefined;
   /** Last second (exclusive) the token is accepted: `exp` plus the clock leeway. */
   acceptedBefore: number;
+  /** The token up to its last dot (header and payload): without the signature, not usable. */
+  signed: string;
 }
 
 /**
- * A bounded map from a token's SHA-256 to what verifying it gave. Keyed by digest, not by the
- * token: the cache never holds a usable credential. Only a byte-for-byte identical token hits,
- * so a changed signature, header or payload is verified in full like any new token.
+ * A bounded map of tokens already verified to what verifying them gave. An entry is filed under
+ * the SHA-256 of the token's signature and holds the rest of the token (its signed part): the
+ * cache never holds a usable credential, and never compares one as a string. A hit needs both
+ * to match, so only a byte-for-byte identical token hits (the same signature under another
+ * header or payload is verified in full like any new token, and refused).
+ * Digesting the signature alone (43 characters with HS256) rather than the whole token halves
+ * the digest's cost, which every protected call pays (packages/bench/PERFORMANCE.md).
  * A hit is still checked against the clock (`exp` with the leeway, exactly as on a miss) and
  * against its key (a key past its `retiresAt` refuses what it verified): the cache only saves
  * work, it never accepts a token that verifying it again would refuse.
@@ -40,23 +46,29 @@ export class VerifiedAccessCache<C extends CachedClaims> {
     return this.#entries.size;
   }
 
-  /** The digest a token is filed under. */
-  static keyOf(token: string): string {
+  /** The digest a token is filed under: its signature's (after the last dot). */
+  static keyOf(token: string, dot = token.lastIndexOf(".")): string {
     // One-shot: no Hash object per call (about half the cost on every protected call).
-    return hash("sha256", token, "base64url");
+    return hash("sha256", token.slice(dot + 1), "base64url");
   }
 
   /**
-   * The claims of a token verified before and still accepted at `nowMs` by a key that
-   * `keyAccepts` then; undefined otherwise (an entry no longer accepted is dropped).
+   * The claims of `token` if it was verified before and is still accepted at `nowMs` by a key
+   * that `keyAccepts` then; undefined otherwise (an entry no longer accepted is dropped).
    */
   get(
-    key: string,
+    token: string,
     nowMs: number,
     keyAccepts: (kid: string | undefined, nowMs: number) => boolean,
   ): C | undefined {
+    const dot = token.lastIndexOf(".");
+    if (dot < 0) return undefined;
+    const key = VerifiedAccessCache.keyOf(token, dot);
     const entry = this.#entries.get(key);
-    if (!entry) return undefined;
+    // The same signature over another header or payload is not this entry's token.
+    if (!entry || entry.signed.length !== dot || !token.startsWith(entry.signed)) {
+      return undefined;
+    }
     // Seconds, as the library compares exp: the same instant a miss would refuse it.
     if (Math.floor(nowMs / 1000) >= entry.acceptedBefore || !keyAccepts(entry.kid, nowMs)) {
       this.#entries.delete(key);
@@ -65,8 +77,12 @@ export class VerifiedAccessCache<C extends CachedClaims> {
     return entry.claims;
   }
 
-  set(key: string, claims: C, kid: string | undefined, leewaySeconds: number): void {
+  /** Files the claims verifying `token` gave. */
+  set(token: string, claims: C, kid: string | undefined, leewaySeconds: number): void {
     if (this.maxEntries === 0) return;
+    const dot = token.lastIndexOf(".");
+    if (dot < 0) return;
+    const key = VerifiedAccessCache.keyOf(token, dot);
     if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
@@ -75,6 +91,16 @@ export class VerifiedAccessCache<C extends CachedClaims> {
       claims,
       kid,
       acceptedBefore: claims.exp + leewaySeconds,
+      signed: detached(token.slice(0, dot)),
     });
   }
+}
+
+/**
+ * A copy of `part` that does not point into the string it was cut from: V8 may represent a
+ * slice as a view of its parent, which would keep the whole token (signature included) alive
+ * for as long as the entry. Tokens are ASCII (base64url and dots), so latin1 copies them exactly.
+ */
+function detached(part: string): string {
+  return Buffer.from(part, "latin1").toString("latin1");
 }
