@@ -67,9 +67,11 @@ export default defineConfig({
     env: {
       PORT: String(port),
       NODE_ENV: "production",
-      // Short lifetimes so the tests can wait past them.
-      AUTH_ACCESS_TOKEN_TTL: "5s",
-      AUTH_REFRESH_REUSE_GRACE: "2s",
+      // Short lifetimes so the tests can wait past them (e2e/helpers.ts holds the waits), yet long
+      // enough for a loaded 2-core CI machine: a token is fresh for half its lifetime, and a
+      // second tab's refresh with the rotated-out cookie must arrive within the grace window.
+      AUTH_ACCESS_TOKEN_TTL: "20s",
+      AUTH_REFRESH_REUSE_GRACE: "10s",
       // Many registrations and sign-ins from one address in one run.
       AUTH_RATE_LIMIT_REGISTER_PER_CLIENT: "1000",
       DATABASE_URL: "",
