@@ -4,12 +4,21 @@ import { defineConfig } from "vitest/config";
 // it): then only the HTTP suite (`*.http.test.ts`) runs, against that build.
 const againstBuild = Boolean(process.env.KIT_TEST_SERVER);
 
+// Against the build, every server a test or hook needs is started inside it (serversPerTest,
+// beforeAll), and one start may take up to START_TIMEOUT_MS in test/build-server.ts on a loaded
+// CI machine: the timeouts cover the most starts any one test or hook makes (three: a key or
+// secret rotation, restarting on the same database), and then a minute for what it does. A start
+// that does not answer fails on its own deadline, with the build's output, long before this.
+const BUILD_START_MS = 120_000; // START_TIMEOUT_MS
+const MOST_STARTS = 3;
+const BUILD_TIMEOUT_MS = MOST_STARTS * BUILD_START_MS + 60_000;
+
 export default defineConfig({
   test: {
     include: againstBuild ? ["src/**/*.http.test.ts"] : ["src/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/e2e/**"],
     globalSetup: ["./test/global-setup.ts"],
-    testTimeout: againstBuild ? 60_000 : 30_000,
-    hookTimeout: againstBuild ? 180_000 : 60_000,
+    testTimeout: againstBuild ? BUILD_TIMEOUT_MS : 30_000,
+    hookTimeout: againstBuild ? BUILD_TIMEOUT_MS : 60_000,
   },
 });

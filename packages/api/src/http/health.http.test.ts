@@ -3,6 +3,7 @@
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { serversPerTest } from "../../test/test-server";
+import { HEALTH_TIMEOUT_MS } from "./health";
 
 const serverWith = serversPerTest();
 
@@ -47,13 +48,18 @@ describe("GET /api/health", () => {
       expect(reply.status).toBe(503);
       expect(reply.body).toEqual({ status: "unavailable", database: "unreachable" });
       expect(reply.headers.get("cache-control")).toBe("no-store");
-      // Bounded: the probe answers within its 2 s timeout and some slack, never hangs.
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Bounded: the probe answers within its 2 s timeout, never hangs. The slack is wide, for a
+      // loaded machine (timers fire late, the reply waits for the CPU), and still tells one from
+      // a probe left waiting on the database.
+      expect(Date.now() - started).toBeLessThan(HEALTH_TIMEOUT_MS + 13_000);
     } finally {
       await restore();
     }
+    // The pool reconnects on its own, normally at the first probe; 30 s for a loaded machine,
+    // at no cost once it has.
     let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i += 1) {
+    const deadline = Date.now() + 30_000;
+    while (status !== 200 && Date.now() < deadline) {
       status = (await api.raw("/api/health")).status;
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }

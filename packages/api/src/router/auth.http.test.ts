@@ -239,14 +239,15 @@ describe("auth.me and protectedProcedure", () => {
   });
 
   it("TOKEN_EXPIRED once the access token's lifetime is over", async () => {
-    // 3 s, so the build (on the real clock) waits only seconds. iat and exp are whole seconds:
-    // used at once the token has 2 to 3 s left, and 5 s later it is 2 to 3 s past exp.
-    const server = await serverWith({ accessTtl: 3 });
+    // 6 s, so the build (on the real clock) waits only seconds. iat and exp are whole seconds:
+    // used at once the token has 5 to 6 s left (room for a slow round trip on a loaded machine),
+    // and 8 s later it is 2 to 3 s past exp.
+    const server = await serverWith({ accessTtl: 6 });
     const reply = await server.post("auth.register", { email: uniqueEmail(), password: PASSWORD });
     const { access } = reply.body.result.data;
-    expect(decode(access).exp - decode(access).iat).toBe(3);
+    expect(decode(access).exp - decode(access).iat).toBe(6);
     expect((await server.get("auth.me", undefined, bearer(access))).status).toBe(200);
-    await server.elapse(5);
+    await server.elapse(8);
     expectError(
       await server.get("auth.me", undefined, bearer(access)),
       401,
