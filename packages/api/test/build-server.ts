@@ -16,8 +16,8 @@ import {
   type TestServer,
 } from "./test-server";
 import "./provided-context";
+import { START_TIMEOUT_MS } from "./start-timeout";
 
-const START_TIMEOUT_MS = 120_000;
 const READY = /\[runtime\] ready: (\S+)/;
 
 /** The environment an operator would set for these options. */

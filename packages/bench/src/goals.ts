@@ -1,5 +1,6 @@
 // The issue's targets as pass/fail ratios over one run's figures (printed, never asserted).
 import { type BenchReport, DJANGO, type TargetResult } from "./results";
+import { roundTo } from "./stats";
 
 export interface GoalCheck {
   goal: string;
@@ -15,7 +16,7 @@ export interface GoalCheck {
 /** a / b rounded to two places; NaN when either is missing. */
 export function ratio(a: number | undefined, b: number | undefined): number {
   if (a === undefined || b === undefined || b === 0) return Number.NaN;
-  return Math.round((a / b) * 100) / 100;
+  return roundTo(a / b, 2);
 }
 
 const servers = (report: BenchReport) => report.targets.filter((t) => t.kind !== "floor");
@@ -43,7 +44,7 @@ export function evaluateGoals(report: BenchReport): GoalCheck[] {
     // Side by side when measured (./side-by-side.ts): the rounds' medians, minutes apart on a
     // shared machine, differ by more than the 10 % this goal is about.
     const measured = t.sideBySide
-      ? Math.round(t.sideBySide.rps.median * 100) / 100
+      ? roundTo(t.sideBySide.rps.median, 2)
       : me && t.runs.sample
         ? ratio(me.rps, t.runs.sample.rps)
         : undefined;

@@ -65,16 +65,7 @@ async function measureTarget(
     const cpuSnapshot = () => cpuSnapshotOf(pid, readProcEntries());
     const { runs, sideBySide } =
       launched.kind === "floor"
-        ? {
-            runs: await floorRuns(
-              launched.server.base,
-              ctx.floorSecret,
-              load,
-              opts.rounds,
-              cpuSnapshot,
-            ),
-            sideBySide: undefined,
-          }
+        ? await floorRuns(launched.server.base, ctx.floorSecret, load, opts.rounds, cpuSnapshot)
         : await appRuns(launched.server.base, opts.scenarios, load, {
             rounds: opts.rounds,
             pairs: opts.pairs,

@@ -58,6 +58,12 @@ async function measuredRun(run: WrkRun, cpuSnapshot?: () => CpuSnapshot): Promis
   return { ...result, cpuUs: { server: perRequest(serverMs), postgres: perRequest(postgresMs) } };
 }
 
+/** What a target's runs measured: the rounds, and the side-by-side pairs when there were any. */
+export interface MeasuredRuns {
+  runs: Runs;
+  sideBySide?: SideBySide;
+}
+
 /** Floors answer auth.me only: tokens signed here with the floors' key, for users u0..u63. */
 export function floorRuns(
   base: string,
@@ -65,7 +71,7 @@ export function floorRuns(
   load: LoadSettings,
   rounds = 1,
   cpuSnapshot?: () => CpuSnapshot,
-): Promise<Runs> {
+): Promise<MeasuredRuns> {
   return withFiles(async (dir) => {
     const secret = Buffer.from(floorSecret, "hex");
     const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -89,7 +95,7 @@ export function floorRuns(
       log(`me ${run.rps} req/s${roundNote(round, rounds)}`);
       me.push(run);
     }
-    return combined({ me });
+    return { runs: combined({ me }) };
   });
 }
 
@@ -117,7 +123,7 @@ export function appRuns(
     beforeLoad?: () => void;
     cpuSnapshot?: () => CpuSnapshot;
   } = {},
-): Promise<{ runs: Runs; sideBySide?: SideBySide }> {
+): Promise<MeasuredRuns> {
   return withFiles(async (dir) => {
     const users = await registerUsers(base, USERS);
     const accessFile = path.join(dir, "access.txt");
