@@ -125,6 +125,21 @@ describe("the auth.me goal side by side", () => {
     expect(goal).toMatchObject({ subject: "start-pg", value: 0.91, pass: true });
   });
 
+  it("judges the ratio as measured, not as printed", () => {
+    const justUnder: BenchReport = {
+      ...paired,
+      targets: paired.targets.map((t) =>
+        t.sideBySide
+          ? { ...t, sideBySide: { ...t.sideBySide, rps: { median: 0.899, min: 0.86, max: 0.96 } } }
+          : t,
+      ),
+    };
+    const goal = evaluateGoals(justUnder).find(
+      (c) => c.goal === "auth.me ≥ 0.9× the unprotected procedure",
+    );
+    expect(goal).toMatchObject({ value: 0.9, pass: false });
+  });
+
   it("prints the pairs with their spread, and nothing when none was measured", () => {
     expect(squash(formatSideBySide(paired))).toContain(
       "| pnpm start · PostgreSQL | 8 | 2 | 0.914 (0.88–0.95) | 0.902 (0.89–0.91) |",
