@@ -412,37 +412,55 @@ const demoLogin = (
     body: JSON.stringify(account),
   });
 
-describe("the Node settings of `pnpm start`, in the primary and every worker", () => {
-  let started: StartedApp | undefined;
-  let folder: string | undefined;
-  beforeAll(async () => {
-    folder = await freshDataDir("kit-web-settings-");
-    // A user's own young generation size, which must win over the script's.
-    const options = { WEB_CONCURRENCY: "2", NODE_OPTIONS: "--max-semi-space-size=24" };
-    started = await startApp(folder, options, undefined, "pnpm");
-  });
-  afterAll(async () => {
-    if (started) await stopApp(started.process);
-    if (folder) await rm(folder, { recursive: true, force: true });
-  });
+// Both scripts in apps/web/package.json set these before node starts; only a test of the script
+// itself (through pnpm, as the README runs it) sees them.
+describe.each<{
+  script: string;
+  entry: string;
+  processes: number;
+  workers: Record<string, string>;
+}>([
+  // Two workers (WEB_CONCURRENCY is pnpm start's): the primary passes its environment on to each.
+  { script: "pnpm start", entry: "start.mjs", processes: 3, workers: { WEB_CONCURRENCY: "2" } },
+  { script: "pnpm serve", entry: "serve.mjs", processes: 1, workers: {} },
+])(
+  "the Node settings of $script, in every server process",
+  ({ script, entry, processes, workers }) => {
+    let started: StartedApp | undefined;
+    let folder: string | undefined;
+    beforeAll(async () => {
+      folder = await freshDataDir("kit-web-settings-");
+      // A user's own young generation size, which must win over the script's.
+      const options = { ...workers, NODE_OPTIONS: "--max-semi-space-size=24" };
+      started =
+        script === "pnpm start"
+          ? await startApp(folder, options, undefined, "pnpm")
+          : await startServe(folder, options, "pnpm");
+    });
+    afterAll(async () => {
+      if (started) await stopApp(started.process);
+      if (folder) await rm(folder, { recursive: true, force: true });
+    });
 
-  it("gives V8 Node 20's young generation on any Node, a NODE_OPTIONS of the user's after it", async () => {
-    const servers: number[] = [];
-    for (const pid of await descendants((started as StartedApp).process.pid as number)) {
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      if (cmdline.split("\0").some((arg) => arg.endsWith("start.mjs"))) servers.push(pid);
-    }
-    expect(servers).toHaveLength(3);
-    for (const pid of servers) {
-      const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
-      const options = environ.find((entry) => entry.startsWith("NODE_OPTIONS="));
-      // The script's first: V8 takes the last of a flag given twice, so the user's wins.
-      expect(options, `NODE_OPTIONS of ${pid}`).toBe(
-        "NODE_OPTIONS=--max-semi-space-size=16 --max-semi-space-size=24",
-      );
-    }
-  });
-});
+    it("sets Node 20's young generation (a NODE_OPTIONS of the user's after it) and glibc malloc's arenas and mmap threshold", async () => {
+      const servers: number[] = [];
+      for (const pid of await descendants((started as StartedApp).process.pid as number)) {
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+        if (cmdline.split("\0").some((arg) => arg.endsWith(entry))) servers.push(pid);
+      }
+      expect(servers).toHaveLength(processes);
+      for (const pid of servers) {
+        const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
+        // The script's first: V8 takes the last of a flag given twice, so the user's wins.
+        expect(environ, `environment of ${pid}`).toContain(
+          "NODE_OPTIONS=--max-semi-space-size=16 --max-semi-space-size=24",
+        );
+        expect(environ, `environment of ${pid}`).toContain("MALLOC_ARENA_MAX=2");
+        expect(environ, `environment of ${pid}`).toContain("MALLOC_MMAP_THRESHOLD_=1048576");
+      }
+    });
+  },
+);
 
 describe("the demo user and the address the server listens on", () => {
   let folder: string;

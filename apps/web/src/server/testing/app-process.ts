@@ -93,11 +93,12 @@ export async function freshDataDir(prefix: string): Promise<string> {
 /**
  * What `pnpm serve` runs (serve.mjs and the compiled serve.ts: the app's router on the standalone
  * server, so it needs `pnpm build` like startApp) on `dataDir`, answering on `base` once it says
- * it listens.
+ * it listens. `launcher` as for startApp: `"pnpm"` runs `pnpm serve` at the workspace root.
  */
 export async function startServe(
   dataDir: string,
   extraEnv: Record<string, string> = {},
+  launcher: "node" | "pnpm" = "node",
 ): Promise<StartedApp> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -111,7 +112,10 @@ export async function startServe(
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   // What `pnpm serve` runs: the launcher and the compiled serve.ts, on plain node.
-  const { child, printed } = spawnCollecting(process.execPath, ["serve.mjs"], env);
+  const { child, printed } =
+    launcher === "node"
+      ? spawnCollecting(process.execPath, ["serve.mjs"], env)
+      : spawnCollecting("pnpm", ["serve"], env, path.resolve(webDir, "../.."));
   const deadline = Date.now() + 90_000;
   while (!printed().includes("[api] standalone tRPC server on")) {
     if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
