@@ -111,7 +111,7 @@ export async function startServe(
   };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
-  // What `pnpm serve` runs: the launcher and the compiled serve.ts, on plain node.
+  // "node": the launcher and the compiled serve.ts on plain node, without the script's settings.
   const { child, printed } =
     launcher === "node"
       ? spawnCollecting(process.execPath, ["serve.mjs"], env)
