@@ -418,49 +418,52 @@ describe.each<{
   script: string;
   entry: string;
   processes: number;
-  workers: Record<string, string>;
+  start: (folder: string, env: Record<string, string>) => Promise<StartedApp>;
 }>([
-  // Two workers (WEB_CONCURRENCY is pnpm start's): the primary passes its environment on to each.
-  { script: "pnpm start", entry: "start.mjs", processes: 3, workers: { WEB_CONCURRENCY: "2" } },
-  { script: "pnpm serve", entry: "serve.mjs", processes: 1, workers: {} },
-])(
-  "the Node settings of $script, in every server process",
-  ({ script, entry, processes, workers }) => {
-    let started: StartedApp | undefined;
-    let folder: string | undefined;
-    beforeAll(async () => {
-      folder = await freshDataDir("kit-web-settings-");
-      // A user's own young generation size, which must win over the script's.
-      const options = { ...workers, NODE_OPTIONS: "--max-semi-space-size=24" };
-      started =
-        script === "pnpm start"
-          ? await startApp(folder, options, undefined, "pnpm")
-          : await startServe(folder, options, "pnpm");
-    });
-    afterAll(async () => {
-      if (started) await stopApp(started.process);
-      if (folder) await rm(folder, { recursive: true, force: true });
-    });
-
-    it("sets Node 20's young generation (a NODE_OPTIONS of the user's after it) and glibc malloc's arenas and mmap threshold", async () => {
-      const servers: number[] = [];
-      for (const pid of await descendants((started as StartedApp).process.pid as number)) {
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-        if (cmdline.split("\0").some((arg) => arg.endsWith(entry))) servers.push(pid);
-      }
-      expect(servers).toHaveLength(processes);
-      for (const pid of servers) {
-        const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
-        // The script's first: V8 takes the last of a flag given twice, so the user's wins.
-        expect(environ, `environment of ${pid}`).toContain(
-          "NODE_OPTIONS=--max-semi-space-size=16 --max-semi-space-size=24",
-        );
-        expect(environ, `environment of ${pid}`).toContain("MALLOC_ARENA_MAX=2");
-        expect(environ, `environment of ${pid}`).toContain("MALLOC_MMAP_THRESHOLD_=1048576");
-      }
-    });
+  {
+    script: "pnpm start",
+    entry: "start.mjs",
+    // Two workers (WEB_CONCURRENCY is pnpm start's): the primary passes its environment on.
+    processes: 3,
+    start: (folder, env) => startApp(folder, { ...env, WEB_CONCURRENCY: "2" }, undefined, "pnpm"),
   },
-);
+  {
+    script: "pnpm serve",
+    entry: "serve.mjs",
+    processes: 1,
+    start: (folder, env) => startServe(folder, env, "pnpm"),
+  },
+])("the Node settings of $script, in every server process", ({ entry, processes, start }) => {
+  let started: StartedApp | undefined;
+  let folder: string | undefined;
+  beforeAll(async () => {
+    folder = await freshDataDir("kit-web-settings-");
+    // A user's own young generation size, which must win over the script's.
+    started = await start(folder, { NODE_OPTIONS: "--max-semi-space-size=24" });
+  });
+  afterAll(async () => {
+    if (started) await stopApp(started.process);
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it("sets Node 20's young generation (a NODE_OPTIONS of the user's after it) and glibc malloc's arenas and mmap threshold", async () => {
+    const servers: number[] = [];
+    for (const pid of await descendants((started as StartedApp).process.pid as number)) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (cmdline.split("\0").some((arg) => arg.endsWith(entry))) servers.push(pid);
+    }
+    expect(servers).toHaveLength(processes);
+    for (const pid of servers) {
+      const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
+      // The script's first: V8 takes the last of a flag given twice, so the user's wins.
+      expect(environ, `environment of ${pid}`).toContain(
+        "NODE_OPTIONS=--max-semi-space-size=16 --max-semi-space-size=24",
+      );
+      expect(environ, `environment of ${pid}`).toContain("MALLOC_ARENA_MAX=2");
+      expect(environ, `environment of ${pid}`).toContain("MALLOC_MMAP_THRESHOLD_=1048576");
+    }
+  });
+});
 
 describe("the demo user and the address the server listens on", () => {
   let folder: string;

@@ -40,7 +40,7 @@ export async function startApp(
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   if (!("HOST" in extraEnv)) delete env.HOST;
-  // What `pnpm start` runs: the launcher and the compiled server, on plain node.
+  // "node": the launcher and the compiled server on plain node, without the script's settings.
   const { child, printed } =
     launcher === "node"
       ? spawnCollecting(process.execPath, ["start.mjs", ...args], env)
