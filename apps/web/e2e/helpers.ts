@@ -62,13 +62,18 @@ export async function reloadDashboard(page: Page): Promise<void> {
   await answered;
 }
 
-/** Counts the page's requests to auth.refresh from now on. */
-export function countRefreshes(page: Page): { readonly count: number } {
+/** Counts the page's requests whose path starts with `pathPrefix`, from now on. */
+export function countRequests(page: Page, pathPrefix: string): { readonly count: number } {
   const counter = { count: 0 };
   page.on("request", (request) => {
-    if (new URL(request.url()).pathname.startsWith("/api/trpc/auth.refresh")) counter.count += 1;
+    if (new URL(request.url()).pathname.startsWith(pathPrefix)) counter.count += 1;
   });
   return counter;
+}
+
+/** Counts the page's requests to auth.refresh from now on. */
+export function countRefreshes(page: Page): { readonly count: number } {
+  return countRequests(page, "/api/trpc/auth.refresh");
 }
 
 export async function refreshCookieOf(context: BrowserContext) {

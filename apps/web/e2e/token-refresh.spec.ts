@@ -2,8 +2,10 @@
 import { expect, test } from "@playwright/test";
 import {
   countRefreshes,
+  countRequests,
   expectDashboard,
   PAST_ACCESS_LIFETIME_MS,
+  refreshCookieOf,
   register,
   reloadDashboard,
   uniqueEmail,
@@ -57,4 +59,33 @@ test("two tabs past expiry at once both stay signed in", async ({ context }) => 
   // The cookie both tabs share still holds a live session.
   await first.reload();
   await expectDashboard(first, email);
+});
+
+test("a page load whose cookie refresh fails once keeps the person signed in", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("startup");
+  await register(page, email);
+  const logouts = countRequests(page, "/api/trpc/auth.logout");
+  let failed = 0;
+  // The network drops the first refresh of the next page load; the ones after it get through.
+  await page.route(
+    (url) => url.pathname.startsWith("/api/trpc/auth.refresh"),
+    async (route) => {
+      if (failed > 0) return route.fallback();
+      failed += 1;
+      return route.abort("internetdisconnected");
+    },
+  );
+
+  await page.reload();
+  // The calls that waited for it failed and were tried again: no sign-out, nothing lost.
+  await expectDashboard(page, email);
+  expect(failed).toBe(1);
+  expect(logouts.count).toBe(0);
+  await refreshCookieOf(context);
+  await page.unrouteAll();
+  await page.reload();
+  await expectDashboard(page, email);
 });

@@ -5,12 +5,14 @@ import { createMemoryStore, type TokenStore } from "./token-store";
 /**
  * In cookie mode the server keeps the refresh token in an HttpOnly cookie that page scripts can
  * never read, so this store holds only the access token, in memory, and `refresh` is always
- * null, even if a server hands one back by mistake. After a reload it starts empty: call
- * `session.refresh()` once at start-up to trade the cookie for an access token.
+ * null, even if a server hands one back by mistake. After a reload it starts empty:
+ * `startupRefreshLink` trades the cookie for an access token before the page's first call.
  *
  * @example
  * const session = createAuthSession({ store: createCookieModeStore(), refresh: cookieRefresh({ url }) });
- * await session.refresh().catch(() => null); // signed out if there is no valid cookie
+ * const client = createTRPCClient<AppRouter>({
+ *   links: [startupRefreshLink(session), refreshLink(session), httpBatchLink({ url, headers: bearerHeaders })],
+ * });
  */
 export function createCookieModeStore(): Required<TokenStore> {
   const memory = createMemoryStore();

@@ -34,5 +34,6 @@ export {
 export { refreshLink } from "./refresh-link";
 export type { FetchLike, RefreshStrategy, RefreshStrategyOptions } from "./refresh-strategy";
 export { bodyRefresh, cookieRefresh } from "./refresh-strategy";
+export { startupRefreshLink } from "./startup-refresh-link";
 export type { TokenSnapshot, TokenStore } from "./token-store";
 export { createMemoryStore } from "./token-store";

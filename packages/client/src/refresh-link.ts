@@ -1,26 +1,12 @@
 // The tRPC link that puts the access token on every call, refreshes it, and retries once.
 import { readAppCode } from "@kit/api/wire";
-import { TRPCClientError, type TRPCLink } from "@trpc/client";
+import type { TRPCClientError, TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AuthSession } from "./auth-session";
 import { withAccessToken } from "./bearer-headers";
-import { isRefreshError, isSessionOverCode } from "./refresh-error";
-
-function isErrorEnvelope(json: unknown): json is { error: { code: number; message: string } } {
-  if (typeof json !== "object" || json === null || !("error" in json)) return false;
-  const error = json.error as { code?: unknown; message?: unknown } | null;
-  return typeof error?.code === "number" && typeof error.message === "string";
-}
-
-// Errors leave a link as TRPCClientError. A refresh the server refused keeps the server's
-// error shape (so `data.appCode` says why) with the RefreshError as its cause.
-function toClientError<TRouter extends AnyTRPCRouter>(error: unknown): TRPCClientError<TRouter> {
-  if (isRefreshError(error) && isErrorEnvelope(error.response)) {
-    return TRPCClientError.from<TRouter>(error.response, { cause: error });
-  }
-  return TRPCClientError.from<TRouter>(error instanceof Error ? error : new Error(String(error)));
-}
+import { toClientError } from "./client-error";
+import { isSessionOverCode } from "./refresh-error";
 
 /**
  * Authenticates every operation through `session`. Place it before the terminating link and

@@ -1,10 +1,9 @@
 // The tRPC clients: the app's authenticated one, and a bare one for signing in.
 
 import { COOKIE_MODE_HEADER, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "@kit/api/wire";
-import { type AuthSession, bearerHeaders, refreshLink } from "@kit/client";
+import { type AuthSession, bearerHeaders, refreshLink, startupRefreshLink } from "@kit/client";
 import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import type { AppRouter } from "../api/root";
-import { startupLink } from "./startup-link";
 
 /**
  * Every call carries `Authorization: Bearer` from the session, refreshed through the cookie
@@ -15,7 +14,7 @@ import { startupLink } from "./startup-link";
 export function createAppClient(session: AuthSession) {
   return createTRPCClient<AppRouter>({
     links: [
-      startupLink(session),
+      startupRefreshLink(session),
       refreshLink(session),
       httpBatchLink({
         url: TRPC_ENDPOINT,

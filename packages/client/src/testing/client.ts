@@ -1,4 +1,5 @@
-// Test wiring: a session and a real tRPC client (refreshLink + httpLink) over the fake server.
+// Test wiring: a session and a real tRPC client (refreshLink + httpLink, startupRefreshLink when
+// asked) over the fake server.
 import type { KitRouter } from "@kit/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { type AuthSessionOptions, createAuthSession, type SignedOutEvent } from "../auth-session";
@@ -6,6 +7,7 @@ import { bearerHeaders } from "../bearer-headers";
 import { createCookieModeStore } from "../cookie-mode-store";
 import { refreshLink } from "../refresh-link";
 import { bodyRefresh, cookieRefresh } from "../refresh-strategy";
+import { startupRefreshLink } from "../startup-refresh-link";
 import { createMemoryStore } from "../token-store";
 import type { FakeServer } from "./fake-server";
 
@@ -13,10 +15,12 @@ export interface TestClientOptions extends Partial<AuthSessionOptions> {
   mode?: "body" | "cookie";
   /** How far the client's clock is ahead of the server's, in ms. */
   clockAheadMs?: number;
+  /** Put startupRefreshLink first, as a cookie-mode page does. */
+  startup?: boolean;
 }
 
 export function createTestClient(server: FakeServer, options: TestClientOptions = {}) {
-  const { mode = "body", clockAheadMs = 0, ...rest } = options;
+  const { mode = "body", clockAheadMs = 0, startup = false, ...rest } = options;
   // Looked up per call, so a test can swap the server's fetch (an outage) after setup.
   const strategyOptions = {
     url: server.url,
@@ -32,6 +36,7 @@ export function createTestClient(server: FakeServer, options: TestClientOptions 
   });
   const client = createTRPCClient<KitRouter>({
     links: [
+      ...(startup ? [startupRefreshLink<KitRouter>(session)] : []),
       refreshLink(session),
       httpLink({ url: server.url, fetch: server.fetch, headers: bearerHeaders }),
     ],
