@@ -65,3 +65,26 @@ test("registration explains a taken email and a weak password", async ({ page })
   await expect(page.locator(".alert")).toContainText("already exists");
   await expect(page).toHaveURL(/\/register/);
 });
+
+test("a form sent before the page's script runs never puts the password in the URL", async ({
+  browser,
+}) => {
+  // What a slow connection does: Enter pressed before the script that handles the form runs.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const path of ["/login", "/register"]) {
+    await page.goto(path);
+    await page.getByLabel("Email").fill(uniqueEmail("nojs"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    const sent = page.waitForRequest((request) => request.isNavigationRequest());
+    await page.getByLabel("Password").press("Enter");
+    const request = await sent;
+    expect(request.method()).toBe("POST");
+    const answer = await request.response();
+    expect(answer?.status()).toBeLessThan(500);
+    await page.waitForLoadState();
+    expect(page.url()).not.toContain("password");
+    expect(page.url()).not.toContain(encodeURIComponent(PASSWORD).replaceAll("%20", "+"));
+  }
+  await context.close();
+});

@@ -42,7 +42,7 @@ export function ChangePasswordForm() {
   return (
     <section className="card" aria-labelledby="password">
       <h2 id="password">Change password</h2>
-      <form className="stack" onSubmit={onSubmit}>
+      <form className="stack" method="post" onSubmit={onSubmit}>
         {message && (
           <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
             {message.text}

@@ -12,7 +12,7 @@ export function SignInForm({ next }: { next: string }) {
   );
 
   return (
-    <form className="stack" onSubmit={onSubmit}>
+    <form className="stack" method="post" onSubmit={onSubmit}>
       {error && (
         <p className="alert" role="alert">
           {error}

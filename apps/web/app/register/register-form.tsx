@@ -15,7 +15,7 @@ export function RegisterForm({ next }: { next: string }) {
   });
 
   return (
-    <form className="stack" onSubmit={onSubmit}>
+    <form className="stack" method="post" onSubmit={onSubmit}>
       {error && (
         <p className="alert" role="alert">
           {error}

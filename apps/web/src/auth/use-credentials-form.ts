@@ -18,7 +18,8 @@ export function useCredentialsForm(
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
     setPending(true);
     setError(null);
     try {
@@ -31,6 +32,10 @@ export function useCredentialsForm(
     } catch (failure) {
       setError(errorMessage(failure, context));
       setPending(false);
+      // The button was disabled while the call ran, which dropped the keyboard focus: put it
+      // where the next try starts.
+      const password = formElement.elements.namedItem("password");
+      if (password instanceof HTMLInputElement) password.select();
     }
   }
 
