@@ -32,6 +32,24 @@ describe("safeNextPath", () => {
       expect(safeNextPath(value)).toBe("/dashboard");
     }
   });
+
+  it("never leads back to a sign-in form or into the API", () => {
+    for (const value of [
+      "/login",
+      "/login?next=/admin",
+      "/register",
+      "/register/",
+      "/api/trpc/auth.logout",
+      "/api",
+      "/x/../login",
+      "/%6cogin",
+    ]) {
+      expect(safeNextPath(value)).toBe("/dashboard");
+    }
+    // Pages whose names only begin alike are pages.
+    expect(safeNextPath("/loginhelp")).toBe("/loginhelp");
+    expect(safeNextPath("/apiary?x=1")).toBe("/apiary?x=1");
+  });
 });
 
 describe("isProtectedPath", () => {

@@ -2,7 +2,16 @@
 
 export const DEFAULT_AFTER_SIGN_IN = "/dashboard";
 
-/** `value` when it is a local path ("/dashboard"), else the dashboard: no open redirect. */
+/**
+ * Where signing in leads nowhere useful: the sign-in and sign-up forms themselves (the person,
+ * signed in, would face the form again) and the API (a raw answer, not a page).
+ */
+const NOT_AFTER_SIGN_IN = ["/login", "/register", "/api"];
+
+/**
+ * `value` when it is a local page ("/dashboard"), else the dashboard: no open redirect, and
+ * never back to a sign-in form or into the API.
+ */
 export function safeNextPath(value: unknown): string {
   if (typeof value !== "string" || !value.startsWith("/")) return DEFAULT_AFTER_SIGN_IN;
   // Resolved as a browser would: "//evil.example", a backslash instead of a slash, or a tab or
@@ -21,12 +30,27 @@ export function safeNextPath(value: unknown): string {
   // segments resolved they read "//evil.example": to the browser, another host. So a result
   // that starts scheme-relative, with either slash, is refused.
   if (path.startsWith("//") || path.startsWith("/\\")) return DEFAULT_AFTER_SIGN_IN;
+  // Compared decoded, as the router matches it ("/%6cogin" is the sign-in page too).
+  const pathname = decodedOrNull(new URL(path, base).pathname);
+  if (pathname === null || NOT_AFTER_SIGN_IN.some((page) => isAtOrBelow(pathname, page))) {
+    return DEFAULT_AFTER_SIGN_IN;
+  }
   return path;
+}
+
+function decodedOrNull(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+function isAtOrBelow(pathname: string, page: string): boolean {
+  return pathname === page || pathname.startsWith(`${page}/`);
 }
 
 /** Pages that need a signed-in user: a session ending there goes back to sign in. */
 export function isProtectedPath(pathname: string): boolean {
-  return ["/dashboard", "/admin"].some(
-    (page) => pathname === page || pathname.startsWith(`${page}/`),
-  );
+  return ["/dashboard", "/admin"].some((page) => isAtOrBelow(pathname, page));
 }
