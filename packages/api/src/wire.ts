@@ -3,6 +3,7 @@
 // reader only, so a browser bundle can import it (`@kit/api/wire`) without pulling in the server.
 import type { AppCode } from "./errors";
 
+export type { AuthEventType } from "./audit";
 export type { ApiErrorCode, AppCode } from "./errors";
 
 /** The path both adapters serve tRPC on, relative to the site's origin. */

@@ -1,4 +1,5 @@
 // Display helpers for sessions and events.
+import type { AuthEventType } from "@kit/api/wire";
 
 /** "Chrome on Linux" from a user agent; the raw string is too long to read. */
 export function describeDevice(userAgent: string | null): string {
@@ -32,7 +33,8 @@ export function formatTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-const EVENT_LABELS: Record<string, string> = {
+// Every type the server records (a new one is a compile error here until it has its words).
+const EVENT_LABELS: Record<AuthEventType, string> = {
   login_succeeded: "Signed in",
   login_failed: "Failed sign-in attempt",
   registered: "Account created",
@@ -43,6 +45,7 @@ const EVENT_LABELS: Record<string, string> = {
   logged_out_all: "Signed out everywhere",
   password_changed: "Password changed",
   rate_limited: "Too many attempts",
+  refresh_replayed: "Session refreshed (a second tab at the same time)",
   user_created: "Account created by an operator",
   user_deactivated: "Account deactivated by an operator",
   user_reactivated: "Account reactivated by an operator",
@@ -57,5 +60,6 @@ const EVENT_LABELS: Record<string, string> = {
 export const EVENT_TYPES: readonly string[] = Object.keys(EVENT_LABELS);
 
 export function describeEvent(type: string): string {
-  return EVENT_LABELS[type] ?? type;
+  // A type this page does not know (a newer server): shown as it is.
+  return (EVENT_LABELS as Record<string, string | undefined>)[type] ?? type;
 }
