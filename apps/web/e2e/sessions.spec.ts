@@ -85,11 +85,23 @@ test("reusing a stolen refresh token signs out both sides", async ({ browser, ba
     // Past the grace window the victim's browser refreshes with the now-old token: reuse. (It
     // refreshes at all because its access token is by then older than half its lifetime.)
     await victimPage.waitForTimeout(PAST_REUSE_GRACE_MS);
-    const refused = victimPage.waitForResponse((res) => res.url().includes("auth.refresh"));
+    // Read as it passes: the page leaves for sign-in with a full load at once, and the
+    // browser's copy of the answer goes with it.
+    let refusal: unknown = null;
+    await victimPage.route(
+      (url) => url.pathname.startsWith("/api/trpc/auth.refresh"),
+      async (route) => {
+        const response = await route.fetch();
+        refusal = await response.json();
+        await route.fulfill({ response });
+      },
+    );
     await victimPage.getByRole("button", { name: "Reload" }).click();
-    expect(await (await refused).json()).toMatchObject({
-      error: { data: { appCode: "TOKEN_REUSED" } },
-    });
+    await expect
+      .poll(() => refusal)
+      .toMatchObject({
+        error: { data: { appCode: "TOKEN_REUSED" } },
+      });
     await expectSignedOut(victimPage);
 
     // The whole session is revoked: the thief is out at its next call too.

@@ -1,6 +1,6 @@
 // Signing out when auth.logout cannot get through: only the server can clear the HttpOnly cookie.
 import { expect, test } from "@playwright/test";
-import { expectSignedOut, register, screenshot, uniqueEmail } from "./helpers";
+import { expectDashboard, expectSignedOut, register, screenshot, uniqueEmail } from "./helpers";
 
 const LOGOUT = "**/api/trpc/auth.logout*";
 
@@ -49,4 +49,36 @@ test("a sign-out that cannot reach the server says so, and trying again signs ou
   await expectSignedOut(page);
   await page.goto("/dashboard");
   await expectSignedOut(page);
+});
+
+test("Back after signing out never shows the last user's page", async ({ page }) => {
+  const email = uniqueEmail("signout-back");
+  // Every time a page of this tab shows a user's email, from its first parsed byte on.
+  const seen: string[] = [];
+  await page.exposeBinding("kitSawEmail", (_source, text: string) => {
+    seen.push(text);
+  });
+  await page.addInitScript(() => {
+    const report = (window as unknown as { kitSawEmail: (text: string) => void }).kitSawEmail;
+    new MutationObserver(() => {
+      const shown = document.querySelector('[data-testid="user-email"]')?.textContent;
+      if (shown) report(shown);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await register(page, email);
+  // Through the site's own links, so the dashboard is in the router's history twice.
+  await page.getByRole("link", { name: "JWT Auth Kit" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expectDashboard(page, email);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+  const shownBefore = seen.length;
+  expect(shownBefore).toBeGreaterThan(0);
+
+  await page.goBack();
+  await page.goBack();
+  await page.waitForLoadState("networkidle");
+  await expectSignedOut(page);
+  expect(seen.slice(shownBefore), "the email shown after signing out").toEqual([]);
 });

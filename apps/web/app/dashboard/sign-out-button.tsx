@@ -1,19 +1,18 @@
 "use client";
 // Ends this session on the server, then here and in every tab; the sign-out event takes the page
 // to /login. When the server cannot be reached the person is still signed in, and is told so.
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { signOut } from "../../src/auth/session";
+import { leaveForSignIn } from "../../src/auth/signed-out-redirect";
 
 export function SignOutButton() {
-  const router = useRouter();
   const [state, setState] = useState<"idle" | "pending" | "failed">("idle");
 
   function run() {
     setState("pending");
     signOut().then(
       // The sign-out event goes to /login too; none fires if this page had no access token yet.
-      () => router.replace("/login"),
+      () => leaveForSignIn("/login"),
       // The cookie is alive (auth.logout was tried a few times): a reload would sign in again.
       () => setState("failed"),
     );

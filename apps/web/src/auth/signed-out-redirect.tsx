@@ -2,7 +2,6 @@
 // Sends the page to sign-in whenever the session ends: this tab, another tab, revoked, reused.
 import type { SignedOutEvent } from "@kit/client";
 import { useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { isProtectedPath } from "./next-path";
 import { setSignedOutHandler } from "./session";
@@ -14,19 +13,40 @@ export function signInUrl(reason: SignedOutEvent["reason"] | null): string {
   return `/login?next=${encodeURIComponent(here)}`;
 }
 
+// Set once this document has signed out; a copy of it restored by Back (the browser's
+// back/forward cache) must not show what it held then.
+let signedOutHere = false;
+
+/**
+ * Leaves for the sign-in page with a full page load. The router keeps what the server rendered
+ * for each page it has shown, and Back would show the dashboard from that (the last user's name
+ * and email) before any check could run: a new document starts with nothing of theirs.
+ */
+export function leaveForSignIn(url: string): void {
+  signedOutHere = true;
+  window.location.replace(url);
+}
+
 export function SignedOutRedirect() {
-  const router = useRouter();
   const queryClient = useQueryClient();
   useEffect(
     () =>
       setSignedOutHandler((event) => {
         // Nothing of the last user's may stay on screen or in the cache.
         queryClient.clear();
+        signedOutHere = true;
         const path = window.location.pathname;
         if (path === "/login" || path === "/register") return;
-        router.replace(signInUrl(event.reason));
+        leaveForSignIn(signInUrl(event.reason));
       }),
-    [router, queryClient],
+    [queryClient],
   );
+  useEffect(() => {
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted && signedOutHere) window.location.reload();
+    };
+    window.addEventListener("pageshow", restored);
+    return () => window.removeEventListener("pageshow", restored);
+  }, []);
   return null;
 }
