@@ -117,40 +117,48 @@ describe("pnpm db:migration on a copy of prisma/", () => {
   });
 
   it("with a field and a model added: --check fails naming them, the written SQL closes the gap", async () => {
+    // Names of the test's own: the README's example (model Note, add_notes) may already be in
+    // the schema of an app built on the kit.
     const changed = schema
-      .replace("  isActive ", "  nickname     String?     @db.VarChar(40)\n  isActive ")
-      .replace("  sessions     Session[]\n", "  sessions     Session[]\n  notes        Note[]\n")
+      .replace(
+        "  isActive ",
+        '  probeNickname String?    @map("probe_nickname") @db.VarChar(40)\n  isActive ',
+      )
+      .replace(
+        "  sessions     Session[]\n",
+        "  sessions     Session[]\n  probeNotes   ProbeNote[]\n",
+      )
       .concat(
-        "\nmodel Note {\n  id     Int    @id @default(autoincrement())\n" +
+        "\nmodel ProbeNote {\n  id     Int    @id @default(autoincrement())\n" +
           '  userId String @map("user_id") @db.Uuid\n' +
           "  user   User   @relation(fields: [userId], references: [id], onDelete: Cascade)\n" +
-          '  body   String\n\n  @@index([userId])\n  @@map("notes")\n}\n',
+          '  body   String\n\n  @@index([userId])\n  @@map("probe_notes")\n}\n',
       );
-    expect(changed).toContain("nickname");
-    expect(changed).toContain("notes        Note[]");
+    expect(changed).toContain("probeNickname");
+    expect(changed).toContain("probeNotes   ProbeNote[]");
     await writeFile(path.join(work, "schema.prisma"), changed);
 
     const drift = await onCopy("--check");
     expect(drift.code).toBe(1);
     expect(drift.stderr).toContain("schema.prisma has changes no migration covers");
-    expect(drift.stderr).toContain("notes");
-    expect(drift.stderr).toContain("Added column `nickname`");
+    expect(drift.stderr).toContain("probe_notes");
+    expect(drift.stderr).toContain("Added column `probe_nickname`");
     expect(drift.stderr).toContain("pnpm db:migration <name>");
 
     const before = await folders();
-    const run = await onCopy("add_notes");
+    const run = await onCopy("add_probe_notes");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const added = (await folders()).filter((name) => !before.includes(name));
-    expect(added).toEqual([expect.stringMatching(/^\d{14}_add_notes$/)]);
+    expect(added).toEqual([expect.stringMatching(/^\d{14}_add_probe_notes$/)]);
     expect((await folders()).filter((name) => /^\d/.test(name)).at(-1)).toBe(added[0]);
     const sql = await readFile(
       path.join(work, "migrations", added[0] ?? "", "migration.sql"),
       "utf8",
     );
     expect(sql).toContain('ALTER TABLE "users" ADD COLUMN');
-    expect(sql).toContain('"nickname" VARCHAR(40)');
-    expect(sql).toContain('CREATE TABLE "notes"');
+    expect(sql).toContain('"probe_nickname" VARCHAR(40)');
+    expect(sql).toContain('CREATE TABLE "probe_notes"');
     expect(run.stdout).toContain(path.join("migrations", added[0] ?? "", "migration.sql"));
     expect(run.stdout).toContain(sql.trim());
     expect(run.stdout).toContain("pnpm --filter @kit/db generate");
