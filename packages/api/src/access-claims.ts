@@ -7,8 +7,7 @@
 import { z } from "zod";
 import { defineAccessClaims } from "./claims/define-access-claims";
 
-export const accessClaims = defineAccessClaims({
-  schema: z.object({ role: z.enum(["user", "admin"]) }),
+export const accessClaims = defineAccessClaims(z.object({ role: z.enum(["user", "admin"]) }), {
   issue: (user) => ({ role: user.role }),
   // Tokens issued before `role` was a claim: the role the session check just read.
   whenMissing: (user) => ({ role: user.role }),

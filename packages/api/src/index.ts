@@ -1,8 +1,11 @@
 // @kit/api: what apps and extenders use — the kit's routers to compose, procedures, context, who
 // is calling, the adapters and start-up. The wire contract for clients is `@kit/api/wire`.
 
+// Throw it from a procedure for an auth failure of the contract (its code is the appCode).
+export { AuthError } from "@kit/auth";
 // For pages that read the database themselves (server components): an outage is not a sign-out.
 export { isDatabaseUnavailable } from "@kit/db";
+export { type AppClaims, accessClaims } from "./access-claims";
 export type { Authenticator } from "./authentication/authenticate";
 export { DEFAULT_AUTHENTICATORS } from "./authentication/authenticate";
 export type { Principal } from "./authentication/principal";

@@ -34,6 +34,8 @@ async function signUp() {
   return { user, access, refresh, email, password };
 }
 
+// The kit's claim is `role`; an app adds its own beside it (the README's "Claims of your own"),
+// so these tests look at `role` and leave the rest to the app's tests.
 const claimsOf = async (token: string) => {
   const reply = await server.get("claims.mine", undefined, bearer(token));
   expect(reply.status).toBe(200);
@@ -44,7 +46,7 @@ describe("the app's access-token claims", () => {
   it("are signed into the tokens of register, login and refresh, and reach ctx.claims", async () => {
     const account = await signUp();
     expect(decodeJwt(account.access)).toMatchObject({ role: "user", sub: account.user.id });
-    expect(await claimsOf(account.access)).toEqual({ role: "user" });
+    expect(await claimsOf(account.access)).toMatchObject({ role: "user" });
 
     await server.db.user.update({ where: { id: account.user.id }, data: { role: "admin" } });
     const login = await server.post("auth.login", {
@@ -54,7 +56,7 @@ describe("the app's access-token claims", () => {
     expect(decodeJwt(login.body.result.data.access)).toMatchObject({ role: "admin" });
     const refreshed = await server.post("auth.refresh", { refresh: account.refresh });
     expect(decodeJwt(refreshed.body.result.data.access)).toMatchObject({ role: "admin" });
-    expect(await claimsOf(refreshed.body.result.data.access)).toEqual({ role: "admin" });
+    expect(await claimsOf(refreshed.body.result.data.access)).toMatchObject({ role: "admin" });
   });
 
   it("are a snapshot: a demoted admin's token still says admin, adminProcedure asks the row", async () => {
@@ -68,7 +70,7 @@ describe("the app's access-token claims", () => {
     expect((await server.get("claims.adminOnly", undefined, bearer(access))).status).toBe(200);
 
     await server.db.user.update({ where: { id: account.user.id }, data: { role: "user" } });
-    expect(await claimsOf(access)).toEqual({ role: "admin" });
+    expect(await claimsOf(access)).toMatchObject({ role: "admin" });
     const refused = await server.get("claims.adminOnly", undefined, bearer(access));
     expect(refused.status).toBe(403);
     expect(refused.body.error.data.appCode).toBe("ADMIN_REQUIRED");
@@ -84,7 +86,7 @@ describe("the app's access-token claims", () => {
       sessionId: claims.sid,
     });
     expect(decodeJwt(old.token)).not.toHaveProperty("role");
-    expect(await claimsOf(old.token)).toEqual({ role: "user" });
+    expect(await claimsOf(old.token)).toMatchObject({ role: "user" });
 
     await server.db.user.update({ where: { id: account.user.id }, data: { role: "admin" } });
     // The role change reaches the session cache through its notification; poll until it has.
@@ -96,7 +98,7 @@ describe("the app's access-token claims", () => {
       if ((seen as { role: string }).role === "admin" || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(seen).toEqual({ role: "admin" });
+    expect(seen).toMatchObject({ role: "admin" });
   });
 
   it("treat a claim of another shape as missing", async () => {
@@ -108,6 +110,6 @@ describe("the app's access-token claims", () => {
       sessionId: sid,
       custom: { role: "superuser" },
     });
-    expect(await claimsOf(odd.token)).toEqual({ role: "user" });
+    expect(await claimsOf(odd.token)).toMatchObject({ role: "user" });
   });
 });

@@ -1,5 +1,5 @@
 import { AuthError } from "@kit/auth";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import type { CallingUser } from "../authentication/calling-user";
 import { defineAccessClaims, readAccessClaims } from "./define-access-claims";
@@ -9,8 +9,7 @@ const tenant = z.object({ tenant: z.string() });
 
 describe("readAccessClaims", () => {
   it("reads the claims the schema accepts, dropping the rest", () => {
-    const hook = defineAccessClaims({
-      schema: tenant,
+    const hook = defineAccessClaims(tenant, {
       issue: () => ({ tenant: "t" }),
       whenMissing: "refresh",
     });
@@ -18,8 +17,7 @@ describe("readAccessClaims", () => {
   });
 
   it("gives a token without them what whenMissing computes from the user", () => {
-    const hook = defineAccessClaims({
-      schema: tenant,
+    const hook = defineAccessClaims(tenant, {
       issue: () => ({ tenant: "t" }),
       whenMissing: (caller) => ({ tenant: `default-${caller.role}` }),
     });
@@ -28,8 +26,7 @@ describe("readAccessClaims", () => {
   });
 
   it("refuses a token without them as TOKEN_EXPIRED when whenMissing is refresh", () => {
-    const hook = defineAccessClaims({
-      schema: tenant,
+    const hook = defineAccessClaims(tenant, {
       issue: () => ({ tenant: "t" }),
       whenMissing: "refresh",
     });
@@ -49,8 +46,7 @@ describe("readAccessClaims", () => {
       parses += 1;
       return value;
     });
-    const hook = defineAccessClaims({
-      schema: counted,
+    const hook = defineAccessClaims(counted, {
       issue: () => ({ tenant: "t" }),
       whenMissing: "refresh",
     });
@@ -60,11 +56,13 @@ describe("readAccessClaims", () => {
     expect(Object.isFrozen(first)).toBe(true);
     expect(parses).toBe(1);
     // Another hook reads the same claims its own way.
-    const other = defineAccessClaims({
-      schema: z.object({ tenant: z.string().transform((name) => name.toUpperCase()) }),
-      issue: () => ({ tenant: "t" }),
-      whenMissing: "refresh",
-    });
+    const other = defineAccessClaims(
+      z.object({ tenant: z.string().transform((name) => name.toUpperCase()) }),
+      {
+        issue: () => ({ tenant: "t" }),
+        whenMissing: "refresh",
+      },
+    );
     expect(readAccessClaims(other, frozen, user)).toEqual({ tenant: "ACME" });
     // Claims that may still change are read again each time, and what is read stays theirs.
     const open = { tenant: "acme" };
@@ -74,8 +72,7 @@ describe("readAccessClaims", () => {
   });
 
   it("never remembers what whenMissing gave: it follows the caller's user", () => {
-    const hook = defineAccessClaims({
-      schema: tenant,
+    const hook = defineAccessClaims(tenant, {
       issue: () => ({ tenant: "t" }),
       whenMissing: (caller) => ({ tenant: `default-${caller.role}` }),
     });
@@ -84,5 +81,28 @@ describe("readAccessClaims", () => {
     expect(readAccessClaims(hook, without, { ...user, role: "user" })).toEqual({
       tenant: "default-user",
     });
+  });
+});
+
+describe("defineAccessClaims", () => {
+  const plans = z.object({ role: z.enum(["user", "admin"]), plan: z.enum(["free", "pro"]) });
+
+  it("types the claims by the schema, not by what issue happens to return", () => {
+    const hook = defineAccessClaims(plans, {
+      issue: (caller) => ({ role: caller.role, plan: "free" }),
+      whenMissing: (caller) => ({ role: caller.role, plan: "free" }),
+    });
+    const claims = readAccessClaims(hook, { role: "user", plan: "pro" }, user);
+    expectTypeOf(claims.plan).toEqualTypeOf<"free" | "pro">();
+    expect(claims).toEqual({ role: "user", plan: "pro" });
+  });
+
+  it("refuses, at compile time, claims the schema would not accept", () => {
+    const hook = defineAccessClaims(plans, {
+      // @ts-expect-error "gold" is not one of the schema's plans
+      issue: (caller) => ({ role: caller.role, plan: "gold" }),
+      whenMissing: "refresh",
+    });
+    expect(hook.schema.safeParse(hook.issue(user)).success).toBe(false);
   });
 });

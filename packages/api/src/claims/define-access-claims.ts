@@ -4,12 +4,16 @@ import { AuthError } from "@kit/auth";
 import type { z } from "zod";
 import type { CallingUser } from "../authentication/calling-user";
 
-export interface AccessClaimsHook<C extends Record<string, unknown>> {
+export interface AccessClaimsHook<C extends Record<string, unknown>> extends AccessClaimsIssue<C> {
   /**
    * Validates the claims read back from a verified token (its signature proves we issued them;
    * this proves they have today's shape). A token whose claims fail it is one without them.
    */
   schema: z.ZodType<C>;
+}
+
+/** How the claims are made: for each token issued, and for a token without them. */
+export interface AccessClaimsIssue<C extends Record<string, unknown>> {
   /** The claims signed into each access token, from the user it is issued to. */
   issue(user: CallingUser): C;
   /**
@@ -20,11 +24,23 @@ export interface AccessClaimsHook<C extends Record<string, unknown>> {
   whenMissing: ((user: CallingUser) => C) | "refresh";
 }
 
-/** Types `hook`, so that the claims' type flows into `ctx.claims` of protected procedures. */
+/**
+ * The app's claims: `schema` says their type, and it alone (it is its own argument, so TypeScript
+ * settles the type from it before reading the functions): what `issue` and `whenMissing` return
+ * is checked against it, so `plan: "free"` must be one of its plans and `ctx.claims.plan` is
+ * `"free" | "pro"` in protected procedures, not string.
+ *
+ * @example
+ * export const accessClaims = defineAccessClaims(z.object({ plan: z.enum(["free", "pro"]) }), {
+ *   issue: () => ({ plan: "free" }),
+ *   whenMissing: "refresh",
+ * });
+ */
 export function defineAccessClaims<C extends Record<string, unknown>>(
-  hook: AccessClaimsHook<C>,
+  schema: z.ZodType<C>,
+  hooks: NoInfer<AccessClaimsIssue<C>>,
 ): AccessClaimsHook<C> {
-  return hook;
+  return { schema, issue: hooks.issue, whenMissing: hooks.whenMissing };
 }
 
 // What each hook's schema made of a token's frozen custom claims: verifyAccess hands the same
