@@ -6,6 +6,7 @@ import { loadEnv } from "./env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "./http/graceful-close";
 import { createStandaloneServer } from "./http/standalone";
 import { reportPoolPriority } from "./process/pool-priority";
+import { onStopSignals } from "./process/stop-signals";
 import { startRuntime } from "./runtime";
 import { TRPC_ENDPOINT } from "./wire";
 
@@ -48,7 +49,7 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
   });
 
   // Requests in flight are answered (a login half-way through must not fail), then the pool and
-  // the embedded PostgreSQL close; a second signal ends the process at once (see @kit/db).
+  // the embedded PostgreSQL close; a signal a second or more later ends the process at once.
   let closing = false;
   async function shutdown(signal: NodeJS.Signals) {
     if (closing) return;
@@ -65,6 +66,5 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
     }
     process.exit(0);
   }
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  onStopSignals((signal) => void shutdown(signal));
 }

@@ -4,6 +4,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { openDatabase } from "@kit/api";
 import type { ServerEnv } from "@kit/api/env";
+import { onStopSignals } from "@kit/api/stop-signals";
 
 export interface PrimaryOptions {
   env: ServerEnv;
@@ -80,8 +81,7 @@ export async function runPrimary({ env, fail }: PrimaryOptions): Promise<void> {
     if (stopping) return;
     void stopAll().finally(() => process.exit(0));
   }
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  onStopSignals(shutdown);
 
   for (let i = 0; i < env.workers; i += 1) fork();
 }

@@ -111,3 +111,33 @@ describe("pnpm start, signalled as pnpm (a container whose command is `pnpm star
     }
   });
 });
+
+describe.each([
+  ["one process", "1"],
+  ["a cluster (WEB_CONCURRENCY=2)", "2"],
+])("pnpm start on Ctrl-C in a terminal, %s", (_, workers) => {
+  it("takes the copies of SIGINT that reach pnpm, the server and its workers as one: exits 0", async () => {
+    const dataDir = await freshDataDir("kit-web-ctrl-c-");
+    const started = await startApp(
+      dataDir,
+      { WEB_CONCURRENCY: workers, LOG_LEVEL: "warn" },
+      undefined,
+      "pnpm",
+      { ownGroup: true },
+    );
+    const pnpm = started.process;
+    const port = Number(new URL(started.base).port);
+    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
+    try {
+      const postgres = postgresOf(dataDir);
+      // A terminal sends SIGINT to every process of its foreground group; pnpm passes its own
+      // copy on, so the server gets it twice, and each worker from the primary as well.
+      process.kill(-(pnpm.pid as number), "SIGINT");
+      await expectStoppedCleanly(exited, postgres, port);
+      expect(started.output()).not.toContain("ELIFECYCLE");
+    } finally {
+      await stopIfRunning(pnpm, exited);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

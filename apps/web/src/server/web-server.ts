@@ -5,6 +5,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
+import { onStopSignals } from "@kit/api/stop-signals";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
@@ -92,6 +93,6 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     await Promise.allSettled([app.close(), closeRuntime()]);
     process.exit(0);
   }
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  // Ctrl-C reaches a worker from the terminal and again from its primary: one request.
+  onStopSignals(() => void shutdown());
 }

@@ -49,8 +49,8 @@ let signalsInstalled = false;
  * signal's number (the `exit` handler then stops the servers), as an unhandled signal would, but
  * with the servers stopped. Where the process listens for the signal itself (a server that first
  * finishes its requests, then stops its database and exits), it is left to do so: stopping the
- * database here would fail the very requests it is finishing. A second signal while that runs
- * finds only this handler (the server's was `once`), and ends the process at once.
+ * database here would fail the very requests it is finishing; what a second signal means is the
+ * server's to say too (at once, unless it is a copy of the first: one Ctrl-C arrives more than once).
  */
 export function installSignalHandlers(): void {
   if (signalsInstalled) return;

@@ -21,12 +21,15 @@ export interface StartedApp {
  * `base`; by default told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
  * `launcher`: `"node"` runs `node start.mjs` in apps/web (the process is the server itself);
  * `"pnpm"` runs `pnpm start` at the workspace root, as the README says (the process is pnpm's).
+ * `ownGroup`: in a process group of its own, as a terminal starts a command, so that a test can
+ * signal the whole group as Ctrl-C does (`process.kill(-pid, "SIGINT")`).
  */
 export async function startApp(
   dataDir: string,
   extraEnv: Record<string, string> = {},
   args: string[] = ["--hostname", "127.0.0.1"],
   launcher: "node" | "pnpm" = "node",
+  { ownGroup = false }: { ownGroup?: boolean } = {},
 ): Promise<StartedApp> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -43,8 +46,8 @@ export async function startApp(
   // "node": the launcher and the compiled server on plain node, without the script's settings.
   const { child, printed } =
     launcher === "node"
-      ? spawnCollecting(process.execPath, ["start.mjs", ...args], env)
-      : spawnCollecting("pnpm", ["start", ...args], env, path.resolve(webDir, "../.."));
+      ? spawnCollecting(process.execPath, ["start.mjs", ...args], env, webDir, ownGroup)
+      : spawnCollecting("pnpm", ["start", ...args], env, path.resolve(webDir, "../.."), ownGroup);
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
@@ -64,8 +67,9 @@ function spawnCollecting(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string = webDir,
+  detached = false,
 ) {
-  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env, detached, stdio: ["ignore", "pipe", "pipe"] });
   let printed = "";
   const collect = (chunk: Buffer) => {
     printed += chunk;
