@@ -7,6 +7,7 @@ import {
   refreshCookieOf,
   register,
   reloadDashboard,
+  screenshot,
   signIn,
   uniqueEmail,
 } from "./helpers";
@@ -50,11 +51,17 @@ test("a session revoked from another browser is signed out at its next call", as
 
     await other.getByRole("button", { name: "Reload" }).click();
     await expectSignedOut(other);
+    // Told why, and brought back to where they were after signing in.
+    await expect(other.getByTestId("ended-notice")).toContainText("Your session has ended");
+    await screenshot(other, "signed-out-elsewhere");
+    await expect(other).toHaveURL(/next=%2Fdashboard/);
     // The revoking side is untouched, until it signs out everywhere.
     await reloadDashboard(mine);
     await expect(mine).toHaveURL(/\/dashboard$/);
     await mine.getByRole("button", { name: "Sign out everywhere" }).click();
     await expectSignedOut(mine);
+    // Their own choice: nothing to explain.
+    await expect(mine.getByTestId("ended-notice")).toHaveCount(0);
     await mine.goto("/dashboard");
     await expectSignedOut(mine);
   } finally {
@@ -103,6 +110,7 @@ test("reusing a stolen refresh token signs out both sides", async ({ browser, ba
         error: { data: { appCode: "TOKEN_REUSED" } },
       });
     await expectSignedOut(victimPage);
+    await expect(victimPage.getByTestId("ended-notice")).toContainText("used from somewhere else");
 
     // The whole session is revoked: the thief is out at its next call too.
     await thiefPage.getByRole("button", { name: "Reload" }).click();

@@ -1,5 +1,6 @@
 // Sign in. `?next=` says where to return afterwards (a local path only).
 import Link from "next/link";
+import { endedNoticeText } from "../../src/auth/ended-notice";
 import { safeNextPath } from "../../src/auth/next-path";
 import { SignInForm } from "./sign-in-form";
 
@@ -10,12 +11,19 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNextPath((await searchParams).next);
+  const params = await searchParams;
+  const next = safeNextPath(params.next);
+  const ended = endedNoticeText(params.ended);
   const registerHref =
     next === "/dashboard" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
     <main className="narrow">
       <h1>Sign in</h1>
+      {ended && (
+        <p className="notice" role="status" data-testid="ended-notice">
+          {ended}
+        </p>
+      )}
       <div className="card">
         <SignInForm next={next} />
       </div>

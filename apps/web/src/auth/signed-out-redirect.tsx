@@ -3,14 +3,22 @@
 import type { SignedOutEvent } from "@kit/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { endedNoticeFor } from "./ended-notice";
 import { isProtectedPath } from "./next-path";
 import { setSignedOutHandler } from "./session";
 
-/** The sign-in URL for the page being left: come back here afterwards unless the person chose to leave. */
+/**
+ * The sign-in URL for the page being left: come back here afterwards unless the person chose to
+ * leave, and say why they are there when they did not (`reason` null: there was no session).
+ */
 export function signInUrl(reason: SignedOutEvent["reason"] | null): string {
   const here = window.location.pathname;
-  if (reason === "SIGN_OUT" || !isProtectedPath(here)) return "/login";
-  return `/login?next=${encodeURIComponent(here)}`;
+  const params = new URLSearchParams();
+  if (reason !== "SIGN_OUT" && isProtectedPath(here)) params.set("next", here);
+  const notice = endedNoticeFor(reason);
+  if (notice) params.set("ended", notice);
+  const query = params.toString();
+  return query ? `/login?${query}` : "/login";
 }
 
 // Set once this document has signed out; a copy of it restored by Back (the browser's

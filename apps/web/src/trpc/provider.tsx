@@ -13,7 +13,8 @@ import { TRPCProvider } from "./react";
 export function ApiProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
   const [queryClient] = useState(() =>
-    createQueryClient(() => router.replace(signInUrl("MISSING_TOKEN"))),
+    // No session at all on this page (none to have ended): just the way back.
+    createQueryClient(() => router.replace(signInUrl(null))),
   );
   const [trpcClient] = useState(() => createAppClient(getSession()));
   return (
