@@ -92,3 +92,16 @@ test("a form sent before the page's script runs never puts the password in the U
   }
   await context.close();
 });
+
+test("signed in, the sign-in and sign-up pages go straight on", async ({ page }) => {
+  const email = uniqueEmail("already");
+  await register(page, email);
+  for (const path of ["/login", "/register"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByTestId("user-email")).toContainText(email);
+  }
+  // To `next`, when it is a page.
+  await page.goto("/login?next=%2Fdashboard%3Ftab%3Dsessions");
+  await expect(page).toHaveURL(/\/dashboard\?tab=sessions$/);
+});

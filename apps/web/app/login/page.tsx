@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { endedNoticeText } from "../../src/auth/ended-notice";
 import { safeNextPath } from "../../src/auth/next-path";
+import { leaveIfSignedIn } from "../../src/server/already-signed-in";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata = { title: "Sign in · JWT Auth Kit" };
@@ -14,6 +15,7 @@ export default async function LoginPage({
   const params = await searchParams;
   const next = safeNextPath(params.next);
   const ended = endedNoticeText(params.ended);
+  await leaveIfSignedIn(next);
   const registerHref =
     next === "/dashboard" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (

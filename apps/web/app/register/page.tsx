@@ -1,6 +1,7 @@
 // Create an account; signed in straight away, then on to `next`.
 import Link from "next/link";
 import { safeNextPath } from "../../src/auth/next-path";
+import { leaveIfSignedIn } from "../../src/server/already-signed-in";
 import { RegisterForm } from "./register-form";
 
 export const metadata = { title: "Create account · JWT Auth Kit" };
@@ -11,6 +12,7 @@ export default async function RegisterPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const next = safeNextPath((await searchParams).next);
+  await leaveIfSignedIn(next);
   const loginHref = next === "/dashboard" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
   return (
     <main className="narrow">
