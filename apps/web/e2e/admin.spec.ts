@@ -97,3 +97,22 @@ test("signed out, /admin goes to sign-in and back after it", async ({ page }) =>
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByTestId("users")).toBeVisible();
 });
+
+test("on a phone-sized screen the admin page fits its width; the users table scrolls within it", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  try {
+    const page = await context.newPage();
+    await openAdminPage(page);
+    await expect(page.getByTestId("users")).toBeVisible();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      view: document.documentElement.clientWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    await screenshot(page, "admin-page-narrow");
+  } finally {
+    await context.close();
+  }
+});

@@ -45,61 +45,64 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
         )}
         {users.isPending && <p className="muted">Loading users…</p>}
         {users.isError && <p className="alert">{errorMessage(users.error)}</p>}
+        {/* The table scrolls on its own on a narrow screen, instead of widening the page. */}
         {users.data && (
-          <table className="grid" data-testid="users">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Active</th>
-                <th>Created</th>
-                <th>
-                  <span className="muted">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((user) => (
-                <tr key={user.id} data-testid="user-row" data-email={user.email}>
-                  <td>{user.email}</td>
-                  <td>{user.name ?? <span className="muted">—</span>}</td>
-                  <td>{user.role}</td>
-                  <td data-testid="user-active">{user.isActive ? "yes" : "no"}</td>
-                  <td>{formatTime(user.createdAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => setSelected({ id: user.id, email: user.email })}
-                    >
-                      Sessions
-                    </button>
-                    {user.isActive ? (
-                      user.id !== currentUserId && (
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={busy}
-                          onClick={() => deactivate.mutate({ userId: user.id })}
-                        >
-                          Deactivate
-                        </button>
-                      )
-                    ) : (
+          <div className="scroll-x">
+            <table className="grid" data-testid="users">
+              <thead>
+                <tr>
+                  <th>Email</th>
+                  <th>Name</th>
+                  <th>Role</th>
+                  <th>Active</th>
+                  <th>Created</th>
+                  <th>
+                    <span className="muted">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.items.map((user) => (
+                  <tr key={user.id} data-testid="user-row" data-email={user.email}>
+                    <td>{user.email}</td>
+                    <td>{user.name ?? <span className="muted">—</span>}</td>
+                    <td>{user.role}</td>
+                    <td data-testid="user-active">{user.isActive ? "yes" : "no"}</td>
+                    <td>{formatTime(user.createdAt)}</td>
+                    <td className="actions">
                       <button
                         type="button"
-                        disabled={busy}
-                        onClick={() => reactivate.mutate({ userId: user.id })}
+                        className="secondary"
+                        onClick={() => setSelected({ id: user.id, email: user.email })}
                       >
-                        Reactivate
+                        Sessions
                       </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      {user.isActive ? (
+                        user.id !== currentUserId && (
+                          <button
+                            type="button"
+                            className="danger"
+                            disabled={busy}
+                            onClick={() => deactivate.mutate({ userId: user.id })}
+                          >
+                            Deactivate
+                          </button>
+                        )
+                      ) : (
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() => reactivate.mutate({ userId: user.id })}
+                        >
+                          Reactivate
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {users.data?.nextCursor && (
           <p className="muted">Showing the newest 50: search by email to find others.</p>
