@@ -50,10 +50,8 @@ export async function startStandalone(options: { router?: AnyTRPCRouter } = {}):
 
   // Requests in flight are answered (a login half-way through must not fail), then the pool and
   // the embedded PostgreSQL close; a signal a second or more later ends the process at once.
-  let closing = false;
+  // Called once: onStopSignals takes the copies of one request as one.
   async function shutdown(signal: NodeJS.Signals) {
-    if (closing) return;
-    closing = true;
     console.log(`[api] ${signal}: finishing the requests in flight, then stopping`);
     if (!(await closer.close())) {
       console.log(`[api] requests still open after ${DRAIN_TIMEOUT_MS} ms were cut`);

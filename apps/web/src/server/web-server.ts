@@ -81,10 +81,8 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     console.log(`[web] ready on http://${host}:${env.port}${dev ? " (dev)" : ""}`);
   });
 
-  let closing = false;
+  // Called once: onStopSignals takes the copies of one request as one.
   async function shutdown() {
-    if (closing) return;
-    closing = true;
     // Requests in flight are answered first (a login half-way through must not fail); then the
     // pool, limiter and the embedded PostgreSQL close before the process goes.
     if (!(await closer.close()) && !options.worker) {

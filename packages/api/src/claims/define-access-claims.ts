@@ -40,7 +40,7 @@ export function defineAccessClaims<C extends Record<string, unknown>>(
   schema: z.ZodType<C>,
   hooks: NoInfer<AccessClaimsIssue<C>>,
 ): AccessClaimsHook<C> {
-  return { schema, issue: hooks.issue, whenMissing: hooks.whenMissing };
+  return { schema, ...hooks };
 }
 
 // What each hook's schema made of a token's frozen custom claims: verifyAccess hands the same
