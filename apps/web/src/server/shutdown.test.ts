@@ -37,6 +37,27 @@ async function expectStoppedCleanly(
   await expect(login(port).answered).rejects.toThrow(/ECONNREFUSED/);
 }
 
+/**
+ * Sends logins that queue behind one hashing slot, signals while they are in flight, and expects
+ * every one answered 200 (each needs the database after its hash: none may find it stopped).
+ */
+async function expectLoginsAnswered(port: number, signal: () => void, output: () => string) {
+  const logins = Array.from({ length: LOGINS }, () => login(port));
+  await Promise.all(logins.map(({ sent }) => sent));
+  const signalledAt = Date.now();
+  signal();
+  const answers = await Promise.all(
+    logins.map(({ answered }) =>
+      answered.catch((error: Error) => ({ status: error.message, at: Date.now() })),
+    ),
+  );
+  if (answers.some(({ status }) => status !== 200)) console.log(output());
+
+  expect(answers.map(({ status }) => status)).toEqual(Array(LOGINS).fill(200));
+  // Otherwise the test proved nothing: some logins must have been answered after the signal.
+  expect(answers.filter(({ at }) => at > signalledAt).length).toBeGreaterThan(0);
+}
+
 /** Never SIGKILL: the embedded PostgreSQL would be left running. */
 async function stopIfRunning(child: ChildProcess, exited: Promise<unknown>) {
   if (child.exitCode === null && child.signalCode === null) {
@@ -70,20 +91,7 @@ describe.each([
       const postgres = postgresOf(dataDir);
       expect((await login(port).answered).status).toBe(200);
 
-      const logins = Array.from({ length: LOGINS }, () => login(port));
-      await Promise.all(logins.map(({ sent }) => sent));
-      const signalledAt = Date.now();
-      app.kill("SIGTERM");
-      const answers = await Promise.all(
-        logins.map(({ answered }) =>
-          answered.catch((error: Error) => ({ status: error.message, at: Date.now() })),
-        ),
-      );
-      if (answers.some(({ status }) => status !== 200)) console.log(started.output());
-
-      expect(answers.map(({ status }) => status)).toEqual(Array(LOGINS).fill(200));
-      // Otherwise the test proved nothing: some logins must have been answered after the signal.
-      expect(answers.filter(({ at }) => at > signalledAt).length).toBeGreaterThan(0);
+      await expectLoginsAnswered(port, () => app.kill("SIGTERM"), started.output);
       await expectStoppedCleanly(exited, postgres, port);
     } finally {
       await stopIfRunning(app, exited);
@@ -116,11 +124,16 @@ describe.each([
   ["one process", "1"],
   ["a cluster (WEB_CONCURRENCY=2)", "2"],
 ])("pnpm start on Ctrl-C in a terminal, %s", (_, workers) => {
-  it("takes the copies of SIGINT that reach pnpm, the server and its workers as one: exits 0", async () => {
+  it("takes the copies of SIGINT that reach pnpm, the server and its workers as one, answers the logins in flight, exits 0", async () => {
     const dataDir = await freshDataDir("kit-web-ctrl-c-");
     const started = await startApp(
       dataDir,
-      { WEB_CONCURRENCY: workers, LOG_LEVEL: "warn" },
+      {
+        WEB_CONCURRENCY: workers,
+        AUTH_HASH_CONCURRENCY: "1",
+        AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "1000",
+        LOG_LEVEL: "warn",
+      },
       undefined,
       "pnpm",
       { ownGroup: true },
@@ -130,11 +143,18 @@ describe.each([
     const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
     try {
       const postgres = postgresOf(dataDir);
+      expect((await login(port).answered).status).toBe(200);
       // A terminal sends SIGINT to every process of its foreground group; pnpm passes its own
-      // copy on, so the server gets it twice, and each worker from the primary as well.
-      process.kill(-(pnpm.pid as number), "SIGINT");
+      // copy on, so the server gets it twice, and each worker from the primary as well. The
+      // embedded PostgreSQL is not in that group: it stops after the logins in flight.
+      await expectLoginsAnswered(
+        port,
+        () => process.kill(-(pnpm.pid as number), "SIGINT"),
+        started.output,
+      );
       await expectStoppedCleanly(exited, postgres, port);
       expect(started.output()).not.toContain("ELIFECYCLE");
+      expect(started.output()).not.toContain("LISTENER_CONNECTION_LOST");
     } finally {
       await stopIfRunning(pnpm, exited);
       await rm(dataDir, { recursive: true, force: true });

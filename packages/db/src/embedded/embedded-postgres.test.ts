@@ -1,5 +1,6 @@
 // ensureEmbeddedPostgres across processes: start, reuse, stop, and recovery after kill -9.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, mkdtemp, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,8 +35,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function fixture(args: string[]): FixtureRun {
-  const run = runFixture("ensure-child.ts", args);
+function fixture(args: string[], options?: { ownGroup?: boolean }): FixtureRun {
+  const run = runFixture("ensure-child.ts", args, options);
   children.push(run);
   return run;
 }
@@ -49,6 +50,12 @@ async function currentDatabase(url: string): Promise<string> {
   } finally {
     await client.end();
   }
+}
+
+/** Field 5 of /proc/<pid>/stat, after the parenthesised command name. */
+function processGroupOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<EmbeddedPostgresError> {
@@ -130,6 +137,23 @@ describe("ensureEmbeddedPostgres", () => {
     expect(await currentDatabase(db.url)).toBe("kit");
     expect(orphan && isProcessAlive(orphan.pid)).toBe(false);
     await db.stop();
+  });
+
+  it("runs the server outside its owner's process group, which Ctrl-C reaches; the owner stops it", async () => {
+    const owner = fixture([dataDir, "hold"], { ownGroup: true });
+    await owner.firstLine;
+    const clusterDir = path.join(dataDir, "postgres");
+    const server = readPostmasterPid(clusterDir);
+    if (!server) throw new Error("no postmaster.pid");
+    // A terminal's SIGINT goes to its foreground group: an app that finishes its requests first
+    // must not lose its database under them, so the server is not in that group.
+    expect(processGroupOf(server.pid)).not.toBe(processGroupOf(owner.child.pid as number));
+
+    process.kill(-(owner.child.pid as number), "SIGINT");
+    expect((await owner.exited).code).toBe(130);
+    // Left to its owner, it is still stopped as the owner ends.
+    expect(isProcessAlive(server.pid)).toBe(false);
+    expect(readPostmasterPid(clusterDir)).toBeNull();
   });
 
   it("starts normally over a stale postmaster.pid whose process is gone", async () => {

@@ -120,6 +120,8 @@ async function ensureLocked(
     port,
     password,
     initialise: !initialised,
+    // A terminal's Ctrl-C is the app's to act on: it finishes its requests, then stops this.
+    ownProcessGroup: true,
   });
   let url: string;
   try {

@@ -22,6 +22,14 @@ export interface EmbeddedServerOptions {
   initdbFlags?: string[];
   /** A folder to delete once the server is down (a throwaway server's temporary folder). */
   removeAfterStop?: string;
+  /**
+   * Start it in a process group of its own, so that a signal to this process's group (a
+   * terminal's Ctrl-C) reaches this process alone, which stops the server once it no longer needs
+   * it (a server finishes its requests in flight first). Only where something recovers a server
+   * this process leaves behind when killed outright (ensureEmbeddedPostgres does, on the next
+   * start): a throwaway server stays in the group, which takes it along.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -53,6 +61,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     persistent: true,
     // As root, initdb and postgres refuse to run: the package runs them as `postgres`.
     createPostgresUser: true,
+    detachProcessGroup: options.ownProcessGroup === true,
     initdbFlags: ["--encoding=UTF8", "--locale=C", ...(options.initdbFlags ?? [])],
     postgresFlags: Object.entries(settings).flatMap(([key, value]) => ["-c", `${key}=${value}`]),
     onLog: capture,
