@@ -292,7 +292,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
-    dataDir: path.resolve(env.DATA_DIR ?? path.join(findWorkspaceRoot(), ".data")),
+    // The comment keeps Turbopack from tracing the whole project for a path only known at run time.
+    dataDir: path.resolve(
+      /*turbopackIgnore: true*/ env.DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"),
+    ),
     authSecret: env.AUTH_SECRET,
     previousSecrets: env.AUTH_SECRET_PREVIOUS,
     algorithm: env.AUTH_ALGORITHM,

@@ -8,15 +8,16 @@ import { MigrationError } from "./errors";
  * `pnpm-workspace.yaml`. Works the same from the root, a package, or an app's build output.
  */
 export function findWorkspaceRoot(from: string = process.cwd()): string {
-  let dir = path.resolve(from);
+  // The comments keep Turbopack from taking these paths for files to trace into a build (it
+  // would trace the whole project, and warn).
+  let dir = path.resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
-    // The comment keeps Turbopack from treating this as a file to trace into a build.
     if (existsSync(/*turbopackIgnore: true*/ path.join(dir, "pnpm-workspace.yaml"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) {
       throw new MigrationError(
         "WORKSPACE_NOT_FOUND",
-        `No pnpm-workspace.yaml in ${path.resolve(from)} or any folder above it`,
+        `No pnpm-workspace.yaml in ${path.resolve(/*turbopackIgnore: true*/ from)} or any folder above it`,
       );
     }
     dir = parent;
