@@ -1,6 +1,13 @@
 // Signing out when auth.logout cannot get through: only the server can clear the HttpOnly cookie.
-import { expect, test } from "@playwright/test";
-import { expectDashboard, expectSignedOut, register, screenshot, uniqueEmail } from "./helpers";
+import { expect, type Page, test } from "@playwright/test";
+import {
+  expectDashboard,
+  expectSignedOut,
+  register,
+  reloadDashboard,
+  screenshot,
+  uniqueEmail,
+} from "./helpers";
 
 const LOGOUT = "**/api/trpc/auth.logout*";
 
@@ -48,6 +55,59 @@ test("a sign-out that cannot reach the server says so, and trying again signs ou
   await page.reload();
   await expectSignedOut(page);
   await page.goto("/dashboard");
+  await expectSignedOut(page);
+});
+
+/** Every logout request of `page` fails as a dropped connection, until unrouted. */
+async function dropLogouts(page: Page): Promise<void> {
+  await page.route(LOGOUT, (route) => route.abort("internetdisconnected"));
+}
+
+function failedSignOutNotice(page: Page) {
+  return page.getByRole("alert").filter({ hasText: "Sign-out did not reach the server" });
+}
+
+test("a failed sign-out's notice sits below the header row, leaving Sign out where it was", async ({
+  page,
+}) => {
+  await register(page, uniqueEmail("signout-layout"));
+  const signOut = page.getByRole("button", { name: "Sign out", exact: true });
+  const heading = page.getByRole("heading", { name: "Dashboard", level: 1 });
+  const before = await signOut.boundingBox();
+  await dropLogouts(page);
+  await signOut.click();
+  const notice = failedSignOutNotice(page);
+  await expect(notice).toBeVisible();
+  await expect(signOut).toBeEnabled();
+
+  const after = await signOut.boundingBox();
+  expect(after, "the Sign out button stays where it was").toEqual(before);
+  const headingBox = await heading.boundingBox();
+  const noticeBox = await notice.boundingBox();
+  if (!after || !headingBox || !noticeBox) throw new Error("not laid out");
+  // Beside the heading, not wrapped under it.
+  expect(after.y, "Sign out on the heading's row").toBeLessThan(headingBox.y + headingBox.height);
+  expect(noticeBox.y, "the notice below the heading").toBeGreaterThanOrEqual(
+    headingBox.y + headingBox.height,
+  );
+  expect(noticeBox.y, "the notice below Sign out").toBeGreaterThanOrEqual(after.y + after.height);
+  await screenshot(page, "sign-out-failed-layout");
+});
+
+test("once a later call gets through, a failed sign-out finishes and its notice goes", async ({
+  page,
+}) => {
+  await register(page, uniqueEmail("signout-back-online"));
+  await dropLogouts(page);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(failedSignOutNotice(page)).toBeVisible();
+
+  // The server is back: the sessions list reloads fine, so the sign-out asked for can finish.
+  await page.unroute(LOGOUT);
+  const logout = page.waitForResponse((res) => res.url().includes("auth.logout"));
+  await reloadDashboard(page);
+  await expect(failedSignOutNotice(page)).toBeHidden();
+  expect((await logout).status()).toBe(200);
   await expectSignedOut(page);
 });
 

@@ -6,11 +6,11 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDeps } from "../../src/server/runtime";
 import { ChangePasswordForm } from "./change-password-form";
+import { DashboardHeader } from "./dashboard-header";
 import { OverviewCard } from "./overview-card";
 import { RecentActivity } from "./recent-activity";
 import { ServerUnreachable } from "./server-unreachable";
 import { SessionList } from "./session-list";
-import { SignOutButton } from "./sign-out-button";
 
 export const metadata = { title: "Dashboard · JWT Auth Kit" };
 
@@ -30,18 +30,14 @@ export default async function DashboardPage() {
   const { user } = signedIn;
   return (
     <main>
-      <div className="card-header">
-        <h1>Dashboard</h1>
-        <div className="actions">
-          {/* The page itself checks again: this link is a convenience, not the guard. */}
-          {user.role === "admin" && (
-            <Link href="/admin" prefetch={false} data-testid="admin-link">
-              Admin
-            </Link>
-          )}
-          <SignOutButton />
-        </div>
-      </div>
+      <DashboardHeader>
+        {/* The page itself checks again: this link is a convenience, not the guard. */}
+        {user.role === "admin" && (
+          <Link href="/admin" prefetch={false} data-testid="admin-link">
+            Admin
+          </Link>
+        )}
+      </DashboardHeader>
       <section className="card" aria-labelledby="whoami">
         <h2 id="whoami">Signed in as</h2>
         <p data-testid="user-email">

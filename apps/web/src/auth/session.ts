@@ -48,7 +48,7 @@ export function setSignedOutHandler(handler: SignedOutHandler): () => void {
 
 /**
  * Signs out on the server, then here and in every tab. Rejects when the server could not be
- * reached: the cookie is alive and the person is still signed in (see SignOutButton). A later
+ * reached: the cookie is alive and the person is still signed in (see useSignOut). A later
  * sign-in waits for it, so the old cookie's removal cannot land after the new one.
  */
 export function signOut(options?: SignOutOptions): Promise<void> {

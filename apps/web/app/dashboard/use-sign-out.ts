@@ -1,0 +1,53 @@
+"use client";
+// Signing out from the dashboard, and what the page shows when the server could not be reached.
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import { signOut } from "../../src/auth/session";
+import { leaveForSignIn } from "../../src/auth/signed-out-redirect";
+
+export type SignOutState = "idle" | "pending" | "failed";
+
+/**
+ * Ends this session on the server, then here and in every tab. After a failure the person is
+ * still signed in against their wish, so once any later call of this page gets through (the
+ * server is back) the sign-out is tried again rather than the notice left saying otherwise.
+ */
+export function useSignOut(): { state: SignOutState; run: () => void } {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<SignOutState>("idle");
+
+  const run = useCallback(() => {
+    setState("pending");
+    signOut().then(
+      // The sign-out event goes to /login too; none fires if this page had no access token yet.
+      () => leaveForSignIn("/login"),
+      // The cookie is alive (auth.logout was tried a few times): a reload would sign in again.
+      () => setState("failed"),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (state !== "failed") return;
+    let retried = false;
+    const retryOnce = () => {
+      if (retried) return;
+      retried = true;
+      run();
+    };
+    // Hiding the notice instead would leave the person signed in with nothing saying so.
+    const stopQueries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === "updated" && event.action.type === "success" && !event.action.manual) {
+        retryOnce();
+      }
+    });
+    const stopMutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === "updated" && event.action.type === "success") retryOnce();
+    });
+    return () => {
+      stopQueries();
+      stopMutations();
+    };
+  }, [state, queryClient, run]);
+
+  return { state, run };
+}
