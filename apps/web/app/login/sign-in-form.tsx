@@ -4,27 +4,30 @@ import { useCredentialsForm } from "../../src/auth/use-credentials-form";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function SignInForm({ next }: { next: string }) {
-  const { error, pending, onSubmit } = useCredentialsForm("sign-in", next, (form) =>
-    credentialsClient.auth.login.mutate({
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-    }),
+  const { error, errorId, pending, onSubmit, onInput, field } = useCredentialsForm(
+    "sign-in",
+    next,
+    (form) =>
+      credentialsClient.auth.login.mutate({
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+      }),
   );
 
   return (
-    <form className="stack" method="post" onSubmit={onSubmit}>
+    <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
       {error && (
-        <p className="alert" role="alert">
+        <p className="alert" role="alert" id={errorId}>
           {error}
         </p>
       )}
       <label>
         Email
-        <input name="email" type="email" autoComplete="email" required />
+        <input {...field("email")} type="email" autoComplete="email" required />
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="current-password" required />
+        <input {...field("password")} type="password" autoComplete="current-password" required />
       </label>
       <div className="actions">
         <button type="submit" disabled={pending}>

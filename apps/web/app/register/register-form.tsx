@@ -5,33 +5,36 @@ import { useCredentialsForm } from "../../src/auth/use-credentials-form";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function RegisterForm({ next }: { next: string }) {
-  const { error, pending, onSubmit } = useCredentialsForm("register", next, (form) => {
-    const name = String(form.get("name") ?? "").trim();
-    return credentialsClient.auth.register.mutate({
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      name: name === "" ? null : name,
-    });
-  });
+  const { error, errorId, pending, onSubmit, onInput, field } = useCredentialsForm(
+    "register",
+    next,
+    (form) => {
+      const name = String(form.get("name") ?? "").trim();
+      return credentialsClient.auth.register.mutate({
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+        name: name === "" ? null : name,
+      });
+    },
+  );
 
   return (
-    <form className="stack" method="post" onSubmit={onSubmit}>
+    <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
       {error && (
-        <p className="alert" role="alert">
+        <p className="alert" role="alert" id={errorId}>
           {error}
         </p>
       )}
       <label>
         Email
-        <input name="email" type="email" autoComplete="email" required />
+        <input {...field("email")} type="email" autoComplete="email" required />
       </label>
       <label>
         Password
         <input
-          name="password"
+          {...field("password", "password-hint")}
           type="password"
           autoComplete="new-password"
-          aria-describedby="password-hint"
           required
         />
       </label>
@@ -40,7 +43,7 @@ export function RegisterForm({ next }: { next: string }) {
       </span>
       <label>
         Name
-        <input name="name" type="text" autoComplete="name" maxLength={100} />
+        <input {...field("name")} type="text" autoComplete="name" maxLength={100} />
       </label>
       <div className="actions">
         <button type="submit" disabled={pending}>

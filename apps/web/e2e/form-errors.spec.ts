@@ -1,0 +1,80 @@
+// A failed sign-in or registration names the fields at fault to assistive technology: each gets
+// aria-invalid and aria-describedby pointing at the message (WCAG 3.3.1), until it is edited.
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expectSignedOut, PASSWORD, register, uniqueEmail } from "./helpers";
+
+/** The field is marked invalid and described by the form's error, whose text is `message`. */
+async function expectFlagged(page: Page, field: Locator, message: string): Promise<void> {
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/);
+  const error = page.getByRole("alert").filter({ hasText: message });
+  const errorId = await error.getAttribute("id");
+  expect(errorId, "the error has an id").toBeTruthy();
+  expect(ids, "aria-describedby names the error").toContain(errorId);
+  await expect(page.locator(`[id="${errorId}"]`)).toHaveText(message);
+}
+
+async function expectNotFlagged(page: Page, field: Locator): Promise<void> {
+  await expect(field).not.toHaveAttribute("aria-invalid", "true");
+  const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/);
+  for (const id of ids.filter(Boolean)) {
+    await expect(page.locator(`[id="${id}"]`)).not.toHaveAttribute("role", "alert");
+  }
+}
+
+test("wrong credentials mark email and password, until each is edited", async ({ page }) => {
+  const email = uniqueEmail("field-errors-sign-in");
+  await register(page, email);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+
+  const emailField = page.getByLabel("Email");
+  const passwordField = page.getByLabel("Password");
+  // Before any submit, nothing is marked.
+  await expectNotFlagged(page, emailField);
+  await expectNotFlagged(page, passwordField);
+  await emailField.fill(email);
+  await passwordField.fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Either may be wrong (the message never says which): both are described by it.
+  await expectFlagged(page, emailField, "Wrong email or password.");
+  await expectFlagged(page, passwordField, "Wrong email or password.");
+  await expect(passwordField).toHaveAccessibleDescription("Wrong email or password.");
+
+  // An edited field is no longer the one the server refused.
+  await passwordField.fill(PASSWORD);
+  await expectNotFlagged(page, passwordField);
+  await expectFlagged(page, emailField, "Wrong email or password.");
+});
+
+test("registration marks the weak password, then the taken email, and only it", async ({
+  page,
+}) => {
+  const taken = uniqueEmail("field-errors-taken");
+  await register(page, taken);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectSignedOut(page);
+
+  await page.goto("/register");
+  const emailField = page.getByLabel("Email");
+  const passwordField = page.getByLabel("Password");
+  await emailField.fill(uniqueEmail("field-errors-weak"));
+  await passwordField.fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  const weak = "Choose a password of 8 to 128 characters.";
+  await expectFlagged(page, passwordField, weak);
+  await expectNotFlagged(page, emailField);
+  // The length hint still describes the password, after the error.
+  await expect(passwordField).toHaveAccessibleDescription(`${weak} 8 to 128 characters.`);
+
+  await emailField.fill(taken);
+  await passwordField.fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  const exists = "An account with this email already exists. Sign in instead.";
+  await expectFlagged(page, emailField, exists);
+  await expectNotFlagged(page, passwordField);
+  await expect(passwordField).toHaveAccessibleDescription("8 to 128 characters.");
+
+  await emailField.fill(uniqueEmail("field-errors-fresh"));
+  await expectNotFlagged(page, emailField);
+});

@@ -1,0 +1,37 @@
+// The fields a failed call blames: the ones the person can fix, and none otherwise.
+import { TRPCClientError } from "@trpc/client";
+import { describe, expect, it } from "vitest";
+import { errorFields } from "./error-fields";
+
+function failure(appCode: string, message = "server text") {
+  return TRPCClientError.from({ error: { code: -32600, message, data: { appCode } } });
+}
+
+describe("errorFields", () => {
+  it("blames both credentials, since which one was wrong is never said", () => {
+    expect(errorFields(failure("INVALID_CREDENTIALS"))).toEqual(["email", "password"]);
+  });
+
+  it("blames the password when weak and the email when taken", () => {
+    expect(errorFields(failure("WEAK_PASSWORD"))).toEqual(["password"]);
+    expect(errorFields(failure("EMAIL_TAKEN"))).toEqual(["email"]);
+  });
+
+  it("blames each field a validation issue names, once", () => {
+    const issues = JSON.stringify([
+      { path: ["email"], message: "Enter a valid email address." },
+      { path: ["name"], message: "Too long." },
+      { path: ["email"], message: "Too long." },
+      { path: [], message: "Unnamed." },
+    ]);
+    expect(errorFields(failure("VALIDATION", issues))).toEqual(["email", "name"]);
+    expect(errorFields(failure("VALIDATION", "not json"))).toEqual([]);
+  });
+
+  it("blames no field for what the form cannot fix", () => {
+    for (const code of ["RATE_LIMITED", "SERVER_BUSY", "DB_UNAVAILABLE", "INTERNAL_SERVER_ERROR"]) {
+      expect(errorFields(failure(code))).toEqual([]);
+    }
+    expect(errorFields(new TypeError("Failed to fetch"))).toEqual([]);
+  });
+});
