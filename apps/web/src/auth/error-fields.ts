@@ -1,19 +1,7 @@
 // Which of a form's fields a failed call blames, so they can be marked invalid (WCAG 3.3.1).
 import { readAppCode } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
-
-// A zod failure arrives as its issues, JSON-encoded in the message; each names its field.
-function validationFields(message: string): string[] {
-  try {
-    const issues = JSON.parse(message) as { path?: unknown }[];
-    return issues.flatMap((issue) => {
-      const field = Array.isArray(issue.path) ? issue.path[0] : undefined;
-      return typeof field === "string" ? [field] : [];
-    });
-  } catch {
-    return [];
-  }
-}
+import { validationIssues } from "./validation-issues";
 
 /**
  * The input names a failed call blames; none when the input is not at fault (a network failure,
@@ -31,7 +19,7 @@ export function errorFields(error: unknown): readonly string[] {
     case "EMAIL_TAKEN":
       return ["email"];
     case "VALIDATION":
-      return [...new Set(validationFields(error.message))];
+      return [...new Set(validationIssues(error.message).flatMap(({ field }) => field ?? []))];
     default:
       return [];
   }

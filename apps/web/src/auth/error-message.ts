@@ -2,6 +2,7 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 import { readAppCode } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
+import { validationIssues } from "./validation-issues";
 
 export type ErrorContext = "sign-in" | "register" | "change-password" | "other";
 
@@ -33,16 +34,9 @@ export function formatWait(seconds: number): string {
   return seconds === 1 ? "1 second" : `${seconds} seconds`;
 }
 
-// A zod failure arrives as its issues, JSON-encoded in the message.
 function validationText(message: string): string {
-  try {
-    const issues = JSON.parse(message) as { message?: unknown }[];
-    const texts = issues.map((issue) => issue.message).filter((m) => typeof m === "string");
-    if (texts.length > 0) return texts.join(" ");
-  } catch {
-    // Not the issue list: fall through to the generic text.
-  }
-  return "Please check the form and try again.";
+  const texts = validationIssues(message).flatMap((issue) => issue.message ?? []);
+  return texts.length > 0 ? texts.join(" ") : "Please check the form and try again.";
 }
 
 /** The sentence to show for a failed call. */
