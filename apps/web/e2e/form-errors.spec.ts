@@ -1,4 +1,4 @@
-// A failed sign-in or registration names the fields at fault to assistive technology: each gets
+// A failed sign-in, registration or password change names the fields at fault to assistive technology: each gets
 // aria-invalid and aria-describedby pointing at the message (WCAG 3.3.1), until it is edited.
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { expectSignedOut, PASSWORD, register, uniqueEmail } from "./helpers";
@@ -77,4 +77,28 @@ test("registration marks the weak password, then the taken email, and only it", 
 
   await emailField.fill(uniqueEmail("field-errors-fresh"));
   await expectNotFlagged(page, emailField);
+});
+
+test("changing the password marks the wrong current one, then the weak new one", async ({
+  page,
+}) => {
+  await register(page, uniqueEmail("field-errors-change"));
+  const current = page.getByLabel("Current password");
+  const fresh = page.getByLabel("New password");
+  const change = page.getByRole("button", { name: "Change password" });
+
+  await current.fill("not the password");
+  await fresh.fill("another long password");
+  await change.click();
+  const wrong = "The current password is wrong.";
+  await expectFlagged(page, current, wrong);
+  await expectNotFlagged(page, fresh);
+
+  await current.fill(PASSWORD);
+  await expectNotFlagged(page, current);
+  await fresh.fill("short");
+  await change.click();
+  const weak = "Choose a password of 8 to 128 characters.";
+  await expectFlagged(page, fresh, weak);
+  await expectNotFlagged(page, current);
 });

@@ -5,12 +5,14 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { getSession } from "../../src/auth/session";
+import { useBlamedFields } from "../../src/auth/use-blamed-fields";
 import { useTRPC } from "../../src/trpc/react";
 
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { errorId, blame, onInput, field } = useBlamedFields("change-password");
   const change = useMutation(
     trpc.account.changePassword.mutationOptions({
       onSuccess: ({ access, refresh }) => {
@@ -20,8 +22,10 @@ export function ChangePasswordForm() {
         void queryClient.invalidateQueries({ queryKey: trpc.account.sessions.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.account.events.queryKey() });
       },
-      onError: (failure) =>
-        setMessage({ ok: false, text: errorMessage(failure, "change-password") }),
+      onError: (failure) => {
+        setMessage({ ok: false, text: errorMessage(failure, "change-password") });
+        blame(failure);
+      },
     }),
   );
 
@@ -30,6 +34,7 @@ export function ChangePasswordForm() {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     setMessage(null);
+    blame(null);
     change.mutate(
       {
         currentPassword: String(form.get("currentPassword") ?? ""),
@@ -42,19 +47,28 @@ export function ChangePasswordForm() {
   return (
     <section className="card" aria-labelledby="password">
       <h2 id="password">Change password</h2>
-      <form className="stack" method="post" onSubmit={onSubmit}>
+      <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
         {message && (
-          <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
+          <p
+            className={message.ok ? "notice" : "alert"}
+            role={message.ok ? "status" : "alert"}
+            id={errorId}
+          >
             {message.text}
           </p>
         )}
         <label>
           Current password
-          <input name="currentPassword" type="password" autoComplete="current-password" required />
+          <input
+            {...field("currentPassword")}
+            type="password"
+            autoComplete="current-password"
+            required
+          />
         </label>
         <label>
           New password
-          <input name="newPassword" type="password" autoComplete="new-password" required />
+          <input {...field("newPassword")} type="password" autoComplete="new-password" required />
         </label>
         <div className="actions">
           <button type="submit" disabled={change.isPending}>

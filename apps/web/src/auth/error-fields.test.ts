@@ -12,6 +12,13 @@ describe("errorFields", () => {
     expect(errorFields(failure("INVALID_CREDENTIALS"))).toEqual(["email", "password"]);
   });
 
+  it("changing the password, blames the current one when wrong and the new one when weak", () => {
+    expect(errorFields(failure("INVALID_CREDENTIALS"), "change-password")).toEqual([
+      "currentPassword",
+    ]);
+    expect(errorFields(failure("WEAK_PASSWORD"), "change-password")).toEqual(["newPassword"]);
+  });
+
   it("blames the password when weak and the email when taken", () => {
     expect(errorFields(failure("WEAK_PASSWORD"))).toEqual(["password"]);
     expect(errorFields(failure("EMAIL_TAKEN"))).toEqual(["email"]);

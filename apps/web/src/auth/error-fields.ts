@@ -1,21 +1,23 @@
 // Which of a form's fields a failed call blames, so they can be marked invalid (WCAG 3.3.1).
 import { readAppCode } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
+import type { ErrorContext } from "./error-message";
 import { validationIssues } from "./validation-issues";
 
 /**
  * The input names a failed call blames; none when the input is not at fault (a network failure,
  * a busy server, a rate limit), since nothing in the form would fix it.
- * @example errorFields(invalidCredentials) // ["email", "password"]
+ * @example errorFields(invalidCredentials, "sign-in") // ["email", "password"]
  */
-export function errorFields(error: unknown): readonly string[] {
+export function errorFields(error: unknown, context: ErrorContext = "other"): readonly string[] {
   if (!(error instanceof TRPCClientError)) return [];
+  const changingPassword = context === "change-password";
   switch (readAppCode(error)) {
-    // Either may be wrong, and which one is never said.
+    // Signing in, either may be wrong, and which one is never said.
     case "INVALID_CREDENTIALS":
-      return ["email", "password"];
+      return changingPassword ? ["currentPassword"] : ["email", "password"];
     case "WEAK_PASSWORD":
-      return ["password"];
+      return changingPassword ? ["newPassword"] : ["password"];
     case "EMAIL_TAKEN":
       return ["email"];
     case "VALIDATION":

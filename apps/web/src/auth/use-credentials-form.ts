@@ -3,16 +3,14 @@
 // start the session with the access token, go on to `next`; or show what went wrong, and mark
 // the fields it blames.
 import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState } from "react";
-import { errorFields } from "./error-fields";
+import { type FormEvent, useState } from "react";
 import { type ErrorContext, errorMessage } from "./error-message";
 import { getSession, signOutSettled } from "./session";
+import { useBlamedFields } from "./use-blamed-fields";
 
 /**
  * `submit` gets the form's fields and calls auth.login or auth.register (credentialsClient).
- * Render the error with `id={errorId}`, put `onInput` on the form and `{...field("email")}` on
- * each input: a blamed one gets aria-invalid and is described by the error until it is edited.
- * @example <input {...field("password", "password-hint")} type="password" />
+ * `errorId`, `onInput` and `field` mark the fields the error blames (useBlamedFields).
  */
 export function useCredentialsForm(
   context: ErrorContext,
@@ -21,8 +19,7 @@ export function useCredentialsForm(
 ) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const errorId = useId();
-  const [blamed, setBlamed] = useState<ReadonlySet<string>>(new Set());
+  const { errorId, blame, onInput, field } = useBlamedFields(context);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -31,7 +28,7 @@ export function useCredentialsForm(
     const form = new FormData(formElement);
     setPending(true);
     setError(null);
-    setBlamed(new Set());
+    blame(null);
     try {
       // A sign-out still on its way would clear the cookie this sign-in is about to get.
       await signOutSettled();
@@ -41,31 +38,13 @@ export function useCredentialsForm(
       router.replace(next);
     } catch (failure) {
       setError(errorMessage(failure, context));
-      setBlamed(new Set(errorFields(failure)));
+      blame(failure);
       setPending(false);
       // The button was disabled while the call ran, which dropped the keyboard focus: put it
       // where the next try starts.
       const password = formElement.elements.namedItem("password");
       if (password instanceof HTMLInputElement) password.select();
     }
-  }
-
-  // An edited field no longer holds the value the server refused.
-  function onInput(event: FormEvent<HTMLFormElement>) {
-    const { target } = event;
-    if (!(target instanceof HTMLInputElement) || !blamed.has(target.name)) return;
-    setBlamed((before) => new Set([...before].filter((name) => name !== target.name)));
-  }
-
-  /** The input's name and ARIA attributes; `hint`: the ids of its own descriptions. */
-  function field(name: string, hint?: string) {
-    const isBlamed = blamed.has(name);
-    const describedBy = [isBlamed ? errorId : null, hint].filter(Boolean).join(" ");
-    return {
-      name,
-      "aria-invalid": isBlamed ? true : undefined,
-      "aria-describedby": describedBy === "" ? undefined : describedBy,
-    };
   }
 
   return { error, errorId, pending, onSubmit, onInput, field };
