@@ -142,3 +142,28 @@ test("Back after signing out never shows the last user's page", async ({ page })
   await expectSignedOut(page);
   expect(seen.slice(shownBefore), "the email shown after signing out").toEqual([]);
 });
+
+test("trying a failed sign-out again keeps its notice and the keyboard focus until it is done", async ({
+  page,
+}) => {
+  await register(page, uniqueEmail("signout-retry-focus"));
+  await dropLogouts(page);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  const notice = failedSignOutNotice(page);
+  await expect(notice).toBeVisible();
+
+  const tryAgain = notice.getByRole("button");
+  await tryAgain.focus();
+  await page.keyboard.press("Enter");
+  // While it runs: still said, and the button that was pressed still holds the focus.
+  await expect(tryAgain).toHaveText("Trying again…");
+  await expect(notice).toBeVisible();
+  await expect(tryAgain).toBeFocused();
+  // It fails again: the same notice, the focus where it was, ready for another Enter.
+  await expect(tryAgain).toHaveText("Try again", { timeout: 15_000 });
+  await expect(tryAgain).toBeFocused();
+
+  await page.unroute(LOGOUT);
+  await page.keyboard.press("Enter");
+  await expectSignedOut(page);
+});

@@ -13,19 +13,30 @@ export function DashboardHeader({ children }: { children?: ReactNode }) {
         <h1>Dashboard</h1>
         <div className="actions">
           {children}
-          <button type="button" className="secondary" disabled={state === "pending"} onClick={run}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={state === "pending" || state === "retrying"}
+            onClick={run}
+          >
             {state === "pending" ? "Signing out…" : "Sign out"}
           </button>
         </div>
       </div>
-      {state === "failed" && (
+      {(state === "failed" || state === "retrying") && (
         <div className="alert banner" role="alert">
           <span>
             Sign-out did not reach the server, so you are still signed in on this device. Check your
             connection and try again.
           </span>
-          <button type="button" className="secondary" onClick={run}>
-            Try again
+          {/* aria-disabled, not disabled: a disabled button would lose the keyboard focus. */}
+          <button
+            type="button"
+            className="secondary"
+            aria-disabled={state === "retrying"}
+            onClick={state === "retrying" ? undefined : run}
+          >
+            {state === "retrying" ? "Trying again…" : "Try again"}
           </button>
         </div>
       )}

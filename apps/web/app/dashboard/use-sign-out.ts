@@ -5,7 +5,8 @@ import { useCallback, useEffect, useState } from "react";
 import { signOut } from "../../src/auth/session";
 import { leaveForSignIn } from "../../src/auth/signed-out-redirect";
 
-export type SignOutState = "idle" | "pending" | "failed";
+/** `retrying`: trying again after a failure, with its notice still shown. */
+export type SignOutState = "idle" | "pending" | "failed" | "retrying";
 
 /**
  * Ends this session on the server, then here and in every tab. After a failure the person is
@@ -17,7 +18,9 @@ export function useSignOut(): { state: SignOutState; run: () => void } {
   const [state, setState] = useState<SignOutState>("idle");
 
   const run = useCallback(() => {
-    setState("pending");
+    // After a failure the notice stays while the next try runs: hiding it would drop the keyboard
+    // focus from its Try again button (and the news that the person is still signed in).
+    setState((before) => (before === "failed" || before === "retrying" ? "retrying" : "pending"));
     signOut().then(
       // The sign-out event goes to /login too; none fires if this page had no access token yet.
       () => leaveForSignIn("/login"),
