@@ -31,6 +31,10 @@ export type SqlPool = pg.Pool;
 
 const pools = new WeakMap<PrismaClient, SqlPool>();
 
+// How much longer than statement_timeout the client waits for an answer: enough for the server's
+// cancellation (57014) to arrive first from a busy but working server.
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
 /**
  * A Prisma client talking to `url` through `pg` (Prisma 7 needs no engine binary at runtime).
  * Call `$disconnect()` when done: the pool keeps the process alive otherwise.
@@ -49,6 +53,11 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     // Enforced by the server (57014), so a statement stuck behind a lock ends and its
     // connection comes back clean; a client-side timer would leave the statement running.
     statement_timeout: timeoutMs,
+    // But a server that cannot answer at all (frozen, or its host gone without a FIN or RST)
+    // enforces nothing, and the call would wait forever. So a client-side limit too, a little
+    // later than the server's, which fires first whenever the server can act; the pool then
+    // drops that connection (its statement may still run, as when a connection is cut).
+    query_timeout: timeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     // A server gone silent (no FIN, no RST) is noticed on idle connections, not never.
     keepAlive: true,
   });

@@ -35,9 +35,11 @@ const SOCKET_CODES = new Set([
 
 // pg and pg-pool raise these as plain Errors with no code (pg 8.23), and Prisma's adapter passes
 // them on as they are: a pool that stayed full past connectionTimeoutMillis, a connection that
-// could not be made in that time, one that dropped mid-query, a client left broken by that.
+// could not be made in that time, one that dropped mid-query, a client left broken by that, a
+// server that did not answer within query_timeout.
 const DRIVER_MESSAGES = [
   "timeout exceeded when trying to connect",
+  "Query read timeout",
   "Connection terminated due to connection timeout",
   "Connection terminated unexpectedly",
   "Connection terminated",
