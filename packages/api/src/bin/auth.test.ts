@@ -18,7 +18,11 @@ interface Run {
 }
 
 /** Runs `pnpm auth <args>` (its bin, through tsx) with `input` on stdin. */
-function auth(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+function auth(
+  args: string[],
+  // An undefined value leaves the variable out of the child's environment.
+  options: { env?: Record<string, string | undefined>; input?: string } = {},
+) {
   const child = spawn(
     path.join(apiDir, "node_modules", ".bin", "tsx"),
     ["src/bin/auth.ts", ...args],
@@ -284,6 +288,25 @@ describe("pnpm auth on a database of its own", () => {
     expect(run.stdout).toContain("must not be longer than AUTH_SESSION_MAX_AGE");
     expect(run.stdout).toContain("[ok] database");
     expect(run.stdout).not.toContain("development-secret-change-me");
+  });
+
+  it("check judges for production when NODE_ENV is unset, as pnpm start runs (not development)", async () => {
+    // An example value: a development server accepts it with a warning, `pnpm start` refuses it.
+    const example = {
+      DATABASE_URL: own.url,
+      AUTH_SECRET: "change-me-please-0123456789abcdefghijklmnop",
+    };
+    const unset = await auth(["check"], { env: { ...example, NODE_ENV: undefined } });
+    expect(unset.stdout).toContain(
+      "[ok] environment: parses, judged for NODE_ENV=production (what pnpm start runs); NODE_ENV=development to judge for pnpm dev",
+    );
+    expect(unset.stdout).toContain("[problem] AUTH_SECRET:");
+    expect(unset.code).toBe(1);
+
+    const dev = await auth(["check"], { env: { ...example, NODE_ENV: "development" } });
+    expect(dev.stdout).toContain("[ok] environment: parses (NODE_ENV=development)");
+    expect(dev.stdout).toContain("[warning] AUTH_SECRET:");
+    expect(dev.code).toBe(0);
   });
 
   it("check fails on an environment that does not parse", async () => {

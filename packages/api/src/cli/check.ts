@@ -29,9 +29,13 @@ export async function runChecks(
     findings.push({ verdict, name, detail });
     io.out(`[${verdict}] ${name}: ${detail}`);
   };
+  const given = source ?? process.env;
+  // Judged as `pnpm start` will run it: that sets NODE_ENV=production, while the parser's default
+  // (development) would pass an example secret the server then refuses.
+  const defaulted = given.NODE_ENV === undefined || given.NODE_ENV === "";
   let env: ServerEnv;
   try {
-    env = loadEnv(source);
+    env = loadEnv(defaulted ? { ...given, NODE_ENV: "production" } : given);
   } catch (error) {
     if (!(error instanceof EnvError)) throw error;
     // One line per variable in error (the message's first line is only its heading).
@@ -40,7 +44,13 @@ export async function runChecks(
     }
     return false;
   }
-  report("ok", "environment", `parses (NODE_ENV=${env.nodeEnv})`);
+  report(
+    "ok",
+    "environment",
+    defaulted
+      ? "parses, judged for NODE_ENV=production (what pnpm start runs); NODE_ENV=development to judge for pnpm dev"
+      : `parses (NODE_ENV=${env.nodeEnv})`,
+  );
   await checkSecrets(env, report);
   checkLifetimes(env, report);
   await checkDatabase(env, io, report);
