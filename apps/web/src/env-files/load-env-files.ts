@@ -1,0 +1,23 @@
+// The app's .env files (.env.local, .env.production, ...), loaded the way `pnpm start` loads them.
+// A CommonJS bundle Node cannot see named exports in: the default import is the module.
+import nextEnv from "@next/env";
+
+/**
+ * Loads `dir`'s .env files into `process.env` with Next.js's own loader, so the precedence is
+ * Next's: a variable already in the environment wins over every file, `.env.$mode.local` over
+ * `.env.local` over `.env.$mode` over `.env` (`.env.local` is skipped for NODE_ENV=test).
+ *
+ * The mode is production unless NODE_ENV=development: what `pnpm start` runs (it sets
+ * NODE_ENV=production), so an operator command reaches the database that server uses.
+ * Returns the names of the files read (relative to `dir`).
+ */
+export function loadEnvFiles(dir: string, say: (line: string) => void): string[] {
+  const dev = process.env.NODE_ENV === "development";
+  // Next logs "Loaded env from ..." with console.log; stdout belongs to the command (a key
+  // generated into a file), so the note goes where `say` puts it.
+  const { loadedEnvFiles } = nextEnv.loadEnvConfig(dir, dev, {
+    info: () => {},
+    error: (...args: unknown[]) => say(args.map(String).join(" ")),
+  });
+  return loadedEnvFiles.map((file) => file.path);
+}
