@@ -25,6 +25,10 @@ if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
 const { boundHeapGrowth } = await import("./src/server/heap-growth");
 boundHeapGrowth();
 const { loadEnv } = await import("@kit/api/env");
+// The app's .env files, read now rather than when Next.js starts: this process reads its port,
+// host, workers and (as the cluster's primary) its database before then.
+const { loadEnvFiles } = await import("./src/env-files/load-env-files");
+loadEnvFiles(appDir, dev, (line) => console.error(`[web] ${line}`));
 
 // `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
 const hostnameFlag = process.argv.indexOf("--hostname");

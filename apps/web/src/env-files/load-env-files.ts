@@ -7,12 +7,10 @@ import nextEnv from "@next/env";
  * Next's: a variable already in the environment wins over every file, `.env.$mode.local` over
  * `.env.local` over `.env.$mode` over `.env` (`.env.local` is skipped for NODE_ENV=test).
  *
- * The mode is production unless NODE_ENV=development: what `pnpm start` runs (it sets
- * NODE_ENV=production), so an operator command reaches the database that server uses.
- * Returns the names of the files read (relative to `dir`).
+ * `dev` picks development's files (`pnpm dev`) over production's (`pnpm start`). Returns the
+ * names of the files read (relative to `dir`).
  */
-export function loadEnvFiles(dir: string, say: (line: string) => void): string[] {
-  const dev = process.env.NODE_ENV === "development";
+export function loadEnvFiles(dir: string, dev: boolean, say: (line: string) => void): string[] {
   // Next logs "Loaded env from ..." with console.log; stdout belongs to the command (a key
   // generated into a file), so the note goes where `say` puts it.
   const { loadedEnvFiles } = nextEnv.loadEnvConfig(dir, dev, {

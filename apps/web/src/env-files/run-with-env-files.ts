@@ -15,7 +15,10 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  */
 export function runWithEnvFiles(dir: string, command: string[]): Promise<number> {
   // The note goes to stderr: stdout is the command's (`pnpm --silent auth keys generate >> file`).
-  const loaded = loadEnvFiles(dir, (line) => console.error(`[env] ${line}`));
+  // Production's files unless NODE_ENV=development: what `pnpm start` runs (it sets
+  // NODE_ENV=production), so an operator command reaches the database that server uses.
+  const dev = process.env.NODE_ENV === "development";
+  const loaded = loadEnvFiles(dir, dev, (line) => console.error(`[env] ${line}`));
   if (loaded.length > 0) {
     console.error(`[env] read ${loaded.join(", ")} from ${dir}`);
   }
