@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
-import { provisionTestDatabase } from "@kit/db/testing";
+import { provisionTestDatabase, startSilentServer } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { loadEnv } from "./env";
 import { createLogger } from "./logger";
@@ -76,4 +76,31 @@ describe("startRuntime", () => {
       if (!closed) await runtime.close();
     }
   });
+});
+
+describe("startRuntime on a database that accepts but never answers", () => {
+  it("fails with DATABASE_UNREACHABLE within DATABASE_TIMEOUT instead of hanging", async () => {
+    const silent = await startSilentServer();
+    try {
+      const env = loadEnv({
+        NODE_ENV: "test",
+        DATABASE_URL: silent.url,
+        DATA_DIR: dataDir,
+        AUTH_SECRET: "runtime-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+        DATABASE_TIMEOUT: "1s",
+      });
+      const started = performance.now();
+      const error = await startRuntime(env, { log: () => {} }).then(
+        () => undefined,
+        (err: unknown) => err as { code?: string; message: string },
+      );
+      expect(error?.code).toBe("DATABASE_UNREACHABLE");
+      expect(error?.message).toMatch(/did not answer within 1000 ms \(DATABASE_TIMEOUT\)/);
+      expect(error?.message).not.toContain("s3cret-pw");
+      // Generous: only proves it did not hang.
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      await silent.close();
+    }
+  }, 30_000);
 });

@@ -87,7 +87,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   });
   let sessionCache: SessionCache | null = null;
   try {
-    const { applied } = await migrate(database.url, { log });
+    // Bounded by DATABASE_TIMEOUT: a server that accepts but never answers fails start-up.
+    const { applied } = await migrate(database.url, { log, timeoutMs: env.databaseTimeout * 1000 });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
     // The demo account exists only where nobody configured a database (never in a deployment),
     // and only while this server cannot be reached from other machines (DEMO_USER).

@@ -6,7 +6,9 @@ export type MigrationErrorCode =
   | "MIGRATION_PROVIDER_MISMATCH"
   | "MIGRATION_MODIFIED"
   | "MIGRATION_FAILED"
-  | "MIGRATION_LOCK_TIMEOUT";
+  | "MIGRATION_LOCK_TIMEOUT"
+  // Connecting failed, or the server stopped answering within the timeout (DATABASE_TIMEOUT).
+  | "DATABASE_UNREACHABLE";
 
 /** Thrown by `migrate` (and `findWorkspaceRoot`); `migration` names the migration at fault. */
 export class MigrationError extends Error {

@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { MigrationError } from "../errors";
 import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import { startSilentServer } from "../testing/silent-server";
 import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
 
@@ -281,5 +282,17 @@ describe("migrate", () => {
       }),
     );
     expect(error.code).toBe("MIGRATIONS_NOT_FOUND");
+  });
+
+  it("gives up on a server that accepts but never answers (start-up hung forever before)", async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    const started = performance.now();
+    const error = await caught(migrate(silent.url, { timeoutMs: 500 }));
+    expect(error.code).toBe("DATABASE_UNREACHABLE");
+    expect(error.message).toMatch(/127\.0\.0\.1:\d+ did not answer within 500 ms/);
+    expect(error.message).not.toContain("s3cret-pw");
+    // Generous: only proves it did not hang.
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });

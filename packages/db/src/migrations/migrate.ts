@@ -1,10 +1,16 @@
 // The migrations runner: applies prisma/migrations with `pg`, keeping Prisma's own bookkeeping.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { MigrationError } from "../errors";
 import { findWorkspaceRoot } from "../workspace-root";
 import { scriptMatchesChecksum } from "./migration-checksum";
+import {
+  closeConnection,
+  connectBounded,
+  DEFAULT_MIGRATION_TIMEOUT_MS,
+  queryBounded,
+} from "./migration-connection";
 import { type LocalMigration, readMigrationsDir } from "./migrations-dir";
 
 export interface MigrateOptions {
@@ -13,6 +19,12 @@ export interface MigrateOptions {
   log?: (line: string) => void;
   /** How long to wait for another migrator (ours or `prisma migrate deploy`). Default 60 s. */
   lockTimeoutMs?: number;
+  /**
+   * How long connecting, and each bookkeeping statement, may wait on the server (the runtime
+   * passes DATABASE_TIMEOUT). Past it, MigrationError DATABASE_UNREACHABLE. Default 5 s. The
+   * migration scripts themselves are not bounded: a slow one is legitimate.
+   */
+  timeoutMs?: number;
 }
 
 // Prisma's own key (prisma-engines, sql-schema-connector postgres flavour `acquire_lock`): our
@@ -54,14 +66,14 @@ export async function migrate(
   const log = options.log ?? (() => {});
   const local = await readMigrationsDir(dir);
 
-  const client = new pg.Client({ connectionString: url });
-  // A dropped connection also rejects the pending query, which is where we report it; unheard,
-  // the 'error' event would crash the process instead.
-  client.on("error", () => {});
-  await client.connect();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_MIGRATION_TIMEOUT_MS;
+  const client = await connectBounded(url, timeoutMs);
+  const query = <R extends pg.QueryResultRow>(text: string, values?: unknown[], waitMs = 0) =>
+    queryBounded<R>(client, url, timeoutMs + waitMs, text, values);
+  let stalled = false;
   try {
-    await acquireLock(client, options.lockTimeoutMs ?? 60_000);
-    const history = await readHistory(client);
+    await acquireLock(query, options.lockTimeoutMs ?? 60_000);
+    const history = await readHistory(query);
     const pending = pendingMigrations(local, history, log);
     const applied: string[] = [];
     for (const migration of pending) {
@@ -71,19 +83,30 @@ export async function migrate(
       log(`applied migration ${migration.name} (${Math.round(performance.now() - started)} ms)`);
     }
     return { applied };
+  } catch (error) {
+    stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+    throw error;
   } finally {
-    // Ending the session would release the lock as well; unlocking says so explicitly.
-    await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => {});
-    await client.end().catch(() => {});
+    // Ending the session would release the lock as well; unlocking says so explicitly. A server
+    // that stopped answering gets neither: both would wait on it.
+    if (!stalled) await query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => {});
+    await closeConnection(client, stalled);
   }
 }
 
-async function acquireLock(client: pg.Client, timeoutMs: number): Promise<void> {
+type Query = <R extends pg.QueryResultRow>(
+  text: string,
+  values?: unknown[],
+  waitMs?: number,
+) => Promise<pg.QueryResult<R>>;
+
+async function acquireLock(query: Query, timeoutMs: number): Promise<void> {
   // lock_timeout applies to advisory locks too; Prisma gives up after 10 s, we wait longer
   // because the instance holding the lock may be running a slow migration.
-  await client.query(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+  await query(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
+    // Waiting for the lock is allowed its own time on top of the server's answer.
+    await query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY], timeoutMs);
   } catch (cause) {
     if ((cause as { code?: unknown }).code === "55P03") {
       throw new MigrationError(
@@ -94,18 +117,18 @@ async function acquireLock(client: pg.Client, timeoutMs: number): Promise<void> 
     }
     throw cause;
   }
-  await client.query("RESET lock_timeout");
+  await query("RESET lock_timeout");
 }
 
-async function readHistory(client: pg.Client): Promise<HistoryRow[]> {
-  const exists = await client.query<{ table: string | null }>(
+async function readHistory(query: Query): Promise<HistoryRow[]> {
+  const exists = await query<{ table: string | null }>(
     "SELECT to_regclass('_prisma_migrations')::text AS table",
   );
   if (exists.rows[0]?.table == null) {
-    await client.query(CREATE_MIGRATIONS_TABLE);
+    await query(CREATE_MIGRATIONS_TABLE);
     return [];
   }
-  const result = await client.query<HistoryRow>(
+  const result = await query<HistoryRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at
        FROM _prisma_migrations ORDER BY started_at`,
   );

@@ -1,0 +1,81 @@
+// The migrations runner's one connection, bounded in time: start-up must fail, not hang, when
+// the database accepts TCP but never answers (a frozen or firewalled host).
+import pg from "pg";
+import { MigrationError } from "../errors";
+
+// DATABASE_TIMEOUT's default, written here too rather than imported: client.ts loads the whole
+// generated Prisma client, which `pnpm db:migrate` does not need.
+export const DEFAULT_MIGRATION_TIMEOUT_MS = 5000;
+
+/** What the error names: host and port only, never the credentials in the URL. */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `the database at ${parsed.host}` : "the database";
+  } catch {
+    return "the database";
+  }
+}
+
+/**
+ * Connects within `timeoutMs` (pg's connectionTimeoutMillis covers TCP and the start-up
+ * handshake), or throws MigrationError DATABASE_UNREACHABLE naming host and cause.
+ */
+export async function connectBounded(
+  url: string,
+  timeoutMs = DEFAULT_MIGRATION_TIMEOUT_MS,
+): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  // A dropped connection also rejects the pending query, which is where we report it; unheard,
+  // the 'error' event would crash the process instead.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (cause) {
+    const reason = (cause as Error).message;
+    const timedOut = /timeout/i.test(reason);
+    throw new MigrationError(
+      "DATABASE_UNREACHABLE",
+      timedOut
+        ? `${describeServer(url)} did not answer within ${timeoutMs} ms (DATABASE_TIMEOUT)`
+        : `cannot connect to ${describeServer(url)}: ${reason}`,
+      { cause },
+    );
+  }
+  return client;
+}
+
+/**
+ * A query that gives up after `timeoutMs` (pg's query_timeout: the server may have frozen with
+ * the connection open, where its own statement_timeout cannot act).
+ */
+export async function queryBounded<R extends pg.QueryResultRow>(
+  client: pg.Client,
+  url: string,
+  timeoutMs: number,
+  text: string,
+  values?: unknown[],
+): Promise<pg.QueryResult<R>> {
+  try {
+    return await client.query<R>({ text, values, query_timeout: timeoutMs } as pg.QueryConfig);
+  } catch (cause) {
+    if ((cause as Error).message !== "Query read timeout") throw cause;
+    throw new MigrationError(
+      "DATABASE_UNREACHABLE",
+      `${describeServer(url)} stopped answering (no reply within ${timeoutMs} ms, DATABASE_TIMEOUT)`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Closes the connection. end() waits for the server to close its side, which a frozen server
+ * never does: after a timeout the socket is destroyed instead.
+ */
+export async function closeConnection(client: pg.Client, stalled: boolean): Promise<void> {
+  if (stalled) {
+    client.connection.stream.destroy();
+    return;
+  }
+  await client.end().catch(() => {});
+}
