@@ -39,6 +39,19 @@ describe("the access log", () => {
         await api.raw("/api/trpc/auth.me,auth.me?batch=1", { headers: bearer(access) }),
         { procedure: "auth.me,auth.me", status: 200 },
       ],
+      // Refused by the transport before any call is read: no procedure named, a line all the same.
+      [
+        await api.raw("/api/trpc/auth.login", {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body: "{}",
+        }),
+        { procedure: null, status: 415, appCode: "UNSUPPORTED_MEDIA_TYPE" },
+      ],
+      [
+        await api.raw(`/api/trpc/${Array(11).fill("auth.me").join(",")}?batch=1`),
+        { procedure: null, status: 400, appCode: "BAD_REQUEST" },
+      ],
     ];
 
     // The build writes its log through a pipe: the last line may trail its response.

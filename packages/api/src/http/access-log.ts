@@ -31,17 +31,29 @@ function accessLoggerOf(logger: Logger): Logger {
   return access;
 }
 
-export function logAnswer({ ctx, info, data, errors }: AnsweredCall): void {
-  const logger = ctx?.deps.logger;
-  if (!ctx || !logger?.isLevelEnabled("info")) return;
+/** Who answered a call that never got a context (see responseMetaFor). */
+export interface ContextlessAnswer {
+  logger: Logger;
+  requestId: string;
+  startedAt: number;
+}
+
+export function logAnswer(
+  { ctx, info, data, errors }: AnsweredCall,
+  contextless?: ContextlessAnswer,
+): void {
+  // No spread of ctx: this runs on every call.
+  const logger = ctx ? ctx.deps.logger : contextless?.logger;
+  const source = ctx ?? contextless;
+  if (!source || !logger?.isLevelEnabled("info")) return;
   const appCodes = errors.map(appCodeOf);
   accessLoggerOf(logger).info(
     {
-      requestId: ctx.requestId,
+      requestId: source.requestId,
       procedure: info ? info.calls.map((call) => call.path).join(",") : null,
       status: getHTTPStatusCode(data as Parameters<typeof getHTTPStatusCode>[0]),
       ...(appCodes.length > 0 ? { appCode: appCodes.join(",") } : {}),
-      ms: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
+      ms: Math.round((performance.now() - source.startedAt) * 10) / 10,
     },
     "answered",
   );

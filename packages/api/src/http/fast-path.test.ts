@@ -13,7 +13,7 @@ import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { headersOf, takesFastPath } from "./fast-path";
 import { reportError } from "./report-error";
-import { responseMeta } from "./response-meta";
+import { responseMetaFor } from "./response-meta";
 import { createNodeHandler } from "./standalone";
 
 const prisma = createPrismaClient(inject("databaseUrl"));
@@ -38,7 +38,7 @@ const stock = createHTTPHandler({
     });
   },
   onError: reportError(deps),
-  responseMeta,
+  responseMeta: responseMetaFor(deps),
 });
 
 const { listen, closeAll } = loopbackServers();

@@ -8,7 +8,7 @@ import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { reportError } from "./report-error";
-import { responseMeta } from "./response-meta";
+import { responseMetaFor } from "./response-meta";
 
 /** The connection a request came in on, as the app's own server saw it. */
 export interface ConnectionInfo {
@@ -51,7 +51,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
           }),
         }),
       onError: reportError(deps),
-      responseMeta,
+      responseMeta: responseMetaFor(deps),
     });
   };
 }

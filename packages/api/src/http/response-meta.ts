@@ -1,7 +1,9 @@
 // The `responseMeta` every adapter uses: the security headers, Retry-After for rate limits, the
 // request id (and its line in the log), plus the headers procedures left in
 // `ctx.responseHeaders` (the refresh cookie), so both adapters answer alike.
+import { randomUUID } from "node:crypto";
 import type { ResponseMeta } from "@trpc/server/http";
+import type { AppDeps } from "../deps";
 import { type AnsweredCall, logAnswer } from "./access-log";
 import { retryAfterMeta } from "./retry-after";
 
@@ -14,6 +16,26 @@ export const API_SECURITY_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 } as const;
 
+/**
+ * `responseMeta` for a server of `deps`. An answer with no context is one tRPC's transport gave
+ * before any was made (a content type it refuses: 415; a batch over MAX_BATCH_SIZE: 400): it
+ * gets a request id of its own, its access-log line, and the JSON content type its body has
+ * (tRPC leaves that answer without one, so a Response makes it text/plain).
+ */
+export function responseMetaFor(deps: Pick<AppDeps, "logger">) {
+  return (options: AnsweredCall): ResponseMeta => {
+    if (options.ctx) return responseMeta(options);
+    const requestId = randomUUID();
+    logAnswer(options, { logger: deps.logger, requestId, startedAt: performance.now() });
+    const meta = responseMeta(options);
+    const headers = meta.headers instanceof Headers ? meta.headers : new Headers();
+    headers.set("content-type", "application/json");
+    headers.set("x-request-id", requestId);
+    return { ...meta, headers };
+  };
+}
+
+/** The part that needs no server: what a call with a context is answered with. */
 export function responseMeta(options: AnsweredCall): ResponseMeta {
   // Called once per answer by every adapter, which makes it the one place that sees them all.
   logAnswer(options);

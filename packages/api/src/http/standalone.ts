@@ -13,7 +13,7 @@ import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
-import { responseMeta } from "./response-meta";
+import { responseMetaFor } from "./response-meta";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -40,6 +40,7 @@ export function createNodeHandler(
   const router = options.router ?? kitRouter;
   const basePath = `${TRPC_ENDPOINT}/`;
   const onError = reportError(deps);
+  const responseMeta = responseMetaFor(deps);
   const contextFor = (req: IncomingMessage, headers: Headers) =>
     createContext(deps, {
       headers,

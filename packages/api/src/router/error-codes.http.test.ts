@@ -132,12 +132,16 @@ const provoke: Record<string, () => Promise<Reply>> = {
   },
   "PAYLOAD_TOO_LARGE 413": () =>
     api.post("auth.login", { email: uniqueEmail(), password: "p".repeat(64 * 1024) }),
-  "UNSUPPORTED_MEDIA_TYPE 415": () =>
-    api.raw("/api/trpc/auth.login", {
+  "UNSUPPORTED_MEDIA_TYPE 415": async () => {
+    const reply = await api.raw("/api/trpc/auth.login", {
       method: "POST",
       headers: { "content-type": "text/plain" },
       body: JSON.stringify({ email: uniqueEmail(), password: PASSWORD }),
-    }),
+    });
+    // tRPC's own text left the quote open.
+    expect(reply.body?.error?.message).toBe('Unsupported content-type "text/plain"');
+    return reply;
+  },
   "RATE_LIMITED 429": async () => {
     const limited = await serverWith({ rateLimits: { registerPerClient: 1 } });
     await signUp(limited);
@@ -207,5 +211,8 @@ describe("the README's error codes", () => {
     });
     expect(reply.body.error.data.httpStatus).toBe(status);
     expect(reply.body.error.data.stack).toBeUndefined();
+    // "Every response": the transport's own refusals (415, a batch too large) included.
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(reply.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
