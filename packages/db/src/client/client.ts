@@ -2,13 +2,12 @@
 // the other packages.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { PrismaClient } from "../generated/prisma/client";
 
+export { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 export type { Role, Session, User } from "../generated/prisma/client";
 export { Prisma, PrismaClient } from "../generated/prisma/client";
-
-/** How long a call may wait on the database by default (DATABASE_TIMEOUT). */
-export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 
 export interface PrismaClientOptions {
   /** Shown as `application_name` in `pg_stat_activity`: which pool a connection belongs to. */

@@ -2,15 +2,11 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type pg from "pg";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { MigrationError } from "../errors";
 import { findWorkspaceRoot } from "../workspace-root";
 import { scriptMatchesChecksum } from "./migration-checksum";
-import {
-  closeConnection,
-  connectBounded,
-  DEFAULT_MIGRATION_TIMEOUT_MS,
-  queryBounded,
-} from "./migration-connection";
+import { closeConnection, connectBounded, queryBounded } from "./migration-connection";
 import { type LocalMigration, readMigrationsDir } from "./migrations-dir";
 
 export interface MigrateOptions {
@@ -66,7 +62,7 @@ export async function migrate(
   const log = options.log ?? (() => {});
   const local = await readMigrationsDir(dir);
 
-  const timeoutMs = options.timeoutMs ?? DEFAULT_MIGRATION_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
   const client = await connectBounded(url, timeoutMs);
   const query = <R extends pg.QueryResultRow>(text: string, values?: unknown[], waitMs = 0) =>
     queryBounded<R>(client, url, timeoutMs + waitMs, text, values);

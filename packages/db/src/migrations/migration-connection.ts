@@ -1,11 +1,8 @@
 // The migrations runner's one connection, bounded in time: start-up must fail, not hang, when
 // the database accepts TCP but never answers (a frozen or firewalled host).
 import pg from "pg";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { MigrationError } from "../errors";
-
-// DATABASE_TIMEOUT's default, written here too rather than imported: client.ts loads the whole
-// generated Prisma client, which `pnpm db:migrate` does not need.
-export const DEFAULT_MIGRATION_TIMEOUT_MS = 5000;
 
 /** What the error names: host and port only, never the credentials in the URL. */
 export function describeServer(url: string): string {
@@ -23,7 +20,7 @@ export function describeServer(url: string): string {
  */
 export async function connectBounded(
   url: string,
-  timeoutMs = DEFAULT_MIGRATION_TIMEOUT_MS,
+  timeoutMs = DEFAULT_DATABASE_TIMEOUT_MS,
 ): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // A dropped connection also rejects the pending query, which is where we report it; unheard,
