@@ -1,6 +1,6 @@
-// `tsx with-env-files.ts [--dir <app dir>] <command> [args...]`: <command> run with this app's
-// .env files loaded as `pnpm start` loads them (src/env-files/). The root package.json routes
-// `pnpm auth`, `pnpm db:migrate` and `pnpm db:seed` through it.
+// `node --import tsx with-env-files.ts [--dir <app dir>] <command> [args...]`: <command> run with
+// this app's .env files loaded as `pnpm start` loads them (src/env-files/). The root package.json
+// routes `pnpm auth`, `pnpm db:migrate` and `pnpm db:seed` through it.
 import { runWithEnvFiles } from "./src/env-files/run-with-env-files";
 
 const argv = process.argv.slice(2);

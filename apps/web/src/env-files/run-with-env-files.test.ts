@@ -6,18 +6,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { uniqueEmail } from "@kit/api/testing";
 import { createPrismaClient } from "@kit/db";
+import { runToEnd } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const webDir = path.resolve(import.meta.dirname, "../..");
 const rootDir = path.resolve(webDir, "../..");
 const WRAPPER = "pnpm --silent --filter @kit/web with-env-files ";
 const PASSWORD = "correct horse battery staple";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let appDir: string;
 let dataDir: string;
@@ -31,11 +26,23 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+async function scripts(dir: string): Promise<Record<string, string>> {
+  return JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")).scripts;
+}
+
 /** The command the root package.json's `auth` script hands the wrapper. */
 async function rootAuthCommand(): Promise<string[]> {
-  const scripts = JSON.parse(await readFile(path.join(rootDir, "package.json"), "utf8")).scripts;
-  expect(scripts.auth.startsWith(WRAPPER)).toBe(true);
-  return scripts.auth.slice(WRAPPER.length).split(" ");
+  const { auth } = await scripts(rootDir);
+  expect(auth?.startsWith(WRAPPER)).toBe(true);
+  return (auth as string).slice(WRAPPER.length).split(" ");
+}
+
+/** The wrapper's own command line, as apps/web's package.json ships it (`node --import tsx …`). */
+async function wrapperCommand(): Promise<[string, ...string[]]> {
+  const [program, ...args] = (await scripts(webDir))["with-env-files"]?.split(" ") ?? [];
+  expect(program).toBe("node");
+  // The node running this test: the one pnpm would find first on PATH here.
+  return [process.execPath, ...args];
 }
 
 /** Runs `pnpm auth <args>` through the wrapper, reading the env files in `appDir`. */
@@ -49,27 +56,17 @@ async function auth(args: string[], env: Record<string, string | undefined>, inp
     DATA_DIR: dataDir,
     ...env,
   };
+  const [program, ...wrapperArgs] = await wrapperCommand();
   const child = spawn(
-    path.join(webDir, "node_modules", ".bin", "tsx"),
-    ["with-env-files.ts", "--dir", appDir, ...(await rootAuthCommand()), ...args],
+    program,
+    [...wrapperArgs, "--dir", appDir, ...(await rootAuthCommand()), ...args],
     {
       cwd: webDir,
       env: childEnv as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
     },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdin.end(input);
-  return new Promise<Run>((resolve) => {
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(child, input);
 }
 
 describe("pnpm auth reads the env files pnpm start reads", () => {

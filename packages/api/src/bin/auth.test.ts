@@ -3,19 +3,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
-import { provisionTestDatabase } from "@kit/db/testing";
+import { provisionTestDatabase, runToEnd } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "correct horse battery staple";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `pnpm auth <args>` (its bin, through tsx) with `input` on stdin. */
 function auth(
@@ -38,18 +32,7 @@ function auth(
       stdio: ["pipe", "pipe", "pipe"],
     },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdin.end(options.input ?? "");
-  return new Promise<Run>((resolve) => {
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(child, options.input);
 }
 
 const serverWith = serversPerTest(startInProcessServer);

@@ -9,17 +9,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withClient } from "../embedded/database";
 import { createEmptyDatabase } from "../testing/fixtures/empty-database";
 import { schemaDrift } from "../testing/fixtures/schema-drift";
+import { runToEnd } from "../testing/run-to-end";
 import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
 
 const packageDir = path.resolve(import.meta.dirname, "../..");
 const prismaDir = path.join(findWorkspaceRoot(), "prisma");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs the command's bin through tsx, as `pnpm db:migration <args>` does, typed in `cwd`. */
 function dbMigration(args: string[], options: { cwd: string; databaseUrl?: string }) {
@@ -31,17 +26,7 @@ function dbMigration(args: string[], options: { cwd: string; databaseUrl?: strin
     ["src/bin/migration.ts", ...args],
     { cwd: packageDir, env, stdio: ["ignore", "pipe", "pipe"] },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise<Run>((resolve) =>
-    child.once("close", (code) => resolve({ code, stdout, stderr })),
-  );
+  return runToEnd(child);
 }
 
 let work: string;
