@@ -1,9 +1,12 @@
 // isDatabaseUnavailable: each way a real server becomes unusable is recognised as it arrives
 // through Prisma, and ordinary query failures are not.
-import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../migrations/migrate";
-import { type RestartablePostgres, startRestartablePostgres } from "../testing";
+import {
+  type RestartablePostgres,
+  startFreezableProxy,
+  startRestartablePostgres,
+} from "../testing";
 import { createPrismaClient, type PrismaClient, poolOf } from "./client";
 import { isDatabaseUnavailable } from "./database-unavailable";
 
@@ -138,69 +141,35 @@ describe("isDatabaseUnavailable on a real server", () => {
   });
 
   it("knows a connection dropped mid-query", async () => {
-    // A TCP relay to the server that the test cuts while a query runs.
-    const sockets = new Set<net.Socket>();
-    const port = Number(new URL(server.url).port);
-    const relay = net.createServer((downstream) => {
-      const upstream = net.connect(port, "127.0.0.1");
-      for (const socket of [downstream, upstream]) {
-        sockets.add(socket);
-        socket.on("error", () => {});
-      }
-      downstream.pipe(upstream).pipe(downstream);
-    });
-    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const proxy = await startFreezableProxy(server.url);
     try {
-      const url = new URL(server.url);
-      url.port = String((relay.address() as net.AddressInfo).port);
-      const relayed = createPrismaClient(url.toString());
+      const relayed = createPrismaClient(proxy.url);
       clients.push(relayed);
       await relayed.$queryRaw`SELECT 1`;
       const running = failure(relayed.$queryRaw`SELECT pg_sleep(3)`);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      for (const socket of sockets) socket.destroy();
+      proxy.cut();
       expect(isDatabaseUnavailable(await running)).toBe(true);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      relay.close();
+      await proxy.close();
     }
   });
 
   it("knows a server gone silent (no answer, no close), once the timeout has passed", async () => {
-    // A TCP relay to the server that the test freezes: bytes in either direction are dropped, as
-    // from a stopped server process or a host lost without a FIN or RST. statement_timeout, which
-    // the server enforces, cannot fire; the call must end all the same.
-    let frozen = false;
-    const sockets = new Set<net.Socket>();
-    const port = Number(new URL(server.url).port);
-    const relay = net.createServer((downstream) => {
-      const upstream = net.connect(port, "127.0.0.1");
-      for (const [from, to] of [
-        [downstream, upstream],
-        [upstream, downstream],
-      ] as const) {
-        sockets.add(from);
-        from.on("error", () => {});
-        from.on("data", (chunk) => {
-          if (!frozen) to.write(chunk);
-        });
-      }
-    });
-    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    // statement_timeout, which the server enforces, cannot fire there; the call must end all the
+    // same.
+    const proxy = await startFreezableProxy(server.url);
     try {
-      const url = new URL(server.url);
-      url.port = String((relay.address() as net.AddressInfo).port);
-      const relayed = createPrismaClient(url.toString(), { timeoutMs: 1000 });
+      const relayed = createPrismaClient(proxy.url, { timeoutMs: 1000 });
       clients.push(relayed);
       await relayed.$queryRaw`SELECT 1`;
-      frozen = true;
+      proxy.freeze();
       // Through Prisma, and through pg on the same pool (as the refresh swap runs): both on the
       // connection already open, which the server no longer answers on.
       expect(isDatabaseUnavailable(await failure(relayed.$queryRaw`SELECT 1`))).toBe(true);
       expect(isDatabaseUnavailable(await failure(poolOf(relayed).query("SELECT 1")))).toBe(true);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      relay.close();
+      await proxy.close();
     }
   }, 20_000);
 

@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { MigrationError } from "../errors";
 import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import { startFreezableProxy } from "../testing/freezable-proxy";
 import { startSilentServer } from "../testing/silent-server";
 import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
@@ -295,4 +296,14 @@ describe("migrate", () => {
     // Generous: only proves it did not hang.
     expect(performance.now() - started).toBeLessThan(15_000);
   });
+
+  it("finishes when the server freezes after the last migration, before the lock is released", async () => {
+    const proxy = await startFreezableProxy(await emptyDatabase());
+    cleanups.push(proxy.close);
+    const last = ALL.at(-1) as string;
+    // The last migration has committed; the server freezes before the lock is released.
+    const log = (line: string) => line.includes(last) && proxy.freeze();
+    const result = await migrate(proxy.url, { timeoutMs: 500, log });
+    expect(result.applied).toEqual(ALL);
+  }, 20_000);
 });

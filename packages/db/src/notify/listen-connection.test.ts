@@ -1,8 +1,8 @@
 // LISTEN with reconnect against real PostgreSQL, and the session-change triggers it hears.
 import { randomBytes, randomUUID } from "node:crypto";
-import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { withClient } from "../embedded/database";
+import { startFreezableProxy } from "../testing/freezable-proxy";
 import { provisionTestDatabase } from "../testing/test-database";
 import { listenWithReconnect, type NotifyListener } from "./listen-connection";
 import { SESSION_CHANGE_CHANNEL } from "./session-change";
@@ -188,42 +188,3 @@ describe("the session-change triggers", () => {
     expect(await heardAfter(heard, rolledBack)).toEqual([]);
   });
 });
-
-/** A TCP proxy to the database that can stop passing bytes, as a dead network would. */
-async function startFreezableProxy(url: string) {
-  const target = new URL(url);
-  const sockets = new Set<net.Socket>();
-  let frozen = false;
-  const server = net.createServer((incoming) => {
-    const outgoing = net.connect(Number(target.port), target.hostname);
-    for (const socket of [incoming, outgoing]) {
-      sockets.add(socket);
-      socket.on("error", () => {});
-      socket.on("close", () => sockets.delete(socket));
-    }
-    // While frozen, bytes are read and thrown away, like packets lost on the way.
-    incoming.on("data", (chunk) => frozen || outgoing.write(chunk));
-    outgoing.on("data", (chunk) => frozen || incoming.write(chunk));
-    incoming.on("close", () => outgoing.destroy());
-    outgoing.on("close", () => incoming.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const proxied = new URL(url);
-  proxied.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: proxied.toString(),
-    freeze() {
-      frozen = true;
-    },
-    thaw() {
-      frozen = false;
-      // The connections that lived through the freeze lost bytes: only new ones are sound.
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
