@@ -17,7 +17,7 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // Database and library messages stay on the server.
-      message: internal && !expose ? "Internal server error." : closeQuote(shape.message),
+      message: internal && !expose ? "Internal server error." : shape.message,
       data: {
         ...shape.data,
         appCode: appCodeOf(error),
@@ -26,16 +26,6 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
-
-/**
- * tRPC's 415 message leaves its quote open (`Unsupported content-type "text/plain`): closed here
- * so a client that shows or parses it sees a balanced string.
- */
-function closeQuote(message: string): string {
-  return message.startsWith('Unsupported content-type "') && !message.endsWith('"')
-    ? `${message}"`
-    : message;
-}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
