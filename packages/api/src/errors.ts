@@ -21,8 +21,27 @@ export type ApiErrorCode =
   | "SELF_DEACTIVATION"
   | "DB_UNAVAILABLE";
 
+/**
+ * The app's own codes, which it declares by augmenting this interface (each key a code; the
+ * value is unused): `AppError` then takes them, and every client typed on the app's router sees
+ * them in `data.appCode`, as it sees the kit's. Empty in the kit, which throws none of them.
+ *
+ * @example
+ * // apps/web/src/api/app-error-codes.ts
+ * declare module "@kit/api" {
+ *   interface AppErrorCodes {
+ *     NOTE_NOT_FOUND: true;
+ *   }
+ * }
+ * // in a procedure: throw new AppError("NOTE_NOT_FOUND", "NOT_FOUND", "No such note.");
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, so the app's declaration merges into it
+export interface AppErrorCodes {}
+/** The codes the app declared in AppErrorCodes. */
+export type AppDeclaredCode = Extract<keyof AppErrorCodes, string>;
+
 /** Every `data.appCode` a client can see: ours, or the tRPC code for transport-level failures. */
-export type AppCode = AuthErrorCode | ApiErrorCode | TRPC_ERROR_CODE_KEY;
+export type AppCode = AuthErrorCode | ApiErrorCode | AppDeclaredCode | TRPC_ERROR_CODE_KEY;
 
 // Recognised by a process-wide brand, not by module identity: a bundler may load this file once
 // per bundle (Next.js does, per route, server component and instrumentation), and an error thrown
@@ -48,12 +67,16 @@ function recogniseByBrand(Class: abstract new (...args: never[]) => unknown, bra
   });
 }
 
+/**
+ * An error with a machine code of the kit's or of the app's own (AppErrorCodes): the client gets
+ * `trpcCode`'s HTTP status, `data.appCode` and the message, which should be fit to show.
+ */
 export class AppError extends Error {
   override readonly name: string = "AppError";
   readonly [APP_ERROR] = true;
 
   constructor(
-    readonly appCode: AuthErrorCode | ApiErrorCode,
+    readonly appCode: AuthErrorCode | ApiErrorCode | AppDeclaredCode,
     readonly trpcCode: TRPC_ERROR_CODE_KEY,
     message: string,
     options?: { cause?: unknown },

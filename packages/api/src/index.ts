@@ -17,7 +17,7 @@ export { openDatabase } from "./database";
 export type { AppDeps } from "./deps";
 export type { ServerEnv } from "./env";
 export { EnvError, loadEnv } from "./env";
-export { AppError } from "./errors";
+export { AppError, type AppErrorCodes } from "./errors";
 export type { ConnectionInfo } from "./http/fetch-handler";
 export { createFetchHandler } from "./http/fetch-handler";
 export {
