@@ -2,6 +2,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "./env";
+import { retiredKeyWarnings } from "./key-config";
 
 const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({
   private: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
@@ -126,5 +127,21 @@ describe("key settings", () => {
     expect(loadEnv({ ...base, AUTH_CLOCK_LEEWAY: "1m" }).clockLeeway).toBe(60);
     expect(problem({ AUTH_CLOCK_LEEWAY: "61s" })).toMatch(/AUTH_CLOCK_LEEWAY: must be at most 60s/);
     expect(problem({ AUTH_CLOCK_LEEWAY: "2m" })).toMatch(/AUTH_CLOCK_LEEWAY/);
+  });
+});
+
+describe("retiredKeyWarnings", () => {
+  const key = (kid: string, retiresAt?: string) => ({
+    kid,
+    key: p256.public,
+    retiresAt: retiresAt === undefined ? undefined : Date.parse(retiresAt),
+  });
+
+  it("warns about a key whose time has passed, not about one still retiring or without a time", () => {
+    const now = Date.parse("2027-02-01T00:00:00Z");
+    const keys = [key("next"), key("current", "2027-03-01"), key("old", "2027-01-31T00:00:00Z")];
+    expect(retiredKeyWarnings(keys, now)).toEqual([
+      'AUTH_VERIFICATION_KEYS entry 3 (kid "old") retired at 2027-01-31T00:00:00Z: tokens it signed are refused; remove it.',
+    ]);
   });
 });

@@ -25,3 +25,8 @@ export function parseIsoTime(text: string): number | undefined {
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/** An instant as configuration writes it: 2027-01-31T00:00:00Z (milliseconds only when set). */
+export function formatIsoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}

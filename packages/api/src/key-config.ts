@@ -1,7 +1,7 @@
 // Token keys as configured: AUTH_VERIFICATION_KEYS's JSON, and every key checked against
 // AUTH_ALGORITHM at start-up, so a bad key stops the server with one line naming the variable.
 import { type Algorithm, isAsymmetric, keyFromText } from "@kit/auth/algorithms";
-import { parseIsoTime } from "./iso-time";
+import { formatIsoTime, parseIsoTime } from "./iso-time";
 
 /** A key that only verifies, as AUTH_VERIFICATION_KEYS lists it. */
 export interface ConfiguredKey {
@@ -116,4 +116,19 @@ export function keyProblems(settings: KeySettings): string[] {
     }
   });
   return problems;
+}
+
+/**
+ * One warning per verification key whose `retiresAt` has passed: it verifies nothing any more
+ * (its tokens are refused), so it only clutters the configuration and the key set. A key without
+ * a time is not warned about: that is how the next key is published before it signs.
+ */
+export function retiredKeyWarnings(keys: readonly ConfiguredKey[], now: number): string[] {
+  return keys.flatMap((entry, index) =>
+    entry.retiresAt !== undefined && entry.retiresAt <= now
+      ? [
+          `AUTH_VERIFICATION_KEYS entry ${index + 1} (kid "${entry.kid}") retired at ${formatIsoTime(entry.retiresAt)}: tokens it signed are refused; remove it.`,
+        ]
+      : [],
+  );
 }

@@ -5,6 +5,7 @@ import { createPrismaClient, migrate, poolOf } from "@kit/db";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
+import { retiredKeyWarnings } from "./key-config";
 import { createLogger, type Logger } from "./logger";
 import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
@@ -62,6 +63,9 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     // An access token is never capped; a refresh token lives at most to the session's cap.
     longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
   });
+  for (const line of retiredKeyWarnings(env.verificationKeys, Date.now())) {
+    log(`[auth] warning: ${line}`);
+  }
   const tokens = createTokenService({
     ...tokenKeys({
       algorithm: env.algorithm,

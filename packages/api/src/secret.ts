@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PreviousSecret } from "./env";
+import { formatIsoTime } from "./iso-time";
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -117,11 +118,11 @@ export function checkPreviousSecrets(
     checkStrength(previous.secret, name, options.production, options.warn);
     if (previous.retiresAt === undefined) {
       options.warn(
-        `${name} has no retirement time: tokens it signed verify for as long as it is listed. Append one, e.g. <secret>@${isoTime(recommendedRetirement(options))} (every token it signed has expired by then).`,
+        `${name} has no retirement time: tokens it signed verify for as long as it is listed. Append one, e.g. <secret>@${formatIsoTime(recommendedRetirement(options))} (every token it signed has expired by then).`,
       );
     } else if (previous.retiresAt <= options.now) {
       options.warn(
-        `${name} retired at ${isoTime(previous.retiresAt)}: tokens it signed are refused; remove it.`,
+        `${name} retired at ${formatIsoTime(previous.retiresAt)}: tokens it signed are refused; remove it.`,
       );
     }
     return previous;
@@ -133,8 +134,4 @@ export function checkPreviousSecrets(
 function recommendedRetirement({ now, longestTokenSeconds }: CheckPreviousOptions): number {
   const hour = 3600_000;
   return Math.ceil((now + longestTokenSeconds * 1000) / hour) * hour;
-}
-
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
 }

@@ -1,6 +1,7 @@
 // `pnpm auth` as an operator runs it: a process against a real database, judged by its output,
 // its exit code and what it changed.
 import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
 import { provisionTestDatabase, runToEnd } from "@kit/db/testing";
@@ -271,6 +272,35 @@ describe("pnpm auth on a database of its own", () => {
     expect(run.stdout).toContain("must not be longer than AUTH_SESSION_MAX_AGE");
     expect(run.stdout).toContain("[ok] database");
     expect(run.stdout).not.toContain("development-secret-change-me");
+  });
+
+  it("check names the key an ES256 deployment signs with, and a verification key that retired", async () => {
+    const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({
+      private: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      public: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    });
+    const signing = pem(generateKeyPairSync("ec", { namedCurve: "P-256" }));
+    const old = pem(generateKeyPairSync("ec", { namedCurve: "P-256" }));
+    const run = await auth(["check"], {
+      env: {
+        DATABASE_URL: own.url,
+        AUTH_SECRET: undefined,
+        AUTH_ALGORITHM: "ES256",
+        AUTH_SIGNING_KEY: signing.private,
+        AUTH_SIGNING_KEY_ID: "2026-12",
+        AUTH_VERIFICATION_KEYS: JSON.stringify([
+          { kid: "2026-11", key: old.public, retiresAt: "2026-01-31" },
+        ]),
+      },
+    });
+    // Before: "[warning] AUTH_SECRET: not set: servers use a secret generated…", which they do not.
+    expect(run.stdout).not.toContain("AUTH_SECRET");
+    expect(run.stdout).toContain('[ok] AUTH_SIGNING_KEY: ES256 private key, kid "2026-12"');
+    expect(run.stdout).toContain(
+      '[warning] AUTH_VERIFICATION_KEYS: AUTH_VERIFICATION_KEYS entry 1 (kid "2026-11") retired at 2026-01-31T00:00:00Z: tokens it signed are refused; remove it.',
+    );
+    expect(run.stdout).not.toContain("BEGIN");
+    expect(run.code).toBe(0);
   });
 
   it("check judges for production when NODE_ENV is unset, as pnpm start runs (not development)", async () => {

@@ -1,8 +1,10 @@
 // `pnpm auth check`: the whole configuration checked without starting a server (Django's check).
+import { isAsymmetric } from "@kit/auth";
 import { migrationStatus } from "@kit/db";
 import pg from "pg";
 import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
+import { retiredKeyWarnings } from "../key-config";
 import { checkPreviousSecrets, resolveAuthSecret } from "../secret";
 import type { CliIo } from "./io";
 
@@ -61,7 +63,18 @@ type Report = (verdict: Verdict, name: string, detail: string) => void;
 
 async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
   const production = env.nodeEnv === "production";
-  if (env.authSecret === undefined) {
+  // What start-up signs with: an asymmetric key (loadEnv has checked it and refused any HS256
+  // secret beside it), or for HS256 AUTH_SECRET, else AUTH_SIGNING_KEY, else a generated one.
+  const hsSecret = env.authSecret ?? env.signingKey;
+  const secretName = env.authSecret !== undefined ? "AUTH_SECRET" : "AUTH_SIGNING_KEY";
+  if (isAsymmetric(env.algorithm)) {
+    const kid = env.signingKeyId ? `, kid "${env.signingKeyId}"` : "";
+    report(
+      "ok",
+      "AUTH_SIGNING_KEY",
+      `${env.algorithm} private key${kid} (no HS256 secret is used)`,
+    );
+  } else if (hsSecret === undefined) {
     report(
       "warning",
       "AUTH_SECRET",
@@ -72,16 +85,19 @@ async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
     try {
       // With a secret given, this only checks it (the same rules start-up applies).
       await resolveAuthSecret({
-        secret: env.authSecret,
+        secret: hsSecret,
         dataDir: env.dataDir,
         production,
         warn: (line) => warnings.push(line),
       });
-      if (warnings.length === 0) report("ok", "AUTH_SECRET", "strong enough");
-      for (const line of warnings) report("warning", "AUTH_SECRET", line);
+      if (warnings.length === 0) report("ok", secretName, "strong enough");
+      for (const line of warnings) report("warning", secretName, line);
     } catch (error) {
-      report("problem", "AUTH_SECRET", (error as Error).message);
+      report("problem", secretName, (error as Error).message);
     }
+  }
+  for (const line of retiredKeyWarnings(env.verificationKeys, Date.now())) {
+    report("warning", "AUTH_VERIFICATION_KEYS", line);
   }
   if (env.previousSecrets.length === 0) return;
   const warnings: string[] = [];
