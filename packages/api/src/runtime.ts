@@ -52,6 +52,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     ? undefined
     : await resolveAuthSecret({
         secret: env.authSecret ?? env.signingKey,
+        name: env.authSecret === undefined ? "AUTH_SIGNING_KEY" : "AUTH_SECRET",
         dataDir: env.dataDir,
         production: env.nodeEnv === "production",
         warn: (line) => log(`[auth] warning: ${line}`),

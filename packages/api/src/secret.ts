@@ -56,6 +56,8 @@ function checkStrength(
 
 export interface ResolveSecretOptions {
   secret: string | undefined;
+  /** The variable `secret` came from, as messages name it; default AUTH_SECRET. */
+  name?: "AUTH_SECRET" | "AUTH_SIGNING_KEY";
   dataDir: string;
   production: boolean;
   warn: (line: string) => void;
@@ -68,7 +70,7 @@ export interface ResolveSecretOptions {
 export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<string> {
   const { secret, dataDir, production, warn } = options;
   if (secret !== undefined) {
-    checkStrength(secret, "AUTH_SECRET", production, warn);
+    checkStrength(secret, options.name ?? "AUTH_SECRET", production, warn);
     return secret;
   }
   const file = path.join(dataDir, "auth-secret");

@@ -303,6 +303,22 @@ describe("pnpm auth on a database of its own", () => {
     expect(run.code).toBe(0);
   });
 
+  it("check judges an HS256 AUTH_SIGNING_KEY by AUTH_SECRET's rules, under its own name", async () => {
+    const run = await auth(["check"], {
+      env: {
+        DATABASE_URL: own.url,
+        AUTH_SECRET: undefined,
+        AUTH_SIGNING_KEY: "change-me-please-0123456789abcdefghijklmnop",
+      },
+    });
+    // Before: "[warning] AUTH_SECRET: not set…", and the example key passed unjudged.
+    expect(run.stdout).toContain(
+      "[problem] AUTH_SIGNING_KEY: AUTH_SIGNING_KEY is a well-known example value",
+    );
+    expect(run.stdout).not.toContain("AUTH_SECRET");
+    expect(run.code).toBe(1);
+  });
+
   it("check judges for production when NODE_ENV is unset, as pnpm start runs (not development)", async () => {
     // An example value: a development server accepts it with a warning, `pnpm start` refuses it.
     const example = {

@@ -86,6 +86,7 @@ async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
       // With a secret given, this only checks it (the same rules start-up applies).
       await resolveAuthSecret({
         secret: hsSecret,
+        name: secretName,
         dataDir: env.dataDir,
         production,
         warn: (line) => warnings.push(line),
