@@ -2,7 +2,16 @@
 // The demo admin (admin@example.com) exists: the e2e server runs on loopback with a fresh
 // embedded database, where the demo accounts are created.
 import { expect, type Page, test } from "@playwright/test";
-import { expectSignedOut, register, screenshot, signIn, uniqueEmail } from "./helpers";
+import {
+  expectSignedOut,
+  ownSessionRef,
+  register,
+  reloadDashboard,
+  revokeButtonName,
+  screenshot,
+  signIn,
+  uniqueEmail,
+} from "./helpers";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password" };
 
@@ -75,6 +84,61 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await signIn(userPage, email);
   } finally {
     await userContext.close();
+    await adminContext.close();
+  }
+});
+
+test("an admin's Revoke buttons are named for the sessions they end, even when two look alike", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("admin-revoke-named");
+  // Two contexts of one browser on one address: the same device, address and minute.
+  const laptop = await browser.newContext();
+  const phone = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    const first = await laptop.newPage();
+    await register(first, email);
+    const second = await phone.newPage();
+    await signIn(second, email);
+
+    const adminPage = await adminContext.newPage();
+    await openAdminPage(adminPage);
+    await adminPage.getByLabel("Search by email").fill(email);
+    const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await row.getByRole("button", { name: "Sessions" }).click();
+    const sessions = adminPage.getByTestId("user-sessions");
+    await expect(sessions.locator("li")).toHaveCount(2);
+    // Not both just "Revoke": each button says which session it ends, and still shows "Revoke".
+    const revokeButtons = sessions.getByRole("button", { name: /^Revoke session: / });
+    await expect(revokeButtons).toHaveCount(2);
+    await expect(revokeButtons.first()).toHaveText("Revoke");
+
+    const firstRef = await ownSessionRef(first);
+    const secondRef = await ownSessionRef(second);
+    expect(firstRef).not.toBe(secondRef);
+    const revokeFirst = sessions.getByRole("button", { name: revokeButtonName(firstRef) });
+    const revokeSecond = sessions.getByRole("button", { name: revokeButtonName(secondRef) });
+    await expect(revokeFirst).toHaveCount(1);
+    await expect(revokeSecond).toHaveCount(1);
+    // The button sits in the row that shows that reference.
+    const firstRow = sessions
+      .locator("li")
+      .filter({ has: adminPage.getByRole("button", { name: revokeButtonName(firstRef) }) });
+    await expect(firstRow).toContainText(firstRef);
+
+    // The button found by its name ends that session and no other.
+    await revokeFirst.click();
+    await expect(sessions.locator("li")).toHaveCount(1);
+    await expect(revokeFirst).toHaveCount(0);
+    await expect(revokeSecond).toHaveCount(1);
+    await first.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(first);
+    await reloadDashboard(second);
+    await expect(second).toHaveURL(/\/dashboard$/);
+  } finally {
+    await laptop.close();
+    await phone.close();
     await adminContext.close();
   }
 });

@@ -62,6 +62,23 @@ export async function reloadDashboard(page: Page): Promise<void> {
   await answered;
 }
 
+/**
+ * The short reference the dashboard shows for this device's own session (its row marked
+ * "This device"): what tells it apart from sessions that look the same everywhere else.
+ */
+export async function ownSessionRef(page: Page): Promise<string> {
+  const ref = page
+    .locator('[data-testid="session"][data-current="true"]')
+    .getByTestId("session-ref");
+  await expect(ref).toHaveText(/^\S+$/);
+  return (await ref.textContent()) ?? "";
+}
+
+/** The accessible name of the Revoke button that ends the session with this reference. */
+export function revokeButtonName(ref: string): RegExp {
+  return new RegExp(`^Revoke session: .*\\b${ref}$`);
+}
+
 /** Counts the page's requests whose path starts with `pathPrefix`, from now on. */
 export function countRequests(page: Page, pathPrefix: string): { readonly count: number } {
   const counter = { count: 0 };

@@ -2,11 +2,13 @@
 import { expect, test } from "@playwright/test";
 import {
   expectSignedOut,
+  ownSessionRef,
   PAST_REUSE_GRACE_MS,
   REFRESH_COOKIE,
   refreshCookieOf,
   register,
   reloadDashboard,
+  revokeButtonName,
   screenshot,
   signIn,
   uniqueEmail,
@@ -67,6 +69,61 @@ test("a session revoked from another browser is signed out at its next call", as
   } finally {
     await laptop.close();
     await phone.close();
+  }
+});
+
+test("each Revoke button is named for the session it ends, even when two sessions look alike", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("revoke-named");
+  // Three contexts of one browser on one address: the same device, address and minute.
+  const laptop = await browser.newContext();
+  const phone = await browser.newContext();
+  const tablet = await browser.newContext();
+  try {
+    const mine = await laptop.newPage();
+    await register(mine, email);
+    const first = await phone.newPage();
+    await signIn(first, email);
+    const second = await tablet.newPage();
+    await signIn(second, email);
+
+    await reloadDashboard(mine);
+    await expect(mine.getByTestId("session")).toHaveCount(3);
+    // Not all just "Revoke": each button says which session it ends, and still shows "Revoke".
+    const revokeButtons = mine.getByRole("button", { name: /^Revoke session: / });
+    await expect(revokeButtons).toHaveCount(2);
+    await expect(revokeButtons.first()).toHaveText("Revoke");
+
+    // Each other device's own row shows its reference; this dashboard names a button after each.
+    const firstRef = await ownSessionRef(first);
+    const secondRef = await ownSessionRef(second);
+    expect(firstRef).not.toBe(secondRef);
+    const revokeFirst = mine.getByRole("button", { name: revokeButtonName(firstRef) });
+    const revokeSecond = mine.getByRole("button", { name: revokeButtonName(secondRef) });
+    await expect(revokeFirst).toHaveCount(1);
+    await expect(revokeSecond).toHaveCount(1);
+    await expect(mine.getByTestId("session").filter({ has: revokeFirst })).toContainText(firstRef);
+    // This device's row is marked, shows its own reference, and has no Revoke button.
+    const current = mine.locator('[data-testid="session"][data-current="true"]');
+    await expect(current).toContainText("This device");
+    await expect(current).toContainText(await ownSessionRef(mine));
+    await expect(current.getByRole("button")).toHaveCount(0);
+
+    // The button found by its name ends that session and no other.
+    await revokeFirst.click();
+    await expect(mine.getByTestId("session")).toHaveCount(2);
+    await expect(revokeFirst).toHaveCount(0);
+    await expect(revokeSecond).toHaveCount(1);
+    await first.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(first);
+    await reloadDashboard(second);
+    await expect(second).toHaveURL(/\/dashboard$/);
+    await expect(second.getByTestId("session")).toHaveCount(2);
+  } finally {
+    await laptop.close();
+    await phone.close();
+    await tablet.close();
   }
 });
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
+import { RevokeSessionButton } from "../dashboard/revoke-session-button";
 import { SessionSummary } from "../dashboard/session-summary";
 
 export function UserSessions({
@@ -46,14 +47,11 @@ export function UserSessions({
           {sessions.data.map((session) => (
             <li key={session.id}>
               <SessionSummary session={session} />
-              <button
-                type="button"
-                className="danger"
+              <RevokeSessionButton
+                session={session}
                 disabled={revoke.isPending}
-                onClick={() => revoke.mutate({ sessionId: session.id })}
-              >
-                Revoke
-              </button>
+                onRevoke={() => revoke.mutate({ sessionId: session.id })}
+              />
             </li>
           ))}
         </ul>

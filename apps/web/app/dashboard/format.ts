@@ -33,6 +33,37 @@ export function formatTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** As formatTime, to the second: two sign-ins from one device in one minute still differ. */
+export function formatTimeToSecond(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+
+/**
+ * A session's short reference, the end of its id ("4f0c2a"): rows that agree on device, address
+ * and time still differ by it, and the same session shows the same one on every page.
+ */
+export function sessionRef(id: string): string {
+  return id.slice(-6);
+}
+
+/**
+ * One session in words, for a control that acts on it (its accessible name):
+ * "Chrome on Linux, 127.0.0.1, signed in 3 Dec 2026, 21:04:05, ID 4f0c2a".
+ */
+export function describeSession(session: {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+}): string {
+  return [
+    describeDevice(session.userAgent),
+    session.ip ?? "unknown address",
+    `signed in ${formatTimeToSecond(session.createdAt)}`,
+    `ID ${sessionRef(session.id)}`,
+  ].join(", ");
+}
+
 // Every type the server records (a new one is a compile error here until it has its words).
 const EVENT_LABELS: Record<AuthEventType, string> = {
   login_succeeded: "Signed in",

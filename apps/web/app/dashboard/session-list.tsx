@@ -5,6 +5,7 @@ import { useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { signOut } from "../../src/auth/session";
 import { useTRPC } from "../../src/trpc/react";
+import { RevokeSessionButton } from "./revoke-session-button";
 import { SessionSummary } from "./session-summary";
 
 export function SessionList() {
@@ -58,14 +59,11 @@ export function SessionList() {
                 badge={session.current && <span className="badge">This device</span>}
               />
               {!session.current && (
-                <button
-                  type="button"
-                  className="danger"
+                <RevokeSessionButton
+                  session={session}
                   disabled={revoke.isPending}
-                  onClick={() => revoke.mutate({ id: session.id })}
-                >
-                  Revoke
-                </button>
+                  onRevoke={() => revoke.mutate({ id: session.id })}
+                />
               )}
             </li>
           ))}

@@ -1,8 +1,10 @@
-// One session as the dashboard and the admin page list it: the device, then where and when.
+// One session as the dashboard and the admin page list it: the device, then where and when, and
+// its short reference, so two sessions from one device, address and minute can be told apart.
 import type { ReactNode } from "react";
-import { describeDevice, formatTime } from "./format";
+import { describeDevice, formatTime, formatTimeToSecond, sessionRef } from "./format";
 
 export interface SessionFacts {
+  id: string;
   userAgent: string | null;
   ip: string | null;
   lastUsedAt: string;
@@ -18,7 +20,8 @@ export function SessionSummary({ session, badge }: { session: SessionFacts; badg
       </div>
       <div className="muted">
         {session.ip ?? "unknown address"} · last used {formatTime(session.lastUsedAt)} · signed in{" "}
-        {formatTime(session.createdAt)}
+        {formatTimeToSecond(session.createdAt)} · ID{" "}
+        <span data-testid="session-ref">{sessionRef(session.id)}</span>
       </div>
     </div>
   );
