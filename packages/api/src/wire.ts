@@ -1,10 +1,12 @@
 // The wire contract between the API and its clients: where tRPC is served, the cookie-mode
 // header, the batch limit and how a client reads `data.appCode`. Constants, types and one pure
 // reader only, so a browser bundle can import it (`@kit/api/wire`) without pulling in the server.
-import type { AppCode } from "./errors";
+import type { AuthErrorCode } from "@kit/auth";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import type { ApiErrorCode, AppCode, AppDeclaredCode } from "./errors";
 
 export type { AuthEventType } from "./audit";
-export type { ApiErrorCode, AppCode } from "./errors";
+export type { ApiErrorCode, AppCode, AppDeclaredCode } from "./errors";
 
 /** The path both adapters serve tRPC on, relative to the site's origin. */
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -62,4 +64,36 @@ export function readAppCode(error: unknown): AppCode | null {
   if (typeof data !== "object" || data === null || !("appCode" in data)) return null;
   // The server's closed list (AppCode); a value outside it still reads as what was sent.
   return typeof data.appCode === "string" ? (data.appCode as AppCode) : null;
+}
+
+// The codes the kit itself sends, its own and tRPC's. A record, so that a code added to either
+// union without being listed here (or listed without being one) does not compile.
+const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {
+  MISSING_TOKEN: true,
+  INVALID_TOKEN: true,
+  TOKEN_EXPIRED: true,
+  WRONG_TOKEN_TYPE: true,
+  USER_NOT_FOUND: true,
+  TOKEN_REVOKED: true,
+  TOKEN_REUSED: true,
+  INVALID_CREDENTIALS: true,
+  WEAK_PASSWORD: true,
+  SERVER_BUSY: true,
+  EMAIL_TAKEN: true,
+  VALIDATION: true,
+  RATE_LIMITED: true,
+  SESSION_NOT_FOUND: true,
+  CSRF_REJECTED: true,
+  ADMIN_REQUIRED: true,
+  ACCOUNT_NOT_FOUND: true,
+  SELF_DEACTIVATION: true,
+  DB_UNAVAILABLE: true,
+};
+
+/**
+ * True for a code the app declared itself (AppErrorCodes), not one of the kit's or tRPC's: its
+ * message was written by the app for the person who reads it, so a client may show it as it is.
+ */
+export function isAppDeclaredCode(code: string): code is AppDeclaredCode {
+  return !Object.hasOwn(KIT_CODES, code) && !Object.hasOwn(TRPC_ERROR_CODES_BY_KEY, code);
 }

@@ -59,11 +59,23 @@ describe("errorMessage", () => {
     );
   });
 
-  it("does not echo server text for anything else", () => {
+  it("does not echo server text for the kit's and tRPC's other codes", () => {
     expect(errorMessage(failure("INTERNAL_SERVER_ERROR", "db exploded"))).toBe(
       "Something went wrong. Please try again.",
     );
+    for (const code of ["NOT_FOUND", "CSRF_REJECTED", "TOKEN_REUSED", "CLIENT_CLOSED_REQUEST"]) {
+      expect(errorMessage(failure(code, "library text"))).toBe(
+        "Something went wrong. Please try again.",
+      );
+    }
     expect(errorMessage(new TypeError("Failed to fetch"))).toContain("Could not reach");
+  });
+
+  it("shows the message of a code the app declared itself (AppErrorCodes), written to be read", () => {
+    expect(errorMessage(failure("NOTE_NOT_FOUND", "No such note."))).toBe("No such note.");
+    expect(errorMessage(failure("PLAN_LIMIT", "Your plan holds 10 notes."), "other")).toBe(
+      "Your plan holds 10 notes.",
+    );
   });
 });
 

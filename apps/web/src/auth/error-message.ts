@@ -1,6 +1,6 @@
 // What a person reads when a call fails: chosen by the server's `appCode`, never its text.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
-import { readAppCode } from "@kit/api/wire";
+import { isAppDeclaredCode, readAppCode } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
 import { validationIssues } from "./validation-issues";
 
@@ -69,6 +69,7 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
     case null:
       return "Could not reach the server. Check your connection and try again.";
     default:
-      return "Something went wrong. Please try again.";
+      // A code of the app's own (AppErrorCodes) comes with a message written to be shown.
+      return isAppDeclaredCode(appCode) ? message : "Something went wrong. Please try again.";
   }
 }

@@ -8,7 +8,7 @@ import type { InProcessServer } from "../../test/in-process-server";
 import { AppError } from "../errors";
 import { kitRouters } from "../root";
 import { protectedProcedure, router } from "../trpc";
-import { readAppCode } from "../wire";
+import { isAppDeclaredCode, readAppCode } from "../wire";
 
 declare module "../errors" {
   interface AppErrorCodes {
@@ -46,6 +46,11 @@ describe("an error code of the app's own", () => {
     expect(reply.body.error.message).toBe("Your plan holds 10 notes.");
     expect(reply.headers.get("x-request-id")).toBeTruthy();
     expect(readAppCode(reply.body.error)).toBe("EXAMPLE_QUOTA_EXCEEDED");
+    // A client can tell it from the kit's codes and tRPC's, whose messages are not for people.
+    expect(isAppDeclaredCode("EXAMPLE_QUOTA_EXCEEDED")).toBe(true);
+    for (const kit of ["TOKEN_REVOKED", "RATE_LIMITED", "DB_UNAVAILABLE", "NOT_FOUND", "TIMEOUT"]) {
+      expect(isAppDeclaredCode(kit)).toBe(false);
+    }
   });
 
   it("is typed: on the client's data.appCode, and AppError refuses an undeclared code", () => {
