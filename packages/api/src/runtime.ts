@@ -9,7 +9,7 @@ import { retiredKeyWarnings } from "./key-config";
 import { createLogger, type Logger } from "./logger";
 import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
-import { checkPreviousSecrets, resolveAuthSecret } from "./secret";
+import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "./secret";
 import { DEMO_ADMIN, DEMO_EMAILS, DEMO_USER, seedDemoUsers } from "./seed";
 import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
 import { tokenKeys } from "./token-keys";
@@ -53,6 +53,10 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     : await resolveAuthSecret({
         secret: env.authSecret ?? env.signingKey,
         name: env.authSecret === undefined ? "AUTH_SIGNING_KEY" : "AUTH_SECRET",
+        required: secretRequired({
+          production: env.nodeEnv === "production",
+          databaseUrl: env.databaseUrl,
+        }),
         dataDir: env.dataDir,
         production: env.nodeEnv === "production",
         warn: (line) => log(`[auth] warning: ${line}`),

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PreviousSecret } from "./env";
-import { checkPreviousSecrets, resolveAuthSecret, SecretError } from "./secret";
+import { checkPreviousSecrets, resolveAuthSecret, SecretError, secretRequired } from "./secret";
 
 let dir: string;
 let warnings: string[];
@@ -27,6 +27,28 @@ describe("resolveAuthSecret", () => {
     expect(await resolve(undefined)).toBe(first);
     expect((await readFile(file, "utf8")).trim()).toBe(first);
     expect(warnings[0]).toContain("AUTH_SECRET");
+  });
+
+  it("refuses to generate one where it is required, and writes nothing", async () => {
+    const refused = resolveAuthSecret({
+      secret: undefined,
+      required: true,
+      dataDir: dir,
+      production: true,
+      warn: (line) => warnings.push(line),
+    });
+    await expect(refused).rejects.toBeInstanceOf(SecretError);
+    await expect(refused).rejects.toThrow(
+      /^AUTH_SECRET is not set: a production server on its own database/,
+    );
+    await expect(stat(path.join(dir, "auth-secret"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("requires one in production on DATABASE_URL only (the embedded database keeps its own)", () => {
+    const url = "postgresql://db.internal/app";
+    expect(secretRequired({ production: true, databaseUrl: url })).toBe(true);
+    expect(secretRequired({ production: true, databaseUrl: undefined })).toBe(false);
+    expect(secretRequired({ production: false, databaseUrl: url })).toBe(false);
   });
 
   it("agrees on one secret when several processes start together", async () => {

@@ -54,10 +54,27 @@ function checkStrength(
   warn(problem);
 }
 
+const MISSING_SECRET =
+  "AUTH_SECRET is not set: a production server on its own database (DATABASE_URL) needs a signing secret, the same on every instance (a generated one is per host: instances would refuse each other's tokens, and a fresh container would sign everyone out). Set AUTH_SECRET (openssl rand -base64 48), or add what `pnpm --silent auth keys generate` prints";
+
+/**
+ * Whether a signing secret must be configured rather than generated: in production on a
+ * database of the deployment's own. Only the embedded database (one host, its data folder
+ * kept) may generate one. Auth.js and better-auth refuse to start without one in production too.
+ */
+export function secretRequired(settings: { production: boolean; databaseUrl?: string }): boolean {
+  return settings.production && settings.databaseUrl !== undefined;
+}
+
 export interface ResolveSecretOptions {
   secret: string | undefined;
   /** The variable `secret` came from, as messages name it; default AUTH_SECRET. */
   name?: "AUTH_SECRET" | "AUTH_SIGNING_KEY";
+  /**
+   * Refuse to generate one (see secretRequired): the server is a deployment, where a secret of
+   * each host's own would sign everyone out at each fresh container and split instances.
+   */
+  required?: boolean;
   dataDir: string;
   production: boolean;
   warn: (line: string) => void;
@@ -73,6 +90,7 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
     checkStrength(secret, options.name ?? "AUTH_SECRET", production, warn);
     return secret;
   }
+  if (options.required) throw new SecretError(MISSING_SECRET);
   const file = path.join(dataDir, "auth-secret");
   warn(
     `AUTH_SECRET is not set: using a generated secret kept in ${path.relative(process.cwd(), file) || file}. Set AUTH_SECRET for production and for more than one instance.`,

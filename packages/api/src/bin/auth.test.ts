@@ -303,6 +303,19 @@ describe("pnpm auth on a database of its own", () => {
     expect(run.code).toBe(0);
   });
 
+  it("check fails without a secret in production on DATABASE_URL (the server refuses it)", async () => {
+    const run = await auth(["check"], { env: { DATABASE_URL: own.url, AUTH_SECRET: undefined } });
+    expect(run.stdout).toContain(
+      "[problem] AUTH_SECRET: not set: a production server on DATABASE_URL refuses to start without it",
+    );
+    expect(run.code).toBe(1);
+    const dev = await auth(["check"], {
+      env: { DATABASE_URL: own.url, AUTH_SECRET: undefined, NODE_ENV: "development" },
+    });
+    expect(dev.stdout).toContain("[warning] AUTH_SECRET: not set");
+    expect(dev.code).toBe(0);
+  });
+
   it("check judges an HS256 AUTH_SIGNING_KEY by AUTH_SECRET's rules, under its own name", async () => {
     const run = await auth(["check"], {
       env: {

@@ -64,6 +64,18 @@ describe("pnpm serve", () => {
     expect(lines[0]).toMatch(/^\[api\] start-up failed: AUTH_SECRET is a well-known example value/);
   });
 
+  it("refuses to start in production on DATABASE_URL without a secret, in one line", async () => {
+    // Before: a warning, then a secret of this host's own, which another instance or the next
+    // fresh container would not share (every token refused there).
+    const server = await serve({ NODE_ENV: undefined, AUTH_SECRET: undefined });
+    expect(await server.settled).toBe(1);
+    const lines = server.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[api\] start-up failed: AUTH_SECRET is not set: a production server on its own database \(DATABASE_URL\)/,
+    );
+  });
+
   it("answers without stack traces when NODE_ENV is unset", async () => {
     const server = await serve({ NODE_ENV: undefined, AUTH_SECRET: GOOD_SECRET });
     try {

@@ -5,7 +5,7 @@ import pg from "pg";
 import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { retiredKeyWarnings } from "../key-config";
-import { checkPreviousSecrets, resolveAuthSecret } from "../secret";
+import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "../secret";
 import type { CliIo } from "./io";
 
 type Verdict = "ok" | "warning" | "problem";
@@ -73,6 +73,15 @@ async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
       "ok",
       "AUTH_SIGNING_KEY",
       `${env.algorithm} private key${kid} (no HS256 secret is used)`,
+    );
+  } else if (
+    hsSecret === undefined &&
+    secretRequired({ production, databaseUrl: env.databaseUrl })
+  ) {
+    report(
+      "problem",
+      "AUTH_SECRET",
+      "not set: a production server on DATABASE_URL refuses to start without it; set it (openssl rand -base64 48), or add what `pnpm --silent auth keys generate` prints",
     );
   } else if (hsSecret === undefined) {
     report(
