@@ -7,10 +7,14 @@ export type MigrationErrorCode =
   | "MIGRATION_MODIFIED"
   | "MIGRATION_FAILED"
   | "MIGRATION_LOCK_TIMEOUT"
+  // The database lacks migrations and this process was told not to apply them (requireMigrated).
+  | "MIGRATIONS_PENDING"
+  // The role may not change the schema (SQLSTATE 42501): migrations need the schema owner.
+  | "MIGRATION_NOT_PERMITTED"
   // Connecting failed, or the server stopped answering within the timeout (DATABASE_TIMEOUT).
   | "DATABASE_UNREACHABLE";
 
-/** Thrown by `migrate` (and `findWorkspaceRoot`); `migration` names the migration at fault. */
+/** Thrown by `migrate`, `requireMigrated` (and `findWorkspaceRoot`); `migration` names the migration at fault. */
 export class MigrationError extends Error {
   override readonly name = "MigrationError";
   readonly code: MigrationErrorCode;

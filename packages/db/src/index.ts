@@ -48,6 +48,7 @@ export {
 export { type MigrateOptions, migrate } from "./migrations/migrate";
 export { migrationChecksum } from "./migrations/migration-checksum";
 export { type MigrationStatus, migrationStatus } from "./migrations/migration-status";
+export { type RequireMigratedOptions, requireMigrated } from "./migrations/require-migrated";
 export {
   type ListenOptions,
   listenWithReconnect,

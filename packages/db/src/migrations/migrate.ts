@@ -69,12 +69,12 @@ export async function migrate(
   let stalled = false;
   try {
     await acquireLock(query, options.lockTimeoutMs ?? 60_000);
-    const history = await readHistory(query);
+    const history = await readHistory(query, url);
     const pending = pendingMigrations(local, history, log);
     const applied: string[] = [];
     for (const migration of pending) {
       const started = performance.now();
-      await applyMigration(client, migration);
+      await applyMigration(client, migration, url);
       applied.push(migration.name);
       log(`applied migration ${migration.name} (${Math.round(performance.now() - started)} ms)`);
     }
@@ -116,12 +116,17 @@ async function acquireLock(query: Query, timeoutMs: number): Promise<void> {
   await query("RESET lock_timeout");
 }
 
-async function readHistory(query: Query): Promise<HistoryRow[]> {
+async function readHistory(query: Query, url: string): Promise<HistoryRow[]> {
   const exists = await query<{ table: string | null }>(
     "SELECT to_regclass('_prisma_migrations')::text AS table",
   );
   if (exists.rows[0]?.table == null) {
-    await query(CREATE_MIGRATIONS_TABLE);
+    try {
+      await query(CREATE_MIGRATIONS_TABLE);
+    } catch (cause) {
+      if (!isPermissionDenied(cause)) throw cause;
+      throw notPermitted(url, "The migrations history table was not created", cause);
+    }
     return [];
   }
   const result = await query<HistoryRow>(
@@ -182,7 +187,30 @@ function pendingMigrations(
   return local.filter((migration) => !done.has(migration.name));
 }
 
-async function applyMigration(client: pg.Client, migration: LocalMigration): Promise<void> {
+// SQLSTATE insufficient_privilege: e.g. a role granted only SELECT/INSERT/UPDATE/DELETE.
+function isPermissionDenied(error: unknown): boolean {
+  return (error as { code?: unknown }).code === "42501";
+}
+
+/** One line that says who may do it instead; the role is named, never the password. */
+function notPermitted(url: string, what: string, cause: unknown, migration?: string) {
+  let role = "";
+  try {
+    role = decodeURIComponent(new URL(url).username);
+  } catch {}
+  return new MigrationError(
+    "MIGRATION_NOT_PERMITTED",
+    `${what}: the database role ${role ? `"${role}" ` : ""}may not change the schema ` +
+      `(${(cause as Error).message}); apply migrations as the schema owner (pnpm db:migrate)`,
+    { migration, cause },
+  );
+}
+
+async function applyMigration(
+  client: pg.Client,
+  migration: LocalMigration,
+  url: string,
+): Promise<void> {
   const id = randomUUID();
   try {
     // The script and its row commit together: a crash or an error leaves neither behind. (A
@@ -212,6 +240,9 @@ async function applyMigration(client: pg.Client, migration: LocalMigration): Pro
         [id, migration.checksum, migration.name, String(cause)],
       )
       .catch(() => {});
+    if (isPermissionDenied(cause)) {
+      throw notPermitted(url, `Migration ${migration.name} was not applied`, cause, migration.name);
+    }
     throw new MigrationError(
       "MIGRATION_FAILED",
       `Migration ${migration.name} failed and was rolled back: ${String(cause)}`,

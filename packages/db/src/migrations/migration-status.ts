@@ -1,9 +1,11 @@
 // Which migrations a database lacks, read-only: what `pnpm auth check` reports before a server
 // would apply them (the runner in migrate.ts writes; this never does, not even its table).
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { findWorkspaceRoot } from "../workspace-root";
 import { scriptMatchesChecksum } from "./migration-checksum";
+import { closeConnection, connectBounded, queryBounded } from "./migration-connection";
 import { readMigrationsDir } from "./migrations-dir";
 
 export interface MigrationStatus {
@@ -32,27 +34,33 @@ interface HistoryRow {
  */
 export async function migrationStatus(
   url: string,
-  options: { migrationsDir?: string } = {},
+  options: { migrationsDir?: string; timeoutMs?: number } = {},
 ): Promise<MigrationStatus> {
   const dir = options.migrationsDir ?? path.join(findWorkspaceRoot(), "prisma", "migrations");
   const local = await readMigrationsDir(dir);
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
+  // Bounded as the runner is: a server start that checks instead of migrating must not hang.
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
+  const client = await connectBounded(url, timeoutMs);
+  const query = <R extends pg.QueryResultRow>(text: string) =>
+    queryBounded<R>(client, url, timeoutMs, text);
   let rows: HistoryRow[] = [];
+  let stalled = false;
   try {
-    const exists = await client.query<{ table: string | null }>(
+    const exists = await query<{ table: string | null }>(
       "SELECT to_regclass('_prisma_migrations')::text AS table",
     );
     if (exists.rows[0]?.table != null) {
-      const result = await client.query<HistoryRow>(
+      const result = await query<HistoryRow>(
         `SELECT migration_name, checksum, finished_at FROM _prisma_migrations
           WHERE rolled_back_at IS NULL ORDER BY started_at`,
       );
       rows = result.rows;
     }
+  } catch (error) {
+    stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+    throw error;
   } finally {
-    await client.end().catch(() => {});
+    await closeConnection(client, stalled);
   }
   const byName = new Map(local.map((migration) => [migration.name, migration]));
   const status: MigrationStatus = { pending: [], failed: [], modified: [], unknown: [] };
