@@ -27,6 +27,7 @@ describe("loadEnv", () => {
       auditRetention: 90 * 24 * 3600,
       sessionCacheSize: 10_000,
       databaseTimeout: 5,
+      migrateOnStart: true,
       trustProxy: 0,
       redisUrl: undefined,
       rateLimits: {},
@@ -227,6 +228,32 @@ describe("HOST and DEMO_USER", () => {
     expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0", DEMO_USER: "on" }))).toBe(true);
     expect(demoUserAllowed(loadEnv({ DEMO_USER: "off" }))).toBe(false);
     expect(() => loadEnv({ DEMO_USER: "yes" })).toThrow(/DEMO_USER/);
+  });
+});
+
+describe("DATABASE_MIGRATE", () => {
+  it("migrates at start-up unless set to off; on and empty mean the default", () => {
+    expect(loadEnv({}).migrateOnStart).toBe(true);
+    expect(loadEnv({ DATABASE_MIGRATE: "" }).migrateOnStart).toBe(true);
+    expect(loadEnv({ DATABASE_MIGRATE: "on" }).migrateOnStart).toBe(true);
+    expect(loadEnv({ DATABASE_MIGRATE: "off" }).migrateOnStart).toBe(false);
+  });
+
+  it("refuses any other value with the typed env error naming the variable", () => {
+    for (const bad of ["yes", "false", "0", "OFF", "auto"]) {
+      let error: unknown;
+      try {
+        loadEnv({ DATABASE_MIGRATE: bad });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, bad).toBeInstanceOf(EnvError);
+      expect((error as EnvError).code).toBe("INVALID_ENV");
+      expect((error as Error).message, bad).toMatch(
+        /^Invalid environment:\n {2}DATABASE_MIGRATE: /,
+      );
+      expect((error as Error).message, bad).toContain('"on"');
+    }
   });
 });
 

@@ -151,6 +151,10 @@ const schema = z.object({
     emptyAsUndefined,
     duration("5s").refine((seconds) => seconds >= 1 && seconds <= 600, "must be 1s to 10m"),
   ),
+  // Whether start-up applies pending migrations (its role then owns the schema), or only checks
+  // that none is pending: migrations as a release step, the app as a role that reads and writes
+  // rows (see the README's "Running as a DML-only role").
+  DATABASE_MIGRATE: z.preprocess(emptyAsUndefined, z.enum(["on", "off"]).default("on")),
   AUTH_TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(10).default(0),
@@ -237,6 +241,11 @@ export interface ServerEnv {
   sessionCacheSize: number;
   /** Seconds a call may wait for a database connection, or run one statement. */
   databaseTimeout: number;
+  /**
+   * DATABASE_MIGRATE: true (`on`) applies pending migrations at start-up; false (`off`) refuses
+   * to start while any is pending, and never changes the schema.
+   */
+  migrateOnStart: boolean;
   /** Reverse proxies in front of the app; 0 = the connection's own address is the client. */
   trustProxy: number;
   /** Unset: rate-limit state lives in PostgreSQL. */
@@ -312,6 +321,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     auditRetention: env.AUTH_AUDIT_RETENTION,
     sessionCacheSize: env.AUTH_SESSION_CACHE_SIZE,
     databaseTimeout: env.DATABASE_TIMEOUT,
+    migrateOnStart: env.DATABASE_MIGRATE === "on",
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
     rateLimits: rateLimitsOf(env),

@@ -251,8 +251,14 @@ describe("pnpm auth on a database of its own", () => {
       "[ok] AUTH_SECRET",
       "[ok] token lifetimes",
       "[ok] database",
+      "[ok] DATABASE_MIGRATE",
       "[ok] migrations",
     ]);
+    expect(run.stdout).toContain("[ok] DATABASE_MIGRATE: on: a server applies pending migrations");
+    const off = await auth(["check"], { env: { DATABASE_URL: own.url, DATABASE_MIGRATE: "off" } });
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain("[ok] DATABASE_MIGRATE: off:");
+    expect(off.stdout).toContain("[ok] migrations: all applied");
   });
 
   it("check fails on a weak AUTH_SECRET in production and on lifetimes out of order", async () => {
@@ -370,6 +376,17 @@ describe("pnpm auth on a database of its own", () => {
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(
         "[problem] migrations: pending: 20261201170000_session_change_notify",
+      );
+      // Servers that only check cannot fix it: the problem says who has to.
+      const off = await auth(["check"], {
+        env: { DATABASE_URL: missing.url, DATABASE_MIGRATE: "off" },
+      });
+      expect(off.code).toBe(1);
+      expect(off.stdout).toContain(
+        "[ok] DATABASE_MIGRATE: off: a server only checks that every migration is applied",
+      );
+      expect(off.stdout).toContain(
+        "[problem] migrations: pending: 20261201170000_session_change_notify (DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate)",
       );
       // The other commands refuse to write into it.
       const prune = await auth(["sessions", "prune"], { env: { DATABASE_URL: missing.url } });

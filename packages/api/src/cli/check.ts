@@ -174,14 +174,23 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
     } finally {
       await client.end().catch(() => {});
     }
+    report(
+      "ok",
+      "DATABASE_MIGRATE",
+      env.migrateOnStart
+        ? "on: a server applies pending migrations at start (its role must own the schema)"
+        : "off: a server only checks that every migration is applied, and refuses to start otherwise",
+    );
     try {
-      const status = await migrationStatus(database.url);
+      const status = await migrationStatus(database.url, { timeoutMs: DATABASE_TIMEOUT_MS });
+      // With DATABASE_MIGRATE=off no server will apply them: only the schema owner can.
+      const apply = env.migrateOnStart
+        ? "run pnpm db:migrate, or start a server"
+        : "DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate";
       const problems = [
         status.failed.length ? `failed and unresolved: ${status.failed.join(", ")}` : "",
         status.modified.length ? `edited after applied: ${status.modified.join(", ")}` : "",
-        status.pending.length
-          ? `pending: ${status.pending.join(", ")} (run pnpm db:migrate, or start a server)`
-          : "",
+        status.pending.length ? `pending: ${status.pending.join(", ")} (${apply})` : "",
       ].filter(Boolean);
       if (problems.length === 0) report("ok", "migrations", "all applied");
       for (const problem of problems) report("problem", "migrations", problem);
