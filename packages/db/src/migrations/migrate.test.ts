@@ -1,59 +1,31 @@
 // The migrations runner against a real PostgreSQL: bookkeeping, idempotence, races, refusals.
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MigrationError } from "../errors";
-import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import {
+  ALL_MIGRATIONS as ALL,
+  MIGRATIONS_DIR as migrationsDir,
+  runSql,
+  scratchPerTest,
+} from "../testing/fixtures/migration-fixtures";
 import { startFreezableProxy } from "../testing/freezable-proxy";
 import { startSilentServer } from "../testing/silent-server";
-import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
 
-const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
 const INIT = "20261125000000_init";
-/**
- * Every migration in the repo, in the order they apply: the tests follow the folder. Those the
- * tests add are dated 2999, after any real one, so a new migration never lands behind them.
- */
-const ALL = readdirSync(migrationsDir)
-  .filter((name) => /^\d{14}_/.test(name))
-  .sort();
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emptyDatabase(): Promise<string> {
-  const db = await createEmptyDatabase();
-  cleanups.push(db.dispose);
-  return db.url;
-}
+const { defer, emptyDatabase } = scratchPerTest();
 
 /** A copy of the real migrations folder that a test may edit. */
 async function migrationsCopy(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "kit-migrations-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  defer(() => rm(dir, { recursive: true, force: true }));
   await cp(migrationsDir, dir, { recursive: true });
   return dir;
-}
-
-async function query<R extends pg.QueryResultRow>(
-  url: string,
-  sql: string,
-  values: unknown[] = [],
-): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 async function caught(promise: Promise<unknown>): Promise<MigrationError> {
@@ -75,7 +47,7 @@ describe("migrate", () => {
       ALL.map((name) => expect.stringMatching(new RegExp(`^applied migration ${name}`))),
     );
 
-    const rows = await query(url, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
+    const rows = await runSql(url, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
     const expected = [];
     for (const name of ALL) {
       const file = await readFile(path.join(migrationsDir, name, "migration.sql"));
@@ -91,7 +63,7 @@ describe("migrate", () => {
       });
     }
     expect(rows).toEqual(expected);
-    const tables = await query(
+    const tables = await runSql(
       url,
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
@@ -103,7 +75,7 @@ describe("migrate", () => {
   it("creates _prisma_migrations exactly as Prisma's engine does", async () => {
     const url = await emptyDatabase();
     await migrate(url);
-    const columns = await query(
+    const columns = await runSql(
       url,
       `SELECT column_name, data_type, character_maximum_length AS length, is_nullable,
               column_default
@@ -128,7 +100,7 @@ describe("migrate", () => {
         column_default,
       })),
     );
-    const [pk] = await query(
+    const [pk] = await runSql(
       url,
       `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
         WHERE conrelid = '_prisma_migrations'::regclass AND contype = 'p'`,
@@ -140,7 +112,7 @@ describe("migrate", () => {
     const url = await emptyDatabase();
     await migrate(url);
     expect(await migrate(url)).toEqual({ applied: [] });
-    expect(await query(url, "SELECT 1 FROM _prisma_migrations")).toHaveLength(ALL.length);
+    expect(await runSql(url, "SELECT 1 FROM _prisma_migrations")).toHaveLength(ALL.length);
   });
 
   it("lets two instances migrate at once: both succeed, the migration runs once", async () => {
@@ -148,7 +120,7 @@ describe("migrate", () => {
     const results = await Promise.all([migrate(url), migrate(url)]);
     expect(results.map((result) => result.applied).sort()).toEqual([[], ALL]);
     expect(
-      await query(url, "SELECT migration_name FROM _prisma_migrations ORDER BY migration_name"),
+      await runSql(url, "SELECT migration_name FROM _prisma_migrations ORDER BY migration_name"),
     ).toEqual(ALL.map((migration_name) => ({ migration_name })));
   });
 
@@ -179,7 +151,7 @@ describe("migrate", () => {
     const dir = await migrationsCopy();
     await migrate(url, { migrationsDir: dir });
     // What `prisma migrate deploy` leaves after a failed script: started, never finished.
-    await query(
+    await runSql(
       url,
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, logs)
        VALUES (gen_random_uuid()::text, $1, '29990101000000_broken', 'syntax error')`,
@@ -192,13 +164,13 @@ describe("migrate", () => {
     expect(error.code).toBe("MIGRATION_FAILED");
     expect(error.migration).toBe("29990101000000_broken");
     expect(
-      await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1", [
+      await runSql(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1", [
         "29990102000000_next",
       ]),
     ).toEqual([]);
 
     // Resolved the way Prisma's CLI does it, the history moves on.
-    await query(
+    await runSql(
       url,
       "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE finished_at IS NULL",
     );
@@ -219,12 +191,12 @@ describe("migrate", () => {
     expect(error.code).toBe("MIGRATION_FAILED");
     expect(error.migration).toBe(name);
     // The migration before it stays applied; none of the failing one's statements remain.
-    const columns = await query(
+    const columns = await runSql(
       url,
       "SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'",
     );
     expect(columns).toEqual([]);
-    const attempts = await query(
+    const attempts = await runSql(
       url,
       "SELECT finished_at, rolled_back_at, logs FROM _prisma_migrations WHERE migration_name = $1",
       [name],
@@ -287,7 +259,7 @@ describe("migrate", () => {
 
   it("gives up on a server that accepts but never answers (start-up hung forever before)", async () => {
     const silent = await startSilentServer();
-    cleanups.push(silent.close);
+    defer(silent.close);
     const started = performance.now();
     const error = await caught(migrate(silent.url, { timeoutMs: 500 }));
     expect(error.code).toBe("DATABASE_UNREACHABLE");
@@ -299,7 +271,7 @@ describe("migrate", () => {
 
   it("finishes when the server freezes after the last migration, before the lock is released", async () => {
     const proxy = await startFreezableProxy(await emptyDatabase());
-    cleanups.push(proxy.close);
+    defer(proxy.close);
     const last = ALL.at(-1) as string;
     // The last migration has committed; the server freezes before the lock is released.
     const log = (line: string) => line.includes(last) && proxy.freeze();

@@ -1,41 +1,20 @@
 // migrationStatus: what a database lacks, read by the runner's rules, and nothing written.
-import { readdirSync } from "node:fs";
 import { appendFile, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
-import { createEmptyDatabase } from "../testing/fixtures/empty-database";
-import { findWorkspaceRoot } from "../workspace-root";
+import { describe, expect, it } from "vitest";
+import {
+  ALL_MIGRATIONS as ALL,
+  MIGRATIONS_DIR as migrationsDir,
+  runSql,
+  scratchPerTest,
+} from "../testing/fixtures/migration-fixtures";
 import { migrate } from "./migrate";
 import { migrationStatus } from "./migration-status";
 
-const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
-const ALL = readdirSync(migrationsDir)
-  .filter((name) => /^\d{14}_/.test(name))
-  .sort();
 const LAST = ALL.at(-1) ?? "";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emptyDatabase(): Promise<string> {
-  const db = await createEmptyDatabase();
-  cleanups.push(db.dispose);
-  return db.url;
-}
-
-async function run(url: string, sql: string): Promise<pg.QueryResultRow[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const { defer, emptyDatabase } = scratchPerTest();
 
 describe("migrationStatus", () => {
   it("lists every migration as pending on an empty database, and creates nothing there", async () => {
@@ -46,7 +25,7 @@ describe("migrationStatus", () => {
       modified: [],
       unknown: [],
     });
-    const [row] = await run(url, "SELECT to_regclass('_prisma_migrations')::text AS t");
+    const [row] = await runSql(url, "SELECT to_regclass('_prisma_migrations')::text AS t");
     expect(row?.t).toBeNull();
   });
 
@@ -54,7 +33,7 @@ describe("migrationStatus", () => {
     const url = await emptyDatabase();
     await migrate(url);
     expect((await migrationStatus(url)).pending).toEqual([]);
-    await run(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${LAST}'`);
+    await runSql(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${LAST}'`);
     expect((await migrationStatus(url)).pending).toEqual([LAST]);
   });
 
@@ -62,11 +41,11 @@ describe("migrationStatus", () => {
     const url = await emptyDatabase();
     await migrate(url);
     const dir = await mkdtemp(path.join(tmpdir(), "kit-status-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    defer(() => rm(dir, { recursive: true, force: true }));
     await cp(migrationsDir, dir, { recursive: true });
     // Edited after it ran; another one applied here that this folder lacks; one left unfinished.
     await appendFile(path.join(dir, LAST, "migration.sql"), "\n-- edited\n");
-    await run(
+    await runSql(
       url,
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at)
        VALUES ('00000000-0000-0000-0000-000000000001', 'x', '29990101000000_newer', now()),

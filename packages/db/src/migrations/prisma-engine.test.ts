@@ -1,10 +1,9 @@
 // Prisma's own schema engine agrees with us: same SQL for schema.prisma, same migration history.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeDatabase } from "../testing/fixtures/describe-database";
-import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import { runSql, scratchPerTest } from "../testing/fixtures/migration-fixtures";
 import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
 import { migrationsList, noFilters, openSchemaEngine } from "./schema-engine";
@@ -13,31 +12,12 @@ const root = findWorkspaceRoot();
 const migrationsDir = path.join(root, "prisma", "migrations");
 const schema = await readFile(path.join(root, "prisma", "schema.prisma"), "utf8");
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emptyDatabase(): Promise<string> {
-  const db = await createEmptyDatabase();
-  cleanups.push(db.dispose);
-  return db.url;
-}
+const { defer, emptyDatabase } = scratchPerTest();
 
 async function engineOn(url: string) {
   const handle = await openSchemaEngine({ url, schema });
-  cleanups.push(handle.close);
+  defer(handle.close);
   return handle;
-}
-
-async function run(url: string, sql: string): Promise<pg.QueryResultRow[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe("Prisma's schema engine", () => {
@@ -54,7 +34,7 @@ describe("Prisma's schema engine", () => {
       exitCode: null,
       ...noFilters,
     });
-    await run(prismas, stdout ?? "");
+    await runSql(prismas, stdout ?? "");
 
     const [a, b] = await Promise.all([describeDatabase(ours), describeDatabase(prismas)]);
     a.columns.delete("_prisma_migrations");
@@ -104,7 +84,10 @@ describe("Prisma's schema engine", () => {
     expect(await migrate(prismas)).toEqual({ applied: [] });
 
     const checksums = (url: string) =>
-      run(url, "SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name");
+      runSql(
+        url,
+        "SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name",
+      );
     expect(await checksums(prismas)).toEqual(await checksums(ours));
   });
 });

@@ -1,40 +1,17 @@
 // requireMigrated: the runner's rules, read-only: pending refused, ahead warned, nothing written.
-import { readdirSync } from "node:fs";
-import path from "node:path";
-import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
-import { createEmptyDatabase } from "../testing/fixtures/empty-database";
+import { describe, expect, it } from "vitest";
+import {
+  ALL_MIGRATIONS as ALL,
+  runSql,
+  scratchPerTest,
+} from "../testing/fixtures/migration-fixtures";
 import { startSilentServer } from "../testing/silent-server";
-import { findWorkspaceRoot } from "../workspace-root";
 import { migrate } from "./migrate";
 import { requireMigrated } from "./require-migrated";
 
-const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
-const ALL = readdirSync(migrationsDir)
-  .filter((name) => /^\d{14}_/.test(name))
-  .sort();
 const LAST = ALL.at(-1) ?? "";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emptyDatabase(): Promise<string> {
-  const db = await createEmptyDatabase();
-  cleanups.push(db.dispose);
-  return db.url;
-}
-
-async function run(url: string, sql: string): Promise<pg.QueryResultRow[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const { emptyDatabase } = scratchPerTest();
 
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -50,7 +27,7 @@ describe("requireMigrated", () => {
     expect(error?.message).toContain(`lacks ${ALL.length} migration(s) this code needs: `);
     expect(error?.message).toContain(ALL.join(", "));
     expect(error?.message).toMatch(/; run pnpm db:migrate as the schema owner first$/);
-    const [row] = await run(url, "SELECT to_regclass('_prisma_migrations')::text AS t");
+    const [row] = await runSql(url, "SELECT to_regclass('_prisma_migrations')::text AS t");
     expect(row?.t).toBeNull();
   });
 
@@ -58,7 +35,7 @@ describe("requireMigrated", () => {
     const url = await emptyDatabase();
     await migrate(url);
     expect((await requireMigrated(url)).pending).toEqual([]);
-    await run(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${LAST}'`);
+    await runSql(url, `DELETE FROM _prisma_migrations WHERE migration_name = '${LAST}'`);
     const error = await failureOf(requireMigrated(url));
     expect(error?.code).toBe("MIGRATIONS_PENDING");
     expect(error?.migration).toBe(LAST);
@@ -68,7 +45,7 @@ describe("requireMigrated", () => {
   it("starts on a database ahead of the code with the runner's warning, as migrate does", async () => {
     const url = await emptyDatabase();
     await migrate(url);
-    await run(
+    await runSql(
       url,
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at)
        VALUES ('ahead', 'x', '29990101000000_from_a_newer_release', now())`,
@@ -87,7 +64,7 @@ describe("requireMigrated", () => {
   it("refuses a failed migration as the runner does", async () => {
     const url = await emptyDatabase();
     await migrate(url);
-    await run(
+    await runSql(
       url,
       `UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${LAST}'`,
     );
