@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runToEnd } from "@kit/db/testing";
 import { spawnGroup } from "./children";
 import { type LoadResult, parseWrkOutput } from "./wrk-output";
 
@@ -56,7 +57,7 @@ export interface WrkRun {
 export const wrkThreads = (connections: number) => Math.min(2, connections);
 
 /** One bounded wrk run; resolves with its parsed results. */
-export function runWrk(run: WrkRun): Promise<LoadResult> {
+export async function runWrk(run: WrkRun): Promise<LoadResult> {
   const threads = wrkThreads(run.connections);
   const args = [
     `-t${threads}`,
@@ -73,22 +74,10 @@ export function runWrk(run: WrkRun): Promise<LoadResult> {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, BENCH_LUA_DIR: LUA_DIR, BENCH_THREADS: String(threads), ...run.files },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      try {
-        resolve(parseWrkOutput(stdout));
-      } catch (error) {
-        reject(new Error(`wrk exited ${code}: ${stderr || (error as Error).message}`));
-      }
-    });
-  });
+  const { code, stdout, stderr } = await runToEnd(child);
+  try {
+    return parseWrkOutput(stdout);
+  } catch (error) {
+    throw new Error(`wrk exited ${code}: ${stderr || (error as Error).message}`);
+  }
 }
