@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { defineConfig, devices } from "@playwright/test";
 
 // Workers load this file again: the port chosen by the runner travels to them in the environment.
@@ -64,7 +65,9 @@ export default defineConfig({
     stderr: "pipe",
     // Stop it like Ctrl-C would: the embedded PostgreSQL shuts down with it (SIGKILL would orphan it).
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: {
+    // The developer's env files (.env.production.local...) must not change the server under test.
+    env: withoutEnvFiles({
+      ...process.env,
       PORT: String(port),
       NODE_ENV: "production",
       // Short lifetimes so the tests can wait past them (e2e/helpers.ts holds the waits), yet long
@@ -75,6 +78,6 @@ export default defineConfig({
       // Many registrations and sign-ins from one address in one run.
       AUTH_RATE_LIMIT_REGISTER_PER_CLIENT: "1000",
       DATABASE_URL: "",
-    },
+    }) as Record<string, string>,
   },
 });

@@ -197,6 +197,11 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
 });
 
+/** Every variable the server reads as a setting (NODE_ENV aside), by name. */
+export const SETTING_VARIABLES: readonly string[] = Object.keys(schema.shape).filter(
+  (name) => name !== "NODE_ENV",
+);
+
 /** A secret rotated out of AUTH_SECRET: it verifies, never signs. */
 export interface PreviousSecret {
   secret: string;

@@ -8,6 +8,7 @@ import { createPrismaClient } from "@kit/db";
 import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { inject } from "vitest";
 import { RATE_LIMIT_VARIABLES } from "../src/env";
+import { withoutEnvFiles } from "./env-isolation";
 import {
   httpMethods,
   previousSecretsOf,
@@ -88,13 +89,13 @@ export async function startBuildServer(
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [SUPERVISOR, command], {
     stdio: ["pipe", "pipe", "pipe"],
-    env: {
+    env: withoutEnvFiles({
       ...process.env,
       ...environmentFor(options),
       NODE_ENV: "production",
       PORT: String(port),
       DATABASE_URL: database.url,
-    },
+    }),
   });
   let output = "";
   const collect = (chunk: Buffer) => {

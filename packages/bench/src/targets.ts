@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { RATE_LIMIT_VARIABLES } from "@kit/api/env";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { findWorkspaceRoot } from "@kit/db";
 import { freePort } from "@kit/db/testing";
 import { freshDatabase, type PgServer, temporaryDataDir } from "./database";
@@ -51,7 +52,14 @@ function appEnv(port: number, secret: string, extra: NodeJS.ProcessEnv = {}): No
   for (const [name, [, kind]] of Object.entries(RATE_LIMIT_VARIABLES)) {
     if (kind === "count") env[name] = "1000000000";
   }
-  return { ...env, PORT: String(port), HOST: "127.0.0.1", DEMO_USER: "off", ...extra };
+  // Settings left unset are set empty: apps/web's env files must not fill them in either.
+  return withoutEnvFiles({
+    ...env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DEMO_USER: "off",
+    ...extra,
+  });
 }
 
 const FLOOR_FILES = {

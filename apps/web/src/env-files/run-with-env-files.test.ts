@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { uniqueEmail } from "@kit/api/testing";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { createPrismaClient } from "@kit/db";
 import { runToEnd } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -119,5 +120,41 @@ describe("pnpm auth reads the env files pnpm start reads", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain("[env]");
     expect(run.stdout.trim().split("\n")[0]).toMatch(/^[A-Z_]+=/);
+  });
+});
+
+describe("withoutEnvFiles, the environment every test server is started with", () => {
+  it("keeps a developer's .env.production.local out: its settings stay empty", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "kit-env-isolation-"));
+    try {
+      await writeFile(
+        path.join(dir, ".env.production.local"),
+        "AUTH_ALGORITHM=ES256\nDATABASE_URL=postgresql://elsewhere/app\nLOG_LEVEL=debug\n",
+      );
+      const [program, ...wrapperArgs] = await wrapperCommand();
+      const print = `console.log(JSON.stringify([process.env.AUTH_ALGORITHM, process.env.DATABASE_URL, process.env.LOG_LEVEL]))`;
+      const settingsSeen = async (env: NodeJS.ProcessEnv) => {
+        const child = spawn(
+          program,
+          [...wrapperArgs, "--dir", dir, process.execPath, "-e", print],
+          { cwd: webDir, env, stdio: ["pipe", "pipe", "pipe"] },
+        );
+        const run = await runToEnd(child);
+        expect(run.code).toBe(0);
+        return JSON.parse(run.stdout);
+      };
+      const shell = { ...process.env, NODE_ENV: "production" } as NodeJS.ProcessEnv;
+      for (const name of ["AUTH_ALGORITHM", "DATABASE_URL", "LOG_LEVEL"]) delete shell[name];
+      // The file is read when nothing stops it...
+      expect(await settingsSeen(shell)).toEqual(["ES256", "postgresql://elsewhere/app", "debug"]);
+      // ...and not under withoutEnvFiles, which still passes on what the test sets.
+      expect(await settingsSeen(withoutEnvFiles({ ...shell, LOG_LEVEL: "warn" }))).toEqual([
+        "",
+        "",
+        "warn",
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

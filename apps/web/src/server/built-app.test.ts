@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
 import { freePort } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -548,7 +549,7 @@ describe("starting the app the wrong way", () => {
       const run = await exitOf(
         spawn(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-p", String(port)], {
           cwd: webDir,
-          env,
+          env: withoutEnvFiles(env),
         }),
       );
       expect(run.code).toBe(1);

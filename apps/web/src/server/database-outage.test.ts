@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { migrate } from "@kit/db";
 import { freePort, type RestartablePostgres, startRestartablePostgres } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,7 +43,7 @@ beforeAll(async () => {
   delete env.HOST;
   const child = spawn(process.execPath, ["start.mjs", "--hostname", "127.0.0.1"], {
     cwd: webDir,
-    env,
+    env: withoutEnvFiles(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   app = child;

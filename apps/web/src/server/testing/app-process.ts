@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { freePort } from "@kit/db/testing";
 
 export const webDir = path.resolve(import.meta.dirname, "../../..");
@@ -43,11 +44,18 @@ export async function startApp(
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   if (!("HOST" in extraEnv)) delete env.HOST;
+  const isolated = withoutEnvFiles(env);
   // "node": the launcher and the compiled server on plain node, without the script's settings.
   const { child, printed } =
     launcher === "node"
-      ? spawnCollecting(process.execPath, ["start.mjs", ...args], env, webDir, ownGroup)
-      : spawnCollecting("pnpm", ["start", ...args], env, path.resolve(webDir, "../.."), ownGroup);
+      ? spawnCollecting(process.execPath, ["start.mjs", ...args], isolated, webDir, ownGroup)
+      : spawnCollecting(
+          "pnpm",
+          ["start", ...args],
+          isolated,
+          path.resolve(webDir, "../.."),
+          ownGroup,
+        );
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
@@ -115,11 +123,12 @@ export async function startServe(
   };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
+  const isolated = withoutEnvFiles(env);
   // "node": the launcher and the compiled serve.ts on plain node, without the script's settings.
   const { child, printed } =
     launcher === "node"
-      ? spawnCollecting(process.execPath, ["serve.mjs"], env)
-      : spawnCollecting("pnpm", ["serve"], env, path.resolve(webDir, "../.."));
+      ? spawnCollecting(process.execPath, ["serve.mjs"], isolated)
+      : spawnCollecting("pnpm", ["serve"], isolated, path.resolve(webDir, "../.."));
   const deadline = Date.now() + 90_000;
   while (!printed().includes("[api] standalone tRPC server on")) {
     if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
