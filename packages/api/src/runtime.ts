@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { createPasswordQueue, createTokenService, isAsymmetric } from "@kit/auth";
 import { createPrismaClient, poolOf } from "@kit/db";
+import { accessClaims } from "./access-claims";
+import { AccessClaimsError, accessClaimsProblem } from "./claims/define-access-claims";
 import { openDatabase } from "./database";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
@@ -47,6 +49,8 @@ export interface StartOptions {
 
 export async function startRuntime(env: ServerEnv, options: StartOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const claimsProblem = accessClaimsProblem(accessClaims);
+  if (claimsProblem !== undefined) throw new AccessClaimsError(claimsProblem);
   // Configuration first: a weak secret stops start-up before any database work. An asymmetric
   // deployment has no secret (loadEnv refused one), so none is generated either.
   const secret = isAsymmetric(env.algorithm)

@@ -44,7 +44,9 @@ export {
   createTokenService,
   type DeviceClaims,
   type IssuedToken,
+  RESERVED_CLAIMS,
   type RefreshClaims,
+  type ReservedClaim,
   type TokenService,
   type TokenServiceConfig,
 } from "./tokens";

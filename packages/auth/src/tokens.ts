@@ -29,8 +29,7 @@ export interface AccessClaims {
   custom: Record<string, unknown>;
 }
 
-/** Claims the kit and RFC 7519 define: an app's own claims may not use these names. */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+const RESERVED_CLAIM_NAMES = [
   "sub",
   "email",
   "sid",
@@ -42,7 +41,13 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   "aud",
   "type",
   "did",
-]);
+] as const;
+
+/** A claim the kit or RFC 7519 defines: an app's own claims may not use its name. */
+export type ReservedClaim = (typeof RESERVED_CLAIM_NAMES)[number];
+
+/** Every ReservedClaim, for checks at run time. */
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set<string>(RESERVED_CLAIM_NAMES);
 
 export interface RefreshClaims {
   sub: string;

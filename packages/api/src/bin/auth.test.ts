@@ -248,6 +248,7 @@ describe("pnpm auth on a database of its own", () => {
     expect(lines.every((line) => line.startsWith("[ok] "))).toBe(true);
     expect(lines.map((line) => line.split(":")[0])).toEqual([
       "[ok] environment",
+      "[ok] access claims",
       "[ok] AUTH_SECRET",
       "[ok] token lifetimes",
       "[ok] database",
@@ -255,6 +256,9 @@ describe("pnpm auth on a database of its own", () => {
       "[ok] migrations",
     ]);
     expect(run.stdout).toContain("[ok] DATABASE_MIGRATE: on: a server applies pending migrations");
+    expect(run.stdout).toContain(
+      "[ok] access claims: role, signed into every access token beside the kit's",
+    );
     const off = await auth(["check"], { env: { DATABASE_URL: own.url, DATABASE_MIGRATE: "off" } });
     expect(off.code).toBe(0);
     expect(off.stdout).toContain("[ok] DATABASE_MIGRATE: off:");

@@ -1,8 +1,15 @@
 import { AuthError } from "@kit/auth";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import { accessClaims } from "../access-claims";
 import type { CallingUser } from "../authentication/calling-user";
-import { defineAccessClaims, readAccessClaims } from "./define-access-claims";
+import {
+  AccessClaimsError,
+  accessClaimNames,
+  accessClaimsProblem,
+  defineAccessClaims,
+  readAccessClaims,
+} from "./define-access-claims";
 
 const user: CallingUser = { id: "u1", email: "a@example.com", name: null, role: "admin" };
 const tenant = z.object({ tenant: z.string() });
@@ -104,5 +111,46 @@ describe("defineAccessClaims", () => {
       whenMissing: "refresh",
     });
     expect(hook.schema.safeParse(hook.issue(user)).success).toBe(false);
+  });
+});
+
+describe("claim names the kit or RFC 7519 defines", () => {
+  it("are a compile error in the schema", () => {
+    const hook = defineAccessClaims(
+      // @ts-expect-error "iss" is RFC 7519's: every login would fail signing it
+      z.object({ iss: z.string() }),
+      { issue: () => ({ iss: "app" }), whenMissing: "refresh" },
+    );
+    expect(accessClaimsProblem(hook)).toBeDefined();
+  });
+
+  it("are a problem at run time too, named, where the compiler was told otherwise", () => {
+    const schema = z.object({ plan: z.string(), sub: z.string(), type: z.string() });
+    const hook = defineAccessClaims(schema as unknown as z.ZodType<{ plan: string }>, {
+      issue: () => ({ plan: "free" }),
+      whenMissing: "refresh",
+    });
+    const problem = accessClaimsProblem(hook);
+    expect(problem).toMatch(
+      /^the access claims \(packages\/api\/src\/access-claims\.ts\) name "sub", "type", which the kit or RFC 7519 defines \(sub, email, .*\): name the app's own claims otherwise$/,
+    );
+    // What start-up throws with it: one line, a machine code.
+    const error = new AccessClaimsError(problem ?? "");
+    expect(error.code).toBe("INVALID_ACCESS_CLAIMS");
+  });
+
+  it("leave the kit's own definition alone, and check names what it signs", () => {
+    expect(accessClaimsProblem(accessClaims)).toBeUndefined();
+    expect(accessClaimNames(accessClaims)).toBe(
+      "role, signed into every access token beside the kit's",
+    );
+    const opaque = defineAccessClaims(z.record(z.string(), z.string()), {
+      issue: () => ({}),
+      whenMissing: "refresh",
+    });
+    expect(accessClaimsProblem(opaque)).toBeUndefined();
+    expect(accessClaimNames(opaque)).toBe(
+      "signed into every access token (a schema other than z.object)",
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The hook for an app's own claims in access tokens: what to sign in, how to read it back, and
 // what a token without them means. The kit's definition is access-claims.ts.
-import { AuthError } from "@kit/auth";
+import { AuthError, RESERVED_CLAIMS, type ReservedClaim } from "@kit/auth";
 import type { z } from "zod";
 import type { CallingUser } from "../authentication/calling-user";
 
@@ -36,11 +36,41 @@ export interface AccessClaimsIssue<C extends Record<string, unknown>> {
  *   whenMissing: "refresh",
  * });
  */
-export function defineAccessClaims<C extends Record<string, unknown>>(
+export function defineAccessClaims<C extends Record<string, unknown> & WithoutReservedNames>(
   schema: z.ZodType<C>,
   hooks: NoInfer<AccessClaimsIssue<C>>,
 ): AccessClaimsHook<C> {
   return { schema, ...hooks };
+}
+
+/**
+ * The kit's and RFC 7519's claim names are not the app's: `iss: z.string()` in the schema is a
+ * compile error ("Type 'string' is not assignable to type 'undefined'" at the schema), as it
+ * would otherwise only fail at the first login. accessClaimsProblem says the same at run time.
+ */
+type WithoutReservedNames = { readonly [name in ReservedClaim]?: never };
+
+/** Start-up refused: the app's access claims cannot be signed into a token. */
+export class AccessClaimsError extends Error {
+  override readonly name = "AccessClaimsError";
+  readonly code = "INVALID_ACCESS_CLAIMS";
+}
+
+/**
+ * Why tokens could not carry the hook's claims, or undefined: the names of an object schema's
+ * keys that the kit or RFC 7519 defines. Start-up throws it as an AccessClaimsError and
+ * `pnpm auth check` reports it, so a schema that got past the compiler (a cast, plain
+ * JavaScript) stops the server at start, not every login with a 500.
+ */
+export function accessClaimsProblem(
+  hook: AccessClaimsHook<Record<string, unknown>>,
+): string | undefined {
+  const taken = (shapeKeys(hook) ?? []).filter((name) => RESERVED_CLAIMS.has(name));
+  if (taken.length === 0) return undefined;
+  return (
+    `the access claims (packages/api/src/access-claims.ts) name ${taken.map((name) => `"${name}"`).join(", ")}, ` +
+    `which the kit or RFC 7519 defines (${[...RESERVED_CLAIMS].join(", ")}): name the app's own claims otherwise`
+  );
 }
 
 // What each hook's schema made of a token's frozen custom claims: verifyAccess hands the same
@@ -78,3 +108,16 @@ export function readAccessClaims<C extends Record<string, unknown>>(
   }
   return hook.whenMissing(user);
 }
+
+/** What `pnpm auth check` says of the claims: their names, where the schema is an object's. */
+export function accessClaimNames(hook: AccessClaimsHook<Record<string, unknown>>): string {
+  const names = shapeKeys(hook);
+  if (names === undefined) return "signed into every access token (a schema other than z.object)";
+  if (names.length === 0) return "none beside the kit's";
+  return `${names.join(", ")}, signed into every access token beside the kit's`;
+}
+
+const shapeKeys = (hook: AccessClaimsHook<Record<string, unknown>>): string[] | undefined => {
+  const shape: unknown = (hook.schema as { shape?: unknown }).shape;
+  return typeof shape === "object" && shape !== null ? Object.keys(shape) : undefined;
+};

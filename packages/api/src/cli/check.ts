@@ -2,6 +2,8 @@
 import { isAsymmetric } from "@kit/auth";
 import { migrationStatus } from "@kit/db";
 import pg from "pg";
+import { accessClaims } from "../access-claims";
+import { accessClaimNames, accessClaimsProblem } from "../claims/define-access-claims";
 import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { retiredKeyWarnings } from "../key-config";
@@ -53,6 +55,9 @@ export async function runChecks(
       ? "parses, judged for NODE_ENV=production (what pnpm start runs); NODE_ENV=development to judge for pnpm dev"
       : `parses (NODE_ENV=${env.nodeEnv})`,
   );
+  const claimsProblem = accessClaimsProblem(accessClaims);
+  if (claimsProblem === undefined) report("ok", "access claims", accessClaimNames(accessClaims));
+  else report("problem", "access claims", claimsProblem);
   await checkSecrets(env, report);
   checkLifetimes(env, report);
   await checkDatabase(env, io, report);
