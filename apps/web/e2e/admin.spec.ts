@@ -143,6 +143,25 @@ test("an admin's Revoke buttons are named for the sessions they end, even when t
   }
 });
 
+test("an admin's own account lists this browser's session as This device, with no Revoke", async ({
+  page,
+}) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const ref = await ownSessionRef(page);
+  await page.getByTestId("admin-link").click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByLabel("Search by email").fill(ADMIN.email);
+  const row = page.locator(`[data-testid="user-row"][data-email="${ADMIN.email}"]`);
+  await row.getByRole("button", { name: "Sessions" }).click();
+  const sessions = page.getByTestId("user-sessions");
+  // Other tests' admin sessions may be listed too; exactly one is this browser's.
+  const current = sessions.locator('li[data-current="true"]');
+  await expect(current).toHaveCount(1);
+  await expect(current).toContainText("This device");
+  await expect(current.getByRole("button")).toHaveCount(0);
+  await expect(current).toContainText(ref);
+});
+
 test("a non-admin sees no Admin link and cannot open /admin", async ({ page }) => {
   const email = uniqueEmail("not-admin");
   await register(page, email);

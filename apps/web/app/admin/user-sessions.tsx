@@ -45,13 +45,19 @@ export function UserSessions({
       {sessions.data && sessions.data.length > 0 && (
         <ul className="rows" data-testid="user-sessions">
           {sessions.data.map((session) => (
-            <li key={session.id}>
-              <SessionSummary session={session} />
-              <RevokeSessionButton
+            <li key={session.id} data-current={session.current}>
+              <SessionSummary
                 session={session}
-                disabled={revoke.isPending}
-                onRevoke={() => revoke.mutate({ sessionId: session.id })}
+                badge={session.current && <span className="badge">This device</span>}
               />
+              {/* Ending this one is signing out: the dashboard's Sign out does that. */}
+              {!session.current && (
+                <RevokeSessionButton
+                  session={session}
+                  disabled={revoke.isPending}
+                  onRevoke={() => revoke.mutate({ sessionId: session.id })}
+                />
+              )}
             </li>
           ))}
         </ul>

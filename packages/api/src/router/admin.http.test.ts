@@ -263,6 +263,7 @@ describe("admin.sessions, admin.revokeSession, admin.revokeSessions", () => {
     expect(sessions.find((s: { id: string }) => s.id === sid(other.access))).toMatchObject({
       userAgent: "Browser C",
       ip: "127.0.0.1",
+      current: false,
     });
 
     const revoke = await api.post(
@@ -288,6 +289,16 @@ describe("admin.sessions, admin.revokeSession, admin.revokeSessions", () => {
       expect(reply.status).toBe(404);
       expect(appCode(reply)).toBe("SESSION_NOT_FOUND");
     }
+  });
+
+  it("marks the admin's own session when they list their own account's", async () => {
+    const admin = await signUpAdmin();
+    const elsewhere = await signIn(admin.user.email, "Browser D");
+    const list = await api.get("admin.sessions", { userId: admin.user.id }, bearer(admin.access));
+    const current = Object.fromEntries(
+      list.body.result.data.map((s: { id: string; current: boolean }) => [s.id, s.current]),
+    );
+    expect(current).toEqual({ [sid(admin.access)]: true, [sid(elsewhere.access)]: false });
   });
 
   it("revokes every session of a user at once", async () => {

@@ -52,11 +52,17 @@ export const adminRouter = router({
     return { changed: change.changed };
   }),
 
-  /** An account's live sessions, most recently used first. */
+  /**
+   * An account's live sessions, most recently used first; `current` marks the one this call
+   * came from (an admin looking at their own account), whose revocation signs them out.
+   */
   sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
     if (!(await userExists(ctx.deps, input.userId))) throw accountNotFound();
     const sessions = await listSessions(ctx.deps, input.userId);
-    return sessions.map(sessionJson);
+    return sessions.map((session) => ({
+      ...sessionJson(session),
+      current: session.id === ctx.session.id,
+    }));
   }),
 
   /** Ends one live session of anyone's; an unknown or ended one is SESSION_NOT_FOUND. */
