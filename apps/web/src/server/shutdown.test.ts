@@ -1,6 +1,6 @@
 // `pnpm start` on SIGTERM, as a container runtime or service manager sends it, alone and as a
 // cluster: it stops accepting, answers the logins already in flight, stops the embedded
-// PostgreSQL, and exits 0. (Needs `pnpm build`, like built-app.test.ts.)
+// PostgreSQL, and exits 0. (Needs `pnpm build`, like built-app.test.ts.) And `pnpm dev` on Ctrl-C.
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -155,6 +155,32 @@ describe.each([
       await expectStoppedCleanly(exited, postgres, port);
       expect(started.output()).not.toContain("ELIFECYCLE");
       expect(started.output()).not.toContain("LISTENER_CONNECTION_LOST");
+    } finally {
+      await stopIfRunning(pnpm, exited);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("pnpm dev on Ctrl-C in a terminal", () => {
+  it("stops the embedded PostgreSQL and exits 0, with no ELIFECYCLE from pnpm", async () => {
+    const dataDir = await freshDataDir("kit-web-dev-ctrl-c-");
+    const started = await startApp(
+      dataDir,
+      { NODE_ENV: "development", LOG_LEVEL: "warn" },
+      [],
+      "pnpm dev",
+      { ownGroup: true },
+    );
+    const pnpm = started.process;
+    const port = Number(new URL(started.base).port);
+    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
+    try {
+      const postgres = postgresOf(dataDir);
+      expect((await login(port).answered).status).toBe(200);
+      process.kill(-(pnpm.pid as number), "SIGINT");
+      await expectStoppedCleanly(exited, postgres, port);
+      expect(started.output()).not.toContain("ELIFECYCLE");
     } finally {
       await stopIfRunning(pnpm, exited);
       await rm(dataDir, { recursive: true, force: true });

@@ -21,7 +21,8 @@ export interface StartedApp {
  * What `pnpm start` runs (the compiled server.ts in front of the built app), answering on
  * `base`; by default told `--hostname 127.0.0.1`, and HOST from this environment is not passed on.
  * `launcher`: `"node"` runs `node start.mjs` in apps/web (the process is the server itself);
- * `"pnpm"` runs `pnpm start` at the workspace root, as the README says (the process is pnpm's).
+ * `"pnpm"` runs `pnpm start` at the workspace root, as the README says (the process is pnpm's);
+ * `"pnpm dev"` runs `pnpm dev` there (give it NODE_ENV=development in `extraEnv`).
  * `ownGroup`: in a process group of its own, as a terminal starts a command, so that a test can
  * signal the whole group as Ctrl-C does (`process.kill(-pid, "SIGINT")`).
  */
@@ -29,7 +30,7 @@ export async function startApp(
   dataDir: string,
   extraEnv: Record<string, string> = {},
   args: string[] = ["--hostname", "127.0.0.1"],
-  launcher: "node" | "pnpm" = "node",
+  launcher: "node" | "pnpm" | "pnpm dev" = "node",
   { ownGroup = false }: { ownGroup?: boolean } = {},
 ): Promise<StartedApp> {
   const port = await freePort();
@@ -51,7 +52,7 @@ export async function startApp(
       ? spawnCollecting(process.execPath, ["start.mjs", ...args], isolated, webDir, ownGroup)
       : spawnCollecting(
           "pnpm",
-          ["start", ...args],
+          [launcher === "pnpm" ? "start" : "dev", ...args],
           isolated,
           path.resolve(webDir, "../.."),
           ownGroup,
