@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { isAlive, loginInFlight } from "@kit/api/testing";
 import { describe, expect, it } from "vitest";
-import { freshDataDir, startApp, webDir } from "./testing/app-process";
+import { freshDataDir, type StartedApp, startApp, webDir } from "./testing/app-process";
 
 const DEMO = { email: "demo@example.com", password: "demo-password" };
 // Queued behind one hashing slot per process, most are still in flight when the signal lands.
@@ -66,6 +66,36 @@ async function stopIfRunning(child: ChildProcess, exited: Promise<unknown>) {
   }
 }
 
+interface RunningApp {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  postgres: ReturnType<typeof postgresOf>;
+  exited: Promise<number | null>;
+}
+
+/** Starts an app on a fresh data folder, runs `body` on it, and leaves nothing running. */
+async function withApp(
+  prefix: string,
+  start: (dataDir: string) => Promise<StartedApp>,
+  body: (app: RunningApp) => Promise<void>,
+): Promise<void> {
+  const dataDir = await freshDataDir(prefix);
+  try {
+    const started = await start(dataDir);
+    const child = started.process;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      const port = Number(new URL(started.base).port);
+      await body({ child, port, output: started.output, postgres: postgresOf(dataDir), exited });
+    } finally {
+      await stopIfRunning(child, exited);
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 describe.each([
   ["one process", "1"],
   ["a cluster (WEB_CONCURRENCY=2)", "2"],
@@ -74,49 +104,33 @@ describe.each([
     if (!existsSync(path.join(webDir, "dist", "server.mjs"))) {
       throw new Error("apps/web is not built: run `pnpm build` first.");
     }
-    const dataDir = await freshDataDir("kit-web-stop-");
     // What `pnpm start` runs (start.mjs → dist/server.mjs), in plain node: the signal reaches
     // the server itself, as a service manager's would.
-    const started = await startApp(dataDir, {
-      WEB_CONCURRENCY: workers,
-      AUTH_HASH_CONCURRENCY: "1",
-      // A login is charged to the burst budget until it succeeds: six at once would exceed it.
-      AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "1000",
-      LOG_LEVEL: "warn",
-    });
-    const app = started.process;
-    const port = Number(new URL(started.base).port);
-    const exited = new Promise<number | null>((resolve) => app.once("exit", resolve));
-    try {
-      const postgres = postgresOf(dataDir);
+    const start = (dataDir: string) =>
+      startApp(dataDir, {
+        WEB_CONCURRENCY: workers,
+        AUTH_HASH_CONCURRENCY: "1",
+        // A login is charged to the burst budget until it succeeds: six at once would exceed it.
+        AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "1000",
+        LOG_LEVEL: "warn",
+      });
+    await withApp("kit-web-stop-", start, async ({ child, port, output, postgres, exited }) => {
       expect((await login(port).answered).status).toBe(200);
-
-      await expectLoginsAnswered(port, () => app.kill("SIGTERM"), started.output);
+      await expectLoginsAnswered(port, () => child.kill("SIGTERM"), output);
       await expectStoppedCleanly(exited, postgres, port);
-    } finally {
-      await stopIfRunning(app, exited);
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("pnpm start, signalled as pnpm (a container whose command is `pnpm start`)", () => {
   it("passes SIGTERM on to the server, which stops the embedded PostgreSQL; pnpm exits 0", async () => {
-    const dataDir = await freshDataDir("kit-web-stop-pnpm-");
-    const started = await startApp(dataDir, { LOG_LEVEL: "warn" }, undefined, "pnpm");
-    const pnpm = started.process;
-    const port = Number(new URL(started.base).port);
-    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
-    try {
-      const postgres = postgresOf(dataDir);
+    const start = (dataDir: string) => startApp(dataDir, { LOG_LEVEL: "warn" }, undefined, "pnpm");
+    await withApp("kit-web-stop-pnpm-", start, async ({ child, port, postgres, exited }) => {
       // The scripts `exec` the next step, so no shell sits between pnpm and the server to end
       // without passing the signal on (which would leave the server running on its own).
-      pnpm.kill("SIGTERM");
+      child.kill("SIGTERM");
       await expectStoppedCleanly(exited, postgres, port);
-    } finally {
-      await stopIfRunning(pnpm, exited);
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -125,65 +139,51 @@ describe.each([
   ["a cluster (WEB_CONCURRENCY=2)", "2"],
 ])("pnpm start on Ctrl-C in a terminal, %s", (_, workers) => {
   it("takes the copies of SIGINT that reach pnpm, the server and its workers as one, answers the logins in flight, exits 0", async () => {
-    const dataDir = await freshDataDir("kit-web-ctrl-c-");
-    const started = await startApp(
-      dataDir,
-      {
-        WEB_CONCURRENCY: workers,
-        AUTH_HASH_CONCURRENCY: "1",
-        AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "1000",
-        LOG_LEVEL: "warn",
-      },
-      undefined,
-      "pnpm",
-      { ownGroup: true },
-    );
-    const pnpm = started.process;
-    const port = Number(new URL(started.base).port);
-    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
-    try {
-      const postgres = postgresOf(dataDir);
+    const start = (dataDir: string) =>
+      startApp(
+        dataDir,
+        {
+          WEB_CONCURRENCY: workers,
+          AUTH_HASH_CONCURRENCY: "1",
+          AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES: "1000",
+          LOG_LEVEL: "warn",
+        },
+        undefined,
+        "pnpm",
+        { ownGroup: true },
+      );
+    await withApp("kit-web-ctrl-c-", start, async ({ child, port, output, postgres, exited }) => {
       expect((await login(port).answered).status).toBe(200);
       // A terminal sends SIGINT to every process of its foreground group; pnpm passes its own
       // copy on, so the server gets it twice, and each worker from the primary as well. The
       // embedded PostgreSQL is not in that group: it stops after the logins in flight.
       await expectLoginsAnswered(
         port,
-        () => process.kill(-(pnpm.pid as number), "SIGINT"),
-        started.output,
+        () => process.kill(-(child.pid as number), "SIGINT"),
+        output,
       );
       await expectStoppedCleanly(exited, postgres, port);
-      expect(started.output()).not.toContain("ELIFECYCLE");
-      expect(started.output()).not.toContain("LISTENER_CONNECTION_LOST");
-    } finally {
-      await stopIfRunning(pnpm, exited);
-      await rm(dataDir, { recursive: true, force: true });
-    }
+      expect(output()).not.toContain("ELIFECYCLE");
+      expect(output()).not.toContain("LISTENER_CONNECTION_LOST");
+    });
   });
 });
 
 describe("pnpm dev on Ctrl-C in a terminal", () => {
   it("stops the embedded PostgreSQL and exits 0, with no ELIFECYCLE from pnpm", async () => {
-    const dataDir = await freshDataDir("kit-web-dev-ctrl-c-");
-    const started = await startApp(
-      dataDir,
-      { NODE_ENV: "development", LOG_LEVEL: "warn" },
-      [],
-      "pnpm dev",
-      { ownGroup: true },
+    const start = (dataDir: string) =>
+      startApp(dataDir, { NODE_ENV: "development", LOG_LEVEL: "warn" }, [], "pnpm dev", {
+        ownGroup: true,
+      });
+    await withApp(
+      "kit-web-dev-ctrl-c-",
+      start,
+      async ({ child, port, output, postgres, exited }) => {
+        expect((await login(port).answered).status).toBe(200);
+        process.kill(-(child.pid as number), "SIGINT");
+        await expectStoppedCleanly(exited, postgres, port);
+        expect(output()).not.toContain("ELIFECYCLE");
+      },
     );
-    const pnpm = started.process;
-    const port = Number(new URL(started.base).port);
-    const exited = new Promise<number | null>((resolve) => pnpm.once("exit", resolve));
-    try {
-      const postgres = postgresOf(dataDir);
-      expect((await login(port).answered).status).toBe(200);
-      process.kill(-(pnpm.pid as number), "SIGINT");
-      await expectStoppedCleanly(exited, postgres, port);
-      expect(started.output()).not.toContain("ELIFECYCLE");
-    } finally {
-      await stopIfRunning(pnpm, exited);
-      await rm(dataDir, { recursive: true, force: true });
-    }
   });
 });
