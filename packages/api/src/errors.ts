@@ -85,6 +85,16 @@ export class AppError extends Error {
   }
 }
 
+/** 503 DB_UNAVAILABLE: the database's state, not the request's; the client keeps its session. */
+export function databaseUnavailable(cause?: unknown): AppError {
+  return new AppError(
+    "DB_UNAVAILABLE",
+    "SERVICE_UNAVAILABLE",
+    "The service is briefly unavailable. Try again shortly.",
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 // Auth failures are 401 except a bad password choice, which is the caller's input, and a full
 // hashing queue, which is the server's state (503, with Retry-After: see retry-after.ts).
 const AUTH_TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -123,16 +133,7 @@ export function toTRPCError(error: unknown): TRPCError | null {
   // Down, restarting, unreachable or out of connections: the server's state, not a fault in the
   // request, and over by itself. 503 with Retry-After (retry-after.ts), so clients keep their
   // session and try again rather than treat it as a crash or a sign-out.
-  if (isDatabaseUnavailable(error)) {
-    return toTRPCError(
-      new AppError(
-        "DB_UNAVAILABLE",
-        "SERVICE_UNAVAILABLE",
-        "The service is briefly unavailable. Try again shortly.",
-        { cause: error },
-      ),
-    );
-  }
+  if (isDatabaseUnavailable(error)) return toTRPCError(databaseUnavailable(error));
   return null;
 }
 

@@ -8,6 +8,7 @@ import { clientFingerprint, withinGrace } from "../authentication/grace";
 import { loadLiveSession, reloadSession } from "../authentication/live-session";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
+import { databaseUnavailable } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
@@ -84,7 +85,10 @@ async function rotateOnce(
     nowMs: now,
     client,
   });
-  if (!result.swapped) return { ...result, mintedExpiresAt: nextExpiresAt };
+  if (!result.swapped) {
+    if (result.late) throw databaseUnavailable();
+    return { ...result, mintedExpiresAt: nextExpiresAt };
+  }
   const access = deps.tokens.issueAccess({
     userId: result.user.id,
     email: result.user.email,

@@ -1,9 +1,11 @@
 // Refresh rotation's swap: check the user, move the session's jti on, and record `refreshed`,
 // atomically and in one round trip; concurrent swaps share that round trip (group commit).
 import type { SqlPool, UserIdentity } from "@kit/db";
+import type pg from "pg";
 import { Batcher } from "../batching/batcher";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
+import { DatabaseClock } from "./database-clock";
 
 export interface SwapRequest {
   userId: string;
@@ -27,7 +29,12 @@ export type SwapResult =
    * session theirs (a token minted past the cap is refused, and may be minted again within it);
    * null when not, or when the session is gone: the caller works out which error it is.
    */
-  | { swapped: false; absoluteExpiresAt: Date | null };
+  | { swapped: false; absoluteExpiresAt: Date | null; late?: undefined }
+  /**
+   * Nothing changed because the statement started too late to be answered in time (see
+   * startDeadline): the caller answers 503, and the token presented is still the current one.
+   */
+  | { swapped: false; late: true };
 
 interface Row {
   idx: number;
@@ -38,6 +45,9 @@ interface Row {
   /** ms since the epoch (see swapStatement). */
   absolute_expires_ms: number;
   swapped: boolean;
+  late: boolean;
+  /** The database's clock as the statement ran, ms since the epoch (see DatabaseClock). */
+  database_ms: number;
 }
 
 // Named statements: each connection parses and plans them once, then only binds and executes.
@@ -51,17 +61,23 @@ interface Row {
 // timestamptz) with string work that cost a refresh several µs, where a number is one
 // conversion in SQL. to_timestamp keeps milliseconds exact: ms / 1000 in float8 is rounded to
 // the microsecond, and the result is read back as whole milliseconds.
+// $11 is the latest instant, on the database's clock, at which the statement may still start
+// (null: no limit); one that starts later swaps nothing and says `late` (see startDeadline).
 const swapStatement = (name: string, lock: string) => ({
   name,
   text: `
-    WITH request AS (
+    WITH clock AS (
+      SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms
+    ), request AS (
       SELECT r.idx, r.user_id, r.session_id, r.jti, r.next_jti,
         to_timestamp(r.next_expires_ms / 1000.0) AS next_expires_at,
-        to_timestamp(r.now_ms / 1000.0) AS now, r.rotated_by, r.ip, r.user_agent
+        to_timestamp(r.now_ms / 1000.0) AS now, r.rotated_by, r.ip, r.user_agent,
+        (c.ms > $11::float8) IS TRUE AS late
       FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
         $6::int8[], $7::int8[], $8::text[], $9::text[], $10::text[])
         AS r(idx, user_id, session_id, jti, next_jti, next_expires_ms, now_ms, rotated_by, ip,
           user_agent)
+        CROSS JOIN clock c
     ), locked AS (
       SELECT id FROM sessions WHERE id IN (SELECT session_id FROM request)
       ORDER BY id ${lock}
@@ -79,7 +95,8 @@ const swapStatement = (name: string, lock: string) => ({
         last_used_at = o.now,
         expires_at = o.next_expires_at
       FROM owner o JOIN locked l ON l.id = o.session_id
-      WHERE sessions.id = o.session_id
+      WHERE NOT o.late
+        AND sessions.id = o.session_id
         AND sessions.user_id = o.user_id
         AND sessions.refresh_jti = o.jti
         AND sessions.revoked_at IS NULL
@@ -93,11 +110,58 @@ const swapStatement = (name: string, lock: string) => ({
     )
     SELECT o.idx, o.user_id::text AS id, o.email, o.name, o.role::text AS role,
       floor(extract(epoch FROM o.absolute_expires_at) * 1000)::float8 AS absolute_expires_ms,
-      EXISTS (SELECT 1 FROM swapped w WHERE w.idx = o.idx) AS swapped
+      EXISTS (SELECT 1 FROM swapped w WHERE w.idx = o.idx) AS swapped, o.late,
+      (SELECT ms FROM clock) AS database_ms
     FROM owner o`,
 });
 const SWAP_ONE = swapStatement("kit_swap_refresh_one", "FOR UPDATE");
 const SWAP_MANY = swapStatement("kit_swap_refresh_many", "FOR UPDATE NOWAIT");
+
+// Each pool's reading of its database's clock, kept from the swaps' own answers.
+const clocks = new WeakMap<SqlPool, DatabaseClock>();
+
+/**
+ * The latest instant (on the database's clock) at which a swap sent at `sentAt` may start, so
+ * that it is over before this process stops waiting for it. pg gives up on a statement after
+ * query_timeout and the server ends one after statement_timeout (client.ts in @kit/db): a
+ * statement that starts no later than their difference after it was sent is answered, or ended,
+ * in time. One that starts later reached the database late (a server stopped and resumed, a
+ * network that delivered it once it healed): its client may have been told 503 already and
+ * still holds the token presented, so it must not rotate the session behind the client's back.
+ * Null (no limit) before the first reading of the database's clock, or on a pool without both
+ * timeouts.
+ */
+function startDeadline(pool: SqlPool, clock: DatabaseClock, sentAt: number): number | null {
+  const { query_timeout: answered, statement_timeout: ended } = pool.options;
+  if (typeof answered !== "number" || typeof ended !== "number" || answered <= ended) return null;
+  return clock.toDatabase(sentAt + answered - ended) ?? null;
+}
+
+/**
+ * `pool.query`, knowing when the statement left: once a connection was free (a wait for one is
+ * not the database's lateness). A failure releases the connection as `pool.query` does.
+ */
+async function queryTimed<R extends pg.QueryResultRow>(
+  pool: SqlPool,
+  config: (sentAt: number) => pg.QueryConfig,
+): Promise<{ rows: R[]; sentAt: number }> {
+  const client = await pool.connect();
+  // The query's rejection reports a broken connection; unheard, its 'error' would end the process.
+  const ignore = () => {};
+  client.on("error", ignore);
+  let failure: Error | undefined;
+  try {
+    const sentAt = Date.now();
+    const { rows } = await client.query<R>(config(sentAt));
+    return { rows, sentAt };
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.off("error", ignore);
+    client.release(failure);
+  }
+}
 
 /** Runs a batch of swaps as one statement: one result per request, in order. */
 export async function runSwaps(
@@ -105,7 +169,12 @@ export async function runSwaps(
   batch: readonly SwapRequest[],
 ): Promise<SwapResult[]> {
   const column = <T>(of: (request: SwapRequest, index: number) => T) => batch.map(of);
-  const { rows } = await pool.query<Row>({
+  let clock = clocks.get(pool);
+  if (!clock) {
+    clock = new DatabaseClock();
+    clocks.set(pool, clock);
+  }
+  const { rows, sentAt } = await queryTimed<Row>(pool, (sentAt) => ({
     ...(batch.length === 1 ? SWAP_ONE : SWAP_MANY),
     values: [
       column((_, i) => i),
@@ -118,13 +187,18 @@ export async function runSwaps(
       column((r) => r.fingerprint),
       column((r) => r.client.clientIp),
       column((r) => r.client.userAgent),
+      startDeadline(pool, clock, sentAt),
     ],
-  });
+  }));
+  const [first] = rows;
+  if (first) clock.observe(first.database_ms, sentAt, Date.now());
   const results: SwapResult[] = batch.map(() => ({ swapped: false, absoluteExpiresAt: null }));
   for (const row of rows) {
     results[row.idx] = row.swapped
       ? { swapped: true, user: { id: row.id, email: row.email, name: row.name, role: row.role } }
-      : { swapped: false, absoluteExpiresAt: new Date(row.absolute_expires_ms) };
+      : row.late
+        ? { swapped: false, late: true }
+        : { swapped: false, absoluteExpiresAt: new Date(row.absolute_expires_ms) };
   }
   return results;
 }

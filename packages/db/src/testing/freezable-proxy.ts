@@ -1,6 +1,9 @@
-// A TCP proxy to a database that a test can cut, or freeze: from then on no byte passes either
-// way, and no close either, as from a stopped server process or a host lost without a FIN or
-// RST. The database's own statement_timeout cannot act there; only the client's bounds can.
+// A TCP proxy to a database that a test can cut, freeze or hold. Frozen, no byte passes either
+// way, and no close either, as from a host lost without a FIN or RST: the database never sees
+// what was sent meanwhile. Held, the database does see it, late: what the client sends waits and
+// arrives in order on release, close included, as from a server process stopped and resumed, or
+// a network whose retransmissions get through once it heals. The database's own
+// statement_timeout cannot act in either; only the client's bounds can.
 import net from "node:net";
 
 export interface FreezableProxy {
@@ -9,6 +12,16 @@ export interface FreezableProxy {
   freeze(): void;
   /** Passes bytes again; the connections that lived through the freeze are cut (they lost bytes). */
   thaw(): void;
+  /**
+   * Nothing reaches the client from now on, and what the client sends (its close too) waits:
+   * `release()` delivers it to the database in order, then passes bytes again.
+   */
+  hold(): void;
+  /**
+   * Delivers what waited and passes bytes again; resolves once the database has closed every
+   * connection whose client closed while held (it has read, and acted on, all that came before).
+   */
+  release(): Promise<void>;
   /** Drops every connection through the proxy at once, as a network that fails does. */
   cut(): void;
   close(): Promise<void>;
@@ -18,6 +31,9 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
   const target = new URL(url);
   const sockets = new Set<net.Socket>();
   let frozen = false;
+  let held = false;
+  // What the clients sent while held, in the order they sent it: a chunk, or their close.
+  const waiting: { to: net.Socket; chunk: Buffer | "end" }[] = [];
   // Half-open allowed, so that a client's FIN is not answered by ours while frozen: a frozen
   // host answers nothing, and a client that waits for the reply must not get one.
   const server = net.createServer({ allowHalfOpen: true }, (incoming) => {
@@ -30,14 +46,25 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
       [incoming, outgoing],
       [outgoing, incoming],
     ] as const) {
+      const towardDatabase = from === incoming;
       sockets.add(from);
       from.on("error", () => {});
       // While frozen, bytes are read and thrown away, like packets lost on the way.
-      from.on("data", (chunk) => frozen || to.write(chunk));
-      from.on("end", () => frozen || to.end());
+      from.on("data", (chunk: Buffer) => {
+        if (frozen) return;
+        if (!held) to.write(chunk);
+        else if (towardDatabase) waiting.push({ to, chunk });
+      });
+      from.on("end", () => {
+        if (frozen) return;
+        if (!held) to.end();
+        else if (towardDatabase) waiting.push({ to, chunk: "end" });
+      });
       from.on("close", () => {
         sockets.delete(from);
-        if (!frozen) to.destroy();
+        if (frozen) return;
+        if (!held) to.destroy();
+        else if (towardDatabase) waiting.push({ to, chunk: "end" });
       });
     }
   });
@@ -55,6 +82,28 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
     thaw() {
       frozen = false;
       cut();
+    },
+    hold() {
+      held = true;
+    },
+    release() {
+      held = false;
+      const closing = new Set<net.Socket>();
+      for (const { to, chunk } of waiting.splice(0)) {
+        if (chunk === "end") {
+          to.end();
+          closing.add(to);
+        } else to.write(chunk);
+      }
+      return Promise.all(
+        [...closing].map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              if (socket.closed) resolve();
+              else socket.once("close", () => resolve());
+            }),
+        ),
+      ).then(() => {});
     },
     cut,
     close: () =>
