@@ -127,8 +127,17 @@ describe("HTTP contract", () => {
     expect(JSON.stringify(reply.body)).not.toMatch(/node_modules|\.ts:\d+/);
   });
 
-  it("sends nosniff and a no-framing policy on every answer, errors included", async () => {
+  it("sends nosniff, a no-framing policy and no-store on every answer, errors included", async () => {
+    const signedUp = await api.post("auth.register", {
+      email: uniqueEmail(),
+      password: "correct horse battery",
+    });
+    const { access, refresh } = signedUp.body.result.data;
     const replies = [
+      // Answers with tokens, and a GET with personal data.
+      signedUp,
+      await api.post("auth.refresh", { refresh }),
+      await api.get("auth.me", undefined, { authorization: `Bearer ${access}` }),
       await api.get("auth.me"),
       await api.post("auth.nothing", {}),
       await api.raw("/api/trpc/auth.login", { method: "POST", headers: json, body: "{not json" }),
@@ -143,6 +152,9 @@ describe("HTTP contract", () => {
       for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) {
         expect(reply.headers.get(name), `${name} on a ${reply.status}`).toBe(value);
       }
+      expect(reply.headers.get("cache-control"), `cache-control on a ${reply.status}`).toBe(
+        "no-store",
+      );
     }
   });
 });
