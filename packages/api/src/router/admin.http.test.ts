@@ -147,6 +147,20 @@ describe("admin.users", () => {
     expect(everyone.body.result.data.items.length).toBeGreaterThanOrEqual(4);
   });
 
+  it("searches for the characters typed: % and _ are not wildcards", async () => {
+    const admin = await signUpAdmin();
+    const tag = `x_y-${Date.now()}`;
+    const underscore = await signUp(uniqueEmail(tag));
+    await signUp(uniqueEmail(tag.replace("_", "z")));
+    const ids = async (email: string) =>
+      (
+        await api.get("admin.users", { email, limit: 100 }, bearer(admin.access))
+      ).body.result.data.items.map((user: { id: string }) => user.id);
+    expect(await ids(tag)).toEqual([underscore.user.id]);
+    expect(await ids(`${tag.slice(0, 2)}%${tag.slice(3)}`)).toEqual([]);
+    expect(await ids("%")).toEqual([]);
+  });
+
   it("answers bad input with 400 VALIDATION", async () => {
     const admin = await signUpAdmin();
     for (const input of [

@@ -24,7 +24,8 @@ export async function listUsers(
   page: { limit: number; cursor?: string | null; email?: string | null },
 ): Promise<UserPage> {
   const rows = await deps.prisma.user.findMany({
-    where: page.email ? { email: { contains: page.email } } : {},
+    // Prisma hands `contains` to LIKE as it is: % and _ would be wildcards ("%" finds everyone).
+    where: page.email ? { email: { contains: page.email.replace(/[\\%_]/g, "\\$&") } } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     // Prisma's cursor paging keeps the order above; skip the cursor row itself.
     ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
