@@ -77,6 +77,28 @@ describe("HTTP contract", () => {
     expect(reply.status).toBe(415);
   });
 
+  it("415 for a form post or raw bytes too: a procedure never runs on a cross-site form's body", async () => {
+    const form = new FormData();
+    form.set("refresh", "x");
+    const bodies: [string, RequestInit][] = [
+      ["multipart", { body: form }],
+      [
+        "octet-stream",
+        {
+          headers: { "content-type": "application/octet-stream" },
+          body: new Uint8Array([123, 125]),
+        },
+      ],
+    ];
+    for (const [kind, init] of bodies) {
+      // auth.logout's fields are all optional: before, a form post reached its handler.
+      const reply = await api.raw("/api/trpc/auth.logout", { method: "POST", ...init });
+      expect(reply.status, kind).toBe(415);
+      expect(reply.body.error.data.appCode, kind).toBe("UNSUPPORTED_MEDIA_TYPE");
+      expect(reply.headers.get("x-request-id"), kind).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   it("413 for a body over the limit, declared or streamed", async () => {
     const big = JSON.stringify({ email: uniqueEmail(), password: "p".repeat(MAX_BODY_BYTES) });
     const reply = await api.raw("/api/trpc/auth.login", {
