@@ -136,8 +136,14 @@ test("Back after signing out never shows the last user's page", async ({ page })
   const shownBefore = seen.length;
   expect(shownBefore).toBeGreaterThan(0);
 
-  await page.goBack();
-  await page.goBack();
+  // The app may send the page on to sign-in while the browser is still going back, which ends
+  // that navigation early (net::ERR_ABORTED): the behaviour under test, not a failure.
+  const back = () =>
+    page.goBack().catch((error: Error) => {
+      if (!error.message.includes("net::ERR_ABORTED")) throw error;
+    });
+  await back();
+  await back();
   await page.waitForLoadState("networkidle");
   await expectSignedOut(page);
   expect(seen.slice(shownBefore), "the email shown after signing out").toEqual([]);
