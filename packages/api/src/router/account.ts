@@ -16,10 +16,7 @@ export const accountRouter = router({
   /** The caller's live sessions, most recently used first; `current` marks this one. */
   sessions: protectedProcedure.query(async ({ ctx }) => {
     const sessions = await listSessions(ctx.deps, ctx.user.id);
-    return sessions.map((session) => ({
-      ...sessionJson(session),
-      current: session.id === ctx.session.id,
-    }));
+    return sessions.map((session) => sessionJson(session, ctx.session.id));
   }),
 
   /** Ends one of the caller's own sessions. Any other id is NOT_FOUND, with no hint it exists. */

@@ -59,10 +59,7 @@ export const adminRouter = router({
   sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
     if (!(await userExists(ctx.deps, input.userId))) throw accountNotFound();
     const sessions = await listSessions(ctx.deps, input.userId);
-    return sessions.map((session) => ({
-      ...sessionJson(session),
-      current: session.id === ctx.session.id,
-    }));
+    return sessions.map((session) => sessionJson(session, ctx.session.id));
   }),
 
   /** Ends one live session of anyone's; an unknown or ended one is SESSION_NOT_FOUND. */
