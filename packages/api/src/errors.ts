@@ -13,6 +13,8 @@ export type ApiErrorCode =
   | "RATE_LIMITED"
   | "SESSION_NOT_FOUND"
   | "CSRF_REJECTED"
+  // Cookie mode: a procedure that sets cookies, called for a streamed answer, which cannot carry them.
+  | "COOKIE_NOT_STREAMABLE"
   // adminProcedure: the caller's row, read on this call, is not an admin's.
   | "ADMIN_REQUIRED"
   // The admin router: no account has that id (the caller's own USER_NOT_FOUND is a 401).

@@ -5,27 +5,31 @@ import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-impor
 import type { Principal } from "./authentication/principal";
 import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
+import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
 import { appCodeOf, toTRPCError } from "./errors";
 
-const t = initTRPC.context<Context>().create({
-  // Stack traces are added below only when the deps allow it; tRPC's own switch follows
-  // NODE_ENV, which a test or a misconfigured deploy can get wrong.
-  isDev: false,
-  errorFormatter({ shape, error, ctx }) {
-    const expose = ctx?.deps.exposeErrors ?? false;
-    const internal = error.code === "INTERNAL_SERVER_ERROR";
-    return {
-      ...shape,
-      // Database and library messages stay on the server.
-      message: internal && !expose ? "Internal server error." : shape.message,
-      data: {
-        ...shape.data,
-        appCode: appCodeOf(error),
-        ...(expose && error.stack ? { stack: error.stack } : {}),
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Stack traces are added below only when the deps allow it; tRPC's own switch follows
+    // NODE_ENV, which a test or a misconfigured deploy can get wrong.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const expose = ctx?.deps.exposeErrors ?? false;
+      const internal = error.code === "INTERNAL_SERVER_ERROR";
+      return {
+        ...shape,
+        // Database and library messages stay on the server.
+        message: internal && !expose ? "Internal server error." : shape.message,
+        data: {
+          ...shape.data,
+          appCode: appCodeOf(error),
+          ...(expose && error.stack ? { stack: error.stack } : {}),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -47,6 +47,25 @@ export function isServerPath(url: string | undefined): boolean {
  */
 export const COOKIE_MODE_HEADER = "x-auth-refresh";
 
+/**
+ * The kit's procedures that may answer with `Set-Cookie` (in cookie mode: the refresh cookie and
+ * the device marker). A streamed answer (httpBatchStreamLink) cannot carry a cookie, so in cookie
+ * mode the server refuses these in one (400 COOKIE_NOT_STREAMABLE): a client that streams sends
+ * them through httpLink or httpBatchLink, with `splitLink({ condition: (op) => setsCookies(op.path) })`.
+ */
+export const COOKIE_PROCEDURES: readonly string[] = [
+  "auth.register",
+  "auth.login",
+  "auth.refresh",
+  "auth.logout",
+  "account.changePassword",
+];
+
+/** True for a procedure in COOKIE_PROCEDURES: one to keep out of a streamed batch. */
+export function setsCookies(path: string): boolean {
+  return COOKIE_PROCEDURES.includes(path);
+}
+
 /** Batched calls per request (`?batch=1`): enough for a page's queries, too few to amplify work. */
 export const MAX_BATCH_SIZE = 10;
 
@@ -84,6 +103,7 @@ const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {
   RATE_LIMITED: true,
   SESSION_NOT_FOUND: true,
   CSRF_REJECTED: true,
+  COOKIE_NOT_STREAMABLE: true,
   ADMIN_REQUIRED: true,
   ACCOUNT_NOT_FOUND: true,
   SELF_DEACTIVATION: true,

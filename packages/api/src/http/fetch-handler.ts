@@ -2,6 +2,11 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
+import {
+  isStreamedRequest,
+  refuseStreamedCookieCalls,
+  streamedAnswerHeaders,
+} from "../cookie-mode/streamed-calls";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
@@ -39,17 +44,20 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       req: limitRequestBody(request),
       router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: () =>
-        createContext(deps, {
+      createContext: ({ info }) => {
+        refuseStreamedCookieCalls(request.headers, info);
+        return createContext(deps, {
           headers: request.headers,
           url: request.url,
           connection,
+          responseHeaders: isStreamedRequest(request.headers) ? streamedAnswerHeaders() : undefined,
           clientIp: resolveClientIp({
             socketAddress: connection?.remoteAddress,
             headers: request.headers,
             trustProxy: deps.trustProxy,
           }),
-        }),
+        });
+      },
       onError: reportError(deps),
       responseMeta: responseMetaFor(deps),
     });

@@ -21,9 +21,10 @@ export const API_SECURITY_HEADERS = {
 
 /**
  * `responseMeta` for a server of `deps`. An answer with no context is one tRPC's transport gave
- * before any was made (a content type it refuses: 415; a batch over MAX_BATCH_SIZE: 400): it
- * gets a request id of its own, its access-log line, and the JSON content type its body has
- * (tRPC leaves that answer without one, so a Response makes it text/plain).
+ * before any was made (a content type it refuses: 415; a batch over MAX_BATCH_SIZE: 400), or
+ * one whose context failed (a streamed call refused, streamed-calls.ts): it gets a request id of
+ * its own, its access-log line, and the JSON content type its body has (tRPC leaves the
+ * transport's answers without one, so a Response makes them text/plain).
  */
 export function responseMetaFor(deps: Pick<AppDeps, "logger">) {
   return (options: AnsweredCall): ResponseMeta => {
@@ -32,7 +33,9 @@ export function responseMetaFor(deps: Pick<AppDeps, "logger">) {
     logAnswer(options, { logger: deps.logger, requestId, startedAt: performance.now() });
     const meta = responseMeta(options);
     const headers = meta.headers instanceof Headers ? meta.headers : new Headers();
-    headers.set("content-type", "application/json");
+    // A streamed answer (whose context failed) has its content type from tRPC already.
+    if (options.info?.accept !== "application/jsonl")
+      headers.set("content-type", "application/json");
     headers.set("x-request-id", requestId);
     return { ...meta, headers };
   };

@@ -4,6 +4,11 @@ import { createServer, type IncomingMessage, type RequestListener, type Server }
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
+import {
+  isStreamedRequest,
+  refuseStreamedCookieCalls,
+  streamedAnswerHeaders,
+} from "../cookie-mode/streamed-calls";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
@@ -41,10 +46,11 @@ export function createNodeHandler(
   const basePath = `${TRPC_ENDPOINT}/`;
   const onError = reportError(deps);
   const responseMeta = responseMetaFor(deps);
-  const contextFor = (req: IncomingMessage, headers: Headers) =>
+  const contextFor = (req: IncomingMessage, headers: Headers, streamed = false) =>
     createContext(deps, {
       headers,
       url: requestUrl(req),
+      responseHeaders: streamed ? streamedAnswerHeaders() : undefined,
       clientIp: resolveClientIp({
         socketAddress: req.socket.remoteAddress,
         headers,
@@ -56,7 +62,12 @@ export function createNodeHandler(
     router,
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req }) => contextFor(req, headersOf(req)),
+    // The fast path never streams: only this one can meet a streamed call.
+    createContext: ({ req, info }) => {
+      const headers = headersOf(req);
+      refuseStreamedCookieCalls(headers, info);
+      return contextFor(req, headers, isStreamedRequest(headers));
+    },
     onError,
     responseMeta,
   });

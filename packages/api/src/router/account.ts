@@ -50,18 +50,22 @@ export const accountRouter = router({
    * one in the answer (or its cookie): whoever shared the old session, a thief holding a copy of
    * its refresh token above all, is cut off with the rest.
    */
-  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const client = { ...clientOf(ctx), device: presentedDevice(ctx, null) };
-    await changePassword(
-      ctx.deps,
-      ctx.user,
-      { current: input.currentPassword, next: input.newPassword },
-      client,
-    );
-    await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed");
-    const pair = await openSession(ctx.deps, ctx.user, client, "password_changed");
-    return { ok: true as const, ...deliverPair(ctx, pair) };
-  }),
+  changePassword: protectedProcedure
+    // The fresh session's refresh cookie, in cookie mode.
+    .meta({ setsCookies: true })
+    .input(changePasswordInput)
+    .mutation(async ({ ctx, input }) => {
+      const client = { ...clientOf(ctx), device: presentedDevice(ctx, null) };
+      await changePassword(
+        ctx.deps,
+        ctx.user,
+        { current: input.currentPassword, next: input.newPassword },
+        client,
+      );
+      await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed");
+      const pair = await openSession(ctx.deps, ctx.user, client, "password_changed");
+      return { ok: true as const, ...deliverPair(ctx, pair) };
+    }),
 
   /** The caller's recent auth events, newest first. */
   events: protectedProcedure

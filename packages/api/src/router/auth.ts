@@ -27,48 +27,63 @@ const auditRateLimit = publicProcedure.use(async ({ ctx, next }) => {
   return result;
 });
 
+/** Cookie mode hands out (or clears) the refresh cookie and the device marker here. */
+const SETS_COOKIES = { setsCookies: true };
+
 export const authRouter = router({
-  register: auditRateLimit.input(registerInput).mutation(async ({ ctx, input }) => {
-    const client = clientOf(ctx);
-    await ctx.deps.limiter.register(client.clientIp);
-    const { user, pair } = await registerAndOpen(
-      ctx.deps,
-      { email: input.email, password: input.password, name: input.name ?? null },
-      client,
-    );
-    return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
-  }),
+  register: auditRateLimit
+    .meta(SETS_COOKIES)
+    .input(registerInput)
+    .mutation(async ({ ctx, input }) => {
+      const client = clientOf(ctx);
+      await ctx.deps.limiter.register(client.clientIp);
+      const { user, pair } = await registerAndOpen(
+        ctx.deps,
+        { email: input.email, password: input.password, name: input.name ?? null },
+        client,
+      );
+      return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
+    }),
 
-  login: auditRateLimit.input(loginInput).mutation(async ({ ctx, input }) => {
-    const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
-    const user = await checkCredentials(ctx.deps, input.email, input.password, client);
-    const pair = await openSession(ctx.deps, user, client, "login_succeeded");
-    // The same device id again when this device had one for this user: it stays one device.
-    const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
-    return { user, ...deliverPair(ctx, pair), device };
-  }),
+  login: auditRateLimit
+    .meta(SETS_COOKIES)
+    .input(loginInput)
+    .mutation(async ({ ctx, input }) => {
+      const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
+      const user = await checkCredentials(ctx.deps, input.email, input.password, client);
+      const pair = await openSession(ctx.deps, user, client, "login_succeeded");
+      // The same device id again when this device had one for this user: it stays one device.
+      const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
+      return { user, ...deliverPair(ctx, pair), device };
+    }),
 
-  refresh: auditRateLimit.input(refreshInput).mutation(async ({ ctx, input }) => {
-    const presented = presentedToken(ctx, input);
-    if (!presented) throw missingToken();
-    const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
-    await ctx.deps.limiter.refresh(client.clientIp);
-    const pair = await clearingDeadCookie(ctx, presented, () =>
-      rotateSession(ctx.deps, presented.token, client),
-    );
-    return deliverPair(ctx, pair);
-  }),
+  refresh: auditRateLimit
+    .meta(SETS_COOKIES)
+    .input(refreshInput)
+    .mutation(async ({ ctx, input }) => {
+      const presented = presentedToken(ctx, input);
+      if (!presented) throw missingToken();
+      const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
+      await ctx.deps.limiter.refresh(client.clientIp);
+      const pair = await clearingDeadCookie(ctx, presented, () =>
+        rotateSession(ctx.deps, presented.token, client),
+      );
+      return deliverPair(ctx, pair);
+    }),
 
-  logout: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
-    const presented = presentedToken(ctx, input);
-    const cookieMode = isCookieMode(ctx.headers);
-    // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
-    if (cookieMode) clearRefreshCookie(ctx);
-    if (presented) await closeSession(ctx.deps, presented.token, clientOf(ctx));
-    // Nothing to log out of is already logged out in cookie mode; a body client must send one.
-    else if (!cookieMode) throw missingToken();
-    return { ok: true as const };
-  }),
+  logout: publicProcedure
+    .meta(SETS_COOKIES)
+    .input(refreshInput)
+    .mutation(async ({ ctx, input }) => {
+      const presented = presentedToken(ctx, input);
+      const cookieMode = isCookieMode(ctx.headers);
+      // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
+      if (cookieMode) clearRefreshCookie(ctx);
+      if (presented) await closeSession(ctx.deps, presented.token, clientOf(ctx));
+      // Nothing to log out of is already logged out in cookie mode; a body client must send one.
+      else if (!cookieMode) throw missingToken();
+      return { ok: true as const };
+    }),
 
   me: protectedProcedure.query(({ ctx }) => ctx.user),
 });
