@@ -47,7 +47,7 @@ test("wrong credentials mark email and password, until each is edited", async ({
   await expectFlagged(page, emailField, "Wrong email or password.");
 });
 
-test("registration marks the weak password, then the taken email, and only it", async ({
+test("registration marks the weak password, the guessable one, then the taken email, and only it", async ({
   page,
 }) => {
   const taken = uniqueEmail("field-errors-taken");
@@ -66,6 +66,13 @@ test("registration marks the weak password, then the taken email, and only it", 
   await expectNotFlagged(page, emailField);
   // The length hint still describes the password, after the error.
   await expect(passwordField).toHaveAccessibleDescription(`${weak} 8 to 128 characters.`);
+
+  // Long enough, but the first thing an attacker tries: the message says why.
+  await passwordField.fill("Password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  const guessable = "This password is too easy to guess: it is one of the most common passwords.";
+  await expectFlagged(page, passwordField, guessable);
+  await expectNotFlagged(page, emailField);
 
   await emailField.fill(taken);
   await passwordField.fill(PASSWORD);

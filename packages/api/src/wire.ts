@@ -97,6 +97,7 @@ const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {
   TOKEN_REUSED: true,
   INVALID_CREDENTIALS: true,
   WEAK_PASSWORD: true,
+  GUESSABLE_PASSWORD: true,
   SERVER_BUSY: true,
   EMAIL_TAKEN: true,
   VALIDATION: true,

@@ -12,6 +12,7 @@ export type AuthErrorCode =
   | "TOKEN_REUSED"
   | "INVALID_CREDENTIALS"
   | "WEAK_PASSWORD"
+  | "GUESSABLE_PASSWORD"
   | "SERVER_BUSY";
 
 const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
@@ -24,6 +25,7 @@ const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
   TOKEN_REUSED: "Refresh token reuse detected; the session has been revoked.",
   INVALID_CREDENTIALS: "Invalid credentials.",
   WEAK_PASSWORD: `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+  GUESSABLE_PASSWORD: "This password is too easy to guess.",
   SERVER_BUSY: "Too many password checks in progress. Try again shortly.",
 };
 

@@ -21,6 +21,8 @@ describe("errorFields", () => {
 
   it("blames the password when weak and the email when taken", () => {
     expect(errorFields(failure("WEAK_PASSWORD"))).toEqual(["password"]);
+    expect(errorFields(failure("GUESSABLE_PASSWORD"))).toEqual(["password"]);
+    expect(errorFields(failure("GUESSABLE_PASSWORD"), "change-password")).toEqual(["newPassword"]);
     expect(errorFields(failure("EMAIL_TAKEN"))).toEqual(["email"]);
   });
 

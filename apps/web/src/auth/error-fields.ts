@@ -17,6 +17,7 @@ export function errorFields(error: unknown, context: ErrorContext = "other"): re
     case "INVALID_CREDENTIALS":
       return changingPassword ? ["currentPassword"] : ["email", "password"];
     case "WEAK_PASSWORD":
+    case "GUESSABLE_PASSWORD":
       return changingPassword ? ["newPassword"] : ["password"];
     case "EMAIL_TAKEN":
       return ["email"];

@@ -51,6 +51,11 @@ describe("errorMessage", () => {
     expect(errorMessage(failure("EMAIL_TAKEN"))).toContain("already exists");
   });
 
+  it("says why a password is too easy to guess, in the kit's own words", () => {
+    const why = "This password is too easy to guess: it is one of the most common passwords.";
+    expect(errorMessage(failure("GUESSABLE_PASSWORD", why), "register")).toBe(why);
+  });
+
   it("shows the validation issues' own messages", () => {
     const issues = JSON.stringify([{ path: ["email"], message: "Enter a valid email address." }]);
     expect(errorMessage(failure("VALIDATION", issues))).toBe("Enter a valid email address.");

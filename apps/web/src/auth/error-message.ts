@@ -60,6 +60,10 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
       return "Can't reach the server right now. Try again in a moment.";
     case "WEAK_PASSWORD":
       return `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`;
+    // The kit writes this one for the person choosing: it says why ("…: it is one of the most
+    // common passwords"), which no fixed text here could.
+    case "GUESSABLE_PASSWORD":
+      return message;
     case "EMAIL_TAKEN":
       return "An account with this email already exists. Sign in instead.";
     case "VALIDATION":

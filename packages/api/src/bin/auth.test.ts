@@ -90,6 +90,13 @@ describe("pnpm auth create-user", () => {
     });
     expect(weak.code).toBe(1);
     expect(weak.stderr).toMatch(/error: Password must be at least \d+ characters/);
+    const guessable = await auth(["create-user", "--email", email, "--password-stdin"], {
+      input: "iloveyou1\n",
+    });
+    expect(guessable.code).toBe(1);
+    expect(guessable.stderr).toContain(
+      "error: This password is too easy to guess: it is one of the most common passwords.",
+    );
 
     expect(await db.user.count({ where: { email } })).toBe(0);
 

@@ -22,7 +22,7 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
   if (!name.success) throw usageError(`--name: ${name.error.issues[0]?.message}`);
   const password = await readNewPassword(io, args.passwordStdin);
   try {
-    checkPasswordPolicy(password);
+    await checkPasswordPolicy(password, { email: email.data });
   } catch (error) {
     if (isAuthError(error)) throw new CliError("WEAK_PASSWORD", error.message, { cause: error });
     throw error;

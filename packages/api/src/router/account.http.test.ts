@@ -141,6 +141,19 @@ describe("account.changePassword", () => {
     );
     expect(weak.status).toBe(400);
     expect(weak.body.error.data.appCode).toBe("WEAK_PASSWORD");
+    // The account's own email, in another case: the first thing tried against this account.
+    const guessable = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: current.user.email.toUpperCase() },
+      bearer(current.access),
+    );
+    expect(guessable.body.error.data).toMatchObject({
+      httpStatus: 400,
+      appCode: "GUESSABLE_PASSWORD",
+    });
+    expect(guessable.body.error.message).toBe(
+      "This password is too easy to guess: it is the account's email address.",
+    );
     expect((await api.get("auth.me", undefined, bearer(other.access))).status).toBe(200);
 
     const ok = await api.post(

@@ -57,6 +57,8 @@ const json = { "content-type": "application/json" };
 
 /** One way to meet each documented failure, by "APPCODE status". */
 const provoke: Record<string, () => Promise<Reply>> = {
+  "GUESSABLE_PASSWORD 400": () =>
+    api.post("auth.register", { email: uniqueEmail(), password: "password123" }),
   "VALIDATION 400": () => api.post("auth.register", { email: "not-an-email", password: PASSWORD }),
   "WEAK_PASSWORD 400": () => api.post("auth.register", { email: uniqueEmail(), password: "short" }),
   "MISSING_TOKEN 400": () => api.post("auth.refresh", { refresh: "" }),

@@ -39,7 +39,7 @@ export async function registerAndOpen(
   input: NewAccount,
   client: ClientInfo,
 ): Promise<{ user: CallingUser; pair: TokenPair & { sessionId: string } }> {
-  checkPasswordPolicy(input.password);
+  await checkPasswordPolicy(input.password, { email: input.email });
   const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
   return deps.prisma.$transaction(async (tx) => {
     const user = await createUser(tx, input, passwordHash);
@@ -162,7 +162,7 @@ export async function changePassword(
     throw new AuthError("INVALID_CREDENTIALS");
   }
   await attempt.succeeded();
-  checkPasswordPolicy(passwords.next);
+  await checkPasswordPolicy(passwords.next, { email: user.email });
   await deps.prisma.user.update({
     where: { id: user.id },
     data: { passwordHash: await hashPassword(passwords.next, work) },
