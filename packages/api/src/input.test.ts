@@ -13,9 +13,19 @@ describe("input limits", () => {
     expect(emailInput.safeParse("x".repeat(10_000)).success).toBe(false);
   });
 
-  it("refuses names with control characters or over 100 characters; empty becomes null", () => {
+  it("refuses names with control characters, text-direction controls or over 100 characters; empty becomes null", () => {
     expect(nameInput.safeParse("Ada\u0000").success).toBe(false);
     expect(nameInput.safeParse("Ada\nLovelace").success).toBe(false);
+    for (const control of ["\u202A", "\u202E", "\u2066", "\u2069"]) {
+      expect(nameInput.safeParse(`Bob${control}nimda`).error?.issues[0]?.message).toBe(
+        "Name must not contain text-direction controls.",
+      );
+    }
+    // Right-to-left names, and the marks and joiners that real names and emoji need, still pass.
+    expect(nameInput.parse("\u05D3\u05D5\u05D3 \u200F(Dave)")).toBe(
+      "\u05D3\u05D5\u05D3 \u200F(Dave)",
+    );
+    expect(nameInput.parse("Ada \u{1F469}\u200D\u{1F4BB}")).toBe("Ada \u{1F469}\u200D\u{1F4BB}");
     expect(nameInput.safeParse("n".repeat(101)).success).toBe(false);
     expect(nameInput.parse("  Ada Lovelace  ")).toBe("Ada Lovelace");
     expect(nameInput.parse("   ")).toBeNull();

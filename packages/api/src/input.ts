@@ -18,6 +18,9 @@ export const nameInput = z
   .trim()
   .max(100, "Name must be at most 100 characters.")
   .regex(/^[^\p{Cc}]*$/u, "Name must not contain control characters.")
+  // Embeddings, overrides and isolates (U+202A–202E, U+2066–2069) reorder the text around them
+  // wherever the name is shown (an admin's list, an email): "Bob\u202Enimda" reads "Bobadmin".
+  .regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, "Name must not contain text-direction controls.")
   .transform((name) => (name === "" ? null : name));
 
 // The policy (packages/auth) explains short passwords; length over the cap is refused here
