@@ -95,6 +95,22 @@ describe("streamed answers in cookie mode", () => {
     expect(error.data).toMatchObject({ httpStatus: 400, appCode: "COOKIE_NOT_STREAMABLE" });
   });
 
+  it("refuses it too when only `Accept` asks for the stream, which tRPC streams as well", async () => {
+    const { user } = await signUp(api);
+    const reply = await api.raw(`${TRPC_ENDPOINT}/auth.login?batch=1`, {
+      method: "POST",
+      headers: {
+        ...cookieMode(api),
+        "content-type": "application/json",
+        accept: "application/jsonl",
+      },
+      body: JSON.stringify({ 0: { email: user.email, password: PASSWORD } }),
+    });
+    expect(reply.headers.getSetCookie()).toEqual([]);
+    expect(String(reply.body)).toContain('"appCode":"COOKIE_NOT_STREAMABLE"');
+    expect(await api.db.session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
   it("works with the README's splitLink: cookie procedures unstreamed, the rest streamed", async () => {
     const { user } = await signUp(api);
     const url = `${api.base}${TRPC_ENDPOINT}`;

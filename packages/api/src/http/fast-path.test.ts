@@ -154,6 +154,8 @@ describe("the fast path, for queries", () => {
     expect(takesFastPath(request("GET", "/elsewhere"), "/api/trpc/")).toBe(false);
     const streamed = request("GET", "/api/trpc/auth.me", { "trpc-accept": "application/jsonl" });
     expect(takesFastPath(streamed, "/api/trpc/")).toBe(false);
+    const accepting = request("GET", "/api/trpc/auth.me", { accept: "*/*, application/jsonl" });
+    expect(takesFastPath(accepting, "/api/trpc/")).toBe(false);
   });
 });
 

@@ -33,11 +33,18 @@ export interface FastPathOptions<TContext> {
 
 /**
  * True for what the fast path answers exactly as the stock adapter would: under the base path,
- * not asking for a streamed (`trpc-accept: application/jsonl`) answer, and either a GET or a
- * POST whose body is JSON by tRPC's own test of the content type.
+ * not asking for a streamed answer (`trpc-accept`, or `application/jsonl` in `Accept`, which
+ * tRPC also streams: those go to the stock adapter, which refuses cookie procedures in them, see
+ * streamed-calls.ts), and either a GET or a POST whose body is JSON by tRPC's own test of the
+ * content type.
  */
 export function takesFastPath(req: IncomingMessage, basePath: string): boolean {
-  if (req.url?.startsWith(basePath) !== true || req.headers["trpc-accept"] !== undefined) {
+  const headers = req.headers;
+  if (
+    req.url?.startsWith(basePath) !== true ||
+    headers["trpc-accept"] !== undefined ||
+    headers.accept?.includes("application/jsonl") === true
+  ) {
     return false;
   }
   if (req.method === "GET") return true;
