@@ -16,26 +16,26 @@ export interface ProcedureMeta {
   setsCookies?: boolean;
 }
 
-/** Whether tRPC streams this request's answer: the same reading of the headers as tRPC's own. */
-export function isStreamedRequest(headers: Headers): boolean {
-  const asked = headers.get("trpc-accept");
-  if (asked !== null) return asked === "application/jsonl";
-  const accept = headers.get("accept");
-  return accept?.split(",").some((type) => type.trim() === "application/jsonl") ?? false;
+/**
+ * The `responseHeaders` a call's context gets, decided before any procedure runs: undefined
+ * (the answer's own) unless tRPC streams the answer (`info.accept`, tRPC's own reading of
+ * `trpc-accept` and `Accept`), then headers that refuse writes (see streamedAnswerHeaders).
+ * Throws 400 COOKIE_NOT_STREAMABLE when a streamed cookie-mode batch calls a procedure that sets
+ * cookies: every call of the batch then fails with it, none runs. The stream itself has started
+ * (HTTP 200, as every streamed answer): the status is the error's `data.httpStatus`, as for any
+ * streamed error.
+ */
+export function answerHeadersFor(
+  headers: Headers,
+  info: Pick<TRPCRequestInfo, "accept" | "calls">,
+): Headers | undefined {
+  if (info.accept !== "application/jsonl") return undefined;
+  if (isCookieMode(headers)) refuseCookieCalls(info.calls);
+  return streamedAnswerHeaders();
 }
 
-/**
- * Throws 400 COOKIE_NOT_STREAMABLE when a streamed cookie-mode request calls a procedure that
- * sets cookies. Called where the context is made, before any procedure runs: every call of the
- * batch then fails with it, none runs. The stream itself has started (HTTP 200, as every
- * streamed answer): the status is the error's `data.httpStatus`, as for any streamed error.
- */
-export function refuseStreamedCookieCalls(
-  headers: Headers,
-  info: Pick<TRPCRequestInfo, "calls"> | undefined,
-): void {
-  if (!info || !isCookieMode(headers) || !isStreamedRequest(headers)) return;
-  const call = info.calls.find(
+function refuseCookieCalls(calls: TRPCRequestInfo["calls"]): void {
+  const call = calls.find(
     ({ procedure }) => (procedure?._def.meta as ProcedureMeta | undefined)?.setsCookies === true,
   );
   if (!call) return;
@@ -53,7 +53,7 @@ export function refuseStreamedCookieCalls(
  * a header written there would be lost without a word. Writing one is a bug in the procedure
  * (mark it `setsCookies`), reported as such.
  */
-export function streamedAnswerHeaders(): Headers {
+function streamedAnswerHeaders(): Headers {
   const headers = new Headers();
   const refuse = (name: string): never => {
     throw new Error(

@@ -2,11 +2,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
-import {
-  isStreamedRequest,
-  refuseStreamedCookieCalls,
-  streamedAnswerHeaders,
-} from "../cookie-mode/streamed-calls";
+import { answerHeadersFor } from "../cookie-mode/streamed-calls";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
@@ -45,12 +41,12 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ info }) => {
-        refuseStreamedCookieCalls(request.headers, info);
+        const responseHeaders = answerHeadersFor(request.headers, info);
         return createContext(deps, {
           headers: request.headers,
           url: request.url,
           connection,
-          responseHeaders: isStreamedRequest(request.headers) ? streamedAnswerHeaders() : undefined,
+          responseHeaders,
           clientIp: resolveClientIp({
             socketAddress: connection?.remoteAddress,
             headers: request.headers,

@@ -4,11 +4,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server }
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
-import {
-  isStreamedRequest,
-  refuseStreamedCookieCalls,
-  streamedAnswerHeaders,
-} from "../cookie-mode/streamed-calls";
+import { answerHeadersFor } from "../cookie-mode/streamed-calls";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
@@ -46,11 +42,11 @@ export function createNodeHandler(
   const basePath = `${TRPC_ENDPOINT}/`;
   const onError = reportError(deps);
   const responseMeta = responseMetaFor(deps);
-  const contextFor = (req: IncomingMessage, headers: Headers, streamed = false) =>
+  const contextFor = (req: IncomingMessage, headers: Headers, responseHeaders?: Headers) =>
     createContext(deps, {
       headers,
       url: requestUrl(req),
-      responseHeaders: streamed ? streamedAnswerHeaders() : undefined,
+      responseHeaders,
       clientIp: resolveClientIp({
         socketAddress: req.socket.remoteAddress,
         headers,
@@ -65,8 +61,7 @@ export function createNodeHandler(
     // The fast path never streams: only this one can meet a streamed call.
     createContext: ({ req, info }) => {
       const headers = headersOf(req);
-      refuseStreamedCookieCalls(headers, info);
-      return contextFor(req, headers, isStreamedRequest(headers));
+      return contextFor(req, headers, answerHeadersFor(headers, info));
     },
     onError,
     responseMeta,
