@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
@@ -103,6 +104,30 @@ describe("the built app", () => {
     const claimed = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
     expect(claimed.status).toBe(200);
     expect(claimed.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("answers a page asked for by absolute target as its path: no redirect to the host it names, no 500", async () => {
+    // node:http writes `path` into the request line as given, as a client of a proxy would.
+    const asked = (target: string, method = "GET") =>
+      new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(base);
+        const sent = httpRequest({ hostname, port, method, path: target }, (res) => {
+          res.resume();
+          res.once("end", () =>
+            resolve({ status: res.statusCode, location: res.headers.location }),
+          );
+        });
+        sent.once("error", reject);
+        sent.end();
+      });
+    // Before: a permanent (cacheable) redirect to http://evil.example/dashboard.
+    expect(await asked("http://evil.example/dashboard")).toEqual({
+      status: 307,
+      location: "/login?next=/dashboard",
+    });
+    expect((await asked("http://evil.example/login")).status).toBe(200);
+    // Before: 500 from Next.js (`*` is no URL it can parse).
+    expect((await asked("*", "OPTIONS")).status).toBe(204);
   });
 
   it("signs the demo user in and runs login -> me -> refresh -> logout", async () => {

@@ -5,6 +5,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
+import { answerTarget, toOriginForm } from "@kit/api/request-target";
 import { onStopSignals } from "@kit/api/stop-signals";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
@@ -60,6 +61,8 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   const api = env.apiHandler === "server" ? await apiHandler() : null;
 
   const server = createServer((req, res) => {
+    const verdict = toOriginForm(req);
+    if (verdict !== "route") return answerTarget(verdict, res);
     if (api && isServerPath(req.url)) return api(req, res);
     if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
     const connection = {

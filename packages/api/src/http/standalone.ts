@@ -14,6 +14,7 @@ import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
+import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
@@ -102,6 +103,8 @@ export function createServerHandler(
   const health = createHealthHandler(deps);
   const jwks = createJwksNodeHandler(deps);
   return (req, res) => {
+    const verdict = toOriginForm(req);
+    if (verdict !== "route") return answerTarget(verdict, res);
     if (isHealthRequest(req.url)) return health(req, res);
     if (isJwksPath(req.url)) return jwks(req, res);
     return api(req, res);

@@ -180,3 +180,51 @@ describe("HTTP contract", () => {
     }
   });
 });
+
+/** One request whose request line names `target` as given: node:http writes `path` verbatim. */
+function withTarget(
+  target: string,
+  method = "GET",
+): Promise<{ status: number | undefined; headers: Record<string, unknown>; body: string }> {
+  const { hostname, port } = new URL(api.base);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest({ hostname, port, method, path: target }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.once("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    sent.once("error", reject);
+    sent.end();
+  });
+}
+
+describe("request targets other than a path (RFC 9112 §3.2)", () => {
+  it("answers an absolute target as its path, never redirecting to the host it names", async () => {
+    const health = await withTarget("http://evil.example/api/health");
+    expect(health.status).toBe(200);
+    expect(health.headers.location).toBeUndefined();
+
+    const me = await withTarget("http://evil.example/api/trpc/auth.me");
+    expect(me.status).toBe(401);
+    expect(JSON.parse(me.body).error.data.appCode).toBe("MISSING_TOKEN");
+  });
+
+  it("answers OPTIONS * with the methods served, and any other odd target 400, never a 500", async () => {
+    const options = await withTarget("*", "OPTIONS");
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe("GET, HEAD, POST, OPTIONS");
+
+    for (const [target, method] of [
+      ["*", "GET"],
+      ["http://user:pw@evil.example/api/health", "GET"],
+      ["ftp://evil.example/api/health", "GET"],
+    ] as const) {
+      const reply = await withTarget(target, method);
+      expect(reply.status, `${method} ${target}`).toBe(400);
+      expect(reply.headers["x-content-type-options"], `${method} ${target}`).toBe("nosniff");
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { describe, expect, it } from "vitest";
+import { toOriginForm } from "./request-target";
+
+function requestOf(url: string, method = "GET") {
+  return { method, url, headers: { host: "app.example" } as IncomingHttpHeaders };
+}
+
+describe("toOriginForm", () => {
+  it("leaves a path alone", () => {
+    const req = requestOf("/api/trpc/auth.me?input=%7B%7D");
+    expect(toOriginForm(req)).toBe("route");
+    expect(req).toEqual(requestOf("/api/trpc/auth.me?input=%7B%7D"));
+  });
+
+  it.each([
+    ["http://evil.example/dashboard", "/dashboard", "evil.example"],
+    ["HTTPS://App.Example:8443/a/../b?x=1", "/a/../b?x=1", "App.Example:8443"],
+    ["http://app.example", "/", "app.example"],
+    ["http://app.example?next=/x", "/?next=/x", "app.example"],
+    ["http://[::1]:3000/api/health", "/api/health", "[::1]:3000"],
+  ])("rewrites %s to its path, the Host header to its authority", (target, path, host) => {
+    const req = requestOf(target);
+    expect(toOriginForm(req)).toBe("route");
+    expect(req.url).toBe(path);
+    expect(req.headers.host).toBe(host);
+  });
+
+  it("tells OPTIONS * apart, and refuses the asterisk with any other method", () => {
+    expect(toOriginForm(requestOf("*", "OPTIONS"))).toBe("server-options");
+    expect(toOriginForm(requestOf("*", "GET"))).toBe("bad");
+  });
+
+  it.each([
+    "foo",
+    "app.example:443",
+    "ftp://app.example/x",
+    "http:///dashboard",
+    "http://user:pass@app.example/x",
+    "http://app.example/x#part",
+    "http://exa mple/x",
+  ])("refuses %s, changing nothing", (target) => {
+    const req = requestOf(target);
+    expect(toOriginForm(req)).toBe("bad");
+    expect(req).toEqual(requestOf(target));
+  });
+});

@@ -1,0 +1,61 @@
+// What a request line may name besides a path (RFC 9112 §3.2): the absolute form a client sends
+// to a proxy (`GET http://host/path`), and OPTIONS' asterisk. Everything downstream routes on a
+// path, so the server reduces the target to one first. Left alone, Next.js answered an absolute
+// target with a permanent (cacheable) redirect to whatever host it named, and `OPTIONS *` with a
+// 500. Node objects only, so that `pnpm start`'s server can import it without the API code.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** What the server does with a request, decided from its target alone. */
+export type TargetVerdict =
+  /** Route it: its target is a path now (an absolute target rewritten to one). */
+  | "route"
+  /** `OPTIONS *`: a question about the server, not a resource (answered by answerTarget). */
+  | "server-options"
+  /** Neither: 400 (answered by answerTarget). */
+  | "bad";
+
+const PLAIN_ANSWER_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+const ABSOLUTE = /^https?:\/\//i;
+
+/**
+ * Rewrites an absolute target to origin form in place: the path and query go to `req.url`, the
+ * authority to the Host header, which RFC 9112 §3.2.2 says an origin server must then ignore.
+ * (A client can write any Host header anyway: this gives it no more than that.)
+ */
+export function toOriginForm(
+  req: Pick<IncomingMessage, "method" | "url" | "headers">,
+): TargetVerdict {
+  const target = req.url ?? "";
+  if (target.startsWith("/")) return "route";
+  if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
+  if (!ABSOLUTE.test(target)) return "bad";
+  const afterScheme = target.indexOf("//") + 2;
+  const authorityEnd = target.slice(afterScheme).search(/[/?#]/);
+  const authority =
+    authorityEnd === -1
+      ? target.slice(afterScheme)
+      : target.slice(afterScheme, afterScheme + authorityEnd);
+  const rest = authorityEnd === -1 ? "" : target.slice(afterScheme + authorityEnd);
+  // No userinfo (RFC 9110 §4.2.4 forbids it in http URIs), no fragment, and a host URL accepts.
+  if (authority === "" || authority.includes("@") || rest.includes("#")) return "bad";
+  if (!URL.canParse(`http://${authority}`)) return "bad";
+  req.url = rest.startsWith("/") ? rest : `/${rest}`;
+  req.headers.host = authority;
+  return "route";
+}
+
+/** Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, else 400. */
+export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: ServerResponse): void {
+  if (verdict === "server-options") {
+    res.writeHead(204, { allow: "GET, HEAD, POST, OPTIONS", ...PLAIN_ANSWER_HEADERS }).end();
+    return;
+  }
+  res
+    .writeHead(400, {
+      "content-type": "text/plain; charset=utf-8",
+      connection: "close",
+      ...PLAIN_ANSWER_HEADERS,
+    })
+    .end("Bad request target\n");
+}
