@@ -106,6 +106,14 @@ describe("the built app", () => {
     expect(claimed.headers.get("strict-transport-security")).toBeNull();
   });
 
+  it("sends the API's security headers on what Next.js answers under /api/ (its not-found page)", async () => {
+    const missing = await fetch(`${base}/api/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(missing.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(missing.headers.get("cache-control")).toContain("no-store");
+  });
+
   it("answers a page asked for by absolute target as its path: no redirect to the host it names, no 500", async () => {
     // node:http writes `path` into the request line as given, as a client of a proxy would.
     const asked = (target: string, method = "GET") =>

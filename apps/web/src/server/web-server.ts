@@ -6,6 +6,7 @@ import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
 import { answerTarget, toOriginForm } from "@kit/api/request-target";
+import { setSecurityHeaders } from "@kit/api/security-headers";
 import { onStopSignals } from "@kit/api/stop-signals";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
@@ -64,7 +65,12 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
     if (api && isServerPath(req.url)) return api(req, res);
-    if (req.url?.startsWith("/api/")) hideFrameworkVary(res);
+    if (req.url?.startsWith("/api/")) {
+      hideFrameworkVary(res);
+      // Pages get theirs from proxy.ts, which skips /api/: a 404 there (the not-found page) or
+      // an app's own route handler starts from the API's, and may replace any of them.
+      setSecurityHeaders(res);
+    }
     const connection = {
       remoteAddress: req.socket.remoteAddress ?? null,
       // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.

@@ -2,7 +2,7 @@
 // themselves. A Node handler (the standalone server, `pnpm start`) and a Fetch one (Next's route).
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
-import { API_SECURITY_HEADERS } from "./response-meta";
+import { API_SECURITY_HEADERS } from "./security-headers";
 
 // Other services cache the set; five minutes bounds how long a newly added key can go unseen
 // by them. So publish the next key (in AUTH_VERIFICATION_KEYS) at least that long before it signs.

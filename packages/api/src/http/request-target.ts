@@ -4,6 +4,7 @@
 // target with a permanent (cacheable) redirect to whatever host it named, and `OPTIONS *` with a
 // 500. Node objects only, so that `pnpm start`'s server can import it without the API code.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { API_SECURITY_HEADERS } from "./security-headers";
 
 /** What the server does with a request, decided from its target alone. */
 export type TargetVerdict =
@@ -13,8 +14,6 @@ export type TargetVerdict =
   | "server-options"
   /** Neither: 400 (answered by answerTarget). */
   | "bad";
-
-const PLAIN_ANSWER_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" };
 
 const ABSOLUTE = /^https?:\/\//i;
 
@@ -48,14 +47,14 @@ export function toOriginForm(
 /** Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, else 400. */
 export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: ServerResponse): void {
   if (verdict === "server-options") {
-    res.writeHead(204, { allow: "GET, HEAD, POST, OPTIONS", ...PLAIN_ANSWER_HEADERS }).end();
+    res.writeHead(204, { allow: "GET, HEAD, POST, OPTIONS", ...API_SECURITY_HEADERS }).end();
     return;
   }
   res
     .writeHead(400, {
       "content-type": "text/plain; charset=utf-8",
       connection: "close",
-      ...PLAIN_ANSWER_HEADERS,
+      ...API_SECURITY_HEADERS,
     })
     .end("Bad request target\n");
 }

@@ -6,18 +6,7 @@ import type { ResponseMeta } from "@trpc/server/http";
 import type { AppDeps } from "../deps";
 import { type AnsweredCall, logAnswer } from "./access-log";
 import { retryAfterMeta } from "./retry-after";
-
-/**
- * On every answer, errors included. JSON is never to be sniffed into something a browser runs,
- * and an answer opened as a page may load nothing and be framed by no one. Nor is it kept by a
- * browser's or a proxy's cache: answers carry tokens (RFC 6749 §5.1: no-store) and personal
- * data (sessions, addresses), and a GET query is as cacheable as a page otherwise.
- */
-export const API_SECURITY_HEADERS = {
-  "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-  "cache-control": "no-store",
-} as const;
+import { API_SECURITY_HEADERS } from "./security-headers";
 
 /**
  * `responseMeta` for a server of `deps`. An answer with no context is one tRPC's transport gave

@@ -16,6 +16,7 @@ import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
 import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
+import { setSecurityHeaders } from "./security-headers";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -107,6 +108,8 @@ export function createServerHandler(
     if (verdict !== "route") return answerTarget(verdict, res);
     if (isHealthRequest(req.url)) return health(req, res);
     if (isJwksPath(req.url)) return jwks(req, res);
+    // tRPC answers HEAD with a bare 204 of its own, before responseMeta could add these.
+    if (req.method === "HEAD") setSecurityHeaders(res);
     return api(req, res);
   };
 }
