@@ -114,6 +114,28 @@ describe("the built app", () => {
     expect(missing.headers.get("cache-control")).toContain("no-store");
   });
 
+  it("answers a server action call quietly (the app has none), where Next.js logged a stack trace", async () => {
+    const before = output().length;
+    const named = await fetch(`${base}/`, {
+      method: "POST",
+      headers: { "next-action": "7f0123456789abcdef0123456789abcdef01234567" },
+      body: "[]",
+    });
+    expect(named.status).toBe(404);
+    const form = new FormData();
+    form.set("$ACTION_ID_7f0123456789abcdef0123456789abcdef01234567", "");
+    const posted = await fetch(`${base}/login`, { method: "POST", body: form });
+    expect(posted.status).toBe(404);
+    expect(posted.headers.get("x-content-type-options")).toBe("nosniff");
+    // Any other POST to a page renders it, as before.
+    const plain = await fetch(`${base}/login`, {
+      method: "POST",
+      body: new URLSearchParams("a=b"),
+    });
+    expect(plain.status).toBe(200);
+    expect(output().slice(before)).not.toMatch(/Server Action|Server Reference/);
+  });
+
   it("answers a page asked for by absolute target as its path: no redirect to the host it names, no 500", async () => {
     // node:http writes `path` into the request line as given, as a client of a proxy would.
     const asked = (target: string, method = "GET") =>

@@ -12,6 +12,11 @@ import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
 import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
+import {
+  buildHasServerActions,
+  isServerActionCall,
+  refuseServerActionCall,
+} from "./server-actions";
 
 export interface WebServerOptions {
   dev: boolean;
@@ -61,10 +66,16 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   // Request per call. API_HANDLER=next: Next's routes (app/api/…, app/.well-known/…) answer.
   const api = env.apiHandler === "server" ? await apiHandler() : null;
 
+  // `pnpm dev` writes the manifest as pages compile: there Next.js always decides.
+  const actionsServed = dev || buildHasServerActions(options.dir);
+
   const server = createServer((req, res) => {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
     if (api && isServerPath(req.url)) return api(req, res);
+    if (!actionsServed && !req.url?.startsWith("/api/") && isServerActionCall(req)) {
+      return refuseServerActionCall(res);
+    }
     if (req.url?.startsWith("/api/")) {
       hideFrameworkVary(res);
       // Pages get theirs from proxy.ts, which skips /api/: a 404 there (the not-found page) or
