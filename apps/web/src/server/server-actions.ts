@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import { API_SECURITY_HEADERS } from "@kit/api/security-headers";
+import { answerPlain } from "@kit/api/security-headers";
 
 /**
  * Whether the production build in `appDir` has server actions, from the manifest `next build`
@@ -35,11 +35,5 @@ export function isServerActionCall(req: Pick<IncomingMessage, "method" | "header
 
 /** 404: there is no such action. The body is not read; the connection closes after. */
 export function refuseServerActionCall(res: ServerResponse): void {
-  res
-    .writeHead(404, {
-      ...API_SECURITY_HEADERS,
-      "content-type": "text/plain; charset=utf-8",
-      connection: "close",
-    })
-    .end("No server action here\n");
+  answerPlain(res, 404, "No server action here");
 }

@@ -73,14 +73,13 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
     if (api && isServerPath(req.url)) return api(req, res);
-    if (!actionsServed && !req.url?.startsWith("/api/") && isServerActionCall(req)) {
-      return refuseServerActionCall(res);
-    }
     if (req.url?.startsWith("/api/")) {
       hideFrameworkVary(res);
       // Pages get theirs from proxy.ts, which skips /api/: a 404 there (the not-found page) or
       // an app's own route handler starts from the API's, and may replace any of them.
       setSecurityHeaders(res);
+    } else if (!actionsServed && isServerActionCall(req)) {
+      return refuseServerActionCall(res);
     }
     const connection = {
       remoteAddress: req.socket.remoteAddress ?? null,

@@ -4,7 +4,7 @@
 // target with a permanent (cacheable) redirect to whatever host it named, and `OPTIONS *` with a
 // 500. Node objects only, so that `pnpm start`'s server can import it without the API code.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { API_SECURITY_HEADERS } from "./security-headers";
+import { API_SECURITY_HEADERS, answerPlain } from "./security-headers";
 
 /** What the server does with a request, decided from its target alone. */
 export type TargetVerdict =
@@ -50,11 +50,5 @@ export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: Serv
     res.writeHead(204, { allow: "GET, HEAD, POST, OPTIONS", ...API_SECURITY_HEADERS }).end();
     return;
   }
-  res
-    .writeHead(400, {
-      "content-type": "text/plain; charset=utf-8",
-      connection: "close",
-      ...API_SECURITY_HEADERS,
-    })
-    .end("Bad request target\n");
+  answerPlain(res, 400, "Bad request target");
 }

@@ -18,3 +18,17 @@ export const API_SECURITY_HEADERS = {
 export function setSecurityHeaders(res: ServerResponse): void {
   for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) res.setHeader(name, value);
 }
+
+/**
+ * A refusal the server writes itself, before any handler: plain text with the headers above, and
+ * the connection closed after, since the request's body (if any) is left unread.
+ */
+export function answerPlain(res: ServerResponse, status: number, text: string): void {
+  res
+    .writeHead(status, {
+      ...API_SECURITY_HEADERS,
+      "content-type": "text/plain; charset=utf-8",
+      connection: "close",
+    })
+    .end(`${text}\n`);
+}
