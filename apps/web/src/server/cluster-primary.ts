@@ -5,6 +5,7 @@ import cluster, { type Worker } from "node:cluster";
 import { openDatabase } from "@kit/api";
 import type { ServerEnv } from "@kit/api/env";
 import { onStopSignals } from "@kit/api/stop-signals";
+import { answerClosingWorkers } from "./primary-awake";
 
 export interface PrimaryOptions {
   env: ServerEnv;
@@ -82,6 +83,7 @@ export async function runPrimary({ env, fail }: PrimaryOptions): Promise<void> {
     void stopAll().finally(() => process.exit(0));
   }
   onStopSignals(shutdown);
+  answerClosingWorkers();
 
   for (let i = 0; i < env.workers; i += 1) fork();
 }

@@ -11,6 +11,7 @@ import { onStopSignals } from "@kit/api/stop-signals";
 import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
+import { primaryAwake } from "./primary-awake";
 import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
 import {
   buildHasServerActions,
@@ -104,7 +105,8 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   async function shutdown() {
     // Requests in flight are answered first (a login half-way through must not fail); then the
     // pool, limiter and the embedded PostgreSQL close before the process goes.
-    if (!(await closer.close()) && !options.worker) {
+    const awake = options.worker ? primaryAwake() : undefined;
+    if (!(await closer.close({ awake })) && !options.worker) {
       console.log(`[web] requests still open after ${DRAIN_TIMEOUT_MS} ms were cut`);
     }
     await Promise.allSettled([app.close(), closeRuntime()]);

@@ -1,5 +1,6 @@
 // gracefulCloser on a real HTTP server: idle keep-alive connections do not hold the close, a
-// request in flight is answered (and told the connection closes), one that never ends is cut.
+// request in flight is answered (and told the connection closes), a connection that arrives just
+// after the signal is still taken, one request that never ends is cut.
 import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -60,6 +61,35 @@ describe("gracefulCloser", () => {
     expect(await closing).toBe(true);
     await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
     agent.destroy();
+  });
+
+  it("still takes a connection that arrives a moment after the close began, long after the last", async () => {
+    const { closer, port } = await serve((_, res) => res.end("ok"));
+    expect((await get(port)).status).toBe(200);
+    // The last connection is well past the quiet period: a server idle for a while.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const closing = closer.close({ timeoutMs: 5000 });
+    // One on its way when the signal came (a busy primary hands it on late, say).
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await get(port)).toEqual({ status: 200, connection: "close" });
+    expect(await closing).toBe(true);
+    await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("given `awake`, keeps listening until it settles, and a moment more", async () => {
+    const { closer, port } = await serve((_, res) => res.end("ok"));
+    let markAwake = () => {};
+    const awake = new Promise<void>((resolve) => {
+      markAwake = resolve;
+    });
+    const closing = closer.close({ timeoutMs: 5000, awake });
+    // Longer than the quiet alone: a primary that runs again only now hands a connection on.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    markAwake();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await get(port)).toEqual({ status: 200, connection: "close" });
+    expect(await closing).toBe(true);
+    await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it("cuts a request still open after the timeout", async () => {

@@ -11,7 +11,8 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 // busy) gets this long to show it; an idle pre-connection would otherwise hold the close open.
 const FIRST_REQUEST_GRACE_MS = 3000;
 
-// A closing server keeps listening until connections stop arriving this long (see `settle`).
+// A closing server keeps listening until no connection has arrived for this long, counted from
+// the close at the earliest (see `settle`).
 const SETTLE_QUIET_MS = 200;
 const SETTLE_MAX_MS = 2000;
 
@@ -19,13 +20,22 @@ export interface CloseOptions {
   /** Default DRAIN_TIMEOUT_MS. */
   timeoutMs?: number;
   /**
-   * Keep taking connections until none has arrived for a moment, then stop listening (default
-   * true). Requests sent before the signal may still wait to be accepted: in the listen backlog
-   * of a process that was busy, or, in a cluster, held by the primary, which hands connections
-   * to workers one at a time and closes those it still holds once every worker stops listening.
-   * Stopping at once would reset them.
+   * Keep taking connections until none has arrived for a moment since the close began, then stop
+   * listening (default true). Requests sent before the signal may still wait to be accepted: in
+   * the listen backlog of a process that was busy, or, in a cluster, held by the primary, which
+   * hands connections to workers one at a time and closes those it still holds once every worker
+   * stops listening. Stopping at once would reset them, and so would counting the quiet from the
+   * last connection before the signal: a worker idle for a while would stop at once, while its
+   * primary, starved of CPU, had not handed on what it already accepted.
    */
   settle?: boolean;
+  /**
+   * With `settle`, in a cluster worker: settles once the primary, which holds the connections not
+   * handed on yet, is known to be running (it answered the worker). The quiet is counted from
+   * then, so a primary starved of CPU when the signal came still hands on what it had accepted.
+   * Waited for as long as the settling may last (2 s) at most.
+   */
+  awake?: Promise<unknown>;
 }
 
 export interface GracefulCloser {
@@ -91,7 +101,7 @@ export function gracefulCloser(server: Server): GracefulCloser {
   };
 
   return {
-    async close({ timeoutMs = DRAIN_TIMEOUT_MS, settle = true } = {}) {
+    async close({ timeoutMs = DRAIN_TIMEOUT_MS, settle = true, awake } = {}) {
       closing = true;
       // Answers not yet begun tell their client to open a new connection next time.
       for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
@@ -99,8 +109,17 @@ export function gracefulCloser(server: Server): GracefulCloser {
       closeIdle();
       if (settle) {
         const deadline = Date.now() + Math.min(SETTLE_MAX_MS, timeoutMs);
-        while (Date.now() - lastConnectionAt < SETTLE_QUIET_MS && Date.now() < deadline) {
+        let awakeAt = awake ? Number.POSITIVE_INFINITY : Date.now();
+        const markAwake = () => {
+          awakeAt = Date.now();
+        };
+        awake?.then(markAwake, markAwake);
+        const quietSince = () => Math.max(lastConnectionAt, awakeAt);
+        while (Date.now() - quietSince() < SETTLE_QUIET_MS && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 25));
+          // Look after the event loop's poll phase, not straight from the timer: a process that
+          // was starved wakes with its timer due and connections waiting to be read alike.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
       // net.Server's close: stop listening, call back once the last connection is gone. (The
