@@ -30,7 +30,7 @@ export async function migrateOrCheck(
     return;
   }
   try {
-    const { applied } = await migrate(url, { log, timeoutMs });
+    const { applied } = await migrate(url, { log: (line) => log(`[db] ${line}`), timeoutMs });
     if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
   } catch (error) {
     // A role that only reads and writes rows, started with the default: say what to set.

@@ -94,7 +94,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     verifiedAccessCacheSize: env.sessionCacheSize,
   });
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
-  const database = await openDatabase(env, log);
+  const database = await openDatabase(env, (line) => log(`[db] ${line}`));
   const prisma = createPrismaClient(database.url, {
     applicationName: `${id}:prisma`,
     timeoutMs: env.databaseTimeout * 1000,

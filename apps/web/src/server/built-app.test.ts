@@ -537,6 +537,11 @@ describe("the demo user and the address the server listens on", () => {
       expect(app.output()).toMatch(/\[web\] ready on http:\/\/127\.0\.0\.1:\d+/);
       expect(app.output()).toContain("[db] demo user created: demo@example.com");
       expect(app.output()).toContain("[db] demo user created: admin@example.com");
+      // Every line of start-up's database work says where it comes from, as the rest do.
+      expect(app.output()).toMatch(
+        /^\[db\] started embedded PostgreSQL on port \d+ \(new cluster/m,
+      );
+      expect(app.output()).toMatch(/^\[db\] applied migration \d+_init \(\d+ ms\)$/m);
       expect((await demoLogin(app.base)).status).toBe(200);
       const admin = await demoLogin(app.base, DEMO_ADMIN);
       expect(admin.status).toBe(200);

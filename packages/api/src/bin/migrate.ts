@@ -5,7 +5,7 @@ import { migrate } from "@kit/db";
 import { openDatabase } from "../database";
 import { loadEnv } from "../env";
 
-const log = (line: string) => console.log(line);
+const log = (line: string) => console.log(`[db] ${line}`);
 try {
   const env = loadEnv();
   const database = await openDatabase(env, log);

@@ -12,7 +12,10 @@ async function seed(): Promise<number> {
     );
     return 1;
   }
-  const database = await ensureEmbeddedPostgres({ dataDir: env.dataDir, log: console.log });
+  const database = await ensureEmbeddedPostgres({
+    dataDir: env.dataDir,
+    log: (line) => console.log(`[db] ${line}`),
+  });
   const prisma = createPrismaClient(database.url);
   try {
     const created = await seedDemoUsers(prisma);
