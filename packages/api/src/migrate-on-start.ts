@@ -7,6 +7,7 @@ import type { ServerEnv } from "./env";
  * checks, read-only and without the migrations lock, that none is pending, so the app can run as
  * a role that reads and writes rows while the schema owner migrates as a release step.
  * Both bounded by DATABASE_TIMEOUT: a server that accepts but never answers fails start-up.
+ * `log` prints a start-up database line as it is given (the caller's says `[db]`).
  */
 export async function migrateOrCheck(
   env: ServerEnv,
@@ -16,7 +17,7 @@ export async function migrateOrCheck(
   const timeoutMs = env.databaseTimeout * 1000;
   if (!env.migrateOnStart) {
     try {
-      await requireMigrated(url, { log: (line) => log(`[db] ${line}`), timeoutMs });
+      await requireMigrated(url, { log, timeoutMs });
     } catch (error) {
       if (error instanceof MigrationError && error.code === "MIGRATIONS_PENDING") {
         throw new MigrationError(
@@ -30,8 +31,8 @@ export async function migrateOrCheck(
     return;
   }
   try {
-    const { applied } = await migrate(url, { log: (line) => log(`[db] ${line}`), timeoutMs });
-    if (applied.length > 0) log(`[db] applied ${applied.length} migration(s)`);
+    const { applied } = await migrate(url, { log, timeoutMs });
+    if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
   } catch (error) {
     // A role that only reads and writes rows, started with the default: say what to set.
     if (error instanceof MigrationError && error.code === "MIGRATION_NOT_PERMITTED") {

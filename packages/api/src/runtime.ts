@@ -94,25 +94,26 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     verifiedAccessCacheSize: env.sessionCacheSize,
   });
   const id = `kit-runtime-${randomBytes(6).toString("hex")}`;
-  const database = await openDatabase(env, (line) => log(`[db] ${line}`));
+  const dbLog = (line: string) => log(`[db] ${line}`);
+  const database = await openDatabase(env, dbLog);
   const prisma = createPrismaClient(database.url, {
     applicationName: `${id}:prisma`,
     timeoutMs: env.databaseTimeout * 1000,
   });
   let sessionCache: SessionCache | null = null;
   try {
-    await migrateOrCheck(env, database.url, log);
+    await migrateOrCheck(env, database.url, dbLog);
     // The demo account exists only where nobody configured a database (never in a deployment),
     // and only while this server cannot be reached from other machines (DEMO_USER).
     const demo = demoUserAllowed(env);
     if (!env.databaseUrl && options.seed !== false && demo) {
-      for (const email of await seedDemoUsers(prisma)) log(`[db] demo user created: ${email}`);
+      for (const email of await seedDemoUsers(prisma)) dbLog(`demo user created: ${email}`);
     }
     if (!demo && env.demoUser === "off") {
-      log("[db] demo user refused: DEMO_USER=off");
+      dbLog("demo user refused: DEMO_USER=off");
     } else if (!demo) {
-      log(
-        `[db] demo user refused: this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`,
+      dbLog(
+        `demo user refused: this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`,
       );
     }
     const limiter = createAuthRateLimiter({

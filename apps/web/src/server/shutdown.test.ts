@@ -50,16 +50,22 @@ async function expectLoginsAnswered(port: number, signal: () => void, output: ()
   await Promise.race(logins.map(({ answered }) => answered.catch(() => undefined)));
   const signalledAt = Date.now();
   signal();
+  const answers = await allAnswered(logins, output);
+  // Otherwise the test proved nothing: some logins must have been answered after the signal.
+  expect(answers.filter(({ at }) => at > signalledAt).length).toBeGreaterThan(0);
+}
+
+/** Expects every login answered 200 (an error's message stands for its status), printing the
+ * server's output when one was not. */
+async function allAnswered(logins: ReturnType<typeof login>[], output: () => string) {
   const answers = await Promise.all(
     logins.map(({ answered }) =>
       answered.catch((error: Error) => ({ status: error.message, at: Date.now() })),
     ),
   );
   if (answers.some(({ status }) => status !== 200)) console.log(output());
-
   expect(answers.map(({ status }) => status)).toEqual(Array(LOGINS).fill(200));
-  // Otherwise the test proved nothing: some logins must have been answered after the signal.
-  expect(answers.filter(({ at }) => at > signalledAt).length).toBeGreaterThan(0);
+  return answers;
 }
 
 /** Never SIGKILL: the embedded PostgreSQL would be left running. */
@@ -208,16 +214,7 @@ describe("pnpm start as a cluster, its primary starved of CPU when Ctrl-C comes"
       } finally {
         process.kill(primary, "SIGCONT");
       }
-      const answers = await Promise.all(
-        logins.map(({ answered }) =>
-          answered.then(
-            ({ status }) => status,
-            (error: Error) => error.message,
-          ),
-        ),
-      );
-      if (answers.some((status) => status !== 200)) console.log(output());
-      expect(answers).toEqual(Array(LOGINS).fill(200));
+      await allAnswered(logins, output);
       await expectStoppedCleanly(exited, postgres, port);
     });
   });
