@@ -145,8 +145,9 @@ export function appCodeOf(error: TRPCError): AppCode {
   const cause = error.cause;
   if (isAuthError(cause)) return cause.code;
   if (cause instanceof AppError) return cause.appCode;
-  // zod 4 recognises its errors by brand too, so this holds across bundled copies of zod.
-  if (cause instanceof ZodError) return "VALIDATION";
+  // zod 4 recognises its errors by brand too, so this holds across bundled copies of zod. Only
+  // the input's: one behind a 500 (an output schema, a parse in a procedure) is the server's.
+  if (cause instanceof ZodError && error.code === "BAD_REQUEST") return "VALIDATION";
   // A body that is not JSON (or is empty): tRPC reports it as BAD_REQUEST; say what it was.
   if (cause instanceof SyntaxError) return "PARSE_ERROR";
   return error.code;

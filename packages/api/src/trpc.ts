@@ -2,11 +2,13 @@
 import { AuthError } from "@kit/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
+import { ZodError } from "zod";
 import type { Principal } from "./authentication/principal";
 import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
 import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
 import { appCodeOf, toTRPCError } from "./errors";
+import { issuesMessage, issuesOf } from "./validation-issues";
 
 const t = initTRPC
   .context<Context>()
@@ -18,13 +20,23 @@ const t = initTRPC
     errorFormatter({ shape, error, ctx }) {
       const expose = ctx?.deps.exposeErrors ?? false;
       const internal = error.code === "INTERNAL_SERVER_ERROR";
+      // Input a schema refused (any procedure's, the app's own too): its issues, typed.
+      // (A ZodError behind a 500 is the server's own: a failed output schema, a parse in a body.)
+      const issues =
+        error.code === "BAD_REQUEST" && error.cause instanceof ZodError
+          ? issuesOf(error.cause)
+          : undefined;
+      let message = shape.message;
+      // Database and library messages stay on the server.
+      if (internal && !expose) message = "Internal server error.";
+      else if (issues) message = issuesMessage(issues);
       return {
         ...shape,
-        // Database and library messages stay on the server.
-        message: internal && !expose ? "Internal server error." : shape.message,
+        message,
         data: {
           ...shape.data,
           appCode: appCodeOf(error),
+          ...(issues ? { issues } : {}),
           ...(expose && error.stack ? { stack: error.stack } : {}),
         },
       };

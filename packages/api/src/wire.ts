@@ -85,6 +85,37 @@ export function readAppCode(error: unknown): AppCode | null {
   return typeof data.appCode === "string" ? (data.appCode as AppCode) : null;
 }
 
+/** One thing an input schema refused: where in the input (its path; empty for the whole) and why. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * The issues of a failed call's input (`data.issues`, sent with a VALIDATION its schema raised),
+ * or none: a form marks the fields each names (`path[0]`) and shows its message.
+ *
+ * @example
+ * for (const { path, message } of readValidationIssues(error)) markInvalid(path[0], message);
+ */
+export function readValidationIssues(error: unknown): ValidationIssue[] {
+  if (typeof error !== "object" || error === null || !("data" in error)) return [];
+  const data: unknown = error.data;
+  if (typeof data !== "object" || data === null || !("issues" in data)) return [];
+  if (!Array.isArray(data.issues)) return [];
+  return data.issues.filter(isValidationIssue);
+}
+
+function isValidationIssue(issue: unknown): issue is ValidationIssue {
+  if (typeof issue !== "object" || issue === null) return false;
+  const { path, message } = issue as Partial<Record<keyof ValidationIssue, unknown>>;
+  return (
+    typeof message === "string" &&
+    Array.isArray(path) &&
+    path.every((key) => typeof key === "string" || typeof key === "number")
+  );
+}
+
 // The codes the kit itself sends, its own and tRPC's. A record, so that a code added to either
 // union without being listed here (or listed without being one) does not compile.
 const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {

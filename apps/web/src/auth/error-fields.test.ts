@@ -3,8 +3,10 @@ import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { errorFields } from "./error-fields";
 
-function failure(appCode: string, message = "server text") {
-  return TRPCClientError.from({ error: { code: -32600, message, data: { appCode } } });
+function failure(appCode: string, data: Record<string, unknown> = {}) {
+  return TRPCClientError.from({
+    error: { code: -32600, message: "server text", data: { appCode, ...data } },
+  });
 }
 
 describe("errorFields", () => {
@@ -27,14 +29,16 @@ describe("errorFields", () => {
   });
 
   it("blames each field a validation issue names, once", () => {
-    const issues = JSON.stringify([
+    const issues = [
       { path: ["email"], message: "Enter a valid email address." },
       { path: ["name"], message: "Too long." },
       { path: ["email"], message: "Too long." },
       { path: [], message: "Unnamed." },
-    ]);
-    expect(errorFields(failure("VALIDATION", issues))).toEqual(["email", "name"]);
-    expect(errorFields(failure("VALIDATION", "not json"))).toEqual([]);
+      { path: [0], message: "An array's." },
+    ];
+    expect(errorFields(failure("VALIDATION", { issues }))).toEqual(["email", "name"]);
+    // A VALIDATION without issues (a NUL character found by the database): no field to mark.
+    expect(errorFields(failure("VALIDATION"))).toEqual([]);
   });
 
   it("blames no field for what the form cannot fix", () => {

@@ -1,8 +1,7 @@
 // Which of a form's fields a failed call blames, so they can be marked invalid (WCAG 3.3.1).
-import { readAppCode } from "@kit/api/wire";
+import { readAppCode, readValidationIssues } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
 import type { ErrorContext } from "./error-message";
-import { validationIssues } from "./validation-issues";
 
 /**
  * The input names a failed call blames; none when the input is not at fault (a network failure,
@@ -22,7 +21,13 @@ export function errorFields(error: unknown, context: ErrorContext = "other"): re
     case "EMAIL_TAKEN":
       return ["email"];
     case "VALIDATION":
-      return [...new Set(validationIssues(error.message).flatMap(({ field }) => field ?? []))];
+      return [
+        ...new Set(
+          readValidationIssues(error).flatMap(({ path: [field] }) =>
+            typeof field === "string" ? field : [],
+          ),
+        ),
+      ];
     default:
       return [];
   }

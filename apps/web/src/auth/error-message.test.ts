@@ -3,9 +3,14 @@ import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { errorMessage, formatWait } from "./error-message";
 
-function failure(appCode: string, message = "server text", headers: HeadersInit = {}) {
+function failure(
+  appCode: string,
+  message = "server text",
+  headers: HeadersInit = {},
+  data: Record<string, unknown> = {},
+) {
   return TRPCClientError.from(
-    { error: { code: -32600, message, data: { appCode } } },
+    { error: { code: -32600, message, data: { appCode, ...data } } },
     { meta: { response: new Response(null, { status: 400, headers }) } },
   );
 }
@@ -57,9 +62,14 @@ describe("errorMessage", () => {
   });
 
   it("shows the validation issues' own messages", () => {
-    const issues = JSON.stringify([{ path: ["email"], message: "Enter a valid email address." }]);
-    expect(errorMessage(failure("VALIDATION", issues))).toBe("Enter a valid email address.");
-    expect(errorMessage(failure("VALIDATION", "not json"))).toBe(
+    const issues = [
+      { path: ["email"], message: "Enter a valid email address." },
+      { path: ["name"], message: "Name must be at most 100 characters." },
+    ];
+    expect(errorMessage(failure("VALIDATION", "email: …", {}, { issues }))).toBe(
+      "Enter a valid email address. Name must be at most 100 characters.",
+    );
+    expect(errorMessage(failure("VALIDATION", "Text cannot contain NUL characters."))).toBe(
       "Please check the form and try again.",
     );
   });

@@ -1,8 +1,7 @@
 // What a person reads when a call fails: chosen by the server's `appCode`, never its text.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
-import { isAppDeclaredCode, readAppCode } from "@kit/api/wire";
+import { isAppDeclaredCode, readAppCode, readValidationIssues } from "@kit/api/wire";
 import { TRPCClientError } from "@trpc/client";
-import { validationIssues } from "./validation-issues";
 
 export type ErrorContext = "sign-in" | "register" | "change-password" | "other";
 
@@ -34,8 +33,9 @@ export function formatWait(seconds: number): string {
   return seconds === 1 ? "1 second" : `${seconds} seconds`;
 }
 
-function validationText(message: string): string {
-  const texts = validationIssues(message).flatMap((issue) => issue.message ?? []);
+/** The issues' own words (each written to be shown beside its field), without their paths. */
+function validationText(error: unknown): string {
+  const texts = readValidationIssues(error).map((issue) => issue.message);
   return texts.length > 0 ? texts.join(" ") : "Please check the form and try again.";
 }
 
@@ -67,7 +67,7 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
     case "EMAIL_TAKEN":
       return "An account with this email already exists. Sign in instead.";
     case "VALIDATION":
-      return validationText(message);
+      return validationText(error);
     case "SESSION_NOT_FOUND":
       return "That session has already ended.";
     case null:

@@ -122,6 +122,27 @@ describe("auth.register", () => {
     }
   });
 
+  it("says which input was refused and why: a readable message and data.issues", async () => {
+    const reply = await api.post("auth.register", { email: "not-an-email", password: 12345678 });
+    expectError(reply, 400, "BAD_REQUEST", "VALIDATION");
+    expect(reply.body.error.message).toBe(
+      "email: Enter a valid email address.; password: Invalid input: expected string, received number",
+    );
+    expect(reply.body.error.data.issues).toEqual([
+      { path: ["email"], message: "Enter a valid email address." },
+      { path: ["password"], message: "Invalid input: expected string, received number" },
+    ]);
+    // The whole input refused: an issue with an empty path, its message alone.
+    const whole = await api.post("auth.register", "a string");
+    expect(whole.body.error.message).toBe("Invalid input: expected object, received string");
+    expect(whole.body.error.data.issues).toEqual([
+      { path: [], message: "Invalid input: expected object, received string" },
+    ]);
+    // Other errors carry no issues.
+    const wrong = await api.post("auth.login", { email: uniqueEmail(), password: PASSWORD });
+    expect(wrong.body.error.data).not.toHaveProperty("issues");
+  });
+
   it("accepts a missing name", async () => {
     const { user } = await register(uniqueEmail(), PASSWORD);
     expect(user.name).toBeNull();
