@@ -109,3 +109,21 @@ test("changing the password marks the wrong current one, then the weak new one",
   await expectFlagged(page, fresh, weak);
   await expectNotFlagged(page, current);
 });
+
+test("registration marks the field a schema refused, with the server's words for it", async ({
+  page,
+}) => {
+  await page.goto("/register");
+  const emailField = page.getByLabel("Email");
+  const nameField = page.getByLabel("Name");
+  await emailField.fill(uniqueEmail("field-errors-name"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  // A right-to-left override: "Bob\u202Enimda" would read "Bobadmin" wherever it is shown.
+  await nameField.fill("Bob\u202Enimda");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expectFlagged(page, nameField, "Name must not contain text-direction controls.");
+  await expectNotFlagged(page, emailField);
+
+  await nameField.fill("Bob");
+  await expectNotFlagged(page, nameField);
+});
