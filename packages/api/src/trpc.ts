@@ -21,7 +21,8 @@ const t = initTRPC
       const expose = ctx?.deps.exposeErrors ?? false;
       const internal = error.code === "INTERNAL_SERVER_ERROR";
       // Input a schema refused (any procedure's, the app's own too): its issues, typed.
-      // (A ZodError behind a 500 is the server's own: a failed output schema, a parse in a body.)
+      // (A ZodError behind a 500 is the server's own: a failed output schema, a parse inside a
+      // procedure.)
       const issues =
         error.code === "BAD_REQUEST" && error.cause instanceof ZodError
           ? issuesOf(error.cause)
