@@ -8,7 +8,7 @@ import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
 import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
 import { appCodeOf, toTRPCError } from "./errors";
-import { issuesMessage, issuesOf } from "./validation-issues";
+import { refusalOf } from "./validation-issues";
 
 const t = initTRPC
   .context<Context>()
@@ -23,21 +23,21 @@ const t = initTRPC
       // Input a schema refused (any procedure's, the app's own too): its issues, typed.
       // (A ZodError behind a 500 is the server's own: a failed output schema, a parse inside a
       // procedure.)
-      const issues =
+      const refusal =
         error.code === "BAD_REQUEST" && error.cause instanceof ZodError
-          ? issuesOf(error.cause)
+          ? refusalOf(error.cause)
           : undefined;
       let message = shape.message;
       // Database and library messages stay on the server.
       if (internal && !expose) message = "Internal server error.";
-      else if (issues) message = issuesMessage(issues);
+      else if (refusal) message = refusal.message;
       return {
         ...shape,
         message,
         data: {
           ...shape.data,
           appCode: appCodeOf(error),
-          ...(issues ? { issues } : {}),
+          ...(refusal ? { issues: refusal.issues } : {}),
           ...(expose && error.stack ? { stack: error.stack } : {}),
         },
       };

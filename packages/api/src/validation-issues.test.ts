@@ -1,11 +1,11 @@
 // An app's own procedures get the same: their input's issues, at any depth, as data.issues and
 // one message; a ZodError behind a 500 (an output schema) stays the server's, with no issues.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import { type ZodError, z } from "zod";
 import { type InProcessServer, startInProcessServer } from "../test/in-process-server";
 import { kitRouters } from "./root";
 import { publicProcedure, router } from "./trpc";
-import { issuesMessage } from "./validation-issues";
+import { MAX_ISSUES, refusalOf } from "./validation-issues";
 import { readValidationIssues } from "./wire";
 
 const appRouter = router({
@@ -50,6 +50,15 @@ describe("validation issues on the wire", () => {
     expect(readValidationIssues(reply.body.error)).toEqual(reply.body.error.data.issues);
   });
 
+  it("answers a body of a thousand bad items with MAX_ISSUES of them, not a thousand", async () => {
+    const lines = Array.from({ length: 1000 }, () => ({ sku: 7, quantity: 1 }));
+    const reply = await server.post("orders.place", { lines });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.data.issues).toHaveLength(MAX_ISSUES);
+    expect(reply.body.error.message).toMatch(/; and 980 more$/);
+    expect(JSON.stringify(reply.body).length).toBeLessThan(8_000);
+  });
+
   it("keeps a failed output schema a 500 of the server's own, with no issues", async () => {
     const reply = await server.get("orders.total");
     expect(reply.status).toBe(500);
@@ -59,14 +68,23 @@ describe("validation issues on the wire", () => {
   });
 });
 
-describe("issuesMessage", () => {
+describe("refusalOf", () => {
+  const form = z.object({ a: z.array(z.object({ b: z.string() })) });
+  const refused = (input: unknown) => refusalOf(form.safeParse(input).error as ZodError);
+
   it("prefixes each message with its path, and leaves the whole input's bare", () => {
-    expect(
-      issuesMessage([
-        { path: [], message: "Expected an object." },
-        { path: ["a", 0, "b"], message: "Required." },
-      ]),
-    ).toBe("Expected an object.; a.0.b: Required.");
+    expect(refused({ a: [{ b: 1 }] }).message).toBe(
+      "a.0.b: Invalid input: expected string, received number",
+    );
+    expect(refused("text").message).toBe("Invalid input: expected object, received string");
+  });
+
+  it("sends MAX_ISSUES issues at most, and counts the rest in the message", () => {
+    const refusal = refused({ a: Array.from({ length: 5000 }, () => ({ b: 1 })) });
+    expect(refusal.issues).toHaveLength(MAX_ISSUES);
+    expect(refusal.issues.at(-1)?.path).toEqual(["a", MAX_ISSUES - 1, "b"]);
+    expect(refusal.message).toMatch(new RegExp(`; and ${5000 - MAX_ISSUES} more$`));
+    expect(refusal.message.split("; ")).toHaveLength(MAX_ISSUES + 1);
   });
 });
 

@@ -4,20 +4,29 @@
 import type { ZodError } from "zod";
 import type { ValidationIssue } from "./wire";
 
-/** Each issue's path and message; zod's other details (codes, patterns, bounds) stay here. */
-export function issuesOf(error: ZodError): ValidationIssue[] {
-  return error.issues.map(({ path, message }) => ({
+/**
+ * More than a form has fields. A 32 KiB body of bad array items makes thousands of issues, and
+ * sending each back (twice: listed and in the message) would answer a small request with
+ * megabytes.
+ */
+export const MAX_ISSUES = 20;
+
+export interface Refusal {
+  /** The first MAX_ISSUES: path and message (zod's codes, patterns and bounds stay here). */
+  issues: ValidationIssue[];
+  /** @example "email: Enter a valid email address.; password: Invalid input: …" */
+  message: string;
+}
+
+export function refusalOf(error: ZodError): Refusal {
+  const issues = error.issues.slice(0, MAX_ISSUES).map(({ path, message }) => ({
     path: path.map((key) => (typeof key === "number" ? key : String(key))),
     message,
   }));
-}
-
-/**
- * @example issuesMessage([{ path: ["email"], message: "Enter a valid email address." }])
- * // "email: Enter a valid email address."
- */
-export function issuesMessage(issues: readonly ValidationIssue[]): string {
-  return issues
-    .map(({ path, message }) => (path.length > 0 ? `${path.join(".")}: ${message}` : message))
-    .join("; ");
+  const said = issues.map(({ path, message }) =>
+    path.length > 0 ? `${path.join(".")}: ${message}` : message,
+  );
+  const unsaid = error.issues.length - issues.length;
+  if (unsaid > 0) said.push(`and ${unsaid} more`);
+  return { issues, message: said.join("; ") };
 }
