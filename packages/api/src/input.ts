@@ -63,10 +63,16 @@ export const changePasswordInput = z.object({
 /** A page's size: 1 to 100 rows, 20 unless asked. */
 const pageLimit = z.number().int().min(1).max(100).default(20);
 
+/** The largest id PostgreSQL's bigint holds: a longer cursor would fail the query, not match. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const CURSOR_MESSAGE = "cursor must be an id from a previous page";
+
 /** Keyset paging over the audit trail: the last event id of the previous page. */
 const eventCursor = z
   .string()
-  .regex(/^[1-9][0-9]{0,18}$/, "cursor must be an id from a previous page")
+  // abort: the range check reads the digits as a number, so only once they are digits.
+  .regex(/^[1-9][0-9]{0,18}$/, { message: CURSOR_MESSAGE, abort: true })
+  .refine((id) => BigInt(id) <= MAX_BIGINT, CURSOR_MESSAGE)
   .nullish();
 
 export const eventsInput = z
@@ -97,7 +103,13 @@ export const adminUsersInput = z
   })
   .default({ limit: 20 });
 
-const isoTime = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+/** Year 1 in UTC: the driver writes an earlier instant as a year PostgreSQL refuses (year 0). */
+const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
+
+const isoTime = z.iso
+  .datetime({ offset: true })
+  .transform((text) => new Date(text))
+  .refine((time) => time.getTime() >= EARLIEST_TIME, "must be 0001-01-01T00:00:00Z or later");
 
 /** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
 export const adminEventsInput = z

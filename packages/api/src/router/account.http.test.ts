@@ -238,8 +238,22 @@ describe("account.events", () => {
 
   it("refuses a malformed cursor or limit with 400", async () => {
     const me = await signUp();
-    for (const input of [{ cursor: "abc" }, { limit: 0 }, { limit: 101 }]) {
-      expect((await api.get("account.events", input, bearer(me.access))).status).toBe(400);
+    // Nineteen digits past the largest id PostgreSQL's bigint holds: bad input, not a 500.
+    const past = ["9223372036854775808", "9999999999999999999"];
+    const inputs = [{ cursor: "abc" }, ...past.map((cursor) => ({ cursor })), { limit: 0 }];
+    for (const input of [...inputs, { limit: 101 }]) {
+      const reply = await api.get("account.events", input, bearer(me.access));
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.data.appCode).toBe("VALIDATION");
     }
+    // The largest it holds is a cursor like any other: every event is below it.
+    const largest = await api.get(
+      "account.events",
+      { cursor: "9223372036854775807" },
+      bearer(me.access),
+    );
+    expect(largest.status).toBe(200);
+    const first = await api.get("account.events", undefined, bearer(me.access));
+    expect(largest.body.result.data).toEqual(first.body.result.data);
   });
 });

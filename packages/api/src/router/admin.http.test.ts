@@ -440,6 +440,9 @@ describe("admin.events", () => {
       from: new Date(api.now() + 60_000).toISOString(),
     });
     expect(future.body.result.data).toEqual({ items: [], nextCursor: null });
+    // The earliest time a filter takes: every event is after it.
+    const earliest = await events({ userId: target.user.id, from: "0001-01-01T00:00:00Z" });
+    expect(earliest.body.result.data).toEqual(all.body.result.data);
   });
 
   it("answers bad filters with 400 VALIDATION", async () => {
@@ -447,6 +450,10 @@ describe("admin.events", () => {
     const now = new Date().toISOString();
     for (const input of [
       { cursor: "abc" },
+      { cursor: "9223372036854775808" },
+      // Before year 1 (in UTC): PostgreSQL's timestamps do not go there as the driver writes them.
+      { from: "0000-01-01T00:00:00Z" },
+      { to: "0001-01-01T00:00:00+01:00" },
       { userId: "nope" },
       { type: "DROP TABLE" },
       { from: "yesterday" },
