@@ -78,6 +78,29 @@ describe("startRuntime", () => {
   });
 });
 
+describe("startRuntime with token lifetimes out of order", () => {
+  it("warns as `pnpm auth check` fails, and starts; in order, says nothing of them", async () => {
+    const started = async (lifetimes: Record<string, string>) => {
+      const lines: string[] = [];
+      const env = loadEnv({
+        NODE_ENV: "test",
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        AUTH_SECRET: "runtime-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ...lifetimes,
+      });
+      const runtime = await startRuntime(env, { log: (line) => lines.push(line) });
+      await runtime.close();
+      return lines.filter((line) => line.includes("TOKEN_TTL"));
+    };
+    expect(await started({ AUTH_ACCESS_TOKEN_TTL: "8d", AUTH_SESSION_MAX_AGE: "1d" })).toEqual([
+      "[auth] warning: AUTH_ACCESS_TOKEN_TTL (691200s) must be shorter than AUTH_REFRESH_TOKEN_TTL (604800s)",
+      "[auth] warning: AUTH_REFRESH_TOKEN_TTL (604800s) must not be longer than AUTH_SESSION_MAX_AGE (86400s)",
+    ]);
+    expect(await started({})).toEqual([]);
+  });
+});
+
 describe("startRuntime on a database that accepts but never answers", () => {
   it("fails with DATABASE_UNREACHABLE within DATABASE_TIMEOUT instead of hanging", async () => {
     const silent = await startSilentServer();

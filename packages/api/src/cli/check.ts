@@ -8,6 +8,7 @@ import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { retiredKeyWarnings } from "../key-config";
 import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "../secret";
+import { lifetimeProblems } from "../token-lifetimes";
 import type { CliIo } from "./io";
 
 type Verdict = "ok" | "warning" | "problem";
@@ -131,19 +132,7 @@ async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
 }
 
 function checkLifetimes(env: ServerEnv, report: Report): void {
-  const problems: string[] = [];
-  // An access token outliving its refresh token makes refresh pointless; a refresh token
-  // outliving the session cap is cut short at the cap anyway, so the setting misleads.
-  if (env.accessTtl >= env.refreshTtl) {
-    problems.push(
-      `AUTH_ACCESS_TOKEN_TTL (${env.accessTtl}s) must be shorter than AUTH_REFRESH_TOKEN_TTL (${env.refreshTtl}s)`,
-    );
-  }
-  if (env.refreshTtl > env.sessionMaxAge) {
-    problems.push(
-      `AUTH_REFRESH_TOKEN_TTL (${env.refreshTtl}s) must not be longer than AUTH_SESSION_MAX_AGE (${env.sessionMaxAge}s)`,
-    );
-  }
+  const problems = lifetimeProblems(env);
   if (problems.length === 0) {
     report(
       "ok",
