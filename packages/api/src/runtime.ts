@@ -74,7 +74,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     // An access token is never capped; a refresh token lives at most to the session's cap.
     longestTokenSeconds: Math.max(env.accessTtl, Math.min(env.refreshTtl, env.sessionMaxAge)),
   });
-  // `pnpm auth check` fails on these; a server still runs with them, as it always has.
+  // `pnpm auth check` reports these too (lifetimes out of order as problems); a server runs.
   for (const line of [
     ...retiredKeyWarnings(env.verificationKeys, Date.now()),
     ...lifetimeProblems(env),
