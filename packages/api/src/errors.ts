@@ -140,14 +140,21 @@ export function toTRPCError(error: unknown): TRPCError | null {
   return null;
 }
 
+/**
+ * The schema's refusal when the request's input is what failed, else undefined. Only the input's:
+ * a ZodError behind a 500 (an output schema, a parse inside a procedure) is the server's own.
+ * zod 4 recognises its errors by brand too, so this holds across bundled copies of zod.
+ */
+export function inputRefusal(error: TRPCError): ZodError | undefined {
+  return error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? error.cause : undefined;
+}
+
 /** The machine code carried in `data.appCode` for any error tRPC reports. */
 export function appCodeOf(error: TRPCError): AppCode {
   const cause = error.cause;
   if (isAuthError(cause)) return cause.code;
   if (cause instanceof AppError) return cause.appCode;
-  // zod 4 recognises its errors by brand too, so this holds across bundled copies of zod. Only
-  // the input's: one behind a 500 (an output schema, a parse in a procedure) is the server's.
-  if (cause instanceof ZodError && error.code === "BAD_REQUEST") return "VALIDATION";
+  if (inputRefusal(error)) return "VALIDATION";
   // A body that is not JSON (or is empty): tRPC reports it as BAD_REQUEST; say what it was.
   if (cause instanceof SyntaxError) return "PARSE_ERROR";
   return error.code;

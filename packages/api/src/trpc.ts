@@ -2,12 +2,11 @@
 import { AuthError } from "@kit/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
-import { ZodError } from "zod";
 import type { Principal } from "./authentication/principal";
 import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
 import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
-import { appCodeOf, toTRPCError } from "./errors";
+import { appCodeOf, inputRefusal, toTRPCError } from "./errors";
 import { refusalOf } from "./validation-issues";
 
 const t = initTRPC
@@ -21,12 +20,8 @@ const t = initTRPC
       const expose = ctx?.deps.exposeErrors ?? false;
       const internal = error.code === "INTERNAL_SERVER_ERROR";
       // Input a schema refused (any procedure's, the app's own too): its issues, typed.
-      // (A ZodError behind a 500 is the server's own: a failed output schema, a parse inside a
-      // procedure.)
-      const refusal =
-        error.code === "BAD_REQUEST" && error.cause instanceof ZodError
-          ? refusalOf(error.cause)
-          : undefined;
+      const refused = inputRefusal(error);
+      const refusal = refused ? refusalOf(refused) : undefined;
       let message = shape.message;
       // Database and library messages stay on the server.
       if (internal && !expose) message = "Internal server error.";
