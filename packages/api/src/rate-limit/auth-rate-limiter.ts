@@ -1,10 +1,11 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
-// account, device and client caps), and per-client register/refresh budgets.
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
+// account, device and client caps), per-client register/refresh budgets, and the app's own.
+import { createAppBudgets, type SpendAppBudget } from "./app-budgets";
 import { createBudgets } from "./budget";
-import { accountKey, clientKey, clientNetworks, deviceKey } from "./keys";
+import { clientCharges, perClient } from "./client-budgets";
+import { accountKey, clientKey, deviceKey } from "./keys";
 import { beginLoginAttempt, type LoginAttempt } from "./login-attempt";
-import { IPV6_NETWORK_MULTIPLIERS, type RateLimitSettings, resolveSettings } from "./settings";
+import { type RateLimitSettings, resolveSettings } from "./settings";
 import { type LimiterStore, openStore } from "./store";
 import { SyncedCounter, spendSynced } from "./synced-counter";
 
@@ -36,6 +37,11 @@ export interface AuthRateLimiter {
    * synced with the store every second (see SyncedCounter): no round trip per refresh.
    */
   refresh(clientIp: string | null): Promise<void>;
+  /**
+   * Spends one point of a budget an app put on its own procedure (`rateLimit`), in the same store
+   * and with the same outage stand-in as the kit's budgets; throws RateLimitedError when over.
+   */
+  spendApp: SpendAppBudget;
   /** Sends the refreshes not yet synced, then closes the store. */
   close(): Promise<void>;
 }
@@ -48,26 +54,6 @@ export interface AuthRateLimiterOptions {
   refreshSyncMs?: number;
   /** Receives one line when the store starts failing and one when it recovers. */
   log?: (line: string) => void;
-}
-
-/** One per-client budget: the client's own counter, and its IPv6 /56's and /48's. */
-interface ClientCounters<C = RateLimiterAbstract> {
-  client: C;
-  slash56: C;
-  slash48: C;
-}
-
-/** The charges a client's request makes against one per-client budget. */
-function clientCharges<C>(counters: ClientCounters<C>, ip: string | null) {
-  const charges: { counter: C; key: string }[] = [{ counter: counters.client, key: clientKey(ip) }];
-  const networks = clientNetworks(ip);
-  if (networks) {
-    charges.push(
-      { counter: counters.slash56, key: networks.slash56 },
-      { counter: counters.slash48, key: networks.slash48 },
-    );
-  }
-  return charges;
 }
 
 /**
@@ -86,17 +72,6 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   const budgets = createBudgets(store);
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
-  const perClient = <C>(
-    make: (name: string, points: number, duration: number) => C,
-    name: string,
-    points: number,
-    duration: number,
-  ): ClientCounters<C> => ({
-    client: make(name, points, duration),
-    slash56: make(`${name}-56`, points * IPV6_NETWORK_MULTIPLIERS.slash56, duration),
-    slash48: make(`${name}-48`, points * IPV6_NETWORK_MULTIPLIERS.slash48, duration),
-  });
-
   const burst = counter(
     "login-burst",
     settings.loginBurstFailures,
@@ -161,6 +136,7 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     },
     register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
     refresh: async (clientIp) => spendSynced(clientCharges(refreshes, clientIp)),
+    spendApp: createAppBudgets(store, budgets),
     async close() {
       await Promise.all(Object.values(refreshes).map((counter) => counter.close()));
       await store.close();

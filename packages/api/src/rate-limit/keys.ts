@@ -114,3 +114,8 @@ function prefixKey(groups: number[], bits: 48 | 56 | 64): string {
   });
   return `${shown.join(":")}::/${bits}`;
 }
+
+/** A signed-in user's part of a key: sha256 of the id, as for accounts and devices. */
+export function userKey(userId: string): string {
+  return `user-${sha256Hex(userId).slice(0, 32)}`;
+}
