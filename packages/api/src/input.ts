@@ -50,7 +50,7 @@ export const refreshInput = z
   .object({ refresh: z.string().max(16_384).nullish(), device: deviceInput })
   .nullish();
 
-export const sessionIdInput = z.object({ id: z.string().max(64) });
+export const sessionIdInput = z.object({ id: z.string().max(64).toLowerCase() });
 
 export const changePasswordInput = z.object({
   currentPassword: z
@@ -81,8 +81,12 @@ export const eventsInput = z
 
 // The admin router's inputs (router/admin.ts).
 
-/** Ids are UUID columns: anything else is bad input (400), never a lookup. */
-const uuidInput = z.string().regex(UUID_PATTERN, "must be a UUID");
+/**
+ * Ids are UUID columns: anything else is bad input (400), never a lookup. Lower-cased, as the
+ * database and tokens write them, so an id compared in code (the admin's own, the session cache's
+ * keys) matches however the client spelled it.
+ */
+const uuidInput = z.string().regex(UUID_PATTERN, "must be a UUID").toLowerCase();
 
 export const userIdInput = z.object({ userId: uuidInput });
 

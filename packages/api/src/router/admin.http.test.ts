@@ -239,13 +239,12 @@ describe("admin.deactivateUser / admin.reactivateUser", () => {
 
   it("refuses an admin deactivating themself, an unknown account and bad input", async () => {
     const admin = await signUpAdmin();
-    const self = await api.post(
-      "admin.deactivateUser",
-      { userId: admin.user.id },
-      bearer(admin.access),
-    );
-    expect(self.status).toBe(409);
-    expect(appCode(self)).toBe("SELF_DEACTIVATION");
+    // Their own id however it is spelt: a UUID's letters may come in either case.
+    for (const userId of [admin.user.id, admin.user.id.toUpperCase()]) {
+      const self = await api.post("admin.deactivateUser", { userId }, bearer(admin.access));
+      expect(self.status).toBe(409);
+      expect(appCode(self)).toBe("SELF_DEACTIVATION");
+    }
     expect((await api.get("auth.me", undefined, bearer(admin.access))).status).toBe(200);
 
     for (const path of ["admin.deactivateUser", "admin.reactivateUser"]) {
