@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
 import { changePassword } from "../services/accounts";
 import { listEvents } from "../services/events";
-import { listSessions, openSession, revokeAllSessions, revokeSession } from "../services/sessions";
+import { listSessions, revokeAllSessions, revokeSession } from "../services/sessions";
 import { protectedProcedure, router } from "../trpc";
 import { isUuid } from "../uuid";
 import { sessionJson } from "./session-json";
@@ -56,14 +56,12 @@ export const accountRouter = router({
     .input(changePasswordInput)
     .mutation(async ({ ctx, input }) => {
       const client = { ...clientOf(ctx), device: presentedDevice(ctx, null) };
-      await changePassword(
+      const pair = await changePassword(
         ctx.deps,
         ctx.user,
         { current: input.currentPassword, next: input.newPassword },
         client,
       );
-      await revokeAllSessions(ctx.deps, ctx.user.id, "password_changed");
-      const pair = await openSession(ctx.deps, ctx.user, client, "password_changed");
       return { ok: true as const, ...deliverPair(ctx, pair) };
     }),
 

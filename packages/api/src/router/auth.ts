@@ -50,8 +50,13 @@ export const authRouter = router({
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
       const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
-      const user = await checkCredentials(ctx.deps, input.email, input.password, client);
-      const pair = await openSession(ctx.deps, user, client, "login_succeeded");
+      const { user, passwordHash } = await checkCredentials(
+        ctx.deps,
+        input.email,
+        input.password,
+        client,
+      );
+      const pair = await openSession(ctx.deps, user, passwordHash, client, "login_succeeded");
       // The same device id again when this device had one for this user: it stays one device.
       const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
       return { user, ...deliverPair(ctx, pair), device };

@@ -21,7 +21,7 @@ import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
 import type { LoginAttempt } from "../rate-limit";
-import { openSession, type TokenPair } from "./sessions";
+import { type OpenedSession, openSession } from "./sessions";
 
 export interface NewAccount {
   email: string;
@@ -38,12 +38,12 @@ export async function registerAndOpen(
   deps: AppDeps,
   input: NewAccount,
   client: ClientInfo,
-): Promise<{ user: CallingUser; pair: TokenPair & { sessionId: string } }> {
+): Promise<{ user: CallingUser; pair: OpenedSession }> {
   await checkPasswordPolicy(input.password, { email: input.email });
   const passwordHash = await hashPassword(input.password, { queue: deps.passwordQueue });
   return deps.prisma.$transaction(async (tx) => {
     const user = await createUser(tx, input, passwordHash);
-    const pair = await openSession(deps, user, client, "registered", tx);
+    const pair = await openSession(deps, user, passwordHash, client, "registered", tx);
     return { user, pair };
   });
 }
@@ -68,6 +68,12 @@ async function createUser(
   }
 }
 
+/** A user who gave the right password, and the hash it was checked against (see openSession). */
+export interface CheckedUser {
+  user: CallingUser;
+  passwordHash: string;
+}
+
 /**
  * Returns the user for a correct email and password; INVALID_CREDENTIALS for every other case,
  * after the same argon2 work, so neither the answer nor its timing tells which emails exist.
@@ -79,7 +85,7 @@ export async function checkCredentials(
   email: string,
   password: string,
   client: ClientInfo,
-): Promise<CallingUser> {
+): Promise<CheckedUser> {
   // The user first (one indexed read, done for every email alike), so that a device marker can
   // be matched to the account: a device that signed in here before keeps its own budget when
   // others have spent the account's.
@@ -112,12 +118,25 @@ export async function checkCredentials(
         throw error;
       },
     );
-    if (upgraded) {
-      await deps.prisma.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
-    }
+    // Only over the hash just checked: a password change committed meanwhile must not be undone
+    // by writing the old password back in its new form.
+    const { count } = upgraded
+      ? await deps.prisma.user.updateMany({
+          where: { id: user.id, passwordHash: user.passwordHash },
+          data: { passwordHash: upgraded },
+        })
+      : { count: 0 };
+    if (upgraded && count === 1) return { user: callingUser(user), passwordHash: upgraded };
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { user: callingUser(user), passwordHash: user.passwordHash };
 }
+
+const callingUser = (user: CallingUser): CallingUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+});
 
 /**
  * Runs the password check of a charged attempt. When no password got checked (the hashing
@@ -136,13 +155,19 @@ async function checkedOrWithdrawn(
   }
 }
 
-/** Checks the current password (rate limited like a login), then stores the new one. */
+/**
+ * Checks the current password (rate limited like a login), then, in one transaction, stores the
+ * new one, ends every session of the account and opens this device's new one. The new hash is
+ * written only over the one the current password was checked against: of two changes at once
+ * (two tabs, a double submit) one wins and the other is refused (INVALID_CREDENTIALS, as its
+ * "current" password no longer is), never both answered while one is silently lost.
+ */
 export async function changePassword(
   deps: AppDeps,
   user: CallingUser,
   passwords: { current: string; next: string },
   client: ClientInfo,
-): Promise<void> {
+): Promise<OpenedSession> {
   const attempt = await deps.limiter.beginLogin({
     email: user.email,
     clientIp: client.clientIp,
@@ -157,16 +182,28 @@ export async function changePassword(
     attempt,
     async () => !!stored && (await verifyPassword(stored.passwordHash, passwords.current, work)),
   );
-  if (!ok) {
+  if (!stored || !ok) {
     await attempt.failed();
     throw new AuthError("INVALID_CREDENTIALS");
   }
   await attempt.succeeded();
   await checkPasswordPolicy(passwords.next, { email: user.email });
-  await deps.prisma.user.update({
-    where: { id: user.id },
-    data: { passwordHash: await hashPassword(passwords.next, work) },
-  });
-  // This server forgets the user's sessions now; the others hear it from the users trigger.
-  deps.sessionCache?.invalidateUser(user.id);
+  const passwordHash = await hashPassword(passwords.next, work);
+  try {
+    return await deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.user.updateMany({
+        where: { id: user.id, passwordHash: stored.passwordHash, isActive: true },
+        data: { passwordHash },
+      });
+      if (count !== 1) throw new AuthError("INVALID_CREDENTIALS");
+      await tx.session.updateMany({
+        where: { userId: user.id, revokedAt: null },
+        data: { revokedAt: new Date(deps.now()), revokedReason: "password_changed" },
+      });
+      return openSession(deps, user, passwordHash, client, "password_changed", tx);
+    });
+  } finally {
+    // This server forgets the user's sessions now; the others hear it from the triggers.
+    deps.sessionCache?.invalidateUser(user.id);
+  }
 }

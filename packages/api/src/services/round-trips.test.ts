@@ -44,7 +44,7 @@ describe("round trips", () => {
   it("opens a session and records its login in one statement", async () => {
     const user = await newUser();
     const { value, statements } = await counted(() =>
-      openSession(deps, user, client, "login_succeeded"),
+      openSession(deps, user, "not-a-hash", client, "login_succeeded"),
     );
     expect(statements).toHaveLength(1);
     expect(await eventsOf(value.sessionId, "login_succeeded")).toBe(1);
@@ -52,7 +52,7 @@ describe("round trips", () => {
 
   it("rotates a refresh token and records it in one statement", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     const { value, statements } = await counted(() => rotateSession(deps, opened.refresh, client));
     expect(statements).toHaveLength(1);
     expect(deps.tokens.verifyAccess(value.access).email).toBe(user.email);
@@ -61,7 +61,7 @@ describe("round trips", () => {
 
   it("records one rotation, and only one, when ten refreshes of one token race", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     const pairs = await Promise.all(
       Array.from({ length: 10 }, () => rotateSession(deps, opened.refresh, client)),
     );
@@ -73,7 +73,7 @@ describe("round trips", () => {
 
   it("replays inside the grace window after one swap and one read, recording the replay", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     const winner = await rotateSession(deps, opened.refresh, client);
     const { value, statements } = await counted(() => rotateSession(deps, opened.refresh, client));
     expect(value.refresh).toBe(winner.refresh);
@@ -84,7 +84,7 @@ describe("round trips", () => {
 
   it("holds a rotation near the session's cap to the cap, in two statements", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     const session = await logged.prisma.session.findUniqueOrThrow({
       where: { id: opened.sessionId },
     });
@@ -102,7 +102,7 @@ describe("round trips", () => {
 
   it("revokes on reuse and records it in the same statement", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     await rotateSession(deps, opened.refresh, client);
     offset += 60_000; // past the grace window
     const { value: error, statements } = await counted(() =>
@@ -124,7 +124,7 @@ describe("round trips", () => {
 
   it("refuses an inactive user's refresh without swapping anything", async () => {
     const user = await newUser();
-    const opened = await openSession(deps, user, client, "login_succeeded");
+    const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
     await logged.prisma.user.update({ where: { id: user.id }, data: { isActive: false } });
     await expect(rotateSession(deps, opened.refresh, client)).rejects.toMatchObject({
       code: "USER_NOT_FOUND",

@@ -30,6 +30,9 @@ export type RevokeReason =
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
+/** A session just opened: its id and first token pair. */
+export type OpenedSession = TokenPair & { sessionId: string };
+
 /** The audit events that open a session. */
 export type OpeningEvent = Extract<
   AuthEventType,
@@ -40,15 +43,23 @@ export type OpeningEvent = Extract<
  * Opens a session for a user who just proved who they are, and returns its first token pair.
  * The session row and the event that opened it (`event`) are written by one statement: one
  * round trip, and never a session without its audit row.
+ *
+ * `passwordHash` is the hash the password was checked against. The session is opened only while
+ * the account is still active with that hash, read under a share lock on its row: a password
+ * change or a deactivation committed since the check refuses it (INVALID_CREDENTIALS, as a login
+ * a moment later would be), and one still running waits for this session and then ends it with
+ * the others. Without that, a login racing a password change kept a session on the old password.
  */
 export async function openSession(
   deps: AppDeps,
   user: CallingUser,
+  passwordHash: string,
   client: ClientInfo,
   event: OpeningEvent,
-  // A transaction the session joins (registration's); default: a statement of its own.
+  // A transaction the session joins (registration's, a password change's); default: a statement
+  // of its own.
   db: Pick<PrismaClient, "$executeRaw"> = deps.prisma,
-): Promise<TokenPair & { sessionId: string }> {
+): Promise<OpenedSession> {
   const sessionId = randomUUID();
   const now = deps.now();
   const absoluteExpiresAt = now + deps.sessions.sessionMaxAgeMs;
@@ -64,19 +75,25 @@ export async function openSession(
     custom: accessClaims.issue(user),
   });
   const at = new Date(now);
-  await db.$executeRaw`
-    WITH opened AS (
+  const opened = await db.$executeRaw`
+    WITH account AS (
+      SELECT id FROM users
+      WHERE id = ${user.id}::uuid AND is_active AND password_hash = ${passwordHash}
+      FOR SHARE
+    ), opened AS (
       INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at,
         absolute_expires_at, user_agent, ip)
-      VALUES (${sessionId}::uuid, ${user.id}::uuid, ${refresh.claims.jti}::uuid,
+      SELECT ${sessionId}::uuid, account.id, ${refresh.claims.jti}::uuid,
         ${at}::timestamptz, ${at}::timestamptz, ${new Date(refresh.claims.exp * 1000)}::timestamptz,
-        ${new Date(absoluteExpiresAt)}::timestamptz, ${client.userAgent}, ${client.clientIp})
+        ${new Date(absoluteExpiresAt)}::timestamptz, ${client.userAgent}, ${client.clientIp}
+      FROM account
       RETURNING id, user_id
     )
     INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, created_at)
     SELECT ${event}, opened.user_id, opened.id, ${client.clientIp}, ${client.userAgent},
       ${at}::timestamptz
     FROM opened`;
+  if (opened !== 1) throw new AuthError("INVALID_CREDENTIALS");
   return {
     access: access.token,
     refresh: refresh.token,

@@ -35,7 +35,7 @@ async function openChain(): Promise<SwapRequest> {
     data: { email: uniqueEmail("swap"), passwordHash: "not-a-hash" },
     select: { id: true, email: true, name: true, role: true },
   });
-  const opened = await openSession(deps, user, client, "login_succeeded");
+  const opened = await openSession(deps, user, "not-a-hash", client, "login_succeeded");
   const claims = deps.tokens.verifyRefresh(opened.refresh);
   const now = deps.now();
   return {

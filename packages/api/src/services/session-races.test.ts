@@ -1,0 +1,183 @@
+// A session opens only over the account as its password was checked: a password change or a
+// deactivation committed between the check and the session refuses it, one still running waits
+// for the session and then ends it with the others, and of two password changes one wins.
+import { AuthError, hashPassword } from "@kit/auth";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
+import { hash } from "@node-rs/argon2";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildTestDeps } from "../../test/in-process-server";
+import { uniqueEmail } from "../../test/test-server";
+import type { AppDeps } from "../deps";
+import { setAccountActive } from "./account-status";
+import { changePassword, checkCredentials } from "./accounts";
+import { openSession } from "./sessions";
+
+const PASSWORD = "correct horse battery";
+const client = { clientIp: "203.0.113.8", userAgent: "session-races", device: null };
+
+let prisma: PrismaClient;
+let deps: AppDeps;
+beforeAll(() => {
+  prisma = createPrismaClient(inject("databaseUrl"));
+  deps = buildTestDeps(prisma);
+});
+afterAll(async () => {
+  await deps?.limiter.close();
+  await prisma?.$disconnect();
+});
+
+async function newUser() {
+  const email = uniqueEmail("races");
+  const user = await prisma.user.create({
+    data: { email, passwordHash: await hashPassword(PASSWORD) },
+    select: { id: true, email: true, name: true, role: true },
+  });
+  return user;
+}
+
+const liveSessions = (userId: string) =>
+  prisma.session.count({ where: { userId, revokedAt: null } });
+
+async function refusal(call: Promise<unknown>): Promise<string> {
+  const error = await call.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (error instanceof AuthError) return error.code;
+  throw error ?? new Error("expected an AuthError");
+}
+
+/** Resolves with "pending" when `call` has not settled within `ms`. */
+const settledWithin = (call: Promise<unknown>, ms: number) =>
+  Promise.race([
+    call.then(
+      () => "settled",
+      () => "settled",
+    ),
+    new Promise((resolve) => setTimeout(() => resolve("pending"), ms)),
+  ]);
+
+describe("a login between its password check and its session", () => {
+  it("is refused when the password changed meanwhile", async () => {
+    const user = await newUser();
+    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    await changePassword(deps, user, { current: PASSWORD, next: "another fine password" }, client);
+    expect(
+      await refusal(
+        openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded"),
+      ),
+    ).toBe("INVALID_CREDENTIALS");
+    // Only the change's own session is live.
+    expect(await liveSessions(user.id)).toBe(1);
+  });
+
+  it("is refused when the account was deactivated meanwhile", async () => {
+    const user = await newUser();
+    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    await setAccountActive(prisma, { id: user.id }, false, Date.now());
+    expect(
+      await refusal(
+        openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded"),
+      ),
+    ).toBe("INVALID_CREDENTIALS");
+    // Reactivated, it has no session that was opened while it was off.
+    await setAccountActive(prisma, { id: user.id }, true, Date.now());
+    expect(await liveSessions(user.id)).toBe(0);
+  });
+
+  it("waits for a deactivation still running, and is refused once it commits", async () => {
+    const user = await newUser();
+    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    let commit = () => {};
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let locked = () => {};
+    const rowLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // A deactivation that has written the row but not committed yet.
+    const deactivation = prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { isActive: false } });
+      locked();
+      await committed;
+    });
+    await rowLocked;
+    const opening = openSession(
+      deps,
+      checked.user,
+      checked.passwordHash,
+      client,
+      "login_succeeded",
+    );
+    expect(await settledWithin(opening, 300)).toBe("pending");
+    commit();
+    await deactivation;
+    expect(await refusal(opening)).toBe("INVALID_CREDENTIALS");
+    expect(await liveSessions(user.id)).toBe(0);
+  });
+
+  it("holds a deactivation that starts while the session is being opened, which then ends it", async () => {
+    const user = await newUser();
+    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    let commit = () => {};
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let opened = () => {};
+    const sessionWritten = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    // A login's session written but not committed (inside a transaction, to hold it there).
+    const login = prisma.$transaction(async (tx) => {
+      await openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded", tx);
+      opened();
+      await committed;
+    });
+    await sessionWritten;
+    const deactivation = setAccountActive(prisma, { id: user.id }, false, Date.now());
+    expect(await settledWithin(deactivation, 300)).toBe("pending");
+    commit();
+    await login;
+    expect((await deactivation)?.revokedSessions).toBe(1);
+    expect(await liveSessions(user.id)).toBe(0);
+  });
+});
+
+describe("a login over a hash made with older parameters", () => {
+  it("upgrades the hash and opens its session over the upgraded one", async () => {
+    const user = await newUser();
+    const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 2, parallelism: 1 });
+    await prisma.user.update({ where: { id: user.id }, data: { passwordHash: weak } });
+    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const stored = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.passwordHash).not.toBe(weak);
+    expect(checked.passwordHash).toBe(stored.passwordHash);
+    await openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded");
+    expect(await liveSessions(user.id)).toBe(1);
+  });
+});
+
+describe("password changes at once", () => {
+  it("lets one win and refuses the rest, never answering a change that was lost", async () => {
+    const user = await newUser();
+    const changes = ["first new password", "second new password", "third new password"].map(
+      (next) =>
+        changePassword(deps, user, { current: PASSWORD, next }, client).then(
+          () => ({ next, ok: true as const }),
+          (error: unknown) => ({ next, ok: false as const, error }),
+        ),
+    );
+    const results = await Promise.all(changes);
+    const won = results.filter((result) => result.ok);
+    expect(won).toHaveLength(1);
+    for (const lost of results.filter((result) => !result.ok)) {
+      expect(lost.error).toBeInstanceOf(AuthError);
+      expect((lost.error as AuthError).code).toBe("INVALID_CREDENTIALS");
+    }
+    // The winner's password is the one that works, and its session the one that is live.
+    const winner = won[0]?.next ?? "";
+    expect((await checkCredentials(deps, user.email, winner, client)).user.id).toBe(user.id);
+    expect(await liveSessions(user.id)).toBe(1);
+  });
+});
