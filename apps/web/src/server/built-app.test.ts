@@ -158,6 +158,13 @@ describe("the built app", () => {
     expect((await asked("http://evil.example/login")).status).toBe(200);
     // Before: 500 from Next.js (`*` is no URL it can parse).
     expect((await asked("*", "OPTIONS")).status).toBe(204);
+    // Before: 500 from Next.js and tRPC alike, a TypeError's stack in the log (no Fetch Request
+    // can carry TRACE).
+    const before = output().length;
+    for (const path of ["/", "/dashboard", "/api/trpc/auth.me"]) {
+      expect((await asked(path, "TRACE")).status, path).toBe(405);
+    }
+    expect(output().slice(before)).not.toMatch(/TypeError|"level":50/);
   });
 
   it("signs the demo user in and runs login -> me -> refresh -> logout", async () => {

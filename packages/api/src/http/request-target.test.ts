@@ -26,6 +26,14 @@ describe("toOriginForm", () => {
     expect(req.headers.host).toBe(host);
   });
 
+  it.each(["TRACE", "TRACK", "CONNECT"])(
+    "refuses %s, which no Fetch Request can carry",
+    (method) => {
+      expect(toOriginForm(requestOf("/api/trpc/auth.me", method))).toBe("unserved-method");
+      expect(toOriginForm(requestOf("/", method))).toBe("unserved-method");
+    },
+  );
+
   it("tells OPTIONS * apart, and refuses the asterisk with any other method", () => {
     expect(toOriginForm(requestOf("*", "OPTIONS"))).toBe("server-options");
     expect(toOriginForm(requestOf("*", "GET"))).toBe("bad");

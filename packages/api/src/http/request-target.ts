@@ -12,10 +12,22 @@ export type TargetVerdict =
   | "route"
   /** `OPTIONS *`: a question about the server, not a resource (answered by answerTarget). */
   | "server-options"
+  /** A method no Fetch `Request` can carry (TRACE…): 405 (answered by answerTarget). */
+  | "unserved-method"
   /** Neither: 400 (answered by answerTarget). */
   | "bad";
 
 const ABSOLUTE = /^https?:\/\//i;
+
+/** What the server answers, in `Allow` (RFC 9110 §10.2.1). */
+const SERVED_METHODS = "GET, HEAD, POST, OPTIONS";
+
+/**
+ * Methods the Fetch standard forbids: no `Request` can be made with them, so tRPC's adapter and
+ * Next.js both failed on TRACE with a 500 and a stack in the log. Nothing here serves them.
+ * (Node itself answers CONNECT and methods it does not parse, such as TRACK, before any handler.)
+ */
+const FETCH_FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Rewrites an absolute target to origin form in place: the path and query go to `req.url`, the
@@ -25,6 +37,7 @@ const ABSOLUTE = /^https?:\/\//i;
 export function toOriginForm(
   req: Pick<IncomingMessage, "method" | "url" | "headers">,
 ): TargetVerdict {
+  if (FETCH_FORBIDDEN_METHODS.has(req.method ?? "")) return "unserved-method";
   const target = req.url ?? "";
   if (target.startsWith("/")) return "route";
   if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
@@ -44,10 +57,18 @@ export function toOriginForm(
   return "route";
 }
 
-/** Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, else 400. */
+/**
+ * Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, a method no
+ * handler can take 405 with them, else 400.
+ */
 export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: ServerResponse): void {
   if (verdict === "server-options") {
-    res.writeHead(204, { allow: "GET, HEAD, POST, OPTIONS", ...API_SECURITY_HEADERS }).end();
+    res.writeHead(204, { allow: SERVED_METHODS, ...API_SECURITY_HEADERS }).end();
+    return;
+  }
+  if (verdict === "unserved-method") {
+    res.setHeader("allow", SERVED_METHODS);
+    answerPlain(res, 405, "Method not allowed");
     return;
   }
   answerPlain(res, 400, "Bad request target");

@@ -233,4 +233,14 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
       expect(reply.headers.get("x-content-type-options"), `${method} ${target}`).toBe("nosniff");
     }
   });
+
+  it("answers TRACE 405 with the methods served, never a 500", async () => {
+    for (const target of ["/api/trpc/auth.me", "/api/health", "/api/trpc/nope"]) {
+      const reply = await withTarget(target, "TRACE");
+      expect(reply.status, target).toBe(405);
+      expect(reply.headers.get("allow"), target).toBe("GET, HEAD, POST, OPTIONS");
+      expect(reply.headers.get("x-content-type-options"), target).toBe("nosniff");
+    }
+    expect(api.output()).not.toMatch(/"level":50/);
+  });
 });
