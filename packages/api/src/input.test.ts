@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailInput, nameInput, registerInput } from "./input";
+import { changePasswordInput, emailInput, nameInput, registerInput } from "./input";
 
 describe("input limits", () => {
   it("normalises email: trimmed and lower-cased", () => {
@@ -29,6 +29,22 @@ describe("input limits", () => {
     expect(nameInput.safeParse("n".repeat(101)).success).toBe(false);
     expect(nameInput.parse("  Ada Lovelace  ")).toBe("Ada Lovelace");
     expect(nameInput.parse("   ")).toBeNull();
+  });
+
+  it("refuses an unpaired surrogate in a name or a new password, where it would become U+FFFD", () => {
+    for (const text of ["Ann\udfff", "\ud800Ann", "A\ud83dnn"]) {
+      expect(nameInput.safeParse(text).error?.issues[0]?.message).toBe(
+        "Name contains an invalid character (an unpaired UTF-16 surrogate).",
+      );
+      const password = `a long enough password ${text}`;
+      expect(registerInput.safeParse({ email: "a@b.co", password }).success).toBe(false);
+      expect(
+        changePasswordInput.safeParse({ currentPassword: "x", newPassword: password }).success,
+      ).toBe(false);
+    }
+    // Pairs are characters: emoji and other astral letters pass.
+    expect(nameInput.parse("Ann \ud83d\ude00")).toBe("Ann \u{1F600}");
+    expect(nameInput.parse("\u{10330}\u{10331}")).toBe("\u{10330}\u{10331}");
   });
 
   it("caps the raw password so a huge one never reaches the hasher", () => {

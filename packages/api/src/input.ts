@@ -12,6 +12,14 @@ export const emailInput = z
   .max(254, "Email must be at most 254 characters.")
   .pipe(z.email("Enter a valid email address."));
 
+/**
+ * A UTF-16 surrogate without its pair (`"\ud800"` in JSON) is no character: stored or hashed it
+ * becomes U+FFFD, so a name would be changed silently and two such passwords would be one.
+ * (`\p{Cs}` under the `u` flag matches only a surrogate that is not half of a pair.)
+ */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const isWellFormed = (text: string) => !UNPAIRED_SURROGATE.test(text);
+
 // Control characters (NUL above all: PostgreSQL refuses it in text) have no place in a name.
 export const nameInput = z
   .string()
@@ -21,11 +29,17 @@ export const nameInput = z
   // Embeddings, overrides and isolates (U+202A–202E, U+2066–2069) reorder the text around them
   // wherever the name is shown (an admin's list, an email): "Bob\u202Enimda" reads "Bobadmin".
   .regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, "Name must not contain text-direction controls.")
+  .refine(isWellFormed, "Name contains an invalid character (an unpaired UTF-16 surrogate).")
   .transform((name) => (name === "" ? null : name));
 
 // The policy (packages/auth) explains short passwords; length over the cap is refused here
 // already, so a megabyte of "password" never reaches argon2.
-const passwordInput = z.string().max(PASSWORD_MAX_LENGTH * 4);
+// A new password with an unpaired surrogate is refused; a login's is not, so a password set
+// before this rule still signs in.
+const passwordInput = z
+  .string()
+  .max(PASSWORD_MAX_LENGTH * 4)
+  .refine(isWellFormed, "Password contains an invalid character (an unpaired UTF-16 surrogate).");
 
 export const registerInput = z.object({
   email: emailInput,

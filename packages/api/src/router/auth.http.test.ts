@@ -113,6 +113,9 @@ describe("auth.register", () => {
       { email: `${"a".repeat(250)}@example.com`, password: PASSWORD },
       { email: uniqueEmail(), password: PASSWORD, name: "bad\u0000name" },
       { email: uniqueEmail(), password: PASSWORD, name: "n".repeat(101) },
+      // An unpaired surrogate (JSON "\udfff") would be stored as U+FFFD.
+      { email: uniqueEmail(), password: PASSWORD, name: "Ann\udfff" },
+      { email: uniqueEmail(), password: `${PASSWORD}\ud800` },
       { email: uniqueEmail(), password: 12345678 },
       { email: uniqueEmail() },
       "a string",
