@@ -206,6 +206,67 @@ describe("loadEnv", () => {
   });
 });
 
+describe("whole-number settings", () => {
+  const refused = (variables: Record<string, string>) => {
+    try {
+      loadEnv({ DATA_DIR: "/srv/kit-data", ...variables });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+
+  it.each([
+    "PORT",
+    "AUTH_SESSION_CACHE_SIZE",
+    "AUTH_TRUST_PROXY",
+    "AUTH_HASH_CONCURRENCY",
+    "AUTH_HASH_QUEUE",
+    "THREAD_POOL_NICE",
+    "AUTH_RATE_LIMIT_LOGIN_BURST_FAILURES",
+  ])("%s takes digits only: not blank, hex, exponent or fraction", (name) => {
+    for (const text of [" ", "0x10", "1e3", "1.5", "-1", "+2", "١٢"]) {
+      expect(refused({ [name]: text }), `${name}=${JSON.stringify(text)}`).toContain(
+        `${name}: must be a whole number written in digits`,
+      );
+    }
+    expect(refused({ [name]: " 2 " }), `${name}=" 2 "`).toBe("accepted");
+  });
+
+  it("WEB_CONCURRENCY takes auto or digits", () => {
+    for (const text of [" ", "0x2", "2e0", "1.5", "Auto"]) {
+      expect(refused({ WEB_CONCURRENCY: text }), JSON.stringify(text)).toContain(
+        'WEB_CONCURRENCY: must be "auto" or a whole number written in digits, 1 to 256',
+      );
+    }
+    expect(refused({ WEB_CONCURRENCY: "0" })).toContain("WEB_CONCURRENCY: Too small");
+    expect(refused({ WEB_CONCURRENCY: "257" })).toContain("WEB_CONCURRENCY: Too big");
+    expect(loadEnv({ WEB_CONCURRENCY: "2" }).workers).toBe(2);
+  });
+
+  it("reads them as the numbers written", () => {
+    const env = loadEnv({ DATA_DIR: "/srv/kit-data", PORT: "8080", AUTH_SESSION_CACHE_SIZE: "0" });
+    expect(env.port).toBe(8080);
+    expect(env.sessionCacheSize).toBe(0);
+    expect(refused({ PORT: "65536" })).toContain("PORT");
+  });
+});
+
+describe("DATABASE_URL and DATA_DIR", () => {
+  it("refuses a connection string that is no URL, naming the setting", () => {
+    for (const url of ["postgresql://u:p@[bad/db", "postgresql://u:p@db:99999/app"]) {
+      expect(() => loadEnv({ DATABASE_URL: url })).toThrow(/DATABASE_URL: is not a valid URL/);
+    }
+  });
+
+  it("takes a relative DATA_DIR from the repository's root, wherever the command runs", () => {
+    const root = path.resolve(import.meta.dirname, "../../..");
+    expect(loadEnv({}).dataDir).toBe(path.join(root, ".data"));
+    expect(loadEnv({ DATA_DIR: "var/kit" }).dataDir).toBe(path.join(root, "var/kit"));
+    expect(loadEnv({ DATA_DIR: "/srv/kit-data/" }).dataDir).toBe("/srv/kit-data");
+  });
+});
+
 describe("HOST and DEMO_USER", () => {
   it("listen on loopback by default, with the demo user allowed only there", () => {
     const env = loadEnv({});

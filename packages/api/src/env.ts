@@ -16,6 +16,18 @@ import type { RateLimitSettings } from "./rate-limit";
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 /**
+ * A whole number written in digits, from `min` to `max`. Not `z.coerce.number()`: Number() reads
+ * " " as 0 (a blank PORT or cache size silently became 0) and "0x10" or "3.8e3" as numbers.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,16}$/, "must be a whole number written in digits")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+/**
  * The one duration transform: "10s", "30m", "7d"... in seconds. Where `zeroMeansOff`, "0" is 0
  * (a window switched off, or a retention kept forever).
  */
@@ -50,7 +62,7 @@ export const RATE_LIMIT_VARIABLES = {
   AUTH_RATE_LIMIT_REFRESH_WINDOW: ["refreshWindowSeconds", "duration"],
 } as const satisfies Record<string, [keyof RateLimitSettings, "count" | "duration"]>;
 
-const count = z.coerce.number().int().min(1).max(1_000_000_000);
+const count = wholeNumber(1, 1_000_000_000);
 
 const rateLimitShape = Object.fromEntries(
   Object.entries(RATE_LIMIT_VARIABLES).map(([name, [, kind]]) => [
@@ -92,6 +104,11 @@ const schema = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string")
+      // The driver's own words for a bad one ("Invalid URL") would not name this setting.
+      .refine(
+        URL.canParse,
+        "is not a valid URL (a password with @, /, # or % must be percent-encoded)",
+      )
       .optional(),
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -143,7 +160,7 @@ const schema = z.object({
   // Live sessions kept in memory per server; 0 turns the cache off.
   AUTH_SESSION_CACHE_SIZE: z.preprocess(
     emptyAsUndefined,
-    z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+    wholeNumber(0, 10_000_000).default(10_000),
   ),
   // How long a call waits on the database (for a connection, or one statement) before it
   // answers 503 DB_UNAVAILABLE; never 0: a call must not hang on a database that went away.
@@ -155,10 +172,7 @@ const schema = z.object({
   // that none is pending: migrations as a release step, the app as a role that reads and writes
   // rows (see the README's "Running as a DML-only role").
   DATABASE_MIGRATE: z.preprocess(emptyAsUndefined, z.enum(["on", "off"]).default("on")),
-  AUTH_TRUST_PROXY: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number().int().min(0).max(10).default(0),
-  ),
+  AUTH_TRUST_PROXY: z.preprocess(emptyAsUndefined, wholeNumber(0, 10).default(0)),
   REDIS_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -168,34 +182,42 @@ const schema = z.object({
   ),
   // Argon2 jobs at once (default: one core fewer than the machine has) and how many may wait
   // (default: 64 per job at once); past that, logins answer 503 SERVER_BUSY.
-  AUTH_HASH_CONCURRENCY: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number().int().min(1).max(1024).optional(),
-  ),
-  AUTH_HASH_QUEUE: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number().int().min(0).max(1_000_000).optional(),
-  ),
-  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  AUTH_HASH_CONCURRENCY: z.preprocess(emptyAsUndefined, wholeNumber(1, 1024).optional()),
+  AUTH_HASH_QUEUE: z.preprocess(emptyAsUndefined, wholeNumber(0, 1_000_000).optional()),
+  PORT: z.preprocess(emptyAsUndefined, wholeNumber(0, 65535).default(3000)),
   // Loopback unless told otherwise: a fresh checkout has a demo user with a published password.
   HOST: z.preprocess(emptyAsUndefined, z.string().max(255).default("127.0.0.1")),
   DEMO_USER: z.preprocess(emptyAsUndefined, z.enum(["auto", "on", "off"]).default("auto")),
   // Nice value of libuv's pool threads, where argon2 runs (process/pool-priority.ts): 0 to 19,
   // 0 leaves them at the process's own.
-  THREAD_POOL_NICE: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number().int().min(0).max(19).default(10),
-  ),
+  THREAD_POOL_NICE: z.preprocess(emptyAsUndefined, wholeNumber(0, 19).default(10)),
   // `pnpm start`'s worker processes: a number, or "auto" for one per core.
   WEB_CONCURRENCY: z.preprocess(
     emptyAsUndefined,
-    z.union([z.literal("auto"), z.coerce.number().int().min(1).max(256)]).default(1),
+    z
+      .union([z.literal("auto"), wholeNumber(1, 256)], {
+        error: 'must be "auto" or a whole number written in digits, 1 to 256',
+      })
+      .default(1),
   ),
   // Who answers /api/trpc under `pnpm start`: its Node server, or Next.js's route handler (the
   // path of deployments without server.ts, kept selectable so it stays tested).
   API_HANDLER: z.preprocess(emptyAsUndefined, z.enum(["server", "next"]).default("server")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
 });
+
+/**
+ * DATA_DIR as a folder: a relative one is taken from the repository's root, as the default is,
+ * not from the current directory: the server and `pnpm auth` run in different packages, and a
+ * folder relative to each would be two databases.
+ */
+function dataDirOf(setting: string | undefined): string {
+  // The comments keep Turbopack from tracing the whole project for a path only known at run time.
+  if (setting !== undefined && path.isAbsolute(setting)) {
+    return path.resolve(/*turbopackIgnore: true*/ setting);
+  }
+  return path.resolve(/*turbopackIgnore: true*/ findWorkspaceRoot(), setting ?? ".data");
+}
 
 /** Every variable the server reads as a setting (NODE_ENV aside), by name. */
 export const SETTING_VARIABLES: readonly string[] = Object.keys(schema.shape).filter(
@@ -306,10 +328,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
-    // The comment keeps Turbopack from tracing the whole project for a path only known at run time.
-    dataDir: path.resolve(
-      /*turbopackIgnore: true*/ env.DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"),
-    ),
+    dataDir: dataDirOf(env.DATA_DIR),
     authSecret: env.AUTH_SECRET,
     previousSecrets: env.AUTH_SECRET_PREVIOUS,
     algorithm: env.AUTH_ALGORITHM,

@@ -33,13 +33,14 @@ export async function runPrimary({ env, fail }: PrimaryOptions): Promise<void> {
 
   function fork(): void {
     const worker = cluster.fork();
-    worker.once("listening", () => {
+    worker.once("listening", (address) => {
       everListened.add(worker);
       listening += 1;
       log(`[web] worker ${worker.process.pid} listening`);
       if (listening === env.workers) {
         const host = env.host.includes(":") ? `[${env.host}]` : env.host;
-        log(`[web] ready on http://${host}:${env.port} (${env.workers} workers)`);
+        // The port listened on (with PORT=0 the system picks one, shared by the workers).
+        log(`[web] ready on http://${host}:${address.port} (${env.workers} workers)`);
       }
     });
   }

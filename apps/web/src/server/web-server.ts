@@ -98,7 +98,10 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   server.listen(env.port, hostname, () => {
     if (options.worker) return;
     const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    console.log(`[web] ready on http://${host}:${env.port}${dev ? " (dev)" : ""}`);
+    // The port listened on: with PORT=0 the system picks one, and "0" would be no address.
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : env.port;
+    console.log(`[web] ready on http://${host}:${port}${dev ? " (dev)" : ""}`);
   });
 
   // Called once: onStopSignals takes the copies of one request as one.

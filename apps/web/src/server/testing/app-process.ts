@@ -33,8 +33,9 @@ export async function startApp(
   launcher: "node" | "pnpm" | "pnpm dev" = "node",
   { ownGroup = false }: { ownGroup?: boolean } = {},
 ): Promise<StartedApp> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  // PORT=0 in `extraEnv`: the system picks the port, and the app is found where it says it is.
+  const port = extraEnv.PORT === "0" ? null : await freePort();
+  let base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -60,6 +61,8 @@ export async function startApp(
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
+    const said = port === null ? /\[web\] ready on (http:\/\/\S+:\d+)/.exec(printed()) : null;
+    if (said?.[1]) base = said[1];
     try {
       const res = await fetch(`${base}/`);
       if (res.ok) break;
