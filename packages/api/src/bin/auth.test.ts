@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
-import { provisionTestDatabase, runToEnd } from "@kit/db/testing";
+import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
@@ -212,6 +212,25 @@ describe("pnpm auth deactivate-user / reactivate-user", () => {
     const run = await auth(["deactivate-user", "--email", uniqueEmail("nobody")]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no account with email");
+  });
+});
+
+describe("pnpm auth on a database that never answers", () => {
+  it("gives up after DATABASE_TIMEOUT, in one line", async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const run = await auth(["set-role", "--email", "x@example.com", "--role", "user"], {
+        env: { DATABASE_URL: silent.url, DATABASE_TIMEOUT: "1s" },
+      });
+      expect(run.code).toBe(1);
+      // Before: "within 5000 ms" whatever DATABASE_TIMEOUT said.
+      expect(run.stderr).toMatch(/did not answer within 1000 ms \(DATABASE_TIMEOUT\)/);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

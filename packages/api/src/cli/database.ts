@@ -16,15 +16,17 @@ export async function withDatabase<T>(
   work: (prisma: PrismaClient) => Promise<T>,
 ): Promise<T> {
   const database = await openDatabase(env, io.err);
+  // DATABASE_TIMEOUT bounds a command's every wait on the database, as it does a server's.
+  const timeoutMs = env.databaseTimeout * 1000;
   try {
-    const { pending, failed } = await migrationStatus(database.url);
+    const { pending, failed } = await migrationStatus(database.url, { timeoutMs });
     if (pending.length > 0 || failed.length > 0) {
       throw new CliError(
         "NOT_MIGRATED",
         `the database is not fully migrated (${[...failed, ...pending].join(", ")}): run pnpm db:migrate`,
       );
     }
-    const prisma = createPrismaClient(database.url, { applicationName: "kit-cli" });
+    const prisma = createPrismaClient(database.url, { applicationName: "kit-cli", timeoutMs });
     try {
       return await work(prisma);
     } finally {

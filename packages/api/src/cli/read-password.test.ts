@@ -52,6 +52,23 @@ describe("readNewPassword", () => {
     expect(await readNewPassword(io, true)).toBe("a piped password");
   });
 
+  it("stops reading stdin past the longest password, whatever follows", async () => {
+    // Endless input without a line break, as `< /dev/zero` gives.
+    const endless = new Readable({
+      read() {
+        this.push("\0".repeat(64 * 1024));
+      },
+    });
+    const io: CliIo = { out: () => {}, err: () => {}, stdin: endless };
+    const error = await readNewPassword(io, true).catch((caught: unknown) => caught);
+    expect((error as CliError).code).toBe("WEAK_PASSWORD");
+    expect((error as CliError).message).toMatch(/^Password must be at most 128 characters/);
+    // The longest password still reads, its line break after it.
+    const longest = "p".repeat(128);
+    const piped: CliIo = { out: () => {}, err: () => {}, stdin: Readable.from([`${longest}\n`]) };
+    expect(await readNewPassword(piped, true)).toBe(longest);
+  });
+
   it("is a usage error without a terminal or --password-stdin", async () => {
     const io: CliIo = { out: () => {}, err: () => {}, stdin: Readable.from([]) };
     const error = await readNewPassword(io, false).catch((caught: unknown) => caught);

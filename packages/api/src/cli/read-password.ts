@@ -1,5 +1,6 @@
 // A password for create-user: typed at a terminal without echo, or piped in by a script.
 
+import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { CliError, usageError } from "./errors";
 import type { CliIo } from "./io";
 
@@ -32,12 +33,25 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
   });
 }
 
+/**
+ * Characters read from stdin before giving up on finding the line's end: a password of the
+ * longest allowed (code points, each up to two UTF-16 units) and its "\r\n", with room to spare.
+ * Without a bound, 50 MB piped in took 94 s to refuse and `< /dev/zero` never ended.
+ */
+const MAX_STDIN_LINE = PASSWORD_MAX_LENGTH * 4;
+
 /** Everything on stdin up to its first line break (a trailing "\r\n" or "\n" is not part of it). */
 async function readFirstLine(io: CliIo): Promise<string> {
   let text = "";
   for await (const chunk of io.stdin) {
     text += typeof chunk === "string" ? chunk : (chunk as Buffer).toString("utf8");
     if (text.includes("\n")) break;
+    if (text.length > MAX_STDIN_LINE) {
+      throw new CliError(
+        "WEAK_PASSWORD",
+        `Password must be at most ${PASSWORD_MAX_LENGTH} characters (stdin's first line is longer).`,
+      );
+    }
   }
   return text.split(/\r?\n/)[0] ?? "";
 }
