@@ -6,21 +6,28 @@ import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-const dev = process.argv.includes("--dev");
 // Compiled, this file runs from dist/; the app (.next/, next.config.mjs) is the folder above.
-const appDir =
-  path.basename(import.meta.dirname) === "dist"
-    ? path.dirname(import.meta.dirname)
-    : import.meta.dirname;
+const compiled = path.basename(import.meta.dirname) === "dist";
+const appDir = compiled ? path.dirname(import.meta.dirname) : import.meta.dirname;
 
 function fail(message: string): never {
   console.error(`[web] ${message}`);
   process.exit(1);
 }
 
+// `--dev` (pnpm dev) from the sources only; every argument is checked below, once the build is.
+const dev = !compiled && process.argv.includes("--dev");
+
 // Before anything that needs the build (the generated Prisma client comes with it): one line.
 if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
   fail("no production build: run `pnpm build` first");
+}
+const { parseServerArgs } = await import("./src/server/server-args");
+let args: ReturnType<typeof parseServerArgs>;
+try {
+  args = parseServerArgs(process.argv.slice(2), compiled);
+} catch (error) {
+  fail((error as Error).message);
 }
 const { boundHeapGrowth } = await import("./src/server/heap-growth");
 boundHeapGrowth();
@@ -31,10 +38,7 @@ const { loadEnvFiles } = await import("./src/env-files/load-env-files");
 loadEnvFiles(appDir, dev, (line) => console.error(`[web] ${line}`));
 
 // `--hostname` overrides HOST, and the runtime (started inside Next) must see the same value.
-const hostnameFlag = process.argv.indexOf("--hostname");
-if (hostnameFlag > 0 && process.argv[hostnameFlag + 1]) {
-  process.env.HOST = process.argv[hostnameFlag + 1];
-}
+if (args.hostname) process.env.HOST = args.hostname;
 let env: ReturnType<typeof loadEnv>;
 try {
   env = loadEnv();

@@ -538,6 +538,21 @@ describe("the demo user and the address the server listens on", () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
+  it("with PORT=0 listens where the system puts it, and says where", async () => {
+    // A folder of its own: the tests below expect theirs fresh.
+    const own = await freshDataDir("kit-port-");
+    const app = await startApp(own, { PORT: "0" });
+    try {
+      // Before: "ready on http://127.0.0.1:0", no address at all.
+      const port = Number(new URL(app.base).port);
+      expect(port).toBeGreaterThan(0);
+      expect((await fetch(`${app.base}/api/health`)).status).toBe(200);
+    } finally {
+      await stopApp(app.process);
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
   it("listens on loopback by default, where the demo user exists and the home page names it", async () => {
     const app = await startApp(folder, {}, []);
     try {
@@ -625,6 +640,31 @@ describe("starting the app the wrong way", () => {
       );
       expect(run.output).toContain("AUTH_TRUST_PROXY");
     } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("`pnpm start` refuses an argument it does not take, in one line, and reads --hostname=", async () => {
+    const env = { ...process.env, NODE_ENV: "production" as const, PORT: "1" };
+    for (const [args, line] of [
+      [["--bogus"], '[web] unknown argument "--bogus"'],
+      [["--dev"], '[web] unknown argument "--dev"'],
+      [["--hostname"], "[web] --hostname needs a host"],
+    ] as const) {
+      const run = await exitOf(
+        spawn(process.execPath, ["start.mjs", ...args], { cwd: webDir, env }),
+      );
+      expect(run.code, args.join(" ")).toBe(1);
+      expect(run.output.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(run.output.trim().startsWith(line), run.output).toBe(true);
+    }
+    // Before: the `=` form was ignored, the server stayed on loopback and the demo user with it.
+    const folder = await freshDataDir("kit-args-");
+    const app = await startApp(folder, {}, ["--hostname=0.0.0.0"]);
+    try {
+      expect(app.output()).toMatch(/\[web\] ready on http:\/\/0\.0\.0\.0:\d+/);
+    } finally {
+      await stopApp(app.process);
       await rm(folder, { recursive: true, force: true });
     }
   });
