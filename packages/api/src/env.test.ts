@@ -82,6 +82,15 @@ describe("loadEnv", () => {
     }
   });
 
+  it("reads a zero in any unit as off where 0 means off, and nowhere else", () => {
+    for (const zero of ["0", "0s", "0m", " 0d "]) {
+      expect(loadEnv({ AUTH_REFRESH_REUSE_GRACE: zero }).refreshReuseGrace, zero).toBe(0);
+      expect(loadEnv({ AUTH_AUDIT_RETENTION: zero }).auditRetention, zero).toBe(0);
+      expect(() => loadEnv({ AUTH_ACCESS_TOKEN_TTL: zero }), zero).toThrow(/AUTH_ACCESS_TOKEN_TTL/);
+    }
+    expect(() => loadEnv({ AUTH_REFRESH_REUSE_GRACE: "0x" })).toThrow(/AUTH_REFRESH_REUSE_GRACE/);
+  });
+
   it("reads DATABASE_TIMEOUT, which may neither be 0 nor unbounded", () => {
     expect(loadEnv({ DATABASE_TIMEOUT: "2s" }).databaseTimeout).toBe(2);
     expect(loadEnv({ DATABASE_TIMEOUT: "1m" }).databaseTimeout).toBe(60);

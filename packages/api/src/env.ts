@@ -28,13 +28,14 @@ const wholeNumber = (min: number, max: number) =>
     .pipe(z.number().min(min).max(max));
 
 /**
- * The one duration transform: "10s", "30m", "7d"... in seconds. Where `zeroMeansOff`, "0" is 0
+ * The one duration transform: "10s", "30m", "7d"... in seconds. Where `zeroMeansOff`, "0" (in any unit) is 0
  * (a window switched off, or a retention kept forever).
  */
 const toSeconds =
   (zeroMeansOff: boolean) =>
   (text: string, ctx: z.RefinementCtx): number => {
-    if (zeroMeansOff && text.trim() === "0") return 0;
+    // "0s" or "0d" too: zero in any unit is the same off.
+    if (zeroMeansOff && /^0[smhdw]?$/.test(text.trim())) return 0;
     try {
       return parseDuration(text);
     } catch (error) {
