@@ -29,13 +29,18 @@ async function cutOff(databaseUrl: string): Promise<() => Promise<void>> {
 }
 
 describe("GET /api/health", () => {
-  it("answers 200 with the database ok, never to be cached", async () => {
+  it("answers 200 with the database ok, never to be cached, with the API's headers", async () => {
     const api = await serverWith();
     const reply = await api.raw("/api/health");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ status: "ok", database: "ok" });
     expect(reply.headers.get("cache-control")).toBe("no-store");
     expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+    // As on every API answer (README, "Security headers"); it had neither.
+    expect(reply.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(reply.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
   });
 
   it("answers 503 while the database cannot be reached, and 200 again once it can", async () => {

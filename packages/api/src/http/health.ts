@@ -3,6 +3,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
 import { HEALTH_PATH } from "../wire";
+import { API_SECURITY_HEADERS } from "./security-headers";
 
 export { HEALTH_PATH };
 
@@ -14,8 +15,9 @@ export interface HealthReport {
   body: { status: "ok"; database: "ok" } | { status: "unavailable"; database: "unreachable" };
 }
 
-// Never cached: a stale "ok" from a proxy would keep traffic on a server that lost its database.
-const HEADERS = { "content-type": "application/json", "cache-control": "no-store" } as const;
+// Never cached (no-store is among the API's headers): a stale "ok" from a proxy would keep
+// traffic on a server that lost its database.
+const HEADERS = { ...API_SECURITY_HEADERS, "content-type": "application/json" } as const;
 
 /** `SELECT 1` through the server's own pool, raced against the timeout. */
 export async function checkHealth(
