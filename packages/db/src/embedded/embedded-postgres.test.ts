@@ -133,7 +133,7 @@ describe("ensureEmbeddedPostgres", () => {
     const lines: string[] = [];
     const db = await ensureEmbeddedPostgres({ dataDir, log: (line) => lines.push(line) });
     expect(db.owned).toBe(true);
-    expect(lines[0]).toMatch(/orphaned by a dead process/);
+    expect(lines[0]).toMatch(/orphaned by processes that are gone/);
     expect(await currentDatabase(db.url)).toBe("kit");
     expect(orphan && isProcessAlive(orphan.pid)).toBe(false);
     await db.stop();
@@ -176,6 +176,77 @@ describe("ensureEmbeddedPostgres", () => {
     const results = await Promise.all([a.firstLine, b.firstLine]);
     expect(results.map((result) => result.owned).sort()).toEqual([false, true]);
     expect(results[0]?.url).toBe(results[1]?.url);
+  });
+
+  // A short command (`pnpm auth`, `pnpm db:migrate`) that started the server must not take it
+  // away from a server (`pnpm start`) that joined it meanwhile: the last one to leave stops it.
+  it("keeps the server for a process that joined after a command started it; the last one stops it", async () => {
+    const command = fixture([dataDir, "work", "2"]);
+    expect(await command.firstLine).toMatchObject({ owned: true });
+    const app = fixture([dataDir, "hold"]);
+    const joined = await app.firstLine;
+    expect(joined.owned).toBe(false);
+    expect(joined.log).toEqual([
+      `reusing embedded PostgreSQL on port ${portOf(String(joined.url))} (in use by pid ${command.child.pid})`,
+    ]);
+    expect((await command.exited).code).toBe(0);
+
+    // The command is gone; the server is not. (Its starter is gone too: what it writes to the
+    // starter's pipes, an error here, must not bring it down.)
+    const url = String(joined.url);
+    await expect(currentDatabase(url.replace("/kit", "/no_such_database"))).rejects.toThrow();
+    expect(await currentDatabase(url)).toBe("kit");
+
+    // The joiner, the last user, stops it as it ends (here on SIGTERM, without a stop()).
+    app.child.kill("SIGTERM");
+    expect((await app.exited).code).toBe(143);
+    expect(readPostmasterPid(path.join(dataDir, "postgres"))).toBeNull();
+    expect(await isPortOpen(portOf(url))).toBe(false);
+  });
+
+  it("lets two commands at once both finish, then stops", async () => {
+    const first = fixture([dataDir, "work", "1"]);
+    await first.firstLine;
+    const second = fixture([dataDir, "work", "3"]);
+    expect(await second.firstLine).toMatchObject({ owned: false });
+    const [a, b] = await Promise.all([first.exited, second.exited]);
+    expect([a.code, b.code, b.stderr]).toEqual([0, 0, ""]);
+    expect(readPostmasterPid(path.join(dataDir, "postgres"))).toBeNull();
+  });
+
+  it("hands the server over when its starter stops first, and the joiner's stop() stops it", async () => {
+    const lines: string[] = [];
+    const db = await ensureEmbeddedPostgres({ dataDir, log: (line) => lines.push(line) });
+    const other = fixture([dataDir, "hold"]);
+    await other.firstLine;
+    await db.stop();
+    expect(lines.at(-1)).toBe(`leaving embedded PostgreSQL running for pid ${other.child.pid}`);
+    expect(await currentDatabase(db.url)).toBe("kit");
+    other.child.kill("SIGTERM");
+    await other.exited;
+    expect(await isPortOpen(portOf(db.url))).toBe(false);
+
+    // The other way round: this process joins, the starter ends, this process's stop() stops it.
+    const starter = fixture([dataDir, "hold"]);
+    await starter.firstLine;
+    const joined = await ensureEmbeddedPostgres({ dataDir });
+    expect(joined.owned).toBe(false);
+    starter.child.kill("SIGTERM");
+    await starter.exited;
+    expect(await currentDatabase(joined.url)).toBe("kit");
+    await joined.stop();
+    expect(readPostmasterPid(path.join(dataDir, "postgres"))).toBeNull();
+    expect(await isPortOpen(portOf(joined.url))).toBe(false);
+  });
+
+  it("keeps the server while this process still holds it from another call", async () => {
+    const first = await ensureEmbeddedPostgres({ dataDir });
+    const second = await ensureEmbeddedPostgres({ dataDir });
+    expect([first.owned, second.owned]).toEqual([true, false]);
+    await first.stop();
+    expect(await currentDatabase(second.url)).toBe("kit");
+    await second.stop();
+    expect(await isPortOpen(portOf(first.url))).toBe(false);
   });
 
   it("refuses a data folder whose password file is gone (PASSWORD_FILE_MISSING)", async () => {

@@ -9,12 +9,10 @@ import { withFileLock } from "./data-dir-lock";
 import { createDatabaseIfMissing, postgresUrl, waitUntilAccepting } from "./database";
 import { startEmbeddedServer } from "./embedded-server";
 import { freePort } from "./free-port";
-import { runningPostmaster, stopPostmaster } from "./postmaster";
-import {
-  currentProcessIdentity,
-  isSameProcessAlive,
-  type ProcessIdentity,
-} from "./process-identity";
+import { holdServer, holdsServer, otherHolders, releaseServer } from "./holders";
+import { type PostmasterInfo, runningPostmaster, stopPostmaster } from "./postmaster";
+import type { ProcessIdentity } from "./process-identity";
+import { installExitHandler, installSignalHandlers, trackServer } from "./running-servers";
 import { readSecret, writeNewSecret } from "./secret-file";
 
 export interface EnsureEmbeddedPostgresOptions {
@@ -28,26 +26,33 @@ export interface EnsureEmbeddedPostgresOptions {
 export interface EmbeddedPostgresHandle {
   /** The app's URL: it connects as `kit_app`, owner of `database` but not a superuser. */
   url: string;
-  /** False when another live process started the server: then `stop()` does nothing. */
+  /** True when this process started the server; false when it joined one already running. */
   owned: boolean;
+  /**
+   * Ends this process's use of the server: the server stops unless another live process still
+   * uses it (then the last of them stops it), whichever process started it. A process that
+   * ends without calling this leaves the same way.
+   */
   stop(): Promise<void>;
 }
 
-// Beside the cluster: who started the running server, and the port to prefer next time.
+// Beside the cluster: the port to prefer next time.
 interface ServerState {
   port?: number;
-  owner?: ProcessIdentity;
 }
 
 /**
  * A URL for the app's embedded PostgreSQL server, as the app's own role (`kit_app`, owner of the
- * database and its `public` schema, no superuser; created or brought up to date here): reuses the one another live process of the app
- * started on `dataDir` (the CLI or seed script beside `next dev`), recovers a server orphaned by
- * a process that was killed (`kill -9`), or starts one (initialising the folder the first time).
+ * database and its `public` schema, no superuser; created or brought up to date here): joins the
+ * one other live processes of the app use on `dataDir` (the CLI or seed script beside `next dev`),
+ * recovers a server that nobody uses any more (its processes were killed with `kill -9`), or
+ * starts one (initialising the folder the first time). The server runs while any process that
+ * asked for it does: the last one stops it, so a short command that started it does not take it
+ * away from a server that joined meanwhile.
  *
  * @example
  * const db = await ensureEmbeddedPostgres({ dataDir: ".data", log: console.log });
- * // ... use db.url; the server stops when this process ends, or at `await db.stop()`
+ * // ... use db.url; let go when this process ends, or at `await db.stop()`
  */
 export async function ensureEmbeddedPostgres(
   options: EnsureEmbeddedPostgresOptions,
@@ -61,53 +66,107 @@ export async function ensureEmbeddedPostgres(
   );
 }
 
+interface DataDirFiles {
+  cluster: string;
+  password: string;
+  appPassword: string;
+  state: string;
+  holders: string;
+}
+
 async function ensureLocked(
   dataDir: string,
   database: string,
   log: (line: string) => void,
 ): Promise<EmbeddedPostgresHandle> {
-  const clusterDir = path.join(dataDir, "postgres");
-  const files = {
+  const files: DataDirFiles = {
+    cluster: path.join(dataDir, "postgres"),
     password: path.join(dataDir, "postgres.password"),
     appPassword: path.join(dataDir, "postgres-app.password"),
     state: path.join(dataDir, "postgres.json"),
+    holders: path.join(dataDir, "postgres.holders"),
   };
+  const heldAlready = holdsServer(files.holders);
+  // Before looking for the others: see holders.ts.
+  holdServer(files.holders);
+  try {
+    const running = runningPostmaster(files.cluster);
+    const others = running ? otherHolders(files.holders) : [];
+    if (running && (others.length > 0 || heldAlready)) {
+      return await join(files, running, others, database, log);
+    }
+    if (running) {
+      // Nobody will ever stop it, and it holds the folder: stop it, then start afresh.
+      log(`stopping embedded PostgreSQL orphaned by processes that are gone (pid ${running.pid})`);
+      await stopPostmaster(files.cluster, running.pid);
+    }
+    return await start(files, database, log);
+  } catch (err) {
+    releaseServer(files.holders);
+    throw err;
+  }
+}
+
+async function join(
+  files: DataDirFiles,
+  running: PostmasterInfo,
+  others: ProcessIdentity[],
+  database: string,
+  log: (line: string) => void,
+): Promise<EmbeddedPostgresHandle> {
+  const password = await readSecret(files.password);
+  if (password === null) throw passwordMissing(path.dirname(files.cluster));
+  const serverUrl = postgresUrl({ password, port: running.port, database: "postgres" });
+  try {
+    // Its starter may have started it a moment ago.
+    await waitUntilAccepting(serverUrl, 10_000);
+  } catch (cause) {
+    throw new EmbeddedPostgresError(
+      "POSTGRES_UNREACHABLE",
+      `The PostgreSQL server in ${files.cluster} (pid ${running.pid}) does not answer`,
+      { cause },
+    );
+  }
+  await createDatabaseIfMissing(serverUrl, database);
+  const url = await appUrl(files.appPassword, serverUrl, running.port, database);
+  const users = others.map((other) => other.pid).join(", ");
+  log(
+    `reusing embedded PostgreSQL on port ${running.port} (in use by ${users ? `pid ${users}` : "this process"})`,
+  );
+  // This process may be the last to leave, and then stops it, also when it ends without a word.
+  installExitHandler();
+  installSignalHandlers();
+  const untrack = trackServer({
+    dataDir: files.cluster,
+    pid: running.pid,
+    keepRunning: () => releaseServer(files.holders).length > 0,
+  });
+  return {
+    url,
+    owned: false,
+    stop: once(async () => {
+      untrack();
+      if (leaves(files.holders, log)) return;
+      const now = runningPostmaster(files.cluster);
+      if (now) await stopPostmaster(files.cluster, now.pid);
+    }),
+  };
+}
+
+async function start(
+  files: DataDirFiles,
+  database: string,
+  log: (line: string) => void,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.dirname(files.cluster);
   const state = await readState(files.state);
   let password = await readSecret(files.password);
-
-  const running = runningPostmaster(clusterDir);
-  if (running) {
-    if (password === null) throw passwordMissing(dataDir);
-    if (state.owner && isSameProcessAlive(state.owner)) {
-      const serverUrl = postgresUrl({ password, port: running.port, database: "postgres" });
-      try {
-        // Its owner may have started it a moment ago.
-        await waitUntilAccepting(serverUrl, 10_000);
-      } catch (cause) {
-        throw new EmbeddedPostgresError(
-          "POSTGRES_UNREACHABLE",
-          `The PostgreSQL server in ${clusterDir} (pid ${running.pid}) does not answer`,
-          { cause },
-        );
-      }
-      await createDatabaseIfMissing(serverUrl, database);
-      const url = await appUrl(files.appPassword, serverUrl, running.port, database);
-      log(
-        `reusing embedded PostgreSQL on port ${running.port} (started by pid ${state.owner.pid})`,
-      );
-      return { url, owned: false, stop: async () => {} };
-    }
-    // Nobody will ever stop it, and it holds the folder: stop it, then start afresh.
-    log(`stopping embedded PostgreSQL orphaned by a dead process (pid ${running.pid})`);
-    await stopPostmaster(clusterDir, running.pid);
-  }
-
   // A stale postmaster.pid (its process gone) needs nothing: PostgreSQL replaces it and recovers.
-  const initialised = existsSync(path.join(clusterDir, "PG_VERSION"));
+  const initialised = existsSync(path.join(files.cluster, "PG_VERSION"));
   if (initialised && password === null) throw passwordMissing(dataDir);
   if (!initialised) {
     // A folder without PG_VERSION is an initdb that never finished: it holds no data.
-    await rm(clusterDir, { recursive: true, force: true });
+    await rm(files.cluster, { recursive: true, force: true });
     // Written down before initdb uses it, so that a crash in between still leaves a folder we
     // can open. (initdb reads it from a private folder: see startEmbeddedServer.)
     password = await writeNewSecret(files.password);
@@ -116,18 +175,17 @@ async function ensureLocked(
 
   const port = await freePort(state.port);
   const server = await startEmbeddedServer({
-    dataDir: clusterDir,
+    dataDir: files.cluster,
     port,
     password,
     initialise: !initialised,
     // A terminal's Ctrl-C is the app's to act on: it finishes its requests, then stops this.
     ownProcessGroup: true,
+    keepRunning: () => releaseServer(files.holders).length > 0,
   });
   let url: string;
   try {
-    // Never cleared: once this process is gone the record names a dead owner, which is all the
-    // next process needs to know (and clearing it on exit could race a successor's record).
-    await writeFile(files.state, JSON.stringify({ port, owner: currentProcessIdentity() }));
+    await writeFile(files.state, JSON.stringify({ port }));
     const serverUrl = postgresUrl({ password, port, database: "postgres" });
     await createDatabaseIfMissing(serverUrl, database);
     url = await appUrl(files.appPassword, serverUrl, port, database);
@@ -136,9 +194,36 @@ async function ensureLocked(
     throw err;
   }
   log(
-    `started embedded PostgreSQL on port ${port} (${initialised ? "data in" : "new cluster in"} ${clusterDir})`,
+    `started embedded PostgreSQL on port ${port} (${initialised ? "data in" : "new cluster in"} ${files.cluster})`,
   );
-  return { url, owned: true, stop: server.stop };
+  return {
+    url,
+    owned: true,
+    stop: once(async () => {
+      if (leaves(files.holders, log)) {
+        server.leaveRunning();
+        return;
+      }
+      await server.stop();
+    }),
+  };
+}
+
+/** Ends this process's hold; true (and a line) when others still use the server. */
+function leaves(holders: string, log: (line: string) => void): boolean {
+  const others = releaseServer(holders);
+  if (others.length === 0) return false;
+  const pids = others.map((other) => other.pid).filter((pid) => pid !== process.pid);
+  if (pids.length > 0) log(`leaving embedded PostgreSQL running for pid ${pids.join(", ")}`);
+  return true;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= fn();
+    return running;
+  };
 }
 
 // The superuser (`serverUrl`) sets the app's role up; the app gets that role's URL. Its password

@@ -30,11 +30,18 @@ export interface EmbeddedServerOptions {
    * start): a throwaway server stays in the group, which takes it along.
    */
   ownProcessGroup?: boolean;
+  /**
+   * Asked when this process ends without having stopped the server: true leaves it running
+   * (other processes use it; the last of them stops it).
+   */
+  keepRunning?: () => boolean;
 }
 
 export interface EmbeddedServer {
   pid: number;
   stop(): Promise<void>;
+  /** Hands the server over: it keeps running, and this process's end no longer stops it. */
+  leaveRunning(): void;
 }
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
@@ -105,6 +112,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     dataDir: options.dataDir,
     pid,
     removeAfterStop: options.removeAfterStop,
+    keepRunning: options.keepRunning,
   });
   let stopping: Promise<void> | undefined;
   return {
@@ -124,5 +132,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       })();
       return stopping;
     },
+    leaveRunning: untrack,
   };
 }

@@ -9,6 +9,8 @@ export interface RunningServer {
   pid: number;
   /** A folder to delete once the server is down (a throwaway server's temporary folder). */
   removeAfterStop?: string;
+  /** Asked as this process ends: true leaves the server running for other processes using it. */
+  keepRunning?: () => boolean;
 }
 
 const running = new Set<RunningServer>();
@@ -32,6 +34,7 @@ export function installExitHandler(): void {
   handlerInstalled = true;
   process.on("exit", () => {
     for (const server of running) {
+      if (server.keepRunning?.()) continue;
       stopPostmasterSync(server.dataDir, server.pid);
       if (server.removeAfterStop) {
         rmSync(server.removeAfterStop, { recursive: true, force: true });

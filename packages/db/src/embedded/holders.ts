@@ -1,0 +1,95 @@
+// Who is using an embedded server: one file per process in a folder beside the cluster, so the
+// last process to leave stops the server, whichever process started it.
+//
+// Synchronous on purpose: a process that ends without stopping (an `exit` handler) leaves the
+// same way, and nothing asynchronous runs there. No lock either: a process joins by writing its
+// file *before* it looks for the others, and leaves by removing its file *before* it looks, so
+// of a joiner and a leaver crossing, at least one sees the other (the leaver then leaves the
+// server running; a joiner that saw nobody treats the server as abandoned and restarts it).
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  currentProcessIdentity,
+  isSameProcessAlive,
+  type ProcessIdentity,
+} from "./process-identity";
+
+// A process may hold one folder's server more than once (a test, a script calling twice): its
+// file stays until its last hold ends.
+const holdsHere = new Map<string, number>();
+
+function ownFile(dir: string): string {
+  return path.join(dir, String(process.pid));
+}
+
+/** Whether this process holds the server already (before a new hold). */
+export function holdsServer(dir: string): boolean {
+  return (holdsHere.get(dir) ?? 0) > 0;
+}
+
+/** Records this process as a user of the server, before it looks for the others. */
+export function holdServer(dir: string): void {
+  const count = holdsHere.get(dir) ?? 0;
+  if (count === 0) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(ownFile(dir), JSON.stringify(currentProcessIdentity()), { mode: 0o600 });
+  }
+  holdsHere.set(dir, count + 1);
+}
+
+/**
+ * Ends one hold of this process; the other live processes still holding the server, which are
+ * none when the caller should stop it (this process still counts while it holds it elsewhere).
+ */
+export function releaseServer(dir: string): ProcessIdentity[] {
+  const count = (holdsHere.get(dir) ?? 0) - 1;
+  if (count > 0) {
+    holdsHere.set(dir, count);
+    return [currentProcessIdentity()];
+  }
+  holdsHere.delete(dir);
+  try {
+    unlinkSync(ownFile(dir));
+  } catch {
+    // Never written, or already gone.
+  }
+  return otherHolders(dir);
+}
+
+/** The live processes other than this one that hold the server; dead ones' files are removed. */
+export function otherHolders(dir: string): ProcessIdentity[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const live: ProcessIdentity[] = [];
+  for (const name of names) {
+    if (name === String(process.pid)) continue;
+    const file = path.join(dir, name);
+    const holder = readHolder(file);
+    if (holder && isSameProcessAlive(holder)) {
+      live.push(holder);
+    } else if (holder) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // Removed by another process meanwhile.
+      }
+    }
+  }
+  return live;
+}
+
+// Null for a file being written this very moment (or garbage): not counted, and left alone.
+function readHolder(file: string): ProcessIdentity | null {
+  try {
+    const value = JSON.parse(readFileSync(file, "utf8")) as Partial<ProcessIdentity>;
+    return typeof value.pid === "number"
+      ? { pid: value.pid, startTime: value.startTime ?? null }
+      : null;
+  } catch {
+    return null;
+  }
+}
