@@ -5,6 +5,7 @@
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { parseServerArgs, type ServerArgs } from "./src/server/server-args";
 
 // Compiled, this file runs from dist/; the app (.next/, next.config.mjs) is the folder above.
 const compiled = path.basename(import.meta.dirname) === "dist";
@@ -15,19 +16,19 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-// `--dev` (pnpm dev) from the sources only; every argument is checked below, once the build is.
-const dev = !compiled && process.argv.includes("--dev");
-
-// Before anything that needs the build (the generated Prisma client comes with it): one line.
-if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
-  fail("no production build: run `pnpm build` first");
-}
-const { parseServerArgs } = await import("./src/server/server-args");
-let args: ReturnType<typeof parseServerArgs>;
+// `--dev` (pnpm dev) from the sources only; a dependency-free module, so it loads before the
+// build check.
+let args: ServerArgs;
 try {
   args = parseServerArgs(process.argv.slice(2), compiled);
 } catch (error) {
   fail((error as Error).message);
+}
+const { dev } = args;
+
+// Before anything that needs the build (the generated Prisma client comes with it): one line.
+if (!dev && !existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
+  fail("no production build: run `pnpm build` first");
 }
 const { boundHeapGrowth } = await import("./src/server/heap-growth");
 boundHeapGrowth();

@@ -2,7 +2,7 @@
 // PostgreSQL, migrations, demo user), then the README's login -> me -> refresh -> logout flow.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -673,7 +673,15 @@ describe("starting the app the wrong way", () => {
     // The real launchers (no compiled server beside them), and the real server.ts (no .next/).
     const folder = await mkdtemp(path.join(tmpdir(), "kit-unbuilt-"));
     try {
-      for (const file of ["start.mjs", "serve.mjs", "server.ts", "package.json"]) {
+      // server.ts's one static import comes along: an unbuilt checkout has its sources.
+      await mkdir(path.join(folder, "src", "server"), { recursive: true });
+      for (const file of [
+        "start.mjs",
+        "serve.mjs",
+        "server.ts",
+        "package.json",
+        "src/server/server-args.ts",
+      ]) {
         await copyFile(path.join(webDir, file), path.join(folder, file));
       }
       const env = { ...process.env, NODE_ENV: "production" as const };
