@@ -34,10 +34,8 @@ const wholeNumber = (min: number, max: number) =>
 const toSeconds =
   (zeroMeansOff: boolean) =>
   (text: string, ctx: z.RefinementCtx): number => {
-    // "0s" or "0d" too: zero in any unit is the same off.
-    if (zeroMeansOff && /^0[smhdw]?$/.test(text.trim())) return 0;
     try {
-      return parseDuration(text);
+      return parseDuration(text, { zero: zeroMeansOff });
     } catch (error) {
       ctx.addIssue({ code: "custom", message: (error as Error).message });
       return z.NEVER;

@@ -35,4 +35,13 @@ describe("parseDuration", () => {
     expect(() => parseDuration(text)).toThrow(TypeError);
     expect(() => parseDuration(text)).toThrow(JSON.stringify(text));
   });
+
+  it("takes zero in any unit only when asked to (a setting that 0 switches off)", () => {
+    for (const text of ["0", "0s", "0d", " 0w "])
+      expect(parseDuration(text, { zero: true })).toBe(0);
+    expect(parseDuration("15m", { zero: true })).toBe(900);
+    for (const text of ["-0", "0y", "3651d", "0.0"]) {
+      expect(() => parseDuration(text, { zero: true })).toThrow(JSON.stringify(text));
+    }
+  });
 });

@@ -15,6 +15,11 @@ const MAX_SECONDS = 10 * 365 * 24 * 60 * 60;
 // Lowercase units only: "M" reads as months to some people and minutes to others.
 const DURATION = /^(\d+)([smhdw]?)$/;
 
+export interface ParseDurationOptions {
+  /** Accept zero, in any unit ("0", "0s", "0d"): for settings where 0 switches something off. */
+  zero?: boolean;
+}
+
 /**
  * Parses a positive whole duration into seconds. A bare integer means seconds.
  *
@@ -22,8 +27,9 @@ const DURATION = /^(\d+)([smhdw]?)$/;
  * parseDuration("15m"); // 900
  * parseDuration("7d"); // 604800
  * parseDuration("900"); // 900
+ * parseDuration("0d", { zero: true }); // 0
  */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, options: ParseDurationOptions = {}): number {
   const match = typeof text === "string" ? DURATION.exec(text.trim()) : null;
   const unit = UNIT_SECONDS[match?.[2] ?? ""];
   if (!match || unit === undefined) {
@@ -33,8 +39,9 @@ export function parseDuration(text: string): number {
     );
   }
   const seconds = Number(match[1]) * unit;
+  if (seconds === 0 && options.zero) return 0;
   if (seconds <= 0 || seconds > MAX_SECONDS) {
-    throw invalid(text, "more than 0 and at most 10 years");
+    throw invalid(text, options.zero ? "at most 10 years" : "more than 0 and at most 10 years");
   }
   return seconds;
 }
