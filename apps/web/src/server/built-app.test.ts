@@ -138,10 +138,10 @@ describe("the built app", () => {
 
   it("answers a page asked for by absolute target as its path: no redirect to the host it names, no 500", async () => {
     // node:http writes `path` into the request line as given, as a client of a proxy would.
-    const asked = (target: string, method = "GET") =>
+    const asked = (target: string, method = "GET", headers: Record<string, string> = {}) =>
       new Promise<{ status?: number; location?: string }>((resolve, reject) => {
         const { hostname, port } = new URL(base);
-        const sent = httpRequest({ hostname, port, method, path: target }, (res) => {
+        const sent = httpRequest({ hostname, port, method, path: target, headers }, (res) => {
           res.resume();
           res.once("end", () =>
             resolve({ status: res.statusCode, location: res.headers.location }),
@@ -165,6 +165,11 @@ describe("the built app", () => {
       expect((await asked(path, "TRACE")).status, path).toBe(405);
     }
     expect(output().slice(before)).not.toMatch(/TypeError|"level":50/);
+    // A Host header that names no host: 400 on pages too (RFC 9112 §3.2), not a page rendered
+    // for it.
+    for (const path of ["/", "/login", "/api/trpc/auth.me"]) {
+      expect((await asked(path, "GET", { host: "exa mple" })).status, path).toBe(400);
+    }
   });
 
   it("signs the demo user in and runs login -> me -> refresh -> logout", async () => {

@@ -52,4 +52,19 @@ describe("toOriginForm", () => {
     expect(toOriginForm(req)).toBe("bad");
     expect(req).toEqual(requestOf(target));
   });
+
+  it.each(["exa mple", "app.example/x", "[::1", "app.example:99999", "user@app.example", ""])(
+    "refuses a path whose Host header %j names no host",
+    (host) => {
+      const req = { ...requestOf("/api/trpc/auth.me"), headers: { host } };
+      expect(toOriginForm(req)).toBe("bad-host");
+    },
+  );
+
+  it.each(["app.example", "APP.example:8443", "[::1]:3000", "127.0.0.1", undefined])(
+    "routes a path with the Host header %j",
+    (host) => {
+      expect(toOriginForm({ ...requestOf("/"), headers: { host } })).toBe("route");
+    },
+  );
 });

@@ -14,6 +14,8 @@ export type TargetVerdict =
   | "server-options"
   /** A method no Fetch `Request` can carry (TRACE…): 405 (answered by answerTarget). */
   | "unserved-method"
+  /** A Host header that names no host (RFC 9112 §3.2: 400; answered by answerTarget). */
+  | "bad-host"
   /** Neither: 400 (answered by answerTarget). */
   | "bad";
 
@@ -39,7 +41,9 @@ export function toOriginForm(
 ): TargetVerdict {
   if (FETCH_FORBIDDEN_METHODS.has(req.method ?? "")) return "unserved-method";
   const target = req.url ?? "";
-  if (target.startsWith("/")) return "route";
+  // tRPC's adapter, which builds the call's URL from it, answered such a Host "Invalid URL"
+  // without the API's headers; Next.js ignored it.
+  if (target.startsWith("/")) return isHost(req.headers.host) ? "route" : "bad-host";
   if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
   if (!ABSOLUTE.test(target)) return "bad";
   const afterScheme = target.indexOf("//") + 2;
@@ -57,6 +61,12 @@ export function toOriginForm(
   return "route";
 }
 
+// No path, query, userinfo or space, and a host (with an optional port) that a URL accepts.
+// Absent is fine: Node already refuses an HTTP/1.1 request without one, and HTTP/1.0 may omit it.
+function isHost(host: string | undefined): boolean {
+  return host === undefined || (/^[^\s/?#@\\]+$/.test(host) && URL.canParse(`http://${host}`));
+}
+
 /**
  * Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, a method no
  * handler can take 405 with them, else 400.
@@ -71,5 +81,5 @@ export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: Serv
     answerPlain(res, 405, "Method not allowed");
     return;
   }
-  answerPlain(res, 400, "Bad request target");
+  answerPlain(res, 400, verdict === "bad-host" ? "Bad Host header" : "Bad request target");
 }

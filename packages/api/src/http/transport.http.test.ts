@@ -189,10 +189,12 @@ describe("HTTP contract", () => {
 function withTarget(
   target: string,
   method = "GET",
+  host?: string,
 ): Promise<{ status: number | undefined; headers: Headers; body: string }> {
   const { hostname, port } = new URL(api.base);
+  const headers = host === undefined ? {} : { host };
   return new Promise((resolve, reject) => {
-    const sent = httpRequest({ hostname, port, method, path: target }, (res) => {
+    const sent = httpRequest({ hostname, port, method, path: target, headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
@@ -232,6 +234,21 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
       expect(reply.status, `${method} ${target}`).toBe(400);
       expect(reply.headers.get("x-content-type-options"), `${method} ${target}`).toBe("nosniff");
     }
+  });
+
+  it("answers a Host header that names no host 400 with the API's headers (RFC 9112 §3.2)", async () => {
+    for (const target of ["/api/trpc/auth.me", "/api/trpc/auth.login?batch=1", "/api/health"]) {
+      for (const host of ["exa mple", "app.example:99999"]) {
+        const reply = await withTarget(target, "GET", host);
+        expect([reply.status, reply.body.trim()], `${target} ${host}`).toEqual([
+          400,
+          "Bad Host header",
+        ]);
+        expect(reply.headers.get("x-content-type-options"), target).toBe("nosniff");
+        expect(reply.headers.get("cache-control"), target).toBe("no-store");
+      }
+    }
+    expect(api.output()).not.toMatch(/"level":50/);
   });
 
   it("answers TRACE 405 with the methods served, never a 500", async () => {
