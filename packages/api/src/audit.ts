@@ -19,6 +19,7 @@ export type AuthEventType =
   | "user_deactivated"
   | "user_reactivated"
   | "role_changed"
+  | "limits_cleared"
   // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
   | "admin_deactivated_user"
   | "admin_reactivated_user"

@@ -81,6 +81,7 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
   user_deactivated: "Account deactivated by an operator",
   user_reactivated: "Account reactivated by an operator",
   role_changed: "Role changed by an operator",
+  limits_cleared: "Sign-in locks cleared by an operator",
   admin_deactivated_user: "Account deactivated by an admin",
   admin_reactivated_user: "Account reactivated by an admin",
   admin_revoked_session: "Session revoked by an admin",

@@ -8,6 +8,7 @@ import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/test
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
+import { createAuthRateLimiter } from "../rate-limit";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "correct horse battery staple";
@@ -212,6 +213,46 @@ describe("pnpm auth deactivate-user / reactivate-user", () => {
     const run = await auth(["deactivate-user", "--email", uniqueEmail("nobody")]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no account with email");
+  });
+});
+
+describe("pnpm auth unlock-user", () => {
+  it("lets an account locked by failed logins sign in again at once, on a running server", async () => {
+    // The servers' store: the same database's table (Redis has its own test in redis-store.test).
+    const limiter = createAuthRateLimiter({
+      store: { kind: "postgres", url: inject("databaseUrl") },
+      settings: { loginBurstFailures: 2, loginBurstLockSeconds: 900 },
+    });
+    const api = await startInProcessServer({ limiter });
+    try {
+      const email = uniqueEmail("cli-unlock");
+      expect((await api.post("auth.register", { email, password: PASSWORD })).status).toBe(200);
+      for (const _ of [1, 2]) {
+        const wrong = await api.post("auth.login", { email, password: "not the password" });
+        expect(wrong.status).toBe(401);
+      }
+      const locked = await api.post("auth.login", { email, password: PASSWORD });
+      expect(locked.status).toBe(429);
+
+      const run = await auth(["unlock-user", "--email", email.toUpperCase()]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^cleared \d+ sign-in limit\(s\) of cli-unlock-/);
+      expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
+      const user = await db.user.findUniqueOrThrow({ where: { email } });
+      expect(await db.authEvent.count({ where: { userId: user.id, type: "limits_cleared" } })).toBe(
+        1,
+      );
+
+      const nobody = await auth(["unlock-user", "--email", uniqueEmail("nobody")]);
+      expect(nobody.code).toBe(1);
+      expect(nobody.stderr).toContain("no account with email");
+      const bad = await auth(["unlock-user", "--email", "not-an-email"]);
+      expect(bad.code).toBe(2);
+    } finally {
+      await api.close();
+      await limiter.close();
+    }
   });
 });
 

@@ -6,14 +6,14 @@ import { CliError } from "./errors";
 import type { CliIo } from "./io";
 
 /**
- * Runs `work` with a Prisma client on the configured database, then closes both. Refuses a
+ * Runs `work` with a Prisma client on the configured database (and its URL), then closes both. Refuses a
  * database with pending migrations: a command must not write into a schema a server has not
  * finished (the server, or `pnpm db:migrate`, applies them).
  */
 export async function withDatabase<T>(
   env: ServerEnv,
   io: CliIo,
-  work: (prisma: PrismaClient) => Promise<T>,
+  work: (prisma: PrismaClient, url: string) => Promise<T>,
 ): Promise<T> {
   const database = await openDatabase(env, io.err);
   // DATABASE_TIMEOUT bounds a command's every wait on the database, as it does a server's.
@@ -28,7 +28,7 @@ export async function withDatabase<T>(
     }
     const prisma = createPrismaClient(database.url, { applicationName: "kit-cli", timeoutMs });
     try {
-      return await work(prisma);
+      return await work(prisma, database.url);
     } finally {
       await prisma.$disconnect();
     }

@@ -9,6 +9,7 @@ import type { CliIo } from "./io";
 import { pruneOnce } from "./prune";
 import { setUserActive } from "./set-active";
 import { setUserRole } from "./set-role";
+import { unlockUser } from "./unlock-user";
 
 export const USAGE = `Usage: pnpm auth <command> [options]
 
@@ -23,6 +24,9 @@ Commands (each against DATABASE_URL, or else the embedded database in DATA_DIR):
                       let a deactivated account sign in again
   set-role --email E --role admin|user
                       give or take the admin role; counts from the account's next call
+  unlock-user --email E
+                      clear the account's failed-login counts and locks, from every client
+                      and device, so it may sign in again now
   sessions prune      delete ended sessions, old audit events and expired rate-limit rows now
   keys generate --alg HS256|RS256|PS256|ES256
                       print a fresh signing key and kid as environment lines (no database)
@@ -53,6 +57,7 @@ const ALLOWED: Record<string, (keyof Values)[]> = {
   "deactivate-user": ["email"],
   "reactivate-user": ["email"],
   "set-role": ["email", "role"],
+  "unlock-user": ["email"],
   "sessions prune": [],
   "keys generate": ["alg"],
   check: [],
@@ -130,6 +135,9 @@ async function dispatch(
       break;
     case "set-role":
       await setUserRole(env, io, email(), values.role);
+      break;
+    case "unlock-user":
+      await unlockUser(env, io, email());
       break;
     case "sessions prune":
       await pruneOnce(env, io);

@@ -1,5 +1,6 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), per-client register/refresh budgets, and the app's own.
+import { ACCOUNT_COUNTERS } from "./account-limits";
 import { createAppBudgets, type SpendAppBudget } from "./app-budgets";
 import { createBudgets } from "./budget";
 import { clientCharges, perClient } from "./client-budgets";
@@ -73,18 +74,18 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   const counter = (name: string, points: number, duration: number) =>
     store.counter({ name, points, duration });
   const burst = counter(
-    "login-burst",
+    ACCOUNT_COUNTERS.pair,
     settings.loginBurstFailures,
     settings.loginBurstWindowSeconds,
   );
   const account = counter(
-    "login-account",
+    ACCOUNT_COUNTERS.account,
     settings.loginAccountFailures,
     settings.loginAccountWindowSeconds,
   );
   // A known device's own budget: the account's size and window, keyed by account and device.
   const device = counter(
-    "login-device",
+    ACCOUNT_COUNTERS.device,
     settings.loginAccountFailures,
     settings.loginAccountWindowSeconds,
   );

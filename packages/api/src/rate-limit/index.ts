@@ -1,4 +1,6 @@
 // The rate-limit module's surface: the auth limiter, its settings and where its counts live.
+
+export { clearAccountLimits } from "./account-limits";
 export {
   type AuthRateLimiter,
   type AuthRateLimiterOptions,

@@ -12,7 +12,7 @@ import {
 } from "./auth-rate-limiter";
 import { accountKey, clientKey, deviceKey } from "./keys";
 import type { RateLimitSettings } from "./settings";
-import { refusal, uniqueEmail, uniqueIp } from "./testing";
+import { expectAccountCleared, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SMALL_LIMITS: Partial<RateLimitSettings> = {
   loginBurstFailures: 3,
@@ -90,6 +90,22 @@ describe("PostgreSQL store", () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const error = await refusal(b.refresh(office));
     expect(error.retryAfterSeconds).toBeGreaterThan(500);
+  });
+
+  it("clears an account's sign-in limits for the operator, and no other account's", async () => {
+    await expectAccountCleared({ kind: "postgres", url }, async (fragment) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM rate_limits WHERE strpos(key, $1) > 0",
+          [fragment],
+        );
+        return rows[0]?.n ?? 0;
+      } finally {
+        await client.end();
+      }
+    });
   });
 
   it("a success on one instance resets the burst count seen by the other", async () => {

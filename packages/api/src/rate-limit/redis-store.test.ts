@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { freePort } from "@kit/db/testing";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RateLimitedError } from "../errors";
 import {
@@ -11,7 +12,7 @@ import {
   createAuthRateLimiter,
   type LoginAttempt,
 } from "./auth-rate-limiter";
-import { refusal, uniqueEmail, uniqueIp } from "./testing";
+import { expectAccountCleared, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
 
@@ -101,6 +102,21 @@ async function fail(instance: AuthRateLimiter, email: string, clientIp: string) 
 }
 
 describe("Redis store", () => {
+  itWithRedis(
+    "clears an account's sign-in limits for the operator, and no other account's",
+    async () => {
+      const url = `redis://127.0.0.1:${port}`;
+      const client = new Redis(url);
+      try {
+        await expectAccountCleared({ kind: "redis", url }, async (fragment) => {
+          return (await client.keys(`*${fragment}*`)).length;
+        });
+      } finally {
+        client.disconnect();
+      }
+    },
+  );
+
   itWithRedis(
     "shares counts between instances: a limit reached across two holds on both",
     async () => {

@@ -33,6 +33,9 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
+/** Before a counter's name in its Redis keys, so the limiter's keys stand apart in a shared Redis. */
+export const REDIS_KEY_PREFIX = "rate-limit:";
+
 /** The table the migration creates, in rate-limiter-flexible's layout (key, points, expire). */
 export const RATE_LIMIT_TABLE = "rate_limits";
 // A store slower than this is treated as down: a login must not hang on the limiter.
@@ -128,7 +131,7 @@ function openRedis(
       new RateLimiterRedis({
         storeClient: redis,
         rejectIfRedisNotReady: true,
-        keyPrefix: `rate-limit:${spec.name}`,
+        keyPrefix: `${REDIS_KEY_PREFIX}${spec.name}`,
         points: spec.points,
         duration: spec.duration,
         insuranceLimiter: standIn(spec),

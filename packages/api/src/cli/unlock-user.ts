@@ -1,0 +1,36 @@
+// `pnpm auth unlock-user`: clears an account's sign-in limits, so a user locked out by failed
+// attempts signs in again now rather than when the lock runs out.
+
+import type { ServerEnv } from "../env";
+import { emailInput } from "../input";
+import { clearAccountLimits } from "../rate-limit";
+import { withDatabase } from "./database";
+import { CliError, usageError } from "./errors";
+import type { CliIo } from "./io";
+
+export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): Promise<void> {
+  const email = emailInput.safeParse(rawEmail);
+  if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
+  const cleared = await withDatabase(env, io, async (prisma, url) => {
+    const user = await prisma.user.findUnique({
+      where: { email: email.data },
+      select: { id: true },
+    });
+    if (!user) return null;
+    // Where the servers count: Redis when they are given one, else this database's table.
+    const store = env.redisUrl
+      ? ({ kind: "redis", url: env.redisUrl } as const)
+      : ({ kind: "postgres", url } as const);
+    const count = await clearAccountLimits(store, email.data);
+    await prisma.authEvent.create({
+      data: { type: "limits_cleared", userId: user.id, ip: null, userAgent: "kit-cli" },
+    });
+    return count;
+  });
+  if (cleared === null) throw new CliError("USER_NOT_FOUND", `no account with email ${email.data}`);
+  io.out(
+    cleared === 0
+      ? `${email.data} had no sign-in limits to clear`
+      : `cleared ${cleared} sign-in limit(s) of ${email.data}: it may sign in again now`,
+  );
+}
