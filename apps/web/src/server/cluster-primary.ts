@@ -2,10 +2,12 @@
 // worker that dies cannot take the database with it), starts one worker per WEB_CONCURRENCY on
 // the shared port, replaces a worker that crashes, and on SIGTERM/SIGINT stops them all first.
 import cluster, { type Worker } from "node:cluster";
+import { availableParallelism } from "node:os";
 import { openDatabase } from "@kit/api";
 import type { ServerEnv } from "@kit/api/env";
 import { onStopSignals } from "@kit/api/stop-signals";
 import { answerClosingWorkers } from "./primary-awake";
+import { workerCountWarning } from "./worker-count";
 
 export interface PrimaryOptions {
   env: ServerEnv;
@@ -18,6 +20,8 @@ const RESTART_DELAY_MS = 1_000;
 
 export async function runPrimary({ env, fail }: PrimaryOptions): Promise<void> {
   const log = (line: string) => console.log(line);
+  const warning = workerCountWarning(env.workers, availableParallelism());
+  if (warning) console.error(`[web] ${warning}`);
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
     // Workers reuse the server this process started on the same data folder (see

@@ -146,7 +146,8 @@ async function join(
     owned: false,
     stop: once(async () => {
       untrack();
-      if (leaves(files.holders, log)) return;
+      // Quietly: a process leaving a server it joined is the usual case.
+      if (releaseServer(files.holders).length > 0) return;
       const now = runningPostmaster(files.cluster);
       if (now) await stopPostmaster(files.cluster, now.pid);
     }),
@@ -209,7 +210,7 @@ async function start(
   };
 }
 
-/** Ends this process's hold; true (and a line) when others still use the server. */
+/** Ends the starter's hold; true (and a line: it hands the server over) when others use it. */
 function leaves(holders: string, log: (line: string) => void): boolean {
   const others = releaseServer(holders);
   if (others.length === 0) return false;
