@@ -3,8 +3,10 @@
 // embedded database, where the demo accounts are created.
 import { expect, type Page, test } from "@playwright/test";
 import {
+  expectDashboard,
   expectSignedOut,
   ownSessionRef,
+  PASSWORD,
   register,
   reloadDashboard,
   revokeButtonName,
@@ -82,6 +84,57 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await row.getByRole("button", { name: "Reactivate" }).click();
     await expect(row.getByTestId("user-active")).toHaveText("yes");
     await signIn(userPage, email);
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
+test("an admin unlocks a user locked out by someone's failed sign-ins, who signs in at once", async ({
+  browser,
+  request,
+}) => {
+  const email = uniqueEmail("locked-out");
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    const userPage = await userContext.newPage();
+    await register(userPage, email);
+    await userPage.context().clearCookies();
+    // Someone guessing: ten wrong passwords from this address, the burst the server allows.
+    const origin = new URL(userPage.url()).origin;
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const wrong = await request.post(`${origin}/api/trpc/auth.login`, {
+        headers: { "content-type": "application/json" },
+        data: { email, password: "not the password" },
+      });
+      expect(wrong.status()).toBe(401);
+    }
+    // Now even the owner's right password is refused.
+    await userPage.goto("/login");
+    await userPage.getByLabel("Email").fill(email);
+    await userPage.getByLabel("Password").fill(PASSWORD);
+    await userPage.getByRole("button", { name: "Sign in" }).click();
+    await expect(
+      userPage.getByRole("alert").filter({ hasText: /^Too many attempts\. Try again in / }),
+    ).toBeVisible();
+
+    const adminPage = await adminContext.newPage();
+    await openAdminPage(adminPage);
+    await adminPage.getByLabel("Search by email").fill(email);
+    const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await row.getByRole("button", { name: "Unlock sign-in" }).click();
+    await expect(adminPage.getByTestId("admin-notice")).toHaveText(
+      `${email} may sign in again now: their failed sign-ins are forgotten.`,
+    );
+    const unlocked = adminPage
+      .locator('[data-testid="audit-event"][data-type="admin_unlocked_user"]')
+      .first();
+    await expect(unlocked).toContainText(email);
+    await expect(unlocked).toContainText("by admin@example.com");
+
+    await userPage.getByRole("button", { name: "Sign in" }).click();
+    await expectDashboard(userPage, email);
   } finally {
     await userContext.close();
     await adminContext.close();

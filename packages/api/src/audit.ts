@@ -19,12 +19,13 @@ export type AuthEventType =
   | "user_deactivated"
   | "user_reactivated"
   | "role_changed"
-  | "limits_cleared"
+  | "user_unlocked"
   // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
   | "admin_deactivated_user"
   | "admin_reactivated_user"
   | "admin_revoked_session"
-  | "admin_revoked_sessions";
+  | "admin_revoked_sessions"
+  | "admin_unlocked_user";
 
 export interface AuthEventInput {
   type: AuthEventType;

@@ -1,5 +1,6 @@
 "use client";
-// Every account, newest first, with a search by email: deactivate, reactivate, show sessions.
+// Every account, newest first, with a search by email: deactivate, reactivate, unlock sign-in,
+// show sessions.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
@@ -13,17 +14,34 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<{ id: string; email: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const users = useQuery(trpc.admin.users.queryOptions({ limit: 50, email: search || null }));
 
   const reload = () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   const handlers = {
-    onMutate: () => setError(null),
+    onMutate: () => {
+      setError(null);
+      setNotice(null);
+    },
     onSuccess: reload,
     onError: (failure: unknown) => setError(errorMessage(failure)),
   };
   const deactivate = useMutation(trpc.admin.deactivateUser.mutationOptions(handlers));
   const reactivate = useMutation(trpc.admin.reactivateUser.mutationOptions(handlers));
-  const busy = deactivate.isPending || reactivate.isPending;
+  const unlock = useMutation(trpc.admin.unlockUser.mutationOptions(handlers));
+  const busy = deactivate.isPending || reactivate.isPending || unlock.isPending;
+  const unlockUser = (user: { id: string; email: string }) =>
+    unlock.mutate(
+      { userId: user.id },
+      {
+        onSuccess: ({ cleared }) =>
+          setNotice(
+            cleared > 0
+              ? `${user.email} may sign in again now: their failed sign-ins are forgotten.`
+              : `${user.email} had no failed sign-ins to forget.`,
+          ),
+      },
+    );
 
   return (
     <>
@@ -41,6 +59,11 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
         {error && (
           <p className="alert" role="alert">
             {error}
+          </p>
+        )}
+        {notice && (
+          <p className="notice" role="status" data-testid="admin-notice">
+            {notice}
           </p>
         )}
         {users.isPending && <p className="muted">Loading users…</p>}
@@ -76,6 +99,15 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                         onClick={() => setSelected({ id: user.id, email: user.email })}
                       >
                         Sessions
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={busy}
+                        title="Forget this account's failed sign-ins and lift its lock-outs"
+                        onClick={() => unlockUser({ id: user.id, email: user.email })}
+                      >
+                        Unlock sign-in
                       </button>
                       {user.isActive ? (
                         user.id !== currentUserId && (

@@ -81,11 +81,12 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
   user_deactivated: "Account deactivated by an operator",
   user_reactivated: "Account reactivated by an operator",
   role_changed: "Role changed by an operator",
-  limits_cleared: "Sign-in locks cleared by an operator",
+  user_unlocked: "Sign-in locks cleared by an operator",
   admin_deactivated_user: "Account deactivated by an admin",
   admin_reactivated_user: "Account reactivated by an admin",
   admin_revoked_session: "Session revoked by an admin",
   admin_revoked_sessions: "All sessions revoked by an admin",
+  admin_unlocked_user: "Sign-in locks cleared by an admin",
 };
 
 /** Every event type the audit trail records, for filters. */

@@ -240,7 +240,7 @@ describe("pnpm auth unlock-user", () => {
       expect(run.stdout).toMatch(/^cleared \d+ sign-in limit\(s\) of cli-unlock-/);
       expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
       const user = await db.user.findUniqueOrThrow({ where: { email } });
-      expect(await db.authEvent.count({ where: { userId: user.id, type: "limits_cleared" } })).toBe(
+      expect(await db.authEvent.count({ where: { userId: user.id, type: "user_unlocked" } })).toBe(
         1,
       );
 

@@ -23,7 +23,7 @@ export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): P
       : ({ kind: "postgres", url } as const);
     const count = await clearAccountLimits(store, email.data);
     await prisma.authEvent.create({
-      data: { type: "limits_cleared", userId: user.id, ip: null, userAgent: "kit-cli" },
+      data: { type: "user_unlocked", userId: user.id, ip: null, userAgent: "kit-cli" },
     });
     return count;
   });

@@ -1,11 +1,9 @@
-// An account's sign-in limits in the limiter's store, for the operator to clear: a user locked
-// out by failed attempts (someone else's, or their own forgotten password) may sign in again at
-// once, on every instance (Auth0 calls this "unblock"). The per-client caps stay: they are the
-// clients' limits, not the account's.
-import { Redis } from "ioredis";
-import pg from "pg";
+// An account's sign-in limits in the limiter's store, for an operator or an admin to clear: a
+// user locked out by failed attempts (someone else's, or their own forgotten password) may sign
+// in again at once, on every instance (Auth0 calls this "unblock"). The per-client caps stay:
+// they are the clients' limits, not the account's.
 import { accountKey } from "./keys";
-import { type LimiterStore, RATE_LIMIT_TABLE, REDIS_KEY_PREFIX } from "./store";
+import { type KeyMatch, type LimiterStore, openStore } from "./store";
 
 /** The counters a sign-in is charged to that are keyed by its account. */
 export const ACCOUNT_COUNTERS = {
@@ -17,61 +15,29 @@ export const ACCOUNT_COUNTERS = {
   device: "login-device",
 } as const;
 
-// rate-limiter-flexible stores a counter's key as `<keyPrefix>:<key>`, the prefix being the
-// counter's name (in Redis after REDIS_KEY_PREFIX); the account part is hex, so none of this
-// needs escaping in LIKE or a pattern.
-function storedKeys(email: string): { exact: string; prefixes: string[] } {
+/** The keys holding `email`'s sign-in limits (the account part is hex: no wildcard in it). */
+export function accountMatches(email: string): KeyMatch[] {
   const who = accountKey(email);
-  return {
-    exact: `${ACCOUNT_COUNTERS.account}:${who}`,
-    prefixes: [`${ACCOUNT_COUNTERS.pair}:${who}:`, `${ACCOUNT_COUNTERS.device}:${who}:`],
-  };
+  return [
+    { counter: ACCOUNT_COUNTERS.account, keys: [who], prefixes: [] },
+    { counter: ACCOUNT_COUNTERS.pair, keys: [], prefixes: [`${who}:`] },
+    { counter: ACCOUNT_COUNTERS.device, keys: [], prefixes: [`${who}:`] },
+  ];
 }
 
-/** Deletes the account's counts and locks from every client and device; how many it deleted. */
+/**
+ * Deletes the account's counts and locks, from every client and device, in `store` without a
+ * running limiter (the command line); how many it deleted.
+ */
 export async function clearAccountLimits(
   store: Exclude<LimiterStore, { kind: "memory" }>,
   email: string,
 ): Promise<number> {
-  const keys = storedKeys(email);
-  return store.kind === "postgres"
-    ? clearInPostgres(store.url, keys)
-    : clearInRedis(store.url, keys);
-}
-
-async function clearInPostgres(url: string, keys: ReturnType<typeof storedKeys>): Promise<number> {
-  const client = new pg.Client({ connectionString: url, application_name: "kit-cli" });
-  await client.connect();
+  // Deleting goes to the store itself, never to a stand-in: a store that fails is an error.
+  const open = openStore(store, () => {});
   try {
-    const result = await client.query(
-      `DELETE FROM ${RATE_LIMIT_TABLE} WHERE key = $1 OR key LIKE $2 OR key LIKE $3`,
-      [keys.exact, ...keys.prefixes.map((prefix) => `${prefix}%`)],
-    );
-    return result.rowCount ?? 0;
+    return await open.forget(accountMatches(email));
   } finally {
-    await client.end();
-  }
-}
-
-async function clearInRedis(url: string, keys: ReturnType<typeof storedKeys>): Promise<number> {
-  // A command, not a server: one try, then the error, rather than retrying in the background.
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 5000,
-    retryStrategy: () => null,
-  });
-  await redis.connect();
-  try {
-    const found = [`${REDIS_KEY_PREFIX}${keys.exact}`];
-    for (const prefix of keys.prefixes) {
-      const match = `${REDIS_KEY_PREFIX}${prefix}*`;
-      for await (const batch of redis.scanStream({ match, count: 500 })) {
-        found.push(...(batch as string[]));
-      }
-    }
-    return await redis.del(...found);
-  } finally {
-    redis.disconnect();
+    await open.close();
   }
 }

@@ -4,7 +4,7 @@ import { RateLimitedError } from "../errors";
 import { type AuthRateLimiter, createAuthRateLimiter } from "./auth-rate-limiter";
 import type { LoginAttempt } from "./login-attempt";
 import type { RateLimitSettings } from "./settings";
-import { refusal } from "./testing";
+import { expectAccountCleared, refusal } from "./testing";
 
 /** Small thresholds so every rule is reached in a few calls. */
 const SMALL_LIMITS: RateLimitSettings = {
@@ -74,6 +74,12 @@ async function race(count: number, email: string, ip: string | null) {
   const refused = outcomes.filter((o): o is RateLimitedError => o instanceof RateLimitedError);
   return { admitted, refused };
 }
+
+describe("clearAccount", () => {
+  it("clears an account's sign-in limits in the memory store, and no other account's", async () => {
+    await expectAccountCleared({ kind: "memory" }, "limiter", null);
+  });
+});
 
 describe("burst of failures on one account from one client", () => {
   it("locks that pair for the lock time, and only that pair", async () => {

@@ -1,6 +1,6 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), per-client register/refresh budgets, and the app's own.
-import { ACCOUNT_COUNTERS } from "./account-limits";
+import { ACCOUNT_COUNTERS, accountMatches } from "./account-limits";
 import { createAppBudgets, type SpendAppBudget } from "./app-budgets";
 import { createBudgets } from "./budget";
 import { clientCharges, perClient } from "./client-budgets";
@@ -43,6 +43,12 @@ export interface AuthRateLimiter {
    * and with the same outage stand-in as the kit's budgets; throws RateLimitedError when over.
    */
   spendApp: SpendAppBudget;
+  /**
+   * Deletes `email`'s sign-in counts and locks (every client's burst, the account's budget, its
+   * known devices') from the store, for every instance; how many it deleted. What an instance
+   * counts in memory while the store is down stays.
+   */
+  clearAccount(email: string): Promise<number>;
   /** Sends the refreshes not yet synced, then closes the store. */
   close(): Promise<void>;
 }
@@ -138,6 +144,7 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
     refresh: async (clientIp) => spendSynced(clientCharges(refreshes, clientIp)),
     spendApp: createAppBudgets(store, budgets),
+    clearAccount: (email) => store.forget(accountMatches(email)),
     async close() {
       await Promise.all(Object.values(refreshes).map((counter) => counter.close()));
       await store.close();

@@ -92,21 +92,24 @@ describe("PostgreSQL store", () => {
     expect(error.retryAfterSeconds).toBeGreaterThan(500);
   });
 
-  it("clears an account's sign-in limits for the operator, and no other account's", async () => {
-    await expectAccountCleared({ kind: "postgres", url }, async (fragment) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM rate_limits WHERE strpos(key, $1) > 0",
-          [fragment],
-        );
-        return rows[0]?.n ?? 0;
-      } finally {
-        await client.end();
-      }
-    });
-  });
+  it.each(["limiter", "command"] as const)(
+    "clears an account's sign-in limits (through the %s), and no other account's",
+    async (via) => {
+      await expectAccountCleared({ kind: "postgres", url }, via, async (fragment) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM rate_limits WHERE strpos(key, $1) > 0",
+            [fragment],
+          );
+          return rows[0]?.n ?? 0;
+        } finally {
+          await client.end();
+        }
+      });
+    },
+  );
 
   it("a success on one instance resets the burst count seen by the other", async () => {
     const [a, b] = [limiter(url), limiter(url)];

@@ -102,20 +102,22 @@ async function fail(instance: AuthRateLimiter, email: string, clientIp: string) 
 }
 
 describe("Redis store", () => {
-  itWithRedis(
-    "clears an account's sign-in limits for the operator, and no other account's",
-    async () => {
-      const url = `redis://127.0.0.1:${port}`;
-      const client = new Redis(url);
-      try {
-        await expectAccountCleared({ kind: "redis", url }, async (fragment) => {
-          return (await client.keys(`*${fragment}*`)).length;
-        });
-      } finally {
-        client.disconnect();
-      }
-    },
-  );
+  for (const via of ["limiter", "command"] as const) {
+    itWithRedis(
+      `clears an account's sign-in limits (through the ${via}), and no other's`,
+      async () => {
+        const url = `redis://127.0.0.1:${port}`;
+        const client = new Redis(url);
+        try {
+          await expectAccountCleared({ kind: "redis", url }, via, async (fragment) => {
+            return (await client.keys(`*${fragment}*`)).length;
+          });
+        } finally {
+          client.disconnect();
+        }
+      },
+    );
+  }
 
   itWithRedis(
     "shares counts between instances: a limit reached across two holds on both",

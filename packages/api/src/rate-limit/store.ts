@@ -26,8 +26,20 @@ export interface CounterSpec {
   duration: number;
 }
 
+/** Keys of one counter, as the limiter is given them: these, and those starting with a prefix. */
+export interface KeyMatch {
+  counter: string;
+  keys: string[];
+  prefixes: string[];
+}
+
 export interface OpenStore {
   counter(spec: CounterSpec): RateLimiterAbstract;
+  /**
+   * Deletes the counts (and locks) the matches name, for every instance that reads this store;
+   * how many it deleted. Keys' prefixes must hold no LIKE or glob wildcard (`%_*?[`).
+   */
+  forget(matches: KeyMatch[]): Promise<number>;
   /** Runs a limiter call so the outage tracker can see the store answer again. */
   watch<T>(call: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -42,14 +54,7 @@ export const RATE_LIMIT_TABLE = "rate_limits";
 const STORE_TIMEOUT_MS = 2000;
 
 export function openStore(store: LimiterStore, log: (line: string) => void): OpenStore {
-  if (store.kind === "memory") {
-    return {
-      counter: ({ name, points, duration }) =>
-        new RateLimiterMemory({ keyPrefix: name, points, duration }),
-      watch: (call) => call(),
-      close: async () => {},
-    };
-  }
+  if (store.kind === "memory") return openMemory();
   const tracker = new OutageTracker(store.kind, log);
   const standIn = (spec: CounterSpec) =>
     new StandInLimiter(
@@ -94,6 +99,18 @@ function openPostgres(
         duration: spec.duration,
         insuranceLimiter: standIn(spec),
       }),
+    async forget(matches) {
+      let deleted = 0;
+      for (const { counter, keys, prefixes } of matches) {
+        // rate-limiter-flexible's stored key: `<keyPrefix>:<key>`, the prefix being the name.
+        const result = await pool.query(
+          `DELETE FROM ${RATE_LIMIT_TABLE} WHERE key = ANY($1) OR key LIKE ANY($2)`,
+          [keys.map((key) => `${counter}:${key}`), prefixes.map((p) => `${counter}:${p}%`)],
+        );
+        deleted += result.rowCount ?? 0;
+      }
+      return deleted;
+    },
     watch,
     async close() {
       await pool.end();
@@ -136,6 +153,19 @@ function openRedis(
         duration: spec.duration,
         insuranceLimiter: standIn(spec),
       }),
+    async forget(matches) {
+      await firstReady;
+      const found: string[] = [];
+      for (const { counter, keys, prefixes } of matches) {
+        const stored = `${REDIS_KEY_PREFIX}${counter}:`;
+        found.push(...keys.map((key) => `${stored}${key}`));
+        for (const prefix of prefixes) {
+          const stream = redis.scanStream({ match: `${stored}${prefix}*`, count: 500 });
+          for await (const batch of stream) found.push(...(batch as string[]));
+        }
+      }
+      return found.length === 0 ? 0 : redis.del(...found);
+    },
     watch: async (call) => {
       await firstReady;
       return watch(call);
@@ -144,4 +174,58 @@ function openRedis(
       redis.disconnect();
     },
   };
+}
+
+// Unit tests' store. rate-limiter-flexible's memory limiter cannot list its keys, so each counter
+// remembers the keys it was given, for forget().
+function openMemory(): OpenStore {
+  const counters = new Map<string, RememberingMemoryLimiter[]>();
+  return {
+    counter({ name, points, duration }) {
+      const limiter = new RememberingMemoryLimiter({ keyPrefix: name, points, duration });
+      counters.set(name, [...(counters.get(name) ?? []), limiter]);
+      return limiter;
+    },
+    async forget(matches) {
+      let deleted = 0;
+      for (const { counter, keys, prefixes } of matches) {
+        for (const limiter of counters.get(counter) ?? []) {
+          for (const key of [...limiter.keys]) {
+            if (!keys.includes(key) && !prefixes.some((prefix) => key.startsWith(prefix))) {
+              continue;
+            }
+            limiter.keys.delete(key);
+            if (await limiter.delete(key)) deleted += 1;
+          }
+        }
+      }
+      return deleted;
+    },
+    watch: (call) => call(),
+    close: async () => {},
+  };
+}
+
+class RememberingMemoryLimiter extends RateLimiterMemory {
+  readonly keys = new Set<string>();
+
+  override consume(key: string | number, ...rest: [number?, object?]) {
+    this.keys.add(String(key));
+    return super.consume(key, ...rest);
+  }
+
+  override set(key: string | number, ...rest: [number, number, object?]) {
+    this.keys.add(String(key));
+    return super.set(key, ...rest);
+  }
+
+  override block(key: string | number, ...rest: [number, object?]) {
+    this.keys.add(String(key));
+    return super.block(key, ...rest);
+  }
+
+  override penalty(key: string | number, ...rest: [number?, object?]) {
+    this.keys.add(String(key));
+    return super.penalty(key, ...rest);
+  }
 }

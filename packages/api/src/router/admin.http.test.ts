@@ -55,6 +55,7 @@ describe("who may call the admin router", () => {
       api.post("admin.reactivateUser", { userId: user.user.id }, bearer(user.access)),
       api.post("admin.revokeSession", { sessionId: sid(user.access) }, bearer(user.access)),
       api.post("admin.revokeSessions", { userId: user.user.id }, bearer(user.access)),
+      api.post("admin.unlockUser", { userId: user.user.id }, bearer(user.access)),
     ];
     for (const reply of await Promise.all(calls)) {
       expect(reply.status).toBe(403);
@@ -359,6 +360,58 @@ describe("admin.sessions, admin.revokeSession, admin.revokeSessions", () => {
     for (const reply of await Promise.all(bad)) {
       expect(reply.status).toBe(400);
       expect(appCode(reply)).toBe("VALIDATION");
+    }
+  });
+});
+
+describe("admin.unlockUser", () => {
+  it("lets an account locked by failed logins sign in again at once, and says how much it cleared", async () => {
+    const server = await startTestServer({ rateLimits: { loginBurstFailures: 2 } });
+    try {
+      const register = async (prefix: string) => {
+        const reply = await server.post("auth.register", {
+          email: uniqueEmail(prefix),
+          password: PASSWORD,
+        });
+        expect(reply.status).toBe(200);
+        return reply.body.result.data as Pair;
+      };
+      const admin = await register("admin");
+      await server.db
+        .$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${admin.user.id}::uuid`;
+      const [locked, other] = [await register("locked"), await register("other")];
+      for (const { email } of [locked.user, locked.user, other.user, other.user]) {
+        const wrong = await server.post("auth.login", { email, password: "not the password" });
+        expect(wrong.status).toBe(401);
+      }
+      const login = (email: string) => server.post("auth.login", { email, password: PASSWORD });
+      expect((await login(locked.user.email)).status).toBe(429);
+
+      const unlock = await server.post(
+        "admin.unlockUser",
+        { userId: locked.user.id },
+        bearer(admin.access),
+      );
+      expect(unlock.status).toBe(200);
+      expect(unlock.body.result.data.cleared).toBeGreaterThan(0);
+      expect((await login(locked.user.email)).status).toBe(200);
+      // Only that account.
+      expect((await login(other.user.email)).status).toBe(429);
+      const events = await server.db.authEvent.findMany({
+        where: { userId: locked.user.id, type: "admin_unlocked_user" },
+      });
+      expect(events.map((event) => event.actorId)).toEqual([admin.user.id]);
+
+      const nobody = await server.post(
+        "admin.unlockUser",
+        { userId: NOBODY },
+        bearer(admin.access),
+      );
+      expect([nobody.status, appCode(nobody)]).toEqual([404, "ACCOUNT_NOT_FOUND"]);
+      const bad = await server.post("admin.unlockUser", { userId: "x" }, bearer(admin.access));
+      expect([bad.status, appCode(bad)]).toEqual([400, "VALIDATION"]);
+    } finally {
+      await server.close();
     }
   });
 });

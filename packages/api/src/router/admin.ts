@@ -101,6 +101,27 @@ export const adminRouter = router({
     return { ok: true as const, revoked };
   }),
 
+  /**
+   * Clears an account's sign-in limits: its failed-login counts and locks from every client and
+   * device, in the limiter's store, so every server lets it try again now (`pnpm auth
+   * unlock-user` from the command line). The per-client caps stay.
+   */
+  unlockUser: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.deps.prisma.user.findUnique({
+      where: { id: input.userId },
+      select: { email: true },
+    });
+    if (!user) throw accountNotFound();
+    const cleared = await ctx.deps.limiter.clearAccount(user.email);
+    await recordEvent(ctx.deps, {
+      type: "admin_unlocked_user",
+      userId: input.userId,
+      actorId: ctx.user.id,
+      client: clientOf(ctx),
+    });
+    return { cleared };
+  }),
+
   /** The audit trail across accounts, newest first, by user, type and time range. */
   events: adminProcedure
     .input(adminEventsInput)
