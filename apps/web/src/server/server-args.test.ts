@@ -27,6 +27,7 @@ describe("parseServerArgs", () => {
     [["--port", "4000"], 'unknown argument "--port"'],
     [["--bogus"], 'unknown argument "--bogus"'],
     [["0.0.0.0"], 'unknown argument "0.0.0.0"'],
+    [["--hostname", "::1", "--hostname=0.0.0.0"], "--hostname is given more than once"],
   ])("refuses %j in one line", (args, message) => {
     expect(() => parseServerArgs(args, true)).toThrow(message);
   });

@@ -19,6 +19,7 @@ export function parseServerArgs(args: readonly string[], compiled: boolean): Ser
     } else if (arg === "--hostname" || arg.startsWith("--hostname=")) {
       const value = arg === "--hostname" ? args[++i] : arg.slice("--hostname=".length);
       if (!value || value.startsWith("-")) throw new Error("--hostname needs a host, e.g. 0.0.0.0");
+      if (hostname !== undefined) throw new Error("--hostname is given more than once");
       hostname = value;
     } else {
       throw new Error(

@@ -60,6 +60,16 @@ describe("pnpm auth: usage", () => {
 
     const stray = await auth(["check", "--email", "a@example.com"]);
     expect(stray.code).toBe(2);
+
+    // Not the last one silently: which account was meant?
+    const twice = await auth([
+      "deactivate-user",
+      "--email",
+      "a@example.com",
+      "--email=b@example.com",
+    ]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("--email is given more than once");
   });
 });
 

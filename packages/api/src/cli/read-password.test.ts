@@ -33,6 +33,24 @@ describe("readNewPassword", () => {
     vi.restoreAllMocks();
   });
 
+  it("keeps keys that type no character out of the password: arrows, Home, Ctrl-letters", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    // Left arrow (CSI), Home (SS3), Ctrl-A, Alt-x, and Ctrl-D on a line that is not empty.
+    const io = terminal("ab\u001b[Dc\u001bOH\u0001d\u001bx\u0004e\r", "abcde\r");
+    expect(await readNewPassword(io, false)).toBe("abcde");
+    vi.restoreAllMocks();
+  });
+
+  it("aborts on Ctrl-D at an empty prompt, as on Ctrl-C", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    for (const key of ["\u0004", "abc\u0003"]) {
+      const error = await readNewPassword(terminal(key), false).catch((caught: unknown) => caught);
+      expect((error as CliError).code).toBe("USAGE");
+      expect((error as CliError).message).toBe("aborted");
+    }
+    vi.restoreAllMocks();
+  });
+
   it("refuses two different entries", async () => {
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const error = await readNewPassword(terminal("one password\r", "another one\r"), false).catch(

@@ -4,12 +4,19 @@ import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { CliError, usageError } from "./errors";
 import type { CliIo } from "./io";
 
-/** Reads one line from a terminal with echo off (raw mode); Ctrl-C aborts. */
+/**
+ * Reads one line from a terminal with echo off (raw mode). Ctrl-C aborts, and so does Ctrl-D on
+ * an empty line (end of input, as a shell takes it). Keys that type no character (arrows, Home,
+ * Ctrl-letters) change nothing: in raw mode they arrive as control characters and escape
+ * sequences, which would otherwise end up, unseen, in the password.
+ */
 function promptHidden(io: CliIo, prompt: string): Promise<string> {
   const { stdin } = io;
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let typed = "";
+    // Inside an escape sequence: after ESC ("esc"), or within a CSI or SS3 one ("csi").
+    let inSequence: "esc" | "csi" | null = null;
     stdin.setRawMode?.(true);
     stdin.resume();
     stdin.setEncoding("utf8");
@@ -23,10 +30,25 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
     };
     const onData = (chunk: string) => {
       for (const char of chunk) {
+        if (inSequence === "esc") {
+          // ESC [ and ESC O start a sequence; ESC and any other key is Alt with that key.
+          inSequence = char === "[" || char === "O" ? "csi" : null;
+          continue;
+        }
+        if (inSequence === "csi") {
+          // Parameters until the final byte, one of @ to ~.
+          if (char >= "@" && char <= "~") inSequence = null;
+          continue;
+        }
         if (char === "\r" || char === "\n") return done();
         if (char === "\u0003") return done(usageError("aborted"));
-        if (char === "\u007f" || char === "\b") typed = [...typed].slice(0, -1).join("");
-        else typed += char;
+        if (char === "\u0004") {
+          if (typed === "") return done(usageError("aborted"));
+          continue;
+        }
+        if (char === "\u001b") inSequence = "esc";
+        else if (char === "\u007f" || char === "\b") typed = [...typed].slice(0, -1).join("");
+        else if (char >= " ") typed += char;
       }
     };
     stdin.on("data", onData);

@@ -88,8 +88,23 @@ async function dispatch(
 ): Promise<number> {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals, tokens } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+    // parseArgs keeps the last of a repeated option: `--email a --email b` would act on b alone.
+    const seen = new Set<string>();
+    for (const token of tokens) {
+      if (token.kind !== "option") continue;
+      if (seen.has(token.name)) throw usageError(`--${token.name} is given more than once`);
+      seen.add(token.name);
+    }
+    parsed = { values, positionals };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
