@@ -5,10 +5,14 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
 import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
 import { createAuthRateLimiter } from "../rate-limit";
+
+// Each test runs the command several times, each a process of its own (tsx: seconds apiece on a
+// loaded 2-core CI machine, where five took 30 s).
+vi.setConfig({ testTimeout: 90_000 });
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "correct horse battery staple";

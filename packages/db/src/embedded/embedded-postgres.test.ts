@@ -181,7 +181,8 @@ describe("ensureEmbeddedPostgres", () => {
   // A short command (`pnpm auth`, `pnpm db:migrate`) that started the server must not take it
   // away from a server (`pnpm start`) that joined it meanwhile: the last one to leave stops it.
   it("keeps the server for a process that joined after a command started it; the last one stops it", async () => {
-    const command = fixture([dataDir, "work", "2"]);
+    const done = path.join(root, "command-done");
+    const command = fixture([dataDir, "until", done]);
     expect(await command.firstLine).toMatchObject({ owned: true });
     const app = fixture([dataDir, "hold"]);
     const joined = await app.firstLine;
@@ -189,6 +190,7 @@ describe("ensureEmbeddedPostgres", () => {
     expect(joined.log).toEqual([
       `reusing embedded PostgreSQL on port ${portOf(String(joined.url))} (in use by pid ${command.child.pid})`,
     ]);
+    await writeFile(done, "");
     expect((await command.exited).code).toBe(0);
 
     // The command is gone; the server is not. (Its starter is gone too: what it writes to the
@@ -205,10 +207,13 @@ describe("ensureEmbeddedPostgres", () => {
   });
 
   it("lets two commands at once both finish, then stops", async () => {
-    const first = fixture([dataDir, "work", "1"]);
-    await first.firstLine;
+    const done = path.join(root, "first-done");
+    const first = fixture([dataDir, "until", done]);
+    expect(await first.firstLine).toMatchObject({ owned: true });
     const second = fixture([dataDir, "work", "3"]);
     expect(await second.firstLine).toMatchObject({ owned: false });
+    // The first (which started the server) ends while the second is at work.
+    await writeFile(done, "");
     const [a, b] = await Promise.all([first.exited, second.exited]);
     expect([a.code, b.code, b.stderr]).toEqual([0, 0, ""]);
     expect(readPostmasterPid(path.join(dataDir, "postgres"))).toBeNull();
