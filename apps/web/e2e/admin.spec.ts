@@ -125,7 +125,7 @@ test("an admin unlocks a user locked out by someone's failed sign-ins, who signs
     const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
     await row.getByRole("button", { name: "Unlock sign-in" }).click();
     await expect(adminPage.getByTestId("admin-notice")).toHaveText(
-      `${email} may sign in again now: their failed sign-ins are forgotten.`,
+      `${email}: failed sign-ins forgotten, locks lifted.`,
     );
     const unlocked = adminPage
       .locator('[data-testid="audit-event"][data-type="admin_unlocked_user"]')

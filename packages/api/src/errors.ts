@@ -21,7 +21,10 @@ export type ApiErrorCode =
   | "ACCOUNT_NOT_FOUND"
   // An admin deactivating their own account would lock out the one person who can undo it.
   | "SELF_DEACTIVATION"
-  | "DB_UNAVAILABLE";
+  | "DB_UNAVAILABLE"
+  // Clearing an account's sign-in limits needs the limiter's store itself (Redis, or the
+  // database's table), which did not answer: nothing was cleared.
+  | "LIMITER_UNAVAILABLE";
 
 /**
  * The app's own codes, which it declares by augmenting this interface (each key a code; the

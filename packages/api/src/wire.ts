@@ -140,6 +140,7 @@ const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {
   ACCOUNT_NOT_FOUND: true,
   SELF_DEACTIVATION: true,
   DB_UNAVAILABLE: true,
+  LIMITER_UNAVAILABLE: true,
 };
 
 /**

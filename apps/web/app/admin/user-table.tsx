@@ -37,7 +37,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
         onSuccess: ({ cleared }) =>
           setNotice(
             cleared > 0
-              ? `${user.email} may sign in again now: their failed sign-ins are forgotten.`
+              ? `${user.email}: failed sign-ins forgotten, locks lifted.`
               : `${user.email} had no failed sign-ins to forget.`,
           ),
       },

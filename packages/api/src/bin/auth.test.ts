@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
-import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
+import { freePort, provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, serversPerTest, TEST_SECRET, uniqueEmail } from "../../test/test-server";
@@ -251,7 +251,7 @@ describe("pnpm auth unlock-user", () => {
       const run = await auth(["unlock-user", "--email", email.toUpperCase()]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^cleared \d+ sign-in limit\(s\) of cli-unlock-/);
+      expect(run.stdout).toMatch(/^cleared \d+ sign-in count\(s\) of cli-unlock-/);
       expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
       const user = await db.user.findUniqueOrThrow({ where: { email } });
       expect(await db.authEvent.count({ where: { userId: user.id, type: "user_unlocked" } })).toBe(
@@ -263,6 +263,21 @@ describe("pnpm auth unlock-user", () => {
       expect(nobody.stderr).toContain("no account with email");
       const bad = await auth(["unlock-user", "--email", "not-an-email"]);
       expect(bad.code).toBe(2);
+
+      // A Redis store that does not answer: one line naming it, nothing recorded.
+      const redisPort = await freePort();
+      const down = await auth(["unlock-user", "--email", email], {
+        env: { REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+      });
+      expect(down.code).toBe(1);
+      expect(down.stderr.trim()).toMatch(
+        new RegExp(
+          `^error: the rate limiter's store \\(Redis at 127\\.0\\.0\\.1:${redisPort}\\) did not answer: .+; nothing was cleared$`,
+        ),
+      );
+      expect(await db.authEvent.count({ where: { userId: user.id, type: "user_unlocked" } })).toBe(
+        1,
+      );
     } finally {
       await api.close();
       await limiter.close();

@@ -28,9 +28,11 @@ export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): P
     return count;
   });
   if (cleared === null) throw new CliError("USER_NOT_FOUND", `no account with email ${email.data}`);
+  // Counts, not locks: a count may hold no failure (a success leaves its row at 0), and the
+  // client's own cap is not the account's to lift.
   io.out(
     cleared === 0
-      ? `${email.data} had no sign-in limits to clear`
-      : `cleared ${cleared} sign-in limit(s) of ${email.data}: it may sign in again now`,
+      ? `${email.data} had no sign-in counts to clear`
+      : `cleared ${cleared} sign-in count(s) of ${email.data}: its failed sign-ins are forgotten and its locks lifted`,
   );
 }

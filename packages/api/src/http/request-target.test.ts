@@ -53,13 +53,19 @@ describe("toOriginForm", () => {
     expect(req).toEqual(requestOf(target));
   });
 
-  it.each(["exa mple", "app.example/x", "[::1", "app.example:99999", "user@app.example", ""])(
-    "refuses a path whose Host header %j names no host",
-    (host) => {
-      const req = { ...requestOf("/api/trpc/auth.me"), headers: { host } };
-      expect(toOriginForm(req)).toBe("bad-host");
-    },
-  );
+  it.each([
+    "exa mple",
+    "app.example/x",
+    "[::1",
+    "app.example:99999",
+    "user@app.example",
+    "",
+    "é.example",
+    "a\\b",
+  ])("refuses a path whose Host header %j names no host", (host) => {
+    const req = { ...requestOf("/api/trpc/auth.me"), headers: { host } };
+    expect(toOriginForm(req)).toBe("bad-host");
+  });
 
   it.each(["app.example", "APP.example:8443", "[::1]:3000", "127.0.0.1", undefined])(
     "routes a path with the Host header %j",
@@ -67,4 +73,14 @@ describe("toOriginForm", () => {
       expect(toOriginForm({ ...requestOf("/"), headers: { host } })).toBe("route");
     },
   );
+
+  it("refuses a request with two Host lines, whichever Node kept", () => {
+    const req = {
+      ...requestOf("/api/health"),
+      rawHeaders: ["Host", "app.example", "accept", "*/*", "HOST", "exa mple"],
+    };
+    expect(toOriginForm(req)).toBe("bad-host");
+    const once = { ...requestOf("/api/health"), rawHeaders: ["Host", "app.example"] };
+    expect(toOriginForm(once)).toBe("route");
+  });
 });

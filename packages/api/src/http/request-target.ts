@@ -37,13 +37,15 @@ const FETCH_FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
  * (A client can write any Host header anyway: this gives it no more than that.)
  */
 export function toOriginForm(
-  req: Pick<IncomingMessage, "method" | "url" | "headers">,
+  req: Pick<IncomingMessage, "method" | "url" | "headers"> & { rawHeaders?: string[] },
 ): TargetVerdict {
   if (FETCH_FORBIDDEN_METHODS.has(req.method ?? "")) return "unserved-method";
   const target = req.url ?? "";
   // tRPC's adapter, which builds the call's URL from it, answered such a Host "Invalid URL"
   // without the API's headers; Next.js ignored it.
-  if (target.startsWith("/")) return isHost(req.headers.host) ? "route" : "bad-host";
+  if (target.startsWith("/")) {
+    return isHost(req.headers.host) && hostLines(req.rawHeaders) <= 1 ? "route" : "bad-host";
+  }
   if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
   if (!ABSOLUTE.test(target)) return "bad";
   const afterScheme = target.indexOf("//") + 2;
@@ -61,10 +63,21 @@ export function toOriginForm(
   return "route";
 }
 
-// No path, query, userinfo or space, and a host (with an optional port) that a URL accepts.
-// Absent is fine: Node already refuses an HTTP/1.1 request without one, and HTTP/1.0 may omit it.
+// Visible ASCII without a path, query, userinfo or backslash (RFC 3986's host is ASCII), and a
+// host (with an optional port) that a URL accepts. Absent is fine: Node already refuses an
+// HTTP/1.1 request without one, and HTTP/1.0 may omit it.
 function isHost(host: string | undefined): boolean {
-  return host === undefined || (/^[^\s/?#@\\]+$/.test(host) && URL.canParse(`http://${host}`));
+  if (host === undefined) return true;
+  return /^[!-~]+$/.test(host) && !/[/?#@\\]/.test(host) && URL.canParse(`http://${host}`);
+}
+
+// Node keeps the first of several Host lines in `headers`; RFC 9112 §3.2 refuses the request.
+function hostLines(rawHeaders: string[] | undefined): number {
+  let count = 0;
+  for (let i = 0; i < (rawHeaders?.length ?? 0); i += 2) {
+    if (rawHeaders?.[i]?.toLowerCase() === "host") count += 1;
+  }
+  return count;
 }
 
 /**

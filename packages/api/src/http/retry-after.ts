@@ -21,7 +21,10 @@ export const DB_UNAVAILABLE_RETRY_SECONDS = 5;
 function waitOf(cause: unknown): number | null {
   if (cause instanceof RateLimitedError) return cause.retryAfterSeconds;
   if (isAuthError(cause) && cause.code === "SERVER_BUSY") return SERVER_BUSY_RETRY_SECONDS;
-  if (cause instanceof AppError && cause.appCode === "DB_UNAVAILABLE") {
+  if (
+    cause instanceof AppError &&
+    (cause.appCode === "DB_UNAVAILABLE" || cause.appCode === "LIMITER_UNAVAILABLE")
+  ) {
     return DB_UNAVAILABLE_RETRY_SECONDS;
   }
   return null;

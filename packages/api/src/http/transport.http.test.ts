@@ -1,6 +1,7 @@
 // The transport contract over real HTTP: statuses, limits, batching, and what responses never show.
 
 import { Agent, request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 import { MAX_BODY_BYTES } from "../request/limits";
@@ -249,6 +250,31 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
       }
     }
     expect(api.output()).not.toMatch(/"level":50/);
+  });
+
+  it("answers two Host lines 400, whichever comes first (RFC 9112 §3.2)", async () => {
+    // node:http's client sends one Host line at most: this is written by hand.
+    const { hostname, port } = new URL(api.base);
+    for (const hosts of [
+      ["localhost", "exa mple"],
+      ["localhost", "localhost"],
+    ]) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: hostname, port: Number(port) }, () => {
+          const lines = hosts.map((host) => `Host: ${host}\r\n`).join("");
+          socket.end(`GET /api/trpc/auth.me HTTP/1.1\r\n${lines}Connection: close\r\n\r\n`);
+        });
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        socket.once("end", () => resolve(text));
+        socket.once("error", reject);
+      });
+      expect(answer.split("\r\n")[0], hosts.join(" + ")).toBe("HTTP/1.1 400 Bad Request");
+      expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    }
   });
 
   it("answers TRACE 405 with the methods served, never a 500", async () => {

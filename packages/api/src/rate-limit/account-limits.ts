@@ -2,6 +2,7 @@
 // user locked out by failed attempts (someone else's, or their own forgotten password) may sign
 // in again at once, on every instance (Auth0 calls this "unblock"). The per-client caps stay:
 // they are the clients' limits, not the account's.
+import { AppError } from "../errors";
 import { accountKey } from "./keys";
 import { type KeyMatch, type LimiterStore, openStore } from "./store";
 
@@ -37,7 +38,39 @@ export async function clearAccountLimits(
   const open = openStore(store, () => {});
   try {
     return await open.forget(accountMatches(email));
+  } catch (cause) {
+    throw limiterUnavailable(cause, store);
   } finally {
     await open.close();
+  }
+}
+
+/**
+ * 503 LIMITER_UNAVAILABLE for a store that failed to forget; its message names the store (kind
+ * and address, never its credentials) when given, for an operator's command line.
+ */
+export function limiterUnavailable(
+  cause: unknown,
+  store?: Exclude<LimiterStore, { kind: "memory" }>,
+): AppError {
+  const where = store
+    ? ` (${store.kind === "redis" ? "Redis" : "PostgreSQL"} at ${hostOf(store.url)})`
+    : "";
+  const reason = cause instanceof Error ? `: ${cause.message}` : "";
+  return new AppError(
+    "LIMITER_UNAVAILABLE",
+    "SERVICE_UNAVAILABLE",
+    store
+      ? `the rate limiter's store${where} did not answer${reason}; nothing was cleared`
+      : "The rate limiter's store did not answer; nothing was cleared. Try again shortly.",
+    { cause },
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "an unreadable URL";
   }
 }

@@ -1,6 +1,6 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), per-client register/refresh budgets, and the app's own.
-import { ACCOUNT_COUNTERS, accountMatches } from "./account-limits";
+import { ACCOUNT_COUNTERS, accountMatches, limiterUnavailable } from "./account-limits";
 import { createAppBudgets, type SpendAppBudget } from "./app-budgets";
 import { createBudgets } from "./budget";
 import { clientCharges, perClient } from "./client-budgets";
@@ -46,7 +46,8 @@ export interface AuthRateLimiter {
   /**
    * Deletes `email`'s sign-in counts and locks (every client's burst, the account's budget, its
    * known devices') from the store, for every instance; how many it deleted. What an instance
-   * counts in memory while the store is down stays.
+   * counts in memory while the store is down stays. A store that fails is 503
+   * LIMITER_UNAVAILABLE (nothing cleared).
    */
   clearAccount(email: string): Promise<number>;
   /** Sends the refreshes not yet synced, then closes the store. */
@@ -144,7 +145,10 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
     refresh: async (clientIp) => spendSynced(clientCharges(refreshes, clientIp)),
     spendApp: createAppBudgets(store, budgets),
-    clearAccount: (email) => store.forget(accountMatches(email)),
+    clearAccount: (email) =>
+      store.forget(accountMatches(email)).catch((cause: unknown) => {
+        throw limiterUnavailable(cause);
+      }),
     async close() {
       await Promise.all(Object.values(refreshes).map((counter) => counter.close()));
       await store.close();

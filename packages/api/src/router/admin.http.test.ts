@@ -1,7 +1,11 @@
 // The admin router over real HTTP on a real PostgreSQL: who may call it (decided by the live user
 // row), each procedure's answer and refusals, and that its revocations count at once.
+
+import { freePort } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { createAuthRateLimiter } from "../rate-limit";
 
 const PASSWORD = "correct horse battery";
 const NOBODY = "00000000-0000-4000-8000-000000000000";
@@ -412,6 +416,42 @@ describe("admin.unlockUser", () => {
       expect([bad.status, appCode(bad)]).toEqual([400, "VALIDATION"]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("admin.unlockUser with the limiter's store down", () => {
+  it("answers 503 LIMITER_UNAVAILABLE with Retry-After, not a 500, and records nothing", async () => {
+    // A Redis store nobody listens for: the server counts in memory meanwhile, but clearing
+    // needs the store itself.
+    const limiter = createAuthRateLimiter({
+      store: { kind: "redis", url: `redis://127.0.0.1:${await freePort()}` },
+      log: () => {},
+    });
+    const server = await startInProcessServer({ limiter });
+    try {
+      const reply = await server.post("auth.register", {
+        email: uniqueEmail("admin"),
+        password: PASSWORD,
+      });
+      const admin = reply.body.result.data as Pair;
+      await server.db
+        .$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${admin.user.id}::uuid`;
+      const unlock = await server.post(
+        "admin.unlockUser",
+        { userId: admin.user.id },
+        bearer(admin.access),
+      );
+      expect([unlock.status, appCode(unlock)]).toEqual([503, "LIMITER_UNAVAILABLE"]);
+      expect(unlock.headers.get("retry-after")).toBe("5");
+      expect(server.output()).not.toMatch(/"level":50/);
+      const events = await server.db.authEvent.count({
+        where: { userId: admin.user.id, type: "admin_unlocked_user" },
+      });
+      expect(events).toBe(0);
+    } finally {
+      await server.close();
+      await limiter.close();
     }
   });
 });
