@@ -56,6 +56,7 @@ export function environmentFor(options: ServerOptions): Record<string, string> {
     env.AUTH_HASH_CONCURRENCY = String(options.hashConcurrency);
   }
   if (options.hashQueue !== undefined) env.AUTH_HASH_QUEUE = String(options.hashQueue);
+  if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
   if (options.logLevel !== undefined) env.LOG_LEVEL = options.logLevel;
   if (options.sessionCacheSize !== undefined) {
     env.AUTH_SESSION_CACHE_SIZE = String(options.sessionCacheSize);

@@ -44,7 +44,11 @@ export function buildTestDeps(prisma: PrismaClient, options: InProcessOptions = 
   const now = options.now ?? Date.now;
   const limiter =
     options.limiter ??
-    createAuthRateLimiter({ store: { kind: "memory" }, settings: options.rateLimits });
+    createAuthRateLimiter({
+      store: options.redisUrl ? { kind: "redis", url: options.redisUrl } : { kind: "memory" },
+      settings: options.rateLimits,
+      log: () => {},
+    });
   return {
     prisma,
     pool: options.pool ?? poolOf(prisma),

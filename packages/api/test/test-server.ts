@@ -32,6 +32,8 @@ export interface ServerOptions {
   sessionMaxAge?: number;
   /** AUTH_RATE_LIMIT_*: the other thresholds keep their defaults. */
   rateLimits?: Partial<RateLimitSettings>;
+  /** REDIS_URL, the limiter's store; default the database's table (in process: memory). */
+  redisUrl?: string;
   /** AUTH_HASH_CONCURRENCY: password hashes at once; default one core fewer than the machine's. */
   hashConcurrency?: number;
   /** AUTH_HASH_QUEUE: password jobs that may wait; default 64 × hashConcurrency. */

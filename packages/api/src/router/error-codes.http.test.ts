@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { findWorkspaceRoot, migrate } from "@kit/db";
-import { startRestartablePostgres } from "@kit/db/testing";
+import { freePort, startRestartablePostgres } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bearer,
@@ -184,6 +184,20 @@ const provoke: Record<string, () => Promise<Reply>> = {
     } finally {
       await postgres.dispose();
     }
+  },
+  "LIMITER_UNAVAILABLE 503": async () => {
+    // A Redis store nobody listens for: sign-ins are counted in memory meanwhile, but clearing
+    // an account's counts needs the store itself.
+    const down = await serverWith({ redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const admin = await signUp(down);
+    await down.db.$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${admin.user.id}::uuid`;
+    const reply = await down.post(
+      "admin.unlockUser",
+      { userId: admin.user.id },
+      bearer(admin.access),
+    );
+    expect(reply.headers.get("retry-after")).toBe("5");
+    return reply;
   },
   "INTERNAL_SERVER_ERROR 500": async () => {
     // A database of its own, broken on purpose (see unexpected-error.http.test.ts for the log).
