@@ -74,6 +74,16 @@ describe("toOriginForm", () => {
     },
   );
 
+  it("judges each Host anew: one that passed lets no other through after it", () => {
+    const call = (host: string) => toOriginForm({ ...requestOf("/api/health"), headers: { host } });
+    expect(call("app.example")).toBe("route");
+    expect(call("app.example")).toBe("route");
+    expect(call("app.example/x")).toBe("bad-host");
+    expect(call("app.example/x")).toBe("bad-host");
+    expect(call("app.example ")).toBe("bad-host");
+    expect(call("app.example")).toBe("route");
+  });
+
   it("refuses a request with two Host lines, whichever Node kept", () => {
     const req = {
       ...requestOf("/api/health"),
