@@ -9,7 +9,7 @@ import { withFileLock } from "./data-dir-lock";
 import { createDatabaseIfMissing, postgresUrl, waitUntilAccepting } from "./database";
 import { startEmbeddedServer } from "./embedded-server";
 import { freePort } from "./free-port";
-import { holdServer, holdsServer, otherHolders, releaseServer } from "./holders";
+import { holdServer, otherHolders, releaseKeepsRunning, releaseServer } from "./holders";
 import { type PostmasterInfo, runningPostmaster, stopPostmaster } from "./postmaster";
 import type { ProcessIdentity } from "./process-identity";
 import { installExitHandler, installSignalHandlers, trackServer } from "./running-servers";
@@ -86,9 +86,8 @@ async function ensureLocked(
     state: path.join(dataDir, "postgres.json"),
     holders: path.join(dataDir, "postgres.holders"),
   };
-  const heldAlready = holdsServer(files.holders);
   // Before looking for the others: see holders.ts.
-  holdServer(files.holders);
+  const heldAlready = holdServer(files.holders);
   try {
     const running = runningPostmaster(files.cluster);
     const others = running ? otherHolders(files.holders) : [];
@@ -139,7 +138,7 @@ async function join(
   const untrack = trackServer({
     dataDir: files.cluster,
     pid: running.pid,
-    keepRunning: () => releaseServer(files.holders).length > 0,
+    keepRunning: releaseKeepsRunning(files.holders),
   });
   return {
     url,
@@ -182,7 +181,7 @@ async function start(
     initialise: !initialised,
     // A terminal's Ctrl-C is the app's to act on: it finishes its requests, then stops this.
     ownProcessGroup: true,
-    keepRunning: () => releaseServer(files.holders).length > 0,
+    keepRunning: releaseKeepsRunning(files.holders),
   });
   let url: string;
   try {
@@ -219,6 +218,8 @@ function leaves(holders: string, log: (line: string) => void): boolean {
   return true;
 }
 
+// Not only the server's own guard against stopping twice: a second stop() must not end a
+// second hold, which may be another handle's in this process.
 function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => {

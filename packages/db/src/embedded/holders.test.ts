@@ -5,7 +5,13 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { holdServer, holdsServer, otherHolders, releaseServer } from "./holders";
+import {
+  holdServer,
+  holdsServer,
+  otherHolders,
+  releaseKeepsRunning,
+  releaseServer,
+} from "./holders";
 import { processStartTime } from "./process-identity";
 
 let dir: string;
@@ -22,14 +28,23 @@ afterEach(async () => {
 describe("holders", () => {
   it("counts this process's holds, and removes its file at the last", async () => {
     expect(holdsServer(dir)).toBe(false);
-    holdServer(dir);
-    holdServer(dir);
+    expect(holdServer(dir)).toBe(false);
+    expect(holdServer(dir)).toBe(true);
     expect(await readdir(dir)).toEqual([String(process.pid)]);
     // Still held by the other call: the caller must not stop the server.
     expect(releaseServer(dir)).toHaveLength(1);
     expect(existsSync(path.join(dir, String(process.pid)))).toBe(true);
     expect(releaseServer(dir)).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
+    expect(holdsServer(dir)).toBe(false);
+  });
+
+  it("gives a server's keepRunning: true while another hold remains, false at the last", () => {
+    holdServer(dir);
+    holdServer(dir);
+    const keepRunning = releaseKeepsRunning(dir);
+    expect(keepRunning()).toBe(true);
+    expect(keepRunning()).toBe(false);
     expect(holdsServer(dir)).toBe(false);
   });
 

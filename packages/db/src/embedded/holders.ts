@@ -27,14 +27,23 @@ export function holdsServer(dir: string): boolean {
   return (holdsHere.get(dir) ?? 0) > 0;
 }
 
-/** Records this process as a user of the server, before it looks for the others. */
-export function holdServer(dir: string): void {
+/**
+ * Records this process as a user of the server, before it looks for the others. True when this
+ * process held it already (then the server it holds is running: nobody else may stop it).
+ */
+export function holdServer(dir: string): boolean {
   const count = holdsHere.get(dir) ?? 0;
   if (count === 0) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(ownFile(dir), JSON.stringify(currentProcessIdentity()), { mode: 0o600 });
   }
   holdsHere.set(dir, count + 1);
+  return count > 0;
+}
+
+/** A server's `keepRunning`: ends this process's hold, true while others still hold it. */
+export function releaseKeepsRunning(dir: string): () => boolean {
+  return () => releaseServer(dir).length > 0;
 }
 
 /**
