@@ -254,9 +254,11 @@ describe("pnpm auth unlock-user", () => {
       expect(run.stdout).toMatch(/^cleared \d+ sign-in count\(s\) of cli-unlock-/);
       expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
       const user = await db.user.findUniqueOrThrow({ where: { email } });
-      expect(await db.authEvent.count({ where: { userId: user.id, type: "user_unlocked" } })).toBe(
-        1,
-      );
+      const events = await db.authEvent.findMany({
+        where: { userId: user.id, type: "user_unlocked" },
+        select: { actorId: true, ip: true, userAgent: true },
+      });
+      expect(events).toEqual([{ actorId: null, ip: null, userAgent: "kit-cli" }]);
 
       const nobody = await auth(["unlock-user", "--email", uniqueEmail("nobody")]);
       expect(nobody.code).toBe(1);

@@ -4,6 +4,7 @@
 import type { ServerEnv } from "../env";
 import { emailInput } from "../input";
 import { clearAccountLimits } from "../rate-limit";
+import { unlockAccount } from "../services/account-unlock";
 import { withDatabase } from "./database";
 import { CliError, usageError } from "./errors";
 import type { CliIo } from "./io";
@@ -11,25 +12,22 @@ import type { CliIo } from "./io";
 export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): Promise<void> {
   const email = emailInput.safeParse(rawEmail);
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
-  const cleared = await withDatabase(env, io, async (prisma, url) => {
-    const user = await prisma.user.findUnique({
-      where: { email: email.data },
-      select: { id: true },
-    });
-    if (!user) return null;
+  const unlock = await withDatabase(env, io, (prisma, url) => {
     // Where the servers count: Redis when they are given one, else this database's table.
     const store = env.redisUrl
       ? ({ kind: "redis", url: env.redisUrl } as const)
       : ({ kind: "postgres", url } as const);
-    const count = await clearAccountLimits(store, email.data);
-    await prisma.authEvent.create({
-      data: { type: "user_unlocked", userId: user.id, ip: null, userAgent: "kit-cli" },
-    });
-    return count;
+    return unlockAccount(
+      prisma,
+      { email: email.data },
+      (account) => clearAccountLimits(store, account),
+      Date.now(),
+    );
   });
-  if (cleared === null) throw new CliError("USER_NOT_FOUND", `no account with email ${email.data}`);
+  if (unlock === null) throw new CliError("USER_NOT_FOUND", `no account with email ${email.data}`);
   // Counts, not locks: a count may hold no failure (a success leaves its row at 0), and the
   // client's own cap is not the account's to lift.
+  const { cleared } = unlock;
   io.out(
     cleared === 0
       ? `${email.data} had no sign-in counts to clear`

@@ -4,7 +4,7 @@
 // they are the clients' limits, not the account's.
 import { AppError } from "../errors";
 import { accountKey } from "./keys";
-import { type KeyMatch, type LimiterStore, openStore } from "./store";
+import { type KeyMatch, type LimiterStore, type OpenStore, openStore } from "./store";
 
 /** The counters a sign-in is charged to that are keyed by its account. */
 export const ACCOUNT_COUNTERS = {
@@ -17,7 +17,7 @@ export const ACCOUNT_COUNTERS = {
 } as const;
 
 /** The keys holding `email`'s sign-in limits (the account part is hex: no wildcard in it). */
-export function accountMatches(email: string): KeyMatch[] {
+function accountMatches(email: string): KeyMatch[] {
   const who = accountKey(email);
   return [
     { counter: ACCOUNT_COUNTERS.account, keys: [who], prefixes: [] },
@@ -27,9 +27,23 @@ export function accountMatches(email: string): KeyMatch[] {
 }
 
 /**
- * Deletes the account's counts and locks, from every client and device, in `store` without a
- * running limiter (the command line); how many it deleted.
+ * Deletes the account's counts and locks, from every client and device, in an open store (a
+ * running limiter's, or one opened for the purpose); how many it deleted. A store that fails is
+ * 503 LIMITER_UNAVAILABLE, naming `named` when given (the command line's store).
  */
+export async function forgetAccount(
+  open: OpenStore,
+  email: string,
+  named?: Exclude<LimiterStore, { kind: "memory" }>,
+): Promise<number> {
+  try {
+    return await open.forget(accountMatches(email));
+  } catch (cause) {
+    throw limiterUnavailable(cause, named);
+  }
+}
+
+/** forgetAccount in `store`, opened for it and closed after (the command line: no limiter). */
 export async function clearAccountLimits(
   store: Exclude<LimiterStore, { kind: "memory" }>,
   email: string,
@@ -37,9 +51,7 @@ export async function clearAccountLimits(
   // Deleting goes to the store itself, never to a stand-in: a store that fails is an error.
   const open = openStore(store, () => {});
   try {
-    return await open.forget(accountMatches(email));
-  } catch (cause) {
-    throw limiterUnavailable(cause, store);
+    return await forgetAccount(open, email, store);
   } finally {
     await open.close();
   }
@@ -49,7 +61,7 @@ export async function clearAccountLimits(
  * 503 LIMITER_UNAVAILABLE for a store that failed to forget; its message names the store (kind
  * and address, never its credentials) when given, for an operator's command line.
  */
-export function limiterUnavailable(
+function limiterUnavailable(
   cause: unknown,
   store?: Exclude<LimiterStore, { kind: "memory" }>,
 ): AppError {

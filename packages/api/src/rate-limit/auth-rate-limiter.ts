@@ -1,6 +1,6 @@
 // The auth abuse policy: login attempts charged before the password is checked (burst lock,
 // account, device and client caps), per-client register/refresh budgets, and the app's own.
-import { ACCOUNT_COUNTERS, accountMatches, limiterUnavailable } from "./account-limits";
+import { ACCOUNT_COUNTERS, forgetAccount } from "./account-limits";
 import { createAppBudgets, type SpendAppBudget } from "./app-budgets";
 import { createBudgets } from "./budget";
 import { clientCharges, perClient } from "./client-budgets";
@@ -145,10 +145,7 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
     register: (clientIp) => budgets.spendAll(clientCharges(registers, clientIp)),
     refresh: async (clientIp) => spendSynced(clientCharges(refreshes, clientIp)),
     spendApp: createAppBudgets(store, budgets),
-    clearAccount: (email) =>
-      store.forget(accountMatches(email)).catch((cause: unknown) => {
-        throw limiterUnavailable(cause);
-      }),
+    clearAccount: (email) => forgetAccount(store, email),
     async close() {
       await Promise.all(Object.values(refreshes).map((counter) => counter.close()));
       await store.close();

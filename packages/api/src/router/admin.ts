@@ -4,6 +4,7 @@ import { clientOf } from "../client-info";
 import { AppError } from "../errors";
 import { adminEventsInput, adminSessionIdInput, adminUsersInput, userIdInput } from "../input";
 import { setAccountActive } from "../services/account-status";
+import { unlockAccount } from "../services/account-unlock";
 import { searchEvents } from "../services/events";
 import { listSessions, revokeAllSessions, revokeSession } from "../services/sessions";
 import { listUsers, userExists } from "../services/user-list";
@@ -107,19 +108,15 @@ export const adminRouter = router({
    * unlock-user` from the command line). The per-client caps stay.
    */
   unlockUser: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
-    const user = await ctx.deps.prisma.user.findUnique({
-      where: { id: input.userId },
-      select: { email: true },
-    });
-    if (!user) throw accountNotFound();
-    const cleared = await ctx.deps.limiter.clearAccount(user.email);
-    await recordEvent(ctx.deps, {
-      type: "admin_unlocked_user",
-      userId: input.userId,
-      actorId: ctx.user.id,
-      client: clientOf(ctx),
-    });
-    return { cleared };
+    const unlock = await unlockAccount(
+      ctx.deps.prisma,
+      { id: input.userId },
+      ctx.deps.limiter.clearAccount,
+      ctx.deps.now(),
+      { kind: "admin", adminId: ctx.user.id, ...clientOf(ctx) },
+    );
+    if (!unlock) throw accountNotFound();
+    return { cleared: unlock.cleared };
   }),
 
   /** The audit trail across accounts, newest first, by user, type and time range. */

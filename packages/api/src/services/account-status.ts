@@ -2,6 +2,7 @@
 // the flag, the sessions and the audit row change together, and the users trigger tells every
 // server's session cache.
 import type { PrismaClient } from "@kit/db";
+import { type AccountActor, type AccountRef, actorColumns } from "./account-actor";
 
 export interface StatusChange {
   userId: string;
@@ -10,14 +11,6 @@ export interface StatusChange {
   /** Sessions ended by a deactivation. */
   revokedSessions: number;
 }
-
-/** The account, by its email (the command line) or its id (the admin router). */
-export type AccountRef = { email: string } | { id: string };
-
-/** Who made the change, for the audit row. */
-export type StatusActor =
-  | { kind: "cli" }
-  | { kind: "admin"; adminId: string; clientIp: string | null; userAgent: string | null };
 
 /**
  * Sets `users.is_active`; deactivating also revokes every live session (reason "deactivated").
@@ -29,7 +22,7 @@ export async function setAccountActive(
   account: AccountRef,
   active: boolean,
   now: number,
-  actor: StatusActor = { kind: "cli" },
+  actor: AccountActor = { kind: "cli" },
 ): Promise<StatusChange | null> {
   return prisma.$transaction(async (tx) => {
     // Read under the row lock the update would take: two operators racing record one change.
@@ -63,9 +56,7 @@ export async function setAccountActive(
             ? "user_reactivated"
             : "user_deactivated",
         userId: user.id,
-        actorId: byAdmin ? actor.adminId : null,
-        ip: byAdmin ? actor.clientIp : null,
-        userAgent: byAdmin ? actor.userAgent : "kit-cli",
+        ...actorColumns(actor),
         createdAt: at,
       },
     });

@@ -1,0 +1,41 @@
+// Clearing an account's sign-in limits (`pnpm auth unlock-user` and the admin router's
+// unlockUser): the account looked up, its counts deleted where the servers keep them, and the
+// audit row, the same way from both.
+import type { PrismaClient } from "@kit/db";
+import { type AccountActor, type AccountRef, actorColumns } from "./account-actor";
+
+export interface Unlock {
+  userId: string;
+  /** Counts deleted (a success may leave a count at 0: not every one held a failure). */
+  cleared: number;
+}
+
+/**
+ * Deletes the account's sign-in counts and locks through `forget` (the limiter's store: a
+ * running server's, or one the command line opened), then records who did it. Null when no such
+ * account exists (nothing deleted). A store that does not answer throws (LIMITER_UNAVAILABLE)
+ * before anything is recorded.
+ */
+export async function unlockAccount(
+  prisma: PrismaClient,
+  account: AccountRef,
+  forget: (email: string) => Promise<number>,
+  now: number,
+  actor: AccountActor = { kind: "cli" },
+): Promise<Unlock | null> {
+  const user = await prisma.user.findUnique({
+    where: "email" in account ? { email: account.email } : { id: account.id },
+    select: { id: true, email: true },
+  });
+  if (!user) return null;
+  const cleared = await forget(user.email);
+  await prisma.authEvent.create({
+    data: {
+      type: actor.kind === "admin" ? "admin_unlocked_user" : "user_unlocked",
+      userId: user.id,
+      ...actorColumns(actor),
+      createdAt: new Date(now),
+    },
+  });
+  return { userId: user.id, cleared };
+}
