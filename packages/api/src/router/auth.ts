@@ -11,7 +11,7 @@ import {
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError, RateLimitedError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
-import { checkCredentials, registerAndOpen } from "../services/accounts";
+import { registerAndOpen, signIn } from "../services/accounts";
 import { rotateSession } from "../services/rotate-session";
 import { closeSession, openSession } from "../services/sessions";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
@@ -50,13 +50,22 @@ export const authRouter = router({
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
       const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
-      const { user, passwordHash } = await checkCredentials(
+      const { user, pair } = await signIn(
         ctx.deps,
         input.email,
         input.password,
         client,
+        async (checked) => ({
+          user: checked.user,
+          pair: await openSession(
+            ctx.deps,
+            checked.user,
+            checked.passwordHash,
+            client,
+            "login_succeeded",
+          ),
+        }),
       );
-      const pair = await openSession(ctx.deps, user, passwordHash, client, "login_succeeded");
       // The same device id again when this device had one for this user: it stays one device.
       const device = deliverDevice(ctx, user.id, deviceOf(client.device, user.id));
       return { user, ...deliverPair(ctx, pair), device };

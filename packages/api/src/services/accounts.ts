@@ -75,17 +75,28 @@ export interface CheckedUser {
 }
 
 /**
- * Returns the user for a correct email and password; INVALID_CREDENTIALS for every other case,
- * after the same argon2 work, so neither the answer nor its timing tells which emails exist.
+ * Checks an email and password, then runs `open` with the user and the hash the password was
+ * checked against (a login opens its session there), and only then settles the attempt: the
+ * answer is `open`'s. INVALID_CREDENTIALS for every other case, after the same argon2 work, so
+ * neither the answer nor its timing tells which emails exist. `open` refusing INVALID_CREDENTIALS
+ * (the account changed since the check: its password, or deactivated) is a failed login like
+ * the others, counted and recorded; a password change racing a guess gives the guess nothing.
  * The attempt is charged to the rate limits before the password is checked: while limited even
  * the right password is refused, and concurrent attempts cannot outrun the count.
+ *
+ * @example
+ * const { user, pair } = await signIn(deps, email, password, client, async (checked) => ({
+ *   user: checked.user,
+ *   pair: await openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded"),
+ * }));
  */
-export async function checkCredentials(
+export async function signIn<T>(
   deps: AppDeps,
   email: string,
   password: string,
   client: ClientInfo,
-): Promise<CheckedUser> {
+  open: (checked: CheckedUser) => Promise<T>,
+): Promise<T> {
   // The user first (one indexed read, done for every email alike), so that a device marker can
   // be matched to the account: a device that signed in here before keeps its own budget when
   // others have spent the account's.
@@ -95,6 +106,11 @@ export async function checkCredentials(
   });
   const device = user ? deviceOf(client.device, user.id) : null;
   const attempt = await deps.limiter.beginLogin({ email, clientIp: client.clientIp, device });
+  const refuse = async (): Promise<never> => {
+    await attempt.failed();
+    await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
+    throw new AuthError("INVALID_CREDENTIALS");
+  };
   const ok = await checkedOrWithdrawn(attempt, () => {
     const work = { queue: deps.passwordQueue };
     return user
@@ -103,12 +119,28 @@ export async function checkCredentials(
   });
   // A refused account fails like a wrong password, after the same work.
   const refused = deps.refusedLogins?.has(email) ?? false;
-  if (!user || !ok || !user.isActive || refused) {
-    await attempt.failed();
-    await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
-    throw new AuthError("INVALID_CREDENTIALS");
+  if (!user || !ok || !user.isActive || refused) return refuse();
+  const outcome = await rehashed(deps, user, password)
+    .then(open)
+    .then(
+      (value) => ({ done: true as const, value }),
+      (error: unknown) => ({ done: false as const, error }),
+    );
+  if (!outcome.done && isAuthError(outcome.error) && outcome.error.code === "INVALID_CREDENTIALS") {
+    return refuse();
   }
+  // The password was right, whatever `open` then met (a database outage is no failed login).
   await attempt.succeeded();
+  if (!outcome.done) throw outcome.error;
+  return outcome.value;
+}
+
+/** The checked user, with its hash upgraded when its parameters were raised since it was made. */
+async function rehashed(
+  deps: AppDeps,
+  user: CallingUser & { passwordHash: string },
+  password: string,
+): Promise<CheckedUser> {
   if (needsRehash(user.passwordHash)) {
     // Parameters were raised since this hash was made: upgrade it while we hold the password.
     // A busy queue leaves the old hash for a later login rather than fail this one.

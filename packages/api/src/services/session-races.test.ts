@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
 import type { AppDeps } from "../deps";
+import { RateLimitedError } from "../errors";
 import { setAccountActive } from "./account-status";
-import { changePassword, checkCredentials } from "./accounts";
+import { changePassword, signIn } from "./accounts";
 import { openSession } from "./sessions";
 
 const PASSWORD = "correct horse battery";
@@ -34,6 +35,10 @@ async function newUser() {
   });
   return user;
 }
+
+/** The password check alone: the session is left to the test. */
+const checkCredentials = (email: string, password: string) =>
+  signIn(deps, email, password, client, async (checked) => checked);
 
 const liveSessions = (userId: string) =>
   prisma.session.count({ where: { userId, revokedAt: null } });
@@ -60,7 +65,7 @@ const settledWithin = (call: Promise<unknown>, ms: number) =>
 describe("a login between its password check and its session", () => {
   it("is refused when the password changed meanwhile", async () => {
     const user = await newUser();
-    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const checked = await checkCredentials(user.email, PASSWORD);
     await changePassword(deps, user, { current: PASSWORD, next: "another fine password" }, client);
     expect(
       await refusal(
@@ -71,9 +76,49 @@ describe("a login between its password check and its session", () => {
     expect(await liveSessions(user.id)).toBe(1);
   });
 
+  it("is a failed login when it loses: recorded, and counted towards the burst lock", async () => {
+    const user = await newUser();
+    // One failure in a row locks the pair: a loss counted as a success would not.
+    const strict = buildTestDeps(prisma, { rateLimits: { loginBurstFailures: 1 } });
+    try {
+      const other = { ...client, clientIp: "198.51.100.4" };
+      const lost = signIn(strict, user.email, PASSWORD, client, async (checked) => {
+        await changePassword(deps, user, { current: PASSWORD, next: "a password now" }, other);
+        return openSession(strict, checked.user, checked.passwordHash, client, "login_succeeded");
+      });
+      expect(await refusal(lost)).toBe("INVALID_CREDENTIALS");
+      const events = await prisma.authEvent.findMany({
+        where: { userId: user.id, type: { in: ["login_failed", "login_succeeded"] } },
+        select: { type: true, ip: true },
+      });
+      expect(events).toEqual([{ type: "login_failed", ip: client.clientIp }]);
+      const next = signIn(strict, user.email, "a password now", client, async (checked) => checked);
+      await expect(next).rejects.toBeInstanceOf(RateLimitedError);
+    } finally {
+      await strict.limiter.close();
+    }
+  });
+
+  it("is not a failed login when the session fails for another reason", async () => {
+    const user = await newUser();
+    const strict = buildTestDeps(prisma, { rateLimits: { loginBurstFailures: 1 } });
+    try {
+      const outage = signIn(strict, user.email, PASSWORD, client, async () => {
+        throw new Error("the database went away");
+      });
+      await expect(outage).rejects.toThrow("the database went away");
+      expect(await prisma.authEvent.count({ where: { userId: user.id } })).toBe(0);
+      // The right password reset the pair: no lock.
+      const checked = await signIn(strict, user.email, PASSWORD, client, async (c) => c);
+      expect(checked.user.id).toBe(user.id);
+    } finally {
+      await strict.limiter.close();
+    }
+  });
+
   it("is refused when the account was deactivated meanwhile", async () => {
     const user = await newUser();
-    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const checked = await checkCredentials(user.email, PASSWORD);
     await setAccountActive(prisma, { id: user.id }, false, Date.now());
     expect(
       await refusal(
@@ -87,7 +132,7 @@ describe("a login between its password check and its session", () => {
 
   it("waits for a deactivation still running, and is refused once it commits", async () => {
     const user = await newUser();
-    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const checked = await checkCredentials(user.email, PASSWORD);
     let commit = () => {};
     const committed = new Promise<void>((resolve) => {
       commit = resolve;
@@ -119,7 +164,7 @@ describe("a login between its password check and its session", () => {
 
   it("holds a deactivation that starts while the session is being opened, which then ends it", async () => {
     const user = await newUser();
-    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const checked = await checkCredentials(user.email, PASSWORD);
     let commit = () => {};
     const committed = new Promise<void>((resolve) => {
       commit = resolve;
@@ -149,7 +194,7 @@ describe("a login over a hash made with older parameters", () => {
     const user = await newUser();
     const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 2, parallelism: 1 });
     await prisma.user.update({ where: { id: user.id }, data: { passwordHash: weak } });
-    const checked = await checkCredentials(deps, user.email, PASSWORD, client);
+    const checked = await checkCredentials(user.email, PASSWORD);
     const stored = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.passwordHash).not.toBe(weak);
     expect(checked.passwordHash).toBe(stored.passwordHash);
@@ -177,7 +222,7 @@ describe("password changes at once", () => {
     }
     // The winner's password is the one that works, and its session the one that is live.
     const winner = won[0]?.next ?? "";
-    expect((await checkCredentials(deps, user.email, winner, client)).user.id).toBe(user.id);
+    expect((await checkCredentials(user.email, winner)).user.id).toBe(user.id);
     expect(await liveSessions(user.id)).toBe(1);
   });
 });
