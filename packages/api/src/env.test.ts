@@ -285,10 +285,16 @@ describe("HOST and DEMO_USER", () => {
   });
 
   it("tell loopback from every other address", () => {
-    for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", " LOCALHOST "]) {
+    const loopback = ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", " LOCALHOST "];
+    // Other spellings the resolver (and so the server's listen) takes for loopback.
+    loopback.push("127.1", "0x7f.0.0.1", "2130706433", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1");
+    for (const host of loopback) {
       expect(isLoopbackHost(host), host).toBe(true);
     }
-    for (const host of ["0.0.0.0", "::", "192.168.1.10", "app.example.com", "128.0.0.1", "::2"]) {
+    const beyond = ["0.0.0.0", "::", "192.168.1.10", "app.example.com", "128.0.0.1", "::2"];
+    beyond.push("::ffff:10.0.0.1", "127.0.0.1:80", "localhost/x", "user@localhost", "", "[::1");
+    beyond.push("localhost.evil.example", "127.0.0.1.nip.io", "0.0.0.0.127");
+    for (const host of beyond) {
       expect(isLoopbackHost(host), host).toBe(false);
     }
   });

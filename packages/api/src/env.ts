@@ -1,4 +1,6 @@
 // The one reader of process.env for the server: every setting, its default and its validation.
+
+import { isIPv6 } from "node:net";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 // Deep imports: `@kit/api/env` is what server.ts loads in every worker, so it must not pull in
@@ -369,13 +371,29 @@ function rateLimitsOf(env: Record<string, unknown>): Partial<RateLimitSettings> 
   return settings;
 }
 
-/** True for an address only this machine can reach: `localhost`, 127.0.0.0/8, `::1`. */
+/**
+ * True for an address only this machine can reach: `localhost`, 127.0.0.0/8, `::1` and the
+ * IPv6 form of 127.0.0.0/8, in any spelling the system's resolver accepts for them (`127.1`,
+ * `0x7f.0.0.1`, `0:0:0:0:0:0:0:1`): read as a URL's host, which writes each the one way.
+ */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, "$1");
-  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
+  const bare = host.trim().replace(/^\[(.*)\]$/, "$1");
+  // A host alone: with a port, a path or a user it is no address at all.
+  if (!isIPv6(bare) && bare.includes(":")) return false;
+  let url: URL;
+  try {
+    url = new URL(`http://${isIPv6(bare) ? `[${bare}]` : bare}`);
+  } catch {
+    return false;
+  }
+  if (`http://${url.host}/` !== url.href) return false;
+  const name = url.hostname;
+  return (
+    name === "localhost" ||
+    name === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(name) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(name)
+  );
 }
 
 /**
