@@ -199,8 +199,12 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         type: "access",
         custom: { ...custom },
       };
-      const { custom: own, ...kit } = claims;
-      return { token: signJwt({ ...own, ...kit }, ring, rules), claims };
+      // The kit's claims first, then the app's (never the same names: refused above). Written
+      // out, not `{ ...own, ...kit }`: on Node 20 (V8 11) every property added to an object
+      // made by a spread costs ~1.5 µs, ~11 µs a token here (packages/bench/PERFORMANCE.md).
+      const { sub, sid, jti, exp, type } = claims;
+      const payload = { sub, email, sid, jti, iat, exp, type, ...claims.custom };
+      return { token: signJwt(payload, ring, rules), claims };
     },
 
     issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
@@ -228,12 +232,14 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       if (typeof payload.email !== "string") throw new AuthError("INVALID_TOKEN");
       // Frozen, custom claims too: the cache hands this very object to every later call with
       // the same token, so nobody may change it in place.
-      const claims: AccessClaims = Object.freeze({
-        ...baseClaims(payload),
-        email: payload.email,
-        type: "access" as const,
-        custom: Object.freeze(customClaims(payload)),
-      });
+      // Added to baseClaims' own object, not spread from it (see issueAccess).
+      const claims: AccessClaims = Object.freeze(
+        Object.assign(baseClaims(payload), {
+          email: payload.email,
+          type: "access" as const,
+          custom: Object.freeze(customClaims(payload)),
+        }),
+      );
       // A token with nbf is never cached: its check would have to be repeated on every hit.
       if (cacheable && payload.nbf === undefined) {
         verified.set(token, claims, kid, rules.clockLeeway ?? 0);
@@ -243,7 +249,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
 
     verifyRefresh(token) {
       const { payload } = verifyKind(token, "refresh");
-      return { ...baseClaims(payload), type: "refresh" };
+      return Object.assign(baseClaims(payload), { type: "refresh" as const });
     },
 
     issueDevice({ userId, deviceId = randomUUID(), ttl }) {

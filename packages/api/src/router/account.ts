@@ -55,7 +55,7 @@ export const accountRouter = router({
     .meta({ setsCookies: true })
     .input(changePasswordInput)
     .mutation(async ({ ctx, input }) => {
-      const client = { ...clientOf(ctx), device: presentedDevice(ctx, null) };
+      const client = clientOf(ctx, presentedDevice(ctx, null));
       const pair = await changePassword(
         ctx.deps,
         ctx.user,

@@ -49,7 +49,7 @@ export const authRouter = router({
     .meta(SETS_COOKIES)
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
-      const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
+      const client = clientOf(ctx, presentedDevice(ctx, input));
       const { user, pair } = await signIn(
         ctx.deps,
         input.email,
@@ -77,7 +77,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const presented = presentedToken(ctx, input);
       if (!presented) throw missingToken();
-      const client = { ...clientOf(ctx), device: presentedDevice(ctx, input) };
+      const client = clientOf(ctx, presentedDevice(ctx, input));
       await ctx.deps.limiter.refresh(client.clientIp);
       const pair = await clearingDeadCookie(ctx, presented, () =>
         rotateSession(ctx.deps, presented.token, client),
