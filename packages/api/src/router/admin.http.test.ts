@@ -394,11 +394,28 @@ describe("admin.unlockUser", () => {
       const unlock = await server.post(
         "admin.unlockUser",
         { userId: locked.user.id },
-        bearer(admin.access),
+        { ...bearer(admin.access), "user-agent": "the-admins-browser/1.0" },
       );
       expect(unlock.status).toBe(200);
       expect(unlock.body.result.data.cleared).toBeGreaterThan(0);
-      expect((await login(locked.user.email)).status).toBe(200);
+      const unlocked = await login(locked.user.email);
+      expect(unlocked.status).toBe(200);
+      // The user sees the unlock in their activity, but not the admin's address or browser.
+      const own = await server.get(
+        "account.events",
+        { limit: 5 },
+        bearer((unlocked.body.result.data as Pair).access),
+      );
+      const items = own.body.result.data.items as { type: string; userAgent: string | null }[];
+      expect(items.find((item) => item.type === "admin_unlocked_user")).toMatchObject({
+        ip: null,
+        userAgent: null,
+      });
+      expect(items.find((item) => item.type === "login_succeeded")?.userAgent).not.toBeNull();
+      const recorded = await server.db.authEvent.findFirst({
+        where: { userId: locked.user.id, type: "admin_unlocked_user" },
+      });
+      expect(recorded?.userAgent).toBe("the-admins-browser/1.0");
       // Only that account.
       expect((await login(other.user.email)).status).toBe(429);
       const events = await server.db.authEvent.findMany({

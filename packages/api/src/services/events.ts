@@ -23,14 +23,30 @@ export async function listEvents(
     where: { userId, ...(page.cursor ? { id: { lt: BigInt(page.cursor) } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
-    select: { id: true, type: true, createdAt: true, sessionId: true, ip: true, userAgent: true },
+    select: {
+      id: true,
+      type: true,
+      createdAt: true,
+      sessionId: true,
+      actorId: true,
+      ip: true,
+      userAgent: true,
+    },
   });
-  const items = rows.slice(0, page.limit).map((row) => ({
-    ...row,
-    // BigInt and Date have no JSON form of their own: strings keep the wire and the types equal.
-    id: row.id.toString(),
-    createdAt: row.createdAt.toISOString(),
-  }));
+  const items = rows.slice(0, page.limit).map((row) => {
+    // An admin's doing (an unlock, a deactivation, a revoked session): the address and browser
+    // it came from are the admin's, not the user's to see.
+    const byAdmin = row.actorId !== null && row.actorId !== userId;
+    return {
+      // BigInt and Date have no JSON form of their own: strings keep the wire and types equal.
+      id: row.id.toString(),
+      type: row.type,
+      createdAt: row.createdAt.toISOString(),
+      sessionId: row.sessionId,
+      ip: byAdmin ? null : row.ip,
+      userAgent: byAdmin ? null : row.userAgent,
+    };
+  });
   const last = items.at(-1);
   return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
 }
