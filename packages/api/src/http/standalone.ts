@@ -9,14 +9,14 @@ import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
-import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { isServerPath, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
 import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
-import { setSecurityHeaders } from "./security-headers";
+import { answerPlain, setSecurityHeaders } from "./security-headers";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -108,6 +108,9 @@ export function createServerHandler(
     if (verdict !== "route") return answerTarget(verdict, res);
     if (isHealthRequest(req.url)) return health(req, res);
     if (isJwksPath(req.url)) return jwks(req, res);
+    // tRPC's adapter cuts the base path's length off any URL without checking it: `/foo/auth.me`
+    // called `me`, and `/abcdefgh/admin.users` the admin's list, past a proxy's path rules.
+    if (!isServerPath(req.url)) return answerPlain(res, 404, "Not found");
     // tRPC answers HEAD with a bare 204 of its own, before responseMeta could add these.
     if (req.method === "HEAD") setSecurityHeaders(res);
     return api(req, res);

@@ -53,6 +53,21 @@ describe("HTTP contract", () => {
     });
   });
 
+  it("answers procedures under /api/trpc/ only: another path naming one is a 404 that runs nothing", async () => {
+    // A proxy rule such as "no /api/trpc/admin.* from outside" must not be walked around.
+    for (const path of [
+      "/abcdefgh/admin.users",
+      "/API/TRPC/auth.me",
+      "/foo/auth.me",
+      "/api/trpcx/auth.me",
+    ]) {
+      const reply = await api.raw(path, { headers: { authorization: "Bearer not-a-token" } });
+      expect(reply.status, path).toBe(404);
+      // No tRPC answer (an INVALID_TOKEN or a procedure's data): nothing was called.
+      expect(typeof reply.body === "object" && reply.body !== null, path).toBe(false);
+    }
+  });
+
   it("405 for the wrong method", async () => {
     expect((await api.get("auth.login", { email: "a@b.co", password: "x" })).status).toBe(405);
     expect(
