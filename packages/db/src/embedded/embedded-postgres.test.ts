@@ -244,6 +244,40 @@ describe("ensureEmbeddedPostgres", () => {
     expect(await isPortOpen(portOf(joined.url))).toBe(false);
   });
 
+  it("stops, as the last to leave, a server that another process started again after it died", async () => {
+    // The server under the app dies (an operator, the OOM killer); a command finds it down,
+    // starts it again and leaves it running for the app; then the app ends.
+    const clusterDir = path.join(dataDir, "postgres");
+    const restartUnder = async (holderPid: number | undefined) => {
+      const first = runningPostmaster(clusterDir);
+      if (!first) throw new Error("no server running");
+      await stopPostmaster(clusterDir, first.pid);
+      const command = fixture([dataDir, "report"]);
+      const restarted = await command.firstLine;
+      expect(restarted.owned).toBe(true);
+      expect((await command.exited).code).toBe(0);
+      // Left running for the holder that is still there.
+      const now = runningPostmaster(clusterDir);
+      expect(now, `left running for pid ${holderPid}`).not.toBeNull();
+      expect(now?.pid).not.toBe(first.pid);
+    };
+
+    // Ending without a stop() (SIGTERM: the exit handler).
+    const app = fixture([dataDir, "hold"]);
+    expect(await app.firstLine).toMatchObject({ owned: true });
+    await restartUnder(app.child.pid);
+    app.child.kill("SIGTERM");
+    expect((await app.exited).code).toBe(143);
+    expect(runningPostmaster(clusterDir)).toBeNull();
+
+    // Through stop(), in this process.
+    const db = await ensureEmbeddedPostgres({ dataDir });
+    expect(db.owned).toBe(true);
+    await restartUnder(process.pid);
+    await db.stop();
+    expect(runningPostmaster(clusterDir)).toBeNull();
+  });
+
   it("keeps the server while this process still holds it from another call", async () => {
     const first = await ensureEmbeddedPostgres({ dataDir });
     const second = await ensureEmbeddedPostgres({ dataDir });

@@ -137,7 +137,6 @@ async function join(
   installSignalHandlers();
   const untrack = trackServer({
     dataDir: files.cluster,
-    pid: running.pid,
     keepRunning: releaseKeepsRunning(files.holders),
   });
   return {
@@ -205,6 +204,10 @@ async function start(
         return;
       }
       await server.stop();
+      // The one it started may have died, and a command that found the folder's server down
+      // started it again and left it to this process: the last to leave stops what runs now.
+      const now = runningPostmaster(files.cluster);
+      if (now) await stopPostmaster(files.cluster, now.pid);
     }),
   };
 }

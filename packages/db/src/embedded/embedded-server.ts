@@ -110,7 +110,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   const untrack = trackServer({
     dataDir: options.dataDir,
-    pid,
     removeAfterStop: options.removeAfterStop,
     keepRunning: options.keepRunning,
   });

@@ -1,12 +1,11 @@
 // The servers this process started, the `exit` handler that stops them when it ends, and the
 // signal handlers that end a process which does not handle the signal itself.
 import { rmSync } from "node:fs";
-import { stopPostmasterSync } from "./postmaster";
+import { runningPostmaster, stopPostmasterSync } from "./postmaster";
 
 export interface RunningServer {
-  /** The PostgreSQL data folder (holds postmaster.pid). */
+  /** The PostgreSQL data folder (holds postmaster.pid, which names the server to stop). */
   dataDir: string;
-  pid: number;
   /** A folder to delete once the server is down (a throwaway server's temporary folder). */
   removeAfterStop?: string;
   /** Asked as this process ends: true leaves the server running for other processes using it. */
@@ -35,7 +34,11 @@ export function installExitHandler(): void {
   process.on("exit", () => {
     for (const server of running) {
       if (server.keepRunning?.()) continue;
-      stopPostmasterSync(server.dataDir, server.pid);
+      // Whatever runs in the folder now: the server started here may have died and another
+      // process started the folder's server again since (a command that found it down). And a
+      // PID remembered from a server long gone may belong to another program by now.
+      const now = runningPostmaster(server.dataDir);
+      if (now) stopPostmasterSync(server.dataDir, now.pid);
       if (server.removeAfterStop) {
         rmSync(server.removeAfterStop, { recursive: true, force: true });
       }
