@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -74,6 +75,48 @@ describe("startRuntime", () => {
       expect(await exists(after.id)).toBe(true);
     } finally {
       if (!closed) await runtime.close();
+    }
+  });
+});
+
+describe("startRuntime beyond loopback", () => {
+  it("ends the demo accounts' sessions, which may not sign in there, and no one else's", async () => {
+    const session = (userId: string) => {
+      const later = new Date(Date.now() + DAY);
+      return prisma.session.create({
+        data: { userId, refreshJti: randomUUID(), expiresAt: later, absoluteExpiresAt: later },
+        select: { id: true },
+      });
+    };
+    const account = (email: string) =>
+      prisma.user.create({ data: { email, passwordHash: "x" }, select: { id: true } });
+    const demo = await account("admin@example.com");
+    const other = await account(`someone-${randomUUID()}@example.com`);
+    const [demoSession, otherSession] = [await session(demo.id), await session(other.id)];
+    const env = loadEnv({
+      NODE_ENV: "test",
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      HOST: "0.0.0.0",
+      AUTH_SECRET: "runtime-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+    });
+    const lines: string[] = [];
+    const runtime = await startRuntime(env, { log: (line) => lines.push(line) });
+    try {
+      const reasons = await prisma.session.findMany({
+        where: { id: { in: [demoSession.id, otherSession.id] } },
+        select: { id: true, revokedReason: true },
+        orderBy: { createdAt: "asc" },
+      });
+      expect(reasons).toEqual([
+        { id: demoSession.id, revokedReason: "demo_refused" },
+        { id: otherSession.id, revokedReason: null },
+      ]);
+      expect(lines).toContain(
+        "[db] demo user refused: this server listens on 0.0.0.0, beyond loopback (DEMO_USER=on allows it); 1 of its sessions ended",
+      );
+    } finally {
+      await runtime.close();
     }
   });
 });

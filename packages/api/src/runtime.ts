@@ -13,7 +13,7 @@ import { migrateOrCheck } from "./migrate-on-start";
 import { startPruneTimer } from "./prune-timer";
 import { createAuthRateLimiter, type RateLimitSettings } from "./rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "./secret";
-import { DEMO_ADMIN, DEMO_EMAILS, DEMO_USER, seedDemoUsers } from "./seed";
+import { DEMO_ADMIN, DEMO_EMAILS, DEMO_USER, endDemoSessions, seedDemoUsers } from "./seed";
 import { type SessionCache, startSessionCache, waitUntilTrusted } from "./session-cache";
 import { tokenKeys } from "./token-keys";
 import { lifetimeProblems } from "./token-lifetimes";
@@ -114,12 +114,14 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     if (!env.databaseUrl && options.seed !== false && demo) {
       for (const email of await seedDemoUsers(prisma)) dbLog(`demo user created: ${email}`);
     }
-    if (!demo && env.demoUser === "off") {
-      dbLog("demo user refused: DEMO_USER=off");
-    } else if (!demo) {
-      dbLog(
-        `demo user refused: this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`,
-      );
+    if (!demo) {
+      // Refused at sign-in, and signed out too (the sessions trigger tells every server).
+      const ended = await endDemoSessions(prisma, Date.now());
+      const why =
+        env.demoUser === "off"
+          ? "DEMO_USER=off"
+          : `this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`;
+      dbLog(`demo user refused: ${why}${ended > 0 ? `; ${ended} of its sessions ended` : ""}`);
     }
     const limiter = createAuthRateLimiter({
       store: env.redisUrl

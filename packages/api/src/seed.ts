@@ -50,3 +50,16 @@ export async function seedDemoUsers(prisma: PrismaClient): Promise<string[]> {
   }
   return created;
 }
+
+/**
+ * Ends the demo accounts' live sessions (reason `demo_refused`), for a server where they may not
+ * sign in: a session opened while the server listened on loopback would otherwise go on
+ * refreshing after it moved beyond it, a published password's session. How many it ended.
+ */
+export async function endDemoSessions(prisma: PrismaClient, now: number): Promise<number> {
+  const { count } = await prisma.session.updateMany({
+    where: { revokedAt: null, user: { email: { in: [...DEMO_EMAILS] } } },
+    data: { revokedAt: new Date(now), revokedReason: "demo_refused" },
+  });
+  return count;
+}
