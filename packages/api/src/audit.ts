@@ -12,6 +12,7 @@ export type AuthEventType =
   | "session_revoked"
   | "logged_out_all"
   | "password_changed"
+  | "password_change_failed"
   | "rate_limited"
   | "refresh_replayed"
   // Written by the operator's command line (`pnpm auth`), not by a request.

@@ -75,6 +75,7 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
   session_revoked: "Session revoked",
   logged_out_all: "Signed out everywhere",
   password_changed: "Password changed",
+  password_change_failed: "Failed password change (wrong current password)",
   rate_limited: "Too many attempts",
   refresh_replayed: "Session refreshed (a second tab at the same time)",
   user_created: "Account created by an operator",

@@ -22,7 +22,8 @@ describe("login limits", () => {
   it("locks an account+client after a burst of failures; even the right password is refused", async () => {
     const api = await serverWith({ loginBurstFailures: 3, loginBurstLockSeconds: 60 });
     const email = uniqueEmail();
-    await api.post("auth.register", { email, password: PASSWORD });
+    const registered = await api.post("auth.register", { email, password: PASSWORD });
+    const userId = registered.body.result.data.user.id as string;
     for (let i = 0; i < 3; i += 1) {
       expect((await api.post("auth.login", { email, password: "wrong password" })).status).toBe(
         401,
@@ -35,9 +36,41 @@ describe("login limits", () => {
     const other = uniqueEmail();
     await api.post("auth.register", { email: other, password: PASSWORD });
     expect((await api.post("auth.login", { email: other, password: PASSWORD })).status).toBe(200);
-    // The refusal is in the audit trail.
-    const events = await api.db.authEvent.count({ where: { type: "rate_limited" } });
-    expect(events).toBeGreaterThan(0);
+    // The refusal is in the audit trail, under the account it was aimed at.
+    const events = await api.db.authEvent.count({ where: { type: "rate_limited", userId } });
+    expect(events).toBe(1);
+  });
+
+  it("counts a wrong current password of account.changePassword as a failure, recording each", async () => {
+    const api = await serverWith({ loginBurstFailures: 2, loginBurstLockSeconds: 60 });
+    const email = uniqueEmail();
+    const registered = await api.post("auth.register", { email, password: PASSWORD });
+    const { user, access } = registered.body.result.data as {
+      user: { id: string };
+      access: string;
+    };
+    const change = () =>
+      api.post(
+        "account.changePassword",
+        { currentPassword: "not the password", newPassword: "a brand new secret" },
+        { authorization: `Bearer ${access}` },
+      );
+    expect((await change()).status).toBe(401);
+    expect((await change()).status).toBe(401);
+    expectLimited(await change());
+    // Locked for sign-in too: the same budget as a login's.
+    expectLimited(await api.post("auth.login", { email, password: PASSWORD }));
+    const events = await api.db.authEvent.findMany({
+      where: { userId: user.id, type: { in: ["password_change_failed", "rate_limited"] } },
+      orderBy: { id: "asc" },
+      select: { type: true },
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      "password_change_failed",
+      "password_change_failed",
+      "rate_limited",
+      "rate_limited",
+    ]);
   });
 
   it("resets the consecutive count on success", async () => {
