@@ -58,6 +58,12 @@ describe("pnpm auth: usage", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command: drop-everything");
 
+    const extra = await auth(["create-user", "--email", "a@example.com", "extra"]);
+    expect([extra.code, extra.stderr]).toEqual([
+      2,
+      "error: create-user takes no argument extra\n(pnpm auth --help lists the commands)\n",
+    ]);
+
     const noEmail = await auth(["deactivate-user"]);
     expect(noEmail.code).toBe(2);
     expect(noEmail.stderr).toContain("needs --email");
@@ -129,6 +135,18 @@ describe("pnpm auth create-user", () => {
     });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already exists");
+    // Said before any password is asked for.
+    const takenNoTty = await auth(["create-user", "--email", email]);
+    expect([takenNoTty.code, takenNoTty.stderr]).toEqual([
+      1,
+      `error: an account with email ${email} already exists\n`,
+    ]);
+    const nothingPiped = await auth(
+      ["create-user", "--email", uniqueEmail("cli-empty"), "--password-stdin"],
+      { input: "" },
+    );
+    expect(nothingPiped.code).toBe(2);
+    expect(nothingPiped.stderr).toContain("--password-stdin: nothing on stdin");
   });
 });
 

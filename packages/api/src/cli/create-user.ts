@@ -20,15 +20,23 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   const name = nameInput.safeParse(args.name ?? "");
   if (!name.success) throw usageError(`--name: ${name.error.issues[0]?.message}`);
-  const password = await readNewPassword(io, args.passwordStdin);
-  try {
-    await checkPasswordPolicy(password, { email: email.data });
-  } catch (error) {
-    if (isAuthError(error)) throw new CliError("WEAK_PASSWORD", error.message, { cause: error });
-    throw error;
-  }
-  const passwordHash = await hashPassword(password);
+  const taken = () =>
+    new CliError("EMAIL_TAKEN", `an account with email ${email.data} already exists`);
   const user = await withDatabase(env, io, async (prisma) => {
+    // Before the password is asked for: typed twice, then refused, wastes the operator's time.
+    const existing = await prisma.user.findUnique({
+      where: { email: email.data },
+      select: { id: true },
+    });
+    if (existing) throw taken();
+    const password = await readNewPassword(io, args.passwordStdin);
+    try {
+      await checkPasswordPolicy(password, { email: email.data });
+    } catch (error) {
+      if (isAuthError(error)) throw new CliError("WEAK_PASSWORD", error.message, { cause: error });
+      throw error;
+    }
+    const passwordHash = await hashPassword(password);
     try {
       return await prisma.$transaction(async (tx) => {
         const created = await tx.user.create({
@@ -46,11 +54,8 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
         return created;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new CliError("EMAIL_TAKEN", `an account with email ${email.data} already exists`, {
-          cause: error,
-        });
-      }
+      // Made by someone else since the check above.
+      if (isUniqueViolation(error)) throw taken();
       throw error;
     }
   });

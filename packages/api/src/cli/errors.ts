@@ -2,6 +2,7 @@
 
 export type CliErrorCode =
   | "USAGE"
+  | "ABORTED"
   | "INVALID_ENV"
   | "USER_NOT_FOUND"
   | "EMAIL_TAKEN"
@@ -10,8 +11,11 @@ export type CliErrorCode =
   | "NOT_MIGRATED"
   | "CHECK_FAILED";
 
-/** 0: done; 1: the command could not do it (a problem to fix); 2: it was called wrongly. */
-export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+/**
+ * 0: done; 1: the command could not do it (a problem to fix); 2: it was called wrongly; 130: the
+ * person at the terminal stopped it (Ctrl-C, as a shell reports an interrupted command).
+ */
+export const EXIT = { ok: 0, problem: 1, usage: 2, aborted: 130 } as const;
 
 export class CliError extends Error {
   override readonly name = "CliError";
@@ -23,7 +27,8 @@ export class CliError extends Error {
   }
 
   get exitCode(): number {
-    return this.code === "USAGE" ? EXIT.usage : EXIT.problem;
+    if (this.code === "USAGE") return EXIT.usage;
+    return this.code === "ABORTED" ? EXIT.aborted : EXIT.problem;
   }
 }
 

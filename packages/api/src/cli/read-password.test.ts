@@ -45,8 +45,10 @@ describe("readNewPassword", () => {
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     for (const key of ["\u0004", "abc\u0003"]) {
       const error = await readNewPassword(terminal(key), false).catch((caught: unknown) => caught);
-      expect((error as CliError).code).toBe("USAGE");
+      expect((error as CliError).code).toBe("ABORTED");
       expect((error as CliError).message).toBe("aborted");
+      // As a shell reports an interrupted command; not a usage error.
+      expect((error as CliError).exitCode).toBe(130);
     }
     vi.restoreAllMocks();
   });

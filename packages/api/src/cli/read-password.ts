@@ -41,9 +41,9 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
           continue;
         }
         if (char === "\r" || char === "\n") return done();
-        if (char === "\u0003") return done(usageError("aborted"));
+        if (char === "\u0003") return done(new CliError("ABORTED", "aborted"));
         if (char === "\u0004") {
-          if (typed === "") return done(usageError("aborted"));
+          if (typed === "") return done(new CliError("ABORTED", "aborted"));
           continue;
         }
         if (char === "\u001b") inSequence = "esc";
@@ -75,6 +75,7 @@ async function readFirstLine(io: CliIo): Promise<string> {
       );
     }
   }
+  if (text === "") throw usageError("--password-stdin: nothing on stdin (pipe the password in)");
   return text.split(/\r?\n/)[0] ?? "";
 }
 

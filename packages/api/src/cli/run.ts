@@ -114,7 +114,12 @@ async function dispatch(
   }
   const command = positionals.join(" ");
   const allowed = ALLOWED[command];
-  if (!allowed) throw usageError(`unknown command: ${command}`);
+  if (!allowed) {
+    // A known command with words after it: say which, rather than that the command is unknown.
+    const known = Object.keys(ALLOWED).find((name) => command.startsWith(`${name} `));
+    if (known) throw usageError(`${known} takes no argument ${command.slice(known.length + 1)}`);
+    throw usageError(`unknown command: ${command}`);
+  }
   for (const [option, value] of Object.entries(values)) {
     const given = value !== undefined && value !== false;
     if (given && option !== "help" && !allowed.includes(option as keyof Values)) {
