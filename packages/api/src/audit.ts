@@ -2,31 +2,35 @@
 // password or a token: callers pass ids and the client's address, nothing they were sent.
 import type { AppDeps } from "./deps";
 
-export type AuthEventType =
-  | "login_succeeded"
-  | "login_failed"
-  | "registered"
-  | "refreshed"
-  | "reuse_detected"
-  | "logged_out"
-  | "session_revoked"
-  | "logged_out_all"
-  | "password_changed"
-  | "password_change_failed"
-  | "rate_limited"
-  | "refresh_replayed"
+/** Every type of event the audit trail records (admin.events filters by these). */
+export const AUTH_EVENT_TYPES = [
+  "login_succeeded",
+  "login_failed",
+  "registered",
+  "refreshed",
+  "reuse_detected",
+  "logged_out",
+  "session_revoked",
+  "logged_out_all",
+  "password_changed",
+  "password_change_failed",
+  "rate_limited",
+  "refresh_replayed",
   // Written by the operator's command line (`pnpm auth`), not by a request.
-  | "user_created"
-  | "user_deactivated"
-  | "user_reactivated"
-  | "role_changed"
-  | "user_unlocked"
+  "user_created",
+  "user_deactivated",
+  "user_reactivated",
+  "role_changed",
+  "user_unlocked",
   // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
-  | "admin_deactivated_user"
-  | "admin_reactivated_user"
-  | "admin_revoked_session"
-  | "admin_revoked_sessions"
-  | "admin_unlocked_user";
+  "admin_deactivated_user",
+  "admin_reactivated_user",
+  "admin_revoked_session",
+  "admin_revoked_sessions",
+  "admin_unlocked_user",
+] as const;
+
+export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 
 export interface AuthEventInput {
   type: AuthEventType;

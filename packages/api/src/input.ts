@@ -1,6 +1,7 @@
 // Input schemas: every limit is checked here, before any hashing or database work.
 import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { z } from "zod";
+import { AUTH_EVENT_TYPES } from "./audit";
 import { UUID_PATTERN } from "./uuid";
 
 /** RFC 5321 caps a forward path at 254 characters. Normalised: trimmed and lower-cased. */
@@ -135,10 +136,7 @@ export const adminEventsInput = z
     limit: pageLimit,
     cursor: eventCursor,
     userId: uuidInput.nullish(),
-    type: z
-      .string()
-      .regex(/^[a-z_]{1,32}$/, "type must be an event type")
-      .nullish(),
+    type: z.enum(AUTH_EVENT_TYPES, { error: "type must be an event type" }).nullish(),
     /** Inclusive. */
     from: isoTime.nullish(),
     /** Exclusive. */

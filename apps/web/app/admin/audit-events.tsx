@@ -8,7 +8,7 @@ import { describeDevice, describeEvent, EVENT_TYPES, formatTime } from "../dashb
 
 export function AuditEvents() {
   const trpc = useTRPC();
-  const [type, setType] = useState("");
+  const [type, setType] = useState<(typeof EVENT_TYPES)[number] | "">("");
   const events = useQuery(trpc.admin.events.queryOptions({ limit: 25, type: type || null }));
   return (
     <section className="card" aria-labelledby="audit">
@@ -19,7 +19,7 @@ export function AuditEvents() {
           <select
             aria-label="Event type"
             value={type}
-            onChange={(event) => setType(event.target.value)}
+            onChange={(event) => setType(event.target.value as (typeof EVENT_TYPES)[number] | "")}
           >
             <option value="">All</option>
             {EVENT_TYPES.map((name) => (

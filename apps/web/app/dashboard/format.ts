@@ -91,7 +91,7 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
 };
 
 /** Every event type the audit trail records, for filters. */
-export const EVENT_TYPES: readonly string[] = Object.keys(EVENT_LABELS);
+export const EVENT_TYPES = Object.keys(EVENT_LABELS) as readonly AuthEventType[];
 
 export function describeEvent(type: string): string {
   // A type this page does not know (a newer server): shown as it is.
