@@ -1,9 +1,16 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PreviousSecret } from "./env";
-import { checkPreviousSecrets, resolveAuthSecret, SecretError, secretRequired } from "./secret";
+import {
+  checkPreviousSecrets,
+  resolveAuthSecret,
+  SecretError,
+  secretRequired,
+  shownPath,
+} from "./secret";
 
 let dir: string;
 let warnings: string[];
@@ -133,5 +140,16 @@ describe("checkPreviousSecrets", () => {
     expect(warnings).toEqual([
       "AUTH_SECRET_PREVIOUS entry 1 retired at 2027-01-20T09:30:00Z: tokens it signed are refused; remove it.",
     ]);
+  });
+});
+
+describe("shownPath", () => {
+  it("names a file inside the project from its root, any other in full", () => {
+    const root = findWorkspaceRoot();
+    expect(shownPath(path.join(root, ".data", "auth-secret"))).toBe(
+      path.join(".data", "auth-secret"),
+    );
+    const outside = path.join(path.parse(root).root, "srv", "kit", "auth-secret");
+    expect(shownPath(outside)).toBe(outside);
   });
 });

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import type { PreviousSecret } from "./env";
 import { formatIsoTime } from "./iso-time";
 
@@ -93,7 +94,7 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
   if (options.required) throw new SecretError(MISSING_SECRET);
   const file = path.join(dataDir, "auth-secret");
   warn(
-    `AUTH_SECRET is not set: using a generated secret kept in ${path.relative(process.cwd(), file) || file}. Set AUTH_SECRET for production and for more than one instance.`,
+    `AUTH_SECRET is not set: using a generated secret kept in ${shownPath(file)}. Set AUTH_SECRET for production and for more than one instance.`,
   );
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   // Written aside then linked into place: link() fails if the file exists, so two processes
@@ -154,4 +155,21 @@ export function checkPreviousSecrets(
 function recommendedRetirement({ now, longestTokenSeconds }: CheckPreviousOptions): number {
   const hour = 3600_000;
   return Math.ceil((now + longestTokenSeconds * 1000) / hour) * hour;
+}
+
+/**
+ * A file as the operator finds it: from the project's root when it lies inside (`pnpm start`
+ * runs in apps/web, where `../../.data/auth-secret` puzzled), else its full path.
+ */
+export function shownPath(file: string): string {
+  let root: string;
+  try {
+    root = findWorkspaceRoot();
+  } catch {
+    return file;
+  }
+  const relative = path.relative(root, file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative)
+    ? file
+    : relative;
 }
