@@ -9,7 +9,7 @@ import { migrate } from "../migrations/migrate";
 import { findWorkspaceRoot } from "../workspace-root";
 import { databaseUrl } from "./database";
 import { type EmbeddedPostgresHandle, ensureEmbeddedPostgres } from "./embedded-postgres";
-import { runningPostmaster, stopPostmaster } from "./postmaster";
+import { stopPostmaster } from "./postmaster";
 
 const migrationsDir = path.join(findWorkspaceRoot(), "prisma", "migrations");
 const roots: string[] = [];
@@ -17,8 +17,7 @@ const roots: string[] = [];
 afterAll(async () => {
   for (const root of roots) {
     const clusterDir = path.join(root, ".data", "postgres");
-    const left = runningPostmaster(clusterDir);
-    if (left) await stopPostmaster(clusterDir, left.pid);
+    await stopPostmaster(clusterDir);
     await rm(root, { recursive: true, force: true });
   }
 });

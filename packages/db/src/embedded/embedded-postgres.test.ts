@@ -30,8 +30,7 @@ afterEach(async () => {
   }
   // Whatever a failed test left running in the folder goes before the folder does.
   const clusterDir = path.join(dataDir, "postgres");
-  const left = runningPostmaster(clusterDir);
-  if (left) await stopPostmaster(clusterDir, left.pid);
+  await stopPostmaster(clusterDir);
   await rm(root, { recursive: true, force: true });
 });
 
@@ -249,9 +248,8 @@ describe("ensureEmbeddedPostgres", () => {
     // starts it again and leaves it running for the app; then the app ends.
     const clusterDir = path.join(dataDir, "postgres");
     const restartUnder = async (holderPid: number | undefined) => {
-      const first = runningPostmaster(clusterDir);
+      const first = await stopPostmaster(clusterDir);
       if (!first) throw new Error("no server running");
-      await stopPostmaster(clusterDir, first.pid);
       const command = fixture([dataDir, "report"]);
       const restarted = await command.firstLine;
       expect(restarted.owned).toBe(true);

@@ -97,7 +97,7 @@ async function ensureLocked(
     if (running) {
       // Nobody will ever stop it, and it holds the folder: stop it, then start afresh.
       log(`stopping embedded PostgreSQL orphaned by processes that are gone (pid ${running.pid})`);
-      await stopPostmaster(files.cluster, running.pid);
+      await stopPostmaster(files.cluster);
     }
     return await start(files, database, log);
   } catch (err) {
@@ -146,8 +146,7 @@ async function join(
       untrack();
       // Quietly: a process leaving a server it joined is the usual case.
       if (releaseServer(files.holders).length > 0) return;
-      const now = runningPostmaster(files.cluster);
-      if (now) await stopPostmaster(files.cluster, now.pid);
+      await stopPostmaster(files.cluster);
     }),
   };
 }
@@ -206,8 +205,7 @@ async function start(
       await server.stop();
       // The one it started may have died, and a command that found the folder's server down
       // started it again and left it to this process: the last to leave stops what runs now.
-      const now = runningPostmaster(files.cluster);
-      if (now) await stopPostmaster(files.cluster, now.pid);
+      await stopPostmaster(files.cluster);
     }),
   };
 }

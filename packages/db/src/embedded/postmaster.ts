@@ -1,5 +1,5 @@
 // Reads a data folder's postmaster.pid and stops the server it names, as `pg_ctl stop -m fast`.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isProcessAlive, processName } from "./process-identity";
@@ -33,8 +33,10 @@ export function runningPostmaster(dataDir: string): PostmasterInfo | null {
 }
 
 // SIGINT is PostgreSQL's fast shutdown (roll back open transactions, checkpoint, exit), what
-// `pg_ctl stop -m fast` sends. The postmaster deletes postmaster.pid as its very last step, so
-// the file's absence (not the PID, which may linger as our unreaped child) means it is down.
+// `pg_ctl stop -m fast` sends. Down means the process is gone: the postmaster deletes
+// postmaster.pid among its last steps but still runs a moment after (CI once found one alive
+// after the process that stopped it had ended), and a caller that then checks, or starts a server on the port, must not meet it. An
+// unreaped child of ours counts as gone (isProcessAlive reads a zombie as dead).
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
@@ -43,41 +45,53 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Fast shutdown, waiting up to `timeoutMs`; escalates to immediate shutdown (SIGQUIT). */
+// Fast shutdown first; a server that has not ended by then gets immediate shutdown (SIGQUIT),
+// which ends it within moments even on a loaded machine.
+function shutdownSteps(fastMs: number): [NodeJS.Signals, number][] {
+  return [
+    ["SIGINT", fastMs],
+    ["SIGQUIT", 5_000],
+  ];
+}
+
+/**
+ * Stops the server postmaster.pid names, if it runs, and waits until it has ended. Whatever runs
+ * in the folder now, never a remembered PID: the server started here may have died and another
+ * process started the folder's again since, and a PID from a server long gone may belong to
+ * another program by now. Returns what it stopped.
+ */
 export async function stopPostmaster(
   dataDir: string,
-  pid: number,
   timeoutMs = 10_000,
-): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  for (const [name, wait] of [
-    ["SIGINT", timeoutMs],
-    ["SIGQUIT", 5_000],
-  ] as const) {
-    signal(pid, name);
+): Promise<PostmasterInfo | null> {
+  const running = runningPostmaster(dataDir);
+  if (!running) return null;
+  for (const [name, wait] of shutdownSteps(timeoutMs)) {
+    signal(running.pid, name);
     const deadline = Date.now() + wait;
     while (Date.now() < deadline) {
-      if (!existsSync(pidFile) || !isProcessAlive(pid)) return;
+      if (!isProcessAlive(running.pid)) return running;
       await sleep(20);
     }
   }
+  return running;
 }
 
 /**
  * The same, blocking: for `process.on("exit")`, where nothing asynchronous runs any more.
- * Returns whether the server is down.
+ * Returns whether the server has ended.
  */
-export function stopPostmasterSync(dataDir: string, pid: number, timeoutMs = 5_000): boolean {
-  const pidFile = path.join(dataDir, "postmaster.pid");
+export function stopPostmasterSync(dataDir: string, timeoutMs = 5_000): boolean {
+  const running = runningPostmaster(dataDir);
+  if (!running) return true;
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  signal(pid, "SIGINT");
-  const deadline = Date.now() + timeoutMs;
-  while (existsSync(pidFile) && isProcessAlive(pid)) {
-    if (Date.now() > deadline) {
-      signal(pid, "SIGQUIT");
-      return false;
+  for (const [name, wait] of shutdownSteps(timeoutMs)) {
+    signal(running.pid, name);
+    const deadline = Date.now() + wait;
+    while (Date.now() < deadline) {
+      if (!isProcessAlive(running.pid)) return true;
+      Atomics.wait(pause, 0, 0, 10);
     }
-    Atomics.wait(pause, 0, 0, 10);
   }
-  return true;
+  return false;
 }

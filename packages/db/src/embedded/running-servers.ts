@@ -1,7 +1,7 @@
 // The servers this process started, the `exit` handler that stops them when it ends, and the
 // signal handlers that end a process which does not handle the signal itself.
 import { rmSync } from "node:fs";
-import { runningPostmaster, stopPostmasterSync } from "./postmaster";
+import { stopPostmasterSync } from "./postmaster";
 
 export interface RunningServer {
   /** The PostgreSQL data folder (holds postmaster.pid, which names the server to stop). */
@@ -34,11 +34,7 @@ export function installExitHandler(): void {
   process.on("exit", () => {
     for (const server of running) {
       if (server.keepRunning?.()) continue;
-      // Whatever runs in the folder now: the server started here may have died and another
-      // process started the folder's server again since (a command that found it down). And a
-      // PID remembered from a server long gone may belong to another program by now.
-      const now = runningPostmaster(server.dataDir);
-      if (now) stopPostmasterSync(server.dataDir, now.pid);
+      stopPostmasterSync(server.dataDir);
       if (server.removeAfterStop) {
         rmSync(server.removeAfterStop, { recursive: true, force: true });
       }
