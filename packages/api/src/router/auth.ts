@@ -1,5 +1,4 @@
 // The auth router: register, login, refresh, logout, me; each in body or cookie mode.
-import { recordEvent } from "../audit";
 import { clientOf } from "../client-info";
 import {
   clearingDeadCookie,
@@ -9,34 +8,26 @@ import {
   presentedToken,
 } from "../cookie-mode/token-delivery";
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
-import { AppError, RateLimitedError } from "../errors";
+import { AppError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
 import { registerAndOpen, signIn } from "../services/accounts";
+import { charged } from "../services/charged";
 import { rotateSession } from "../services/rotate-session";
 import { closeSession, openSession } from "../services/sessions";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 const missingToken = () => new AppError("MISSING_TOKEN", "BAD_REQUEST", "Refresh token required.");
 
-/** Records a refused attempt in the audit trail before the 429 goes out. */
-const auditRateLimit = publicProcedure.use(async ({ ctx, next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof RateLimitedError) {
-    await recordEvent(ctx.deps, { type: "rate_limited", client: clientOf(ctx) });
-  }
-  return result;
-});
-
 /** Cookie mode hands out (or clears) the refresh cookie and the device marker here. */
 const SETS_COOKIES = { setsCookies: true };
 
 export const authRouter = router({
-  register: auditRateLimit
+  register: publicProcedure
     .meta(SETS_COOKIES)
     .input(registerInput)
     .mutation(async ({ ctx, input }) => {
       const client = clientOf(ctx);
-      await ctx.deps.limiter.register(client.clientIp);
+      await charged(ctx.deps, client, null, () => ctx.deps.limiter.register(client.clientIp));
       const { user, pair } = await registerAndOpen(
         ctx.deps,
         { email: input.email, password: input.password, name: input.name ?? null },
@@ -45,7 +36,6 @@ export const authRouter = router({
       return { user, ...deliverPair(ctx, pair), device: deliverDevice(ctx, user.id, null) };
     }),
 
-  // Its refusals are recorded by signIn, under the account they were aimed at.
   login: publicProcedure
     .meta(SETS_COOKIES)
     .input(loginInput)
@@ -72,14 +62,14 @@ export const authRouter = router({
       return { user, ...deliverPair(ctx, pair), device };
     }),
 
-  refresh: auditRateLimit
+  refresh: publicProcedure
     .meta(SETS_COOKIES)
     .input(refreshInput)
     .mutation(async ({ ctx, input }) => {
       const presented = presentedToken(ctx, input);
       if (!presented) throw missingToken();
       const client = clientOf(ctx, presentedDevice(ctx, input));
-      await ctx.deps.limiter.refresh(client.clientIp);
+      await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
       const pair = await clearingDeadCookie(ctx, presented, () =>
         rotateSession(ctx.deps, presented.token, client),
       );

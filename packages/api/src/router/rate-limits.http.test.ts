@@ -108,7 +108,20 @@ describe("register and refresh limits", () => {
         (await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD })).status,
       ).toBe(200);
     }
-    expectLimited(await api.post("auth.register", { email: uniqueEmail(), password: PASSWORD }));
+    const userAgent = `register-limit-${uniqueEmail()}`;
+    expectLimited(
+      await api.post(
+        "auth.register",
+        { email: uniqueEmail(), password: PASSWORD },
+        { "user-agent": userAgent },
+      ),
+    );
+    // Recorded, under no account: none was made.
+    const events = await api.db.authEvent.findMany({
+      where: { userAgent },
+      select: { type: true, userId: true },
+    });
+    expect(events).toEqual([{ type: "rate_limited", userId: null }]);
   });
 
   it("limits refresh per client", async () => {
@@ -121,7 +134,13 @@ describe("register and refresh limits", () => {
       expect(reply.status).toBe(200);
       refresh = reply.body.result.data.refresh;
     }
-    expectLimited(await api.post("auth.refresh", { refresh }));
+    const userAgent = `refresh-limit-${uniqueEmail()}`;
+    expectLimited(await api.post("auth.refresh", { refresh }, { "user-agent": userAgent }));
+    const events = await api.db.authEvent.findMany({
+      where: { userAgent },
+      select: { type: true, userId: true },
+    });
+    expect(events).toEqual([{ type: "rate_limited", userId: null }]);
   });
 });
 

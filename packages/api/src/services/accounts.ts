@@ -19,8 +19,9 @@ import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
-import { AppError, RateLimitedError } from "../errors";
-import type { LoginAttempt, LoginRequest } from "../rate-limit";
+import { AppError } from "../errors";
+import type { LoginAttempt } from "../rate-limit";
+import { charged } from "./charged";
 import { type OpenedSession, openSession } from "./sessions";
 
 export interface NewAccount {
@@ -105,11 +106,8 @@ export async function signIn<T>(
     select: userCredentialsSelect,
   });
   const device = user ? deviceOf(client.device, user.id) : null;
-  const attempt = await chargedAttempt(
-    deps,
-    { email, clientIp: client.clientIp, device },
-    user?.id ?? null,
-    client,
+  const attempt = await charged(deps, client, user?.id ?? null, () =>
+    deps.limiter.beginLogin({ email, clientIp: client.clientIp, device }),
   );
   const refuse = async (): Promise<never> => {
     await attempt.failed();
@@ -176,26 +174,6 @@ const callingUser = (user: CallingUser): CallingUser => ({
 });
 
 /**
- * A password check charged to the rate limits (beginLogin); one they refuse is recorded as
- * `rate_limited`, under the account it was aimed at when there is one, then thrown (429).
- */
-async function chargedAttempt(
-  deps: AppDeps,
-  request: LoginRequest,
-  userId: string | null,
-  client: ClientInfo,
-): Promise<LoginAttempt> {
-  try {
-    return await deps.limiter.beginLogin(request);
-  } catch (error) {
-    if (error instanceof RateLimitedError) {
-      await recordEvent(deps, { type: "rate_limited", userId, client });
-    }
-    throw error;
-  }
-}
-
-/**
  * Runs the password check of a charged attempt. When no password got checked (the hashing
  * queue was full: SERVER_BUSY), the attempt is withdrawn, so a flood that the server turned away
  * counts against nobody's budget; the error goes on to the client (503).
@@ -225,11 +203,12 @@ export async function changePassword(
   passwords: { current: string; next: string },
   client: ClientInfo,
 ): Promise<OpenedSession> {
-  const attempt = await chargedAttempt(
-    deps,
-    { email: user.email, clientIp: client.clientIp, device: deviceOf(client.device, user.id) },
-    user.id,
-    client,
+  const attempt = await charged(deps, client, user.id, () =>
+    deps.limiter.beginLogin({
+      email: user.email,
+      clientIp: client.clientIp,
+      device: deviceOf(client.device, user.id),
+    }),
   );
   const stored = await deps.prisma.user.findUnique({
     where: { id: user.id },
