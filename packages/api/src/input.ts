@@ -107,11 +107,28 @@ export const userIdInput = z.object({ userId: uuidInput });
 
 export const adminSessionIdInput = z.object({ sessionId: uuidInput });
 
-/** Newest accounts first; `cursor` is the last id of the previous page; `email` a substring. */
+/** Year 1 in UTC: the driver writes an earlier instant as a year PostgreSQL refuses (year 0). */
+const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
+const isStorableTime = (time: number) => !Number.isNaN(time) && time >= EARLIEST_TIME;
+
+/** admin.users' `nextCursor`: the last account's creation time (ISO, UTC, ms) and id. */
+const USER_CURSOR = new RegExp(
+  `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z_${UUID_PATTERN.source.slice(1, -1)}$`,
+  "i",
+);
+const userCursorInput = z
+  .string()
+  .regex(USER_CURSOR, "must be a nextCursor of admin.users")
+  .refine(
+    (cursor) => isStorableTime(Date.parse(cursor.slice(0, 24))),
+    "must be a nextCursor of admin.users",
+  );
+
+/** Newest accounts first; `cursor` is the previous page's `nextCursor`; `email` a substring. */
 export const adminUsersInput = z
   .object({
     limit: pageLimit,
-    cursor: uuidInput.nullish(),
+    cursor: userCursorInput.nullish(),
     email: z
       .string()
       .trim()
@@ -122,13 +139,10 @@ export const adminUsersInput = z
   })
   .default({ limit: 20 });
 
-/** Year 1 in UTC: the driver writes an earlier instant as a year PostgreSQL refuses (year 0). */
-const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
-
 const isoTime = z.iso
   .datetime({ offset: true })
   .transform((text) => new Date(text))
-  .refine((time) => time.getTime() >= EARLIEST_TIME, "must be 0001-01-01T00:00:00Z or later");
+  .refine((time) => isStorableTime(time.getTime()), "must be 0001-01-01T00:00:00Z or later");
 
 /** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
 export const adminEventsInput = z

@@ -136,7 +136,7 @@ describe("admin.users", () => {
       isActive: true,
       createdAt: expect.any(String),
     });
-    expect(page1.nextCursor).toBe(made[1]?.user.id);
+    expect(page1.nextCursor).toMatch(new RegExp(`_${made[1]?.user.id}$`));
 
     const second = await api.get(
       "admin.users",
@@ -150,6 +150,27 @@ describe("admin.users", () => {
 
     const everyone = await api.get("admin.users", { limit: 100 }, bearer(admin.access));
     expect(everyone.body.result.data.items.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("goes on past a page's last account when that account is gone before the next page", async () => {
+    const admin = await signUpAdmin();
+    const tag = `gone-${Date.now()}`;
+    const made = [];
+    for (let i = 0; i < 3; i += 1) made.push(await signUp(uniqueEmail(tag)));
+    const page = async (cursor: string | null) =>
+      (await api.get("admin.users", { email: tag, limit: 1, cursor }, bearer(admin.access))).body
+        .result.data as { items: { id: string }[]; nextCursor: string | null };
+    const first = await page(null);
+    expect(first.items.map((user) => user.id)).toEqual([made[2]?.user.id]);
+    // An operator deletes the account the cursor ends on.
+    await api.db.user.delete({ where: { id: made[2]?.user.id } });
+    const second = await page(first.nextCursor);
+    expect(second.items.map((user) => user.id)).toEqual([made[1]?.user.id]);
+    const third = await page(second.nextCursor);
+    expect(third).toEqual({
+      items: [expect.objectContaining({ id: made[0]?.user.id })],
+      nextCursor: null,
+    });
   });
 
   it("searches for the characters typed: % and _ are not wildcards", async () => {
@@ -172,6 +193,10 @@ describe("admin.users", () => {
       { limit: 0 },
       { limit: 101 },
       { cursor: "not-a-uuid" },
+      // An id alone (what a cursor was before it held the time too), or a time PostgreSQL refuses.
+      { cursor: "4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
+      { cursor: "0000-01-01T00:00:00.000Z_4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
+      { cursor: "2026-13-01T00:00:00.000Z_4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
       { email: "a\u0000" },
     ]) {
       const reply = await api.get("admin.users", input, bearer(admin.access));

@@ -16,27 +16,45 @@ export interface UserPage {
 }
 
 /**
- * One page of accounts, newest first (ties by id). `cursor` is the last id of the previous page;
- * `email` keeps accounts whose email contains it (emails are stored lower-cased).
+ * Where a page ends: the last account's creation time and id, the keys the list is ordered by,
+ * so the next page starts right after it even if that account is gone by then (a cursor that
+ * named a row only would end the list early, answering an empty page).
+ */
+export function userCursor(row: { createdAt: Date; id: string }): string {
+  return `${row.createdAt.toISOString()}_${row.id}`;
+}
+
+function afterCursor(cursor: string) {
+  const split = cursor.indexOf("_");
+  const createdAt = new Date(cursor.slice(0, split));
+  const id = cursor.slice(split + 1).toLowerCase();
+  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+}
+
+/**
+ * One page of accounts, newest first (ties by id). `cursor` is the previous page's `nextCursor`
+ * (see userCursor); `email` keeps accounts whose email contains it (emails are stored lower-cased).
  */
 export async function listUsers(
   deps: AppDeps,
   page: { limit: number; cursor?: string | null; email?: string | null },
 ): Promise<UserPage> {
   const rows = await deps.prisma.user.findMany({
-    // Prisma hands `contains` to LIKE as it is: % and _ would be wildcards ("%" finds everyone).
-    where: page.email ? { email: { contains: page.email.replace(/[\\%_]/g, "\\$&") } } : {},
+    where: {
+      // Prisma hands `contains` to LIKE as it is: % and _ would be wildcards ("%" finds everyone).
+      ...(page.email ? { email: { contains: page.email.replace(/[\\%_]/g, "\\$&") } } : {}),
+      ...(page.cursor ? afterCursor(page.cursor) : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    // Prisma's cursor paging keeps the order above; skip the cursor row itself.
-    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
     take: page.limit + 1,
     select: { id: true, email: true, name: true, role: true, isActive: true, createdAt: true },
   });
-  const items = rows
-    .slice(0, page.limit)
-    .map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
+  const shown = rows.slice(0, page.limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+    nextCursor: rows.length > page.limit && last ? userCursor(last) : null,
+  };
 }
 
 /** Whether an account with this id exists. */
