@@ -8,8 +8,10 @@ import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { ENDPOINT_METHODS, methodHandling } from "./endpoint-methods";
 import { reportError } from "./report-error";
 import { responseMetaFor } from "./response-meta";
+import { API_SECURITY_HEADERS } from "./security-headers";
 
 /** The connection a request came in on, as the app's own server saw it. */
 export interface ConnectionInfo {
@@ -32,7 +34,15 @@ export interface FetchHandlerOptions {
 }
 
 export function createFetchHandler(options: FetchHandlerOptions) {
-  return async (request: Request): Promise<Response> => {
+  return async (presented: Request): Promise<Response> => {
+    const handling = methodHandling(presented.method);
+    if (handling === "options") {
+      return new Response(null, {
+        status: 204,
+        headers: { allow: ENDPOINT_METHODS, ...API_SECURITY_HEADERS },
+      });
+    }
+    const request = handling === "refuse-as-json" ? asJson(presented) : presented;
     const deps = await options.deps();
     const connection = options.connection?.() ?? null;
     return fetchRequestHandler({
@@ -58,4 +68,11 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       responseMeta: responseMetaFor(deps),
     });
   };
+}
+
+// The request without its body, labelled JSON: tRPC then refuses its method (endpoint-methods.ts).
+function asJson(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.set("content-type", "application/json");
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
 }

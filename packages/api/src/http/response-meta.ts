@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ResponseMeta } from "@trpc/server/http";
 import type { AppDeps } from "../deps";
 import { type AnsweredCall, logAnswer } from "./access-log";
+import { allowedFor } from "./endpoint-methods";
 import { retryAfterMeta } from "./retry-after";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
@@ -37,6 +38,14 @@ export function responseMeta(options: AnsweredCall): ResponseMeta {
   const meta = retryAfterMeta(options);
   const headers = meta.headers instanceof Headers ? new Headers(meta.headers) : new Headers();
   for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) headers.set(name, value);
+  // RFC 9110 §15.5.6: a 405 names the methods that would do.
+  if (options.errors.length > 0 && options.errors[0]?.code === "METHOD_NOT_SUPPORTED") {
+    const calls = options.info?.calls;
+    headers.set(
+      "allow",
+      allowedFor(calls?.length === 1 ? calls[0]?.procedure?._def.type : undefined),
+    );
+  }
   const ctx = options.ctx;
   if (!ctx) return { ...meta, headers };
   // The id the server log names this request by, so a user's report can be matched to it.

@@ -10,13 +10,14 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { isServerPath, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { ENDPOINT_METHODS, methodHandling } from "./endpoint-methods";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
 import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
-import { answerPlain, setSecurityHeaders } from "./security-headers";
+import { API_SECURITY_HEADERS, answerPlain, setSecurityHeaders } from "./security-headers";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -77,7 +78,16 @@ export function createNodeHandler(
     onError,
     responseMeta,
   };
-  return withFastPath(fastPath, stock);
+  const handler = withFastPath(fastPath, stock);
+  return (req, res) => {
+    const handling = methodHandling(req.method);
+    if (handling === "options") {
+      res.writeHead(204, { allow: ENDPOINT_METHODS, ...API_SECURITY_HEADERS }).end();
+      return;
+    }
+    if (handling === "refuse-as-json") req.headers["content-type"] = "application/json";
+    return handler(req, res);
+  };
 }
 
 /**

@@ -75,6 +75,39 @@ describe("HTTP contract", () => {
     ).toBe(405);
   });
 
+  it("answers OPTIONS 204 and any other method 405 with Allow, whatever its content type", async () => {
+    for (const [path, allow] of [
+      ["/api/trpc/auth.me", "GET, HEAD, OPTIONS"],
+      ["/api/trpc/auth.login", "POST, OPTIONS"],
+    ] as const) {
+      const options = await api.raw(path, { method: "OPTIONS" });
+      expect(options.status, path).toBe(204);
+      expect(options.headers.get("allow"), path).toBe("GET, HEAD, POST, OPTIONS");
+      expect(options.headers.get("x-content-type-options"), path).toBe("nosniff");
+      // A cross-site preflight gets no permission: the API serves its own origin only.
+      expect(options.headers.get("access-control-allow-origin"), path).toBeNull();
+      for (const method of ["PUT", "PATCH", "DELETE"]) {
+        for (const headers of [{}, json, { "content-type": "text/plain" }]) {
+          const reply = await api.raw(path, { method, headers, body: "not json" });
+          const what = `${method} ${path} ${JSON.stringify(headers)}`;
+          expect(reply.status, what).toBe(405);
+          expect(reply.headers.get("allow"), what).toBe(allow);
+          expect(reply.headers.get("x-request-id"), what).toBeTruthy();
+          expect(reply.body.error.data, what).toMatchObject({
+            code: "METHOD_NOT_SUPPORTED",
+            appCode: "METHOD_NOT_SUPPORTED",
+          });
+        }
+      }
+    }
+    // The wrong one of the two names the right one too.
+    const get = await api.get("auth.login", { email: "a@b.co", password: "x" });
+    expect(get.headers.get("allow")).toBe("POST, OPTIONS");
+    // No procedure: 404 whatever the method, as for GET and POST.
+    expect((await api.raw("/api/trpc/auth.nothing", { method: "DELETE" })).status).toBe(404);
+    expect(api.output()).not.toMatch(/"level":50/);
+  });
+
   it("400 for malformed JSON, never a 500", async () => {
     const reply = await api.raw("/api/trpc/auth.login", {
       method: "POST",

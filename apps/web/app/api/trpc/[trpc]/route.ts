@@ -10,4 +10,13 @@ const handler = createFetchHandler({
   connection: currentConnection,
 });
 
-export { handler as GET, handler as POST };
+// Every method, so that the handler answers each as the app's own server does (OPTIONS 204, the
+// others 405 from tRPC with Allow), not Next.js with an empty 405.
+export {
+  handler as DELETE,
+  handler as GET,
+  handler as OPTIONS,
+  handler as PATCH,
+  handler as POST,
+  handler as PUT,
+};
