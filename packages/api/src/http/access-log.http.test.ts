@@ -11,6 +11,7 @@ interface Line {
   procedure?: string | null;
   status?: number;
   appCode?: string;
+  streamed?: boolean;
   ms?: number;
 }
 
@@ -47,6 +48,13 @@ describe("the access log", () => {
           body: "{}",
         }),
         { procedure: null, status: 415, appCode: "UNSUPPORTED_MEDIA_TYPE" },
+      ],
+      // Streamed: the head (200) goes before the calls run; their outcomes are in the stream.
+      [
+        await api.raw("/api/trpc/auth.me,auth.me?batch=1", {
+          headers: { "trpc-accept": "application/jsonl" },
+        }),
+        { procedure: "auth.me,auth.me", status: 200, streamed: true },
       ],
       [
         await api.raw(`/api/trpc/${Array(11).fill("auth.me").join(",")}?batch=1`),

@@ -15,9 +15,14 @@ export interface AnsweredCall {
   /** The answers tRPC is about to write. */
   data: readonly unknown[];
   errors: readonly TRPCError[];
+  /**
+   * A streamed answer (`trpc-accept: application/jsonl`): its head (200) goes out before any call
+   * has run, so `data` and `errors` are empty; each call's outcome is a line of the stream.
+   */
+  eagerGeneration?: boolean;
 }
 
-// The line's keys are these five, and none is a path the logger redacts (logger.ts): a child
+// The line's keys are these five (six for a streamed answer), and none is a path the logger redacts (logger.ts): a child
 // without redaction writes the very same line, and pino's redaction was two thirds of its cost
 // (~2 µs of every call, where a call costs ~20 µs in process). Everything else keeps it.
 const unredacted = new WeakMap<Logger, Logger>();
@@ -39,7 +44,7 @@ export interface ContextlessAnswer {
 }
 
 export function logAnswer(
-  { ctx, info, data, errors }: AnsweredCall,
+  { ctx, info, data, errors, eagerGeneration }: AnsweredCall,
   contextless?: ContextlessAnswer,
 ): void {
   // No spread of ctx: this runs on every call.
@@ -51,8 +56,12 @@ export function logAnswer(
     {
       requestId: source.requestId,
       procedure: info ? info.calls.map((call) => call.path).join(",") : null,
-      status: getHTTPStatusCode(data as Parameters<typeof getHTTPStatusCode>[0]),
+      // An empty list reads as a batch of nothing (207): a stream's head is 200.
+      status: eagerGeneration
+        ? 200
+        : getHTTPStatusCode(data as Parameters<typeof getHTTPStatusCode>[0]),
       ...(appCodes.length > 0 ? { appCode: appCodes.join(",") } : {}),
+      ...(eagerGeneration ? { streamed: true } : {}),
       ms: Math.round((performance.now() - source.startedAt) * 10) / 10,
     },
     "answered",
