@@ -20,7 +20,8 @@ export const AUTH_EVENT_TYPES = [
   "user_created",
   "user_deactivated",
   "user_reactivated",
-  "role_changed",
+  "role_set_admin",
+  "role_set_user",
   "user_unlocked",
   // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
   "admin_deactivated_user",
@@ -28,6 +29,8 @@ export const AUTH_EVENT_TYPES = [
   "admin_revoked_session",
   "admin_revoked_sessions",
   "admin_unlocked_user",
+  // Written before roles were recorded by name: a role change to either.
+  "role_changed",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -81,13 +81,15 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
   user_created: "Account created by an operator",
   user_deactivated: "Account deactivated by an operator",
   user_reactivated: "Account reactivated by an operator",
-  role_changed: "Role changed by an operator",
+  role_set_admin: "Made an admin by an operator",
+  role_set_user: "Admin role removed by an operator",
   user_unlocked: "Sign-in locks cleared by an operator",
   admin_deactivated_user: "Account deactivated by an admin",
   admin_reactivated_user: "Account reactivated by an admin",
   admin_revoked_session: "Session revoked by an admin",
   admin_revoked_sessions: "All sessions revoked by an admin",
   admin_unlocked_user: "Sign-in locks cleared by an admin",
+  role_changed: "Role changed by an operator",
 };
 
 /** Every event type the audit trail records, for filters. */

@@ -1,6 +1,7 @@
 // Changing an account's role (the operator's `pnpm auth set-role`): the role and its audit row
 // together; the users trigger tells every server's session cache, which holds the role.
 import type { PrismaClient, Role } from "@kit/db";
+import type { AuthEventType } from "../audit";
 
 export interface RoleChange {
   userId: string;
@@ -22,10 +23,12 @@ export async function setAccountRole(
     if (!user) return null;
     if (user.role === role) return { userId: user.id, changed: false };
     const at = new Date(now);
+    // A role added to the enum fails to compile here until the trail has a type for it.
+    const type: AuthEventType = `role_set_${role}`;
     await tx.user.update({ where: { id: user.id }, data: { role } });
     await tx.authEvent.create({
       data: {
-        type: "role_changed",
+        type,
         userId: user.id,
         ip: null,
         userAgent: "kit-cli",
