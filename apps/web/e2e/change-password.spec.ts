@@ -12,6 +12,14 @@ test("after a password change this page keeps working on a fresh session; the ol
   await register(page, email);
   const before = await refreshCookieOf(context);
   expect(before?.value).toBeTruthy();
+  // Another device signed in too.
+  const elsewhere = await request.post(`${new URL(page.url()).origin}/api/trpc/auth.login`, {
+    headers: { "content-type": "application/json" },
+    data: { email, password: PASSWORD },
+  });
+  expect(elsewhere.status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("overview")).toContainText("Signed in on 2 devices.");
 
   await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByLabel("New password").fill("a brand new passphrase");
@@ -25,6 +33,7 @@ test("after a password change this page keeps working on a fresh session; the ol
   expect(after?.value).toBeTruthy();
   expect(after?.value).not.toBe(before?.value);
   await expect(page.getByTestId("session")).toHaveCount(1);
+  await expect(page.getByTestId("overview")).toContainText("Signed in on 1 device.");
   await page.reload();
   await expectDashboard(page, email);
 

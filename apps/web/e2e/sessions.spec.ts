@@ -90,6 +90,7 @@ test("each Revoke button is named for the session it ends, even when two session
 
     await reloadDashboard(mine);
     await expect(mine.getByTestId("session")).toHaveCount(3);
+    await expect(mine.getByTestId("overview")).toContainText("Signed in on 3 devices.");
     // Not all just "Revoke": each button says which session it ends, and still shows "Revoke".
     const revokeButtons = mine.getByRole("button", { name: /^Revoke session: / });
     await expect(revokeButtons).toHaveCount(2);
@@ -113,6 +114,8 @@ test("each Revoke button is named for the session it ends, even when two session
     // The button found by its name ends that session and no other.
     await revokeFirst.click();
     await expect(mine.getByTestId("session")).toHaveCount(2);
+    // The rest of the page follows: the overview counts the sessions too.
+    await expect(mine.getByTestId("overview")).toContainText("Signed in on 2 devices.");
     await expect(revokeFirst).toHaveCount(0);
     await expect(revokeSecond).toHaveCount(1);
     await first.getByRole("button", { name: "Reload" }).click();

@@ -19,8 +19,8 @@ export function ChangePasswordForm() {
         // Adopt the new session at once: the old one's tokens are revoked with everyone else's.
         getSession().signIn({ access, refresh });
         setMessage({ ok: true, text: "Password changed. Your other sessions were signed out." });
-        void queryClient.invalidateQueries({ queryKey: trpc.account.sessions.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.account.events.queryKey() });
+        // Every query on the page: the other sessions' end shows in more than the session list.
+        void queryClient.invalidateQueries();
       },
       onError: (failure) => {
         setMessage({ ok: false, text: errorMessage(failure, "change-password") });

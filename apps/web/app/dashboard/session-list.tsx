@@ -14,11 +14,9 @@ export function SessionList() {
   const sessions = useQuery(trpc.account.sessions.queryOptions());
   const [error, setError] = useState<string | null>(null);
 
-  const reload = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.account.sessions.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.account.events.queryKey() }),
-    ]);
+  // Every query on the page, not only this list: what the page shows may follow from the
+  // sessions (the overview counts them, the activity lists their ends).
+  const reload = () => queryClient.invalidateQueries();
   const revoke = useMutation(
     trpc.account.revokeSession.mutationOptions({
       onMutate: () => setError(null),
