@@ -17,6 +17,24 @@ test("register leads to the dashboard showing the email", async ({ page }) => {
   await screenshot(page, "dashboard");
 });
 
+test("the pages load with no error on the console, an icon included", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${page.url()}: ${message.text()}`);
+  });
+  const email = uniqueEmail("console");
+  await page.goto("/");
+  await page.goto("/login");
+  await register(page, email);
+  await page.reload();
+  await expect(page.getByTestId("overview")).toContainText("Signed in on 1 device.");
+  // The icon the layout names is served (a missing one was a 404 on every page).
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(icon).toBeTruthy();
+  expect((await page.request.get(icon as string)).status()).toBe(200);
+  expect(errors).toEqual([]);
+});
+
 test("sign out, then sign in again", async ({ page }) => {
   const email = uniqueEmail("again");
   await register(page, email);
