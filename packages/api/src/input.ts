@@ -2,6 +2,7 @@
 import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { z } from "zod";
 import { AUTH_EVENT_TYPES } from "./audit";
+import { EARLIEST_TIME, parseUserCursor } from "./user-cursor";
 import { UUID_PATTERN } from "./uuid";
 
 /** RFC 5321 caps a forward path at 254 characters. Normalised: trimmed and lower-cased. */
@@ -107,22 +108,15 @@ export const userIdInput = z.object({ userId: uuidInput });
 
 export const adminSessionIdInput = z.object({ sessionId: uuidInput });
 
-/** Year 1 in UTC: the driver writes an earlier instant as a year PostgreSQL refuses (year 0). */
-const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
 const isStorableTime = (time: number) => !Number.isNaN(time) && time >= EARLIEST_TIME;
 
-/** admin.users' `nextCursor`: the last account's creation time (ISO, UTC, ms) and id. */
-const USER_CURSOR = new RegExp(
-  `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z_${UUID_PATTERN.source.slice(1, -1)}$`,
-  "i",
-);
-const userCursorInput = z
-  .string()
-  .regex(USER_CURSOR, "must be a nextCursor of admin.users")
-  .refine(
-    (cursor) => isStorableTime(Date.parse(cursor.slice(0, 24))),
-    "must be a nextCursor of admin.users",
-  );
+/** admin.users' `nextCursor`, read back into the keys it names. */
+const userCursorInput = z.string().transform((text, ctx) => {
+  const cursor = parseUserCursor(text);
+  if (cursor) return cursor;
+  ctx.addIssue({ code: "custom", message: "must be a nextCursor of admin.users" });
+  return z.NEVER;
+});
 
 /** Newest accounts first; `cursor` is the previous page's `nextCursor`; `email` a substring. */
 export const adminUsersInput = z

@@ -197,11 +197,15 @@ describe("admin.users", () => {
       { cursor: "4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
       { cursor: "0000-01-01T00:00:00.000Z_4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
       { cursor: "2026-13-01T00:00:00.000Z_4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
+      // A day that does not exist: Date would read it as 2 March.
+      { cursor: "2026-02-30T00:00:00.000Z_4b1f6a52-8c43-4c8e-9a43-3f1f0d0e2a11" },
       { email: "a\u0000" },
     ]) {
       const reply = await api.get("admin.users", input, bearer(admin.access));
       expect(reply.status).toBe(400);
       expect(appCode(reply)).toBe("VALIDATION");
+      // One issue for one wrong field, said once.
+      expect(reply.body.error.data.issues, JSON.stringify(input)).toHaveLength(1);
     }
   });
 });

@@ -1,6 +1,7 @@
 // Listing accounts for the admin router: newest first, in keyset pages, optionally by email.
 import type { Role } from "@kit/db";
 import type { AppDeps } from "../deps";
+import { formatUserCursor, type UserCursor } from "../user-cursor";
 
 export interface UserPage {
   items: {
@@ -15,29 +16,17 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
-/**
- * Where a page ends: the last account's creation time and id, the keys the list is ordered by,
- * so the next page starts right after it even if that account is gone by then (a cursor that
- * named a row only would end the list early, answering an empty page).
- */
-export function userCursor(row: { createdAt: Date; id: string }): string {
-  return `${row.createdAt.toISOString()}_${row.id}`;
-}
-
-function afterCursor(cursor: string) {
-  const split = cursor.indexOf("_");
-  const createdAt = new Date(cursor.slice(0, split));
-  const id = cursor.slice(split + 1).toLowerCase();
+function afterCursor({ createdAt, id }: UserCursor) {
   return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
 }
 
 /**
  * One page of accounts, newest first (ties by id). `cursor` is the previous page's `nextCursor`
- * (see userCursor); `email` keeps accounts whose email contains it (emails are stored lower-cased).
+ * (user-cursor.ts); `email` keeps accounts whose email contains it (emails are stored lower-cased).
  */
 export async function listUsers(
   deps: AppDeps,
-  page: { limit: number; cursor?: string | null; email?: string | null },
+  page: { limit: number; cursor?: UserCursor | null; email?: string | null },
 ): Promise<UserPage> {
   const rows = await deps.prisma.user.findMany({
     where: {
@@ -53,7 +42,7 @@ export async function listUsers(
   const last = shown.at(-1);
   return {
     items: shown.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
-    nextCursor: rows.length > page.limit && last ? userCursor(last) : null,
+    nextCursor: rows.length > page.limit && last ? formatUserCursor(last) : null,
   };
 }
 
