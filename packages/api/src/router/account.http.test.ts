@@ -141,6 +141,17 @@ describe("account.changePassword", () => {
     );
     expect(weak.status).toBe(400);
     expect(weak.body.error.data.appCode).toBe("WEAK_PASSWORD");
+    // Said first, whatever the current password: not a 401 now and the policy on a second try.
+    const both = await api.post(
+      "account.changePassword",
+      { currentPassword: "not it at all", newPassword: "short" },
+      bearer(current.access),
+    );
+    expect(both.body.error.data.appCode).toBe("WEAK_PASSWORD");
+    const failures = await api.db.authEvent.count({
+      where: { userId: current.user.id, type: "password_change_failed" },
+    });
+    expect(failures).toBe(1);
     // The account's own email, in another case: the first thing tried against this account.
     const guessable = await api.post(
       "account.changePassword",

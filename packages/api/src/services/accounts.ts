@@ -203,6 +203,9 @@ export async function changePassword(
   passwords: { current: string; next: string },
   client: ClientInfo,
 ): Promise<OpenedSession> {
+  // The new password first, as at registration: a weak one is said at once, whatever the
+  // current one, without a hash's work or an attempt charged to the account.
+  await checkPasswordPolicy(passwords.next, { email: user.email });
   const attempt = await charged(deps, client, user.id, () =>
     deps.limiter.beginLogin({
       email: user.email,
@@ -226,7 +229,6 @@ export async function changePassword(
     throw new AuthError("INVALID_CREDENTIALS");
   }
   await attempt.succeeded();
-  await checkPasswordPolicy(passwords.next, { email: user.email });
   const passwordHash = await hashPassword(passwords.next, work);
   try {
     return await deps.prisma.$transaction(async (tx) => {
