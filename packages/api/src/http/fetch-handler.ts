@@ -8,10 +8,9 @@ import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
-import { ENDPOINT_METHODS, methodHandling } from "./endpoint-methods";
+import { methodHandling } from "./endpoint-methods";
 import { reportError } from "./report-error";
 import { responseMetaFor } from "./response-meta";
-import { API_SECURITY_HEADERS } from "./security-headers";
 
 /** The connection a request came in on, as the app's own server saw it. */
 export interface ConnectionInfo {
@@ -36,16 +35,10 @@ export interface FetchHandlerOptions {
 export function createFetchHandler(options: FetchHandlerOptions) {
   return async (presented: Request): Promise<Response> => {
     const handling = methodHandling(presented.method);
-    if (handling === "options") {
-      return new Response(null, {
-        status: 204,
-        headers: { allow: ENDPOINT_METHODS, ...API_SECURITY_HEADERS },
-      });
-    }
-    const request = handling === "refuse-as-json" ? asJson(presented) : presented;
+    const request = handling === "trpc" ? presented : reissued(presented, handling);
     const deps = await options.deps();
     const connection = options.connection?.() ?? null;
-    return fetchRequestHandler({
+    const response = await fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req: limitRequestBody(request),
       router: options.router ?? kitRouter,
@@ -67,12 +60,17 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       onError: reportError(deps),
       responseMeta: responseMetaFor(deps),
     });
+    if (handling !== "as-get") return response;
+    // A HEAD: GET's answer without its body, whatever the runtime does with one.
+    await response.body?.cancel();
+    return new Response(null, { status: response.status, headers: response.headers });
   };
 }
 
-// The request without its body, labelled JSON: tRPC then refuses its method (endpoint-methods.ts).
-function asJson(request: Request): Request {
+// The request without its body, as GET (HEAD) or labelled JSON (endpoint-methods.ts).
+function reissued(request: Request, handling: "as-get" | "refuse-as-json"): Request {
   const headers = new Headers(request.headers);
-  headers.set("content-type", "application/json");
-  return new Request(request.url, { method: request.method, headers, signal: request.signal });
+  if (handling === "refuse-as-json") headers.set("content-type", "application/json");
+  const method = handling === "as-get" ? "GET" : request.method;
+  return new Request(request.url, { method, headers, signal: request.signal });
 }

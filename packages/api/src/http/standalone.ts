@@ -10,14 +10,14 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { isServerPath, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
-import { ENDPOINT_METHODS, methodHandling } from "./endpoint-methods";
+import { methodHandling } from "./endpoint-methods";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
 import { reportError } from "./report-error";
 import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
-import { API_SECURITY_HEADERS, answerPlain, setSecurityHeaders } from "./security-headers";
+import { answerPlain } from "./security-headers";
 
 /** The absolute URL as the client addressed it: Node gives only the path and the Host header. */
 function requestUrl(req: IncomingMessage): string | null {
@@ -81,11 +81,9 @@ export function createNodeHandler(
   const handler = withFastPath(fastPath, stock);
   return (req, res) => {
     const handling = methodHandling(req.method);
-    if (handling === "options") {
-      res.writeHead(204, { allow: ENDPOINT_METHODS, ...API_SECURITY_HEADERS }).end();
-      return;
-    }
-    if (handling === "refuse-as-json") req.headers["content-type"] = "application/json";
+    // The response knows the request was HEAD (Node set it up before this): it sends no body.
+    if (handling === "as-get") req.method = "GET";
+    else if (handling === "refuse-as-json") req.headers["content-type"] = "application/json";
     return handler(req, res);
   };
 }
@@ -121,8 +119,6 @@ export function createServerHandler(
     // tRPC's adapter cuts the base path's length off any URL without checking it: `/foo/auth.me`
     // called `me`, and `/abcdefgh/admin.users` the admin's list, past a proxy's path rules.
     if (!isServerPath(req.url)) return answerPlain(res, 404, "Not found");
-    // tRPC answers HEAD with a bare 204 of its own, before responseMeta could add these.
-    if (req.method === "HEAD") setSecurityHeaders(res);
     return api(req, res);
   };
 }

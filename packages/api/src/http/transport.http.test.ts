@@ -75,24 +75,22 @@ describe("HTTP contract", () => {
     ).toBe(405);
   });
 
-  it("answers OPTIONS 204 and any other method 405 with Allow, whatever its content type", async () => {
+  it("answers any method but GET, POST and HEAD 405 with Allow, whatever its content type", async () => {
     for (const [path, allow] of [
-      ["/api/trpc/auth.me", "GET, HEAD, OPTIONS"],
-      ["/api/trpc/auth.login", "POST, OPTIONS"],
+      ["/api/trpc/auth.me", "GET, HEAD"],
+      ["/api/trpc/auth.login", "POST"],
     ] as const) {
-      const options = await api.raw(path, { method: "OPTIONS" });
-      expect(options.status, path).toBe(204);
-      expect(options.headers.get("allow"), path).toBe("GET, HEAD, POST, OPTIONS");
-      expect(options.headers.get("x-content-type-options"), path).toBe("nosniff");
-      // A cross-site preflight gets no permission: the API serves its own origin only.
-      expect(options.headers.get("access-control-allow-origin"), path).toBeNull();
-      for (const method of ["PUT", "PATCH", "DELETE"]) {
+      for (const method of ["OPTIONS", "PUT", "PATCH", "DELETE"]) {
         for (const headers of [{}, json, { "content-type": "text/plain" }]) {
-          const reply = await api.raw(path, { method, headers, body: "not json" });
+          const body = method === "OPTIONS" ? undefined : "not json";
+          const reply = await api.raw(path, { method, headers, body });
           const what = `${method} ${path} ${JSON.stringify(headers)}`;
           expect(reply.status, what).toBe(405);
           expect(reply.headers.get("allow"), what).toBe(allow);
           expect(reply.headers.get("x-request-id"), what).toBeTruthy();
+          expect(reply.headers.get("x-content-type-options"), what).toBe("nosniff");
+          // No CORS: a cross-site preflight gets no permission.
+          expect(reply.headers.get("access-control-allow-origin"), what).toBeNull();
           expect(reply.body.error.data, what).toMatchObject({
             code: "METHOD_NOT_SUPPORTED",
             appCode: "METHOD_NOT_SUPPORTED",
@@ -102,10 +100,32 @@ describe("HTTP contract", () => {
     }
     // The wrong one of the two names the right one too.
     const get = await api.get("auth.login", { email: "a@b.co", password: "x" });
-    expect(get.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(get.headers.get("allow")).toBe("POST");
     // No procedure: 404 whatever the method, as for GET and POST.
-    expect((await api.raw("/api/trpc/auth.nothing", { method: "DELETE" })).status).toBe(404);
+    for (const method of ["OPTIONS", "DELETE"]) {
+      expect((await api.raw("/api/trpc/auth.nothing", { method })).status, method).toBe(404);
+    }
     expect(api.output()).not.toMatch(/"level":50/);
+  });
+
+  it("answers HEAD as GET without the body: the same status, headers and checks", async () => {
+    const head = (path: string, headers: Record<string, string> = {}) =>
+      api.raw(path, { method: "HEAD", headers });
+    const unsigned = await head("/api/trpc/auth.me");
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get("x-request-id")).toBeTruthy();
+    expect(unsigned.headers.get("content-type")).toMatch(/application\/json/);
+    expect(unsigned.body).toBe("");
+    expect((await head("/api/trpc/auth.nothing")).status).toBe(404);
+    const mutation = await head("/api/trpc/auth.login");
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.get("allow")).toBe("POST");
+    const { access } = (
+      await api.post("auth.register", { email: uniqueEmail(), password: "correct horse battery" })
+    ).body.result.data;
+    const signedIn = await head("/api/trpc/auth.me", { authorization: `Bearer ${access}` });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body).toBe("");
   });
 
   it("400 for malformed JSON, never a 500", async () => {
@@ -218,7 +238,7 @@ describe("HTTP contract", () => {
         body: JSON.stringify({ email: uniqueEmail(), password: "p".repeat(MAX_BODY_BYTES) }),
       }),
       await api.post("auth.login", { email: "nobody@example.com", password: "wrong password" }),
-      // tRPC's own bare 204 for HEAD, and the server's answers to odd request targets.
+      // A HEAD (GET's answer without the body), and the server's answers to odd request targets.
       await api.raw("/api/trpc/auth.me", { method: "HEAD" }),
       await withTarget("*", "OPTIONS"),
       await withTarget("*"),
