@@ -22,6 +22,7 @@ export type { ConnectionInfo } from "./http/fetch-handler";
 export { createFetchHandler } from "./http/fetch-handler";
 export {
   checkHealth,
+  createHealthFetchHandler,
   createHealthHandler,
   HEALTH_PATH,
   type HealthReport,

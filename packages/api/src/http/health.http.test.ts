@@ -43,6 +43,20 @@ describe("GET /api/health", () => {
     );
   });
 
+  it("answers HEAD without a body, and any other method 405 with Allow, from either handler", async () => {
+    const api = await serverWith();
+    const head = await api.raw("/api/health", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe("");
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const refused = await api.raw("/api/health", { method });
+      expect(refused.status, method).toBe(405);
+      expect(refused.headers.get("allow"), method).toBe("GET, HEAD");
+      expect(refused.headers.get("cache-control"), method).toBe("no-store");
+      expect(refused.body, method).toEqual({ error: "METHOD_NOT_ALLOWED" });
+    }
+  });
+
   it("answers 503 while the database cannot be reached, and 200 again once it can", async () => {
     const api = await serverWith({ ownDatabase: true });
     expect((await api.raw("/api/health")).status).toBe(200);

@@ -40,11 +40,18 @@ export async function checkHealth(
 
 export { isHealthRequest } from "../wire";
 
+/** What any method but GET and HEAD gets, from both handlers (RFC 9110: with Allow). */
+const NOT_ALLOWED = {
+  status: 405,
+  headers: { ...HEADERS, allow: "GET, HEAD" },
+  body: '{"error":"METHOD_NOT_ALLOWED"}',
+} as const;
+
 /** The Node handler: the standalone server and `pnpm start`'s server route HEALTH_PATH here. */
 export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { ...HEADERS, allow: "GET, HEAD" }).end();
+      res.writeHead(NOT_ALLOWED.status, NOT_ALLOWED.headers).end(NOT_ALLOWED.body);
       return;
     }
     void checkHealth(deps).then((report) => {
@@ -55,8 +62,29 @@ export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListe
   };
 }
 
-/** The Fetch variant, for Next.js's route handler (deployments without server.ts). */
+/** The GET answer as a Fetch Response. */
 export async function healthResponse(deps: Pick<AppDeps, "prisma">): Promise<Response> {
   const report = await checkHealth(deps);
   return Response.json(report.body, { status: report.status, headers: HEADERS });
+}
+
+/**
+ * The Fetch handler, for Next.js's route (API_HANDLER=next, deployments without server.ts):
+ * export it for every method, so that each is answered as the Node handler answers it.
+ */
+export function createHealthFetchHandler(options: {
+  deps: () => Promise<Pick<AppDeps, "prisma">>;
+}) {
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return new Response(NOT_ALLOWED.body, {
+        status: NOT_ALLOWED.status,
+        headers: NOT_ALLOWED.headers,
+      });
+    }
+    const response = await healthResponse(await options.deps());
+    if (request.method !== "HEAD") return response;
+    await response.body?.cancel();
+    return new Response(null, { status: response.status, headers: response.headers });
+  };
 }

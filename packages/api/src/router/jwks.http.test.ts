@@ -59,7 +59,17 @@ describe("GET /.well-known/jwks.json", () => {
     // Not even a trace of the PEM's body in the document.
     const body = current.privatePem.split("\n")[1] ?? "";
     expect(JSON.stringify(reply.body)).not.toContain(body.slice(0, 24));
-    expect((await server.raw(JWKS_PATH, { method: "POST" })).status).toBe(405);
+    // Every other method: 405 with Allow and the API's headers, the same from either handler.
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const refused = await server.raw(JWKS_PATH, { method });
+      expect(refused.status, method).toBe(405);
+      expect(refused.headers.get("allow"), method).toBe("GET, HEAD");
+      expect(refused.headers.get("cache-control"), method).toBe("no-store");
+      expect(refused.body, method).toEqual({ error: "METHOD_NOT_ALLOWED" });
+    }
+    const head = await server.raw(JWKS_PATH, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe("");
   });
 });
 
