@@ -11,7 +11,9 @@ export interface OpenDatabase {
 export async function openDatabase(
   env: Pick<ServerEnv, "databaseUrl" | "dataDir">,
   log: (line: string) => void,
+  /** False: the embedded database must exist already (an operator's command; see `create`). */
+  create = true,
 ): Promise<OpenDatabase> {
   if (env.databaseUrl) return { url: env.databaseUrl, stop: async () => {} };
-  return ensureEmbeddedPostgres({ dataDir: env.dataDir, log });
+  return ensureEmbeddedPostgres({ dataDir: env.dataDir, log, create });
 }

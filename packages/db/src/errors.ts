@@ -33,6 +33,8 @@ export class MigrationError extends Error {
 
 export type EmbeddedPostgresErrorCode =
   | "DATA_DIR_NOT_TRAVERSABLE"
+  // Asked for an existing database only (`create: false`), and the folder holds none.
+  | "NO_DATABASE_YET"
   | "DATA_DIR_BUSY"
   | "PASSWORD_FILE_MISSING"
   | "POSTGRES_START_FAILED"

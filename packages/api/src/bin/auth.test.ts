@@ -2,6 +2,9 @@
 // its exit code and what it changed.
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
 import { freePort, provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
@@ -57,6 +60,12 @@ describe("pnpm auth: usage", () => {
     const unknown = await auth(["drop-everything"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command: drop-everything");
+
+    const half = await auth(["sessions"]);
+    expect([half.code, half.stderr]).toEqual([
+      2,
+      "error: sessions is not a command; did you mean sessions prune?\n(pnpm auth --help lists the commands)\n",
+    ]);
 
     const extra = await auth(["create-user", "--email", "a@example.com", "extra"]);
     expect([extra.code, extra.stderr]).toEqual([
@@ -527,5 +536,23 @@ describe("pnpm auth on a database of its own", () => {
     const run = await auth(["check"], { env: { DATABASE_URL: unreachable.toString() } });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("[problem] database: unreachable");
+  });
+
+  it("says a DATA_DIR holds no database (a typo, most likely) and leaves the folder as it was", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "kit-cli-nodata-"));
+    try {
+      const typo = path.join(root, "dta");
+      const env = { DATABASE_URL: undefined, DATA_DIR: typo };
+      const check = await auth(["check"], { env });
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain(`[problem] database: cannot open: no database in ${typo} yet`);
+      const unlock = await auth(["unlock-user", "--email", "a@example.com"], { env });
+      expect(unlock.code).toBe(1);
+      expect(unlock.stderr).toContain(`no database in ${typo} yet`);
+      // Nothing made there: no folder, no cluster, no password file.
+      expect(existsSync(typo)).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -146,7 +146,7 @@ function checkLifetimes(env: ServerEnv, report: Report): void {
 async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise<void> {
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
-    database = await openDatabase(env, io.err);
+    database = await openDatabase(env, io.err, false);
   } catch (error) {
     report("problem", "database", `cannot open: ${(error as Error).message}`);
     return;

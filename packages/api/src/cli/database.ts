@@ -15,7 +15,7 @@ export async function withDatabase<T>(
   io: CliIo,
   work: (prisma: PrismaClient, url: string) => Promise<T>,
 ): Promise<T> {
-  const database = await openDatabase(env, io.err);
+  const database = await openDatabase(env, io.err, false);
   // DATABASE_TIMEOUT bounds a command's every wait on the database, as it does a server's.
   const timeoutMs = env.databaseTimeout * 1000;
   try {

@@ -118,6 +118,10 @@ async function dispatch(
     // A known command with words after it: say which, rather than that the command is unknown.
     const known = Object.keys(ALLOWED).find((name) => command.startsWith(`${name} `));
     if (known) throw usageError(`${known} takes no argument ${command.slice(known.length + 1)}`);
+    // The first word of a two-word command: name the commands it begins.
+    const begun = Object.keys(ALLOWED).filter((name) => name.startsWith(`${command} `));
+    if (begun.length > 0)
+      throw usageError(`${command} is not a command; did you mean ${begun.join(", ")}?`);
     throw usageError(`unknown command: ${command}`);
   }
   for (const [option, value] of Object.entries(values)) {

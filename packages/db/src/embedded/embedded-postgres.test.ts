@@ -119,6 +119,18 @@ describe("ensureEmbeddedPostgres", () => {
     expect((await readdir(dataDir)).filter((name) => name.includes("tmp"))).toEqual([]);
   });
 
+  it("with create: false, opens an existing database and refuses a folder without one, untouched", async () => {
+    const refused = await ensureEmbeddedPostgres({ dataDir, create: false }).catch((e) => e);
+    expect(refused).toBeInstanceOf(EmbeddedPostgresError);
+    expect(refused.code).toBe("NO_DATABASE_YET");
+    await expect(stat(dataDir)).rejects.toThrow(/ENOENT/);
+    const made = await ensureEmbeddedPostgres({ dataDir });
+    await made.stop();
+    const opened = await ensureEmbeddedPostgres({ dataDir, create: false });
+    expect(await currentDatabase(opened.url)).toBe("kit");
+    await opened.stop();
+  });
+
   it("recovers a server orphaned by a process that was killed with SIGKILL", async () => {
     const owner = fixture([dataDir, "hold"]);
     const { url } = await owner.firstLine;

@@ -21,6 +21,12 @@ export interface EnsureEmbeddedPostgresOptions {
   /** Default "kit"; created when missing. */
   database?: string;
   log?: (line: string) => void;
+  /**
+   * Default true: a folder without a cluster gets a new one. False for a process that only
+   * reads or changes what is there (an operator's command): it refuses with NO_DATABASE_YET and
+   * leaves the folder as it was, so a mistyped DATA_DIR is said, not filled with an empty cluster.
+   */
+  create?: boolean;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -35,6 +41,9 @@ export interface EmbeddedPostgresHandle {
    */
   stop(): Promise<void>;
 }
+
+/** The cluster's folder in the data folder; the server's files sit beside it. */
+const CLUSTER_DIR = "postgres";
 
 // Beside the cluster: the port to prefer next time.
 interface ServerState {
@@ -60,6 +69,12 @@ export async function ensureEmbeddedPostgres(
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? "kit";
   const log = options.log ?? (() => {});
+  if (options.create === false && !existsSync(path.join(dataDir, CLUSTER_DIR, "PG_VERSION"))) {
+    throw new EmbeddedPostgresError(
+      "NO_DATABASE_YET",
+      `no database in ${dataDir} yet (pnpm start or pnpm db:migrate makes it there; DATA_DIR names the folder)`,
+    );
+  }
   await prepareDataDir(dataDir);
   return withFileLock(path.join(dataDir, "postgres.lock"), () =>
     ensureLocked(dataDir, database, log),
@@ -80,7 +95,7 @@ async function ensureLocked(
   log: (line: string) => void,
 ): Promise<EmbeddedPostgresHandle> {
   const files: DataDirFiles = {
-    cluster: path.join(dataDir, "postgres"),
+    cluster: path.join(dataDir, CLUSTER_DIR),
     password: path.join(dataDir, "postgres.password"),
     appPassword: path.join(dataDir, "postgres-app.password"),
     state: path.join(dataDir, "postgres.json"),
