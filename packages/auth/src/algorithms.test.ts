@@ -178,6 +178,20 @@ describe("HS256 next to asymmetric keys", () => {
     expect(() => service({ key: secret, previousKeys: [{ key: publicKey }] })).toThrow(TypeError);
   });
 
+  it("refuses a token with a crit header, even correctly signed (RFC 7515 §4.1.11)", () => {
+    const tokens = service({ key: secret, keyId: "k1" });
+    const { token } = tokens.issueAccess(user);
+    const [header, payload] = token.split(".");
+    const critical = encodeSegment({ ...decodeSegment(header), crit: ["exp"] });
+    const signature = createHmac("sha256", secret)
+      .update(`${critical}.${payload}`)
+      .digest("base64url");
+    expect(tokens.verifyAccess(token)).toBeTruthy();
+    expect(
+      catchAuthError(() => tokens.verifyAccess(`${critical}.${payload}.${signature}`)).code,
+    ).toBe("INVALID_TOKEN");
+  });
+
   it("publishes nothing with HS256", () => {
     expect(service({ key: secret }).jwks()).toBeNull();
   });

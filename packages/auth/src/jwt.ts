@@ -55,6 +55,13 @@ function keyFor(
     throw new AuthError("INVALID_TOKEN");
   }
   const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+  // RFC 7515 §4.1.11: a verifier that does not understand every extension `crit` names must
+  // refuse the token. We issue none and understand none (jsonwebtoken ignores the header).
+  if (Object.hasOwn(header, "crit")) {
+    throw new AuthError("INVALID_TOKEN", undefined, {
+      cause: new Error("crit names extensions this verifier does not understand"),
+    });
+  }
   if (alg !== ring.algorithm) {
     throw new AuthError("INVALID_TOKEN", undefined, {
       cause: new Error(`invalid algorithm: ${String(alg)} is not the pinned ${ring.algorithm}`),
