@@ -23,9 +23,9 @@ export function responseMetaFor(deps: Pick<AppDeps, "logger">) {
     logAnswer(options, { logger: deps.logger, requestId, startedAt: performance.now() });
     const meta = responseMeta(options);
     const headers = meta.headers instanceof Headers ? meta.headers : new Headers();
-    // A streamed answer (whose context failed) has its content type from tRPC already.
-    if (options.info?.accept !== "application/jsonl")
-      headers.set("content-type", "application/json");
+    // A streamed answer (whose context failed) has its content type from tRPC already; a call
+    // that asked for one and is refused before it starts (not a batch) is plain JSON.
+    if (!options.eagerGeneration) headers.set("content-type", "application/json");
     headers.set("x-request-id", requestId);
     return { ...meta, headers };
   };

@@ -128,6 +128,15 @@ describe("HTTP contract", () => {
     expect(signedIn.body).toBe("");
   });
 
+  it("labels as JSON the refusal of a streamed call that is not a batch", async () => {
+    const reply = await api.raw("/api/trpc/auth.me", {
+      headers: { "trpc-accept": "application/jsonl" },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(reply.body.error.data).toMatchObject({ appCode: "BAD_REQUEST" });
+  });
+
   it("400 for malformed JSON, never a 500", async () => {
     const reply = await api.raw("/api/trpc/auth.login", {
       method: "POST",
