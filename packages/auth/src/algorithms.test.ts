@@ -182,7 +182,7 @@ describe("HS256 next to asymmetric keys", () => {
     const tokens = service({ key: secret, keyId: "k1" });
     const { token } = tokens.issueAccess(user);
     const [header, payload] = token.split(".");
-    const critical = encodeSegment({ ...decodeSegment(header), crit: ["exp"] });
+    const critical = encodeSegment({ ...(decodeSegment(header) as object), crit: ["exp"] });
     const signature = createHmac("sha256", secret)
       .update(`${critical}.${payload}`)
       .digest("base64url");
