@@ -1,4 +1,4 @@
-// The app's router: the kit's routers (auth.*, account.*) and the app's own. Both servers serve
+// The app's router: the kit's routers (auth.*, account.*, admin.*) and the app's own. Both servers serve
 // it (the /api/trpc route and `pnpm serve`), and its type is what the app's clients import.
 import { kitRouters, router } from "@kit/api";
 import { overviewRouter } from "./overview";

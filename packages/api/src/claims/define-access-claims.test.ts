@@ -139,10 +139,15 @@ describe("claim names the kit or RFC 7519 defines", () => {
     expect(error.code).toBe("INVALID_ACCESS_CLAIMS");
   });
 
-  it("leave the kit's own definition alone, and check names what it signs", () => {
+  it("leave the app's definition alone (whatever claims it adds), and check names what it signs", () => {
+    // access-claims.ts is the app's to extend (README, "Custom claims"): not pinned here.
     expect(accessClaimsProblem(accessClaims)).toBeUndefined();
-    expect(accessClaimNames(accessClaims)).toBe(
-      "role, signed into every access token beside the kit's",
+    const shipped = defineAccessClaims(z.object({ role: z.string(), plan: z.string() }), {
+      issue: () => ({ role: "user", plan: "free" }),
+      whenMissing: "refresh",
+    });
+    expect(accessClaimNames(shipped)).toBe(
+      "role, plan, signed into every access token beside the kit's",
     );
     const opaque = defineAccessClaims(z.record(z.string(), z.string()), {
       issue: () => ({}),
