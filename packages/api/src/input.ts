@@ -2,7 +2,8 @@
 import { PASSWORD_MAX_LENGTH } from "@kit/auth";
 import { z } from "zod";
 import { AUTH_EVENT_TYPES } from "./audit";
-import { EARLIEST_TIME, parseUserCursor } from "./user-cursor";
+import { isStorableTime } from "./storable-time";
+import { parseUserCursor } from "./user-cursor";
 import { UUID_PATTERN } from "./uuid";
 
 /** RFC 5321 caps a forward path at 254 characters. Normalised: trimmed and lower-cased. */
@@ -108,8 +109,6 @@ export const userIdInput = z.object({ userId: uuidInput });
 
 export const adminSessionIdInput = z.object({ sessionId: uuidInput });
 
-const isStorableTime = (time: number) => !Number.isNaN(time) && time >= EARLIEST_TIME;
-
 /** admin.users' `nextCursor`, read back into the keys it names. */
 const userCursorInput = z.string().transform((text, ctx) => {
   const cursor = parseUserCursor(text);
@@ -136,7 +135,7 @@ export const adminUsersInput = z
 const isoTime = z.iso
   .datetime({ offset: true })
   .transform((text) => new Date(text))
-  .refine((time) => isStorableTime(time.getTime()), "must be 0001-01-01T00:00:00Z or later");
+  .refine(isStorableTime, "must be 0001-01-01T00:00:00Z or later");
 
 /** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
 export const adminEventsInput = z

@@ -1,5 +1,6 @@
 // admin.users' page cursor: the last account shown, by the keys the list is ordered by (creation
 // time, then id), so that the next page starts after it even if that account is gone by then.
+import { isStorableTime } from "./storable-time";
 import { UUID_PATTERN } from "./uuid";
 
 export interface UserCursor {
@@ -12,9 +13,6 @@ const CURSOR = new RegExp(
   "i",
 );
 
-/** Year 1 in UTC: the driver writes an earlier instant as a year PostgreSQL refuses (year 0). */
-export const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
-
 export function formatUserCursor(row: UserCursor): string {
   return `${row.createdAt.toISOString()}_${row.id}`;
 }
@@ -26,9 +24,6 @@ export function parseUserCursor(text: string): UserCursor | null {
   const [, time = "", id = ""] = match;
   const createdAt = new Date(time);
   // Date rolls 2026-02-30 over to 2 March: only a time that reads back the same is one.
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== time) {
-    return null;
-  }
-  if (createdAt.getTime() < EARLIEST_TIME) return null;
+  if (!isStorableTime(createdAt) || createdAt.toISOString() !== time) return null;
   return { createdAt, id: id.toLowerCase() };
 }
