@@ -9,6 +9,7 @@ import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { methodHandling } from "./endpoint-methods";
+import { withoutBody } from "./read-only-endpoint";
 import { reportError } from "./report-error";
 import { responseMetaFor } from "./response-meta";
 
@@ -60,10 +61,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       onError: reportError(deps),
       responseMeta: responseMetaFor(deps),
     });
-    if (handling !== "as-get") return response;
-    // A HEAD: GET's answer without its body, whatever the runtime does with one.
-    await response.body?.cancel();
-    return new Response(null, { status: response.status, headers: response.headers });
+    return handling === "as-get" ? withoutBody(response) : response;
   };
 }
 

@@ -3,6 +3,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
 import { HEALTH_PATH } from "../wire";
+import {
+  isReadMethod,
+  READ_ONLY_REFUSAL,
+  readOnlyRefusal,
+  withoutBody,
+} from "./read-only-endpoint";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 export { HEALTH_PATH };
@@ -40,18 +46,13 @@ export async function checkHealth(
 
 export { isHealthRequest } from "../wire";
 
-/** What any method but GET and HEAD gets, from both handlers (RFC 9110: with Allow). */
-const NOT_ALLOWED = {
-  status: 405,
-  headers: { ...HEADERS, allow: "GET, HEAD" },
-  body: '{"error":"METHOD_NOT_ALLOWED"}',
-} as const;
-
 /** The Node handler: the standalone server and `pnpm start`'s server route HEALTH_PATH here. */
 export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(NOT_ALLOWED.status, NOT_ALLOWED.headers).end(NOT_ALLOWED.body);
+    if (!isReadMethod(req.method)) {
+      res
+        .writeHead(READ_ONLY_REFUSAL.status, READ_ONLY_REFUSAL.headers)
+        .end(READ_ONLY_REFUSAL.body);
       return;
     }
     void checkHealth(deps).then((report) => {
@@ -76,15 +77,8 @@ export function createHealthFetchHandler(options: {
   deps: () => Promise<Pick<AppDeps, "prisma">>;
 }) {
   return async (request: Request): Promise<Response> => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response(NOT_ALLOWED.body, {
-        status: NOT_ALLOWED.status,
-        headers: NOT_ALLOWED.headers,
-      });
-    }
+    if (!isReadMethod(request.method)) return readOnlyRefusal();
     const response = await healthResponse(await options.deps());
-    if (request.method !== "HEAD") return response;
-    await response.body?.cancel();
-    return new Response(null, { status: response.status, headers: response.headers });
+    return request.method === "HEAD" ? withoutBody(response) : response;
   };
 }

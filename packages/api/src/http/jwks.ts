@@ -2,6 +2,7 @@
 // themselves. A Node handler (the standalone server, `pnpm start`) and a Fetch one (Next's route).
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
+import { isReadMethod, READ_ONLY_REFUSAL, withoutBody } from "./read-only-endpoint";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 // Other services cache the set; five minutes bounds how long a newly added key can go unseen
@@ -20,13 +21,7 @@ export { isJwksPath } from "../wire";
 export function jwksReply(deps: AppDeps, method: string): JwksReply {
   // The same security headers as every API answer: JSON, never sniffed, framed or run.
   const json = { ...API_SECURITY_HEADERS, "content-type": "application/json; charset=utf-8" };
-  if (method !== "GET" && method !== "HEAD") {
-    return {
-      status: 405,
-      headers: { ...json, allow: "GET, HEAD" },
-      body: '{"error":"METHOD_NOT_ALLOWED"}',
-    };
-  }
+  if (!isReadMethod(method)) return READ_ONLY_REFUSAL;
   const jwks = deps.tokens.jwks();
   if (!jwks) {
     // A shared secret is never published; saying so costs nothing an attacker could use.
@@ -59,9 +54,7 @@ export function createJwksNodeHandler(deps: AppDeps): RequestListener {
 export function createJwksFetchHandler(options: { deps: () => Promise<AppDeps> }) {
   return async (request: Request): Promise<Response> => {
     const reply = jwksReply(await options.deps(), request.method);
-    return new Response(request.method === "HEAD" ? null : reply.body, {
-      status: reply.status,
-      headers: reply.headers,
-    });
+    const response = new Response(reply.body, { status: reply.status, headers: reply.headers });
+    return request.method === "HEAD" ? withoutBody(response) : response;
   };
 }
