@@ -30,7 +30,12 @@ export {
   isHealthRequest,
 } from "./http/health";
 export { createJwksFetchHandler, createJwksNodeHandler, isJwksPath } from "./http/jwks";
-export { createNodeHandler, createServerHandler } from "./http/standalone";
+export {
+  type ApiRoutes,
+  createApiRoutes,
+  createNodeHandler,
+  createServerHandler,
+} from "./http/standalone";
 export { type RateLimitOptions, rateLimit } from "./rate-limited";
 export { isHttpsRequest } from "./request/request-origin";
 export type { KitRouter } from "./root";

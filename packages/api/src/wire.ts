@@ -33,14 +33,6 @@ export function isJwksPath(url: string | undefined): boolean {
 }
 
 /**
- * Everything the API's own Node server answers (createServerHandler): tRPC, health and the
- * public keys. `pnpm start` routes these before Next.js and every other path to it.
- */
-export function isServerPath(url: string | undefined): boolean {
-  return (url ?? "").startsWith(`${TRPC_ENDPOINT}/`) || isHealthRequest(url) || isJwksPath(url);
-}
-
-/**
  * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
  * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the
  * CSRF guard.

@@ -1,8 +1,7 @@
 // What server.ts needs of the runtime that instrumentation.ts started inside Next's bundles: wait
 // for it, reach the API handler built beside it, close it. Type imports only, so that every
 // `pnpm start` process (every worker) does not load a second copy of the API code for this.
-import type { RequestListener } from "node:http";
-import type { Runtime } from "@kit/api";
+import type { ApiRoutes, Runtime } from "@kit/api";
 
 // Next bundles instrumentation and each route separately, so a module-level variable would exist
 // once per bundle: the runtime lives on globalThis so every bundle, and server.ts, shares one.
@@ -10,7 +9,7 @@ export const RUNTIME_KEY = Symbol.for("kit.web.runtime");
 export const API_HANDLER_KEY = Symbol.for("kit.web.api-handler");
 export type RuntimeHolder = {
   [RUNTIME_KEY]?: Promise<Runtime>;
-  [API_HANDLER_KEY]?: RequestListener;
+  [API_HANDLER_KEY]?: ApiRoutes;
 };
 const holder = globalThis as RuntimeHolder;
 
@@ -39,7 +38,7 @@ export async function runtimeReady(timeoutMs = 60_000): Promise<void> {
 }
 
 /** The app's router on Node's request objects, built by instrumentation.ts (see api-handler.ts). */
-export function apiHandler(timeoutMs = 10_000): Promise<RequestListener> {
+export function apiHandler(timeoutMs = 10_000): Promise<ApiRoutes> {
   return published(API_HANDLER_KEY, "publish the API handler", timeoutMs);
 }
 

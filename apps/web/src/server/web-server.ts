@@ -8,7 +8,6 @@ import { reportPoolPriority } from "@kit/api/pool-priority";
 import { answerTarget, toOriginForm } from "@kit/api/request-target";
 import { setSecurityHeaders } from "@kit/api/security-headers";
 import { onStopSignals } from "@kit/api/stop-signals";
-import { isServerPath } from "@kit/api/wire";
 import next from "next";
 import { connectionStorage } from "./connection";
 import { primaryAwake } from "./primary-awake";
@@ -73,7 +72,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   const server = createServer((req, res) => {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
-    if (api && isServerPath(req.url)) return api(req, res);
+    if (api?.(req, res)) return;
     if (req.url?.startsWith("/api/")) {
       hideFrameworkVary(res);
       // Pages get theirs from proxy.ts, which skips /api/: a 404 there (the not-found page) or

@@ -1,6 +1,12 @@
 // The router on Node's own HTTP objects: `pnpm serve`, the API half of `pnpm start` (server.ts
 // answers /api/trpc with it before Next.js), integration tests and benchmarks.
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createContext } from "../context";
@@ -9,7 +15,7 @@ import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
-import { isServerPath, MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { methodHandling } from "./endpoint-methods";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
@@ -100,25 +106,38 @@ export function createStandaloneServer(
 }
 
 /**
- * Every path the API's own server answers (see isServerPath): GET /api/health, the public keys
- * at JWKS_PATH, and the router (anything else: tRPC's 404). The standalone server is this
- * alone; `pnpm start` routes isServerPath requests to it before Next.js.
+ * Answers what the API's own server answers, and says whether it did: GET /api/health, the public
+ * keys at JWKS_PATH and the router under TRPC_ENDPOINT (`false` for any other path, left for the
+ * caller to answer). For a request already in origin form (toOriginForm): `pnpm start` asks it
+ * first and gives Next.js what it leaves.
  */
+export type ApiRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function createApiRoutes(deps: AppDeps, options: StandaloneServerOptions = {}): ApiRoutes {
+  const api = createNodeHandler(deps, options);
+  const health = createHealthHandler(deps);
+  const jwks = createJwksNodeHandler(deps);
+  const basePath = `${TRPC_ENDPOINT}/`;
+  return (req, res) => {
+    // tRPC's adapter cuts the base path's length off any URL without checking it: `/foo/auth.me`
+    // called `me`, and `/abcdefgh/admin.users` the admin's list, past a proxy's path rules.
+    if (req.url?.startsWith(basePath)) api(req, res);
+    else if (isHealthRequest(req.url)) health(req, res);
+    else if (isJwksPath(req.url)) jwks(req, res);
+    else return false;
+    return true;
+  };
+}
+
+/** The standalone server's listener: the API's routes, and a plain 404 for any other path. */
 export function createServerHandler(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): RequestListener {
-  const api = createNodeHandler(deps, options);
-  const health = createHealthHandler(deps);
-  const jwks = createJwksNodeHandler(deps);
+  const routes = createApiRoutes(deps, options);
   return (req, res) => {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
-    if (isHealthRequest(req.url)) return health(req, res);
-    if (isJwksPath(req.url)) return jwks(req, res);
-    // tRPC's adapter cuts the base path's length off any URL without checking it: `/foo/auth.me`
-    // called `me`, and `/abcdefgh/admin.users` the admin's list, past a proxy's path rules.
-    if (!isServerPath(req.url)) return answerPlain(res, 404, "Not found");
-    return api(req, res);
+    if (!routes(req, res)) answerPlain(res, 404, "Not found");
   };
 }
