@@ -168,8 +168,11 @@ export class RateLimitedError extends AppError {
   override readonly name = "RateLimitedError";
   readonly [RATE_LIMITED_ERROR] = true;
 
-  constructor(readonly retryAfterSeconds: number) {
-    super("RATE_LIMITED", "TOO_MANY_REQUESTS", "Too many attempts. Try again later.");
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many attempts. Try again later.",
+  ) {
+    super("RATE_LIMITED", "TOO_MANY_REQUESTS", message);
   }
 }
 

@@ -78,6 +78,8 @@ describe("rateLimit on an app's procedures", () => {
       code: "TOO_MANY_REQUESTS",
       appCode: "RATE_LIMITED",
     });
+    // Not the login wording: an app's procedure is no sign-in attempt.
+    expect(refused.body.error.message).toBe("Too many requests. Try again later.");
     const wait = Number(refused.headers.get("retry-after"));
     expect(wait).toBeGreaterThan(3500);
     expect(wait).toBeLessThanOrEqual(3600);
