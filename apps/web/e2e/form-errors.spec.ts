@@ -86,7 +86,7 @@ test("registration marks the weak password, the guessable one, then the taken em
   await expectNotFlagged(page, emailField);
 });
 
-test("changing the password marks the wrong current one, then the weak new one", async ({
+test("changing the password marks the wrong current one, the weak new one, then the unchanged one", async ({
   page,
 }) => {
   await register(page, uniqueEmail("field-errors-change"));
@@ -108,6 +108,14 @@ test("changing the password marks the wrong current one, then the weak new one",
   const weak = "Choose a password of 8 to 128 characters.";
   await expectFlagged(page, fresh, weak);
   await expectNotFlagged(page, current);
+
+  await fresh.fill(PASSWORD);
+  await change.click();
+  const unchanged = "The new password must differ from the current one.";
+  await expectFlagged(page, fresh, unchanged);
+  await expectNotFlagged(page, current);
+  // Nothing changed and nothing ended: this page is still signed in.
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 });
 
 test("registration marks the field a schema refused, with the server's words for it", async ({

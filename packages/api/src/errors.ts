@@ -9,6 +9,8 @@ import { ZodError } from "zod";
 /** Codes the API adds to the auth package's. */
 export type ApiErrorCode =
   | "EMAIL_TAKEN"
+  // A password change to the password the account already has: it would change nothing.
+  | "PASSWORD_UNCHANGED"
   | "VALIDATION"
   | "RATE_LIMITED"
   | "SESSION_NOT_FOUND"

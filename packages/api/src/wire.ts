@@ -123,6 +123,7 @@ const KIT_CODES: Record<AuthErrorCode | ApiErrorCode, true> = {
   GUESSABLE_PASSWORD: true,
   SERVER_BUSY: true,
   EMAIL_TAKEN: true,
+  PASSWORD_UNCHANGED: true,
   VALIDATION: true,
   RATE_LIMITED: true,
   SESSION_NOT_FOUND: true,

@@ -19,6 +19,7 @@ describe("errorFields", () => {
       "currentPassword",
     ]);
     expect(errorFields(failure("WEAK_PASSWORD"), "change-password")).toEqual(["newPassword"]);
+    expect(errorFields(failure("PASSWORD_UNCHANGED"), "change-password")).toEqual(["newPassword"]);
   });
 
   it("blames the password when weak and the email when taken", () => {

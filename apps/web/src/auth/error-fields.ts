@@ -17,6 +17,7 @@ export function errorFields(error: unknown, context: ErrorContext = "other"): re
       return changingPassword ? ["currentPassword"] : ["email", "password"];
     case "WEAK_PASSWORD":
     case "GUESSABLE_PASSWORD":
+    case "PASSWORD_UNCHANGED":
       return changingPassword ? ["newPassword"] : ["password"];
     case "EMAIL_TAKEN":
       return ["email"];

@@ -56,6 +56,12 @@ describe("errorMessage", () => {
     expect(errorMessage(failure("EMAIL_TAKEN"))).toContain("already exists");
   });
 
+  it("asks for a new password that differs from the current one", () => {
+    expect(errorMessage(failure("PASSWORD_UNCHANGED"), "change-password")).toBe(
+      "The new password must differ from the current one.",
+    );
+  });
+
   it("says why a password is too easy to guess, in the kit's own words", () => {
     const why = "This password is too easy to guess: it is one of the most common passwords.";
     expect(errorMessage(failure("GUESSABLE_PASSWORD", why), "register")).toBe(why);

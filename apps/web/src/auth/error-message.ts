@@ -64,6 +64,8 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
     // common passwords"), which no fixed text here could.
     case "GUESSABLE_PASSWORD":
       return message;
+    case "PASSWORD_UNCHANGED":
+      return "The new password must differ from the current one.";
     case "EMAIL_TAKEN":
       return "An account with this email already exists. Sign in instead.";
     case "VALIDATION":

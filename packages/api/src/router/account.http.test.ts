@@ -195,6 +195,27 @@ describe("account.changePassword", () => {
         .status,
     ).toBe(200);
   });
+
+  it("refuses the current password as the new one: nothing changes, no session ends", async () => {
+    const current = await signUp();
+    const other = await signIn(current.user.email);
+    const same = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: PASSWORD },
+      bearer(current.access),
+    );
+    expect(same.status).toBe(400);
+    expect(same.body.error.data.appCode).toBe("PASSWORD_UNCHANGED");
+    expect(same.body.error.message).toBe("The new password must differ from the current one.");
+    // Said before the current password is checked: no failed attempt is counted or recorded.
+    const failures = await api.db.authEvent.count({
+      where: { userId: current.user.id, type: "password_change_failed" },
+    });
+    expect(failures).toBe(0);
+    for (const pair of [current, other]) {
+      expect((await api.get("auth.me", undefined, bearer(pair.access))).status).toBe(200);
+    }
+  });
 });
 
 describe("account.events", () => {

@@ -61,6 +61,14 @@ const provoke: Record<string, () => Promise<Reply>> = {
     api.post("auth.register", { email: uniqueEmail(), password: "password123" }),
   "VALIDATION 400": () => api.post("auth.register", { email: "not-an-email", password: PASSWORD }),
   "WEAK_PASSWORD 400": () => api.post("auth.register", { email: uniqueEmail(), password: "short" }),
+  "PASSWORD_UNCHANGED 400": async () => {
+    const { access } = await signUp();
+    return api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: PASSWORD },
+      bearer(access),
+    );
+  },
   "MISSING_TOKEN 400": () => api.post("auth.refresh", { refresh: "" }),
   "PARSE_ERROR 400": () =>
     api.raw("/api/trpc/auth.login", { method: "POST", headers: json, body: "{oops" }),

@@ -206,6 +206,16 @@ export async function changePassword(
   // The new password first, as at registration: a weak one is said at once, whatever the
   // current one, without a hash's work or an attempt charged to the account.
   await checkPasswordPolicy(passwords.next, { email: user.email });
+  // Both strings are the caller's own, so comparing them tells nobody anything: said before the
+  // current one is checked, as the policy is. A change to the same password would end every
+  // session while changing nothing (account.logoutAll does that, and says so).
+  if (passwords.next === passwords.current) {
+    throw new AppError(
+      "PASSWORD_UNCHANGED",
+      "BAD_REQUEST",
+      "The new password must differ from the current one.",
+    );
+  }
   const attempt = await charged(deps, client, user.id, () =>
     deps.limiter.beginLogin({
       email: user.email,
