@@ -2,6 +2,7 @@
 // on Node's own request objects before the page framework sees it (API_HANDLER=next hands it to
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
+import { answerClientErrors } from "@kit/api/client-error";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
@@ -90,6 +91,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       void handle(req, res);
     });
   });
+  answerClientErrors(server);
   const closer = gracefulCloser(server);
   server.once("error", (error) =>
     fail(`cannot listen on ${hostname}:${env.port}: ${error.message}`),

@@ -354,6 +354,39 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
     }
   });
 
+  it("answers a request Node cannot read with the API's headers, and closes", async () => {
+    const { hostname, port } = new URL(api.base);
+    const exchange = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        // The server may reset the connection under a request it stopped reading: the answer
+        // came before that, and is what is checked.
+        socket.on("error", () => {});
+        socket.once("close", () => resolve(text));
+      });
+    const big = `X-Filler: ${"a".repeat(20_000)}\r\n`;
+    for (const [request, status] of [
+      [`GET /api/trpc/auth.me HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`, "431"],
+      [`GET /login HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`, "431"],
+      ["NOT AN HTTP REQUEST\r\n\r\n", "400"],
+      ["GET /api/health HTTP/1.1\r\nHost: localhost\r\nBad Header Name: x\r\n\r\n", "400"],
+    ] as const) {
+      const answer = await exchange(request);
+      expect(answer.split("\r\n")[0], request.slice(0, 30)).toMatch(
+        new RegExp(`^HTTP/1\\.1 ${status} `),
+      );
+      expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+      expect(answer).toMatch(/\r\ncache-control: no-store\r\n/i);
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    }
+    expect(api.output()).not.toMatch(/"level":50/);
+  });
+
   it("answers TRACE 405 with the methods served, never a 500", async () => {
     for (const target of ["/api/trpc/auth.me", "/api/health", "/api/trpc/nope"]) {
       const reply = await withTarget(target, "TRACE");

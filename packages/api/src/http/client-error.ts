@@ -1,0 +1,45 @@
+// What a connection gets when Node cannot read its request at all (a malformed request line,
+// headers past the size limit, a request that took too long to arrive): Node answers these
+// before any handler, bare, so every answer's headers would be missing from them alone.
+import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { API_SECURITY_HEADERS } from "./security-headers";
+
+const REASONS = new Map<string | undefined, [number, string]>([
+  ["HPE_HEADER_OVERFLOW", [431, "Request Header Fields Too Large"]],
+  ["HPE_CHUNK_EXTENSIONS_OVERFLOW", [413, "Content Too Large"]],
+  ["ERR_HTTP_REQUEST_TIMEOUT", [408, "Request Timeout"]],
+]);
+const BAD_REQUEST: [number, string] = [400, "Bad Request"];
+
+// Long enough for the answer to be read, short enough that a client that never reads cannot
+// hold the socket.
+const LINGER_MS = 2000;
+
+/** The raw answer for a request Node could not parse: `code` is the parser's error code. */
+export function clientErrorResponse(code: string | undefined): string {
+  const [status, reason] = REASONS.get(code) ?? BAD_REQUEST;
+  const body = `${reason}\n`;
+  const headers = {
+    ...API_SECURITY_HEADERS,
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+    connection: "close",
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${reason}\r\n${lines.join("")}\r\n${body}`;
+}
+
+/** Answers unreadable requests on `server` with the API's headers, then closes the connection. */
+export function answerClientErrors(server: Server): void {
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node's own rule: no answer once another response has started on this connection.
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    socket.end(clientErrorResponse(error.code));
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
+}
