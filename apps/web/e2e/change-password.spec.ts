@@ -51,3 +51,58 @@ test("after a password change this page keeps working on a fresh session; the ol
   expect(stolen.status()).toBe(401);
   expect((await stolen.json()).error.data.appCode).toBe("TOKEN_REVOKED");
 });
+
+test("a call still on its way with the old token when the password changes signs nobody out", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("change-stale-call");
+  await register(page, email);
+  const other = await context.newPage();
+  await other.goto("/dashboard");
+  await expectDashboard(other, email);
+
+  // The other tab's reload leaves with the access token of the session about to end, and is held
+  // until the change has been made; then the server refuses it TOKEN_REVOKED.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let holding = false;
+  await other.route("**/api/trpc/**", async (route) => {
+    if (!holding && route.request().url().includes("account.sessions")) {
+      holding = true;
+      await held;
+    }
+    await route.continue();
+  });
+  const refused = other.waitForResponse(
+    (res) => res.url().includes("account.sessions") && res.status() === 401,
+  );
+  await other.getByRole("button", { name: "Reload" }).first().click();
+  await expect.poll(() => holding).toBe(true);
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText(
+    "Password changed. Your other sessions were signed out.",
+  );
+  const logouts: string[] = [];
+  context.on("request", (request) => {
+    if (request.url().includes("auth.logout")) logouts.push(request.url());
+  });
+  release();
+  await refused;
+
+  // That answer was about the old session: both tabs go on with the new one, and it lives.
+  await other.waitForTimeout(1500);
+  expect(logouts).toEqual([]);
+  await expect(other).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await other.unroute("**/api/trpc/**");
+  await page.reload();
+  await expectDashboard(page, email);
+  await other.reload();
+  await expectDashboard(other, email);
+});
