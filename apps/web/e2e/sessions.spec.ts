@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import {
   expectSignedOut,
   ownSessionRef,
+  PASSWORD,
   PAST_REUSE_GRACE_MS,
   REFRESH_COOKIE,
   refreshCookieOf,
@@ -28,6 +29,31 @@ test("signing out in one tab signs the other tab out", async ({ context }) => {
   // And the cookie is gone: a fresh load of the dashboard is refused.
   await second.goto("/dashboard");
   await expectSignedOut(second);
+});
+
+test("signing in as another account in one tab turns the other tab to that account", async ({
+  context,
+  request,
+}) => {
+  const second = uniqueEmail("switch-second");
+  const registered = await request.post("/api/trpc/auth.register", {
+    headers: { "content-type": "application/json" },
+    data: { email: second, password: PASSWORD },
+  });
+  expect(registered.status()).toBe(200);
+  const other = await context.newPage();
+  await other.goto("/login");
+  const first = await context.newPage();
+  const email = uniqueEmail("switch-first");
+  await register(first, email);
+
+  // The sign-in page loaded before: the other account signs in there, in the same browser.
+  await signIn(other, second);
+  // The first tab showed the first account; now it holds the second's session: it shows that
+  // account, all of it, and never the two mixed.
+  await expect(first.getByTestId("user-email")).toContainText(second);
+  await expect(first.getByTestId("user-email")).not.toContainText(email);
+  await expect(first).toHaveURL(/\/dashboard$/);
 });
 
 test("a session revoked from another browser is signed out at its next call", async ({

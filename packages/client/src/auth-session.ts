@@ -1,7 +1,7 @@
 // One page's signed-in state: the token store, the single shared refresh, sign-in and sign-out,
 // and the cross-tab channel. The tRPC link is a thin adapter over this.
 import { type ChannelOptions, openAuthChannel } from "./auth-channel";
-import { hasExpired, readJwtTimes, refreshDue } from "./jwt-times";
+import { hasExpired, readJwtSubject, readJwtTimes, refreshDue } from "./jwt-times";
 import { isRefreshError, type SignOutCode, type SignOutReason } from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
 import {
@@ -128,14 +128,26 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     ? openAuthChannel(options.channel, (message) => {
         // Another tab's refresh: adopt it. No epoch bump, so a refresh of ours in flight just
         // finishes; the server's reuse grace window answers it with the same current pair.
-        if (message.type === "tokens") accept(message.tokens, false);
-        else endSession(message.reason, false, true);
+        if (message.type === "tokens") {
+          // Another account signed in there: this tab's page is the last account's, and its
+          // session here is over (the cookie, or the shared storage, now holds the other one).
+          if (changesAccount(message.tokens)) endSession("ACCOUNT_CHANGED", false, true);
+          accept(message.tokens, false);
+        } else endSession(message.reason, false, true);
       })
     : null;
 
   function canRefresh(tokens: TokenSnapshot): boolean {
     // The cookie is invisible to us: a live access token is the sign that one exists.
     return tokens.refresh !== null || (strategy.mode === "cookie" && tokens.access !== null);
+  }
+
+  function changesAccount(tokens: TokenSnapshot): boolean {
+    const held = store.get().access;
+    if (held === null || tokens.access === null) return false;
+    const before = readJwtSubject(held);
+    const after = readJwtSubject(tokens.access);
+    return before !== null && after !== null && before !== after;
   }
 
   function accept(tokens: TokenSnapshot, broadcast: boolean): void {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastChannelConstructor } from "./auth-channel";
 import { bearersSent, createTestClient } from "./testing/client";
-import { createFakeServer, FAKE_USER, type FakeServer } from "./testing/fake-server";
+import { createFakeServer, FAKE_USER, type FakeServer, fakeJwt } from "./testing/fake-server";
 
 let server: FakeServer;
 let name: string;
@@ -67,6 +67,33 @@ describe("across tabs", () => {
     a.session.signIn(server.openSession());
     await vi.waitFor(() => expect(b.store.get()).toEqual(a.store.get()));
     await expect(b.client.auth.me.query()).resolves.toEqual(FAKE_USER);
+  });
+
+  it("sign-in as another account in one tab ends the first account's session in the other", async () => {
+    const { a, b } = twoTabs();
+    const iat = Math.floor(server.now / 1000);
+    const other = {
+      access: fakeJwt({ sub: "someone-else", sid: "s2", iat, exp: iat + 1800, type: "access" }),
+      refresh: fakeJwt({ sub: "someone-else", sid: "s2", iat, exp: iat + 9999, type: "refresh" }),
+    };
+    a.session.signIn(other);
+    // The other tab shows the first account's page: it must leave it, then hold the new pair.
+    await vi.waitFor(() =>
+      expect(b.events).toEqual([{ reason: "ACCOUNT_CHANGED", fromOtherTab: true }]),
+    );
+    expect(b.store.get()).toEqual(other);
+    expect(a.events).toEqual([]);
+    // And back: now the first tab held the other account's page.
+    b.session.signIn(server.openSession());
+    await vi.waitFor(() =>
+      expect(a.events).toEqual([{ reason: "ACCOUNT_CHANGED", fromOtherTab: true }]),
+    );
+    // The same account signing in again is no change of account.
+    a.session.signIn(server.openSession());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(b.store.get()).toEqual(a.store.get());
+    expect(a.events).toHaveLength(1);
+    expect(b.events).toHaveLength(1);
   });
 
   it("sign-out in one tab clears the other and fires its signed-out event", async () => {

@@ -1,5 +1,5 @@
-// Reads `exp` and `iat` from a JWT without verifying it: the client only decides when to
-// refresh; the server is the one that verifies.
+// Reads `exp`, `iat` and `sub` from a JWT without verifying it: the client only decides when to
+// refresh and whose tokens it holds; the server is the one that verifies.
 
 /** Seconds since the epoch, as in the claims. */
 export interface JwtTimes {
@@ -14,23 +14,37 @@ function decodeBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
 }
 
-/**
- * The token's `exp` and `iat`, or null when it is not a JWT with a numeric `exp` (an opaque or
- * malformed token is never refreshed early; a TOKEN_EXPIRED answer still triggers a refresh).
- */
-export function readJwtTimes(token: string): JwtTimes | null {
+/** The payload's claims, or null when the token is not a JWT with an object payload. */
+function readClaims(token: string): Record<string, unknown> | null {
   const parts = token.split(".");
   const payload = parts[1];
   if (parts.length !== 3 || !payload) return null;
   try {
     const claims: unknown = JSON.parse(decodeBase64Url(payload));
-    if (typeof claims !== "object" || claims === null) return null;
-    const { exp, iat } = claims as Record<string, unknown>;
-    if (typeof exp !== "number" || !Number.isFinite(exp)) return null;
-    return { exp, iat: typeof iat === "number" && Number.isFinite(iat) ? iat : null };
+    return typeof claims === "object" && claims !== null
+      ? (claims as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The token's `exp` and `iat`, or null when it is not a JWT with a numeric `exp` (an opaque or
+ * malformed token is never refreshed early; a TOKEN_EXPIRED answer still triggers a refresh).
+ */
+export function readJwtTimes(token: string): JwtTimes | null {
+  const claims = readClaims(token);
+  if (claims === null) return null;
+  const { exp, iat } = claims;
+  if (typeof exp !== "number" || !Number.isFinite(exp)) return null;
+  return { exp, iat: typeof iat === "number" && Number.isFinite(iat) ? iat : null };
+}
+
+/** Whose token it is (`sub`), or null when that cannot be read. */
+export function readJwtSubject(token: string): string | null {
+  const sub = readClaims(token)?.sub;
+  return typeof sub === "string" ? sub : null;
 }
 
 /** Expired as the server sees it: jsonwebtoken rejects from the second `exp` on. */

@@ -18,8 +18,12 @@ export const SIGN_OUT_CODES = [
 
 export type SignOutCode = (typeof SIGN_OUT_CODES)[number];
 
-/** Why a session ended: a refresh answered one of SIGN_OUT_CODES, or `signOut()` was called. */
-export type SignOutReason = SignOutCode | "SIGN_OUT";
+/**
+ * Why a session ended: a refresh answered one of SIGN_OUT_CODES, `signOut()` was called, or
+ * another tab signed in as another account (`ACCOUNT_CHANGED`: this tab now holds that account's
+ * tokens, and what it shows is the last account's).
+ */
+export type SignOutReason = SignOutCode | "SIGN_OUT" | "ACCOUNT_CHANGED";
 
 /** The server's `data.appCode`, or ours when no answer could be read. */
 export type RefreshErrorCode = AppCode | "NETWORK_ERROR" | "BAD_RESPONSE";

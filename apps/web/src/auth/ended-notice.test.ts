@@ -5,6 +5,7 @@ import { ENDED_NOTICES, endedNoticeFor, endedNoticeText } from "./ended-notice";
 describe("endedNoticeFor", () => {
   it("says nothing to someone who signed out, or who had no session", () => {
     expect(endedNoticeFor("SIGN_OUT")).toBeNull();
+    expect(endedNoticeFor("ACCOUNT_CHANGED")).toBeNull();
     expect(endedNoticeFor(null)).toBeNull();
   });
 

@@ -17,6 +17,8 @@ export function endedNoticeFor(reason: SignedOutEvent["reason"] | null): EndedNo
   switch (reason) {
     case null:
     case "SIGN_OUT":
+    // Another tab's sign-in as someone else: nobody's session ended against their will.
+    case "ACCOUNT_CHANGED":
       return null;
     case "TOKEN_REUSED":
       return "reused";

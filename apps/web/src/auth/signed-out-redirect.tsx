@@ -42,6 +42,12 @@ export function SignedOutRedirect() {
       setSignedOutHandler((event) => {
         // Nothing of the last user's may stay on screen or in the cache.
         queryClient.clear();
+        if (event.reason === "ACCOUNT_CHANGED") {
+          // Another tab signed in as someone else, whose session this tab now holds: the page
+          // was rendered for the last account, so it is rendered again for this one.
+          window.location.reload();
+          return;
+        }
         signedOutHere = true;
         const path = window.location.pathname;
         if (path === "/login" || path === "/register") return;
