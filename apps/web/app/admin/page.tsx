@@ -1,19 +1,15 @@
 // The admin page: every account, a user's sessions and the audit trail. Rendered on the server
 // only for a signed-in admin; the admin.* procedures check the role again on every call.
-import { getSignedInUser } from "@kit/api";
-import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { getDeps } from "../../src/server/runtime";
+import { pageSession } from "../../src/server/page-session";
 import { AuditEvents } from "./audit-events";
 import { UserTable } from "./user-table";
 
 export const metadata = { title: "Admin · JWT Auth Kit" };
 
 export default async function AdminPage() {
-  // headers() first: it marks the page dynamic, so `next build` never reaches the database.
-  const requestHeaders = await headers();
-  const signedIn = await getSignedInUser(await getDeps(), requestHeaders);
+  const signedIn = await pageSession();
   if (!signedIn) redirect("/login?next=/admin");
   // Not "forbidden": to anyone but an admin, the page does not exist.
   if (signedIn.user.role !== "admin") notFound();

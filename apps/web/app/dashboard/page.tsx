@@ -1,10 +1,9 @@
 // The signed-in home: rendered on the server from the refresh cookie (no flash of a signed-out
 // page), with the interactive parts as client components.
-import { getSignedInUser, isDatabaseUnavailable, type SignedInUser } from "@kit/api";
-import { headers } from "next/headers";
+import { isDatabaseUnavailable, type SignedInUser } from "@kit/api";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getDeps } from "../../src/server/runtime";
+import { pageSession } from "../../src/server/page-session";
 import { ChangePasswordForm } from "./change-password-form";
 import { DashboardHeader } from "./dashboard-header";
 import { OverviewCard } from "./overview-card";
@@ -15,11 +14,9 @@ import { SessionList } from "./session-list";
 export const metadata = { title: "Dashboard · JWT Auth Kit" };
 
 export default async function DashboardPage() {
-  // headers() first: it marks the page dynamic, so `next build` never reaches the database.
-  const requestHeaders = await headers();
   let signedIn: SignedInUser | null;
   try {
-    signedIn = await getSignedInUser(await getDeps(), requestHeaders);
+    signedIn = await pageSession();
   } catch (error) {
     // The database is down, so whether the session is live cannot be known: neither sign-in
     // page (the cookie may be fine) nor an error page, but the state a network failure shows.

@@ -52,6 +52,24 @@ describe("getSignedInUser", () => {
     expect(await getSignedInUser(api.deps, cookieHeaders(access))).toBeNull();
   });
 
+  it("reads the cookie the API would: over HTTPS only the __Host- one", async () => {
+    const api = await serverWith();
+    const mine = await signUp(api);
+    const theirs = await signUp(api);
+    const expected = { user: { ...mine.user, role: "user" }, sessionId: sid(mine.refresh) };
+    // A sibling subdomain's plain cookie beside ours, or alone: never read over HTTPS.
+    const beside = new Headers({
+      cookie: `kit_refresh=${theirs.refresh}; __Host-kit_refresh=${mine.refresh}`,
+    });
+    expect(await getSignedInUser(api.deps, beside, { secure: true })).toEqual(expected);
+    const alone = new Headers({ cookie: `kit_refresh=${theirs.refresh}` });
+    expect(await getSignedInUser(api.deps, alone, { secure: true })).toBeNull();
+    // Over HTTP ours is the plain one.
+    expect(await getSignedInUser(api.deps, alone, { secure: false })).toMatchObject({
+      user: { id: theirs.user.id },
+    });
+  });
+
   it("is null once the session is logged out or revoked", async () => {
     const api = await serverWith();
     const { refresh } = await signUp(api);

@@ -17,20 +17,23 @@ export interface SignedInUser {
  * The user whose `kit_refresh` cookie the request carries, or null: no cookie, a bad, expired or
  * stale token, a deactivated user, or a session that is revoked or over. Nothing is written, so
  * rendering a page never rotates the token the browser holds. Throws only when the database does.
+ * `secure`: whether the request came over HTTPS (`isHttpsRequest`), so that the cookie read is
+ * the one the API reads (over HTTPS only the `__Host-` one); null when it cannot be told.
  *
  * @example
  * // a Next.js server component
- * const signedIn = await getSignedInUser(await getDeps(), await headers());
+ * const signedIn = await getSignedInUser(await getDeps(), await headers(), { secure });
  * if (!signedIn) redirect("/login");
  */
 export async function getSignedInUser(
   deps: AppDeps,
   headers: Headers,
+  options: { secure: boolean | null } = { secure: null },
 ): Promise<SignedInUser | null> {
   try {
-    const token = readRefreshCookie(headers);
+    const token = readRefreshCookie(headers, options);
     if (!token) return null;
-    return await peekSession(deps, token, deviceFromCookie(deps, headers, null));
+    return await peekSession(deps, token, deviceFromCookie(deps, headers, options.secure));
   } catch (error) {
     if (isAuthError(error)) return null;
     throw error;

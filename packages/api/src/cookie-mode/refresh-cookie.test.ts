@@ -43,18 +43,32 @@ describe("refresh cookie", () => {
     expect(readRefreshCookie(planted, { secure: false })).toBe("theirs");
   });
 
-  it("refuses a request carrying two refresh cookies, whichever comes first", () => {
+  it("refuses two copies of the cookie it reads, whichever comes first", () => {
+    const refused = (cookie: string, secure: boolean | null) =>
+      expect(() => readRefreshCookie(new Headers({ cookie }), { secure }), cookie).toThrow(
+        expect.objectContaining({ code: "INVALID_TOKEN" }),
+      );
+    for (const secure of [false, null]) refused("kit_refresh=a; kit_refresh=b", secure);
+    for (const secure of [true, null])
+      refused("__Host-kit_refresh=a; __Host-kit_refresh=b", secure);
+  });
+
+  it("over HTTPS, lets no plain cookie beside ours stop it being read", () => {
+    // A sibling subdomain can plant `kit_refresh` (Domain=the parent), never `__Host-kit_refresh`:
+    // counting its copy would let it refuse every refresh of ours, and sign the user out.
     for (const cookie of [
-      "kit_refresh=a; kit_refresh=b",
-      "__Host-kit_refresh=a; kit_refresh=b",
-      "kit_refresh=b; __Host-kit_refresh=a",
+      "__Host-kit_refresh=ours; kit_refresh=theirs",
+      "kit_refresh=theirs; __Host-kit_refresh=ours; kit_refresh=again",
     ]) {
-      for (const secure of [true, false, null]) {
-        expect(() => readRefreshCookie(new Headers({ cookie }), { secure })).toThrow(
-          expect.objectContaining({ code: "INVALID_TOKEN" }),
-        );
-      }
+      expect(readRefreshCookie(new Headers({ cookie }), { secure: true }), cookie).toBe("ours");
+      expect(readRefreshCookie(new Headers({ cookie }), { secure: null }), cookie).toBe("ours");
     }
+    // Over HTTP ours is the plain one, and two plain copies cannot be told apart.
+    expect(() =>
+      readRefreshCookie(new Headers({ cookie: "kit_refresh=theirs; kit_refresh=ours" }), {
+        secure: false,
+      }),
+    ).toThrow(expect.objectContaining({ code: "INVALID_TOKEN" }));
   });
 
   it("recognises the cookie-mode header, and nothing else", () => {

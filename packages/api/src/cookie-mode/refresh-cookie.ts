@@ -64,9 +64,11 @@ function valuesOf(header: string, name: string): string[] {
 
 /**
  * The cookie's value, or null when absent or empty. `secure`: over HTTPS only the `__Host-` name
- * counts; unknown (a server component reading headers alone): the `__Host-` one if present, else
- * the plain one. More than one copy in one request (a planted cookie beside ours, whichever came
- * first) is refused outright: INVALID_TOKEN, never a guess.
+ * counts; unknown (`null`, a caller that cannot tell): the `__Host-` one if present, else the
+ * plain one. Two copies of the one that counts (a planted cookie beside ours, on another path or
+ * a parent domain, whichever came first) are refused outright: INVALID_TOKEN, never a guess. A
+ * plain copy beside a `__Host-` one is not ours (no other site or path can set that name) and
+ * changes nothing: counting it would let a sibling subdomain refuse every refresh of ours.
  */
 export function readCookie(
   headers: Headers,
@@ -76,13 +78,16 @@ export function readCookie(
   const header = headers.get("cookie");
   if (!header) return null;
   const hosted = valuesOf(header, `${HOST_PREFIX}${cookie}`);
-  const plain = valuesOf(header, cookie);
-  if (hosted.length + plain.length > 1) {
-    throw new AuthError("INVALID_TOKEN", "More than one refresh cookie was sent.");
+  const counted =
+    options.secure === false
+      ? valuesOf(header, cookie)
+      : hosted.length > 0 || options.secure === true
+        ? hosted
+        : valuesOf(header, cookie);
+  if (counted.length > 1) {
+    throw new AuthError("INVALID_TOKEN", `More than one ${cookie} cookie was sent.`);
   }
-  if (options.secure === true) return hosted[0] || null;
-  if (options.secure === false) return plain[0] || null;
-  return hosted[0] || plain[0] || null;
+  return counted[0] || null;
 }
 
 /** The refresh token from the request's `Cookie` header; null when absent or empty. */

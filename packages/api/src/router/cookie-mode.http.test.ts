@@ -369,5 +369,15 @@ describe("cookie mode: planted cookies", () => {
     );
     expect(hosted.status).toBe(200);
     expect(refreshCookieOf(hosted).cookie.name).toBe("__Host-kit_refresh");
+    // A sibling's plain cookie planted beside ours does not stop ours: it is not counted.
+    const beside = await api.post(
+      "auth.refresh",
+      {},
+      {
+        ...https,
+        cookie: `kit_refresh=planted; __Host-kit_refresh=${refreshCookieOf(hosted).cookie.value}`,
+      },
+    );
+    expect(beside.status).toBe(200);
   });
 });

@@ -1,0 +1,25 @@
+// Who is signed in, for a server-rendered page: the same refresh cookie the API would read for
+// this request, over HTTPS only the `__Host-` one (a plain one there may be a sibling
+// subdomain's), so a page never shows a session the browser's own refresh would not find.
+import { getSignedInUser, isHttpsRequest, type SignedInUser } from "@kit/api";
+import { headers } from "next/headers";
+import { currentConnection } from "./connection";
+import { getDeps } from "./runtime";
+
+/** The signed-in user and session, or null; throws only when the database does. */
+export async function pageSession(): Promise<SignedInUser | null> {
+  // headers() first: it marks the page dynamic, so `next build` never reaches the database.
+  const requestHeaders = await headers();
+  const deps = await getDeps();
+  const connection = currentConnection();
+  // Outside server.ts (a bare `next start`) the scheme is unknown: either cookie, as before.
+  const secure = connection
+    ? isHttpsRequest({
+        url: `http://${requestHeaders.get("host") ?? "localhost"}/`,
+        headers: requestHeaders,
+        trustProxy: deps.trustProxy,
+        connection,
+      })
+    : null;
+  return getSignedInUser(deps, requestHeaders, { secure });
+}
