@@ -98,6 +98,32 @@ test("a session revoked from another browser is signed out at its next call", as
   }
 });
 
+test("an open dashboard nobody touches leaves within a minute of its session being revoked", async ({
+  page,
+  request,
+}) => {
+  const email = uniqueEmail("revoke-idle");
+  await page.clock.install();
+  await register(page, email);
+  // Another device signs out everywhere: this browser's session ends with it.
+  const login = await request.post("/api/trpc/auth.login", {
+    headers: { "content-type": "application/json" },
+    data: { email, password: PASSWORD },
+  });
+  const { access } = (await login.json()).result.data;
+  const ended = await request.post("/api/trpc/account.logoutAll", {
+    headers: { "content-type": "application/json", authorization: `Bearer ${access}` },
+    data: {},
+  });
+  expect(ended.status()).toBe(200);
+
+  await page.clock.runFor(30_000);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.clock.runFor(31_000);
+  await expectSignedOut(page);
+  await expect(page.getByTestId("ended-notice")).toContainText("Your session has ended");
+});
+
 test("each Revoke button is named for the session it ends, even when two sessions look alike", async ({
   browser,
 }) => {

@@ -8,10 +8,20 @@ import { useTRPC } from "../../src/trpc/react";
 import { RevokeSessionButton } from "./revoke-session-button";
 import { SessionSummary } from "./session-summary";
 
+/**
+ * How often a visible dashboard asks again (a hidden tab waits for its focus): a session ended
+ * elsewhere (a revoke, a password change, an admin) leaves an unattended screen within this
+ * long, instead of its names and devices staying up until someone clicks.
+ */
+const SESSION_CHECK_MS = 60_000;
+
 export function SessionList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const sessions = useQuery(trpc.account.sessions.queryOptions());
+  const sessions = useQuery({
+    ...trpc.account.sessions.queryOptions(),
+    refetchInterval: SESSION_CHECK_MS,
+  });
   const [error, setError] = useState<string | null>(null);
 
   // Every query on the page, not only this list: what the page shows may follow from the
