@@ -117,6 +117,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   let inflight: Promise<TokenSnapshot> | null = null;
   // A cookie-mode sign-out waiting for the server: a second one joins it.
   let signingOut: Promise<void> | null = null;
+  // A logout sent once this device was already signed out, for these tokens.
+  let tidying: { tokens: TokenSnapshot; done: Promise<void> } | null = null;
   // Bumped by sign-in and sign-out: a refresh started before them must not undo them.
   let epoch = 0;
   // Server time minus ours, learned from fresh tokens' `iat`, so a client whose clock is off
@@ -247,10 +249,20 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         // Nothing here depends on the server's answer: forget the tokens now, then tell it.
         endSession("SIGN_OUT", true, false);
         if (!revoke) return;
-        await revokeWithRetry(strategy, tokens, retryDelays).catch(() => {
-          // Signed out here regardless; the server session ends when its refresh token expires.
-        });
-        return;
+        // Every query of a page that met the ended session asks at once: one logout, joined by
+        // any call that has no tokens of its own left to name (a new sign-in's get their own).
+        if (tidying && (!hasTokens(tokens) || sameTokens(tidying.tokens, tokens))) {
+          return tidying.done;
+        }
+        const done = revokeWithRetry(strategy, tokens, retryDelays)
+          .catch(() => {
+            // Signed out here regardless; the server session ends when its refresh token expires.
+          })
+          .finally(() => {
+            if (tidying?.done === done) tidying = null;
+          });
+        tidying = { tokens, done };
+        return done;
       }
       // Cookie mode: until the server has cleared the cookie, a reload signs straight back in,
       // so nothing changes here (or in the other tabs) before it answers.

@@ -185,6 +185,28 @@ describe("cookie mode: signOut while the server cannot be reached", () => {
   });
 });
 
+describe("tidying up after a session already ended", () => {
+  it("several calls at once (every failing query on a page) send one logout", async () => {
+    server.openSession({ cookie: true });
+    const { session, events } = await cookieTab();
+    server.logoutFailures = [NETWORK];
+    await settle(Promise.all([1, 2, 3].map(() => session.signOut({ alreadyEnded: true }))));
+    // One logout, tried twice (its retry), not three of them.
+    expect(logouts()).toBe(2);
+    expect(events).toHaveLength(1);
+  });
+
+  it("a new session signed in meanwhile gets its own logout", async () => {
+    server.openSession({ cookie: true });
+    const { session } = await cookieTab();
+    server.logoutFailures = [NETWORK];
+    const tidying = session.signOut({ alreadyEnded: true });
+    session.signIn(server.openSession({ cookie: true }));
+    await settle(Promise.all([tidying, session.signOut()]));
+    expect(logouts()).toBe(3);
+  });
+});
+
 describe("body mode: signOut while the server cannot be reached", () => {
   it("signs out here at once, tries the logout again, and does not report a final failure", async () => {
     const pair = server.openSession();
