@@ -1,6 +1,7 @@
 // Sessions ending elsewhere: another tab signs out, another device revokes, a stolen token is reused.
 import { expect, test } from "@playwright/test";
 import {
+  expectDashboard,
   expectSignedOut,
   ownSessionRef,
   PASSWORD,
@@ -122,6 +123,39 @@ test("an open dashboard nobody touches leaves within a minute of its session bei
   await page.clock.runFor(31_000);
   await expectSignedOut(page);
   await expect(page.getByTestId("ended-notice")).toContainText("Your session has ended");
+});
+
+test("a refresh cookie planted on /api beside ours (plain HTTP) ends in a working session, not a loop", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("planted");
+  await register(page, email);
+  // What a page on a sibling subdomain, or anyone on the network, can do to a plain-HTTP site:
+  // pages get only ours (Path=/), the API both, and cannot tell which is ours.
+  await context.addCookies([
+    { name: REFRESH_COOKIE, value: "planted", domain: "127.0.0.1", path: "/api" },
+  ]);
+  let loads = 0;
+  page.on("load", () => {
+    loads += 1;
+  });
+  await page.reload();
+  // The refusal clears the planted copy; whatever happened meanwhile, within a few page loads
+  // the person is on the dashboard or, at worst, signs in once, and then it holds.
+  await expect
+    .poll(() => new URL(page.url()).pathname, { timeout: 15_000 })
+    .toMatch(/^\/(dashboard|login)$/);
+  await page.waitForTimeout(3000);
+  expect(loads, "page loads after the reload").toBeLessThanOrEqual(4);
+  if (new URL(page.url()).pathname === "/login") await signIn(page, email);
+  await expectDashboard(page, email);
+  const planted = (await context.cookies()).filter((cookie) => cookie.path === "/api");
+  expect(planted).toEqual([]);
+  await page.reload();
+  await expectDashboard(page, email);
+  await reloadDashboard(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
 
 test("each Revoke button is named for the session it ends, even when two sessions look alike", async ({

@@ -133,6 +133,31 @@ export function refreshCookie(
   return setCookie(REFRESH_COOKIE_NAME, token, maxAgeSeconds, options);
 }
 
+/**
+ * The paths a cookie planted beside ours can hold and still reach the procedures that read ours
+ * (a browser sends a cookie to every path under its own). Ours is on `/`, never among them.
+ */
+const PLANTABLE_PATHS = [
+  "/api",
+  "/api/",
+  "/api/trpc",
+  "/api/trpc/",
+  "/api/trpc/auth.refresh",
+  "/api/trpc/auth.logout",
+];
+
+/**
+ * The `Set-Cookie` values that delete copies of the plain refresh cookie on the paths above:
+ * sent with the refusal of two copies, so that the next request carries ours alone. Only a plain
+ * copy can be planted (a `__Host-` one must have Path=/ and come from this very host), and one
+ * set with another site's Domain is out of our reach.
+ */
+export function clearedPlantedRefreshCookies(): string[] {
+  return PLANTABLE_PATHS.map((path) =>
+    stringifySetCookie({ name: REFRESH_COOKIE_NAME, value: "", maxAge: 0, path }),
+  );
+}
+
 /** The `Set-Cookie` value that deletes the refresh cookie (same name, path and attributes). */
 export function clearedRefreshCookie(options: CookieOptions): string {
   return setCookie(REFRESH_COOKIE_NAME, "", 0, options);

@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps";
 import { isHttpsOrigin } from "../request/request-origin";
 import { assertSameOrigin } from "./csrf";
 import {
+  clearedPlantedRefreshCookies,
   clearedRefreshCookie,
   isCookieMode,
   readRefreshCookie,
@@ -44,7 +45,16 @@ export function presentedToken(
   if (input?.refresh) return { token: input.refresh, fromCookie: false };
   if (!isCookieMode(ctx.headers)) return null;
   assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
-  const token = readRefreshCookie(ctx.headers, cookieOptions(ctx));
+  let token: string | null;
+  try {
+    token = readRefreshCookie(ctx.headers, cookieOptions(ctx));
+  } catch (error) {
+    // Two copies: refused, and the planted one (on a path under /api) deleted where we can.
+    for (const cleared of clearedPlantedRefreshCookies()) {
+      ctx.responseHeaders.append("set-cookie", cleared);
+    }
+    throw error;
+  }
   return token ? { token, fromCookie: true } : null;
 }
 

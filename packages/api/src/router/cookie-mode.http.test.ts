@@ -332,6 +332,16 @@ describe("cookie mode: planted cookies", () => {
       const refused = await api.post("auth.refresh", {}, fromPage(api, { cookie }));
       expect(refused.status).toBe(401);
       expect(refused.body.error.data.appCode).toBe("INVALID_TOKEN");
+      // The planted copy is deleted where it can sit (under /api), ours (Path=/) is left alone.
+      const cleared = refused.headers
+        .getSetCookie()
+        .filter((line: string) => line.startsWith("kit_refresh=;"));
+      const paths = cleared.map((line: string) => /Path=([^;]+)/.exec(line)?.[1]);
+      expect(paths).toEqual(
+        expect.arrayContaining(["/api", "/api/trpc", "/api/trpc/auth.refresh"]),
+      );
+      expect(paths).not.toContain("/");
+      expect(cleared.every((line: string) => /Max-Age=0/.test(line))).toBe(true);
     }
     // Nothing was rotated: our cookie alone still refreshes.
     const alone = await api.post(
