@@ -4,7 +4,7 @@
 
 import { AuthError } from "@kit/auth";
 import { stringifySetCookie } from "cookie";
-import { COOKIE_MODE_HEADER } from "../wire";
+import { COOKIE_MODE_HEADER, TRPC_ENDPOINT } from "../wire";
 
 /** The cookie holding the refresh token in cookie mode, over plain HTTP. */
 export const REFRESH_COOKIE_NAME = "kit_refresh";
@@ -138,13 +138,19 @@ export function refreshCookie(
  * (a browser sends a cookie to every path under its own). Ours is on `/`, never among them.
  */
 const PLANTABLE_PATHS = [
-  "/api",
-  "/api/",
-  "/api/trpc",
-  "/api/trpc/",
-  "/api/trpc/auth.refresh",
-  "/api/trpc/auth.logout",
+  ...pathPrefixes(TRPC_ENDPOINT),
+  `${TRPC_ENDPOINT}/auth.refresh`,
+  `${TRPC_ENDPOINT}/auth.logout`,
 ];
+
+/** "/api/trpc" → "/api", "/api/", "/api/trpc", "/api/trpc/": each matches every path below it. */
+function pathPrefixes(path: string): string[] {
+  const segments = path.split("/").filter(Boolean);
+  return segments.flatMap((_, at) => {
+    const prefix = `/${segments.slice(0, at + 1).join("/")}`;
+    return [prefix, `${prefix}/`];
+  });
+}
 
 /**
  * The `Set-Cookie` values that delete copies of the plain refresh cookie on the paths above:
