@@ -2,7 +2,6 @@
 // outage stand-in and client buckets, under names of the app's own.
 import { parseDuration } from "@kit/auth";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { RateLimitedError } from "../errors";
 import type { Budgets } from "./budget";
 import { type ClientCounters, clientCharges, perClient } from "./client-budgets";
 import { userKey } from "./keys";
@@ -25,6 +24,7 @@ export type SpendAppBudget = (budget: AppBudget, payer: Payer) => Promise<void>;
 // cannot reach into another budget's rows.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_POINTS = 1_000_000_000;
+// The limiter's default wording is for sign-in attempts; an app's call is a request.
 const APP_LIMIT_MESSAGE = "Too many requests. Try again later.";
 
 /**
@@ -79,16 +79,11 @@ export function createAppBudgets(store: OpenStore, budgets: Budgets): SpendAppBu
   };
   return async (budget, payer) => {
     const counters = countersOf(budget);
-    try {
-      await budgets.spendAll(
-        "userId" in payer
-          ? [{ counter: counters.client, key: userKey(payer.userId) }]
-          : clientCharges(counters, payer.clientIp),
-      );
-    } catch (error) {
-      // The limiter's wording is for sign-in attempts; an app's call is a request.
-      if (!(error instanceof RateLimitedError)) throw error;
-      throw new RateLimitedError(error.retryAfterSeconds, APP_LIMIT_MESSAGE);
-    }
+    await budgets.spendAll(
+      "userId" in payer
+        ? [{ counter: counters.client, key: userKey(payer.userId) }]
+        : clientCharges(counters, payer.clientIp),
+      APP_LIMIT_MESSAGE,
+    );
   };
 }

@@ -22,9 +22,12 @@ export const isAdmitted = (spent: Spent): spent is Admitted => spent.admitted;
 /** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
 export const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** Refuses with the longest of the waits (ms) when there is any: one spent budget refuses. */
-export function refuseIfAny(waitsMs: number[]): void {
-  if (waitsMs.length > 0) throw new RateLimitedError(toSeconds(Math.max(...waitsMs)));
+/**
+ * Refuses with the longest of the waits (ms) when there is any: one spent budget refuses. The
+ * message is the refusal's wording for the client (the default is the sign-in attempts' one).
+ */
+export function refuseIfAny(waitsMs: number[], message?: string): void {
+  if (waitsMs.length > 0) throw new RateLimitedError(toSeconds(Math.max(...waitsMs)), message);
 }
 
 export interface Budgets {
@@ -39,8 +42,11 @@ export interface Budgets {
    * and giving it back would credit the next window instead.
    */
   giveBack(spent: Admitted): Promise<void>;
-  /** Spends one point from each, together; refuses with the longest wait if any is over. */
-  spendAll(charges: Charge[]): Promise<void>;
+  /**
+   * Spends one point from each, together; refuses with the longest wait if any is over, in the
+   * words of `message` when given.
+   */
+  spendAll(charges: Charge[], message?: string): Promise<void>;
   read(charge: Charge): Promise<RateLimiterRes | null>;
   /** Deletes the key: its count starts afresh. */
   reset(charge: Charge): Promise<void>;
@@ -66,9 +72,12 @@ export function createBudgets(store: OpenStore): Budgets {
       const { counter, key } = spent.charge;
       await store.watch(() => counter.reward(key));
     },
-    async spendAll(charges) {
+    async spendAll(charges, message) {
       const refused = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
-      refuseIfAny(refused.map((spent) => spent.res.msBeforeNext));
+      refuseIfAny(
+        refused.map((spent) => spent.res.msBeforeNext),
+        message,
+      );
     },
     read: ({ counter, key }) => store.watch(() => counter.get(key)),
     async reset({ counter, key }) {
