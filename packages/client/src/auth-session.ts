@@ -1,7 +1,7 @@
 // One page's signed-in state: the token store, the single shared refresh, sign-in and sign-out,
 // and the cross-tab channel. The tRPC link is a thin adapter over this.
 import { type ChannelOptions, openAuthChannel } from "./auth-channel";
-import { hasExpired, readJwtSubject, readJwtTimes, refreshDue } from "./jwt-times";
+import { hasExpired, readJwtSubject, readJwtTimes, refreshDue } from "./jwt-claims";
 import { isRefreshError, type SignOutCode, type SignOutReason } from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
 import {

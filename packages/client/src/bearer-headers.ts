@@ -1,6 +1,6 @@
 // How the access token travels from the refresh link to the terminating link's headers.
 import type { Operation } from "@trpc/client";
-import { readJwtTimes } from "./jwt-times";
+import { readJwtTimes } from "./jwt-claims";
 
 /** The `op.context` key the refresh link writes the access token to. */
 export const ACCESS_TOKEN_CONTEXT_KEY = "accessToken";

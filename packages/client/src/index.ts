@@ -18,8 +18,8 @@ export { ACCESS_TOKEN_CONTEXT_KEY, accessTokenOf, bearerHeaders } from "./bearer
 export { createCookieModeStore } from "./cookie-mode-store";
 export type { DeviceMarkerStore, DeviceMarkerStoreOptions } from "./device-marker-store";
 export { createDeviceMarkerStore, DEFAULT_DEVICE_KEY } from "./device-marker-store";
-export type { JwtTimes } from "./jwt-times";
-export { readJwtTimes } from "./jwt-times";
+export type { JwtTimes } from "./jwt-claims";
+export { readJwtTimes } from "./jwt-claims";
 export type { LocalStorageStoreOptions, StorageLike } from "./local-storage-store";
 export { createLocalStorageStore, DEFAULT_STORAGE_KEY } from "./local-storage-store";
 export type { RefreshErrorCode, SignOutCode, SignOutReason } from "./refresh-error";

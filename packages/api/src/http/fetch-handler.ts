@@ -9,7 +9,7 @@ import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
 import { methodHandling } from "./endpoint-methods";
-import { withoutBody } from "./read-only-endpoint";
+import { withoutBody } from "./read-methods";
 import { reportError } from "./report-error";
 import { responseMetaFor } from "./response-meta";
 

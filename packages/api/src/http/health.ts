@@ -3,12 +3,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
 import { HEALTH_PATH } from "../wire";
-import {
-  isReadMethod,
-  READ_ONLY_REFUSAL,
-  readOnlyRefusal,
-  withoutBody,
-} from "./read-only-endpoint";
+import { isReadMethod, READ_ONLY_REFUSAL, readOnlyRefusal, withoutBody } from "./read-methods";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 export { HEALTH_PATH };

@@ -2,7 +2,7 @@
 // themselves. A Node handler (the standalone server, `pnpm start`) and a Fetch one (Next's route).
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../deps";
-import { isReadMethod, READ_ONLY_REFUSAL, withoutBody } from "./read-only-endpoint";
+import { isReadMethod, READ_ONLY_REFUSAL, withoutBody } from "./read-methods";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 // Other services cache the set; five minutes bounds how long a newly added key can go unseen

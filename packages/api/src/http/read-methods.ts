@@ -1,5 +1,6 @@
-// The health check and the public keys are read-only endpoints: GET, HEAD as GET without the
-// body, and any other method refused alike on the Node and the Fetch handlers.
+// GET and HEAD as every API endpoint answers them: HEAD is GET without the body (tRPC's Fetch
+// handler, the health check, the public keys); the read-only endpoints (health, public keys)
+// refuse any other method alike on the Node and the Fetch handlers.
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 export function isReadMethod(method: string | undefined): boolean {

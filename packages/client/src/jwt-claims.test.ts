@@ -1,6 +1,6 @@
 // Reading exp/iat without verification, and when a token is due for refresh.
 import { describe, expect, it } from "vitest";
-import { hasExpired, readJwtTimes, refreshDue } from "./jwt-times";
+import { hasExpired, readJwtTimes, refreshDue } from "./jwt-claims";
 import { fakeJwt } from "./testing/fake-server";
 
 describe("readJwtTimes", () => {
