@@ -38,7 +38,7 @@ describe("loadEnv", () => {
       demoUser: "auto",
       workers: 1,
       threadPoolNice: 10,
-      apiHandler: "server",
+      apiHandler: null,
       logLevel: "info",
     });
   });
@@ -346,8 +346,10 @@ describe("WEB_CONCURRENCY and API_HANDLER", () => {
     }
   });
 
-  it("answer the API from the server unless the route handler is asked for", () => {
-    expect(loadEnv({}).apiHandler).toBe("server");
+  it("read API_HANDLER as asked, null when unset (the web server decides)", () => {
+    expect(loadEnv({}).apiHandler).toBeNull();
+    expect(loadEnv({ API_HANDLER: "" }).apiHandler).toBeNull();
+    expect(loadEnv({ API_HANDLER: "server" }).apiHandler).toBe("server");
     expect(loadEnv({ API_HANDLER: "next" }).apiHandler).toBe("next");
     expect(() => loadEnv({ API_HANDLER: "express" })).toThrow(/API_HANDLER/);
   });

@@ -202,8 +202,9 @@ const schema = z.object({
       .default(1),
   ),
   // Who answers /api/trpc under `pnpm start`: its Node server, or Next.js's route handler (the
-  // path of deployments without server.ts, kept selectable so it stays tested).
-  API_HANDLER: z.preprocess(emptyAsUndefined, z.enum(["server", "next"]).default("server")),
+  // path of deployments without server.ts, kept selectable so it stays tested). Unset, the web
+  // server decides: its own in production, Next's under `pnpm dev` (which reloads edits).
+  API_HANDLER: z.preprocess(emptyAsUndefined, z.enum(["server", "next"]).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
 });
 
@@ -296,8 +297,11 @@ export interface ServerEnv {
   workers: number;
   /** Nice value for libuv's pool threads, where password hashing runs (0: left as they are). */
   threadPoolNice: number;
-  /** `server`: `pnpm start` answers the API before Next.js; `next`: through its route handler. */
-  apiHandler: "server" | "next";
+  /**
+   * `server`: `pnpm start` answers the API before Next.js; `next`: through its route handler;
+   * null: unset (see `apiAnswerer` in apps/web).
+   */
+  apiHandler: "server" | "next" | null;
   /** The least severe log line written; `info` includes a line per API call. */
   logLevel: LogLevel;
 }
@@ -357,7 +361,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     demoUser: env.DEMO_USER,
     workers,
     threadPoolNice: env.THREAD_POOL_NICE,
-    apiHandler: env.API_HANDLER,
+    apiHandler: env.API_HANDLER ?? null,
     logLevel: env.LOG_LEVEL,
   };
 }

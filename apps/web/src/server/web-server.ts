@@ -10,6 +10,7 @@ import { answerTarget, toOriginForm } from "@kit/api/request-target";
 import { setSecurityHeaders } from "@kit/api/security-headers";
 import { onStopSignals } from "@kit/api/stop-signals";
 import next from "next";
+import { apiAnswerer } from "./api-answerer";
 import { connectionStorage } from "./connection";
 import { primaryAwake } from "./primary-awake";
 import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
@@ -64,8 +65,9 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   }
   // Built by instrumentation beside the runtime (one pool per process): the app's router, health
   // and the public keys, the same procedures and deps the route handlers use, without a Fetch
-  // Request per call. API_HANDLER=next: Next's routes (app/api/…, app/.well-known/…) answer.
-  const api = env.apiHandler === "server" ? await apiHandler() : null;
+  // Request per call. API_HANDLER=next, and `pnpm dev` unless told otherwise: Next's routes
+  // (app/api/…, app/.well-known/…) answer.
+  const api = apiAnswerer(env.apiHandler, dev) === "server" ? await apiHandler() : null;
 
   // `pnpm dev` writes the manifest as pages compile: there Next.js always decides.
   const actionsServed = dev || buildHasServerActions(options.dir);
