@@ -1,7 +1,7 @@
 // The API's error vocabulary: AppError for codes the API owns, and the one place domain errors
 // (AuthError) become tRPC errors, so clients branch on `data.appCode`, never on message text.
 import { type AuthErrorCode, isAuthError } from "@kit/auth";
-import { isDatabaseUnavailable, isUnstorableText } from "@kit/db";
+import { isDatabaseUnavailable, type RefusedValue, refusedValue } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -118,6 +118,16 @@ const AUTH_TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   SERVER_BUSY: "SERVICE_UNAVAILABLE",
 };
 
+// Said without the value or the column: the message reaches the client, and the value may be
+// anything the client sent.
+const REFUSED_VALUE_MESSAGES: Record<RefusedValue, string> = {
+  NUL_CHARACTER: "Text cannot contain NUL characters.",
+  TOO_LONG: "A value is longer than can be stored.",
+  MALFORMED: "A value is not in the form expected.",
+  OUT_OF_RANGE: "A value is out of range.",
+  OTHER: "A value cannot be stored.",
+};
+
 /** Turns a domain error into the TRPCError the wire sees, keeping it as the cause. */
 export function toTRPCError(error: unknown): TRPCError | null {
   if (isAuthError(error)) {
@@ -130,12 +140,12 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof AppError) {
     return new TRPCError({ code: error.trpcCode, message: error.message, cause: error });
   }
-  // Any procedure's write, the app's own too: a NUL character is bad input, not a server fault.
-  if (isUnstorableText(error)) {
+  // Any procedure's statement, the app's own too: a value the database refuses as data (a NUL
+  // character, longer than its column, not of its type) is bad input, not a server fault.
+  const refused = refusedValue(error);
+  if (refused !== null) {
     return toTRPCError(
-      new AppError("VALIDATION", "BAD_REQUEST", "Text cannot contain NUL characters.", {
-        cause: error,
-      }),
+      new AppError("VALIDATION", "BAD_REQUEST", REFUSED_VALUE_MESSAGES[refused], { cause: error }),
     );
   }
   // Down, restarting, unreachable or out of connections: the server's state, not a fault in the

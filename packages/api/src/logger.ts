@@ -1,6 +1,7 @@
 // The server's structured log: one JSON line per event (pino), never a token, password or input.
 import { type DestinationStream, type Logger, pino } from "pino";
 import type { LogLevel } from "./log-levels";
+import { loggableError } from "./loggable-error";
 
 export type { Logger };
 
@@ -13,6 +14,7 @@ export function createLogger(destination?: DestinationStream, level: LogLevel = 
     {
       name: "kit-api",
       level,
+      serializers: { err: loggableError },
       // Belt and braces: should a caller ever log a request, its credentials stay out.
       redact: {
         paths: [

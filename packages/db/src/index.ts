@@ -14,6 +14,8 @@ export {
   type User,
 } from "./client/client";
 export { isDatabaseUnavailable } from "./client/database-unavailable";
+export { type LoggedDatabaseError, loggableDatabaseError } from "./client/loggable-error";
+export { type RefusedValue, refusedValue } from "./client/refused-value";
 export {
   type SessionAuth,
   type SessionRecord,
@@ -30,7 +32,6 @@ export {
   userPublicSelect,
 } from "./client/selects";
 export { isUniqueViolation } from "./client/unique-violation";
-export { isUnstorableText } from "./client/unstorable-text";
 export {
   type EmbeddedPostgresHandle,
   type EnsureEmbeddedPostgresOptions,
