@@ -287,6 +287,8 @@ describe("pnpm auth unlock-user", () => {
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^cleared \d+ sign-in count\(s\) of cli-unlock-/);
+      // It says where it looked: the servers may count elsewhere (Redis), which it cannot see.
+      expect(run.stdout).toContain(" in the database (REDIS_URL unset: ");
       expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
       const user = await db.user.findUniqueOrThrow({ where: { email } });
       const events = await db.authEvent.findMany({
@@ -387,14 +389,27 @@ describe("pnpm auth on a database of its own", () => {
       "[ok] database",
       "[ok] DATABASE_MIGRATE",
       "[ok] migrations",
+      "[ok] rate limits",
     ]);
     expect(run.stdout).toContain("[ok] DATABASE_MIGRATE: on: a server applies pending migrations");
+    expect(run.stdout).toContain("[ok] rate limits: counted in the database (REDIS_URL unset)");
     // Whatever claims the app's access-claims.ts defines (README, "Custom claims").
     expect(run.stdout).toContain(`[ok] access claims: ${accessClaimNames(accessClaims)}`);
     const off = await auth(["check"], { env: { DATABASE_URL: own.url, DATABASE_MIGRATE: "off" } });
     expect(off.code).toBe(0);
     expect(off.stdout).toContain("[ok] DATABASE_MIGRATE: off:");
     expect(off.stdout).toContain("[ok] migrations: all applied");
+    // A Redis nobody answers on: servers start without it, so a warning, not a problem.
+    const redisPort = await freePort();
+    const noRedis = await auth(["check"], {
+      env: { DATABASE_URL: own.url, REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+    });
+    expect(noRedis.code).toBe(0);
+    expect(noRedis.stdout).toMatch(
+      new RegExp(
+        `\\[warning\\] rate limits: Redis at 127\\.0\\.0\\.1:${redisPort} does not answer \\(.+\\): servers start, and count in each process's memory until it does`,
+      ),
+    );
   });
 
   it("check fails on a weak AUTH_SECRET in production and on lifetimes out of order", async () => {

@@ -7,6 +7,7 @@ import { accessClaimNames, accessClaimsProblem } from "../claims/define-access-c
 import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { retiredKeyWarnings } from "../key-config";
+import { pingRedis, storeName } from "../rate-limit";
 import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "../secret";
 import { lifetimeProblems } from "../token-lifetimes";
 import type { CliIo } from "./io";
@@ -62,10 +63,31 @@ export async function runChecks(
   await checkSecrets(env, report);
   checkLifetimes(env, report);
   await checkDatabase(env, io, report);
+  await checkRateLimitStore(env, report);
   return findings.every((finding) => finding.verdict !== "problem");
 }
 
 type Report = (verdict: Verdict, name: string, detail: string) => void;
+
+// Where the servers count sign-in attempts, so that `pnpm auth unlock-user` is run against the
+// same store; a Redis that does not answer is a warning, since servers start without it.
+async function checkRateLimitStore(env: ServerEnv, report: Report): Promise<void> {
+  if (!env.redisUrl) {
+    report("ok", "rate limits", "counted in the database (REDIS_URL unset)");
+    return;
+  }
+  const where = storeName({ kind: "redis", url: env.redisUrl });
+  try {
+    await pingRedis(env.redisUrl);
+    report("ok", "rate limits", `counted in ${where}, which answers`);
+  } catch (error) {
+    report(
+      "warning",
+      "rate limits",
+      `${where} does not answer (${(error as Error).message}): servers start, and count in each process's memory until it does`,
+    );
+  }
+}
 
 async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
   const production = env.nodeEnv === "production";

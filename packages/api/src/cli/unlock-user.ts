@@ -3,7 +3,7 @@
 
 import type { ServerEnv } from "../env";
 import { emailInput } from "../input";
-import { clearAccountLimits } from "../rate-limit";
+import { clearAccountLimits, storeName } from "../rate-limit";
 import { unlockAccount } from "../services/account-unlock";
 import { withDatabase } from "./database";
 import { CliError, usageError } from "./errors";
@@ -12,8 +12,12 @@ import type { CliIo } from "./io";
 export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): Promise<void> {
   const email = emailInput.safeParse(rawEmail);
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
+  // Where the servers count: Redis when they are given one, else this database's table. The
+  // command cannot see which the servers use: it says where it looked.
+  const where = env.redisUrl
+    ? `in ${storeName({ kind: "redis", url: env.redisUrl })}`
+    : "in the database (REDIS_URL unset: for servers counting in Redis, run this with their REDIS_URL)";
   const unlock = await withDatabase(env, io, (prisma, url) => {
-    // Where the servers count: Redis when they are given one, else this database's table.
     const store = env.redisUrl
       ? ({ kind: "redis", url: env.redisUrl } as const)
       : ({ kind: "postgres", url } as const);
@@ -30,7 +34,7 @@ export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): P
   const { cleared } = unlock;
   io.out(
     cleared === 0
-      ? `${email.data} had no sign-in counts to clear`
-      : `cleared ${cleared} sign-in count(s) of ${email.data}: its failed sign-ins are forgotten and its locks lifted`,
+      ? `${email.data} had no sign-in counts to clear ${where}`
+      : `cleared ${cleared} sign-in count(s) of ${email.data} ${where}: its failed sign-ins are forgotten and its locks lifted`,
   );
 }

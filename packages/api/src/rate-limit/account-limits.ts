@@ -65,9 +65,7 @@ function limiterUnavailable(
   cause: unknown,
   store?: Exclude<LimiterStore, { kind: "memory" }>,
 ): AppError {
-  const where = store
-    ? ` (${store.kind === "redis" ? "Redis" : "PostgreSQL"} at ${hostOf(store.url)})`
-    : "";
+  const where = store ? ` (${storeName(store)})` : "";
   const reason = cause instanceof Error ? `: ${cause.message}` : "";
   return new AppError(
     "LIMITER_UNAVAILABLE",
@@ -77,6 +75,11 @@ function limiterUnavailable(
       : "The rate limiter's store did not answer; nothing was cleared. Try again shortly.",
     { cause },
   );
+}
+
+/** The store as an operator knows it: kind and address, never its credentials. */
+export function storeName(store: Exclude<LimiterStore, { kind: "memory" }>): string {
+  return `${store.kind === "redis" ? "Redis" : "PostgreSQL"} at ${hostOf(store.url)}`;
 }
 
 function hostOf(url: string): string {

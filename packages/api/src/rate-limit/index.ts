@@ -1,6 +1,6 @@
 // The rate-limit module's surface: the auth limiter, its settings and where its counts live.
 
-export { clearAccountLimits } from "./account-limits";
+export { clearAccountLimits, storeName } from "./account-limits";
 export {
   type AuthRateLimiter,
   type AuthRateLimiterOptions,
@@ -9,4 +9,4 @@ export {
   type LoginRequest,
 } from "./auth-rate-limiter";
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from "./settings";
-export type { LimiterStore } from "./store";
+export { type LimiterStore, pingRedis } from "./store";

@@ -12,6 +12,7 @@ import {
   createAuthRateLimiter,
   type LoginAttempt,
 } from "./auth-rate-limiter";
+import { pingRedis } from "./store";
 import { expectAccountCleared, refusal, uniqueEmail, uniqueIp } from "./testing";
 
 const SETTINGS = { loginBurstFailures: 3, loginBurstLockSeconds: 60, registerPerClient: 2 };
@@ -102,6 +103,11 @@ async function fail(instance: AuthRateLimiter, email: string, clientIp: string) 
 }
 
 describe("Redis store", () => {
+  itWithRedis("answers pnpm auth check's ping; a port nobody listens on does not", async () => {
+    await expect(pingRedis(`redis://127.0.0.1:${port}`)).resolves.toBeUndefined();
+    await expect(pingRedis(`redis://127.0.0.1:${await freePort()}`)).rejects.toThrow();
+  });
+
   for (const via of ["limiter", "command"] as const) {
     itWithRedis(
       `clears an account's sign-in limits (through the ${via}), and no other's`,

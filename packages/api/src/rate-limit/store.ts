@@ -118,6 +118,28 @@ function openPostgres(
   };
 }
 
+/**
+ * Resolves once the Redis at `url` answers a PING within the store's timeout; rejects with why
+ * not. For `pnpm auth check`: a server starts without it, and counts in memory until it answers.
+ */
+export async function pingRedis(url: string): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: STORE_TIMEOUT_MS,
+    connectTimeout: STORE_TIMEOUT_MS,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function openRedis(
   url: string,
   standIn: (spec: CounterSpec) => StandInLimiter,
