@@ -268,6 +268,14 @@ describe("DATABASE_URL and DATA_DIR", () => {
     }
   });
 
+  it("refuses a # in it, which would cut the URL short, and takes %23", () => {
+    expect(() =>
+      loadEnv({ DATABASE_URL: "postgresql://atuser:p@ss#1@127.0.0.1:5432/kit" }),
+    ).toThrow(/DATABASE_URL: holds a "#".*percent-encoded as %23/);
+    const encoded = "postgresql://atuser:p%40ss%231@127.0.0.1:5432/kit";
+    expect(loadEnv({ DATABASE_URL: encoded }).databaseUrl).toBe(encoded);
+  });
+
   it("takes a relative DATA_DIR from the repository's root, wherever the command runs", () => {
     const root = path.resolve(import.meta.dirname, "../../..");
     expect(loadEnv({}).dataDir).toBe(path.join(root, ".data"));

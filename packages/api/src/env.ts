@@ -110,6 +110,12 @@ const schema = z.object({
         URL.canParse,
         "is not a valid URL (a password with @, /, # or % must be percent-encoded)",
       )
+      // A "#" starts the URL's fragment: what follows (often the rest of a password, the host
+      // and the database) would be dropped, and the error would name some other host.
+      .refine(
+        (url) => !url.includes("#"),
+        'holds a "#", which ends the URL where it stands (a password with # must be percent-encoded as %23)',
+      )
       .optional(),
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
