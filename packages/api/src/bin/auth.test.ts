@@ -502,6 +502,14 @@ describe("pnpm auth on a database of its own", () => {
     expect(unset.stdout).toContain("[problem] AUTH_SECRET:");
     expect(unset.code).toBe(1);
 
+    // A name of the shell's own: pnpm start sets production over it, and check judges the same.
+    const staging = await auth(["check"], { env: { ...example, NODE_ENV: "staging" } });
+    expect(staging.stdout).toContain(
+      '[ok] environment: parses, judged for NODE_ENV=production (what pnpm start runs, whatever NODE_ENV says: "staging" is not one the kit reads)',
+    );
+    expect(staging.stdout).toContain("[problem] AUTH_SECRET:");
+    expect(staging.code).toBe(1);
+
     const dev = await auth(["check"], { env: { ...example, NODE_ENV: "development" } });
     expect(dev.stdout).toContain("[ok] environment: parses (NODE_ENV=development)");
     expect(dev.stdout).toContain("[warning] AUTH_SECRET:");

@@ -38,7 +38,10 @@ export async function runChecks(
   const given = source ?? process.env;
   // Judged as `pnpm start` will run it: that sets NODE_ENV=production, while the parser's default
   // (development) would pass an example secret the server then refuses.
-  const defaulted = given.NODE_ENV === undefined || given.NODE_ENV === "";
+  // `pnpm start` sets it whatever the shell holds, so a value the kit does not read ("staging")
+  // is judged as production too rather than refused.
+  const stated = given.NODE_ENV ?? "";
+  const defaulted = !["development", "production", "test"].includes(stated);
   let env: ServerEnv;
   try {
     env = loadEnv(defaulted ? { ...given, NODE_ENV: "production" } : given);
@@ -54,7 +57,7 @@ export async function runChecks(
     "ok",
     "environment",
     defaulted
-      ? "parses, judged for NODE_ENV=production (what pnpm start runs); NODE_ENV=development to judge for pnpm dev"
+      ? `parses, judged for NODE_ENV=production (what pnpm start runs${stated === "" ? "" : `, whatever NODE_ENV says: ${JSON.stringify(stated)} is not one the kit reads`}); NODE_ENV=development to judge for pnpm dev`
       : `parses (NODE_ENV=${env.nodeEnv})`,
   );
   const claimsProblem = accessClaimsProblem(accessClaims);
