@@ -27,7 +27,11 @@ describe.each(["RS256", "PS256", "ES256"] as const)("%s", (algorithm) => {
   it("signs with the private key and verifies with the public one, kid in the header", () => {
     const tokens = service({ algorithm, key: current.privateKey, keyId: "k1" });
     const { token, claims } = tokens.issueAccess(user);
-    expect(decodeSegment(token.split(".")[0])).toEqual({ alg: algorithm, typ: "JWT", kid: "k1" });
+    expect(decodeSegment(token.split(".")[0])).toEqual({
+      alg: algorithm,
+      typ: "at+jwt",
+      kid: "k1",
+    });
     expect(tokens.verifyAccess(token)).toEqual(claims);
     // A service holding only the public key accepts it too.
     const verifier = service({

@@ -43,6 +43,7 @@ export {
   type AccessClaims,
   createTokenService,
   type DeviceClaims,
+  HEADER_TYPES,
   type IssuedToken,
   RESERVED_CLAIMS,
   type RefreshClaims,

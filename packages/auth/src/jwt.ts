@@ -23,11 +23,21 @@ export interface ClaimRules {
   clockLeeway?: number;
 }
 
-/** Signs `payload` exactly as given (the caller sets iat and exp) with the ring's signing key. */
-export function signJwt(payload: JwtPayload, ring: KeyRing, rules: ClaimRules = {}): string {
+/**
+ * Signs `payload` exactly as given (the caller sets iat and exp) with the ring's signing key,
+ * under the header type `typ` (RFC 8725 §3.11: each kind of token its own, so that a verifier
+ * expecting one kind cannot be handed another signed by the same key).
+ */
+export function signJwt(
+  payload: JwtPayload,
+  ring: KeyRing,
+  rules: ClaimRules = {},
+  typ = "JWT",
+): string {
   return jsonwebtoken.sign(payload, ring.signing.key, {
     algorithm: ring.algorithm,
     keyid: ring.signing.kid,
+    header: { alg: ring.algorithm, typ },
     ...(rules.issuer === undefined ? {} : { issuer: rules.issuer }),
     ...(rules.audience === undefined ? {} : { audience: rules.audience }),
   });
@@ -44,7 +54,7 @@ function keyFor(
   token: string,
   ring: KeyRing,
   nowMs: number,
-): { key: KeyObject; kid: string | undefined } {
+): { key: KeyObject; kid: string | undefined; typ: unknown } {
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(token.split(".", 1)[0] ?? "", "base64url").toString());
@@ -54,7 +64,7 @@ function keyFor(
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
     throw new AuthError("INVALID_TOKEN");
   }
-  const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+  const { alg, kid, typ } = header as { alg?: unknown; kid?: unknown; typ?: unknown };
   // RFC 7515 §4.1.11: a verifier that does not understand every extension `crit` names must
   // refuse the token. We issue none and understand none (jsonwebtoken ignores the header).
   if (Object.hasOwn(header, "crit")) {
@@ -69,16 +79,20 @@ function keyFor(
   }
   const key = typeof kid === "string" ? activeKey(ring, kid, nowMs) : undefined;
   if (kid === undefined) {
-    return { key: ring.byKid.get(ring.signing.kid)?.key ?? ring.signing.key, kid: undefined };
+    return {
+      key: ring.byKid.get(ring.signing.kid)?.key ?? ring.signing.key,
+      kid: undefined,
+      typ,
+    };
   }
   if (!key) throw new AuthError("INVALID_TOKEN");
-  return { key, kid: kid as string };
+  return { key, kid: kid as string, typ };
 }
 
 /**
  * Checks key, signature, algorithm, issuer, audience and expiry at `nowMs` (ms since the epoch),
- * and returns the payload and which configured key verified it (its `kid`; none for a kid-less
- * token). Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
+ * and returns the payload, which configured key verified it (its `kid`; none for a kid-less
+ * token) and the header's `typ` as it was (unknown: the caller judges it). Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
  * INVALID_TOKEN for everything else (a token naming a retired key included, expired or not).
  */
 export function verifyJwt(
@@ -86,11 +100,11 @@ export function verifyJwt(
   ring: KeyRing,
   nowMs: number,
   rules: ClaimRules = {},
-): { payload: JwtPayload; kid: string | undefined } {
+): { payload: JwtPayload; kid: string | undefined; typ: unknown } {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
   }
-  const { key, kid } = keyFor(token, ring, nowMs);
+  const { key, kid, typ } = keyFor(token, ring, nowMs);
   let payload: unknown;
   try {
     payload = jsonwebtoken.verify(token, key, {
@@ -118,7 +132,7 @@ export function verifyJwt(
   if (typeof claims.exp !== "number" || !Number.isFinite(claims.exp)) {
     throw new AuthError("INVALID_TOKEN");
   }
-  return { payload: claims, kid };
+  return { payload: claims, kid, typ };
 }
 
 /** Throws a TypeError unless the rules are usable: non-empty strings, leeway 0 to 60 s. */

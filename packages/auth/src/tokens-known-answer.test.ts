@@ -55,6 +55,32 @@ describe("valid fixtures", () => {
   });
 });
 
+describe("header types (RFC 8725 §3.11)", () => {
+  const typed = (claims: Record<string, unknown>, typ: string | undefined) =>
+    fixtureToken(claims, { header: { alg: "HS256", ...(typ === undefined ? {} : { typ }) } });
+
+  it("takes each kind under its own type, the plain JWT every token had before, or none", () => {
+    for (const typ of ["at+jwt", "JWT", undefined]) {
+      expect(tokens.verifyAccess(typed(access, typ))).toEqual({ ...access, custom: {} });
+    }
+    for (const typ of ["refresh+jwt", "JWT", undefined]) {
+      expect(tokens.verifyRefresh(typed(refresh, typ))).toEqual(refresh);
+    }
+  });
+
+  it("refuses a token whose header names another kind, or a type of no kind", () => {
+    expect(accessCode(typed(access, "refresh+jwt"))).toBe("INVALID_TOKEN");
+    expect(accessCode(typed(access, "device+jwt"))).toBe("INVALID_TOKEN");
+    expect(accessCode(typed(access, "secevent+jwt"))).toBe("INVALID_TOKEN");
+    expect(refreshCode(typed(refresh, "at+jwt"))).toBe("INVALID_TOKEN");
+  });
+
+  it("still answers WRONG_TOKEN_TYPE for a token of another kind, typed as it is", () => {
+    expect(accessCode(typed(refresh, "refresh+jwt"))).toBe("WRONG_TOKEN_TYPE");
+    expect(refreshCode(typed(access, "at+jwt"))).toBe("WRONG_TOKEN_TYPE");
+  });
+});
+
 describe("expiry (TOKEN_EXPIRED, INVALID_TOKEN)", () => {
   it("rejects an expired token as TOKEN_EXPIRED", () => {
     expect(accessCode(fixtureToken({ ...access, exp: NOW - 1 }))).toBe("TOKEN_EXPIRED");

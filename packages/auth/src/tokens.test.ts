@@ -65,10 +65,10 @@ describe("access tokens", () => {
     expect(tokens.issueAccess(user).claims.jti).not.toBe(tokens.issueAccess(user).claims.jti);
   });
 
-  it("is a plain HS256 JWT: header {alg, typ, kid} and the claims as payload", () => {
+  it("is an HS256 JWT typed at+jwt (RFC 9068): header {alg, typ, kid} and the claims as payload", () => {
     const { token, claims } = service().issueAccess(user);
     const [header, payload, signature] = token.split(".");
-    expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "JWT", kid: keyId(key) });
+    expect(decodeSegment(header)).toEqual({ alg: "HS256", typ: "at+jwt", kid: keyId(key) });
     const { custom, ...kit } = claims;
     expect(custom).toEqual({});
     expect(decodeSegment(payload)).toEqual(kit);

@@ -14,6 +14,19 @@ import {
 import { activeKey, createKeyRing, type VerificationKey } from "./key-ring";
 import { VerifiedAccessCache } from "./verified-access-cache";
 
+type TokenKind = "access" | "refresh" | "device";
+
+/**
+ * Each kind's JWT header `typ` (RFC 8725 §3.11, explicit typing): access tokens are RFC 9068's
+ * `at+jwt`, so a service checking it (README, "other services") refuses a refresh token or a
+ * device marker signed by the same key, whose own types say what they are.
+ */
+export const HEADER_TYPES: Readonly<Record<TokenKind, string>> = Object.freeze({
+  access: "at+jwt",
+  refresh: "refresh+jwt",
+  device: "device+jwt",
+});
+
 export interface AccessClaims {
   sub: string;
   email: string;
@@ -204,7 +217,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       // made by a spread costs ~1.5 µs, ~11 µs a token here (packages/bench/PERFORMANCE.md).
       const { sub, sid, jti, exp, type } = claims;
       const payload = { sub, email, sid, jti, iat, exp, type, ...claims.custom };
-      return { token: signJwt(payload, ring, rules), claims };
+      return { token: signJwt(payload, ring, rules, HEADER_TYPES.access), claims };
     },
 
     issueRefresh({ userId, sessionId, jti = randomUUID(), notAfter, issuedAt }) {
@@ -218,7 +231,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       // A token born expired is useless; say so instead of handing one out.
       if (exp <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
       const claims: RefreshClaims = { sub: userId, sid: sessionId, jti, iat, exp, type: "refresh" };
-      return { token: signJwt({ ...claims }, ring, rules), claims };
+      return { token: signJwt({ ...claims }, ring, rules, HEADER_TYPES.refresh), claims };
     },
 
     verifyAccess(token) {
@@ -264,7 +277,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
         exp: iat + ttl,
         type: "device",
       };
-      return { token: signJwt({ ...claims }, ring, rules), claims };
+      return { token: signJwt({ ...claims }, ring, rules, HEADER_TYPES.device), claims };
     },
 
     verifyDevice(token) {
@@ -289,10 +302,16 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   // Order matters to the API's error codes: signature and expiry, then type, then shape.
   function verifyKind(
     token: string,
-    kind: "access" | "refresh" | "device",
+    kind: TokenKind,
   ): { payload: JwtPayload; kid: string | undefined } {
     const verifiedJwt = verifyJwt(token, ring, now(), rules);
     if (verifiedJwt.payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
+    // Its own header type, or the plain "JWT" every token carried before they had their own
+    // (a device marker lives a year); a header naming another kind is no token we signed.
+    const { typ } = verifiedJwt;
+    if (typ !== HEADER_TYPES[kind] && typ !== "JWT" && typ !== undefined) {
+      throw new AuthError("INVALID_TOKEN");
+    }
     return verifiedJwt;
   }
 }

@@ -82,20 +82,35 @@ describe.each(["RS256", "PS256", "ES256"] as const)("%s end to end", (algorithm)
       issuer: "https://auth.example.test",
       audience: "kit-api",
     });
-    const { access } = await signIn(server);
+    const { access, refresh, device } = (await signIn(server)) as {
+      access: string;
+      refresh: string;
+      device?: string;
+    };
     const me = await server.get("auth.me", undefined, bearer(access));
     expect(me.status).toBe(200);
 
-    // As a resource server elsewhere would: fetch the key set, pin alg, issuer and audience.
+    // As a resource server elsewhere would (README, "JWKS"): fetch the key set, pin alg, issuer,
+    // audience and the access token's header type.
     const keys = createRemoteJWKSet(new URL(`${server.base}${JWKS_PATH}`));
-    const { payload, protectedHeader } = await jwtVerify(access, keys, {
+    const recipe = {
       algorithms: [algorithm],
       issuer: "https://auth.example.test",
       audience: "kit-api",
-    });
+      typ: "at+jwt",
+    };
+    const { payload, protectedHeader } = await jwtVerify(access, keys, recipe);
     expect(protectedHeader.alg).toBe(algorithm);
+    expect(protectedHeader.typ).toBe("at+jwt");
     expect(payload.sub).toBe(me.body.result.data.id);
     expect(payload.type).toBe("access");
+    // Signed by the same key with the same issuer and audience, but not access tokens: the
+    // header type keeps a refresh token or a year-long device marker from passing for one.
+    const others = [refresh, device].filter((token): token is string => Boolean(token));
+    expect(others.length).toBeGreaterThan(0);
+    for (const token of others) {
+      await expect(jwtVerify(token, keys, recipe)).rejects.toThrow(/typ/);
+    }
   });
 });
 
