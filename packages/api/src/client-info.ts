@@ -6,6 +6,8 @@ export interface ClientInfo {
   clientIp: string | null;
   /** The device marker the request presented, verified (see device-marker.ts). */
   device?: Device | null;
+  /** The Host header as the request sent it (never a forwarded one); for sign-in's checks. */
+  host?: string | null;
 }
 
 /**

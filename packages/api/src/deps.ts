@@ -43,4 +43,10 @@ export interface AppDeps {
   sessionCache?: SessionCache;
   /** Emails that never sign in here (the demo user where the server is reachable from others). */
   refusedLogins?: ReadonlySet<string>;
+  /**
+   * Emails that sign in only on a request naming this machine in its Host (`localhost`,
+   * `127.0.0.1`, `[::1]`): the demo accounts, whose passwords are published, so that a page whose
+   * own name an attacker points at 127.0.0.1 (DNS rebinding) cannot sign in as them.
+   */
+  loopbackOnlyLogins?: ReadonlySet<string>;
 }

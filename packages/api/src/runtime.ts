@@ -163,6 +163,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       logger,
       sessionCache: sessionCache ?? undefined,
       refusedLogins: demo ? undefined : new Set(DEMO_EMAILS),
+      // DEMO_USER=on allows them beyond loopback on purpose; otherwise they are loopback's only.
+      loopbackOnlyLogins: demo && env.demoUser !== "on" ? new Set(DEMO_EMAILS) : undefined,
     };
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
     const pruning = startPruneTimer({

@@ -470,6 +470,31 @@ describe("one worker per core (WEB_CONCURRENCY=2)", () => {
 
 const DEMO_ADMIN = { email: "admin@example.com", password: "admin-password" };
 
+/** A demo login naming `host` in its Host header (fetch cannot: it always sends the URL's). */
+const demoLoginAs = (url: string, host: string) =>
+  new Promise<{ status?: number; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const body = JSON.stringify({ email: "demo@example.com", password: "demo-password" });
+    const sent = httpRequest(
+      {
+        hostname,
+        port,
+        method: "POST",
+        path: "/api/trpc/auth.login",
+        headers: { host, "content-type": "application/json" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk) => {
+          text += chunk;
+        });
+        res.once("end", () => resolve({ status: res.statusCode, body: text }));
+      },
+    );
+    sent.once("error", reject);
+    sent.end(body);
+  });
+
 const demoLogin = (
   url: string,
   account = { email: "demo@example.com", password: "demo-password" },
@@ -580,6 +605,13 @@ describe("the demo user and the address the server listens on", () => {
       const home = await (await fetch(`${app.base}/`)).text();
       expect(home).toContain("demo-password");
       expect(home).toContain("admin-password");
+      // Only on a request naming this machine: a page whose own name an attacker points at
+      // 127.0.0.1 (DNS rebinding) is refused as a wrong password would be.
+      const port = new URL(app.base).port;
+      expect((await demoLoginAs(app.base, `localhost:${port}`)).status).toBe(200);
+      const rebound = await demoLoginAs(app.base, `rebind.attacker.example:${port}`);
+      expect(rebound.status).toBe(401);
+      expect(JSON.parse(rebound.body).error.data.appCode).toBe("INVALID_CREDENTIALS");
     } finally {
       await stopApp(app.process);
     }

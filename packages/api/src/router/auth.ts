@@ -40,7 +40,10 @@ export const authRouter = router({
     .meta(SETS_COOKIES)
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
-      const client = clientOf(ctx, presentedDevice(ctx, input));
+      const client = {
+        ...clientOf(ctx, presentedDevice(ctx, input)),
+        host: ctx.headers.get("host"),
+      };
       const { user, pair } = await signIn(
         ctx.deps,
         input.email,
