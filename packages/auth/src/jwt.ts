@@ -31,8 +31,8 @@ export interface ClaimRules {
 export function signJwt(
   payload: JwtPayload,
   ring: KeyRing,
-  rules: ClaimRules = {},
-  typ = "JWT",
+  rules: ClaimRules,
+  typ: string,
 ): string {
   return jsonwebtoken.sign(payload, ring.signing.key, {
     algorithm: ring.algorithm,

@@ -14,13 +14,12 @@ export async function unlockUser(env: ServerEnv, io: CliIo, rawEmail: string): P
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   // Where the servers count: Redis when they are given one, else this database's table. The
   // command cannot see which the servers use: it says where it looked.
-  const where = env.redisUrl
-    ? `in ${storeName({ kind: "redis", url: env.redisUrl })}`
+  const redis = env.redisUrl ? ({ kind: "redis", url: env.redisUrl } as const) : null;
+  const where = redis
+    ? `in ${storeName(redis)}`
     : "in the database (REDIS_URL unset: for servers counting in Redis, run this with their REDIS_URL)";
   const unlock = await withDatabase(env, io, (prisma, url) => {
-    const store = env.redisUrl
-      ? ({ kind: "redis", url: env.redisUrl } as const)
-      : ({ kind: "postgres", url } as const);
+    const store = redis ?? ({ kind: "postgres", url } as const);
     return unlockAccount(
       prisma,
       { email: email.data },

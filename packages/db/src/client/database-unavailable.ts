@@ -2,6 +2,8 @@
 // unreachable, out of connections, too slow), as opposed to a fault in the query or the data:
 // the API answers the first kind 503 DB_UNAVAILABLE, so clients wait and retry instead of giving up.
 
+import { adapterCause } from "./adapter-cause";
+
 // Prisma's codes for the connection itself: can't reach (P1001), reached but timed out (P1002),
 // socket timeout (P1008), connection closed (P1017), pool timeout (P2024), too many
 // connections (P2037).
@@ -62,17 +64,14 @@ function saysUnavailable(err: object): boolean {
     code?: unknown;
     errorCode?: unknown;
     message?: unknown;
-    meta?: {
-      driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } };
-      timeout?: unknown;
-    };
+    meta?: { timeout?: unknown };
   };
   // errorCode: PrismaClientInitializationError's name for the same P-codes.
   if (codeSaysUnavailable(code) || codeSaysUnavailable(errorCode)) return true;
   // P2028 with a timeout: an interactive transaction outlived its time limit, each statement in
   // it quick enough (a slow database, like 57014 for one statement). Other P2028s are misuse.
   if (code === "P2028" && typeof meta?.timeout === "number") return true;
-  const adapter = meta?.driverAdapterError?.cause;
+  const adapter = adapterCause(err);
   if (typeof adapter?.kind === "string" && ADAPTER_KINDS.has(adapter.kind)) return true;
   if (codeSaysUnavailable(adapter?.originalCode)) return true;
   // Only an error without a code of its own is matched by text: pg's messages above are fixed.

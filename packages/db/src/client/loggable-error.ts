@@ -2,6 +2,8 @@
 // statement was given (`invalid input syntax for type uuid: "…"`, a validation error's whole
 // argument tree), and those values are often what a client sent: a password, a token, anything.
 
+import { adapterCause } from "./adapter-cause";
+
 /** A database failure as logged: its codes and where it happened, never the values. */
 export interface LoggedDatabaseError {
   type: string;
@@ -16,12 +18,6 @@ export interface LoggedDatabaseError {
   constraint?: unknown;
   message: string;
   stack?: string;
-}
-
-interface AdapterCause {
-  originalCode?: unknown;
-  kind?: unknown;
-  constraint?: unknown;
 }
 
 function isDatabaseError(err: object): boolean {
@@ -77,11 +73,9 @@ export function loggableDatabaseError(err: unknown): LoggedDatabaseError | null 
     code?: unknown;
     message?: unknown;
     stack?: unknown;
-    meta?: { modelName?: unknown; driverAdapterError?: { cause?: AdapterCause } };
+    meta?: { modelName?: unknown };
   };
-  const adapter: AdapterCause | undefined =
-    meta?.driverAdapterError?.cause ??
-    (name === "DriverAdapterError" ? (err as { cause?: AdapterCause }).cause : undefined);
+  const adapter = adapterCause(err);
   const logged: LoggedDatabaseError = {
     type: typeof name === "string" ? name : "DatabaseError",
     message: typeof message === "string" ? summaryOf(message) : "",

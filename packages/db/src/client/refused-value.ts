@@ -2,6 +2,8 @@
 // its column, not of its type, out of range, a NUL character), so the API answers 400 rather than
 // 500: the statement was sound, what it was given was not.
 
+import { adapterCause } from "./adapter-cause";
+
 /** What was wrong with the value, as much as the SQLSTATE says. */
 export type RefusedValue = "NUL_CHARACTER" | "TOO_LONG" | "MALFORMED" | "OUT_OF_RANGE" | "OTHER";
 
@@ -22,12 +24,8 @@ const KINDS: Record<string, RefusedValue> = {
 };
 
 function sqlStateOf(err: object): unknown {
-  const { code, meta } = err as { code?: unknown; meta?: unknown };
-  const cause = (
-    meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined
-  )?.driverAdapterError?.cause;
   // Through Prisma's driver adapter, or from pg directly (its `code` is the SQLSTATE).
-  return cause?.originalCode ?? code;
+  return adapterCause(err)?.originalCode ?? (err as { code?: unknown }).code;
 }
 
 /**
