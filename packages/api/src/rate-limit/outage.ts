@@ -14,6 +14,11 @@ export class OutageTracker {
   /** Called by a stand-in whenever it answers for the store. */
   fellBack(): void {
     this.#fallbacks += 1;
+    this.failing();
+  }
+
+  /** The store is not answering: said once, until a call sees it answer again. */
+  failing(): void {
     if (this.#down) return;
     this.#down = true;
     // No key in the line: keys hold hashed emails and client addresses, and the log needs neither.

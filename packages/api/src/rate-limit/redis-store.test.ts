@@ -108,6 +108,41 @@ describe("Redis store", () => {
     await expect(pingRedis(`redis://127.0.0.1:${await freePort()}`)).rejects.toThrow();
   });
 
+  itWithRedis(
+    "a Redis that does not answer at start-up is named without a call, and its return too",
+    async () => {
+      if (!REDIS_SERVER) return;
+      const lines: string[] = [];
+      const late = await freePort();
+      const store = { kind: "redis", url: `redis://127.0.0.1:${late}` } as const;
+      const instance = createAuthRateLimiter({
+        store,
+        settings: SETTINGS,
+        log: (line) => lines.push(line),
+      });
+      open.push(instance);
+      const deadline = Date.now() + 5_000;
+      while (lines.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/redis store failing/);
+
+      const lateRedis = await startRedis(REDIS_SERVER, late);
+      try {
+        const back = Date.now() + 10_000;
+        while (lines.length < 2 && Date.now() < back) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await instance.register(ip());
+        }
+        expect(lines).toHaveLength(2);
+        expect(lines[1]).toMatch(/redis store answering again/);
+      } finally {
+        await stopRedis(lateRedis);
+      }
+    },
+  );
+
   for (const via of ["limiter", "command"] as const) {
     itWithRedis(
       `clears an account's sign-in limits (through the ${via}), and no other's`,

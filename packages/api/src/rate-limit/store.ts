@@ -64,7 +64,7 @@ export function openStore(store: LimiterStore, log: (line: string) => void): Ope
   const watch = <T>(call: () => Promise<T>) => tracker.watch(call);
   return store.kind === "postgres"
     ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", standIn, watch)
-    : openRedis(store.url, standIn, watch);
+    : openRedis(store.url, standIn, watch, () => tracker.failing());
 }
 
 function openPostgres(
@@ -144,6 +144,7 @@ function openRedis(
   url: string,
   standIn: (spec: CounterSpec) => StandInLimiter,
   watch: OpenStore["watch"],
+  unanswered: () => void,
 ): OpenStore {
   const redis = new Redis(url, {
     // Never queue a command while disconnected: the stand-in answers at once instead.
@@ -156,9 +157,13 @@ function openRedis(
   // Connection errors surface as failed commands (and the outage line); unhandled they are noise.
   redis.on("error", () => {});
   // Until the first connection is up, calls wait for it (briefly), so a fresh instance does not
-  // report a start-up "outage"; afterwards a disconnected client fails over immediately.
+  // report a start-up "outage"; afterwards a disconnected client fails over immediately. A Redis
+  // that has not answered by then is named at once, not at the first call that needs it.
   const firstReady = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, STORE_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      unanswered();
+      resolve();
+    }, STORE_TIMEOUT_MS);
     timer.unref();
     redis.once("ready", () => {
       clearTimeout(timer);
