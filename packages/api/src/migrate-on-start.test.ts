@@ -12,6 +12,7 @@ import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { bearer, httpMethods, uniqueEmail } from "../test/test-server";
+import { runChecks } from "./cli/check";
 import { loadEnv } from "./env";
 import { createStandaloneServer } from "./http/standalone";
 import { createLogger } from "./logger";
@@ -215,6 +216,32 @@ describe("DATABASE_MIGRATE=off", () => {
 });
 
 describe("DATABASE_MIGRATE=on (the default) with a DML-only role", () => {
+  it("pnpm auth check warns of it, and is content with the schema owner or with off", async () => {
+    const dml = await createDmlRole(current.url);
+    const check = async (url: string, extra: Record<string, string> = {}) => {
+      const out: string[] = [];
+      const io = { out: (line: string) => out.push(line), err: () => {}, stdin: process.stdin };
+      const source = { NODE_ENV: "test", DATABASE_URL: url, AUTH_SECRET: SECRET, ...extra };
+      const passed = await runChecks(source, io);
+      return { passed, line: out.find((line) => line.includes("DATABASE_MIGRATE")) };
+    };
+    try {
+      const role = new URL(dml.url).username;
+      const on = await check(dml.url);
+      // A warning, not a problem: with nothing pending such a server starts.
+      expect(on.passed).toBe(true);
+      expect(on.line).toBe(
+        `[warning] DATABASE_MIGRATE: on, but the role "${role}" may not create in the schema: a ` +
+          "server started so fails when a migration is pending; set DATABASE_MIGRATE=off for this " +
+          "role and apply migrations as the schema owner (pnpm db:migrate)",
+      );
+      expect((await check(dml.url, { DATABASE_MIGRATE: "off" })).line).toMatch(/^\[ok\] /);
+      expect((await check(current.url)).line).toMatch(/^\[ok\] DATABASE_MIGRATE: on:/);
+    } finally {
+      await dml.drop();
+    }
+  });
+
   it("fails start-up on a database behind with MIGRATION_NOT_PERMITTED, applying nothing", async () => {
     const dml = await createDmlRole(behind.url);
     try {

@@ -183,23 +183,35 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
       query_timeout: DATABASE_TIMEOUT_MS,
     });
     client.on("error", () => {});
+    let cannotMigrate: string | null = null;
     try {
       await client.connect();
       await client.query("SELECT 1");
       report("ok", "database", env.databaseUrl ? "reachable" : `embedded, in ${env.dataDir}`);
+      if (env.migrateOnStart) cannotMigrate = await whyRoleCannotMigrate(client);
     } catch (error) {
       report("problem", "database", `unreachable: ${(error as Error).message}`);
       return;
     } finally {
       await client.end().catch(() => {});
     }
-    report(
-      "ok",
-      "DATABASE_MIGRATE",
-      env.migrateOnStart
-        ? "on: a server applies pending migrations at start (its role must own the schema)"
-        : "off: a server only checks that every migration is applied, and refuses to start otherwise",
-    );
+    if (cannotMigrate !== null) {
+      // Not a problem yet: with nothing pending such a server starts. The next release's
+      // migration is what it would fail on, at start-up.
+      report(
+        "warning",
+        "DATABASE_MIGRATE",
+        `on, but ${cannotMigrate}: a server started so fails when a migration is pending; set DATABASE_MIGRATE=off for this role and apply migrations as the schema owner (pnpm db:migrate)`,
+      );
+    } else {
+      report(
+        "ok",
+        "DATABASE_MIGRATE",
+        env.migrateOnStart
+          ? "on: a server applies pending migrations at start (its role must own the schema)"
+          : "off: a server only checks that every migration is applied, and refuses to start otherwise",
+      );
+    }
     try {
       const status = await migrationStatus(database.url, { timeoutMs: DATABASE_TIMEOUT_MS });
       // With DATABASE_MIGRATE=off no server will apply them: only the schema owner can.
@@ -226,4 +238,25 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
   } finally {
     await database.stop();
   }
+}
+
+/**
+ * Why the connected role could not apply a migration, or null when it could: it needs to create
+ * in the schema and to own the migrations' history (whoever owns that applied the migrations, and
+ * owns what they made). By the catalogue, changing nothing.
+ */
+async function whyRoleCannotMigrate(client: pg.Client): Promise<string | null> {
+  const { rows } = await client.query<{ role: string; create: boolean | null; owner: boolean }>(
+    `SELECT current_user AS role,
+       has_schema_privilege(current_schema(), 'CREATE') AS create,
+       coalesce((SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c
+                 WHERE c.oid = to_regclass('_prisma_migrations')), true) AS owner`,
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  const role = JSON.stringify(row.role);
+  if (row.create !== true) return `the role ${role} may not create in the schema`;
+  if (!row.owner)
+    return `the role ${role} does not own the migrations' history (_prisma_migrations)`;
+  return null;
 }
