@@ -11,7 +11,7 @@ import { type FixtureRun, isPortOpen, portOf, runFixture } from "../testing/fixt
 import { watchSharedTmpdir } from "../testing/fixtures/shared-tmpdir";
 import { ensureEmbeddedPostgres } from "./embedded-postgres";
 import { readPostmasterPid, runningPostmaster, stopPostmaster } from "./postmaster";
-import { isProcessAlive } from "./process-identity";
+import { isProcessAlive, processStartTime } from "./process-identity";
 
 let root: string;
 let dataDir: string;
@@ -286,6 +286,42 @@ describe("ensureEmbeddedPostgres", () => {
     await restartUnder(process.pid);
     await db.stop();
     expect(runningPostmaster(clusterDir)).toBeNull();
+  });
+
+  it("joins a server an older release started (postgres.json's owner, no holder file) and leaves it running", async () => {
+    // The older release's server: a process holding it, the folder then made to look as that
+    // release left it (its starter in postgres.json, no holders folder).
+    const clusterDir = path.join(dataDir, "postgres");
+    const older = fixture([dataDir, "hold"]);
+    const started = await older.firstLine;
+    const url = String(started.url);
+    const pid = older.child.pid ?? 0;
+    await rm(path.join(dataDir, "postgres.holders"), { recursive: true, force: true });
+    const owner = { pid, startTime: processStartTime(pid) };
+    await writeFile(
+      path.join(dataDir, "postgres.json"),
+      JSON.stringify({ port: portOf(url), owner }),
+    );
+    const before = runningPostmaster(clusterDir)?.pid;
+
+    // This release's command (a `pnpm auth check` before the upgrade) comes and goes.
+    const command = fixture([dataDir, "report"]);
+    const joined = await command.firstLine;
+    expect(joined.owned).toBe(false);
+    expect(joined.log).toEqual([
+      `reusing embedded PostgreSQL on port ${portOf(url)} (in use by pid ${pid})`,
+    ]);
+    expect((await command.exited).code).toBe(0);
+    expect(runningPostmaster(clusterDir)?.pid).toBe(before);
+    expect(await currentDatabase(url)).toBe("kit");
+
+    // And the other way: a server this release starts names its starter where older ones look.
+    older.child.kill("SIGTERM");
+    await older.exited;
+    const db = await ensureEmbeddedPostgres({ dataDir });
+    const state = JSON.parse(readFileSync(path.join(dataDir, "postgres.json"), "utf8"));
+    expect(state.owner).toEqual({ pid: process.pid, startTime: processStartTime(process.pid) });
+    await db.stop();
   });
 
   it("keeps the server while this process still holds it from another call", async () => {

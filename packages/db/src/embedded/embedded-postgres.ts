@@ -9,9 +9,19 @@ import { withFileLock } from "./data-dir-lock";
 import { createDatabaseIfMissing, postgresUrl, waitUntilAccepting } from "./database";
 import { startEmbeddedServer } from "./embedded-server";
 import { freePort } from "./free-port";
-import { holdServer, otherHolders, releaseKeepsRunning, releaseServer } from "./holders";
+import {
+  adoptHolder,
+  holdServer,
+  otherHolders,
+  releaseKeepsRunning,
+  releaseServer,
+} from "./holders";
 import { type PostmasterInfo, runningPostmaster, stopPostmaster } from "./postmaster";
-import type { ProcessIdentity } from "./process-identity";
+import {
+  currentProcessIdentity,
+  isSameProcessAlive,
+  type ProcessIdentity,
+} from "./process-identity";
 import { installExitHandler, installSignalHandlers, trackServer } from "./running-servers";
 import { readSecret, writeNewSecret } from "./secret-file";
 
@@ -45,9 +55,14 @@ export interface EmbeddedPostgresHandle {
 /** The cluster's folder in the data folder; the server's files sit beside it. */
 const CLUSTER_DIR = "postgres";
 
-// Beside the cluster: the port to prefer next time.
+// Beside the cluster: the port to prefer next time, and for releases before the holders folder
+// (they read and wrote `owner`, and only that process stopped the server) who started it.
 interface ServerState {
   port?: number;
+  /** The process that started the server. */
+  owner?: ProcessIdentity;
+  /** Written by releases that keep the holders folder; absent, `owner` is all there is. */
+  holders?: string;
 }
 
 /**
@@ -106,6 +121,13 @@ async function ensureLocked(
   try {
     const running = runningPostmaster(files.cluster);
     const others = running ? otherHolders(files.holders) : [];
+    const older = running && others.length === 0 ? await olderReleaseStarter(files.state) : null;
+    if (older) {
+      // Started by an older release still running on this folder (an upgrade in progress): it
+      // stops the server when it ends, and until then the server is its, not an orphan's.
+      adoptHolder(files.holders, older);
+      others.push(older);
+    }
     if (running && (others.length > 0 || heldAlready)) {
       return await join(files, running, others, database, log);
     }
@@ -198,7 +220,14 @@ async function start(
   });
   let url: string;
   try {
-    await writeFile(files.state, JSON.stringify({ port }));
+    // `owner` too, so an older release started on this folder meanwhile joins the server
+    // rather than stopping it as orphaned.
+    const state: ServerState = {
+      port,
+      owner: currentProcessIdentity(),
+      holders: "postgres.holders",
+    };
+    await writeFile(files.state, JSON.stringify(state));
     const serverUrl = postgresUrl({ password, port, database: "postgres" });
     await createDatabaseIfMissing(serverUrl, database);
     url = await appUrl(files.appPassword, serverUrl, port, database);
@@ -256,6 +285,14 @@ async function appUrl(
   const password = (await readSecret(passwordFile)) ?? (await writeNewSecret(passwordFile));
   await provisionAppRole(serverUrl, { password, database });
   return postgresUrl({ user: APP_ROLE, password, port, database });
+}
+
+/** The live process an older release recorded as the server's starter, if any. */
+async function olderReleaseStarter(stateFile: string): Promise<ProcessIdentity | null> {
+  const { owner, holders } = await readState(stateFile);
+  if (holders !== undefined || typeof owner?.pid !== "number") return null;
+  const identity = { pid: owner.pid, startTime: owner.startTime ?? null };
+  return identity.pid !== process.pid && isSameProcessAlive(identity) ? identity : null;
 }
 
 async function readState(file: string): Promise<ServerState> {

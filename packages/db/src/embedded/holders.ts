@@ -65,6 +65,15 @@ export function releaseServer(dir: string): ProcessIdentity[] {
   return otherHolders(dir);
 }
 
+/**
+ * Counts `holder` as a user of the server, as if it had joined: for a process of an older
+ * release, which recorded only that it started the server (see embedded-postgres.ts).
+ */
+export function adoptHolder(dir: string, holder: ProcessIdentity): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(dir, String(holder.pid)), JSON.stringify(holder), { mode: 0o600 });
+}
+
 /** The live processes other than this one that hold the server; dead ones' files are removed. */
 export function otherHolders(dir: string): ProcessIdentity[] {
   let names: string[];
