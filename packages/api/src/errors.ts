@@ -183,6 +183,11 @@ export class RateLimitedError extends AppError {
   constructor(
     readonly retryAfterSeconds: number,
     message = "Too many attempts. Try again later.",
+    /**
+     * True when every budget that refused had refused this instance before and still held: the
+     * refusal was recorded then, and a flood of repeats is not recorded one by one.
+     */
+    readonly repeated = false,
   ) {
     super("RATE_LIMITED", "TOO_MANY_REQUESTS", message);
   }

@@ -24,10 +24,44 @@ export const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
  * Refuses with the longest of the waits (ms) when there is any: one spent budget refuses. The
- * message is the refusal's wording for the client (the default is the sign-in attempts' one).
+ * message is the refusal's wording for the client (the default is the sign-in attempts' one);
+ * `repeated` as RateLimitedError has it.
  */
-export function refuseIfAny(waitsMs: number[], message?: string): void {
-  if (waitsMs.length > 0) throw new RateLimitedError(toSeconds(Math.max(...waitsMs)), message);
+export function refuseIfAny(waitsMs: number[], message?: string, repeated = false): void {
+  if (waitsMs.length > 0) {
+    throw new RateLimitedError(toSeconds(Math.max(...waitsMs)), message, repeated);
+  }
+}
+
+/** Keys this instance saw refused, kept at most this many (the oldest forgotten first). */
+export const MAX_REFUSED_KEYS = 10_000;
+
+/**
+ * The keys the store refused on this instance, each until the store said it would admit again. Bounded: one forgotten is only spent again (a write) at its next attempt.
+ */
+class RefusedKeys {
+  readonly #until = new Map<string, number>();
+
+  note(key: string, untilMs: number): void {
+    this.#until.delete(key);
+    if (this.#until.size >= MAX_REFUSED_KEYS) {
+      const oldest = this.#until.keys().next();
+      if (!oldest.done) this.#until.delete(oldest.value);
+    }
+    this.#until.set(key, untilMs);
+  }
+
+  has(key: string, now: number): boolean {
+    const until = this.#until.get(key);
+    if (until === undefined) return false;
+    if (now < until) return true;
+    this.#until.delete(key);
+    return false;
+  }
+
+  drop(key: string): void {
+    this.#until.delete(key);
+  }
 }
 
 export interface Budgets {
@@ -48,6 +82,14 @@ export interface Budgets {
    */
   spendAll(charges: Charge[], message?: string): Promise<void>;
   read(charge: Charge): Promise<RateLimiterRes | null>;
+  /**
+   * For a key this instance saw the store refuse: the store's reading while the key is
+   * still over its points, else null (also for any other key, without asking the store). A read
+   * where `spend` writes: a flood at a key already refused costs the store no commit per
+   * attempt, and a key an operator unlocked, or that a success gave points back to, is seen at
+   * once.
+   */
+  recheck(charge: Charge): Promise<RateLimiterRes | null>;
   /** Deletes the key: its count starts afresh. */
   reset(charge: Charge): Promise<void>;
   /** Holds the key over its limit for `seconds` from now, whatever its count was. */
@@ -55,34 +97,59 @@ export interface Budgets {
 }
 
 export function createBudgets(store: OpenStore): Budgets {
+  const refused = new RefusedKeys();
+  // The store's own key: the counter's prefix (its name) and the key.
+  const keyOf = ({ counter, key }: Charge) => `${counter.keyPrefix}:${key}`;
+
   async function spend(charge: Charge): Promise<Spent> {
     try {
       const res = await store.watch(() => charge.counter.consume(charge.key));
       return { charge, admitted: true, res, windowEndsAt: Date.now() + res.msBeforeNext };
     } catch (error) {
-      if (error instanceof RateLimiterRes) return { charge, admitted: false, res: error };
+      if (error instanceof RateLimiterRes) {
+        refused.note(keyOf(charge), Date.now() + error.msBeforeNext);
+        return { charge, admitted: false, res: error };
+      }
       throw error;
     }
   }
 
+  async function recheck(charge: Charge): Promise<RateLimiterRes | null> {
+    const key = keyOf(charge);
+    if (!refused.has(key, Date.now())) return null;
+    const res = await store.watch(() => charge.counter.get(charge.key));
+    if (res !== null && res.consumedPoints > charge.counter.points) return res;
+    refused.drop(key);
+    return null;
+  }
+
   return {
     spend,
+    recheck,
     async giveBack(spent) {
       if (Date.now() >= spent.windowEndsAt) return;
       const { counter, key } = spent.charge;
       await store.watch(() => counter.reward(key));
     },
     async spendAll(charges, message) {
-      const refused = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
+      const again = (await Promise.all(charges.map(recheck))).filter((res) => res !== null);
       refuseIfAny(
-        refused.map((spent) => spent.res.msBeforeNext),
+        again.map((res) => res.msBeforeNext),
+        message,
+        true,
+      );
+      const over = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
+      refuseIfAny(
+        over.map((spent) => spent.res.msBeforeNext),
         message,
       );
     },
     read: ({ counter, key }) => store.watch(() => counter.get(key)),
-    async reset({ counter, key }) {
-      await store.watch(() => counter.delete(key));
+    async reset(charge) {
+      await store.watch(() => charge.counter.delete(charge.key));
+      refused.drop(keyOf(charge));
     },
+    // Not noted as refused: the first attempt the lock refuses is spent, and recorded.
     async lock({ counter, key }, seconds) {
       await store.watch(() => counter.block(key, seconds));
     },

@@ -65,6 +65,17 @@ export async function beginLoginAttempt(
     return lockMs;
   }
 
+  // Budgets this instance saw refuse are read, not spent (Budgets.recheck): a flood at a lock
+  // writes nothing, and is recorded once (RateLimitedError.repeated).
+  const [pairAgain, ...othersAgain] = await Promise.all(
+    [charges.pair, charges.account, ...charges.clients].map((charge) => budgets.recheck(charge)),
+  );
+  if (pairAgain) {
+    throw new RateLimitedError(toSeconds(await lockIfUnlocked(pairAgain)), undefined, true);
+  }
+  const again = othersAgain.filter((res) => res !== null).map((res) => res.msBeforeNext);
+  if (again.length > 0) throw new RateLimitedError(toSeconds(Math.max(...again)), undefined, true);
+
   // The pair first: an attempt its burst lock refuses never touches the account's or the
   // client's budgets, so an attacker locked on one pair cannot drain them.
   const pair = await budgets.spend(charges.pair);

@@ -160,6 +160,30 @@ describe("spendSynced", () => {
     expect(network.spend("net")).toBeNull();
     expect(network.spend("net")).toBe(60_000);
   });
+
+  it("calls a refusal a repeat once every counter that refuses refused its key before", async () => {
+    const [client, network] = [instance(), instance(new RateLimiterMemory(SPEC))];
+    const spendBoth = () => {
+      try {
+        spendSynced([
+          { counter: client, key: "ip" },
+          { counter: network, key: "net" },
+        ]);
+        return null;
+      } catch (error) {
+        return (error as RateLimitedError).repeated;
+      }
+    };
+    for (let i = 0; i < 3; i += 1) expect(spendBoth()).toBeNull();
+    // The first refusal is recorded; the next ones, from the same spent budgets, are repeats.
+    expect(spendBoth()).toBe(false);
+    expect(spendBoth()).toBe(true);
+    // A new window admits again (the store's opened at the first sync), and its first refusal
+    // is a first again.
+    await vi.advanceTimersByTimeAsync(65_000);
+    for (let i = 0; i < 3; i += 1) expect(spendBoth()).toBeNull();
+    expect(spendBoth()).toBe(false);
+  });
 });
 
 describe("memory", () => {

@@ -16,6 +16,14 @@ interface Tally {
   sending: number;
   /** When the key's window ends, as the store said at the last sync (estimated before any). */
   windowEndsAt: number;
+  /** Refused in this window already: later refusals are repeats (RateLimitedError.repeated). */
+  refused: boolean;
+}
+
+/** A spend this counter refused: the wait in ms, and whether it refused this key before. */
+export interface SyncedRefusal {
+  waitMs: number;
+  again: boolean;
 }
 
 export interface SyncedCounterOptions {
@@ -70,21 +78,30 @@ export class SyncedCounter {
 
   /** Spends one point for `key`; the wait in ms when the budget is spent, else null. */
   spend(key: string): number | null {
+    return this.trySpend(key)?.waitMs ?? null;
+  }
+
+  /** Spends one point for `key`; the refusal when the budget is spent, else null. */
+  trySpend(key: string): SyncedRefusal | null {
     const now = this.#now();
     let tally = this.#tallies.get(key);
     if (!tally) {
       if (this.#tallies.size >= this.#maxKeys) this.#forgetSynced();
-      tally = { shared: 0, unsent: 0, sending: 0, windowEndsAt: 0 };
+      tally = { shared: 0, unsent: 0, sending: 0, windowEndsAt: 0, refused: false };
       this.#tallies.set(key, tally);
     }
     if (now >= tally.windowEndsAt) {
       // A new window, as the store will start one at the next point it counts.
       tally.shared = 0;
       tally.windowEndsAt = now + this.spec.duration * 1000;
+      tally.refused = false;
     }
     if (tally.shared + tally.sending + tally.unsent >= this.spec.points) {
-      return tally.windowEndsAt - now;
+      const again = tally.refused;
+      tally.refused = true;
+      return { waitMs: tally.windowEndsAt - now, again };
     }
+    tally.refused = false;
     tally.unsent += 1;
     return null;
   }
@@ -161,11 +178,17 @@ export class SyncedCounter {
   }
 }
 
-/** Spends one point from each counter for its key; refuses with the longest wait if any is over. */
+/**
+ * Spends one point from each counter for its key; refuses with the longest wait if any is over,
+ * as a repeat when each counter that refused had refused its key before in this window.
+ */
 export function spendSynced(charges: { counter: SyncedCounter; key: string }[]): void {
+  const refusals = charges
+    .map(({ counter, key }) => counter.trySpend(key))
+    .filter((refusal) => refusal !== null);
   refuseIfAny(
-    charges
-      .map(({ counter, key }) => counter.spend(key))
-      .filter((wait): wait is number => wait !== null),
+    refusals.map((refusal) => refusal.waitMs),
+    undefined,
+    refusals.every((refusal) => refusal.again),
   );
 }

@@ -7,7 +7,9 @@ import { RateLimitedError } from "../errors";
 
 /**
  * Runs `spend` (a limiter call); a refusal is recorded as `rate_limited`, under the account it was
- * aimed at when the caller knows one, then thrown on (429 with Retry-After).
+ * aimed at when the caller knows one, then thrown on (429 with Retry-After). A repeated refusal
+ * (the same budgets, refused here before and still over) was recorded the first time: a client
+ * hammering a lock must not fill the audit trail, nor wait for a commit per attempt.
  */
 export async function charged<T>(
   deps: AppDeps,
@@ -18,7 +20,7 @@ export async function charged<T>(
   try {
     return await spend();
   } catch (error) {
-    if (error instanceof RateLimitedError) {
+    if (error instanceof RateLimitedError && !error.repeated) {
       await recordEvent(deps, { type: "rate_limited", userId, client });
     }
     throw error;
