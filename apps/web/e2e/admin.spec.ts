@@ -44,12 +44,18 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await adminPage.getByLabel("Search by email").fill(email);
     const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
     await expect(row.getByTestId("user-active")).toHaveText("yes");
+    // Each button is named for its row, the visible word first.
+    for (const name of ["Sessions", "Unlock sign-in", "Deactivate"]) {
+      await expect(
+        row.getByRole("button", { name: `${name}: ${email}`, exact: true }),
+      ).toBeVisible();
+    }
 
     // The user's sessions, as the admin sees them: the one open tab.
-    await row.getByRole("button", { name: "Sessions" }).click();
+    await row.getByRole("button", { name: `Sessions: ${email}`, exact: true }).click();
     await expect(adminPage.getByTestId("user-sessions").locator("li")).toHaveCount(1);
 
-    await row.getByRole("button", { name: "Deactivate" }).click();
+    await row.getByRole("button", { name: `Deactivate: ${email}`, exact: true }).click();
     await expect(row.getByTestId("user-active")).toHaveText("no");
     await expect(adminPage.getByText("No live sessions.")).toBeVisible();
     // The audit row names people, not ids: the account acted on and the admin who acted.
@@ -81,7 +87,7 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await expect(userPage).toHaveURL(/\/login/);
 
     // Reactivated, they can sign in again.
-    await row.getByRole("button", { name: "Reactivate" }).click();
+    await row.getByRole("button", { name: `Reactivate: ${email}`, exact: true }).click();
     await expect(row.getByTestId("user-active")).toHaveText("yes");
     await signIn(userPage, email);
   } finally {
@@ -123,7 +129,7 @@ test("an admin unlocks a user locked out by someone's failed sign-ins, who signs
     await openAdminPage(adminPage);
     await adminPage.getByLabel("Search by email").fill(email);
     const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
-    await row.getByRole("button", { name: "Unlock sign-in" }).click();
+    await row.getByRole("button", { name: `Unlock sign-in: ${email}`, exact: true }).click();
     await expect(adminPage.getByTestId("admin-notice")).toHaveText(
       `${email}: failed sign-ins forgotten, locks lifted.`,
     );
@@ -159,7 +165,7 @@ test("an admin's Revoke buttons are named for the sessions they end, even when t
     await openAdminPage(adminPage);
     await adminPage.getByLabel("Search by email").fill(email);
     const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
-    await row.getByRole("button", { name: "Sessions" }).click();
+    await row.getByRole("button", { name: `Sessions: ${email}`, exact: true }).click();
     const sessions = adminPage.getByTestId("user-sessions");
     await expect(sessions.locator("li")).toHaveCount(2);
     // Not both just "Revoke": each button says which session it ends, and still shows "Revoke".
@@ -205,7 +211,7 @@ test("an admin's own account lists this browser's session as This device, with n
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByLabel("Search by email").fill(ADMIN.email);
   const row = page.locator(`[data-testid="user-row"][data-email="${ADMIN.email}"]`);
-  await row.getByRole("button", { name: "Sessions" }).click();
+  await row.getByRole("button", { name: `Sessions: ${ADMIN.email}`, exact: true }).click();
   const sessions = page.getByTestId("user-sessions");
   // Other tests' admin sessions may be listed too; exactly one is this browser's.
   const current = sessions.locator('li[data-current="true"]');

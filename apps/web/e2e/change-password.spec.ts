@@ -106,3 +106,35 @@ test("a call still on its way with the old token when the password changes signs
   await other.reload();
   await expectDashboard(other, email);
 });
+
+test("offline, a password change fails at once and is not sent when the network returns", async ({
+  page,
+  context,
+  request,
+}) => {
+  const email = uniqueEmail("change-offline");
+  await register(page, email);
+  await context.setOffline(true);
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  // Said at once, not held while the system reports no network.
+  await expect(page.getByText("Could not reach the server")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change password" })).toBeEnabled();
+  const changes: string[] = [];
+  page.on("request", (sent) => {
+    if (sent.url().includes("account.changePassword")) changes.push(sent.url());
+  });
+  await context.setOffline(false);
+  // Nothing replayed: the old password still signs in, and this page's session still lives.
+  await page.waitForTimeout(2000);
+  expect(changes).toEqual([]);
+  const origin = new URL(page.url()).origin;
+  const login = await request.post(`${origin}/api/trpc/auth.login`, {
+    headers: { "content-type": "application/json" },
+    data: { email, password: PASSWORD },
+  });
+  expect(login.status()).toBe(200);
+  await page.reload();
+  await expectDashboard(page, email);
+});

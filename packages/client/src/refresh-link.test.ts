@@ -237,16 +237,35 @@ describe("a call refused because its session is over", () => {
     expect(server.count("auth.refresh")).toBe(0);
   });
 
-  it("ignores the verdict on a stale token once the tokens have changed", async () => {
+  it("sends a call refused on a stale token again, once, with the new session's token", async () => {
     const { client, pair, session, store, events } = signedIn();
     await client.auth.logout.mutate({ refresh: pair.refresh });
     const fresh = server.openSession();
     const late = client.auth.me.query();
-    // A new sign-in lands before the refused call comes back.
+    // A new session of the same account (a password change in another tab) lands before the
+    // refused call comes back: the call never ran, and runs now under the new session.
     session.signIn(fresh);
-    await expect(late).rejects.toBeInstanceOf(TRPCClientError);
+    await expect(late).resolves.toEqual(FAKE_USER);
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access, fresh.access]);
     expect(events).toEqual([]);
     expect(store.get()).toEqual(fresh);
+  });
+
+  it("never sends it again as another account, and ignores the stale verdict", async () => {
+    const { client, pair, session, store, events } = signedIn();
+    await client.auth.logout.mutate({ refresh: pair.refresh });
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const exp = Math.floor(server.now / 1000) + 600;
+    const other = {
+      access: `${encode({ alg: "HS256" })}.${encode({ sub: "someone-else", exp, iat: exp - 600 })}.x`,
+      refresh: "other-refresh",
+    };
+    const late = client.auth.me.query();
+    session.signIn(other);
+    await expect(late).rejects.toMatchObject({ data: { appCode: "TOKEN_REVOKED" } });
+    expect(bearersSent(server, "auth.me")).toEqual([pair.access]);
+    expect(events).toEqual([]);
+    expect(store.get()).toEqual(other);
   });
 });
 

@@ -6,6 +6,7 @@ import { observable, type Unsubscribable } from "@trpc/server/observable";
 import type { AuthSession } from "./auth-session";
 import { withAccessToken } from "./bearer-headers";
 import { toClientError } from "./client-error";
+import { readJwtSubject } from "./jwt-claims";
 import { isSessionOverCode } from "./refresh-error";
 
 /**
@@ -20,7 +21,9 @@ import { isSessionOverCode } from "./refresh-error";
  * - when the refresh token is dead (a sign-out code), the session is signed out and calls go
  *   on without a token; a network error or 5xx fails the call and keeps the tokens;
  * - when a call is refused because its session is over (`TOKEN_REVOKED`, `TOKEN_REUSED`,
- *   `USER_NOT_FOUND`: revoked from another device, say), the session is signed out at once.
+ *   `USER_NOT_FOUND`: revoked from another device, say), the session is signed out at once;
+ *   unless the tokens changed to a new session of the same account while the call was out (a
+ *   password change in another tab): then the call is sent again, once, with the new token.
  *
  * @example
  * const session = createAuthSession({ store: createLocalStorageStore(), refresh: bodyRefresh({ url: "/api/trpc" }) });
@@ -48,7 +51,17 @@ export function refreshLink<TRouter extends AnyTRPCRouter = AnyTRPCRouter>(
           const retryOrFail = (error: TRPCClientError<TRouter>) => {
             // Retry only what provably never ran: an auth failure before any output.
             const code = readAppCode(error);
-            const retry = !isRetry && !emitted && token !== null && code === "TOKEN_EXPIRED";
+            const unrun = !isRetry && !emitted && token !== null;
+            if (unrun && isSessionOverCode(code)) {
+              // The tokens moved on while the call was out (a password change or a refresh in
+              // another tab opened a new session of the same account): the old session's end
+              // is not this page's. Sent again, once, under the new one; never as another user.
+              const now = session.store.get().access;
+              if (now !== null && now !== token && readJwtSubject(now) === readJwtSubject(token)) {
+                return send(now, true);
+              }
+            }
+            const retry = unrun && code === "TOKEN_EXPIRED";
             if (!retry) {
               // Revoked from another device, reused, the user gone: no refresh can help.
               if (token !== null && isSessionOverCode(code)) session.sessionOver(code, token);

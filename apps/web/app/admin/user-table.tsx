@@ -85,6 +85,8 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                 </tr>
               </thead>
               <tbody>
+                {/* Each button named for its row (the visible word first), as the sessions'
+                    Revoke buttons are: a screen reader tabbing through them tells them apart. */}
                 {users.data.items.map((user) => (
                   <tr key={user.id} data-testid="user-row" data-email={user.email}>
                     <td>{user.email}</td>
@@ -96,6 +98,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                       <button
                         type="button"
                         className="secondary"
+                        aria-label={`Sessions: ${user.email}`}
                         onClick={() => setSelected({ id: user.id, email: user.email })}
                       >
                         Sessions
@@ -105,6 +108,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                         className="secondary"
                         disabled={busy}
                         title="Forget this account's failed sign-ins and lift its lock-outs"
+                        aria-label={`Unlock sign-in: ${user.email}`}
                         onClick={() => unlockUser({ id: user.id, email: user.email })}
                       >
                         Unlock sign-in
@@ -115,6 +119,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                             type="button"
                             className="danger"
                             disabled={busy}
+                            aria-label={`Deactivate: ${user.email}`}
                             onClick={() => deactivate.mutate({ userId: user.id })}
                           >
                             Deactivate
@@ -124,6 +129,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                         <button
                           type="button"
                           disabled={busy}
+                          aria-label={`Reactivate: ${user.email}`}
                           onClick={() => reactivate.mutate({ userId: user.id })}
                         >
                           Reactivate

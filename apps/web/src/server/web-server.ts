@@ -2,7 +2,7 @@
 // on Node's own request objects before the page framework sees it (API_HANDLER=next hands it to
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
-import { answerClientErrors } from "@kit/api/client-error";
+import { answerClientErrors, REQUEST_TIMEOUTS } from "@kit/api/client-error";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
@@ -72,7 +72,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   // `pnpm dev` writes the manifest as pages compile: there Next.js always decides.
   const actionsServed = dev || buildHasServerActions(options.dir);
 
-  const server = createServer((req, res) => {
+  const server = createServer(REQUEST_TIMEOUTS, (req, res) => {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
     if (api?.(req, res)) return;

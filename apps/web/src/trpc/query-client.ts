@@ -12,6 +12,15 @@ export function createQueryClient(onNoSession: () => void): QueryClient {
         staleTime: 30_000,
         // An auth failure is not going to pass on a second try.
         retry: (failures, error) => failures < 2 && !isAuthFailure(error),
+        // Sent whatever navigator.onLine says (React Query's default pauses while the system
+        // reports no network): offline, a reload fails and says so instead of doing nothing.
+        networkMode: "always",
+      },
+      mutations: {
+        // Never held while offline and sent on reconnection: a password change or a sign-out
+        // everywhere the person took for failed must not happen minutes later. It fails now,
+        // with "Could not reach the server", and they can try again.
+        networkMode: "always",
       },
     },
   });

@@ -5,6 +5,20 @@ import type { Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
+/**
+ * How long a client may take to send its request, for `createServer(REQUEST_TIMEOUTS, …)`. Node's
+ * defaults (60 s for the headers, 300 s for the whole request, checked every 30 s) let a few
+ * thousand connections that send a byte every few seconds sit for minutes and slow everyone;
+ * a proxy in front usually bounds this too, a server reached directly must itself. Answered 408.
+ * The answer's time is not bounded: a page or a slow procedure may take what it takes.
+ */
+export const REQUEST_TIMEOUTS = {
+  headersTimeout: 10_000,
+  // The largest body the API reads (MAX_BODY_BYTES) over a slow mobile link, with room.
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
+
 const REASONS = new Map<string | undefined, [number, string]>([
   ["HPE_HEADER_OVERFLOW", [431, "Request Header Fields Too Large"]],
   ["HPE_CHUNK_EXTENSIONS_OVERFLOW", [413, "Content Too Large"]],

@@ -16,7 +16,7 @@ import { resolveClientIp } from "../request/client-ip";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
-import { answerClientErrors } from "./client-error";
+import { answerClientErrors, REQUEST_TIMEOUTS } from "./client-error";
 import { methodHandling } from "./endpoint-methods";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
@@ -103,7 +103,7 @@ export function createStandaloneServer(
   deps: AppDeps,
   options: StandaloneServerOptions = {},
 ): Server {
-  const server = createServer(createServerHandler(deps, options));
+  const server = createServer(REQUEST_TIMEOUTS, createServerHandler(deps, options));
   answerClientErrors(server);
   return server;
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { MAX_BATCH_SIZE } from "../wire";
+import { REQUEST_TIMEOUTS } from "./client-error";
 import { API_SECURITY_HEADERS } from "./security-headers";
 
 let api: TestServer;
@@ -17,6 +18,23 @@ afterAll(async () => {
 });
 
 const json = { "content-type": "application/json" };
+
+/** Writes `request` as it is on a new connection; everything read until the server closes it. */
+function exchange(request: string): Promise<string> {
+  const { hostname, port } = new URL(api.base);
+  return new Promise<string>((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    // The server may reset the connection under a request it stopped reading: the answer came
+    // before that, and is what is checked.
+    socket.on("error", () => {});
+    socket.once("close", () => resolve(text));
+  });
+}
 
 /** One request through `agent` (node:http, so that which socket carried it can be seen). */
 function onAgent(
@@ -355,20 +373,6 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
   });
 
   it("answers a request Node cannot read with the API's headers, and closes", async () => {
-    const { hostname, port } = new URL(api.base);
-    const exchange = (request: string) =>
-      new Promise<string>((resolve) => {
-        const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
-        let text = "";
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        // The server may reset the connection under a request it stopped reading: the answer
-        // came before that, and is what is checked.
-        socket.on("error", () => {});
-        socket.once("close", () => resolve(text));
-      });
     const big = `X-Filler: ${"a".repeat(20_000)}\r\n`;
     for (const [request, status] of [
       [`GET /api/trpc/auth.me HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`, "431"],
@@ -386,6 +390,20 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
     }
     expect(api.output()).not.toMatch(/"level":50/);
   });
+
+  it("closes a connection whose headers never finish with 408, in the headers' time", async () => {
+    // Slowloris: a request begun and never ended would hold its socket for Node's 60 s (300 s
+    // for a body) by default.
+    const started = Date.now();
+    const answer = await exchange("GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+    const took = Date.now() - started;
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    const { headersTimeout, connectionsCheckingInterval } = REQUEST_TIMEOUTS;
+    expect(took).toBeGreaterThanOrEqual(headersTimeout - 100);
+    expect(took).toBeLessThan(headersTimeout + connectionsCheckingInterval + 5_000);
+    expect(api.output()).not.toMatch(/"level":50/);
+  }, 30_000);
 
   it("answers TRACE 405 with the methods served, never a 500", async () => {
     for (const target of ["/api/trpc/auth.me", "/api/health", "/api/trpc/nope"]) {
