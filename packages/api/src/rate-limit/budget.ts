@@ -37,7 +37,8 @@ export function refuseIfAny(waitsMs: number[], message?: string, repeated = fals
 export const MAX_REFUSED_KEYS = 10_000;
 
 /**
- * The keys the store refused on this instance, each until the store said it would admit again. Bounded: one forgotten is only spent again (a write) at its next attempt.
+ * The keys the store refused on this instance, each until the store said it would admit again.
+ * Bounded: a key forgotten is only spent again (a write) at its next attempt.
  */
 class RefusedKeys {
   readonly #until = new Map<string, number>();
