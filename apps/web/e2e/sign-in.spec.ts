@@ -80,11 +80,14 @@ test("registration explains a taken email and a weak password", async ({ page })
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".alert")).toHaveText("Choose a password of 8 to 128 characters.");
+  // The keyboard is put back on the field to fix.
+  await expect(page.getByLabel("Password")).toBeFocused();
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".alert")).toContainText("already exists");
+  await expect(page.getByLabel("Email")).toBeFocused();
   await expect(page).toHaveURL(/\/register/);
 });
 

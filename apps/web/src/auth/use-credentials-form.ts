@@ -4,6 +4,7 @@
 // the fields it blames.
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { errorFields } from "./error-fields";
 import { type ErrorContext, errorMessage } from "./error-message";
 import { getSession, signOutSettled } from "./session";
 import { useBlamedFields } from "./use-blamed-fields";
@@ -41,9 +42,12 @@ export function useCredentialsForm(
       blame(failure);
       setPending(false);
       // The button was disabled while the call ran, which dropped the keyboard focus: put it
-      // where the next try starts.
-      const password = formElement.elements.namedItem("password");
-      if (password instanceof HTMLInputElement) password.select();
+      // where the next try starts, the field the error blames (the email when it is taken), else
+      // the password.
+      const blamed = errorFields(failure, context);
+      const start = blamed.length === 0 || blamed.includes("password") ? "password" : blamed[0];
+      const input = formElement.elements.namedItem(start ?? "password");
+      if (input instanceof HTMLInputElement) input.select();
     }
   }
 
