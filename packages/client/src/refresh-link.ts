@@ -53,11 +53,12 @@ export function refreshLink<TRouter extends AnyTRPCRouter = AnyTRPCRouter>(
             const code = readAppCode(error);
             const unrun = !isRetry && !emitted && token !== null;
             if (unrun && isSessionOverCode(code)) {
-              // The tokens moved on while the call was out (a password change or a refresh in
-              // another tab opened a new session of the same account): the old session's end
-              // is not this page's. Sent again, once, under the new one; never as another user.
+              // The tokens moved on while the call was out (a password change in another tab
+              // opened a new session of the same account): the old session's end is not this
+              // page's. Sent again, once, under the new one; never as another (or an unknown) user.
               const now = session.store.get().access;
-              if (now !== null && now !== token && readJwtSubject(now) === readJwtSubject(token)) {
+              const sub = readJwtSubject(token);
+              if (now !== null && now !== token && sub !== null && readJwtSubject(now) === sub) {
                 return send(now, true);
               }
             }
