@@ -45,8 +45,8 @@ export function useCredentialsForm(
       // where the next try starts, the field the error blames (the email when it is taken), else
       // the password.
       const blamed = errorFields(failure, context);
-      const start = blamed.length === 0 || blamed.includes("password") ? "password" : blamed[0];
-      const input = formElement.elements.namedItem(start ?? "password");
+      const start = blamed.includes("password") ? "password" : (blamed[0] ?? "password");
+      const input = formElement.elements.namedItem(start);
       if (input instanceof HTMLInputElement) input.select();
     }
   }

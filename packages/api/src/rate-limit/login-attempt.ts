@@ -3,7 +3,7 @@
 // settled as failed (it stays counted) or succeeded (it is given back).
 import type { RateLimiterRes } from "rate-limiter-flexible";
 import { RateLimitedError } from "../errors";
-import { type Budgets, type Charge, isAdmitted, toSeconds } from "./budget";
+import { type Budgets, type Charge, isAdmitted, refuseIfAny, toSeconds } from "./budget";
 
 /** An attempt the limiter let through: settle it once the password has been checked. */
 export interface LoginAttempt {
@@ -73,8 +73,11 @@ export async function beginLoginAttempt(
   if (pairAgain) {
     throw new RateLimitedError(toSeconds(await lockIfUnlocked(pairAgain)), undefined, true);
   }
-  const again = othersAgain.filter((res) => res !== null).map((res) => res.msBeforeNext);
-  if (again.length > 0) throw new RateLimitedError(toSeconds(Math.max(...again)), undefined, true);
+  refuseIfAny(
+    othersAgain.filter((res) => res !== null).map((res) => res.msBeforeNext),
+    undefined,
+    true,
+  );
 
   // The pair first: an attempt its burst lock refuses never touches the account's or the
   // client's budgets, so an attacker locked on one pair cannot drain them.

@@ -225,7 +225,7 @@ async function start(
     const state: ServerState = {
       port,
       owner: currentProcessIdentity(),
-      holders: "postgres.holders",
+      holders: path.basename(files.holders),
     };
     await writeFile(files.state, JSON.stringify(state));
     const serverUrl = postgresUrl({ password, port, database: "postgres" });

@@ -22,6 +22,12 @@ function ownFile(dir: string): string {
   return path.join(dir, String(process.pid));
 }
 
+/** Files `holder` as a user of the server: its file is named for its pid and holds its identity. */
+function writeHolder(dir: string, holder: ProcessIdentity): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(dir, String(holder.pid)), JSON.stringify(holder), { mode: 0o600 });
+}
+
 /** Whether this process holds the server already (before a new hold). */
 export function holdsServer(dir: string): boolean {
   return (holdsHere.get(dir) ?? 0) > 0;
@@ -33,10 +39,7 @@ export function holdsServer(dir: string): boolean {
  */
 export function holdServer(dir: string): boolean {
   const count = holdsHere.get(dir) ?? 0;
-  if (count === 0) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(ownFile(dir), JSON.stringify(currentProcessIdentity()), { mode: 0o600 });
-  }
+  if (count === 0) writeHolder(dir, currentProcessIdentity());
   holdsHere.set(dir, count + 1);
   return count > 0;
 }
@@ -70,8 +73,7 @@ export function releaseServer(dir: string): ProcessIdentity[] {
  * release, which recorded only that it started the server (see embedded-postgres.ts).
  */
 export function adoptHolder(dir: string, holder: ProcessIdentity): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, String(holder.pid)), JSON.stringify(holder), { mode: 0o600 });
+  writeHolder(dir, holder);
 }
 
 /** The live processes other than this one that hold the server; dead ones' files are removed. */
