@@ -5,22 +5,31 @@ import type { AppDeps } from "../deps";
 import { HEALTH_PATH } from "../wire";
 import { isReadMethod, READ_ONLY_REFUSAL, readOnlyRefusal, withoutBody } from "./read-methods";
 import { API_SECURITY_HEADERS } from "./security-headers";
+import { shareAnswer } from "./shared-answer";
 
 export { HEALTH_PATH };
 
 /** How long `SELECT 1` may take: a probe must answer before the prober gives up on us. */
 export const HEALTH_TIMEOUT_MS = 2000;
 
+/**
+ * How long one check answers every probe. Anyone may probe, as often as they like: without this,
+ * each probe took a connection of the app's pool, and a flood of them slowed every sign-in.
+ * Probes that arrive while a check runs wait for it; a check answers for this long after it
+ * finished, so a probe learns that the database went away at most this late.
+ */
+export const HEALTH_REUSE_MS = 1000;
+
 export interface HealthReport {
   status: 200 | 503;
   body: { status: "ok"; database: "ok" } | { status: "unavailable"; database: "unreachable" };
 }
 
-// Never cached (no-store is among the API's headers): a stale "ok" from a proxy would keep
-// traffic on a server that lost its database.
+// Never cached by others (no-store is among the API's headers): a stale "ok" from a proxy would
+// keep traffic on a server that lost its database for as long as the proxy kept it.
 const HEADERS = { ...API_SECURITY_HEADERS, "content-type": "application/json" } as const;
 
-/** `SELECT 1` through the server's own pool, raced against the timeout. */
+/** `SELECT 1` through the server's own pool, raced against the timeout. Every call asks. */
 export async function checkHealth(
   deps: Pick<AppDeps, "prisma">,
   timeoutMs = HEALTH_TIMEOUT_MS,
@@ -43,6 +52,7 @@ export { isHealthRequest } from "../wire";
 
 /** The Node handler: the standalone server and `pnpm start`'s server route HEALTH_PATH here. */
 export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListener {
+  const probe = shareAnswer(() => checkHealth(deps), HEALTH_REUSE_MS);
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!isReadMethod(req.method)) {
       res
@@ -50,7 +60,7 @@ export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListe
         .end(READ_ONLY_REFUSAL.body);
       return;
     }
-    void checkHealth(deps).then((report) => {
+    void probe().then((report) => {
       const body = JSON.stringify(report.body);
       res.writeHead(report.status, HEADERS);
       res.end(req.method === "HEAD" ? undefined : body);
@@ -58,9 +68,12 @@ export function createHealthHandler(deps: Pick<AppDeps, "prisma">): RequestListe
   };
 }
 
-/** The GET answer as a Fetch Response. */
+/** The GET answer as a Fetch Response, from a check of its own. */
 export async function healthResponse(deps: Pick<AppDeps, "prisma">): Promise<Response> {
-  const report = await checkHealth(deps);
+  return responseOf(await checkHealth(deps));
+}
+
+function responseOf(report: HealthReport): Response {
   return Response.json(report.body, { status: report.status, headers: HEADERS });
 }
 
@@ -71,9 +84,10 @@ export async function healthResponse(deps: Pick<AppDeps, "prisma">): Promise<Res
 export function createHealthFetchHandler(options: {
   deps: () => Promise<Pick<AppDeps, "prisma">>;
 }) {
+  const probe = shareAnswer(async () => checkHealth(await options.deps()), HEALTH_REUSE_MS);
   return async (request: Request): Promise<Response> => {
     if (!isReadMethod(request.method)) return readOnlyRefusal();
-    const response = await healthResponse(await options.deps());
+    const response = responseOf(await probe());
     return request.method === "HEAD" ? withoutBody(response) : response;
   };
 }
