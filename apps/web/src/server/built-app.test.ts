@@ -106,6 +106,17 @@ describe("the built app", () => {
     expect(claimed.headers.get("strict-transport-security")).toBeNull();
   });
 
+  it("sends nosniff on the build's scripts and styles, which skip the pages' headers", async () => {
+    const page = await (await fetch(`${base}/login`)).text();
+    const assets = [...page.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+\.(?:js|css))"/g)];
+    const script = assets.find((match) => match[1]?.endsWith(".js"))?.[1];
+    expect(script, "a script of the build on /login").toBeDefined();
+    const res = await fetch(`${base}${script}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("javascript");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
   it("sends the API's security headers on what Next.js answers under /api/ (its not-found page)", async () => {
     const missing = await fetch(`${base}/api/nothing-here`);
     expect(missing.status).toBe(404);
