@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { getSession } from "../../src/auth/session";
 import { useBlamedFields } from "../../src/auth/use-blamed-fields";
+import { SubmitButton } from "../../src/forms/submit-button";
 import { useTRPC } from "../../src/trpc/react";
 
 export function ChangePasswordForm() {
@@ -70,11 +71,7 @@ export function ChangePasswordForm() {
           New password
           <input {...field("newPassword")} type="password" autoComplete="new-password" required />
         </label>
-        <div className="actions">
-          <button type="submit" disabled={change.isPending}>
-            Change password
-          </button>
-        </div>
+        <SubmitButton pending={change.isPending}>Change password</SubmitButton>
       </form>
     </section>
   );

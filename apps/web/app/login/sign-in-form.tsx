@@ -1,6 +1,7 @@
 "use client";
 // The sign-in form: auth.login in cookie mode, then on to `next`.
 import { useCredentialsForm } from "../../src/auth/use-credentials-form";
+import { SubmitButton } from "../../src/forms/submit-button";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function SignInForm({ next }: { next: string }) {
@@ -29,11 +30,7 @@ export function SignInForm({ next }: { next: string }) {
         Password
         <input {...field("password")} type="password" autoComplete="current-password" required />
       </label>
-      <div className="actions">
-        <button type="submit" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </button>
-      </div>
+      <SubmitButton pending={pending}>{pending ? "Signing in…" : "Sign in"}</SubmitButton>
     </form>
   );
 }

@@ -2,6 +2,7 @@
 // The registration form: auth.register in cookie mode, then on to `next`.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 import { useCredentialsForm } from "../../src/auth/use-credentials-form";
+import { SubmitButton } from "../../src/forms/submit-button";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function RegisterForm({ next }: { next: string }) {
@@ -45,11 +46,9 @@ export function RegisterForm({ next }: { next: string }) {
         Name
         <input {...field("name")} type="text" autoComplete="name" maxLength={100} />
       </label>
-      <div className="actions">
-        <button type="submit" disabled={pending}>
-          {pending ? "Creating account…" : "Create account"}
-        </button>
-      </div>
+      <SubmitButton pending={pending}>
+        {pending ? "Creating account…" : "Create account"}
+      </SubmitButton>
     </form>
   );
 }
