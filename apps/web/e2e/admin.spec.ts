@@ -55,7 +55,22 @@ test("an admin deactivates a signed-in user, whose open tab loses access at its 
     await row.getByRole("button", { name: `Sessions: ${email}`, exact: true }).click();
     await expect(adminPage.getByTestId("user-sessions").locator("li")).toHaveCount(1);
 
+    // Deactivating asks once more, in the row; Keep active leaves the account as it was.
     await row.getByRole("button", { name: `Deactivate: ${email}`, exact: true }).click();
+    const confirm = row.getByRole("button", {
+      name: `Deactivate and sign out now: ${email}`,
+      exact: true,
+    });
+    await expect(confirm).toBeFocused();
+    await row.getByRole("button", { name: `Keep active: ${email}`, exact: true }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(adminPage.getByTestId("user-sessions").locator("li")).toHaveCount(1);
+    await expect(row.getByTestId("user-active")).toHaveText("yes");
+    await row.getByRole("button", { name: `Deactivate: ${email}`, exact: true }).click();
+    await confirm.click();
+    await expect(adminPage.getByTestId("admin-notice")).toHaveText(
+      `${email} deactivated: every session of theirs ended.`,
+    );
     await expect(row.getByTestId("user-active")).toHaveText("no");
     await expect(adminPage.getByText("No live sessions.")).toBeVisible();
     // The audit row names people, not ids: the account acted on and the admin who acted.

@@ -15,6 +15,9 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
   const [selected, setSelected] = useState<{ id: string; email: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The account whose Deactivate was pressed once: it ends every session of theirs at once, so
+  // it asks to be pressed again (in the row, not a browser dialog, which a page can be barred from).
+  const [confirming, setConfirming] = useState<string | null>(null);
   const users = useQuery(trpc.admin.users.queryOptions({ limit: 50, email: search || null }));
 
   const reload = () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
@@ -42,6 +45,14 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
           ),
       },
     );
+
+  const deactivateUser = (user: { id: string; email: string }) => {
+    setConfirming(null);
+    deactivate.mutate(
+      { userId: user.id },
+      { onSuccess: () => setNotice(`${user.email} deactivated: every session of theirs ended.`) },
+    );
+  };
 
   return (
     <>
@@ -114,17 +125,41 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                         Unlock sign-in
                       </button>
                       {user.isActive ? (
-                        user.id !== currentUserId && (
+                        user.id !== currentUserId &&
+                        (confirming === user.id ? (
+                          <>
+                            <button
+                              type="button"
+                              className="danger"
+                              disabled={busy}
+                              // The Deactivate button it replaces had the keyboard.
+                              ref={(button) => button?.focus()}
+                              title="Their sessions end now; Reactivate lets them sign in again"
+                              aria-label={`Deactivate and sign out now: ${user.email}`}
+                              onClick={() => deactivateUser({ id: user.id, email: user.email })}
+                            >
+                              Deactivate and sign out now
+                            </button>
+                            <button
+                              type="button"
+                              className="secondary"
+                              aria-label={`Keep active: ${user.email}`}
+                              onClick={() => setConfirming(null)}
+                            >
+                              Keep active
+                            </button>
+                          </>
+                        ) : (
                           <button
                             type="button"
                             className="danger"
                             disabled={busy}
                             aria-label={`Deactivate: ${user.email}`}
-                            onClick={() => deactivate.mutate({ userId: user.id })}
+                            onClick={() => setConfirming(user.id)}
                           >
                             Deactivate
                           </button>
-                        )
+                        ))
                       ) : (
                         <button
                           type="button"
