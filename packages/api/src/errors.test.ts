@@ -41,6 +41,14 @@ describe("errors from another copy of the module", () => {
       "INTERNAL_SERVER_ERROR",
     );
   });
+
+  it("calls a body the parser refused PARSE_ERROR, and a SyntaxError a procedure threw a 500", () => {
+    const syntax = new SyntaxError("Unexpected token");
+    expect(appCodeOf(new TRPCError({ code: "PARSE_ERROR", cause: syntax }))).toBe("PARSE_ERROR");
+    expect(appCodeOf(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: syntax }))).toBe(
+      "INTERNAL_SERVER_ERROR",
+    );
+  });
 });
 
 describe("a database that cannot be used", () => {

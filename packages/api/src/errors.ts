@@ -170,8 +170,9 @@ export function appCodeOf(error: TRPCError): AppCode {
   if (isAuthError(cause)) return cause.code;
   if (cause instanceof AppError) return cause.appCode;
   if (inputRefusal(error)) return "VALIDATION";
-  // A body that is not JSON (or is empty): tRPC reports it as BAD_REQUEST; say what it was.
-  if (cause instanceof SyntaxError) return "PARSE_ERROR";
+  // A body that is not JSON (or is empty): tRPC reports it as a client error; say what it was.
+  // (A SyntaxError a procedure throws is a 500 like any other error of the server's.)
+  if (cause instanceof SyntaxError && error.code !== "INTERNAL_SERVER_ERROR") return "PARSE_ERROR";
   return error.code;
 }
 

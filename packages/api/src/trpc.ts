@@ -9,6 +9,15 @@ import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
 import { appCodeOf, inputRefusal, toTRPCError } from "./errors";
 import { refusalOf } from "./validation-issues";
 
+/**
+ * Sentences for the transport's refusals, in place of what tRPC says: the bare code for a body
+ * too large, and for one that is not JSON the parser's message, which quotes the body.
+ */
+const TRANSPORT_MESSAGES: Partial<Record<string, string>> = {
+  PARSE_ERROR: "The request body is not valid JSON.",
+  PAYLOAD_TOO_LARGE: "The request body is too large.",
+};
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
@@ -22,16 +31,18 @@ const t = initTRPC
       // Input a schema refused (any procedure's, the app's own too): its issues, typed.
       const refused = inputRefusal(error);
       const refusal = refused ? refusalOf(refused) : undefined;
+      const appCode = appCodeOf(error);
       let message = shape.message;
       // Database and library messages stay on the server.
       if (internal && !expose) message = "Internal server error.";
       else if (refusal) message = refusal.message;
+      else message = TRANSPORT_MESSAGES[appCode] ?? message;
       return {
         ...shape,
         message,
         data: {
           ...shape.data,
-          appCode: appCodeOf(error),
+          appCode,
           ...(refusal ? { issues: refusal.issues } : {}),
           ...(expose && error.stack ? { stack: error.stack } : {}),
         },

@@ -1,5 +1,5 @@
-// The `responseMeta` every adapter uses: the security headers, Retry-After for rate limits, the
-// request id (and its line in the log), plus the headers procedures left in
+// The `responseMeta` every adapter uses: the security headers, Retry-After for rate limits, a
+// 401's challenge, the request id (and its line in the log), plus the headers procedures left in
 // `ctx.responseHeaders` (the refresh cookie), so both adapters answer alike.
 import { randomUUID } from "node:crypto";
 import type { ResponseMeta } from "@trpc/server/http";
@@ -8,6 +8,7 @@ import { type AnsweredCall, logAnswer } from "./access-log";
 import { allowedFor } from "./endpoint-methods";
 import { retryAfterMeta } from "./retry-after";
 import { API_SECURITY_HEADERS } from "./security-headers";
+import { challengeFor } from "./www-authenticate";
 
 /**
  * `responseMeta` for a server of `deps`. An answer with no context is one tRPC's transport gave
@@ -38,6 +39,8 @@ export function responseMeta(options: AnsweredCall): ResponseMeta {
   const meta = retryAfterMeta(options);
   const headers = meta.headers instanceof Headers ? new Headers(meta.headers) : new Headers();
   for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) headers.set(name, value);
+  const challenge = challengeFor(options.data, options.errors);
+  if (challenge !== null) headers.set("www-authenticate", challenge);
   // RFC 9110 §15.5.6: a 405 names the methods that would do.
   if (options.errors.length > 0 && options.errors[0]?.code === "METHOD_NOT_SUPPORTED") {
     const calls = options.info?.calls;

@@ -159,10 +159,12 @@ describe("HTTP contract", () => {
     const reply = await api.raw("/api/trpc/auth.login", {
       method: "POST",
       headers: json,
-      body: "{not json",
+      body: '{"email":secret-value',
     });
     expect(reply.status).toBe(400);
     expect(reply.body.error.data).toMatchObject({ httpStatus: 400, appCode: "PARSE_ERROR" });
+    // Said in a sentence of ours: the parser's own message quotes the body.
+    expect(reply.body.error.message).toBe("The request body is not valid JSON.");
   });
 
   it("415 for a mutation without a JSON content type", async () => {
@@ -204,6 +206,7 @@ describe("HTTP contract", () => {
     });
     expect(reply.status).toBe(413);
     expect(reply.body.error.data.appCode).toBe("PAYLOAD_TOO_LARGE");
+    expect(reply.body.error.message).toBe("The request body is too large.");
     const megabyte = JSON.stringify({ email: uniqueEmail(), password: "p".repeat(1024 * 1024) });
     expect(
       (await api.raw("/api/trpc/auth.register", { method: "POST", headers: json, body: megabyte }))

@@ -238,5 +238,15 @@ describe("the README's error codes", () => {
     // "Every response": the transport's own refusals (415, a batch too large) included.
     expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
     expect(reply.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // RFC 9110 §15.5.2: every 401 names how to authenticate, and RFC 6750 §3 what was wrong.
+    expect(reply.headers.get("www-authenticate")).toBe(challengeOf(appCode, status));
   });
 });
+
+/** The `WWW-Authenticate` the README's contract gives an answer, null for none. */
+function challengeOf(appCode: string, status: number): string | null {
+  if (status !== 401) return null;
+  return appCode === "MISSING_TOKEN" || appCode === "INVALID_CREDENTIALS"
+    ? "Bearer"
+    : 'Bearer error="invalid_token"';
+}
