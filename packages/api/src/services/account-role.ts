@@ -17,8 +17,10 @@ export async function setAccountRole(
   now: number,
 ): Promise<RoleChange | null> {
   return prisma.$transaction(async (tx) => {
+    // The update's own lock (role is no key): a refresh's audit row, whose foreign key takes a
+    // key-share lock on this row, does not wait for it as it would for FOR UPDATE.
     const rows = await tx.$queryRaw<{ id: string; role: Role }[]>`
-      SELECT id::text, role::text FROM users WHERE email = ${email} FOR UPDATE`;
+      SELECT id::text, role::text FROM users WHERE email = ${email} FOR NO KEY UPDATE`;
     const user = rows[0];
     if (!user) return null;
     if (user.role === role) return { userId: user.id, changed: false };

@@ -25,13 +25,18 @@ export async function setAccountActive(
   actor: AccountActor = { kind: "cli" },
 ): Promise<StatusChange | null> {
   return prisma.$transaction(async (tx) => {
-    // Read under the row lock the update would take: two operators racing record one change.
+    // Read under the row lock the update takes (NO KEY UPDATE: is_active is no key), so two
+    // operators racing record one change. Not FOR UPDATE: that also refuses the key-share lock a
+    // refresh's audit row takes on this row through its foreign key while the refresh holds its
+    // session, which this then waits for: each waited on the other, and PostgreSQL ended one.
     const rows =
       "email" in account
         ? await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
-            SELECT id::text, is_active FROM users WHERE email = ${account.email} FOR UPDATE`
+            SELECT id::text, is_active FROM users WHERE email = ${account.email}
+            FOR NO KEY UPDATE`
         : await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
-            SELECT id::text, is_active FROM users WHERE id = ${account.id}::uuid FOR UPDATE`;
+            SELECT id::text, is_active FROM users WHERE id = ${account.id}::uuid
+            FOR NO KEY UPDATE`;
     const user = rows[0];
     if (!user) return null;
     if (user.is_active === active) {

@@ -4,6 +4,7 @@
 import { AuthError, hashPassword } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { hash } from "@node-rs/argon2";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
@@ -224,5 +225,52 @@ describe("password changes at once", () => {
     const winner = won[0]?.next ?? "";
     expect((await checkCredentials(user.email, winner)).user.id).toBe(user.id);
     expect(await liveSessions(user.id)).toBe(1);
+  });
+});
+
+describe("a deactivation while a refresh holds the session", () => {
+  it("waits for the refresh, then ends the session: never a deadlock", async () => {
+    const user = await newUser();
+    const hour = new Date(Date.now() + 3_600_000);
+    const session = await prisma.session.create({
+      data: {
+        userId: user.id,
+        refreshJti: crypto.randomUUID(),
+        expiresAt: hour,
+        absoluteExpiresAt: hour,
+      },
+    });
+    // The refresh swap's locks, in its order (swap-refresh.ts): the session row, then, through
+    // its audit row's foreign key, a key-share lock on the user's row. A deactivation locks the
+    // user's row and then the sessions: with FOR UPDATE on the user, the two waited on each
+    // other and PostgreSQL ended one (40P01: a 500, the deactivation sometimes lost).
+    const refresh = new pg.Client({ connectionString: inject("databaseUrl") });
+    await refresh.connect();
+    try {
+      await refresh.query("BEGIN");
+      await refresh.query("SELECT id FROM sessions WHERE id = $1 FOR UPDATE", [session.id]);
+      const [{ pid } = { pid: 0 }] = (await refresh.query("SELECT pg_backend_pid() AS pid")).rows;
+      const deactivation = setAccountActive(prisma, { id: user.id }, false, Date.now());
+      // Until the deactivation holds the user's row and waits for the session's.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const { rowCount } = await refresh.query(
+          "SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
+          [pid],
+        );
+        if (rowCount) break;
+        if (Date.now() > deadline) throw new Error("the deactivation never waited on the refresh");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await refresh.query(
+        "INSERT INTO auth_events (type, user_id, session_id, created_at) VALUES ('refreshed', $1, $2, now())",
+        [user.id, session.id],
+      );
+      await refresh.query("COMMIT");
+      expect(await deactivation).toEqual({ userId: user.id, changed: true, revokedSessions: 1 });
+      expect(await liveSessions(user.id)).toBe(0);
+    } finally {
+      await refresh.end();
+    }
   });
 });
