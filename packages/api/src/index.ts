@@ -1,10 +1,13 @@
 // @kit/api: what apps and extenders use — the kit's routers to compose, procedures, context, who
 // is calling, the adapters and start-up. The wire contract for clients is `@kit/api/wire`.
 
-// Throw it from a procedure for an auth failure of the contract (its code is the appCode).
-export { AuthError } from "@kit/auth";
+// Throw it from a procedure for an auth failure of the contract (its code is the appCode);
+// isAuthError tells one apart (a refused token from ctx.authenticate(), say).
+export { AuthError, isAuthError } from "@kit/auth";
 // For pages that read the database themselves (server components): an outage is not a sign-out.
-export { isDatabaseUnavailable } from "@kit/db";
+// For procedures of the app's own: a unique violation (P2002) to answer with a code of theirs,
+// and what a value the database refused as data was.
+export { isDatabaseUnavailable, isUniqueViolation, type RefusedValue, refusedValue } from "@kit/db";
 export { type AppClaims, accessClaims } from "./access-claims";
 export type { Authenticator } from "./authentication/authenticate";
 export { DEFAULT_AUTHENTICATORS } from "./authentication/authenticate";

@@ -237,6 +237,18 @@ describe("DATABASE_MIGRATE=on (the default) with a DML-only role", () => {
       );
       expect((await check(dml.url, { DATABASE_MIGRATE: "off" })).line).toMatch(/^\[ok\] /);
       expect((await check(current.url)).line).toMatch(/^\[ok\] DATABASE_MIGRATE: on:/);
+
+      // Allowed to create in the schema, and still not the history's owner: a migration run as
+      // it would fail on _prisma_migrations all the same.
+      const [schema] = await sql(current.url, "SELECT current_schema() AS name");
+      await sql(current.url, `GRANT CREATE ON SCHEMA "${schema?.name}" TO ${role}`);
+      const creating = await check(dml.url);
+      expect(creating.passed).toBe(true);
+      expect(creating.line).toMatch(
+        new RegExp(
+          `^\\[warning\\] DATABASE_MIGRATE: on, but the role "${role}" does not own the migrations' history \\(_prisma_migrations\\)`,
+        ),
+      );
     } finally {
       await dml.drop();
     }

@@ -112,7 +112,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     // and only while this server cannot be reached from other machines (DEMO_USER).
     const demo = demoUserAllowed(env);
     if (!env.databaseUrl && options.seed !== false && demo) {
-      for (const email of await seedDemoUsers(prisma)) dbLog(`demo user created: ${email}`);
+      for (const email of await seedDemoUsers(prisma)) dbLog(`demo account created: ${email}`);
     }
     if (!demo) {
       // Refused at sign-in, and signed out too (the sessions trigger tells every server).

@@ -598,8 +598,8 @@ describe("the demo user and the address the server listens on", () => {
     const app = await startApp(folder, {}, []);
     try {
       expect(app.output()).toMatch(/\[web\] ready on http:\/\/127\.0\.0\.1:\d+/);
-      expect(app.output()).toContain("[db] demo user created: demo@example.com");
-      expect(app.output()).toContain("[db] demo user created: admin@example.com");
+      expect(app.output()).toContain("[db] demo account created: demo@example.com");
+      expect(app.output()).toContain("[db] demo account created: admin@example.com");
       // Every line of start-up's database work says where it comes from, as the rest do.
       expect(app.output()).toMatch(
         /^\[db\] started embedded PostgreSQL on port \d+ \(new cluster/m,
@@ -649,7 +649,7 @@ describe("the demo user and the address the server listens on", () => {
     await chmod(fresh, 0o755);
     const app = await startApp(fresh, {}, ["--hostname", "0.0.0.0"]);
     try {
-      expect(app.output()).not.toContain("demo user created");
+      expect(app.output()).not.toContain("demo account created");
       expect((await demoLogin(app.base)).status).toBe(401);
     } finally {
       await stopApp(app.process);

@@ -64,6 +64,33 @@ describe("logAnswer", () => {
     });
   });
 
+  it("says so when the same request is answered again: its first answer could not be written", () => {
+    const { logger, lines } = memoryLogger();
+    const ctx = { deps: { logger }, requestId: "req-3", startedAt: performance.now() };
+    const info = { calls: [{ path: "notes.list" }] };
+    // What tRPC does with output that is not JSON: the head of a 200, then a 500 instead.
+    logAnswer({
+      ctx: ctx as unknown as Context,
+      info: info as never,
+      data: [{ result: { data: 1n } }],
+      errors: [],
+    });
+    logAnswer({
+      ctx: ctx as unknown as Context,
+      info: info as never,
+      data: [{ error: { data: { httpStatus: 500 } } }],
+      errors: [],
+    });
+    expect(lines.map(({ requestId, status, msg }) => ({ requestId, status, msg }))).toEqual([
+      { requestId: "req-3", status: 200, msg: "answered" },
+      {
+        requestId: "req-3",
+        status: 500,
+        msg: "answered instead: the answer logged before could not be written",
+      },
+    ]);
+  });
+
   it("writes nothing when info is off", () => {
     const { logger, lines } = memoryLogger();
     logger.level = "warn";

@@ -43,6 +43,11 @@ export interface ContextlessAnswer {
   startedAt: number;
 }
 
+// Marks a context whose answer was logged. tRPC asks for an answer's head before writing its
+// body, and asks again when the body cannot be written (output that is not JSON, a BigInt): the
+// second line then says it replaces the first, whose status never reached the client.
+const LOGGED = Symbol("answer logged");
+
 export function logAnswer(
   { ctx, info, data, errors, eagerGeneration }: AnsweredCall,
   contextless?: ContextlessAnswer,
@@ -51,6 +56,12 @@ export function logAnswer(
   const logger = ctx ? ctx.deps.logger : contextless?.logger;
   const source = ctx ?? contextless;
   if (!source || !logger?.isLevelEnabled("info")) return;
+  let again = false;
+  if (ctx) {
+    const marked = ctx as Context & { [LOGGED]?: true };
+    again = marked[LOGGED] === true;
+    marked[LOGGED] = true;
+  }
   const appCodes = errors.map(appCodeOf);
   accessLoggerOf(logger).info(
     {
@@ -64,6 +75,6 @@ export function logAnswer(
       ...(eagerGeneration ? { streamed: true } : {}),
       ms: Math.round((performance.now() - source.startedAt) * 10) / 10,
     },
-    "answered",
+    again ? "answered instead: the answer logged before could not be written" : "answered",
   );
 }
