@@ -117,6 +117,10 @@ test("over HTTP: 'can't reach the server' on the dashboard, not the sign-in page
   const page = await during.text();
   expect(page).toContain('data-testid="server-unreachable"');
   expect(page).not.toContain(email);
+  // The admin page alike (it was a 500 with Prisma's stack in the log), whoever asks.
+  const admin = await fetch(`${base}/admin`, { headers: { cookie }, redirect: "manual" });
+  expect(admin.status).toBe(200);
+  expect(await admin.text()).toContain('data-testid="server-unreachable"');
   const me = await fetch(`${base}/api/trpc/auth.me`, {
     headers: { authorization: `Bearer ${access}` },
   });

@@ -2,14 +2,16 @@
 // only for a signed-in admin; the admin.* procedures check the role again on every call.
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { pageSession } from "../../src/server/page-session";
+import { signedInPageSession } from "../../src/server/page-session";
+import { ServerUnreachable } from "../dashboard/server-unreachable";
 import { AuditEvents } from "./audit-events";
 import { UserTable } from "./user-table";
 
 export const metadata = { title: "Admin · JWT Auth Kit" };
 
 export default async function AdminPage() {
-  const signedIn = await pageSession();
+  const signedIn = await signedInPageSession();
+  if (signedIn === "unreachable") return <ServerUnreachable page="/admin" />;
   if (!signedIn) redirect("/login?next=/admin");
   // Not "forbidden": to anyone but an admin, the page does not exist.
   if (signedIn.user.role !== "admin") notFound();

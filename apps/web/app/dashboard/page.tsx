@@ -1,9 +1,8 @@
 // The signed-in home: rendered on the server from the refresh cookie (no flash of a signed-out
 // page), with the interactive parts as client components.
-import { isDatabaseUnavailable, type SignedInUser } from "@kit/api";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { pageSession } from "../../src/server/page-session";
+import { signedInPageSession } from "../../src/server/page-session";
 import { ChangePasswordForm } from "./change-password-form";
 import { DashboardHeader } from "./dashboard-header";
 import { OverviewCard } from "./overview-card";
@@ -14,15 +13,8 @@ import { SessionList } from "./session-list";
 export const metadata = { title: "Dashboard · JWT Auth Kit" };
 
 export default async function DashboardPage() {
-  let signedIn: SignedInUser | null;
-  try {
-    signedIn = await pageSession();
-  } catch (error) {
-    // The database is down, so whether the session is live cannot be known: neither sign-in
-    // page (the cookie may be fine) nor an error page, but the state a network failure shows.
-    if (isDatabaseUnavailable(error)) return <ServerUnreachable />;
-    throw error;
-  }
+  const signedIn = await signedInPageSession();
+  if (signedIn === "unreachable") return <ServerUnreachable page="/dashboard" />;
   if (!signedIn) redirect("/login?next=/dashboard");
   const { user } = signedIn;
   return (

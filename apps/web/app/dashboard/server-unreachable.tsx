@@ -1,7 +1,8 @@
 "use client";
-// The dashboard while the server cannot read its database: the session is kept, nothing is
-// signed out, and the page comes back by itself once the server answers its health check again
-// (someone who left the tab open should not have to find the button).
+// A signed-in page (the dashboard, the admin page) while the server cannot read its database:
+// the session is kept, nothing is signed out, and the page comes back by itself once the server
+// answers its health check again (someone who left the tab open should not have to find the
+// button).
 import { HEALTH_PATH } from "@kit/api/wire";
 import { useEffect } from "react";
 
@@ -16,7 +17,8 @@ async function serverAnswers(): Promise<boolean> {
   }
 }
 
-export function ServerUnreachable() {
+/** `page`: the path of the page shown, which Try again loads again. */
+export function ServerUnreachable({ page }: { page: "/dashboard" | "/admin" }) {
   useEffect(() => {
     let stopped = false;
     let checking = false;
@@ -53,7 +55,7 @@ export function ServerUnreachable() {
           when the server does.
         </p>
         <p>
-          <a href="/dashboard">Try again</a>
+          <a href={page}>Try again</a>
         </p>
       </section>
     </main>

@@ -1,7 +1,12 @@
 // Who is signed in, for a server-rendered page: the same refresh cookie the API would read for
 // this request, over HTTPS only the `__Host-` one (a plain one there may be a sibling
 // subdomain's), so a page never shows a session the browser's own refresh would not find.
-import { getSignedInUser, isHttpsRequest, type SignedInUser } from "@kit/api";
+import {
+  getSignedInUser,
+  isDatabaseUnavailable,
+  isHttpsRequest,
+  type SignedInUser,
+} from "@kit/api";
 import { headers } from "next/headers";
 import { currentConnection } from "./connection";
 import { getDeps } from "./runtime";
@@ -22,4 +27,18 @@ export async function pageSession(): Promise<SignedInUser | null> {
       })
     : null;
   return getSignedInUser(deps, requestHeaders, { secure });
+}
+
+/**
+ * pageSession for a page that only the signed-in see: "unreachable" while the database cannot
+ * say whether the session is live. Neither the sign-in page (the cookie may be fine) nor an
+ * error page then, but the state a network failure shows (ServerUnreachable).
+ */
+export async function signedInPageSession(): Promise<SignedInUser | null | "unreachable"> {
+  try {
+    return await pageSession();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return "unreachable";
+    throw error;
+  }
 }
