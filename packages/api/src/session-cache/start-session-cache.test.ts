@@ -93,6 +93,16 @@ describe("startSessionCache", () => {
     });
   });
 
+  it("forgets a session whose id an operator changes with SQL: its tokens name the old one", async () => {
+    const { deps, cache } = await depsWithCache();
+    const moved = await signedIn(deps);
+    await loadLiveSession(deps, moved);
+    expect(cache.get(moved.sid, deps.now())).toBeDefined();
+    await prisma.$executeRaw`UPDATE sessions SET id = gen_random_uuid() WHERE id = ${moved.sid}::uuid`;
+    await eventually(() => expect(cache.get(moved.sid, deps.now())).toBeUndefined());
+    await expect(loadLiveSession(deps, moved)).rejects.toMatchObject({ code: "TOKEN_REVOKED" });
+  });
+
   it("is bypassed while its listening connection is gone, and used again once it LISTENs", {
     timeout: 90_000,
   }, async () => {
