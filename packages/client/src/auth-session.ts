@@ -186,7 +186,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     const sent = store.get();
     try {
       const fresh = await strategy.refresh(sent);
-      if (epoch === started) accept(fresh, true);
+      if (epoch === started) {
+        // The refresh answered for another account: the refresh token it went by was replaced
+        // meanwhile (in cookie mode the browser's: another tab's sign-in, or a cookie planted
+        // over plain HTTP). This page shows the last account's data, so it ends here as when
+        // another tab signs in as someone else, and holds the new account's tokens.
+        if (changesAccount(fresh)) endSession("ACCOUNT_CHANGED", false, false);
+        accept(fresh, true);
+      }
       return store.get();
     } catch (error) {
       if (epoch !== started) return store.get();
