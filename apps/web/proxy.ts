@@ -1,8 +1,9 @@
-// Runs before every page: the security headers, and the per-request nonce that Next.js puts on
-// its own scripts (it reads it from the request's Content-Security-Policy while rendering).
+// Runs before every page: the security headers, the per-request nonce that Next.js puts on its
+// own scripts (it reads it from the request's Content-Security-Policy while rendering), and the
+// removal of a refresh cookie planted on the page's path.
 // Pages only: the API sets its own headers (packages/api/src/http/response-meta.ts), and its
 // requests skip this file so their bodies are not buffered for it.
-import { isHttpsRequest } from "@kit/api";
+import { clearedPlantedPageCookies, isHttpsRequest } from "@kit/api";
 import { type NextRequest, NextResponse } from "next/server";
 import { currentConnection } from "./src/server/connection";
 import { getDeps } from "./src/server/runtime";
@@ -31,6 +32,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   forwarded.delete("content-security-policy-report-only");
   const response = NextResponse.next({ request: { headers: forwarded } });
   for (const [name, value] of security) response.headers.set(name, value);
+  // A refresh cookie planted on this page's path (plain HTTP) beside ours: deleted with this
+  // answer, so the sign-in this page sends the visitor to comes back to a page that works.
+  for (const cleared of clearedPlantedPageCookies(request.headers, request.nextUrl.pathname)) {
+    response.headers.append("set-cookie", cleared);
+  }
   return response;
 }
 

@@ -158,6 +158,29 @@ test("a refresh cookie planted on /api beside ours (plain HTTP) ends in a workin
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
+test("a refresh cookie planted on /dashboard beside ours (plain HTTP) costs one sign-in at most, not a loop", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("planted-page");
+  await register(page, email);
+  // Only /dashboard gets both copies: it sent the visitor to sign-in, whose page saw ours alone
+  // and sent them back, for as long as the planted copy lived (ERR_TOO_MANY_REDIRECTS).
+  await context.addCookies([
+    { name: REFRESH_COOKIE, value: "planted", domain: "127.0.0.1", path: "/dashboard" },
+  ]);
+  await page.goto("/dashboard");
+  await expect
+    .poll(() => new URL(page.url()).pathname, { timeout: 15_000 })
+    .toMatch(/^\/(dashboard|login)$/);
+  if (new URL(page.url()).pathname === "/login") await signIn(page, email);
+  await expectDashboard(page, email);
+  const planted = (await context.cookies()).filter((cookie) => cookie.path === "/dashboard");
+  expect(planted).toEqual([]);
+  await page.reload();
+  await expectDashboard(page, email);
+});
+
 test("each Revoke button is named for the session it ends, even when two sessions look alike", async ({
   browser,
 }) => {

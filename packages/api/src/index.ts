@@ -15,6 +15,7 @@ export type { Principal } from "./authentication/principal";
 export type { SignedInUser } from "./authentication/signed-in-user";
 export { getSignedInUser } from "./authentication/signed-in-user";
 export { createContext } from "./context";
+export { clearedPlantedPageCookies } from "./cookie-mode/refresh-cookie";
 export type { OpenDatabase } from "./database";
 export { openDatabase } from "./database";
 export type { AppDeps } from "./deps";

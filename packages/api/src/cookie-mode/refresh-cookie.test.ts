@@ -1,6 +1,7 @@
 // The kit_refresh cookie on the wire: read from Cookie, written as Set-Cookie.
 import { describe, expect, it } from "vitest";
 import {
+  clearedPlantedPageCookies,
   clearedRefreshCookie,
   isCookieMode,
   REFRESH_COOKIE_PATH,
@@ -76,5 +77,19 @@ describe("refresh cookie", () => {
     expect(isCookieMode(new Headers({ "x-auth-refresh": " Cookie " }))).toBe(true);
     expect(isCookieMode(new Headers({ "x-auth-refresh": "body" }))).toBe(false);
     expect(isCookieMode(new Headers())).toBe(false);
+  });
+
+  it("deletes copies planted on a page's path and its parents, only when two are sent", () => {
+    const two = new Headers({ cookie: "kit_refresh=planted; kit_refresh=ours" });
+    expect(clearedPlantedPageCookies(two, "/admin/users")).toEqual([
+      "kit_refresh=; Max-Age=0; Path=/admin",
+      "kit_refresh=; Max-Age=0; Path=/admin/",
+      "kit_refresh=; Max-Age=0; Path=/admin/users",
+      "kit_refresh=; Max-Age=0; Path=/admin/users/",
+    ]);
+    expect(clearedPlantedPageCookies(new Headers({ cookie: "kit_refresh=ours" }), "/x")).toEqual(
+      [],
+    );
+    expect(clearedPlantedPageCookies(new Headers(), "/x")).toEqual([]);
   });
 });

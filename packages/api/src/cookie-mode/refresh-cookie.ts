@@ -164,6 +164,21 @@ export function clearedPlantedRefreshCookies(): string[] {
   );
 }
 
+/**
+ * For a page request at `pathname` that carries more than one plain refresh cookie: the
+ * `Set-Cookie` values deleting copies on that path and each of its parents below `/` (ours).
+ * A copy planted on a page's path (`Path=/dashboard`) reaches that page alone, which then sent
+ * the visitor to sign-in, whose page saw only ours and sent them back, for as long as the
+ * planted copy lived. Empty when there is at most one.
+ */
+export function clearedPlantedPageCookies(headers: Headers, pathname: string): string[] {
+  const header = headers.get("cookie");
+  if (!header || valuesOf(header, REFRESH_COOKIE_NAME).length < 2) return [];
+  return pathPrefixes(pathname).map((path) =>
+    stringifySetCookie({ name: REFRESH_COOKIE_NAME, value: "", maxAge: 0, path }),
+  );
+}
+
 /** The `Set-Cookie` value that deletes the refresh cookie (same name, path and attributes). */
 export function clearedRefreshCookie(options: CookieOptions): string {
   return setCookie(REFRESH_COOKIE_NAME, "", 0, options);
