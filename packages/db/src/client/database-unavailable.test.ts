@@ -203,7 +203,8 @@ describe("isDatabaseUnavailable on error shapes", () => {
     }
     expect(isDatabaseUnavailable({ errorCode: "P1001" })).toBe(true);
     expect(isDatabaseUnavailable(throughAdapter({ kind: "ConnectionClosed" }, "P9999"))).toBe(true);
-    for (const sqlstate of ["57P01", "57P02", "57P03", "57014", "53300", "08006", "08001"]) {
+    const sqlstates = ["57P01", "57P02", "57P03", "57014", "53100", "53200", "53300", "08006"];
+    for (const sqlstate of [...sqlstates, "08001"]) {
       expect(
         isDatabaseUnavailable(throughAdapter({ kind: "postgres", originalCode: sqlstate })),
       ).toBe(true);

@@ -19,9 +19,10 @@ const ADAPTER_KINDS = new Set([
 
 // SQLSTATEs: 57P01 admin shutdown (a fast stop terminates our session), 57P02 crash shutdown,
 // 57P03 cannot connect now (starting up, shutting down, in recovery), 57014 query cancelled
-// (our statement_timeout: the database did not answer in time), 53300 too many connections;
-// class 08 is "connection exception".
-const SQLSTATES = new Set(["57P01", "57P02", "57P03", "57014", "53300"]);
+// (our statement_timeout: the database did not answer in time); class 08 is "connection
+// exception", class 53 "insufficient resources" (53100 disk full, 53200 out of memory, 53300
+// too many connections): the server's state, over once it has room again, not the request's.
+const SQLSTATES = new Set(["57P01", "57P02", "57P03", "57014"]);
 
 // Node's socket errors on the way to the server.
 const SOCKET_CODES = new Set([
@@ -55,7 +56,7 @@ function codeSaysUnavailable(code: unknown): boolean {
     PRISMA_CODES.has(code) ||
     SQLSTATES.has(code) ||
     SOCKET_CODES.has(code) ||
-    (code.length === 5 && code.startsWith("08"))
+    (code.length === 5 && (code.startsWith("08") || code.startsWith("53")))
   );
 }
 
