@@ -63,6 +63,13 @@ describe("pnpm auth: usage", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command: drop-everything");
 
+    // The last word of a two-word command is named whole.
+    const last = await auth(["prune"]);
+    expect([last.code, last.stderr.split("\n")[0]]).toEqual([
+      2,
+      "error: unknown command: prune; did you mean sessions prune?",
+    ]);
+
     const half = await auth(["sessions"]);
     expect([half.code, half.stderr]).toEqual([
       2,
@@ -212,7 +219,7 @@ describe("pnpm auth create-user --admin / set-role", () => {
     const email = uniqueEmail("cli-role-bad");
     const wrong = await auth(["set-role", "--email", email, "--role", "root"]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("--role admin or --role user");
+    expect(wrong.stderr).toContain('--role admin or --role user (not "root")');
     const missing = await auth(["set-role", "--email", email]);
     expect(missing.code).toBe(2);
     const unknown = await auth(["set-role", "--email", email, "--role", "admin"]);

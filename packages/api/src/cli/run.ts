@@ -122,7 +122,10 @@ async function dispatch(
     const begun = Object.keys(ALLOWED).filter((name) => name.startsWith(`${command} `));
     if (begun.length > 0)
       throw usageError(`${command} is not a command; did you mean ${begun.join(", ")}?`);
-    throw usageError(`unknown command: ${command}`);
+    // The last word of a two-word command (`prune` for `sessions prune`): name it whole.
+    const ended = Object.keys(ALLOWED).filter((name) => name.endsWith(` ${command}`));
+    const hint = ended.length > 0 ? `; did you mean ${ended.join(", ")}?` : "";
+    throw usageError(`unknown command: ${command}${hint}`);
   }
   for (const [option, value] of Object.entries(values)) {
     const given = value !== undefined && value !== false;

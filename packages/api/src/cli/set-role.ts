@@ -18,7 +18,10 @@ export async function setUserRole(
   const email = emailInput.safeParse(rawEmail);
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   const role = ROLE_NAMES.find((name) => name === rawRole);
-  if (!role) throw usageError("set-role needs --role admin or --role user");
+  if (!role) {
+    const given = rawRole === undefined ? "" : ` (not ${JSON.stringify(rawRole)})`;
+    throw usageError(`set-role needs --role admin or --role user${given}`);
+  }
   const change = await withDatabase(env, io, (prisma) =>
     setAccountRole(prisma, email.data, role, Date.now()),
   );
