@@ -8,6 +8,11 @@ import { useTRPC } from "../../src/trpc/react";
 import { formatTime } from "../dashboard/format";
 import { UserSessions } from "./user-sessions";
 
+// The Deactivate button the confirmation replaces had the keyboard. One function for every
+// render: React calls a ref again whenever it is a new function, which would take the keyboard
+// back from the search field at each re-render.
+const focusWhenShown = (button: HTMLButtonElement | null) => button?.focus();
+
 export function UserTable({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -132,8 +137,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                               type="button"
                               className="danger"
                               disabled={busy}
-                              // The Deactivate button it replaces had the keyboard.
-                              ref={(button) => button?.focus()}
+                              ref={focusWhenShown}
                               title="Their sessions end now; Reactivate lets them sign in again"
                               aria-label={`Deactivate and sign out now: ${user.email}`}
                               onClick={() => deactivateUser({ id: user.id, email: user.email })}
