@@ -269,6 +269,15 @@ describe("migrate", () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
+  it("says what a server that refused the connection said, even when it names a timeout", async () => {
+    const url = new URL(await emptyDatabase());
+    url.searchParams.set("options", "-c statement_timeout=xyz");
+    const error = await caught(migrate(url.toString(), { timeoutMs: 5000 }));
+    expect(error.code).toBe("DATABASE_UNREACHABLE");
+    expect(error.message).toMatch(/^cannot connect to the database at .*statement_timeout/);
+    expect(error.message).not.toContain("did not answer");
+  });
+
   it("finishes when the server freezes after the last migration, before the lock is released", async () => {
     const proxy = await startFreezableProxy(await emptyDatabase());
     defer(proxy.close);

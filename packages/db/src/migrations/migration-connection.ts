@@ -30,7 +30,11 @@ export async function connectBounded(
     await client.connect();
   } catch (cause) {
     const reason = (cause as Error).message;
-    const timedOut = /timeout/i.test(reason);
+    // pg's own words for the time running out; a refusal the server sent (it has a SQLSTATE)
+    // answered at once, whatever it says ("invalid value for parameter statement_timeout").
+    const sqlstate = (cause as { code?: unknown }).code;
+    const answered = typeof sqlstate === "string" && /^[0-9A-Z]{5}$/.test(sqlstate);
+    const timedOut = !answered && /timeout/i.test(reason);
     throw new MigrationError(
       "DATABASE_UNREACHABLE",
       timedOut
