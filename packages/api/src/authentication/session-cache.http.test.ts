@@ -20,7 +20,8 @@ const GIVE_UP_MS = 30_000;
 let a: TestServer;
 let b: TestServer;
 beforeAll(async () => {
-  a = await startTestServer();
+  // No grace for a replayed refresh token: a replay is reuse at once (the reuse case below).
+  a = await startTestServer({ refreshReuseGrace: 0 });
   b = await startTestServer({ databaseOf: a });
 });
 afterAll(async () => {
@@ -175,5 +176,85 @@ describe("the session cache across servers", () => {
     expectRefused(await untilRefused(b, deactivated.access), "USER_NOT_FOUND");
     expectRefused(await untilRefused(b, revoked.access), "TOKEN_REVOKED");
     expectRefused(await untilRefused(a, deactivated.access), "USER_NOT_FOUND");
+  });
+});
+
+/** The access token's session id. */
+const sidOf = (access: string): string =>
+  JSON.parse(Buffer.from(access.split(".")[1] ?? "", "base64url").toString()).sid;
+
+/** An admin of A's, promoted with SQL as an operator would. */
+async function signUpAdmin(): Promise<Pair> {
+  const pair = await signUp();
+  await a.db.$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${pair.user.id}::uuid`;
+  return pair;
+}
+
+// Each way a session ends through the API, done on A; what A and B must then say to its access
+// token.
+const REVOCATIONS: {
+  name: string;
+  /** B's answer to the session's access token afterwards. */
+  appCode: string;
+  /** A's answer to the revoking call (a replayed refresh token is itself refused). */
+  answers?: number;
+  revoke(pair: Pair, admin: Pair): Promise<Reply>;
+}[] = [
+  {
+    name: "auth.logout",
+    appCode: "TOKEN_REVOKED",
+    revoke: (pair) => a.post("auth.logout", { refresh: pair.refresh }),
+  },
+  {
+    name: "account.revokeSession",
+    appCode: "TOKEN_REVOKED",
+    revoke: (pair) =>
+      a.post("account.revokeSession", { id: sidOf(pair.access) }, bearer(pair.access)),
+  },
+  {
+    name: "account.logoutAll",
+    appCode: "TOKEN_REVOKED",
+    revoke: (pair) => a.post("account.logoutAll", undefined, bearer(pair.access)),
+  },
+  {
+    name: "account.changePassword",
+    appCode: "TOKEN_REVOKED",
+    revoke: (pair) =>
+      a.post(
+        "account.changePassword",
+        { currentPassword: PASSWORD, newPassword: `${PASSWORD} again` },
+        bearer(pair.access),
+      ),
+  },
+  {
+    name: "admin.deactivateUser",
+    appCode: "USER_NOT_FOUND",
+    revoke: (pair, admin) =>
+      a.post("admin.deactivateUser", { userId: pair.user.id }, bearer(admin.access)),
+  },
+  {
+    name: "a refresh token's reuse",
+    appCode: "TOKEN_REVOKED",
+    answers: 401,
+    async revoke(pair) {
+      expect((await a.post("auth.refresh", { refresh: pair.refresh })).status).toBe(200);
+      return a.post("auth.refresh", { refresh: pair.refresh });
+    },
+  },
+];
+
+describe("every way a session ends through one server reaches the other", () => {
+  // A refuses at once (it dropped the session itself); B once the trigger's notification reaches
+  // it. Each path must change a column the triggers watch, or B would serve its cached session
+  // for minutes.
+  it.each(REVOCATIONS)("$name", async ({ revoke, appCode, answers = 200 }) => {
+    await listeningPid(b);
+    const admin = await signUpAdmin();
+    const pair = await signUp();
+    await useOn(b, pair.access);
+    const answer = await revoke(pair, admin);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(answers);
+    expectRefused(await me(a, pair.access), appCode);
+    expectRefused(await untilRefused(b, pair.access), appCode);
   });
 });

@@ -159,7 +159,12 @@ function pathPrefixes(path: string): string[] {
  * set with another site's Domain is out of our reach.
  */
 export function clearedPlantedRefreshCookies(): string[] {
-  return PLANTABLE_PATHS.map((path) =>
+  return deletionsOn(PLANTABLE_PATHS);
+}
+
+/** `Set-Cookie` values deleting a plain (not `__Host-`) refresh cookie on each of `paths`. */
+function deletionsOn(paths: readonly string[]): string[] {
+  return paths.map((path) =>
     stringifySetCookie({ name: REFRESH_COOKIE_NAME, value: "", maxAge: 0, path }),
   );
 }
@@ -174,9 +179,7 @@ export function clearedPlantedRefreshCookies(): string[] {
 export function clearedPlantedPageCookies(headers: Headers, pathname: string): string[] {
   const header = headers.get("cookie");
   if (!header || valuesOf(header, REFRESH_COOKIE_NAME).length < 2) return [];
-  return pathPrefixes(pathname).map((path) =>
-    stringifySetCookie({ name: REFRESH_COOKIE_NAME, value: "", maxAge: 0, path }),
-  );
+  return deletionsOn(pathPrefixes(pathname));
 }
 
 /** The `Set-Cookie` value that deletes the refresh cookie (same name, path and attributes). */
