@@ -1,12 +1,14 @@
 import { hash } from "@node-rs/argon2";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ARGON2_PARAMS,
+  DUMMY_HASH,
   hashPassword,
   needsRehash,
   verifyAgainstDummy,
   verifyPassword,
 } from "./password";
+import { createPasswordQueue, type PasswordQueue } from "./password-queue";
 
 // One real hash for the whole file: each costs ~15 ms.
 const ourHash = hashPassword("correct horse battery staple");
@@ -58,5 +60,29 @@ describe("verifyAgainstDummy", () => {
   it("always resolves false, also when called again", async () => {
     await expect(verifyAgainstDummy("correct horse battery staple")).resolves.toBe(false);
     await expect(verifyAgainstDummy("")).resolves.toBe(false);
+  });
+
+  it("checks against a hash of today's parameters, so it costs what a real verify does", () => {
+    expect(needsRehash(DUMMY_HASH)).toBe(false);
+  });
+
+  it("costs one argon2 job from a process's first call on, as a wrong password does", async () => {
+    // A fresh copy of the module: its first call, as in a server that just started.
+    vi.resetModules();
+    const fresh = await import("./password");
+    const queue = createPasswordQueue({ concurrency: 1 });
+    let jobs = 0;
+    const counting: PasswordQueue = {
+      concurrency: queue.concurrency,
+      maxWaiting: queue.maxWaiting,
+      active: 0,
+      waiting: 0,
+      run(job) {
+        jobs += 1;
+        return queue.run(job);
+      },
+    };
+    await fresh.verifyAgainstDummy("first unknown email's password", { queue: counting });
+    expect(jobs).toBe(1);
   });
 });
