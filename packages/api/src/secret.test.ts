@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
@@ -34,6 +34,37 @@ describe("resolveAuthSecret", () => {
     expect(await resolve(undefined)).toBe(first);
     expect((await readFile(file, "utf8")).trim()).toBe(first);
     expect(warnings[0]).toContain("AUTH_SECRET");
+  });
+
+  it("refuses a generated secret others could read, or a folder others could write", async () => {
+    const first = await resolve(undefined);
+    const file = path.join(dir, "auth-secret");
+    await chmod(file, 0o644);
+    await expect(resolve(undefined)).rejects.toThrow(
+      /auth-secret can be read or written by other users \(mode 644\): anyone on this host could sign tokens\. Restrict it \(chmod 600 /,
+    );
+    await chmod(file, 0o600);
+    await chmod(dir, 0o777);
+    await expect(resolve(undefined)).rejects.toThrow(
+      /can be written by every user \(mode 777\): anyone on this host could replace the signing secret/,
+    );
+    // Its group may (umask 002 gives each user's own group that).
+    await chmod(dir, 0o775);
+    expect(await resolve(undefined)).toBe(first);
+    // A shared folder with the sticky bit (as /tmp) lets nobody replace another's file.
+    await chmod(dir, 0o1777);
+    expect(await resolve(undefined)).toBe(first);
+    await chmod(dir, 0o755);
+    expect(await resolve(undefined)).toBe(first);
+  });
+
+  it("refuses a link in the secret's place", async () => {
+    const elsewhere = path.join(dir, "chosen-by-someone");
+    await writeFile(elsewhere, "k3J9-xq2LmZ8vR1tY6wB0nC4pD7sE5fG_hA-k3J9", { mode: 0o600 });
+    await symlink(elsewhere, path.join(dir, "auth-secret"));
+    await expect(resolve(undefined)).rejects.toThrow(
+      /auth-secret is not a regular file \(a link\?\)/,
+    );
   });
 
   it("refuses to generate one where it is required, and writes nothing", async () => {

@@ -1,6 +1,6 @@
 // Where the signing secret comes from: AUTH_SECRET, or one generated once and kept in the data folder.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import type { PreviousSecret } from "./env";
@@ -67,6 +67,9 @@ export function secretRequired(settings: { production: boolean; databaseUrl?: st
   return settings.production && settings.databaseUrl !== undefined;
 }
 
+/** Where a server without AUTH_SECRET keeps the secret it generated. */
+export const generatedSecretPath = (dataDir: string) => path.join(dataDir, "auth-secret");
+
 export interface ResolveSecretOptions {
   secret: string | undefined;
   /** The variable `secret` came from, as messages name it; default AUTH_SECRET. */
@@ -92,7 +95,7 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
     return secret;
   }
   if (options.required) throw new SecretError(MISSING_SECRET);
-  const file = path.join(dataDir, "auth-secret");
+  const file = generatedSecretPath(dataDir);
   warn(
     `AUTH_SECRET is not set: using a generated secret kept in ${shownPath(file)}. Set AUTH_SECRET for production and for more than one instance.`,
   );
@@ -108,12 +111,49 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
   } finally {
     await unlink(draft);
   }
+  const exposed = await secretFileProblem(file);
+  if (exposed) throw new SecretError(exposed);
   const stored = (await readFile(file, "utf8")).trim();
   if (Buffer.byteLength(stored, "utf8") < MIN_SECRET_BYTES) {
     throw new SecretError(`${file} holds a secret shorter than ${MIN_SECRET_BYTES} bytes`);
   }
   return stored;
 }
+
+/**
+ * Why the generated secret in `file` must not be used, or null (also when there is none yet).
+ * Whoever else on the host can read it can sign tokens, and whoever can write it, or write the
+ * folder it is in (every user: not the group), can choose it (a file placed there before the first start is taken as the
+ * secret): the rule OpenSSH applies to private keys. Not on Windows, whose modes say nothing.
+ */
+export async function secretFileProblem(file: string): Promise<string | null> {
+  if (process.platform === "win32") return null;
+  let own: Awaited<ReturnType<typeof lstat>>;
+  try {
+    own = await lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const shown = shownPath(file);
+  if (!own.isFile()) {
+    return `${shown} is not a regular file (a link?): remove it, and a new secret is generated (everyone signs in again)`;
+  }
+  if ((own.mode & 0o077) !== 0) {
+    return `${shown} can be read or written by other users (mode ${modeOf(own.mode)}): anyone on this host could sign tokens. Restrict it (chmod 600 ${shown}), or remove it to generate a new secret (everyone signs in again)`;
+  }
+  const folder = await stat(path.dirname(file));
+  const sticky = (folder.mode & 0o1000) !== 0;
+  // Writable by its group is left alone: with umask 002 (a user's own group, as Ubuntu gives
+  // each user) every folder is, and the group is the user.
+  if ((folder.mode & 0o002) !== 0 && !sticky) {
+    const shownFolder = shownPath(path.dirname(file));
+    return `${shownFolder} can be written by every user (mode ${modeOf(folder.mode)}): anyone on this host could replace the signing secret in it. Restrict it (chmod o-w ${shownFolder})`;
+  }
+  return null;
+}
+
+const modeOf = (mode: number) => (mode & 0o7777).toString(8).padStart(3, "0");
 
 export interface CheckPreviousOptions {
   production: boolean;

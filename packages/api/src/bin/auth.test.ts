@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
@@ -478,6 +478,33 @@ describe("pnpm auth on a database of its own", () => {
     });
     expect(dev.stdout).toContain("[warning] AUTH_SECRET: not set");
     expect(dev.code).toBe(0);
+  });
+
+  it("check fails on a generated secret that others on the host could read", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "kit-check-secret-"));
+    try {
+      await writeFile(
+        path.join(dataDir, "auth-secret"),
+        "k3J9-xq2LmZ8vR1tY6wB0nC4pD7sE5fG_hA-k3J9",
+        {
+          mode: 0o644,
+        },
+      );
+      await chmod(path.join(dataDir, "auth-secret"), 0o644);
+      const env = { DATABASE_URL: own.url, AUTH_SECRET: undefined, NODE_ENV: "development" };
+      const run = await auth(["check"], { env: { ...env, DATA_DIR: dataDir } });
+      expect(run.stdout).toContain(
+        "[problem] AUTH_SECRET: " +
+          `${path.join(dataDir, "auth-secret")} can be read or written by other users (mode 644)`,
+      );
+      expect(run.code).toBe(1);
+      await chmod(path.join(dataDir, "auth-secret"), 0o600);
+      const fixed = await auth(["check"], { env: { ...env, DATA_DIR: dataDir } });
+      expect(fixed.stdout).not.toContain("[problem]");
+      expect(fixed.code).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("check judges an HS256 AUTH_SIGNING_KEY by AUTH_SECRET's rules, under its own name", async () => {

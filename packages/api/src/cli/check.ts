@@ -8,7 +8,13 @@ import { openDatabase } from "../database";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { retiredKeyWarnings } from "../key-config";
 import { pingRedis, storeName } from "../rate-limit";
-import { checkPreviousSecrets, resolveAuthSecret, secretRequired } from "../secret";
+import {
+  checkPreviousSecrets,
+  generatedSecretPath,
+  resolveAuthSecret,
+  secretFileProblem,
+  secretRequired,
+} from "../secret";
 import { lifetimeProblems } from "../token-lifetimes";
 import type { CliIo } from "./io";
 
@@ -120,6 +126,9 @@ async function checkSecrets(env: ServerEnv, report: Report): Promise<void> {
       "AUTH_SECRET",
       "not set: servers use a secret generated in the data folder; set it for production and for more than one instance",
     );
+    // The one start-up generated, if any: it refuses one others could read or replace.
+    const exposed = await secretFileProblem(generatedSecretPath(env.dataDir));
+    if (exposed) report("problem", "AUTH_SECRET", exposed);
   } else {
     const warnings: string[] = [];
     try {
