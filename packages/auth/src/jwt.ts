@@ -11,6 +11,9 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 // Clock skew tolerated on exp and nbf; more would stretch every token's lifetime.
 export const MAX_CLOCK_LEEWAY_SECONDS = 60;
 
+/** How far in the future (past the leeway) a token's `iat` may lie before it is refused. */
+export const FUTURE_IAT_TOLERANCE_SECONDS = 60;
+
 export type JwtPayload = Record<string, unknown>;
 
 /** Registered claims set when signing and required when verifying, where configured. */
@@ -93,7 +96,8 @@ function keyFor(
  * Checks key, signature, algorithm, issuer, audience and expiry at `nowMs` (ms since the epoch),
  * and returns the payload, which configured key verified it (its `kid`; none for a kid-less
  * token) and the header's `typ` as it was (unknown: the caller judges it). Throws `AuthError` TOKEN_EXPIRED when past `exp` (plus the leeway),
- * INVALID_TOKEN for everything else (a token naming a retired key included, expired or not).
+ * INVALID_TOKEN for everything else (a token naming a retired key included, expired or not, and
+ * one issued more than FUTURE_IAT_TOLERANCE_SECONDS past the leeway in the future).
  */
 export function verifyJwt(
   token: string,
@@ -130,6 +134,15 @@ export function verifyJwt(
   // jsonwebtoken lets a token without exp live forever; we never issue one, so never accept one.
   // Infinity (JSON "1e999") would also pass its check, hence isFinite.
   if (typeof claims.exp !== "number" || !Number.isFinite(claims.exp)) {
+    throw new AuthError("INVALID_TOKEN");
+  }
+  // PyJWT (the recipe this kit replaces) refuses a token issued in the future; so do we, a
+  // minute past the leeway: servers whose clocks differ by a fraction of a second must take each
+  // other's fresh tokens (iat counts whole seconds), and a token a minute ahead was signed by a
+  // clock that is wrong (its tokens would outlive their lifetime elsewhere) or by a key's thief.
+  const latestIat =
+    Math.floor(nowMs / 1000) + (rules.clockLeeway ?? 0) + FUTURE_IAT_TOLERANCE_SECONDS;
+  if (typeof claims.iat === "number" && !(claims.iat <= latestIat)) {
     throw new AuthError("INVALID_TOKEN");
   }
   return { payload: claims, kid, typ };

@@ -102,6 +102,33 @@ describe("expiry (TOKEN_EXPIRED, INVALID_TOKEN)", () => {
   it("rejects a token not valid yet (nbf in the future)", () => {
     expect(accessCode(fixtureToken({ ...access, nbf: NOW + 60 }))).toBe("INVALID_TOKEN");
   });
+
+  it("rejects a token issued more than a minute in the future (PyJWT refuses any future iat)", () => {
+    const issuedAt = (iat: number) => ({ ...access, iat, exp: iat + 900 });
+    expect(accessCode(fixtureToken(issuedAt(NOW + 61)))).toBe("INVALID_TOKEN");
+    expect(accessCode(fixtureToken(issuedAt(4_102_444_800)))).toBe("INVALID_TOKEN");
+    expect(refreshCode(fixtureToken({ ...refresh, iat: NOW + 3000 }))).toBe("INVALID_TOKEN");
+    // Another server's clock a little ahead: its fresh tokens pass.
+    expect(tokens.verifyAccess(fixtureToken(issuedAt(NOW + 1))).iat).toBe(NOW + 1);
+    expect(tokens.verifyAccess(fixtureToken(issuedAt(NOW + 60))).iat).toBe(NOW + 60);
+  });
+
+  it("widens the future iat's minute by the clock leeway", () => {
+    const lenient = createTokenService({
+      key: createSecretKey(FIXTURE_SECRET),
+      accessTtl: 900,
+      refreshTtl: 604_800,
+      clockLeeway: 30,
+      now: () => NOW * 1000,
+    });
+    const code = (iat: number) =>
+      catchAuthError(() => lenient.verifyAccess(fixtureToken({ ...access, iat, exp: iat + 900 })))
+        .code;
+    expect(
+      lenient.verifyAccess(fixtureToken({ ...access, iat: NOW + 90, exp: NOW + 990 })).iat,
+    ).toBe(NOW + 90);
+    expect(code(NOW + 91)).toBe("INVALID_TOKEN");
+  });
 });
 
 describe("signature and algorithm (INVALID_TOKEN)", () => {
