@@ -104,6 +104,29 @@ describe("key settings", () => {
     ).toMatch(/AUTH_VERIFICATION_KEYS entry 1 \(kid "x"\): .*32 bytes/);
   });
 
+  it("refuses a PEM key where HS256 takes a secret: signed with a public key, anyone could sign", () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        {
+          AUTH_SECRET: SECRET,
+          AUTH_VERIFICATION_KEYS: JSON.stringify([{ kid: "rs-old", key: rsa.public }]),
+        },
+        /AUTH_VERIFICATION_KEYS entry 1 \(kid "rs-old"\): an HS256 secret must be random bytes, not a PEM key/,
+      ],
+      [{ AUTH_SIGNING_KEY: rsa.public }, /AUTH_SIGNING_KEY: an HS256 secret must be random bytes/],
+      // AUTH_ALGORITHM forgotten while moving to a key pair: not HS256 with the PEM as a secret.
+      [
+        { AUTH_SIGNING_KEY: p256.private },
+        /AUTH_SIGNING_KEY: .*not a PEM key.*\(AUTH_ALGORITHM is HS256\)/,
+      ],
+    ];
+    for (const [source, expected] of cases) {
+      const message = problem(source);
+      expect(message).toMatch(expected);
+      expect(message).not.toMatch(/BEGIN |PUBLIC KEY-|PRIVATE KEY-/);
+    }
+  });
+
   it("refuses a malformed AUTH_VERIFICATION_KEYS", () => {
     expect(problem({ AUTH_VERIFICATION_KEYS: "{" })).toMatch(/AUTH_VERIFICATION_KEYS: not JSON/);
     expect(problem({ AUTH_VERIFICATION_KEYS: "{}" })).toMatch(/must be a JSON array/);
@@ -116,6 +139,11 @@ describe("key settings", () => {
         AUTH_VERIFICATION_KEYS: `[{"kid":"a","key":"${SECRET}"},{"kid":"a","key":"${SECRET}"}]`,
       }),
     ).toMatch(/kid "a" is listed twice/);
+    expect(
+      problem({ AUTH_VERIFICATION_KEYS: `[{"kid":"a","key":"${SECRET}","retires":"2027-01-01"}]` }),
+    ).toMatch(
+      /AUTH_VERIFICATION_KEYS: entry 1 \(kid "a"\): unknown field "retires"; an entry has "kid", "key" and "retiresAt"/,
+    );
   });
 
   it("refuses AUTH_SECRET and AUTH_SIGNING_KEY together for HS256", () => {

@@ -12,6 +12,8 @@ export interface ConfiguredKey {
   retiresAt: number | undefined;
 }
 
+const ENTRY_FIELDS = ["kid", "key", "retiresAt"];
+
 /**
  * AUTH_VERIFICATION_KEYS: a JSON array of `{"kid", "key", "retiresAt"?}`. Problems name the entry
  * and its kid, never its key (a secret, for HS256).
@@ -42,6 +44,14 @@ export function parseVerificationKeys(text: string): { keys: ConfiguredKey[]; pr
     }
     if (typeof key !== "string" || key.length === 0) {
       problems.push(`${name} (kid "${kid}"): "key" must be a non-empty string`);
+      return;
+    }
+    // A misspelt "retiresAt" would leave the key verifying for ever, without a word.
+    const unknown = Object.keys(fields).find((field) => !ENTRY_FIELDS.includes(field));
+    if (unknown !== undefined) {
+      problems.push(
+        `${name} (kid "${kid}"): unknown field "${unknown}"; an entry has "kid", "key" and "retiresAt"`,
+      );
       return;
     }
     let retires: number | undefined;

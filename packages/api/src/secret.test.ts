@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -103,6 +104,24 @@ describe("resolveAuthSecret", () => {
   it("refuses a short secret everywhere", async () => {
     await expect(resolve("too-short")).rejects.toBeInstanceOf(SecretError);
     await expect(resolve("too-short", true)).rejects.toBeInstanceOf(SecretError);
+  });
+
+  it("refuses a PEM key everywhere: with a public key as the secret, anyone could sign", async () => {
+    const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    for (const production of [false, true]) {
+      await expect(resolve(pem, production)).rejects.toThrow(
+        /^AUTH_SECRET is a PEM key, not a secret: HS256 signs with random bytes/,
+      );
+    }
+    expect(() =>
+      checkPreviousSecrets([{ secret: pem, retiresAt: undefined }], {
+        production: false,
+        warn: () => {},
+        now: Date.now(),
+        longestTokenSeconds: 60,
+      }),
+    ).toThrow(/^AUTH_SECRET_PREVIOUS entry 1 is a PEM key, not a secret/);
   });
 
   it("refuses a well-known or low-variety secret in production, warns elsewhere", async () => {

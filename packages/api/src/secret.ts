@@ -47,6 +47,12 @@ function checkStrength(
   refuseWeak: boolean,
   warn: (line: string) => void,
 ): void {
+  // Everywhere: signed with a public key, tokens could be made by anyone who has it.
+  if (secret.includes("-----BEGIN ")) {
+    throw new SecretError(
+      `${name} is a PEM key, not a secret: HS256 signs with random bytes (openssl rand -base64 48). To sign with a key pair, set AUTH_ALGORITHM (RS256, PS256 or ES256) and AUTH_SIGNING_KEY`,
+    );
+  }
   const problem = weakness(secret)?.replace("AUTH_SECRET", name);
   if (problem === undefined) return;
   if (refuseWeak || Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {

@@ -1,4 +1,10 @@
-import { createHmac, createPublicKey, createSign, generateKeyPairSync } from "node:crypto";
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  generateKeyPairSync,
+} from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type Algorithm, assertKeyFor, keyFromText } from "./algorithms";
 import { createSecretKey } from "./keys";
@@ -215,6 +221,23 @@ describe("key checks", () => {
     expect(() => assertKeyFor("ES256", p384.privateKey, "sign")).toThrow(/P-256/);
     expect(() => assertKeyFor("ES256", pairs.RS256[0].privateKey, "sign")).toThrow(/P-256/);
     expect(() => assertKeyFor("PS256", pairs.ES256[0].privateKey, "sign")).toThrow(/RSA key/);
+  });
+
+  it("refuses a private key that does not match its own public half (a damaged key file)", () => {
+    const [first, second] = [pairs.ES256[0], generateKeyPairSync("ec", { namedCurve: "P-256" })];
+    const own = first.privateKey.export({ format: "jwk" });
+    const other = second.privateKey.export({ format: "jwk" });
+    // The public point of one key with the private scalar of another: Node loads it as it does a
+    // PEM with a damaged scalar, and the key set would publish a half that verifies nothing.
+    const damaged = createPrivateKey({ key: { ...own, d: other.d }, format: "jwk" });
+    expect(() => assertKeyFor("ES256", damaged, "sign")).toThrow(
+      /does not match its own public key \(a damaged key\?\)/,
+    );
+    const pem = damaged.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(() => keyFromText("ES256", pem, "sign")).toThrow(/does not match its own public key/);
+    for (const algorithm of ["RS256", "PS256", "ES256"] as const) {
+      expect(() => assertKeyFor(algorithm, pairs[algorithm][0].privateKey, "sign")).not.toThrow();
+    }
   });
 
   it("reads PEM text, with literal \\n too, and refuses a private key where a public one goes", () => {

@@ -1,5 +1,5 @@
 // The signing algorithms a deployment may pick, and which keys each one accepts.
-import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
+import { constants, createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
 import { assertSecretKey, createSecretKey } from "./keys";
 
 /** HS256 (a shared secret) is the default; the others sign with a private key. */
@@ -45,13 +45,34 @@ export function assertKeyFor(algorithm: Algorithm, key: unknown, use: "sign" | "
         `ES256 needs a P-256 (prime256v1) EC key, not ${type === "ec" ? `curve ${curve}` : `an ${type} key`}.`,
       );
     }
-    return;
+  } else {
+    if (type !== "rsa") throw new TypeError(`${algorithm} needs an RSA key, not an ${type} key.`);
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_BITS) {
+      throw new TypeError(
+        `${algorithm} needs an RSA key of at least ${MIN_RSA_BITS} bits (got ${bits}).`,
+      );
+    }
   }
-  if (type !== "rsa") throw new TypeError(`${algorithm} needs an RSA key, not an ${type} key.`);
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) {
+  if (use === "sign") assertHalvesMatch(algorithm, key);
+}
+
+const PROBE = Buffer.from("@kit/auth: does this private key match its public key?");
+
+/**
+ * A private key whose public half (the one a PEM carries, which the key set publishes) does not
+ * verify what it signs, as a damaged key file does: Node loads it, and every token signed with it
+ * would be refused. Signing once and verifying says so at start-up instead.
+ */
+function assertHalvesMatch(algorithm: Exclude<Algorithm, "HS256">, key: KeyObject): void {
+  const padding =
+    algorithm === "PS256"
+      ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+      : {};
+  const signature = sign("sha256", PROBE, { key, ...padding });
+  if (!verify("sha256", PROBE, { key: createPublicKey(key), ...padding }, signature)) {
     throw new TypeError(
-      `${algorithm} needs an RSA key of at least ${MIN_RSA_BITS} bits (got ${bits}).`,
+      "the private key does not match its own public key (a damaged key?): every token it signed would be refused.",
     );
   }
 }

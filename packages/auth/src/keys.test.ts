@@ -20,6 +20,16 @@ describe("createSecretKey", () => {
     expect(createSecretKey("é".repeat(16)).symmetricKeySize).toBe(32);
   });
 
+  it("refuses a PEM key: a public key is no secret, a private one belongs to a key pair", () => {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const publicPem = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
+    const privatePem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    for (const pem of [publicPem, privatePem, publicPem.replaceAll("\n", "\\n")]) {
+      expect(() => createSecretKey(pem)).toThrow(/must be random bytes, not a PEM key/);
+      expect(() => createSecretKey(Buffer.from(pem))).toThrow(/not a PEM key/);
+    }
+  });
+
   it("does not put the secret in its error message", () => {
     let message = "";
     try {
