@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient } from "@kit/db";
@@ -62,6 +62,13 @@ describe("pnpm auth: usage", () => {
     const unknown = await auth(["drop-everything"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command: drop-everything");
+    // Asking for help does not make it a command (a script checking the exit code would think so).
+    const unknownHelp = await auth(["drop-everything", "--help"]);
+    expect([unknownHelp.code, unknownHelp.stdout]).toEqual([2, ""]);
+    expect(unknownHelp.stderr).toContain("unknown command: drop-everything");
+    const commandHelp = await auth(["create-user", "--help"]);
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain("create-user --email");
 
     // The last word of a two-word command is named whole.
     const last = await auth(["prune"]);
@@ -153,12 +160,29 @@ describe("pnpm auth create-user", () => {
     });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already exists");
-    // Said before any password is asked for.
-    const takenNoTty = await auth(["create-user", "--email", email]);
-    expect([takenNoTty.code, takenNoTty.stderr]).toEqual([
+    // Said before any password is read.
+    const takenEmpty = await auth(["create-user", "--email", email, "--password-stdin"], {
+      input: "",
+    });
+    expect([takenEmpty.code, takenEmpty.stderr]).toEqual([
       1,
       `error: an account with email ${email} already exists\n`,
     ]);
+    // Without a terminal to ask on, said before the database is opened: on the embedded one
+    // (DATABASE_URL unset) nothing starts, in a data folder left empty.
+    const dataDir = await mkdtemp(path.join(tmpdir(), "kit-cli-notty-"));
+    try {
+      const noTtyEmbedded = await auth(["create-user", "--email", email], {
+        env: { DATABASE_URL: undefined, DATA_DIR: dataDir, NODE_ENV: "development" },
+      });
+      expect([noTtyEmbedded.code, noTtyEmbedded.stderr.split("\n")[0]]).toEqual([
+        2,
+        "error: stdin is not a terminal: pipe the password in with --password-stdin",
+      ]);
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
     const nothingPiped = await auth(
       ["create-user", "--email", uniqueEmail("cli-empty"), "--password-stdin"],
       { input: "" },

@@ -6,7 +6,7 @@ import { emailInput, nameInput } from "../input";
 import { withDatabase } from "./database";
 import { CliError, usageError } from "./errors";
 import type { CliIo } from "./io";
-import { readNewPassword } from "./read-password";
+import { readNewPassword, requirePasswordSource } from "./read-password";
 
 export interface CreateUserArgs {
   email: string;
@@ -20,6 +20,8 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
   if (!email.success) throw usageError(`--email: ${email.error.issues[0]?.message}`);
   const name = nameInput.safeParse(args.name ?? "");
   if (!name.success) throw usageError(`--name: ${name.error.issues[0]?.message}`);
+  // Before the database, which may take seconds to start: the command cannot succeed anyway.
+  requirePasswordSource(io, args.passwordStdin);
   const taken = () =>
     new CliError("EMAIL_TAKEN", `an account with email ${email.data} already exists`);
   const user = await withDatabase(env, io, async (prisma) => {

@@ -80,14 +80,22 @@ async function readFirstLine(io: CliIo): Promise<string> {
 }
 
 /**
+ * Throws the usage error readNewPassword would, before any work: without `--password-stdin` the
+ * password is asked at a terminal, and without one there is nothing to ask it on.
+ */
+export function requirePasswordSource(io: CliIo, fromStdin: boolean): void {
+  if (!fromStdin && !io.stdin.isTTY) {
+    throw usageError("stdin is not a terminal: pipe the password in with --password-stdin");
+  }
+}
+
+/**
  * The new password: from stdin when `fromStdin` (for scripts: `--password-stdin`), else asked
  * twice at the terminal. Never from an argument: those show in `ps` and in shell history.
  */
 export async function readNewPassword(io: CliIo, fromStdin: boolean): Promise<string> {
   if (fromStdin) return readFirstLine(io);
-  if (!io.stdin.isTTY) {
-    throw usageError("stdin is not a terminal: pipe the password in with --password-stdin");
-  }
+  requirePasswordSource(io, fromStdin);
   const first = await promptHidden(io, "Password: ");
   const again = await promptHidden(io, "Password (again): ");
   if (first !== again) throw new CliError("PASSWORDS_DIFFER", "the passwords differ");

@@ -108,9 +108,9 @@ async function dispatch(
     throw usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) {
+  if (positionals.length === 0) {
     io.out(USAGE);
-    return positionals.length === 0 && !values.help ? EXIT.usage : EXIT.ok;
+    return values.help ? EXIT.ok : EXIT.usage;
   }
   const command = positionals.join(" ");
   const allowed = ALLOWED[command];
@@ -126,6 +126,12 @@ async function dispatch(
     const ended = Object.keys(ALLOWED).filter((name) => name.endsWith(` ${command}`));
     const hint = ended.length > 0 ? `; did you mean ${ended.join(", ")}?` : "";
     throw usageError(`unknown command: ${command}${hint}`);
+  }
+  // A known command's help is the whole text (its options are there); an unknown one's is the
+  // error above, as git answers `git bogus --help`.
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT.ok;
   }
   for (const [option, value] of Object.entries(values)) {
     const given = value !== undefined && value !== false;
