@@ -273,3 +273,84 @@ test("on a phone-sized screen the admin page fits its width; the users table scr
     await context.close();
   }
 });
+
+test("from the keyboard the admin page keeps its place: panels, the row's question, and each action", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("admin-keyboard");
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    await register(await userContext.newPage(), email);
+    const page = await adminContext.newPage();
+    await openAdminPage(page);
+    await page.getByLabel("Search by email").fill(email);
+    const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    const button = (name: string) => row.getByRole("button", { name: `${name}: ${email}` });
+
+    // The sessions panel opens below the table: its heading takes the keyboard, and Close gives
+    // it back to the button that opened it.
+    await button("Sessions").press("Enter");
+    await expect(page.getByRole("heading", { name: `Sessions of ${email}` })).toBeFocused();
+    await page.getByRole("button", { name: "Close" }).press("Enter");
+    await expect(button("Sessions")).toBeFocused();
+
+    // The row's question: Escape withdraws it, as Keep active does, back on Deactivate.
+    await button("Deactivate").press("Enter");
+    await expect(button("Deactivate and sign out now")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(button("Deactivate and sign out now")).toHaveCount(0);
+    await expect(button("Deactivate")).toBeFocused();
+    await button("Deactivate").press("Enter");
+    await button("Keep active").press("Enter");
+    await expect(button("Deactivate")).toBeFocused();
+    await expect(row.getByTestId("user-active")).toHaveText("yes");
+
+    // Deactivating and reactivating swap the row's buttons: the notice takes the keyboard.
+    await button("Deactivate").press("Enter");
+    await page.keyboard.press("Enter");
+    const notice = page.getByTestId("admin-notice");
+    await expect(notice).toHaveText(`${email} deactivated: every session of theirs ended.`);
+    await expect(notice).toBeFocused();
+    await button("Reactivate").press("Enter");
+    await expect(notice).toHaveText(`${email} reactivated: they may sign in again.`);
+    await expect(notice).toBeFocused();
+    await expect(row.getByTestId("user-active")).toHaveText("yes");
+
+    // A search that finds nobody says so, rather than showing an empty table.
+    await page.getByLabel("Search by email").fill("zz-nobody-has-this");
+    await expect(
+      page.getByRole("status").filter({ hasText: "No account's email contains" }),
+    ).toHaveText("No account's email contains “zz-nobody-has-this”.");
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
+test("at 320 px (400 % zoom) a long email wraps instead of widening the page (WCAG 1.4.10)", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("christopher.richardson-long-address");
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  try {
+    const page = await context.newPage();
+    await register(page, email);
+    const overflow = () =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expectSignedOut(page);
+
+    await openAdminPage(page);
+    await page.getByLabel("Search by email").fill(email);
+    await page.getByRole("button", { name: `Sessions: ${email}` }).click();
+    await expect(page.getByRole("heading", { name: `Sessions of ${email}` })).toBeVisible();
+    await expect(page.getByTestId("audit-event").first()).toBeVisible();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  } finally {
+    await context.close();
+  }
+});

@@ -14,6 +14,9 @@ async function expectFlagged(page: Page, field: Locator, message: string): Promi
   await expect(page.locator(`[id="${errorId}"]`)).toHaveText(message);
 }
 
+/** What a new password's field says of it before any submit (WCAG 3.3.2). */
+const HINT = "8 to 128 characters, not one of the most common passwords.";
+
 async function expectNotFlagged(page: Page, field: Locator): Promise<void> {
   await expect(field).not.toHaveAttribute("aria-invalid", "true");
   const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/);
@@ -65,7 +68,7 @@ test("registration marks the weak password, the guessable one, then the taken em
   await expectFlagged(page, passwordField, weak);
   await expectNotFlagged(page, emailField);
   // The length hint still describes the password, after the error.
-  await expect(passwordField).toHaveAccessibleDescription(`${weak} 8 to 128 characters.`);
+  await expect(passwordField).toHaveAccessibleDescription(`${weak} ${HINT}`);
 
   // Long enough, but the first thing an attacker tries: the message says why.
   await passwordField.fill("Password123");
@@ -80,7 +83,7 @@ test("registration marks the weak password, the guessable one, then the taken em
   const exists = "An account with this email already exists. Sign in instead.";
   await expectFlagged(page, emailField, exists);
   await expectNotFlagged(page, passwordField);
-  await expect(passwordField).toHaveAccessibleDescription("8 to 128 characters.");
+  await expect(passwordField).toHaveAccessibleDescription(HINT);
 
   await emailField.fill(uniqueEmail("field-errors-fresh"));
   await expectNotFlagged(page, emailField);
@@ -94,12 +97,18 @@ test("changing the password marks the wrong current one, the weak new one, then 
   const fresh = page.getByLabel("New password");
   const change = page.getByRole("button", { name: "Change password" });
 
+  // The new password's rules are said before the first try.
+  await expect(fresh).toHaveAccessibleDescription(HINT);
   await current.fill("not the password");
   await fresh.fill("another long password");
-  await change.click();
+  // From the keyboard: the button keeps the focus while the call runs, and the field the error
+  // blames gets it after (not the page, where the next Tab would start from the top).
+  await change.focus();
+  await page.keyboard.press("Enter");
   const wrong = "The current password is wrong.";
   await expectFlagged(page, current, wrong);
   await expectNotFlagged(page, fresh);
+  await expect(current).toBeFocused();
 
   await current.fill(PASSWORD);
   await expectNotFlagged(page, current);
@@ -108,6 +117,8 @@ test("changing the password marks the wrong current one, the weak new one, then 
   const weak = "Choose a password of 8 to 128 characters.";
   await expectFlagged(page, fresh, weak);
   await expectNotFlagged(page, current);
+  await expect(fresh).toBeFocused();
+  await expect(fresh).toHaveAccessibleDescription(`${weak} ${HINT}`);
 
   await fresh.fill(PASSWORD);
   await change.click();

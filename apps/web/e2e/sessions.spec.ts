@@ -71,12 +71,18 @@ test("a session revoked from another browser is signed out at its next call", as
 
     await reloadDashboard(mine);
     await expect(mine.getByTestId("session")).toHaveCount(2);
+    // From the keyboard: the button pressed goes with its row, so the list's heading takes the
+    // keyboard (not the page, where the next Tab starts over), and the end is said aloud.
     await mine
       .getByTestId("session")
       .filter({ hasNotText: "This device" })
       .getByRole("button", { name: "Revoke" })
-      .click();
+      .press("Enter");
     await expect(mine.getByTestId("session")).toHaveCount(1);
+    await expect(mine.getByRole("heading", { name: "Your sessions" })).toBeFocused();
+    await expect(mine.getByRole("status").filter({ hasText: "Session revoked" })).toHaveText(
+      "Session revoked: that device is signed out.",
+    );
 
     await other.getByRole("button", { name: "Reload" }).click();
     await expectSignedOut(other);

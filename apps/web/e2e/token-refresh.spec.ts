@@ -27,7 +27,7 @@ test("past the access lifetime the dashboard keeps working with exactly one refr
   await page.getByLabel("Current password").fill("correct horse battery");
   await page.getByLabel("New password").fill("a brand new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status")).toHaveText(
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
     "Password changed. Your other sessions were signed out.",
   );
 

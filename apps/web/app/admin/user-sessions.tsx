@@ -1,8 +1,9 @@
 "use client";
 // One account's live sessions, as an admin sees them: revoke one, or all at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
+import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { RevokeSessionButton } from "../dashboard/revoke-session-button";
 import { SessionSummary } from "../dashboard/session-summary";
@@ -12,24 +13,49 @@ export function UserSessions({
   onClose,
 }: {
   user: { id: string; email: string };
+  /** Called on Close; the caller gives the keyboard back to what opened the panel. */
   onClose: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement | null>(null);
+  // The heading takes the keyboard when the panel opens (below the table, far from the Sessions
+  // button pressed; the caller keys the panel by user, so each opens anew) and after a
+  // revocation (whose button goes with its row). Stable: React calls a new ref at each render.
+  const headingRef = useCallback((element: HTMLHeadingElement | null) => {
+    heading.current = element;
+    element?.focus();
+  }, []);
   const sessions = useQuery(trpc.admin.sessions.queryOptions({ userId: user.id }));
-  const handlers = {
-    onMutate: () => setError(null),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() }),
+  const handlers = (done: string) => ({
+    onMutate: () => {
+      setError(null);
+      setStatus(null);
+    },
+    onSuccess: () => {
+      setStatus(done);
+      heading.current?.focus();
+      return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+    },
     onError: (failure: unknown) => setError(errorMessage(failure)),
-  };
-  const revoke = useMutation(trpc.admin.revokeSession.mutationOptions(handlers));
-  const revokeAll = useMutation(trpc.admin.revokeSessions.mutationOptions(handlers));
+  });
+  const revoke = useMutation(
+    trpc.admin.revokeSession.mutationOptions(
+      handlers("Session revoked: that device is signed out."),
+    ),
+  );
+  const revokeAll = useMutation(
+    trpc.admin.revokeSessions.mutationOptions(handlers(`Every session of ${user.email} revoked.`)),
+  );
 
   return (
     <section className="card" aria-labelledby="user-sessions">
       <div className="card-header">
-        <h2 id="user-sessions">Sessions of {user.email}</h2>
+        <h2 id="user-sessions" tabIndex={-1} ref={headingRef}>
+          Sessions of {user.email}
+        </h2>
         <button type="button" className="secondary" onClick={onClose}>
           Close
         </button>
@@ -39,6 +65,7 @@ export function UserSessions({
           {error}
         </p>
       )}
+      <div role="status">{status && <p className="notice">{status}</p>}</div>
       {sessions.isPending && <p className="muted">Loading sessions…</p>}
       {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
       {sessions.data && sessions.data.length === 0 && <p className="muted">No live sessions.</p>}
@@ -54,7 +81,7 @@ export function UserSessions({
               {!session.current && (
                 <RevokeSessionButton
                   session={session}
-                  disabled={revoke.isPending}
+                  busy={revoke.isPending}
                   onRevoke={() => revoke.mutate({ sessionId: session.id })}
                 />
               )}
@@ -63,14 +90,13 @@ export function UserSessions({
         </ul>
       )}
       <div className="actions">
-        <button
-          type="button"
+        <BusyButton
           className="danger"
-          disabled={revokeAll.isPending}
+          busy={revokeAll.isPending}
           onClick={() => revokeAll.mutate({ userId: user.id })}
         >
           Revoke all
-        </button>
+        </BusyButton>
       </div>
     </section>
   );

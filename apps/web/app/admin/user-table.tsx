@@ -2,8 +2,10 @@
 // Every account, newest first, with a search by email: deactivate, reactivate, unlock sign-in,
 // show sessions.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { errorMessage } from "../../src/auth/error-message";
+import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { formatTime } from "../dashboard/format";
 import { UserSessions } from "./user-sessions";
@@ -24,6 +26,23 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
   // it asks to be pressed again (in the row, not a browser dialog, which a page can be barred from).
   const [confirming, setConfirming] = useState<string | null>(null);
   const users = useQuery(trpc.admin.users.queryOptions({ limit: 50, email: search || null }));
+  const table = useRef<HTMLTableElement>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+
+  /** Puts the keyboard on a row's button once the row shows it (`data-action` and the user). */
+  const focusButton = (action: string, userId: string) =>
+    table.current
+      ?.querySelector<HTMLButtonElement>(`button[data-action="${action}"][data-user="${userId}"]`)
+      ?.focus();
+  /** Shows `text` as the notice and gives it the keyboard, when the button pressed goes away. */
+  const announce = (text: string) => {
+    flushSync(() => setNotice(text));
+    noticeRef.current?.focus();
+  };
+  const keepActive = (userId: string) => {
+    flushSync(() => setConfirming(null));
+    focusButton("deactivate", userId);
+  };
 
   const reload = () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   const handlers = {
@@ -51,12 +70,28 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
       },
     );
 
+  // Each changes the row's buttons (Deactivate for Reactivate, and back): the notice takes the
+  // keyboard from the one pressed.
   const deactivateUser = (user: { id: string; email: string }) => {
-    setConfirming(null);
     deactivate.mutate(
       { userId: user.id },
-      { onSuccess: () => setNotice(`${user.email} deactivated: every session of theirs ended.`) },
+      {
+        onSuccess: () => {
+          setConfirming(null);
+          announce(`${user.email} deactivated: every session of theirs ended.`);
+        },
+      },
     );
+  };
+  const reactivateUser = (user: { id: string; email: string }) =>
+    reactivate.mutate(
+      { userId: user.id },
+      { onSuccess: () => announce(`${user.email} reactivated: they may sign in again.`) },
+    );
+  const closeSessions = () => {
+    const userId = selected?.id;
+    flushSync(() => setSelected(null));
+    if (userId) focusButton("sessions", userId);
   };
 
   return (
@@ -77,17 +112,20 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
             {error}
           </p>
         )}
-        {notice && (
-          <p className="notice" role="status" data-testid="admin-notice">
-            {notice}
-          </p>
-        )}
+        {/* In the page from the start: a live region added with its text is often not read. */}
+        <div role="status">
+          {notice && (
+            <p className="notice" data-testid="admin-notice" tabIndex={-1} ref={noticeRef}>
+              {notice}
+            </p>
+          )}
+        </div>
         {users.isPending && <p className="muted">Loading users…</p>}
         {users.isError && <p className="alert">{errorMessage(users.error)}</p>}
         {/* The table scrolls on its own on a narrow screen, instead of widening the page. */}
         {users.data && (
           <div className="scroll-x">
-            <table className="grid" data-testid="users">
+            <table className="grid" data-testid="users" ref={table}>
               <thead>
                 <tr>
                   <th>Email</th>
@@ -114,65 +152,74 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                       <button
                         type="button"
                         className="secondary"
+                        data-action="sessions"
+                        data-user={user.id}
                         aria-label={`Sessions: ${user.email}`}
                         onClick={() => setSelected({ id: user.id, email: user.email })}
                       >
                         Sessions
                       </button>
-                      <button
-                        type="button"
+                      <BusyButton
                         className="secondary"
-                        disabled={busy}
+                        busy={busy}
                         title="Forget this account's failed sign-ins and lift its lock-outs"
                         aria-label={`Unlock sign-in: ${user.email}`}
                         onClick={() => unlockUser({ id: user.id, email: user.email })}
                       >
                         Unlock sign-in
-                      </button>
+                      </BusyButton>
                       {user.isActive ? (
                         user.id !== currentUserId &&
                         (confirming === user.id ? (
-                          <>
-                            <button
-                              type="button"
+                          // Escape, as a dialog's: the question is withdrawn, nothing done.
+                          // biome-ignore lint/a11y/noStaticElementInteractions: keys bubbling from its two buttons
+                          <span
+                            className="actions"
+                            onKeyDown={(event) => {
+                              if (event.key === "Escape" && !deactivate.isPending) {
+                                keepActive(user.id);
+                              }
+                            }}
+                          >
+                            <BusyButton
                               className="danger"
-                              disabled={busy}
+                              busy={busy}
                               ref={focusWhenShown}
                               title="Their sessions end now; Reactivate lets them sign in again"
                               aria-label={`Deactivate and sign out now: ${user.email}`}
                               onClick={() => deactivateUser({ id: user.id, email: user.email })}
                             >
                               Deactivate and sign out now
-                            </button>
-                            <button
-                              type="button"
+                            </BusyButton>
+                            <BusyButton
                               className="secondary"
+                              busy={deactivate.isPending}
                               aria-label={`Keep active: ${user.email}`}
-                              onClick={() => setConfirming(null)}
+                              onClick={() => keepActive(user.id)}
                             >
                               Keep active
-                            </button>
-                          </>
+                            </BusyButton>
+                          </span>
                         ) : (
-                          <button
-                            type="button"
+                          <BusyButton
                             className="danger"
-                            disabled={busy}
+                            busy={busy}
+                            data-action="deactivate"
+                            data-user={user.id}
                             aria-label={`Deactivate: ${user.email}`}
                             onClick={() => setConfirming(user.id)}
                           >
                             Deactivate
-                          </button>
+                          </BusyButton>
                         ))
                       ) : (
-                        <button
-                          type="button"
-                          disabled={busy}
+                        <BusyButton
+                          busy={busy}
                           aria-label={`Reactivate: ${user.email}`}
-                          onClick={() => reactivate.mutate({ userId: user.id })}
+                          onClick={() => reactivateUser({ id: user.id, email: user.email })}
                         >
                           Reactivate
-                        </button>
+                        </BusyButton>
                       )}
                     </td>
                   </tr>
@@ -181,11 +228,16 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
             </table>
           </div>
         )}
+        {users.data && users.data.items.length === 0 && (
+          <p className="muted" role="status">
+            {search ? `No account's email contains “${search}”.` : "No accounts yet."}
+          </p>
+        )}
         {users.data?.nextCursor && (
           <p className="muted">Showing the newest 50: search by email to find others.</p>
         )}
       </section>
-      {selected && <UserSessions user={selected} onClose={() => setSelected(null)} />}
+      {selected && <UserSessions key={selected.id} user={selected} onClose={closeSessions} />}
     </>
   );
 }

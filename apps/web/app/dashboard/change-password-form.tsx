@@ -1,12 +1,14 @@
 "use client";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 // Change password: needs the current one; every session ends and this page goes on with the
 // fresh one the answer carries (its refresh token arrives as the cookie).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { errorFields } from "../../src/auth/error-fields";
 import { errorMessage } from "../../src/auth/error-message";
 import { getSession } from "../../src/auth/session";
 import { useBlamedFields } from "../../src/auth/use-blamed-fields";
-import { SubmitButton } from "../../src/forms/submit-button";
+import { NeedsJavaScript, SubmitButton } from "../../src/forms/submit-button";
 import { useTRPC } from "../../src/trpc/react";
 
 export function ChangePasswordForm() {
@@ -14,6 +16,8 @@ export function ChangePasswordForm() {
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const { errorId, blame, onInput, field } = useBlamedFields("change-password");
+  const formRef = useRef<HTMLFormElement>(null);
+  const hintId = useId();
   const change = useMutation(
     trpc.account.changePassword.mutationOptions({
       onSuccess: ({ access, refresh }) => {
@@ -26,6 +30,10 @@ export function ChangePasswordForm() {
       onError: (failure) => {
         setMessage({ ok: false, text: errorMessage(failure, "change-password") });
         blame(failure);
+        // Where the next try starts: the field the error blames (as the sign-in form does).
+        const [blamed] = errorFields(failure, "change-password");
+        const input = blamed ? formRef.current?.elements.namedItem(blamed) : null;
+        if (input instanceof HTMLInputElement) input.select();
       },
     }),
   );
@@ -48,7 +56,8 @@ export function ChangePasswordForm() {
   return (
     <section className="card" aria-labelledby="password">
       <h2 id="password">Change password</h2>
-      <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
+      <form ref={formRef} className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
+        <NeedsJavaScript />
         {message && (
           <p
             className={message.ok ? "notice" : "alert"}
@@ -69,8 +78,17 @@ export function ChangePasswordForm() {
         </label>
         <label>
           New password
-          <input {...field("newPassword")} type="password" autoComplete="new-password" required />
+          <input
+            {...field("newPassword", hintId)}
+            type="password"
+            autoComplete="new-password"
+            required
+          />
         </label>
+        <span id={hintId} className="muted">
+          {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not one of the most common
+          passwords.
+        </span>
         <SubmitButton pending={change.isPending}>Change password</SubmitButton>
       </form>
     </section>

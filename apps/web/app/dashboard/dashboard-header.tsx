@@ -2,6 +2,7 @@
 // The dashboard's heading row with Sign out, and below it (never inside the row, where it would
 // push the button under the heading) the notice of a sign-out that did not reach the server.
 import type { ReactNode } from "react";
+import { BusyButton } from "../../src/forms/busy-button";
 import { useSignOut } from "./use-sign-out";
 
 /** `children`: links shown before Sign out (Admin, for admins). */
@@ -13,14 +14,13 @@ export function DashboardHeader({ children }: { children?: ReactNode }) {
         <h1>Dashboard</h1>
         <div className="actions">
           {children}
-          <button
-            type="button"
+          <BusyButton
             className="secondary"
-            disabled={state === "pending" || state === "retrying"}
+            busy={state === "pending" || state === "retrying"}
             onClick={run}
           >
             {state === "pending" ? "Signing out…" : "Sign out"}
-          </button>
+          </BusyButton>
         </div>
       </div>
       {(state === "failed" || state === "retrying") && (
@@ -29,15 +29,9 @@ export function DashboardHeader({ children }: { children?: ReactNode }) {
             Sign-out did not reach the server, so you are still signed in on this device. Check your
             connection and try again.
           </span>
-          {/* aria-disabled, not disabled: a disabled button would lose the keyboard focus. */}
-          <button
-            type="button"
-            className="secondary"
-            aria-disabled={state === "retrying"}
-            onClick={state === "retrying" ? undefined : run}
-          >
+          <BusyButton className="secondary" busy={state === "retrying"} onClick={run}>
             {state === "retrying" ? "Trying again…" : "Try again"}
-          </button>
+          </BusyButton>
         </div>
       )}
     </>

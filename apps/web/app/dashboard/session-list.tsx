@@ -1,9 +1,10 @@
 "use client";
 // My live sessions: this device marked, any other one revocable, or all of them at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { signOut } from "../../src/auth/session";
+import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { RevokeSessionButton } from "./revoke-session-button";
 import { SessionSummary } from "./session-summary";
@@ -27,10 +28,20 @@ export function SessionList() {
   // Every query on the page, not only this list: what the page shows may follow from the
   // sessions (the overview counts them, the activity lists their ends).
   const reload = () => queryClient.invalidateQueries();
+  const [status, setStatus] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const revoke = useMutation(
     trpc.account.revokeSession.mutationOptions({
-      onMutate: () => setError(null),
-      onSuccess: reload,
+      onMutate: () => {
+        setError(null);
+        setStatus(null);
+      },
+      onSuccess: () => {
+        setStatus("Session revoked: that device is signed out.");
+        // Its row, and the button that has the keyboard, are about to go: the list takes it.
+        heading.current?.focus();
+        return reload();
+      },
       onError: (failure) => setError(errorMessage(failure)),
     }),
   );
@@ -46,7 +57,9 @@ export function SessionList() {
   return (
     <section className="card" aria-labelledby="sessions">
       <div className="card-header">
-        <h2 id="sessions">Your sessions</h2>
+        <h2 id="sessions" ref={heading} tabIndex={-1}>
+          Your sessions
+        </h2>
         <button type="button" className="secondary" onClick={() => void reload()}>
           Reload
         </button>
@@ -56,6 +69,8 @@ export function SessionList() {
           {error}
         </p>
       )}
+      {/* In the page from the start: a live region added with its text is often not read. */}
+      <div role="status">{status && <p className="notice">{status}</p>}</div>
       {sessions.isPending && <p className="muted">Loading sessions…</p>}
       {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
       {sessions.data && (
@@ -69,7 +84,7 @@ export function SessionList() {
               {!session.current && (
                 <RevokeSessionButton
                   session={session}
-                  disabled={revoke.isPending}
+                  busy={revoke.isPending}
                   onRevoke={() => revoke.mutate({ id: session.id })}
                 />
               )}
@@ -78,14 +93,13 @@ export function SessionList() {
         </ul>
       )}
       <div className="actions">
-        <button
-          type="button"
+        <BusyButton
           className="danger"
-          disabled={logoutAll.isPending}
+          busy={logoutAll.isPending}
           onClick={() => logoutAll.mutate()}
         >
           Sign out everywhere
-        </button>
+        </BusyButton>
       </div>
     </section>
   );

@@ -22,7 +22,7 @@ export default async function LoginPage({
     <main className="narrow">
       <h1>Sign in</h1>
       {ended && (
-        <p className="notice" role="status" data-testid="ended-notice">
+        <p className="warning" role="status" data-testid="ended-notice">
           {ended}
         </p>
       )}

@@ -1,7 +1,7 @@
 "use client";
 // The sign-in form: auth.login in cookie mode, then on to `next`.
 import { useCredentialsForm } from "../../src/auth/use-credentials-form";
-import { SubmitButton } from "../../src/forms/submit-button";
+import { NeedsJavaScript, SubmitButton } from "../../src/forms/submit-button";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function SignInForm({ next }: { next: string }) {
@@ -17,6 +17,7 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
+      <NeedsJavaScript />
       {error && (
         <p className="alert" role="alert" id={errorId}>
           {error}

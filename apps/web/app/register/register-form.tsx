@@ -2,7 +2,7 @@
 // The registration form: auth.register in cookie mode, then on to `next`.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/api/password-limits";
 import { useCredentialsForm } from "../../src/auth/use-credentials-form";
-import { SubmitButton } from "../../src/forms/submit-button";
+import { NeedsJavaScript, SubmitButton } from "../../src/forms/submit-button";
 import { credentialsClient } from "../../src/trpc/client";
 
 export function RegisterForm({ next }: { next: string }) {
@@ -21,6 +21,7 @@ export function RegisterForm({ next }: { next: string }) {
 
   return (
     <form className="stack" method="post" onSubmit={onSubmit} onInput={onInput}>
+      <NeedsJavaScript />
       {error && (
         <p className="alert" role="alert" id={errorId}>
           {error}
@@ -40,7 +41,8 @@ export function RegisterForm({ next }: { next: string }) {
         />
       </label>
       <span id="password-hint" className="muted">
-        {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.
+        {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not one of the most common
+        passwords.
       </span>
       <label>
         Name

@@ -3,6 +3,7 @@
 // the form to the page itself, which renders it again empty (what was typed is lost); without
 // JavaScript it could never succeed, and the form says so instead of failing silently.
 import { type ReactNode, useSyncExternalStore } from "react";
+import { BusyButton } from "./busy-button";
 
 const subscribeToNothing = () => () => {};
 
@@ -15,19 +16,29 @@ export function useHydrated(): boolean {
   );
 }
 
-/** The form's actions row: its submit button, disabled while `pending` or before hydration. */
+/**
+ * The form's actions row: its submit button, disabled before hydration (nothing could handle a
+ * press), and busy while `pending` (focus stays on it; a second press sends nothing).
+ */
 export function SubmitButton({ pending, children }: { pending: boolean; children: ReactNode }) {
   const hydrated = useHydrated();
   return (
-    <>
-      <noscript>
-        <p className="alert">This form needs JavaScript: allow it for this site, then reload.</p>
-      </noscript>
-      <div className="actions">
-        <button type="submit" disabled={pending || !hydrated}>
-          {children}
-        </button>
-      </div>
-    </>
+    <div className="actions">
+      <BusyButton type="submit" busy={pending} disabled={!hydrated}>
+        {children}
+      </BusyButton>
+    </div>
+  );
+}
+
+/**
+ * Said first in a form that needs JavaScript, where it is read before the fields are filled in
+ * (at the end, it came after all of them, beside a button Tab skips).
+ */
+export function NeedsJavaScript() {
+  return (
+    <noscript>
+      <p className="alert">This form needs JavaScript: allow it for this site, then reload.</p>
+    </noscript>
   );
 }
