@@ -89,3 +89,32 @@ test("a page load whose cookie refresh fails once keeps the person signed in", a
   await page.reload();
   await expectDashboard(page, email);
 });
+
+test("a refresh whose answer is lost on the way is sent again at once, and the page stays signed in", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("lost-answer");
+  await register(page, email);
+  const before = await refreshCookieOf(context);
+  // The next refresh reaches the server, which rotates the cookie, and its answer (the new
+  // cookie with it) is lost: the connection drops, as a train's tunnel drops it.
+  let lost = 0;
+  await page.route("**/api/trpc/auth.refresh*", async (route) => {
+    if (lost > 0) return route.continue();
+    lost += 1;
+    await route.fetch();
+    await context.addCookies([before]);
+    await route.abort("connectionreset");
+  });
+  // A page load starts with a refresh through the cookie (the access token lives in memory).
+  await page.reload();
+  await expectDashboard(page, email);
+  await expect(page.locator(".alert")).toHaveCount(0);
+  expect(lost).toBe(1);
+  // The retry, with the old cookie inside the grace window, got the session's current one.
+  expect((await refreshCookieOf(context)).value).not.toBe(before.value);
+  await page.unroute("**/api/trpc/auth.refresh*");
+  await page.reload();
+  await expectDashboard(page, email);
+});

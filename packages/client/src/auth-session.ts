@@ -185,8 +185,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     const started = epoch;
     const sent = store.get();
     try {
-      const fresh = await strategy.refresh(sent);
-      if (epoch === started) {
+      const fresh = await refreshOnceMoreIfLost(sent, started);
+      // A sign-in or sign-out here (the epoch), or newer tokens put in the store meanwhile (a
+      // tab's refresh, another process sharing the storage signing in after a password
+      // change): this answer is about the tokens they replaced, and must not undo them.
+      if (epoch === started && sameTokens(store.get(), sent)) {
         // The refresh answered for another account: the refresh token it went by was replaced
         // meanwhile (in cookie mode the browser's: another tab's sign-in, or a cookie planted
         // over plain HTTP). This page shows the last account's data, so it ends here as when
@@ -203,6 +206,23 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       if (isRefreshError(error) && error.signOut)
         endSession(error.code as SignOutReason, true, false);
       throw error;
+    }
+  }
+
+  /**
+   * The strategy's refresh, tried once more at once when no answer came (a timeout, a dropped
+   * connection). The first may have rotated the token on the server with its answer lost on the
+   * way: the server's grace window (AUTH_REFRESH_REUSE_GRACE, 10 s by default) honours the same
+   * token once more from this device, and after it the token counts as stolen, the session
+   * revoked. So the retry goes now, not at the app's next call, which may be too late.
+   */
+  async function refreshOnceMoreIfLost(sent: TokenSnapshot, started: number) {
+    try {
+      return await strategy.refresh(sent);
+    } catch (error) {
+      const lost = isRefreshError(error) && error.code === "NETWORK_ERROR";
+      if (!lost || epoch !== started || !sameTokens(store.get(), sent)) throw error;
+      return strategy.refresh(sent);
     }
   }
 

@@ -8,6 +8,13 @@ import { RefreshError, type RefreshErrorCode } from "./refresh-error";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * How long a refresh (or logout) call waits for its answer. A refresh that gets none is tried
+ * once more at once, and that retry must reach the server within its grace window
+ * (AUTH_REFRESH_REUSE_GRACE, 10 s by default): keep it under half the window.
+ */
+export const DEFAULT_REFRESH_TIMEOUT_MS = 4_000;
+
 /** What one call sends besides its input, and where. */
 export interface RefreshCallOptions {
   url: string | URL;
@@ -58,8 +65,9 @@ export async function callAuth<T>(
       }),
     ],
   });
-  // A refresh that hangs would hold every call waiting on it.
-  const signal = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  // A refresh that hangs would hold every call waiting on it, and its retry must reach the
+  // server inside the grace window (see createAuthSession).
+  const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS);
   let result: T;
   try {
     result = await run(client.auth, signal);

@@ -3,6 +3,8 @@ import type { KitRouter } from "@kit/api";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { bearerHeaders } from "./bearer-headers";
+import { createLocalStorageStore } from "./local-storage-store";
+import { DEFAULT_REFRESH_TIMEOUT_MS } from "./refresh-call";
 import { RefreshError, SIGN_OUT_CODES } from "./refresh-error";
 import { refreshLink } from "./refresh-link";
 import { bearersSent, createTestClient } from "./testing/client";
@@ -290,10 +292,12 @@ describe("a refresh that fails for a passing reason", () => {
     expect(store.get()).toEqual(pair);
     expect(events).toEqual([]);
 
-    // The next call tries again.
+    // The next call tries again (a network error was tried twice: once more at once).
+    const tried = server.count("auth.refresh");
+    expect(tried).toBe(failure === "network" ? 2 : 1);
     server.refreshFailure = null;
     await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
-    expect(server.count("auth.refresh")).toBe(2);
+    expect(server.count("auth.refresh")).toBe(tried + 1);
   });
 
   it("a tRPC 500 keeps the server's error shape for the caller", async () => {
@@ -338,5 +342,82 @@ describe("signIn and signOut", () => {
     await expect(client.auth.me.query()).rejects.toMatchObject({
       data: { appCode: "MISSING_TOKEN" },
     });
+  });
+});
+
+describe("a refresh whose answer is lost on the way", () => {
+  it("is tried again at once, inside the server's grace window: nobody is signed out", async () => {
+    const { client, store, events } = signedIn();
+    advance(ACCESS_TTL + 1);
+    // The server rotated the token; the client never heard. Left until the app's next call,
+    // the retry could come after the window and count as reuse (the session revoked).
+    server.loseRefreshAnswers = 1;
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(2);
+    // The pair kept is the session's current one: the next refresh, long after, is no reuse.
+    advance(ACCESS_TTL + 1);
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(3);
+    expect(store.get().refresh).not.toBeNull();
+    expect(events).toEqual([]);
+  });
+
+  it("once only: when the retry is lost too, the call fails as NETWORK_ERROR, tokens kept", async () => {
+    const { client, store, events } = signedIn();
+    advance(ACCESS_TTL + 1);
+    const held = store.get();
+    server.loseRefreshAnswers = 2;
+    await expect(client.auth.me.query()).rejects.toMatchObject({
+      cause: { code: "NETWORK_ERROR" },
+    });
+    expect(server.count("auth.refresh")).toBe(2);
+    expect(store.get()).toEqual(held);
+    expect(events).toEqual([]);
+  });
+
+  it("is not tried again when the server answered, even with a failure", async () => {
+    const { client } = signedIn();
+    advance(ACCESS_TTL + 1);
+    server.refreshFailure = { appCode: "RATE_LIMITED" };
+    await expect(client.auth.me.query()).rejects.toBeInstanceOf(TRPCClientError);
+    expect(server.count("auth.refresh")).toBe(1);
+  });
+
+  it("has a default timeout under half the server's default grace window (10 s)", () => {
+    expect(DEFAULT_REFRESH_TIMEOUT_MS).toBeLessThanOrEqual(5_000);
+  });
+});
+
+describe("processes sharing one token storage (an app and its widget)", () => {
+  it("a refresh answered after the other signed in anew leaves the new session in place", async () => {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    };
+    const widget = createTestClient(server, { store: createLocalStorageStore({ storage }) });
+    const app = createTestClient(server, { store: createLocalStorageStore({ storage }) });
+    app.session.signIn(server.openSession());
+    advance(ACCESS_TTL + 1);
+
+    // The widget's refresh is carried out, its answer slow to come back...
+    let release = () => {};
+    server.refreshGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const widgetCall = widget.client.auth.me.query();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // ...while the app changes the password and adopts the new session's pair.
+    server.refreshGate = null;
+    const fresh = server.openSession();
+    app.session.signIn(fresh);
+    release();
+    await widgetCall.catch(() => {});
+
+    // Before: the widget's late answer, about the old session, overwrote the new pair.
+    expect(app.store.get()).toEqual(fresh);
+    await expect(app.client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(app.events).toEqual([]);
   });
 });

@@ -22,7 +22,11 @@ export interface RefreshStrategyOptions {
   url: string | URL;
   /** Default `globalThis.fetch`, looked up at call time. */
   fetch?: FetchLike;
-  /** A refresh that hangs would hold every call; after this it fails as NETWORK_ERROR. Default 15 s. */
+  /**
+   * A refresh that hangs would hold every call; after this it fails as NETWORK_ERROR, and is
+   * tried once more at once. Default 4 s: keep it under half the server's grace window
+   * (AUTH_REFRESH_REUSE_GRACE, 10 s), or a lost answer ends the session as reuse.
+   */
   timeoutMs?: number;
   /**
    * Body mode: the device marker to send with each refresh. Only the device that rotated a

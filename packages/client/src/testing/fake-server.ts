@@ -103,6 +103,11 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     meFailure: null as string | null,
     /** Hold refreshes until this resolves. */
     refreshGate: null as Promise<void> | null,
+    /**
+     * This many auth.refresh requests are carried out (the token rotates) and their answers then
+     * lost on the way back, as a dropped mobile connection loses them.
+     */
+    loseRefreshAnswers: 0,
     /** The refresh cookie, as a browser's cookie jar would hold it. */
     cookie: null as string | null,
     count: (path: string) => server.calls.get(path) ?? 0,
@@ -243,12 +248,17 @@ export function createFakeServer(options: FakeServerOptions = {}) {
     const sendsCookies = init?.credentials === "same-origin" || init?.credentials === "include";
     cookieOf.set(req, sendsCookies ? server.cookie : null);
     if (path === "auth.logout" && failure) logoutFailureOf.set(req, failure);
-    return fetchRequestHandler({
+    const answer = await fetchRequestHandler({
       endpoint: ENDPOINT,
       req,
       router,
       createContext: ({ req }) => ({ req, cookie: cookieOf.get(req) ?? null }),
     });
+    if (path === "auth.refresh" && server.loseRefreshAnswers > 0) {
+      server.loseRefreshAnswers -= 1;
+      throw new TypeError("fetch failed: the connection dropped before the answer came");
+    }
+    return answer;
   }
 
   return server;
