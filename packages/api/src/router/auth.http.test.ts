@@ -1,10 +1,12 @@
 // The auth procedures over real HTTP against a real PostgreSQL: every contract code, in order.
+import { createSecretKey, createTokenService } from "@kit/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bearer,
   type Reply,
   serversPerTest,
   startTestServer,
+  TEST_SECRET,
   type TestServer,
   uniqueEmail,
 } from "../../test/test-server";
@@ -260,6 +262,39 @@ describe("auth.me and protectedProcedure", () => {
         "INVALID_TOKEN",
       );
     }
+  });
+
+  it("INVALID_TOKEN for a token issued more than a minute in the future, by the right key", async () => {
+    const { access, user } = await register();
+    // The server's own secret, on a clock two minutes ahead: signed as a server with a wrong
+    // clock (or a key's thief) would sign it, for a live session.
+    const ahead = createTokenService({
+      key: createSecretKey(TEST_SECRET),
+      accessTtl: 1800,
+      refreshTtl: 3600,
+      now: () => Date.now() + 120_000,
+    });
+    const future = ahead.issueAccess({
+      userId: user.id,
+      email: user.email,
+      sessionId: decode(access).sid,
+    }).token;
+    const reply = await api.get("auth.me", undefined, bearer(future));
+    expectError(reply, 401, "UNAUTHORIZED", "INVALID_TOKEN");
+    expect(reply.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+    // The same, a few seconds ahead (two servers' clocks a little apart), passes.
+    const near = createTokenService({
+      key: createSecretKey(TEST_SECRET),
+      accessTtl: 1800,
+      refreshTtl: 3600,
+      now: () => Date.now() + 5_000,
+    });
+    const fresh = near.issueAccess({
+      userId: user.id,
+      email: user.email,
+      sessionId: decode(access).sid,
+    }).token;
+    expect((await api.get("auth.me", undefined, bearer(fresh))).status).toBe(200);
   });
 
   it("TOKEN_EXPIRED once the access token's lifetime is over", async () => {
