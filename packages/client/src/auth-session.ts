@@ -210,18 +210,18 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   }
 
   /**
-   * The strategy's refresh, tried once more at once when no answer came (a timeout, a dropped
-   * connection). The first may have rotated the token on the server with its answer lost on the
-   * way: the server's grace window (AUTH_REFRESH_REUSE_GRACE, 10 s by default) honours the same
-   * token once more from this device, and after it the token counts as stolen, the session
-   * revoked. So the retry goes now, not at the app's next call, which may be too late.
+   * The strategy's refresh, tried once more at once when the server's answer did not come back
+   * (a timeout, a dropped connection, a proxy's own 5xx page). The first may have rotated the
+   * token on the server with its answer lost on the way: the server's grace window
+   * (AUTH_REFRESH_REUSE_GRACE, 10 s by default) honours the same token once more from this
+   * device, and after it the token counts as stolen, the session revoked. So the retry goes now,
+   * not at the app's next call, which may be too late.
    */
   async function refreshOnceMoreIfLost(sent: TokenSnapshot, started: number) {
     try {
       return await strategy.refresh(sent);
     } catch (error) {
-      const lost = isRefreshError(error) && error.code === "NETWORK_ERROR";
-      if (!lost || epoch !== started || !sameTokens(store.get(), sent)) throw error;
+      if (!answerLost(error) || epoch !== started || !sameTokens(store.get(), sent)) throw error;
       return strategy.refresh(sent);
     }
   }
@@ -317,4 +317,15 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       channel?.close();
     },
   };
+}
+
+/**
+ * No answer of the server's reached us: none at all, or a 5xx that is not the kit's (a proxy's
+ * 502 or 504 after its upstream dropped). The server's own answers, 503 `DB_UNAVAILABLE`
+ * included, carry an appCode and are final for this try.
+ */
+function answerLost(error: unknown): boolean {
+  if (!isRefreshError(error)) return false;
+  if (error.code === "NETWORK_ERROR") return true;
+  return error.code === "BAD_RESPONSE" && error.status !== null && error.status >= 500;
 }

@@ -292,9 +292,11 @@ describe("a refresh that fails for a passing reason", () => {
     expect(store.get()).toEqual(pair);
     expect(events).toEqual([]);
 
-    // The next call tries again (a network error was tried twice: once more at once).
+    // The next call tries again (no answer of the server's, a network error or a proxy's 5xx
+    // page, was tried twice: once more at once).
     const tried = server.count("auth.refresh");
-    expect(tried).toBe(failure === "network" ? 2 : 1);
+    const lost = failure === "network" || (typeof failure === "object" && "status" in failure);
+    expect(tried).toBe(lost ? 2 : 1);
     server.refreshFailure = null;
     await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
     expect(server.count("auth.refresh")).toBe(tried + 1);
@@ -373,6 +375,31 @@ describe("a refresh whose answer is lost on the way", () => {
     expect(server.count("auth.refresh")).toBe(2);
     expect(store.get()).toEqual(held);
     expect(events).toEqual([]);
+  });
+
+  it("is tried again after a proxy's own 502 (its upstream dropped the answer), not a 503 of ours", async () => {
+    const { client, events } = signedIn();
+    advance(ACCESS_TTL + 1);
+    let proxied = 0;
+    const upstream = server.fetch;
+    // The request reaches the server (the token rotates); the proxy answers its own page.
+    server.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const answer = await upstream(input, init);
+      if (String(input).endsWith("/auth.refresh") && proxied === 0) {
+        proxied += 1;
+        return new Response("<html>502 Bad Gateway</html>", { status: 502 });
+      }
+      return answer;
+    }) as typeof fetch;
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(2);
+    expect(events).toEqual([]);
+
+    server.fetch = upstream;
+    advance(ACCESS_TTL + 1);
+    server.refreshFailure = { appCode: "DB_UNAVAILABLE" };
+    await expect(client.auth.me.query()).rejects.toBeInstanceOf(TRPCClientError);
+    expect(server.count("auth.refresh")).toBe(3);
   });
 
   it("is not tried again when the server answered, even with a failure", async () => {
