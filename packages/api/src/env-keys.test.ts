@@ -111,13 +111,13 @@ describe("key settings", () => {
           AUTH_SECRET: SECRET,
           AUTH_VERIFICATION_KEYS: JSON.stringify([{ kid: "rs-old", key: rsa.public }]),
         },
-        /AUTH_VERIFICATION_KEYS entry 1 \(kid "rs-old"\): an HS256 secret must be random bytes, not a PEM key/,
+        /AUTH_VERIFICATION_KEYS entry 1 \(kid "rs-old"\): an HS256 secret must be random bytes, not a key \(this is a PEM block\)/,
       ],
       [{ AUTH_SIGNING_KEY: rsa.public }, /AUTH_SIGNING_KEY: an HS256 secret must be random bytes/],
       // AUTH_ALGORITHM forgotten while moving to a key pair: not HS256 with the PEM as a secret.
       [
         { AUTH_SIGNING_KEY: p256.private },
-        /AUTH_SIGNING_KEY: .*not a PEM key.*\(AUTH_ALGORITHM is HS256\)/,
+        /AUTH_SIGNING_KEY: .*not a key \(this is a PEM block\).*\(AUTH_ALGORITHM is HS256\)/,
       ],
     ];
     for (const [source, expected] of cases) {

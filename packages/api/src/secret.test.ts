@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
@@ -59,6 +59,26 @@ describe("resolveAuthSecret", () => {
     expect(await resolve(undefined)).toBe(first);
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    "refuses a secret, or its folder, that another user owns (run as root, as CI does)",
+    async () => {
+      const first = await resolve(undefined);
+      const file = path.join(dir, "auth-secret");
+      const nobody = 65534;
+      await chown(file, nobody, nobody);
+      await expect(resolve(undefined)).rejects.toThrow(
+        /auth-secret belongs to another user \(uid 65534, this server runs as 0\): whoever put it there could sign tokens/,
+      );
+      await chown(file, 0, 0);
+      await chown(dir, nobody, nobody);
+      await expect(resolve(undefined)).rejects.toThrow(
+        /belongs to another user \(uid 65534, this server runs as 0\): they could replace the signing secret in it/,
+      );
+      await chown(dir, 0, 0);
+      expect(await resolve(undefined)).toBe(first);
+    },
+  );
+
   it("refuses a link in the secret's place", async () => {
     const elsewhere = path.join(dir, "chosen-by-someone");
     await writeFile(elsewhere, "k3J9-xq2LmZ8vR1tY6wB0nC4pD7sE5fG_hA-k3J9", { mode: 0o600 });
@@ -111,7 +131,7 @@ describe("resolveAuthSecret", () => {
     const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
     for (const production of [false, true]) {
       await expect(resolve(pem, production)).rejects.toThrow(
-        /^AUTH_SECRET is a PEM key, not a secret: HS256 signs with random bytes/,
+        /^AUTH_SECRET is a key \(a PEM block\), not a secret: HS256 signs with random bytes/,
       );
     }
     expect(() =>
@@ -121,7 +141,15 @@ describe("resolveAuthSecret", () => {
         now: Date.now(),
         longestTokenSeconds: 60,
       }),
-    ).toThrow(/^AUTH_SECRET_PREVIOUS entry 1 is a PEM key, not a secret/);
+    ).toThrow(/^AUTH_SECRET_PREVIOUS entry 1 is a key \(a PEM block\), not a secret/);
+    // As an identity provider shows a public key: the PEM's body alone.
+    const body = pem
+      .split("\n")
+      .filter((line) => !line.startsWith("-----"))
+      .join("");
+    await expect(resolve(body)).rejects.toThrow(
+      /^AUTH_SECRET is a key \(a DER key or certificate in base64\), not a secret/,
+    );
   });
 
   it("refuses a well-known or low-variety secret in production, warns elsewhere", async () => {

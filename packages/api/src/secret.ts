@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { link, lstat, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { keyMaterialForm } from "@kit/auth";
 import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import type { PreviousSecret } from "./env";
 import { formatIsoTime } from "./iso-time";
@@ -48,9 +49,10 @@ function checkStrength(
   warn: (line: string) => void,
 ): void {
   // Everywhere: signed with a public key, tokens could be made by anyone who has it.
-  if (secret.includes("-----BEGIN ")) {
+  const form = keyMaterialForm(secret);
+  if (form !== null) {
     throw new SecretError(
-      `${name} is a PEM key, not a secret: HS256 signs with random bytes (openssl rand -base64 48). To sign with a key pair, set AUTH_ALGORITHM (RS256, PS256 or ES256) and AUTH_SIGNING_KEY`,
+      `${name} is a key (${form}), not a secret: HS256 signs with random bytes (openssl rand -base64 48). To sign with a key pair, set AUTH_ALGORITHM (RS256, PS256 or ES256) and AUTH_SIGNING_KEY`,
     );
   }
   const problem = weakness(secret)?.replace("AUTH_SECRET", name);
@@ -145,10 +147,20 @@ export async function secretFileProblem(file: string): Promise<string | null> {
   if (!own.isFile()) {
     return `${shown} is not a regular file (a link?): remove it, and a new secret is generated (everyone signs in again)`;
   }
+  // Another user's file was put there by them, and they know what is in it (OpenSSH refuses a
+  // key of "bad ownership" too). A server running as root would otherwise take it.
+  const uid = process.getuid?.();
+  if (uid !== undefined && own.uid !== uid) {
+    return `${shown} belongs to another user (uid ${own.uid}, this server runs as ${uid}): whoever put it there could sign tokens. Remove it to generate a new secret (everyone signs in again), or give it to this user (chown)`;
+  }
   if ((own.mode & 0o077) !== 0) {
     return `${shown} can be read or written by other users (mode ${modeOf(own.mode)}): anyone on this host could sign tokens. Restrict it (chmod 600 ${shown}), or remove it to generate a new secret (everyone signs in again)`;
   }
   const folder = await stat(path.dirname(file));
+  if (uid !== undefined && folder.uid !== uid && folder.uid !== 0) {
+    const shownFolder = shownPath(path.dirname(file));
+    return `${shownFolder} belongs to another user (uid ${folder.uid}, this server runs as ${uid}): they could replace the signing secret in it. Give it to this user (chown) or use another DATA_DIR`;
+  }
   const sticky = (folder.mode & 0o1000) !== 0;
   // Writable by its group is left alone: with umask 002 (a user's own group, as Ubuntu gives
   // each user) every folder is, and the group is the user.

@@ -21,7 +21,7 @@ export {
   type RingKey,
   type VerificationKey,
 } from "./key-ring";
-export { createSecretKey } from "./keys";
+export { createSecretKey, keyMaterialForm } from "./keys";
 export {
   ARGON2_PARAMS,
   hashPassword,

@@ -1,6 +1,10 @@
-import { createSecretKey as createNodeSecretKey, generateKeyPairSync } from "node:crypto";
+import {
+  createSecretKey as createNodeSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+} from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { assertSecretKey, createSecretKey } from "./keys";
+import { assertSecretKey, createSecretKey, keyMaterialForm } from "./keys";
 
 describe("createSecretKey", () => {
   it("rejects a secret of 31 bytes", () => {
@@ -20,13 +24,62 @@ describe("createSecretKey", () => {
     expect(createSecretKey("é".repeat(16)).symmetricKeySize).toBe(32);
   });
 
-  it("refuses a PEM key: a public key is no secret, a private one belongs to a key pair", () => {
-    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const publicPem = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
-    const privatePem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    for (const pem of [publicPem, privatePem, publicPem.replaceAll("\n", "\\n")]) {
-      expect(() => createSecretKey(pem)).toThrow(/must be random bytes, not a PEM key/);
-      expect(() => createSecretKey(Buffer.from(pem))).toThrow(/not a PEM key/);
+  it("refuses a key in any published form: a public key is no secret, a private one is a pair's", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pem = rsa.publicKey.export({ type: "spki", format: "pem" }).toString();
+    const body = pem
+      .split("\n")
+      .filter((line) => !line.startsWith("-----"))
+      .join("");
+    const der = rsa.publicKey.export({ type: "spki", format: "der" });
+    const forms: [string, string][] = [
+      ["a PEM block", pem],
+      ["a PEM block", ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString()],
+      ["a PEM block", pem.replaceAll("\n", "\\n")],
+      ["a PEM block", pem.toLowerCase()],
+      // As identity providers show a "public key": the PEM without its lines.
+      ["a DER key or certificate in base64", body],
+      [
+        "a DER key or certificate in base64",
+        ec.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+      ],
+      ["a DER key or certificate in base64", der.toString("base64url")],
+      ["a DER key or certificate in hex", der.toString("hex")],
+      [
+        "a DER key or certificate in base64",
+        ec.privateKey.export({ type: "pkcs8", format: "der" }).toString("base64"),
+      ],
+      ["a PEM block in base64", Buffer.from(pem).toString("base64")],
+      ["a JWK", JSON.stringify(rsa.publicKey.export({ format: "jwk" }))],
+      ["a JWK Set", JSON.stringify({ keys: [ec.publicKey.export({ format: "jwk" })] })],
+      ["an OpenSSH public key", `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${"x".repeat(40)} ops@host`],
+      [
+        "an OpenSSH public key",
+        `ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY${"y".repeat(40)}`,
+      ],
+    ];
+    for (const [form, value] of forms) {
+      expect(keyMaterialForm(value), value.slice(0, 40)).toBe(form);
+      expect(() => createSecretKey(value)).toThrow(
+        `must be random bytes, not a key (this is ${form})`,
+      );
+    }
+    expect(() => createSecretKey(Buffer.from(pem))).toThrow(/not a key \(this is a PEM block\)/);
+  });
+
+  it("takes random secrets in every usual encoding", () => {
+    for (let i = 0; i < 200; i += 1) {
+      const bytes = randomBytes(48);
+      for (const secret of [
+        bytes.toString("base64"),
+        bytes.toString("base64url"),
+        bytes.toString("hex"),
+        bytes,
+      ]) {
+        expect(keyMaterialForm(secret)).toBeNull();
+        expect(createSecretKey(secret).type).toBe("secret");
+      }
     }
   });
 
