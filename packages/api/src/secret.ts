@@ -130,9 +130,10 @@ export async function resolveAuthSecret(options: ResolveSecretOptions): Promise<
 
 /**
  * Why the generated secret in `file` must not be used, or null (also when there is none yet).
- * Whoever else on the host can read it can sign tokens, and whoever can write it, or write the
- * folder it is in (every user: not the group), can choose it (a file placed there before the first start is taken as the
- * secret): the rule OpenSSH applies to private keys. Not on Windows, whose modes say nothing.
+ * Whoever else on the host can read it can sign tokens; whoever owns it, or can write it or the
+ * folder it is in (every user: not the group), can choose it (a file placed there before the
+ * first start is taken as the secret). The rule OpenSSH applies to private keys. Not on
+ * Windows, whose modes say nothing.
  */
 export async function secretFileProblem(file: string): Promise<string | null> {
   if (process.platform === "win32") return null;

@@ -23,7 +23,7 @@ const HEX = /^[0-9a-fA-F\s]+$/;
  * random bytes among them: a secret. The message never repeats the value.
  *
  * @example
- * keyMaterialForm("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…") // "a DER key in base64"
+ * keyMaterialForm("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…") // "a DER key or certificate in base64"
  */
 export function keyMaterialForm(value: string | Uint8Array): string | null {
   const text = typeof value === "string" ? value : Buffer.from(value).toString("utf8");
