@@ -4,6 +4,7 @@ import {
   createPublicKey,
   createSign,
   generateKeyPairSync,
+  type KeyObject,
 } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type Algorithm, assertKeyFor, keyFromText } from "./algorithms";
@@ -225,11 +226,16 @@ describe("key checks", () => {
 
   it("refuses a private key that does not match its own public half (a damaged key file)", () => {
     const [first, second] = [pairs.ES256[0], generateKeyPairSync("ec", { namedCurve: "P-256" })];
-    const own = first.privateKey.export({ format: "jwk" });
-    const other = second.privateKey.export({ format: "jwk" });
-    // The public point of one key with the private scalar of another: Node loads it as it does a
-    // PEM with a damaged scalar, and the key set would publish a half that verifies nothing.
-    const damaged = createPrivateKey({ key: { ...own, d: other.d }, format: "jwk" });
+    const scalar = (key: KeyObject) =>
+      Buffer.from(key.export({ format: "jwk" }).d ?? "", "base64url");
+    // One key's file with another's private scalar written over its own, as a damaged file
+    // holds: Node loads it (a JWK so made is refused by Node 26, a DER is not), and the key set
+    // would publish a half that verifies nothing it signs.
+    const der = first.privateKey.export({ type: "pkcs8", format: "der" });
+    const at = der.indexOf(scalar(first.privateKey));
+    expect(at).toBeGreaterThan(0);
+    scalar(second.privateKey).copy(der, at);
+    const damaged = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
     expect(() => assertKeyFor("ES256", damaged, "sign")).toThrow(
       /does not match its own public key \(a damaged key\?\)/,
     );
