@@ -158,15 +158,14 @@ export async function secretFileProblem(file: string): Promise<string | null> {
     return `${shown} can be read or written by other users (mode ${modeOf(own.mode)}): anyone on this host could sign tokens. Restrict it (chmod 600 ${shown}), or remove it to generate a new secret (everyone signs in again)`;
   }
   const folder = await stat(path.dirname(file));
+  const shownFolder = shownPath(path.dirname(file));
   if (uid !== undefined && folder.uid !== uid && folder.uid !== 0) {
-    const shownFolder = shownPath(path.dirname(file));
     return `${shownFolder} belongs to another user (uid ${folder.uid}, this server runs as ${uid}): they could replace the signing secret in it. Give it to this user (chown) or use another DATA_DIR`;
   }
   const sticky = (folder.mode & 0o1000) !== 0;
   // Writable by its group is left alone: with umask 002 (a user's own group, as Ubuntu gives
   // each user) every folder is, and the group is the user.
   if ((folder.mode & 0o002) !== 0 && !sticky) {
-    const shownFolder = shownPath(path.dirname(file));
     return `${shownFolder} can be written by every user (mode ${modeOf(folder.mode)}): anyone on this host could replace the signing secret in it. Restrict it (chmod o-w ${shownFolder})`;
   }
   return null;

@@ -57,32 +57,26 @@ export function keyMaterialForm(value: string | Uint8Array): string | null {
   return null;
 }
 
+const DER_READERS: ReadonlyArray<(bytes: Buffer) => unknown> = [
+  (key) => createPublicKey({ key, format: "der", type: "spki" }),
+  (key) => createPublicKey({ key, format: "der", type: "pkcs1" }),
+  (key) => createPrivateKey({ key, format: "der", type: "pkcs8" }),
+  (key) => createPrivateKey({ key, format: "der", type: "sec1" }),
+  (key) => new X509Certificate(key),
+];
+
 function isDerKey(bytes: Buffer): boolean {
   // Every DER key or certificate is an ASN.1 SEQUENCE (0x30): random bytes rarely start so,
   // and then rarely parse.
   if (bytes.length < 32 || bytes[0] !== 0x30) return false;
-  for (const type of ["spki", "pkcs1"] as const) {
+  return DER_READERS.some((read) => {
     try {
-      createPublicKey({ key: bytes, format: "der", type });
+      read(bytes);
       return true;
     } catch {
-      // Not this kind.
+      return false;
     }
-  }
-  for (const type of ["pkcs8", "sec1"] as const) {
-    try {
-      createPrivateKey({ key: bytes, format: "der", type });
-      return true;
-    } catch {
-      // Not this kind.
-    }
-  }
-  try {
-    new X509Certificate(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 /**

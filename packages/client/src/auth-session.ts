@@ -184,12 +184,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   async function runRefresh(): Promise<TokenSnapshot> {
     const started = epoch;
     const sent = store.get();
+    // False after a sign-in or sign-out (the epoch), or once newer tokens were put in the store
+    // (a tab's refresh, another process sharing the storage signing in after a password
+    // change): an answer or a failure is then about the tokens they replaced, and must not
+    // undo them.
+    const stillCurrent = () => epoch === started && sameTokens(store.get(), sent);
     try {
-      const fresh = await refreshOnceMoreIfLost(sent, started);
-      // A sign-in or sign-out here (the epoch), or newer tokens put in the store meanwhile (a
-      // tab's refresh, another process sharing the storage signing in after a password
-      // change): this answer is about the tokens they replaced, and must not undo them.
-      if (epoch === started && sameTokens(store.get(), sent)) {
+      const fresh = await refreshOnceMoreIfLost(sent, stillCurrent);
+      if (stillCurrent()) {
         // The refresh answered for another account: the refresh token it went by was replaced
         // meanwhile (in cookie mode the browser's: another tab's sign-in, or a cookie planted
         // over plain HTTP). This page shows the last account's data, so it ends here as when
@@ -199,10 +201,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       }
       return store.get();
     } catch (error) {
-      if (epoch !== started) return store.get();
-      // Another tab handed us newer tokens meanwhile: this failure is about stale ones.
-      const current = store.get();
-      if (!sameTokens(current, sent)) return current;
+      if (!stillCurrent()) return store.get();
       if (isRefreshError(error) && error.signOut)
         endSession(error.code as SignOutReason, true, false);
       throw error;
@@ -217,11 +216,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
    * device, and after it the token counts as stolen, the session revoked. So the retry goes now,
    * not at the app's next call, which may be too late.
    */
-  async function refreshOnceMoreIfLost(sent: TokenSnapshot, started: number) {
+  async function refreshOnceMoreIfLost(sent: TokenSnapshot, stillCurrent: () => boolean) {
     try {
       return await strategy.refresh(sent);
     } catch (error) {
-      if (!answerLost(error) || epoch !== started || !sameTokens(store.get(), sent)) throw error;
+      if (!answerLost(error) || !stillCurrent()) throw error;
       return strategy.refresh(sent);
     }
   }
