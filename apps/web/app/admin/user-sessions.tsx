@@ -1,8 +1,8 @@
 "use client";
 // One account's live sessions, as an admin sees them: revoke one, or all at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useRef, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
+import { ActionMessages, useActionOutcome } from "../../src/forms/action-outcome";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { RevokeSessionButton } from "../dashboard/revoke-session-button";
@@ -18,28 +18,18 @@ export function UserSessions({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const heading = useRef<HTMLHeadingElement | null>(null);
   // The heading takes the keyboard when the panel opens (below the table, far from the Sessions
   // button pressed; the caller keys the panel by user, so each opens anew) and after a
-  // revocation (whose button goes with its row). Stable: React calls a new ref at each render.
-  const headingRef = useCallback((element: HTMLHeadingElement | null) => {
-    heading.current = element;
-    element?.focus();
-  }, []);
+  // revocation (whose button goes with its row).
+  const outcome = useActionOutcome({ focusOnMount: true });
   const sessions = useQuery(trpc.admin.sessions.queryOptions({ userId: user.id }));
   const handlers = (done: string) => ({
-    onMutate: () => {
-      setError(null);
-      setStatus(null);
-    },
+    onMutate: outcome.begin,
     onSuccess: () => {
-      setStatus(done);
-      heading.current?.focus();
+      outcome.succeeded(done);
       return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
     },
-    onError: (failure: unknown) => setError(errorMessage(failure)),
+    onError: outcome.failed,
   });
   const revoke = useMutation(
     trpc.admin.revokeSession.mutationOptions(
@@ -53,19 +43,14 @@ export function UserSessions({
   return (
     <section className="card" aria-labelledby="user-sessions">
       <div className="card-header">
-        <h2 id="user-sessions" tabIndex={-1} ref={headingRef}>
+        <h2 id="user-sessions" tabIndex={-1} ref={outcome.focusRef}>
           Sessions of {user.email}
         </h2>
         <button type="button" className="secondary" onClick={onClose}>
           Close
         </button>
       </div>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
-      <div role="status">{status && <p className="notice">{status}</p>}</div>
+      <ActionMessages error={outcome.error} status={outcome.status} />
       {sessions.isPending && <p className="muted">Loading sessions…</p>}
       {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
       {sessions.data && sessions.data.length === 0 && <p className="muted">No live sessions.</p>}

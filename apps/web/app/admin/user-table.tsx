@@ -8,12 +8,8 @@ import { errorMessage } from "../../src/auth/error-message";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { formatTime } from "../dashboard/format";
+import { ActivationButtons } from "./activation-buttons";
 import { UserSessions } from "./user-sessions";
-
-// The Deactivate button the confirmation replaces had the keyboard. One function for every
-// render: React calls a ref again whenever it is a new function, which would take the keyboard
-// back from the search field at each re-render.
-const focusWhenShown = (button: HTMLButtonElement | null) => button?.focus();
 
 export function UserTable({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
@@ -168,58 +164,18 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
                       >
                         Unlock sign-in
                       </BusyButton>
-                      {user.isActive ? (
-                        user.id !== currentUserId &&
-                        (confirming === user.id ? (
-                          // Escape, as a dialog's: the question is withdrawn, nothing done.
-                          // biome-ignore lint/a11y/noStaticElementInteractions: keys bubbling from its two buttons
-                          <span
-                            className="actions"
-                            onKeyDown={(event) => {
-                              if (event.key === "Escape" && !deactivate.isPending) {
-                                keepActive(user.id);
-                              }
-                            }}
-                          >
-                            <BusyButton
-                              className="danger"
-                              busy={busy}
-                              ref={focusWhenShown}
-                              title="Their sessions end now; Reactivate lets them sign in again"
-                              aria-label={`Deactivate and sign out now: ${user.email}`}
-                              onClick={() => deactivateUser({ id: user.id, email: user.email })}
-                            >
-                              Deactivate and sign out now
-                            </BusyButton>
-                            <BusyButton
-                              className="secondary"
-                              busy={deactivate.isPending}
-                              aria-label={`Keep active: ${user.email}`}
-                              onClick={() => keepActive(user.id)}
-                            >
-                              Keep active
-                            </BusyButton>
-                          </span>
-                        ) : (
-                          <BusyButton
-                            className="danger"
-                            busy={busy}
-                            data-action="deactivate"
-                            data-user={user.id}
-                            aria-label={`Deactivate: ${user.email}`}
-                            onClick={() => setConfirming(user.id)}
-                          >
-                            Deactivate
-                          </BusyButton>
-                        ))
-                      ) : (
-                        <BusyButton
+                      {/* No deactivating oneself: the page would end with it. */}
+                      {(user.id !== currentUserId || !user.isActive) && (
+                        <ActivationButtons
+                          user={user}
+                          confirming={confirming === user.id}
                           busy={busy}
-                          aria-label={`Reactivate: ${user.email}`}
-                          onClick={() => reactivateUser({ id: user.id, email: user.email })}
-                        >
-                          Reactivate
-                        </BusyButton>
+                          deactivating={deactivate.isPending}
+                          onAsk={() => setConfirming(user.id)}
+                          onDeactivate={() => deactivateUser(user)}
+                          onKeep={() => keepActive(user.id)}
+                          onReactivate={() => reactivateUser(user)}
+                        />
                       )}
                     </td>
                   </tr>

@@ -1,9 +1,9 @@
 "use client";
 // My live sessions: this device marked, any other one revocable, or all of them at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
 import { errorMessage } from "../../src/auth/error-message";
 import { signOut } from "../../src/auth/session";
+import { ActionMessages, useActionOutcome } from "../../src/forms/action-outcome";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
 import { RevokeSessionButton } from "./revoke-session-button";
@@ -23,26 +23,19 @@ export function SessionList() {
     ...trpc.account.sessions.queryOptions(),
     refetchInterval: SESSION_CHECK_MS,
   });
-  const [error, setError] = useState<string | null>(null);
+  const outcome = useActionOutcome();
 
   // Every query on the page, not only this list: what the page shows may follow from the
   // sessions (the overview counts them, the activity lists their ends).
   const reload = () => queryClient.invalidateQueries();
-  const [status, setStatus] = useState<string | null>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
   const revoke = useMutation(
     trpc.account.revokeSession.mutationOptions({
-      onMutate: () => {
-        setError(null);
-        setStatus(null);
-      },
+      onMutate: outcome.begin,
       onSuccess: () => {
-        setStatus("Session revoked: that device is signed out.");
-        // Its row, and the button that has the keyboard, are about to go: the list takes it.
-        heading.current?.focus();
+        outcome.succeeded("Session revoked: that device is signed out.");
         return reload();
       },
-      onError: (failure) => setError(errorMessage(failure)),
+      onError: outcome.failed,
     }),
   );
   const logoutAll = useMutation(
@@ -50,27 +43,21 @@ export function SessionList() {
       // Every session ended, this one too: sign out here at once (tells the tabs), and clear the
       // dead cookie if the server can be reached.
       onSuccess: () => signOut({ alreadyEnded: true }),
-      onError: (failure) => setError(errorMessage(failure)),
+      onError: outcome.failed,
     }),
   );
 
   return (
     <section className="card" aria-labelledby="sessions">
       <div className="card-header">
-        <h2 id="sessions" ref={heading} tabIndex={-1}>
+        <h2 id="sessions" ref={outcome.focusRef} tabIndex={-1}>
           Your sessions
         </h2>
         <button type="button" className="secondary" onClick={() => void reload()}>
           Reload
         </button>
       </div>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
-      {/* In the page from the start: a live region added with its text is often not read. */}
-      <div role="status">{status && <p className="notice">{status}</p>}</div>
+      <ActionMessages error={outcome.error} status={outcome.status} />
       {sessions.isPending && <p className="muted">Loading sessions…</p>}
       {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
       {sessions.data && (
