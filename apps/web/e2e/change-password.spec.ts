@@ -20,6 +20,8 @@ test("after a password change this page keeps working on a fresh session; the ol
   expect(elsewhere.status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId("overview")).toContainText("Signed in on 2 devices.");
+  // A password manager learns whose password changes from a username field it cannot see.
+  await expect(page.locator('form input[autocomplete="username"][hidden]')).toHaveValue(email);
 
   await page.getByLabel("Current password").fill(PASSWORD);
   await page.getByLabel("New password").fill("a brand new passphrase");

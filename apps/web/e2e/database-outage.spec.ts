@@ -152,6 +152,7 @@ test("in the browser: the open dashboard comes back by itself once the database 
   await postgres.stop();
   await page.goto(`${base}/dashboard`);
   await expect(page.getByTestId("server-unreachable")).toBeVisible();
+  await expect(page).toHaveTitle(/^Can't reach the server/);
   await expect(page.getByTestId("user-email")).toHaveCount(0);
   // Still down: the page keeps asking and stays as it is (no sign-in page, no error page).
   await page.waitForResponse((res) => res.url().endsWith("/api/health") && res.status() === 503);
@@ -161,4 +162,49 @@ test("in the browser: the open dashboard comes back by itself once the database 
   // No click: the page's own health check reloads it.
   await expect(page.getByTestId("user-email")).toContainText(email, { timeout: 30_000 });
   await expect(page).toHaveURL(`${base}/dashboard`);
+});
+
+test("in the browser: an open dashboard whose database goes names each card that failed, in a live region", async ({
+  context,
+}) => {
+  const { email, cookie } = await registered();
+  await context.addCookies(
+    cookie.split("; ").map((pair) => {
+      const at = pair.indexOf("=");
+      return { name: pair.slice(0, at), value: pair.slice(at + 1), url: base };
+    }),
+  );
+  const page = await context.newPage();
+  await page.goto(`${base}/dashboard`);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+  await expect(page.getByTestId("sessions")).toBeVisible();
+
+  await postgres.stop();
+  try {
+    await page.getByRole("button", { name: "Reload" }).click();
+    const failures = page.getByTestId("load-failure");
+    // Each card says which it is (the same sentence three times said nothing new), in the
+    // status region each card keeps in the page.
+    await expect(failures).toHaveText(
+      [
+        /^Overview: Can't reach the server/,
+        /^Your sessions: Can't reach the server/,
+        /^Recent activity: Can't reach the server/,
+      ],
+      { timeout: 30_000 },
+    );
+    for (const failure of await failures.all()) {
+      await expect(failure.locator("xpath=..")).toHaveAttribute("role", "status");
+    }
+    // Reload is heard to do something before the card fails again.
+    await page.getByRole("button", { name: "Reload" }).click();
+    await expect(failures.first()).toHaveText("Trying again…");
+    await expect(failures.first()).toHaveText(/^Overview: /, { timeout: 30_000 });
+  } finally {
+    await postgres.start();
+  }
+  await waitForHealth();
+  await page.getByRole("button", { name: "Reload" }).click();
+  await expect(page.getByTestId("load-failure")).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId("overview")).toBeVisible();
 });

@@ -2,9 +2,15 @@
 // The audit trail across every account, newest first, with a filter by event type.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
+import { QueryState } from "../../src/ui/query-state";
 import { describeDevice, describeEvent, EVENT_TYPES, formatTime } from "../dashboard/format";
+
+/** What a screen reader hears once the list is in: a change of filter shows nowhere else. */
+function shownEvents(count: number, type: string): string {
+  const events = count === 0 ? "No events" : count === 1 ? "1 event" : `${count} events`;
+  return type ? `${events} of type “${describeEvent(type)}”.` : `${events} of every type.`;
+}
 
 export function AuditEvents() {
   const trpc = useTRPC();
@@ -30,8 +36,12 @@ export function AuditEvents() {
           </select>
         </label>
       </div>
-      {events.isPending && <p className="muted">Loading events…</p>}
-      {events.isError && <p className="alert">{errorMessage(events.error)}</p>}
+      <QueryState
+        query={events}
+        what="Audit events"
+        loading="Loading events…"
+        loaded={events.data && shownEvents(events.data.items.length, type)}
+      />
       {events.data && events.data.items.length === 0 && <p className="muted">No events.</p>}
       {events.data && events.data.items.length > 0 && (
         <ul className="rows" data-testid="audit-events">

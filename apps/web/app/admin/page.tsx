@@ -1,13 +1,16 @@
 // The admin page: every account, a user's sessions and the audit trail. Rendered on the server
 // only for a signed-in admin; the admin.* procedures check the role again on every call.
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { signedInPageSession } from "../../src/server/page-session";
+import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
 import { ServerUnreachable } from "../dashboard/server-unreachable";
 import { AuditEvents } from "./audit-events";
 import { UserTable } from "./user-table";
 
-export const metadata = { title: "Admin · JWT Auth Kit" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await signedInPageTitle("Admin · JWT Auth Kit") };
+}
 
 export default async function AdminPage() {
   const signedIn = await signedInPageSession();

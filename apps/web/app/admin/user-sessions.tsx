@@ -1,10 +1,10 @@
 "use client";
 // One account's live sessions, as an admin sees them: revoke one, or all at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { errorMessage } from "../../src/auth/error-message";
-import { ActionMessages, useActionOutcome } from "../../src/forms/action-outcome";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
+import { ActionMessages, useActionOutcome } from "../../src/ui/action-outcome";
+import { QueryState } from "../../src/ui/query-state";
 import { RevokeSessionButton } from "../dashboard/revoke-session-button";
 import { SessionSummary } from "../dashboard/session-summary";
 
@@ -51,8 +51,7 @@ export function UserSessions({
         </button>
       </div>
       <ActionMessages error={outcome.error} status={outcome.status} />
-      {sessions.isPending && <p className="muted">Loading sessions…</p>}
-      {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
+      <QueryState query={sessions} what="Sessions" loading="Loading sessions…" />
       {sessions.data && sessions.data.length === 0 && <p className="muted">No live sessions.</p>}
       {sessions.data && sessions.data.length > 0 && (
         <ul className="rows" data-testid="user-sessions">

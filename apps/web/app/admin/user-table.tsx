@@ -7,6 +7,7 @@ import { flushSync } from "react-dom";
 import { errorMessage } from "../../src/auth/error-message";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
+import { QueryState } from "../../src/ui/query-state";
 import { formatTime } from "../dashboard/format";
 import { ActivationButtons } from "./activation-buttons";
 import { UserSessions } from "./user-sessions";
@@ -116,8 +117,7 @@ export function UserTable({ currentUserId }: { currentUserId: string }) {
             </p>
           )}
         </div>
-        {users.isPending && <p className="muted">Loading users…</p>}
-        {users.isError && <p className="alert">{errorMessage(users.error)}</p>}
+        <QueryState query={users} what="Users" loading="Loading users…" />
         {/* The table scrolls on its own on a narrow screen, instead of widening the page. */}
         {users.data && (
           <div className="scroll-x">

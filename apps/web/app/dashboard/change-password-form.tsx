@@ -11,7 +11,8 @@ import { useBlamedFields } from "../../src/auth/use-blamed-fields";
 import { NeedsJavaScript, SubmitButton } from "../../src/forms/submit-button";
 import { useTRPC } from "../../src/trpc/react";
 
-export function ChangePasswordForm() {
+/** `email`: the account's, for password managers to know whose password changes. */
+export function ChangePasswordForm({ email }: { email: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -67,6 +68,8 @@ export function ChangePasswordForm() {
             {message.text}
           </p>
         )}
+        {/* Not shown: tells a password manager which account's saved password to update. */}
+        <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
         <label>
           Current password
           <input

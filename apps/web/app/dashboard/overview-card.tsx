@@ -1,8 +1,8 @@
 "use client";
 // The app's own procedure (overview.summary, src/api/overview.ts) on the dashboard.
 import { useQuery } from "@tanstack/react-query";
-import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
+import { QueryState } from "../../src/ui/query-state";
 
 export function OverviewCard() {
   const trpc = useTRPC();
@@ -10,8 +10,7 @@ export function OverviewCard() {
   return (
     <section className="card" aria-labelledby="overview">
       <h2 id="overview">Overview</h2>
-      {summary.isPending && <p className="muted">Loading…</p>}
-      {summary.isError && <p className="alert">{errorMessage(summary.error)}</p>}
+      <QueryState query={summary} what="Overview" loading="Loading…" />
       {summary.data && (
         <p data-testid="overview">
           {summary.data.greeting}. Signed in on {summary.data.liveSessions}{" "}

@@ -1,8 +1,9 @@
 // The signed-in home: rendered on the server from the refresh cookie (no flash of a signed-out
 // page), with the interactive parts as client components.
+import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { signedInPageSession } from "../../src/server/page-session";
+import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
 import { ChangePasswordForm } from "./change-password-form";
 import { DashboardHeader } from "./dashboard-header";
 import { OverviewCard } from "./overview-card";
@@ -10,7 +11,9 @@ import { RecentActivity } from "./recent-activity";
 import { ServerUnreachable } from "./server-unreachable";
 import { SessionList } from "./session-list";
 
-export const metadata = { title: "Dashboard · JWT Auth Kit" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await signedInPageTitle("Dashboard · JWT Auth Kit") };
+}
 
 export default async function DashboardPage() {
   const signedIn = await signedInPageSession();
@@ -36,7 +39,7 @@ export default async function DashboardPage() {
       </section>
       <OverviewCard />
       <SessionList />
-      <ChangePasswordForm />
+      <ChangePasswordForm email={user.email} />
       <RecentActivity />
     </main>
   );

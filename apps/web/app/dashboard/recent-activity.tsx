@@ -1,8 +1,8 @@
 "use client";
 // Recent activity on my account, from the audit trail (account.events), newest first.
 import { useQuery } from "@tanstack/react-query";
-import { errorMessage } from "../../src/auth/error-message";
 import { useTRPC } from "../../src/trpc/react";
+import { QueryState } from "../../src/ui/query-state";
 import { describeDevice, describeEvent, formatTime } from "./format";
 
 export function RecentActivity() {
@@ -11,8 +11,7 @@ export function RecentActivity() {
   return (
     <section className="card" aria-labelledby="activity">
       <h2 id="activity">Recent activity</h2>
-      {events.isPending && <p className="muted">Loading activity…</p>}
-      {events.isError && <p className="alert">{errorMessage(events.error)}</p>}
+      <QueryState query={events} what="Recent activity" loading="Loading activity…" />
       {events.data && events.data.items.length === 0 && <p className="muted">Nothing yet.</p>}
       {events.data && events.data.items.length > 0 && (
         <ul className="rows" data-testid="events">

@@ -1,11 +1,11 @@
 "use client";
 // My live sessions: this device marked, any other one revocable, or all of them at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { errorMessage } from "../../src/auth/error-message";
 import { signOut } from "../../src/auth/session";
-import { ActionMessages, useActionOutcome } from "../../src/forms/action-outcome";
 import { BusyButton } from "../../src/forms/busy-button";
 import { useTRPC } from "../../src/trpc/react";
+import { ActionMessages, useActionOutcome } from "../../src/ui/action-outcome";
+import { QueryState } from "../../src/ui/query-state";
 import { RevokeSessionButton } from "./revoke-session-button";
 import { SessionSummary } from "./session-summary";
 
@@ -58,8 +58,7 @@ export function SessionList() {
         </button>
       </div>
       <ActionMessages error={outcome.error} status={outcome.status} />
-      {sessions.isPending && <p className="muted">Loading sessions…</p>}
-      {sessions.isError && <p className="alert">{errorMessage(sessions.error)}</p>}
+      <QueryState query={sessions} what="Your sessions" loading="Loading sessions…" />
       {sessions.data && (
         <ul className="rows" data-testid="sessions">
           {sessions.data.map((session) => (

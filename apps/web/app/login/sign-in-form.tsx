@@ -25,7 +25,8 @@ export function SignInForm({ next }: { next: string }) {
       )}
       <label>
         Email
-        <input {...field("email")} type="email" autoComplete="email" required />
+        {/* "username": the account's identifier, which password managers save the password under. */}
+        <input {...field("email")} type="email" autoComplete="username" required />
       </label>
       <label>
         Password

@@ -29,7 +29,8 @@ export function RegisterForm({ next }: { next: string }) {
       )}
       <label>
         Email
-        <input {...field("email")} type="email" autoComplete="email" required />
+        {/* "username": the account's identifier, which password managers save the password under. */}
+        <input {...field("email")} type="email" autoComplete="username" required />
       </label>
       <label>
         Password

@@ -8,6 +8,7 @@ import {
   type SignedInUser,
 } from "@kit/api";
 import { headers } from "next/headers";
+import { cache } from "react";
 import { currentConnection } from "./connection";
 import { getDeps } from "./runtime";
 
@@ -30,15 +31,25 @@ export async function pageSession(): Promise<SignedInUser | null> {
 }
 
 /**
- * pageSession for a page that only the signed-in see: "unreachable" while the database cannot
+ * pageSession for a page that only the signed-in see (once per request: the page's title asks
+ * too): "unreachable" while the database cannot
  * say whether the session is live. Neither the sign-in page (the cookie may be fine) nor an
  * error page then, but the state a network failure shows (ServerUnreachable).
  */
-export async function signedInPageSession(): Promise<SignedInUser | null | "unreachable"> {
+export const signedInPageSession = cache(async (): Promise<SignedInUser | null | "unreachable"> => {
   try {
     return await pageSession();
   } catch (error) {
     if (isDatabaseUnavailable(error)) return "unreachable";
     throw error;
   }
+});
+
+/**
+ * The title of a page that shows its data only to the signed-in: its own, or while the database
+ * is away (ServerUnreachable) one that says so, where the page's own would say that it loaded.
+ */
+export async function signedInPageTitle(title: string): Promise<string> {
+  const signedIn = await signedInPageSession();
+  return signedIn === "unreachable" ? "Can't reach the server · JWT Auth Kit" : title;
 }
