@@ -1,5 +1,6 @@
 // Who answers /api/trpc, the health check and the public keys in this server.
 import type { ServerEnv } from "@kit/api/env";
+import { TRPC_ENDPOINT } from "@kit/api/wire";
 
 /**
  * API_HANDLER when set; unset, this server's own handler in production and Next.js's route
@@ -8,4 +9,28 @@ import type { ServerEnv } from "@kit/api/env";
  */
 export function apiAnswerer(setting: ServerEnv["apiHandler"], dev: boolean): "server" | "next" {
   return setting ?? (dev ? "next" : "server");
+}
+
+const TRPC_PREFIX = `${TRPC_ENDPOINT}/`;
+
+/** The methods a Next.js route handler can export (app/api/trpc exports them all). */
+const ROUTE_HANDLER_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A request for the tRPC endpoint that Next.js fails before its route handler runs, which this
+ * server's own handler then answers as it does under API_HANDLER=server: a procedure path that
+ * does not decode (Next.js decodes the `[trpc]` segment first and answered a stray `%` with a
+ * plain-text 500, no request id, no log line) and a method no route handler can export
+ * (PROPFIND…: an empty 400).
+ */
+export function nextCannotRoute(method: string | undefined, url: string | undefined): boolean {
+  if (!url?.startsWith(TRPC_PREFIX)) return false;
+  if (!ROUTE_HANDLER_METHODS.has(method ?? "")) return true;
+  const query = url.indexOf("?");
+  try {
+    decodeURIComponent(query === -1 ? url : url.slice(0, query));
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -10,7 +10,7 @@ import { answerTarget, toOriginForm } from "@kit/api/request-target";
 import { setSecurityHeaders } from "@kit/api/security-headers";
 import { onStopSignals } from "@kit/api/stop-signals";
 import next from "next";
-import { apiAnswerer } from "./api-answerer";
+import { apiAnswerer, nextCannotRoute } from "./api-answerer";
 import { connectionStorage } from "./connection";
 import { primaryAwake } from "./primary-awake";
 import { apiHandler, closeRuntime, runtimeReady } from "./runtime-handle";
@@ -67,7 +67,8 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
   // and the public keys, the same procedures and deps the route handlers use, without a Fetch
   // Request per call. API_HANDLER=next, and `pnpm dev` unless told otherwise: Next's routes
   // (app/api/…, app/.well-known/…) answer.
-  const api = apiAnswerer(env.apiHandler, dev) === "server" ? await apiHandler() : null;
+  const routes = await apiHandler();
+  const api = apiAnswerer(env.apiHandler, dev) === "server" ? routes : null;
 
   // `pnpm dev` writes the manifest as pages compile: there Next.js always decides.
   const actionsServed = dev || buildHasServerActions(options.dir);
@@ -76,6 +77,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
     const verdict = toOriginForm(req);
     if (verdict !== "route") return answerTarget(verdict, res);
     if (api?.(req, res)) return;
+    if (!api && nextCannotRoute(req.method, req.url) && routes(req, res)) return;
     if (req.url?.startsWith("/api/")) {
       hideFrameworkVary(res);
       // Pages get theirs from proxy.ts, which skips /api/: a 404 there (the not-found page) or

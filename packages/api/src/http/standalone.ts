@@ -91,8 +91,23 @@ export function createNodeHandler(
     // The response knows the request was HEAD (Node set it up before this): it sends no body.
     if (handling === "as-get") req.method = "GET";
     else if (handling === "refuse-as-json") req.headers["content-type"] = "application/json";
+    req.url = asOneSegment(req.url ?? "/", basePath.length);
     return handler(req, res);
   };
+}
+
+/**
+ * The target with any slash after the base path escaped: a procedure's name has none, and the
+ * URL parser that tRPC and the fast path go through would resolve the segments first
+ * (`/api/trpc/../health` was then the procedure "h"). Escaped, the name is reported as sent.
+ */
+export function asOneSegment(target: string, baseLength: number): string {
+  const slash = target.indexOf("/", baseLength);
+  if (slash === -1) return target;
+  const query = target.indexOf("?");
+  if (query !== -1 && query < slash) return target;
+  const end = query === -1 ? target.length : query;
+  return `${target.slice(0, baseLength)}${target.slice(baseLength, end).replaceAll("/", "%2F")}${target.slice(end)}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
+import { startTestServer, type TestServer, target, uniqueEmail } from "../../test/test-server";
 import { MAX_BODY_BYTES } from "../request/limits";
 import { MAX_BATCH_SIZE } from "../wire";
 import { REQUEST_TIMEOUTS } from "./client-error";
@@ -18,6 +18,9 @@ afterAll(async () => {
 });
 
 const json = { "content-type": "application/json" };
+
+/** The build with its API through Next.js's route handler, which resolves paths before routing. */
+const throughNextRoute = target === "build" && process.env.API_HANDLER === "next";
 
 /** Writes `request` as it is on a new connection; everything read until the server closes it. */
 function exchange(request: string): Promise<string> {
@@ -86,6 +89,26 @@ describe("HTTP contract", () => {
     }
   });
 
+  // Next.js redirects or resolves these before its route handler (README, "Transport errors").
+  it.skipIf(throughNextRoute)(
+    "reports a path with more segments as sent, never resolving them to another procedure",
+    async () => {
+      for (const [path, reported] of [
+        ["/api/trpc/../health", "../health"],
+        ["/api/trpc/auth.me/", "auth.me/"],
+        ["/api/trpc/x/../auth.me", "x/../auth.me"],
+        ["/api/trpc/%2e%2e/auth.me?input=1", "../auth.me"],
+      ]) {
+        // Sent as written: fetch would resolve the dots before sending.
+        const answer = await exchange(
+          `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+        );
+        expect(answer.split("\r\n")[0], path).toBe("HTTP/1.1 404 Not Found");
+        expect(answer, path).toContain(`No procedure found on path \\"${reported}\\"`);
+      }
+    },
+  );
+
   it("405 for the wrong method", async () => {
     expect((await api.get("auth.login", { email: "a@b.co", password: "x" })).status).toBe(405);
     expect(
@@ -122,6 +145,26 @@ describe("HTTP contract", () => {
     // No procedure: 404 whatever the method, as for GET and POST.
     for (const method of ["OPTIONS", "DELETE"]) {
       expect((await api.raw("/api/trpc/auth.nothing", { method })).status, method).toBe(404);
+    }
+    expect(api.output()).not.toMatch(/"level":50/);
+  });
+
+  it("answers a method no route handler exports 405 in JSON, as the others (WebDAV's and such)", async () => {
+    for (const method of ["PROPFIND", "MKCOL", "SEARCH", "M-SEARCH"]) {
+      const reply = await api.raw("/api/trpc/auth.me", { method });
+      expect(reply.status, method).toBe(405);
+      expect(reply.headers.get("allow"), method).toBe("GET, HEAD");
+      expect(reply.headers.get("x-request-id"), method).toBeTruthy();
+      expect(reply.body.error.data, method).toMatchObject({ appCode: "METHOD_NOT_SUPPORTED" });
+    }
+  });
+
+  it("answers a procedure path that does not decode 400 in JSON, never a 500", async () => {
+    for (const path of ["auth.me%", "auth.me%zz", "%E0%A4%A"]) {
+      const reply = await api.raw(`/api/trpc/${path}`);
+      expect(reply.status, path).toBe(400);
+      expect(reply.headers.get("x-request-id"), path).toBeTruthy();
+      expect(reply.body.error.data, path).toMatchObject({ appCode: "BAD_REQUEST" });
     }
     expect(api.output()).not.toMatch(/"level":50/);
   });
