@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { hashConcurrencyDefault } from "@kit/auth";
+import { findWorkspaceRoot } from "@kit/db/workspace-root";
 import { describe, expect, it } from "vitest";
 import { demoUserAllowed, EnvError, isLoopbackHost, loadEnv } from "./env";
 
@@ -375,5 +377,24 @@ describe("WEB_CONCURRENCY and API_HANDLER", () => {
     expect(loadEnv({}).logLevel).toBe("info");
     expect(loadEnv({ LOG_LEVEL: "warn" }).logLevel).toBe("warn");
     expect(() => loadEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe(".env.example", () => {
+  it("names every variable of the README's Configuration table", () => {
+    const root = findWorkspaceRoot();
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(
+      readme.indexOf("\n## Configuration"),
+      readme.indexOf("\n## Layout"),
+    );
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` /gm)].map((match) => match[1]);
+    expect(documented.length).toBeGreaterThan(30);
+    const example = readFileSync(path.join(root, ".env.example"), "utf8");
+    // Set, or shown commented out where setting it would change a command's own default.
+    const listed = new Set(
+      [...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]),
+    );
+    expect(documented.filter((name) => !listed.has(name))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { refusalOf } from "./validation-issues";
  * too large, and for one that is not JSON the parser's message, which quotes the body.
  */
 const TRANSPORT_MESSAGES: Partial<Record<string, string>> = {
-  PARSE_ERROR: "The request body is not valid JSON.",
+  PARSE_ERROR: "The input is not valid JSON (the request body, or a query's ?input=).",
   PAYLOAD_TOO_LARGE: "The request body is too large.",
 };
 

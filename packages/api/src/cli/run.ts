@@ -35,7 +35,7 @@ Commands (each against DATABASE_URL, or else the embedded database in DATA_DIR):
 Options:
   -h, --help          this text
 
-Exit codes: 0 done, 1 a problem (printed), 2 a usage error.`;
+Exit codes: 0 done, 1 a problem (printed), 2 a usage error, 130 aborted at the prompt.`;
 
 const OPTIONS = {
   email: { type: "string" },

@@ -44,9 +44,21 @@ export function clientErrorResponse(code: string | undefined): string {
   return `HTTP/1.1 ${status} ${reason}\r\n${lines.join("")}\r\n${body}`;
 }
 
+/**
+ * Connections whose request took longer than REQUEST_TIMEOUTS and was answered 408 here: the
+ * handler reading its body sees the socket close as a client going away, and would log 499.
+ */
+const timedOut = new WeakSet<object>();
+
+/** Whether this server answered 408 on `socket` because its request took too long. */
+export function requestTimedOut(socket: object): boolean {
+  return timedOut.has(socket);
+}
+
 /** Answers unreadable requests on `server` with the API's headers, then closes the connection. */
 export function answerClientErrors(server: Server): void {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") timedOut.add(socket);
     // Node's own rule: no answer once another response has started on this connection.
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {

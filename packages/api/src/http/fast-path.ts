@@ -3,10 +3,11 @@
 // Headers, a body stream, a signal) and pipes the Response back through a WritableStream: on a
 // protected query that costs more than the whole authentication (see
 // packages/bench/PERFORMANCE.md). Of such a call tRPC reads only the method, the URL, the
-// headers, the abort signal and, for a mutation, `json()`, so this gives it exactly those;
+// headers, the abort signal and, for a mutation, `text()`, so this gives it exactly those;
 // other bodies (forms, octet streams, a missing content type) and streamed answers stay with the
 // stock adapter. A single call skips resolveResponse too (single-call.ts); batches and unusual
 // requests go through it.
+
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { type HTTPErrorHandler, type ResponseMetaFn, resolveResponse } from "@trpc/server/http";
@@ -15,7 +16,8 @@ import {
   getTRPCErrorFromUnknown,
   transformTRPCResponse,
 } from "@trpc/server/unstable-core-do-not-import";
-import { isJsonContentType } from "./content-type";
+import { requestTimedOut } from "./client-error";
+import { isJsonContentType, refuseEncodedBody } from "./content-type";
 import { IncomingHeaders } from "./incoming-headers";
 import { answerSingle, setHead, singleCallOf } from "./single-call";
 
@@ -123,13 +125,13 @@ export async function answerFast<TContext>(
       return;
     }
     // What resolveResponse reads of these requests; a cast, because a full Request is what this
-    // path exists to avoid building. `json()` reads the body only when tRPC asks for the input.
+    // path exists to avoid building. `text()` reads the body only when tRPC asks for the input.
     const request = {
       method: req.method,
       url: url.href,
       headers,
       signal: abort.signal,
-      json: () => readJson(req, options.maxBodySize),
+      text: () => readText(req, options.maxBodySize),
     } as Request;
     const response = await resolveResponse({
       router: options.router,
@@ -150,12 +152,13 @@ export async function answerFast<TContext>(
 const decoder = new TextDecoder();
 
 /**
- * The body parsed as `Request.json()` parses it (a leading byte order mark dropped, UTF-8
- * decoded with replacement, then JSON.parse, so the same text fails with the same error), and
- * refused past `maxBodySize` with the stock adapter's PAYLOAD_TOO_LARGE.
+ * The body as `Request.text()` reads it (UTF-8 decoded with replacement, a leading byte order
+ * mark dropped), refused past `maxBodySize` with the stock adapter's PAYLOAD_TOO_LARGE and when
+ * encoded (refuseEncodedBody). tRPC (patched, .patches/README.md) takes an empty text as no input.
  */
-function readJson(req: IncomingMessage, maxBodySize: number): Promise<unknown> {
+function readText(req: IncomingMessage, maxBodySize: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    refuseEncodedBody(req.headers["content-encoding"]);
     const chunks: Buffer[] = [];
     let size = 0;
     const stop = () => {
@@ -177,22 +180,26 @@ function readJson(req: IncomingMessage, maxBodySize: number): Promise<unknown> {
       stop();
       let bytes = Buffer.concat(chunks);
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      try {
-        resolve(JSON.parse(decoder.decode(bytes)));
-      } catch (error) {
-        reject(error);
-      }
+      resolve(decoder.decode(bytes));
     };
-    // The client went away mid-body: nobody is left to answer.
+    // The client went away mid-body: nobody is left to answer. Or the server stopped waiting
+    // for it (and answered 408 itself): the log says so.
     const onAborted = () => {
       stop();
-      reject(new TRPCError({ code: "CLIENT_CLOSED_REQUEST" }));
+      const code = requestTimedOut(req.socket) ? "TIMEOUT" : "CLIENT_CLOSED_REQUEST";
+      reject(new TRPCError({ code }));
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("aborted", onAborted);
     req.on("error", onAborted);
   });
+}
+
+/** The body's input as patched tRPC reads it: JSON, or none (undefined) for an empty body. */
+async function readJson(req: IncomingMessage, maxBodySize: number): Promise<unknown> {
+  const text = await readText(req, maxBodySize);
+  return text === "" ? undefined : JSON.parse(text);
 }
 
 async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {

@@ -8,6 +8,7 @@ import { resolveClientIp } from "../request/client-ip";
 import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
+import { refuseEncodedBody } from "./content-type";
 import { methodHandling } from "./endpoint-methods";
 import { withoutBody } from "./read-methods";
 import { reportError } from "./report-error";
@@ -41,7 +42,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
     const connection = options.connection?.() ?? null;
     const response = await fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
-      req: limitRequestBody(request),
+      req: refusingEncodedBody(limitRequestBody(request)),
       router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ info }) => {
@@ -71,4 +72,19 @@ function reissued(request: Request, handling: "as-get" | "refuse-as-json"): Requ
   if (handling === "refuse-as-json") headers.set("content-type", "application/json");
   const method = handling === "as-get" ? "GET" : request.method;
   return new Request(request.url, { method, headers, signal: request.signal });
+}
+
+/**
+ * The request, its body refused when encoded (refuseEncodedBody) as on the fast path, before
+ * tRPC reads it as text.
+ */
+function refusingEncodedBody(request: Request): Request {
+  const text = request.text.bind(request);
+  Object.defineProperty(request, "text", {
+    value: () => {
+      refuseEncodedBody(request.headers.get("content-encoding"));
+      return text();
+    },
+  });
+  return request;
 }

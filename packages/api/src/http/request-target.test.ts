@@ -93,4 +93,16 @@ describe("toOriginForm", () => {
     const once = { ...requestOf("/api/health"), rawHeaders: ["Host", "app.example"] };
     expect(toOriginForm(once)).toBe("route");
   });
+
+  it("refuses a request with two Authorization lines, in origin or absolute form", () => {
+    const twice = ["Host", "app.example", "Authorization", "Bearer a", "authorization", "Bearer b"];
+    expect(toOriginForm({ ...requestOf("/api/trpc/auth.me"), rawHeaders: twice })).toBe(
+      "two-authorizations",
+    );
+    expect(
+      toOriginForm({ ...requestOf("http://app.example/api/trpc/auth.me"), rawHeaders: twice }),
+    ).toBe("two-authorizations");
+    const once = ["Host", "app.example", "Authorization", "Bearer a"];
+    expect(toOriginForm({ ...requestOf("/api/trpc/auth.me"), rawHeaders: once })).toBe("route");
+  });
 });

@@ -16,6 +16,8 @@ export type TargetVerdict =
   | "unserved-method"
   /** A Host header that names no host (RFC 9112 §3.2: 400; answered by answerTarget). */
   | "bad-host"
+  /** More than one Authorization line (400; answered by answerTarget). */
+  | "two-authorizations"
   /** Neither: 400 (answered by answerTarget). */
   | "bad";
 
@@ -44,7 +46,9 @@ export function toOriginForm(
   // tRPC's adapter, which builds the call's URL from it, answered such a Host "Invalid URL"
   // without the API's headers; Next.js ignored it.
   if (target.startsWith("/")) {
-    return isHost(req.headers.host) && hostLines(req.rawHeaders) <= 1 ? "route" : "bad-host";
+    const lines = singletonLines(req.rawHeaders);
+    if (!isHost(req.headers.host) || lines.host > 1) return "bad-host";
+    return lines.authorization > 1 ? "two-authorizations" : "route";
   }
   if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
   if (!ABSOLUTE.test(target)) return "bad";
@@ -60,7 +64,7 @@ export function toOriginForm(
   if (!URL.canParse(`http://${authority}`)) return "bad";
   req.url = rest.startsWith("/") ? rest : `/${rest}`;
   req.headers.host = authority;
-  return "route";
+  return singletonLines(req.rawHeaders).authorization > 1 ? "two-authorizations" : "route";
 }
 
 /** The last Host that passed isHost: a server sees the same one call after call. */
@@ -77,17 +81,26 @@ function isHost(host: string | undefined): boolean {
   return good;
 }
 
-// Node keeps the first of several Host lines in `headers`; RFC 9112 §3.2 refuses the request.
-// Only a four-letter name is lower-cased: the others cannot be Host.
-function hostLines(rawHeaders: string[] | undefined): number {
-  if (rawHeaders === undefined) return 0;
-  let count = 0;
+// Node keeps the first of several Host or Authorization lines in `headers`. Two Hosts: RFC 9112
+// §3.2 refuses the request. Two Authorizations (a single credential, RFC 9110 §11.6.2): a proxy
+// that reads the last would check another caller than the app, which took the first. Only names
+// of those two lengths are lower-cased.
+function singletonLines(rawHeaders: string[] | undefined): { host: number; authorization: number } {
+  const lines = { host: 0, authorization: 0 };
+  if (rawHeaders === undefined) return lines;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (name.length === 4 && name.toLowerCase() === "host") count += 1;
+    if (name.length === 4 && name.toLowerCase() === "host") lines.host += 1;
+    else if (name.length === 13 && name.toLowerCase() === "authorization") lines.authorization += 1;
   }
-  return count;
+  return lines;
 }
+
+const BAD_REQUEST_TEXT = {
+  "bad-host": "Bad Host header",
+  "two-authorizations": "More than one Authorization header",
+  bad: "Bad request target",
+} as const;
 
 /**
  * Answers what toOriginForm did not send on: `OPTIONS *` with the methods served, a method no
@@ -103,5 +116,5 @@ export function answerTarget(verdict: Exclude<TargetVerdict, "route">, res: Serv
     answerPlain(res, 405, "Method not allowed");
     return;
   }
-  answerPlain(res, 400, verdict === "bad-host" ? "Bad Host header" : "Bad request target");
+  answerPlain(res, 400, BAD_REQUEST_TEXT[verdict]);
 }

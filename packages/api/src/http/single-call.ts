@@ -65,7 +65,7 @@ export function singleCallOf(
 export interface SingleCallOptions<TContext> {
   router: AnyTRPCRouter;
   createContext(): TContext | Promise<TContext>;
-  /** The body parsed as `Request.json()` would (the fast path's readJson). */
+  /** The input from the body as patched tRPC reads it (the fast path's readJson). */
   readJson(): Promise<unknown>;
   signal: AbortSignal;
   onError: HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>;

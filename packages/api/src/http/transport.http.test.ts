@@ -207,7 +207,33 @@ describe("HTTP contract", () => {
     expect(reply.status).toBe(400);
     expect(reply.body.error.data).toMatchObject({ httpStatus: 400, appCode: "PARSE_ERROR" });
     // Said in a sentence of ours: the parser's own message quotes the body.
-    expect(reply.body.error.message).toBe("The request body is not valid JSON.");
+    expect(reply.body.error.message).toBe(
+      "The input is not valid JSON (the request body, or a query's ?input=).",
+    );
+  });
+
+  it("415 for an encoded body (gzip or any other Content-Encoding), never a parse error or a pass", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const plain = JSON.stringify({ email: "demo@example.com", password: "wrong password" });
+    for (const [encoding, body] of [
+      ["gzip", gzipSync(plain)],
+      ["br", Buffer.from(plain)],
+      ["deflate, gzip", Buffer.from(plain)],
+    ] as const) {
+      const reply = await api.raw("/api/trpc/auth.login", {
+        method: "POST",
+        headers: { ...json, "content-encoding": encoding },
+        body,
+      });
+      expect(reply.status, encoding).toBe(415);
+      expect(reply.body.error.data, encoding).toMatchObject({ appCode: "UNSUPPORTED_MEDIA_TYPE" });
+    }
+    const identity = await api.raw("/api/trpc/auth.login", {
+      method: "POST",
+      headers: { ...json, "content-encoding": "identity" },
+      body: plain,
+    });
+    expect(identity.status).toBe(401);
   });
 
   it("415 for a mutation without a JSON content type", async () => {
@@ -418,6 +444,26 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
     }
   });
 
+  it("answers two Authorization lines 400, whichever comes first: a proxy may read the other", async () => {
+    const signedUp = await api.post("auth.register", {
+      email: uniqueEmail(),
+      password: "correct horse battery",
+    });
+    const good = signedUp.body.result.data.access as string;
+    const one = await api.get("auth.me", undefined, { authorization: `Bearer ${good}` });
+    expect(one.status).toBe(200);
+    for (const pair of [
+      [good, "x"],
+      ["x", good],
+    ]) {
+      const answer = await exchange(
+        `GET /api/trpc/auth.me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${pair[0]}\r\nAuthorization: Bearer ${pair[1]}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+      expect(answer).toContain("More than one Authorization header");
+    }
+  });
+
   it("answers a request Node cannot read with the API's headers, and closes", async () => {
     const big = `X-Filler: ${"a".repeat(20_000)}\r\n`;
     for (const [request, status] of [
@@ -450,6 +496,24 @@ describe("request targets other than a path (RFC 9112 §3.2)", () => {
     expect(took).toBeLessThan(headersTimeout + connectionsCheckingInterval + 5_000);
     expect(api.output()).not.toMatch(/"level":50/);
   }, 30_000);
+
+  it("answers 408 to a body that never finishes, in the request's time, and logs the 408", async () => {
+    const body = '{"email":"slow@example.com",';
+    const answer = await exchange(
+      `POST /api/trpc/auth.login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 100}\r\n\r\n${body}`,
+    );
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    // The access line says what the client got, not that the client went away (499).
+    await expect
+      .poll(() =>
+        api
+          .output()
+          .match(/"procedure":"auth.login","status":\d+/g)
+          ?.at(-1),
+      )
+      .toBe('"procedure":"auth.login","status":408');
+    expect(api.output()).not.toMatch(/"status":499/);
+  }, 60_000);
 
   it("answers TRACE 405 with the methods served, never a 500", async () => {
     for (const target of ["/api/trpc/auth.me", "/api/health", "/api/trpc/nope"]) {

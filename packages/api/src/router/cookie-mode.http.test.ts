@@ -1,5 +1,6 @@
 // Cookie mode over real HTTP: the refresh token in an HttpOnly cookie, the CSRF guard, and body
 // mode left exactly as it was.
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { parseSetCookie } from "cookie";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,7 @@ import {
   type TestServer,
   uniqueEmail,
 } from "../../test/test-server";
+import type { KitRouter } from "../root";
 
 const PASSWORD = "correct horse battery";
 const serverWith = serversPerTest();
@@ -313,6 +315,48 @@ describe("cookie mode: logout", () => {
     const reply = await api.post("auth.logout", {}, { ...fromPage(api), ...withCookie("junk") });
     expectCode(reply, 401, "INVALID_TOKEN");
     expect(refreshCookieOf(reply).cookie.maxAge).toBe(0);
+  });
+});
+
+describe("calls without input through tRPC's own httpLink (which then sends no body)", () => {
+  const client = (api: TestServer, headers: Record<string, string>) =>
+    createTRPCClient<KitRouter>({ links: [httpLink({ url: `${api.base}/api/trpc`, headers })] });
+
+  it("logout and refresh in cookie mode work, and in body mode say MISSING_TOKEN, not PARSE_ERROR", async () => {
+    const api = await serverWith();
+    const { access, cookie } = await signUp(api);
+    const refreshed = await client(api, {
+      ...fromPage(api),
+      ...withCookie(cookie),
+    }).auth.refresh.mutate();
+    expect(refreshed.refresh).toBeNull();
+    const session = decode(refreshed.access).sid;
+    expect(session).toBe(decode(access).sid);
+
+    const bodyMode = client(api, {});
+    for (const call of [
+      () => bodyMode.auth.logout.mutate(),
+      () => bodyMode.auth.refresh.mutate(),
+    ]) {
+      const failure = await call().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(TRPCClientError);
+      expect((failure as TRPCClientError<KitRouter>).data?.appCode).toBe("MISSING_TOKEN");
+    }
+  });
+
+  it("a logout with no body in cookie mode ends the session and clears the cookie", async () => {
+    const api = await serverWith();
+    const { access, cookie } = await signUp(api);
+    const reply = await api.raw("/api/trpc/auth.logout", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...fromPage(api), ...withCookie(cookie) },
+    });
+    expect(reply.status).toBe(200);
+    expect(refreshCookieOf(reply).cookie.maxAge).toBe(0);
+    expectCode(await api.get("auth.me", undefined, bearer(access)), 401, "TOKEN_REVOKED");
   });
 });
 
