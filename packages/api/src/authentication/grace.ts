@@ -20,24 +20,35 @@ export function clientFingerprint(client: ClientInfo, userId: string): string {
   return `client:${hash("sha256", seen, "hex").slice(0, 40)}`;
 }
 
+/** What the grace window reads of a session (sessionRotationSelect). */
+export interface RotationTrail {
+  previousJti: string | null;
+  rotatedAt: Date | null;
+  rotatedBy: string | null;
+  /** The run of tokens the same client retired, oldest first, and when (see the schema). */
+  retiredJtis: string[] | null;
+  retiredAt: Date[] | null;
+}
+
 /**
- * True for the token just rotated out, presented again inside the grace window (measured in
- * milliseconds from the rotation) by the very client that rotated it (`fingerprint`). Anyone
- * else replaying it, even a moment later, is a thief riding the window: that is reuse.
+ * True for a token retired by rotation, presented again inside the grace window (milliseconds
+ * from its own retirement) by the very client that made the latest rotation (`fingerprint`):
+ * the one just rotated out, or an older one of the same client's run (tabs loading at once each
+ * rotate, and the slowest still carries a token from further back). Anyone else replaying one,
+ * even a moment later, is a thief riding the window: that is reuse. So is any token retired
+ * before another client's rotation (the run starts anew there).
  */
 export function withinGrace(
-  session: { previousJti: string | null; rotatedAt: Date | null; rotatedBy: string | null },
+  session: RotationTrail,
   jti: string,
   now: number,
   graceMs: number,
   fingerprint: string | null,
 ): boolean {
+  if (fingerprint === null || session.rotatedBy !== fingerprint) return false;
   const rotatedAt = session.rotatedAt?.getTime();
-  return (
-    session.previousJti === jti &&
-    rotatedAt !== undefined &&
-    now - rotatedAt <= graceMs &&
-    fingerprint !== null &&
-    session.rotatedBy === fingerprint
-  );
+  if (session.previousJti === jti) return rotatedAt !== undefined && now - rotatedAt <= graceMs;
+  const index = session.retiredJtis?.lastIndexOf(jti) ?? -1;
+  const retiredAt = index === -1 ? undefined : session.retiredAt?.[index]?.getTime();
+  return retiredAt !== undefined && now - retiredAt <= graceMs;
 }

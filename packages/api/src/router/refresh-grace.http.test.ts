@@ -56,10 +56,40 @@ describe("reuse grace window", () => {
     );
   });
 
-  it("is reuse for any older token, even inside the window", async () => {
+  it("honours an older token of the same client's rotations inside the window (tabs loading at once)", async () => {
+    // Each tab's load refreshes: the chain moves on twice while the slowest still sends t0.
     const api = await serverWith();
     const { refresh: t0 } = await signUp(api);
     const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    const t2 = (await api.post("auth.refresh", { refresh: t1 })).body.result.data.refresh;
+    for (const older of [t0, t1]) {
+      const late = await api.post("auth.refresh", { refresh: older });
+      expect(late.status).toBe(200);
+      expect(late.body.result.data.refresh).toBe(t2);
+    }
+    expect((await api.post("auth.refresh", { refresh: t2 })).status).toBe(200);
+  });
+
+  it("honours the newest 8 tokens of a run, not more", async () => {
+    const api = await serverWith();
+    const tokens = [(await signUp(api)).refresh];
+    for (let i = 0; i < 10; i++) {
+      const reply = await api.post("auth.refresh", { refresh: tokens.at(-1) });
+      tokens.push(reply.body.result.data.refresh);
+    }
+    // t10 current; t2…t9 retired in the run's memory; t1 fell out of it.
+    const kept = await api.post("auth.refresh", { refresh: tokens[2] });
+    expect(kept.body.result?.data.refresh).toBe(tokens[10]);
+    const dropped = await api.post("auth.refresh", { refresh: tokens[1] });
+    expect(dropped.body.error.data.appCode).toBe("TOKEN_REUSED");
+  });
+
+  it("is reuse for an older token outside its own window, even while later ones are inside", async () => {
+    const api = await serverWith({ refreshReuseGrace: SHORT_GRACE });
+    const { refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    await api.elapse(SHORT_GRACE + 2);
+    // t1 retired now, t0 more than the window ago.
     const t2 = (await api.post("auth.refresh", { refresh: t1 })).body.result.data.refresh;
     expect((await api.post("auth.refresh", { refresh: t0 })).body.error.data.appCode).toBe(
       "TOKEN_REUSED",
@@ -175,6 +205,24 @@ describe("who may replay inside the window", () => {
   });
   const TAB = from("203.0.113.10", "Browser/1.0");
   const THIEF = from("198.51.100.66", "curl/8.0");
+
+  it("is reuse for an older token from another client, or retired before another client rotated", async () => {
+    const api = await serverWith({ trustProxy: 1 });
+    const { refresh: t0 } = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 }, TAB)).body.result.data.refresh;
+    await api.post("auth.refresh", { refresh: t1 }, TAB);
+    const stolen = await api.post("auth.refresh", { refresh: t0 }, THIEF);
+    expect(stolen.body.error.data.appCode).toBe("TOKEN_REUSED");
+
+    // The run is one client's: another client's rotation starts it anew.
+    const second = await serverWith({ trustProxy: 1 });
+    const { refresh: u0 } = await signUp(second);
+    const u1 = (await second.post("auth.refresh", { refresh: u0 }, TAB)).body.result.data.refresh;
+    const u2 = (await second.post("auth.refresh", { refresh: u1 }, THIEF)).body.result.data.refresh;
+    await second.post("auth.refresh", { refresh: u2 }, TAB);
+    const early = await second.post("auth.refresh", { refresh: u0 }, TAB);
+    expect(early.body.error.data.appCode).toBe("TOKEN_REUSED");
+  });
 
   it("honours the client that rotated (same address and agent), and audits the replay", async () => {
     const api = await serverWith({ trustProxy: 1 });

@@ -63,6 +63,12 @@ interface Row {
 // the microsecond, and the result is read back as whole milliseconds.
 // $11 is the latest instant, on the database's clock, at which the statement may still start
 // (null: no limit); one that starts later swaps nothing and says `late` (see startDeadline).
+/**
+ * How many tokens of a run of rotations by one client stay honoured in the grace window (the
+ * newest): more tabs than this loading at once is more than a browser restores.
+ */
+const RETIRED_KEPT = 8;
+
 const swapStatement = (name: string, lock: string) => ({
   name,
   text: `
@@ -90,6 +96,13 @@ const swapStatement = (name: string, lock: string) => ({
       UPDATE sessions SET
         refresh_jti = o.next_jti,
         previous_jti = o.jti,
+        -- The run's newest RETIRED_KEPT − 1 and this one; another client starts a run anew.
+        retired_jtis = (CASE WHEN sessions.rotated_by = o.rotated_by
+          THEN (coalesce(sessions.retired_jtis, '{}'))[greatest(cardinality(sessions.retired_jtis) - ${RETIRED_KEPT - 2}, 1):]
+          ELSE '{}'::uuid[] END) || o.jti,
+        retired_at = (CASE WHEN sessions.rotated_by = o.rotated_by
+          THEN (coalesce(sessions.retired_at, '{}'))[greatest(cardinality(sessions.retired_at) - ${RETIRED_KEPT - 2}, 1):]
+          ELSE '{}'::timestamptz[] END) || o.now,
         rotated_at = o.now,
         rotated_by = o.rotated_by,
         last_used_at = o.now,

@@ -50,6 +50,8 @@ export const sessionRotationSelect = {
   previousJti: true,
   rotatedAt: true,
   rotatedBy: true,
+  retiredJtis: true,
+  retiredAt: true,
 } as const satisfies Prisma.SessionSelect;
 
 /** Every session column: none is a secret (the refresh token itself is never stored). */
@@ -60,6 +62,8 @@ export const sessionSelect = {
   previousJti: true,
   rotatedAt: true,
   rotatedBy: true,
+  retiredJtis: true,
+  retiredAt: true,
   createdAt: true,
   lastUsedAt: true,
   expiresAt: true,
