@@ -2,6 +2,9 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { handleCallFailure } from "../auth/call-failure";
 
+/** How soon a failed card asks again: the health check's own Retry-After in an outage. */
+const FAILED_RETRY_MS = 5_000;
+
 export function createQueryClient(onNoSession: () => void): QueryClient {
   const onError = (error: unknown) => handleCallFailure(error, onNoSession);
   return new QueryClient({
@@ -12,6 +15,13 @@ export function createQueryClient(onNoSession: () => void): QueryClient {
         staleTime: 30_000,
         // An auth failure is not going to pass on a second try.
         retry: (failures, error) => failures < 2 && !isAuthFailure(error),
+        // A card whose call failed on the way (the server or its database away) asks again by
+        // itself, as the outage page does, rather than keeping the failure beside fresh data
+        // until someone clicks. Only while the tab is shown (React Query's default).
+        refetchInterval: (query) =>
+          query.state.status === "error" && !isAuthFailure(query.state.error)
+            ? FAILED_RETRY_MS
+            : false,
         // Sent whatever navigator.onLine says (React Query's default pauses while the system
         // reports no network): offline, a reload fails and says so instead of doing nothing.
         networkMode: "always",

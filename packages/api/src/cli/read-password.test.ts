@@ -41,6 +41,19 @@ describe("readNewPassword", () => {
     vi.restoreAllMocks();
   });
 
+  it("keeps what was typed ahead for the next prompt: both entries typed before the first showed", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    for (const ahead of [
+      "hunter22\nhunter22\n",
+      "hunter22\r\nhunter22\r\n",
+      "hunter22\rhunter22\r",
+    ]) {
+      const io = terminal(ahead);
+      expect(await readNewPassword(io, false), JSON.stringify(ahead)).toBe("hunter22");
+    }
+    vi.restoreAllMocks();
+  });
+
   it("aborts on Ctrl-D at an empty prompt, as on Ctrl-C", async () => {
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     for (const key of ["\u0004", "abc\u0003"]) {

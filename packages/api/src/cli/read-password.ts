@@ -20,16 +20,21 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
     stdin.setRawMode?.(true);
     stdin.resume();
     stdin.setEncoding("utf8");
+    // What came after the line's end in the same chunk: typed ahead (both entries typed before
+    // the first prompt showed), it is the next prompt's, and waited for for ever once dropped.
+    let rest = "";
     const done = (error?: Error) => {
       stdin.setRawMode?.(false);
-      stdin.pause();
       stdin.off("data", onData);
+      if (rest !== "" && !error) stdin.unshift(rest);
+      stdin.pause();
       process.stderr.write("\n");
       if (error) reject(error);
       else resolve(typed);
     };
     const onData = (chunk: string) => {
-      for (const char of chunk) {
+      const chars = [...chunk];
+      for (const [index, char] of chars.entries()) {
         if (inSequence === "esc") {
           // ESC [ and ESC O start a sequence; ESC and any other key is Alt with that key.
           inSequence = char === "[" || char === "O" ? "csi" : null;
@@ -40,7 +45,12 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
           if (char >= "@" && char <= "~") inSequence = null;
           continue;
         }
-        if (char === "\r" || char === "\n") return done();
+        if (char === "\r" || char === "\n") {
+          // A line typed ahead ends with "\n", or "\r\n": one end, not an empty line after it.
+          const next = char === "\r" && chars[index + 1] === "\n" ? index + 2 : index + 1;
+          rest = chars.slice(next).join("");
+          return done();
+        }
         if (char === "\u0003") return done(new CliError("ABORTED", "aborted"));
         if (char === "\u0004") {
           if (typed === "") return done(new CliError("ABORTED", "aborted"));
