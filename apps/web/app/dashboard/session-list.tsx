@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { signOut } from "../../src/auth/session";
 import { BusyButton } from "../../src/forms/busy-button";
+import { retryWhileUnreachable } from "../../src/trpc/query-client";
 import { useTRPC } from "../../src/trpc/react";
 import { ActionMessages, useActionOutcome } from "../../src/ui/action-outcome";
 import { QueryState } from "../../src/ui/query-state";
@@ -21,7 +22,8 @@ export function SessionList() {
   const queryClient = useQueryClient();
   const sessions = useQuery({
     ...trpc.account.sessions.queryOptions(),
-    refetchInterval: SESSION_CHECK_MS,
+    // Sooner while the last ask failed on the way, as every card does (query-client.ts).
+    refetchInterval: (query) => retryWhileUnreachable(query) || SESSION_CHECK_MS,
   });
   const outcome = useActionOutcome();
 

@@ -19,14 +19,16 @@ describe("nextCannotRoute", () => {
     expect(nextCannotRoute("M-SEARCH", "/api/trpc/auth.me")).toBe(true);
   });
 
-  it("leaves Next.js what it routes: decodable paths, exported methods, other paths", () => {
+  it("leaves Next.js what it routes: decodable paths, exported methods", () => {
     expect(nextCannotRoute("GET", "/api/trpc/auth.me")).toBe(false);
     expect(nextCannotRoute("GET", "/api/trpc/auth.me?input=%zz")).toBe(false);
     expect(nextCannotRoute("POST", "/api/trpc/auth.login,auth.me?batch=1")).toBe(false);
     for (const method of ["HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"]) {
       expect(nextCannotRoute(method, "/api/trpc/auth.me")).toBe(false);
     }
-    expect(nextCannotRoute("PROPFIND", "/login")).toBe(false);
+    // Any path: the API's handler then answers its own (health, the keys) and leaves the rest.
+    expect(nextCannotRoute("PROPFIND", "/api/health")).toBe(true);
+    expect(nextCannotRoute("PROPFIND", "/login")).toBe(true);
     expect(nextCannotRoute("GET", "/login%zz")).toBe(false);
     expect(nextCannotRoute("GET", "/api/trpcx%zz")).toBe(false);
   });

@@ -21,11 +21,14 @@ const ROUTE_HANDLER_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", 
  * server's own handler then answers as it does under API_HANDLER=server: a procedure path that
  * does not decode (Next.js decodes the `[trpc]` segment first and answered a stray `%` with a
  * plain-text 500, no request id, no log line) and a method no route handler can export
- * (PROPFIND…: an empty 400).
+ * (PROPFIND…: an empty 400), on any of the API's paths (the caller asks its handler, which
+ * takes only those).
  */
 export function nextCannotRoute(method: string | undefined, url: string | undefined): boolean {
-  if (!url?.startsWith(TRPC_PREFIX)) return false;
+  // Any path: the API's handler takes only its own (health and the public keys too), and
+  // leaves Next.js the rest.
   if (!ROUTE_HANDLER_METHODS.has(method ?? "")) return true;
+  if (!url?.startsWith(TRPC_PREFIX)) return false;
   const query = url.indexOf("?");
   try {
     decodeURIComponent(query === -1 ? url : url.slice(0, query));

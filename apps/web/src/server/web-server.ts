@@ -2,7 +2,7 @@
 // on Node's own request objects before the page framework sees it (API_HANDLER=next hands it to
 // the route handler instead, the path of deployments that run Next.js without this server).
 import { createServer, type ServerResponse } from "node:http";
-import { answerClientErrors, REQUEST_TIMEOUTS } from "@kit/api/client-error";
+import { answerClientErrors, REQUEST_TIMEOUTS, requestTimedOut } from "@kit/api/client-error";
 import type { ServerEnv } from "@kit/api/env";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
@@ -90,6 +90,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       remoteAddress: req.socket.remoteAddress ?? null,
       // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
       encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
+      requestTimedOut: () => requestTimedOut(req.socket),
     };
     storage.run(connection, () => {
       void handle(req, res);

@@ -18,10 +18,7 @@ export function createQueryClient(onNoSession: () => void): QueryClient {
         // A card whose call failed on the way (the server or its database away) asks again by
         // itself, as the outage page does, rather than keeping the failure beside fresh data
         // until someone clicks. Only while the tab is shown (React Query's default).
-        refetchInterval: (query) =>
-          query.state.status === "error" && !isAuthFailure(query.state.error)
-            ? FAILED_RETRY_MS
-            : false,
+        refetchInterval: retryWhileUnreachable,
         // Sent whatever navigator.onLine says (React Query's default pauses while the system
         // reports no network): offline, a reload fails and says so instead of doing nothing.
         networkMode: "always",
@@ -34,6 +31,18 @@ export function createQueryClient(onNoSession: () => void): QueryClient {
       },
     },
   });
+}
+
+/**
+ * A query's refetch interval while its last ask failed on the way (the server or its database
+ * away, not a refusal): FAILED_RETRY_MS; false otherwise.
+ */
+export function retryWhileUnreachable(query: {
+  state: { status: string; error: unknown };
+}): number | false {
+  return query.state.status === "error" && !isAuthFailure(query.state.error)
+    ? FAILED_RETRY_MS
+    : false;
 }
 
 function isAuthFailure(error: unknown): boolean {

@@ -42,8 +42,8 @@ export async function getSignedInUser(
 
 /**
  * The user and session a refresh token stands for right now, read-only: the checks of
- * rotation (signature, type, exp, then loadLiveSession, then the current jti or the one just
- * rotated out within the grace window), with nothing rotated, revoked or recorded. Throws
+ * rotation (signature, type, exp, then loadLiveSession, then the current jti or one the same
+ * device retired within the grace window), with nothing rotated, revoked or recorded. Throws
  * AuthError. A stale token is only refused here; the next refresh with it revokes the session.
  */
 async function peekSession(

@@ -45,20 +45,24 @@ export function clientErrorResponse(code: string | undefined): string {
 }
 
 /**
- * Connections whose request took longer than REQUEST_TIMEOUTS and was answered 408 here: the
- * handler reading its body sees the socket close as a client going away, and would log 499.
+ * Marks a connection whose request took longer than REQUEST_TIMEOUTS and was answered 408 here:
+ * the handler reading its body sees the socket close as a client going away, and would log 499.
+ * A registered symbol on the socket, not a module's own set: `pnpm start`'s server and the API
+ * handler it calls are separate bundles, each with its own copy of this module.
  */
-const timedOut = new WeakSet<object>();
+const TIMED_OUT = Symbol.for("kit.request-timed-out");
 
 /** Whether this server answered 408 on `socket` because its request took too long. */
 export function requestTimedOut(socket: object): boolean {
-  return timedOut.has(socket);
+  return (socket as Record<symbol, unknown>)[TIMED_OUT] === true;
 }
 
 /** Answers unreadable requests on `server` with the API's headers, then closes the connection. */
 export function answerClientErrors(server: Server): void {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") timedOut.add(socket);
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      (socket as unknown as Record<symbol, unknown>)[TIMED_OUT] = true;
+    }
     // Node's own rule: no answer once another response has started on this connection.
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {

@@ -1,5 +1,5 @@
 // The Fetch API handler (Next.js route handlers and any other Request/Response runtime).
-import type { AnyTRPCRouter } from "@trpc/server";
+import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context";
 import { answerHeadersFor } from "../cookie-mode/streamed-calls";
@@ -19,6 +19,8 @@ export interface ConnectionInfo {
   remoteAddress: string | null;
   /** TLS on this connection: the request's real scheme. */
   encrypted: boolean;
+  /** Whether the server gave up waiting for the request (and answered 408 itself). */
+  requestTimedOut?: () => boolean;
 }
 
 export interface FetchHandlerOptions {
@@ -42,7 +44,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
     const connection = options.connection?.() ?? null;
     const response = await fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
-      req: refusingEncodedBody(limitRequestBody(request)),
+      req: readingBodyOnce(limitRequestBody(request), connection),
       router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ info }) => {
@@ -75,15 +77,24 @@ function reissued(request: Request, handling: "as-get" | "refuse-as-json"): Requ
 }
 
 /**
- * The request, its body refused when encoded (refuseEncodedBody) as on the fast path, before
- * tRPC reads it as text.
+ * The request, its body refused when encoded (refuseEncodedBody) as on the fast path, and a body
+ * that stops arriving told apart from a database failure: the stream's error (ECONNRESET) was
+ * taken for the database's, and a slow client logged 503 DB_UNAVAILABLE. It is the client that
+ * went (499), or the server that stopped waiting (408, as the client was answered).
  */
-function refusingEncodedBody(request: Request): Request {
+function readingBodyOnce(request: Request, connection: ConnectionInfo | null): Request {
   const text = request.text.bind(request);
   Object.defineProperty(request, "text", {
-    value: () => {
+    value: async () => {
       refuseEncodedBody(request.headers.get("content-encoding"));
-      return text();
+      try {
+        return await text();
+      } catch (error) {
+        if (error instanceof TRPCError) throw error;
+        // No cause: the socket's ECONNRESET behind it would be read as the database's again.
+        const timedOut = connection?.requestTimedOut?.() ?? false;
+        throw new TRPCError({ code: timedOut ? "TIMEOUT" : "CLIENT_CLOSED_REQUEST" });
+      }
     },
   });
   return request;
