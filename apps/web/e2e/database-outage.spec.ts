@@ -10,7 +10,7 @@ import path from "node:path";
 import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
 import { migrate } from "@kit/db";
 import { freePort, type RestartablePostgres, startRestartablePostgres } from "@kit/db/testing";
-import { expect, test } from "@playwright/test";
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
 const webDir = path.resolve(import.meta.dirname, "..");
 const SECRET = "outage-test-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -103,6 +103,18 @@ async function registered(): Promise<{ email: string; access: string; cookie: st
   return { email, access, cookie };
 }
 
+/** A new account, signed in through its cookies in `context`, and a page of it. */
+async function signedInPage(context: BrowserContext): Promise<{ email: string; page: Page }> {
+  const { email, cookie } = await registered();
+  await context.addCookies(
+    cookie.split("; ").map((pair) => {
+      const at = pair.indexOf("=");
+      return { name: pair.slice(0, at), value: pair.slice(at + 1), url: base };
+    }),
+  );
+  return { email, page: await context.newPage() };
+}
+
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test("over HTTP: 'can't reach the server' on the dashboard, not the sign-in page, 503 from the API, and recovery", async () => {
@@ -140,14 +152,7 @@ test("over HTTP: 'can't reach the server' on the dashboard, not the sign-in page
 test("in the browser: the open dashboard comes back by itself once the database does", async ({
   context,
 }) => {
-  const { email, cookie } = await registered();
-  await context.addCookies(
-    cookie.split("; ").map((pair) => {
-      const at = pair.indexOf("=");
-      return { name: pair.slice(0, at), value: pair.slice(at + 1), url: base };
-    }),
-  );
-  const page = await context.newPage();
+  const { email, page } = await signedInPage(context);
 
   await postgres.stop();
   await page.goto(`${base}/dashboard`);
@@ -167,14 +172,7 @@ test("in the browser: the open dashboard comes back by itself once the database 
 test("in the browser: an open dashboard whose database goes names each card that failed, in a live region", async ({
   context,
 }) => {
-  const { email, cookie } = await registered();
-  await context.addCookies(
-    cookie.split("; ").map((pair) => {
-      const at = pair.indexOf("=");
-      return { name: pair.slice(0, at), value: pair.slice(at + 1), url: base };
-    }),
-  );
-  const page = await context.newPage();
+  const { email, page } = await signedInPage(context);
   await page.goto(`${base}/dashboard`);
   await expect(page.getByTestId("user-email")).toContainText(email);
   await expect(page.getByTestId("sessions")).toBeVisible();
