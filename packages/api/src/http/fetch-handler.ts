@@ -44,7 +44,7 @@ export function createFetchHandler(options: FetchHandlerOptions) {
     const connection = options.connection?.() ?? null;
     const response = await fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
-      req: readingBodyOnce(limitRequestBody(request), connection),
+      req: withBodyFailuresTold(limitRequestBody(request), connection),
       router: options.router ?? kitRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ info }) => {
@@ -82,7 +82,7 @@ function reissued(request: Request, handling: "as-get" | "refuse-as-json"): Requ
  * taken for the database's, and a slow client logged 503 DB_UNAVAILABLE. It is the client that
  * went (499), or the server that stopped waiting (408, as the client was answered).
  */
-function readingBodyOnce(request: Request, connection: ConnectionInfo | null): Request {
+function withBodyFailuresTold(request: Request, connection: ConnectionInfo | null): Request {
   const text = request.text.bind(request);
   Object.defineProperty(request, "text", {
     value: async () => {
