@@ -105,4 +105,14 @@ describe("toOriginForm", () => {
     const once = ["Host", "app.example", "Authorization", "Bearer a"];
     expect(toOriginForm({ ...requestOf("/api/trpc/auth.me"), rawHeaders: once })).toBe("route");
   });
+
+  it("takes two Host lines as bad before two Authorizations; an absolute target replaces both Hosts", () => {
+    const both = ["Authorization", "Bearer a", "Host", "a.example", "authorization", "Bearer b"];
+    both.push("host", "b.example");
+    expect(toOriginForm({ ...requestOf("/api/trpc/auth.me"), rawHeaders: both })).toBe("bad-host");
+    const hosts = ["Host", "a.example", "host", "b.example"];
+    expect(toOriginForm({ ...requestOf("http://app.example/api/health"), rawHeaders: hosts })).toBe(
+      "route",
+    );
+  });
 });

@@ -46,9 +46,8 @@ export function toOriginForm(
   // tRPC's adapter, which builds the call's URL from it, answered such a Host "Invalid URL"
   // without the API's headers; Next.js ignored it.
   if (target.startsWith("/")) {
-    const lines = singletonLines(req.rawHeaders);
-    if (!isHost(req.headers.host) || lines.host > 1) return "bad-host";
-    return lines.authorization > 1 ? "two-authorizations" : "route";
+    if (!isHost(req.headers.host)) return "bad-host";
+    return repeatedLines(req.rawHeaders, true);
   }
   if (target === "*") return req.method === "OPTIONS" ? "server-options" : "bad";
   if (!ABSOLUTE.test(target)) return "bad";
@@ -64,7 +63,7 @@ export function toOriginForm(
   if (!URL.canParse(`http://${authority}`)) return "bad";
   req.url = rest.startsWith("/") ? rest : `/${rest}`;
   req.headers.host = authority;
-  return singletonLines(req.rawHeaders).authorization > 1 ? "two-authorizations" : "route";
+  return repeatedLines(req.rawHeaders, false);
 }
 
 /** The last Host that passed isHost: a server sees the same one call after call. */
@@ -82,18 +81,26 @@ function isHost(host: string | undefined): boolean {
 }
 
 // Node keeps the first of several Host or Authorization lines in `headers`. Two Hosts: RFC 9112
-// §3.2 refuses the request. Two Authorizations (a single credential, RFC 9110 §11.6.2): a proxy
-// that reads the last would check another caller than the app, which took the first. Only names
-// of those two lengths are lower-cased.
-function singletonLines(rawHeaders: string[] | undefined): { host: number; authorization: number } {
-  const lines = { host: 0, authorization: 0 };
-  if (rawHeaders === undefined) return lines;
+// §3.2 refuses the request (an absolute target's authority replaced them). Two Authorizations (a
+// single credential, RFC 9110 §11.6.2): a proxy that reads the last would check another caller
+// than the app, which took the first. Every request pays this loop, so it counts in locals and
+// lower-cases only names of those two lengths.
+function repeatedLines(
+  rawHeaders: string[] | undefined,
+  hostCounts: boolean,
+): "bad-host" | "two-authorizations" | "route" {
+  if (rawHeaders === undefined) return "route";
+  let hosts = 0;
+  let authorizations = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (name.length === 4 && name.toLowerCase() === "host") lines.host += 1;
-    else if (name.length === 13 && name.toLowerCase() === "authorization") lines.authorization += 1;
+    if (name.length === 4) {
+      if (hostCounts && name.toLowerCase() === "host" && ++hosts > 1) return "bad-host";
+    } else if (name.length === 13 && name.toLowerCase() === "authorization") {
+      authorizations += 1;
+    }
   }
-  return lines;
+  return authorizations > 1 ? "two-authorizations" : "route";
 }
 
 const BAD_REQUEST_TEXT = {
