@@ -8,7 +8,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { withoutEnvFiles } from "@kit/api/testing/env-isolation";
-import { migrate } from "@kit/db";
+import { createPrismaClient, migrate } from "@kit/db";
 import { freePort, type RestartablePostgres, startRestartablePostgres } from "@kit/db/testing";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
@@ -205,4 +205,33 @@ test("in the browser: an open dashboard whose database goes names each card that
   // No click: each failed card asks again by itself (every 5 s while the tab is shown).
   await expect(page.getByTestId("load-failure")).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByTestId("overview")).toBeVisible();
+});
+
+test("in the browser: the admin's audit filter changed while the database is away says so", async ({
+  context,
+}) => {
+  const { email, page } = await signedInPage(context);
+  const prisma = createPrismaClient(postgres.url);
+  try {
+    await prisma.user.update({ where: { email }, data: { role: "admin" } });
+  } finally {
+    await prisma.$disconnect();
+  }
+  await page.goto(`${base}/admin`);
+  await expect(page.getByTestId("audit-events")).toBeVisible();
+
+  await postgres.stop();
+  try {
+    await page.getByLabel("Event type").selectOption({ index: 1 });
+    await expect(page.getByTestId("load-failure")).toHaveText(
+      /^Audit events: Can't reach the server/,
+      {
+        timeout: 30_000,
+      },
+    );
+  } finally {
+    await postgres.start();
+  }
+  await waitForHealth();
+  await expect(page.getByTestId("load-failure")).toHaveCount(0, { timeout: 30_000 });
 });
