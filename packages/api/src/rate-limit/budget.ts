@@ -10,14 +10,20 @@ export interface Charge {
   key: string;
 }
 
-/** One point spent from a charge: admitted within its budget, or refused over it. */
+/**
+ * One point spent from a charge: admitted within its budget, or refused over it; `again` when
+ * this instance had seen the key refused already (a concurrent attempt was refused first).
+ */
 export type Spent =
   | { charge: Charge; admitted: true; res: RateLimiterRes; windowEndsAt: number }
-  | { charge: Charge; admitted: false; res: RateLimiterRes };
+  | { charge: Charge; admitted: false; res: RateLimiterRes; again: boolean };
 
 export type Admitted = Extract<Spent, { admitted: true }>;
 
+export type Refused = Extract<Spent, { admitted: false }>;
+
 export const isAdmitted = (spent: Spent): spent is Admitted => spent.admitted;
+export const isRefused = (spent: Spent): spent is Refused => !spent.admitted;
 
 /** Whole seconds a client must wait, at least 1 (a `Retry-After: 0` invites an instant retry). */
 export const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -43,13 +49,16 @@ export const MAX_REFUSED_KEYS = 10_000;
 class RefusedKeys {
   readonly #until = new Map<string, number>();
 
-  note(key: string, untilMs: number): void {
+  /** Notes the key refused until `untilMs`; whether it was refused already (a repeat). */
+  note(key: string, untilMs: number, now: number): boolean {
+    const again = this.has(key, now);
     this.#until.delete(key);
     if (this.#until.size >= MAX_REFUSED_KEYS) {
       const oldest = this.#until.keys().next();
       if (!oldest.done) this.#until.delete(oldest.value);
     }
     this.#until.set(key, untilMs);
+    return again;
   }
 
   has(key: string, now: number): boolean {
@@ -108,8 +117,11 @@ export function createBudgets(store: OpenStore): Budgets {
       return { charge, admitted: true, res, windowEndsAt: Date.now() + res.msBeforeNext };
     } catch (error) {
       if (error instanceof RateLimiterRes) {
-        refused.note(keyOf(charge), Date.now() + error.msBeforeNext);
-        return { charge, admitted: false, res: error };
+        // Noted and read in one synchronous step: of a wave of attempts refused together, only
+        // the first is not a repeat (one audit row per refusal on this server).
+        const now = Date.now();
+        const again = refused.note(keyOf(charge), now + error.msBeforeNext, now);
+        return { charge, admitted: false, res: error, again };
       }
       throw error;
     }
@@ -139,10 +151,11 @@ export function createBudgets(store: OpenStore): Budgets {
         message,
         true,
       );
-      const over = (await Promise.all(charges.map(spend))).filter((spent) => !spent.admitted);
+      const over = (await Promise.all(charges.map(spend))).filter(isRefused);
       refuseIfAny(
         over.map((spent) => spent.res.msBeforeNext),
         message,
+        over.every((spent) => spent.again),
       );
     },
     read: ({ counter, key }) => store.watch(() => counter.get(key)),

@@ -3,7 +3,7 @@
 // settled as failed (it stays counted) or succeeded (it is given back).
 import type { RateLimiterRes } from "rate-limiter-flexible";
 import { RateLimitedError } from "../errors";
-import { type Budgets, type Charge, isAdmitted, refuseIfAny, toSeconds } from "./budget";
+import { type Budgets, type Charge, isAdmitted, isRefused, refuseIfAny, toSeconds } from "./budget";
 
 /** An attempt the limiter let through: settle it once the password has been checked. */
 export interface LoginAttempt {
@@ -82,7 +82,9 @@ export async function beginLoginAttempt(
   // The pair first: an attempt its burst lock refuses never touches the account's or the
   // client's budgets, so an attacker locked on one pair cannot drain them.
   const pair = await budgets.spend(charges.pair);
-  if (!pair.admitted) throw new RateLimitedError(toSeconds(await lockIfUnlocked(pair.res)));
+  if (!pair.admitted) {
+    throw new RateLimitedError(toSeconds(await lockIfUnlocked(pair.res)), undefined, pair.again);
+  }
 
   const others = await Promise.all(
     [charges.account, ...charges.clients].map((charge) => budgets.spend(charge)),
@@ -91,8 +93,12 @@ export async function beginLoginAttempt(
   if (admitted.length < others.length) {
     // Refused, so no attempt: every budget that had admitted it gets its point back.
     await Promise.all([pair, ...admitted].map((spent) => budgets.giveBack(spent)));
-    const waits = others.filter((spent) => !spent.admitted).map((spent) => spent.res.msBeforeNext);
-    throw new RateLimitedError(toSeconds(Math.max(...waits)));
+    const over = others.filter(isRefused);
+    refuseIfAny(
+      over.map((spent) => spent.res.msBeforeNext),
+      undefined,
+      over.every((spent) => spent.again),
+    );
   }
 
   let settled = false;

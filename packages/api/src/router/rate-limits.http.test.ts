@@ -47,6 +47,21 @@ describe("login limits", () => {
     expect(await events()).toBe(1);
   });
 
+  it("records a parallel wave at a fresh lock once, however many of it were refused", async () => {
+    const api = await serverWith({ loginBurstFailures: 3, loginBurstLockSeconds: 60 });
+    const email = uniqueEmail();
+    const registered = await api.post("auth.register", { email, password: PASSWORD });
+    const userId = registered.body.result.data.user.id as string;
+    // All sent before any is answered: the refusals land before this server noted the first.
+    const wave = await Promise.all(
+      Array.from({ length: 24 }, () => api.post("auth.login", { email, password: "wrong" })),
+    );
+    const statuses = wave.map((reply) => reply.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(21);
+    expect(await api.db.authEvent.count({ where: { type: "rate_limited", userId } })).toBe(1);
+  });
+
   it("counts a wrong current password of account.changePassword as a failure, recording each", async () => {
     const api = await serverWith({ loginBurstFailures: 2, loginBurstLockSeconds: 60 });
     const email = uniqueEmail();
