@@ -6,15 +6,23 @@ import { type AuthErrorCode, isAuthError } from "@kit/auth";
 import type { TRPCError } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
 
-/** Refusals of a token the client sent: expired, revoked, malformed, of another kind, orphaned. */
-const REFUSED_TOKEN: ReadonlySet<AuthErrorCode> = new Set([
-  "INVALID_TOKEN",
-  "TOKEN_EXPIRED",
-  "WRONG_TOKEN_TYPE",
-  "USER_NOT_FOUND",
-  "TOKEN_REVOKED",
-  "TOKEN_REUSED",
-]);
+/**
+ * Whether each code refuses a token the client sent (expired, revoked, malformed, of another
+ * kind, orphaned): a Record, so that a code added to @kit/auth is decided here before it builds.
+ */
+const REFUSES_TOKEN: Readonly<Record<AuthErrorCode, boolean>> = {
+  INVALID_TOKEN: true,
+  TOKEN_EXPIRED: true,
+  WRONG_TOKEN_TYPE: true,
+  USER_NOT_FOUND: true,
+  TOKEN_REVOKED: true,
+  TOKEN_REUSED: true,
+  MISSING_TOKEN: false,
+  INVALID_CREDENTIALS: false,
+  WEAK_PASSWORD: false,
+  GUESSABLE_PASSWORD: false,
+  SERVER_BUSY: false,
+};
 
 /** A token was refused (RFC 6750 §3.1 `invalid_token`). */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
@@ -32,7 +40,7 @@ export function challengeFor(
   if (errors.length === 0) return null;
   if (getHTTPStatusCode(data as Parameters<typeof getHTTPStatusCode>[0]) !== 401) return null;
   const refused = errors.some(
-    (error) => isAuthError(error.cause) && REFUSED_TOKEN.has(error.cause.code),
+    (error) => isAuthError(error.cause) && REFUSES_TOKEN[error.cause.code],
   );
   return refused ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE;
 }
