@@ -177,6 +177,24 @@ describe("the session cache across servers", () => {
     expectRefused(await untilRefused(b, revoked.access), "TOKEN_REVOKED");
     expectRefused(await untilRefused(a, deactivated.access), "USER_NOT_FOUND");
   });
+
+  it("SQL with the triggers off is not heard, until NOTIFY kit_session_change, '*' (README)", async () => {
+    const pair = await signUp();
+    await listeningPid(b);
+    await useOn(b, pair.access);
+    await a.db.$transaction([
+      a.db.$executeRaw`ALTER TABLE sessions DISABLE TRIGGER USER`,
+      a.db.$executeRaw`UPDATE sessions SET revoked_at = now(), revoked_reason = 'operator'
+                        WHERE user_id = ${pair.user.id}::uuid`,
+      a.db.$executeRaw`ALTER TABLE sessions ENABLE TRIGGER USER`,
+    ]);
+    // B was told nothing: its cache still has the session (what the README warns of).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await me(b, pair.access)).status).toBe(200);
+    // What the README says to send after such a write: every server empties its cache.
+    await a.db.$executeRaw`NOTIFY kit_session_change, '*'`;
+    expectRefused(await untilRefused(b, pair.access), "TOKEN_REVOKED");
+  });
 });
 
 /** The access token's session id. */

@@ -25,7 +25,7 @@ export async function setUserActive(
     io.out(`reactivated ${email.data}: they can sign in again`);
   } else {
     io.out(
-      `deactivated ${email.data}: ${change.revokedSessions} session(s) revoked; running servers drop them at once`,
+      `deactivated ${email.data}: ${change.revokedSessions} session(s) revoked; running servers refuse them once PostgreSQL tells them (milliseconds)`,
     );
   }
 }
