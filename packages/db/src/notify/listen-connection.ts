@@ -54,6 +54,8 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
   let closed = false;
   let client: pg.Client | null = null;
   let listening = false;
+  // On the monotonic clock: a wall clock stepped back (NTP, a resumed VM) must not stretch the
+  // lease. (The heartbeat's own timeout, a timer, ends it anyway; this keeps the two in step.)
   let confirmedAt = 0;
   let failures = 0;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -99,7 +101,7 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
     // One at a time: a slow answer is the timeout's to judge, not a reason to queue more.
     if (beating) return;
     beating = true;
-    const started = Date.now();
+    const started = performance.now();
     const timer = setTimeout(
       () =>
         drop(
@@ -171,7 +173,7 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
       await current.end().catch(() => {});
       return;
     }
-    confirmedAt = Date.now();
+    confirmedAt = performance.now();
     heartbeat = setInterval(() => void beat(current), heartbeatMs);
     heartbeat.unref();
     setListening(true);
@@ -181,7 +183,7 @@ export function listenWithReconnect(options: ListenOptions): NotifyListener {
 
   return {
     get listening() {
-      return listening && Date.now() - confirmedAt < leaseMs;
+      return listening && performance.now() - confirmedAt < leaseMs;
     },
     async close() {
       closed = true;
