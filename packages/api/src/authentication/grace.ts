@@ -31,6 +31,18 @@ export interface RotationTrail {
 }
 
 /**
+ * How far ahead of this server's clock a retirement may lie and still count: another server's
+ * clock may run a little ahead (as FUTURE_IAT_TOLERANCE_SECONDS allows for a token's `iat`). A
+ * time further ahead is no proof of a recent rotation: without a bound, a retirement read hours
+ * in the future would be inside the window for hours.
+ */
+export const RETIRED_AHEAD_TOLERANCE_MS = 60_000;
+
+/** Whether a retirement at `at` (ms) is inside the window at `now`. */
+const inWindow = (at: number | undefined, now: number, graceMs: number): boolean =>
+  at !== undefined && now - at <= graceMs && at - now <= RETIRED_AHEAD_TOLERANCE_MS;
+
+/**
  * True for a token retired by rotation, presented again inside the grace window (milliseconds
  * from its own retirement) by the very client that made the latest rotation (`fingerprint`):
  * the one just rotated out, or an older one of the same client's run (tabs loading at once each
@@ -47,8 +59,8 @@ export function withinGrace(
 ): boolean {
   if (fingerprint === null || session.rotatedBy !== fingerprint) return false;
   const rotatedAt = session.rotatedAt?.getTime();
-  if (session.previousJti === jti) return rotatedAt !== undefined && now - rotatedAt <= graceMs;
+  if (session.previousJti === jti) return inWindow(rotatedAt, now, graceMs);
   const index = session.retiredJtis?.lastIndexOf(jti) ?? -1;
   const retiredAt = index === -1 ? undefined : session.retiredAt?.[index]?.getTime();
-  return retiredAt !== undefined && now - retiredAt <= graceMs;
+  return inWindow(retiredAt, now, graceMs);
 }

@@ -45,6 +45,7 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
   }
   const pool = new pg.Pool({
     connectionString: url,
+    onConnect: inUtc,
     application_name: options.applicationName,
     // pg's default is to wait forever: for a free connection when the pool is full, and for
     // a server that neither accepts nor refuses. A request must fail instead, and say why.
@@ -69,6 +70,21 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
   });
   return registerPool(prisma, pool);
+}
+
+/**
+ * The pool's `onConnect`: a connection's session goes to UTC before the pool hands it out (a
+ * failure ends it). Prisma's pg adapter writes a Date as its UTC wall-clock time with no offset,
+ * and reads a timestamptz by relabelling whatever offset the server sent as +00:00: in a session
+ * of any other zone (an embedded server's initdb takes the host's; a managed one may be set to
+ * its operators') every time written or read through Prisma shifted by the zone's offset, against
+ * times PostgreSQL computes itself (`now()`, the refresh swap's): a second tab's refresh became
+ * reuse west of UTC, and the grace window lasted hours east of it. A `SET`, not the startup
+ * `options`, which a connection string's own `options` would replace; PgBouncer tracks and
+ * replays `TimeZone`.
+ */
+export async function inUtc(client: pg.ClientBase): Promise<void> {
+  await client.query("SET TimeZone TO 'UTC'");
 }
 
 /** Remembers `pool` as the one under `prisma` (for poolOf); returns `prisma`. */
