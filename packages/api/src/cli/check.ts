@@ -224,16 +224,24 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
     try {
       const status = await migrationStatus(database.url, { timeoutMs: DATABASE_TIMEOUT_MS });
       // With DATABASE_MIGRATE=off no server will apply them: only the schema owner can.
-      const apply = env.migrateOnStart
-        ? "run pnpm db:migrate, or start a server"
-        : "DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate";
+      // An upgrade's usual state: with DATABASE_MIGRATE=on and a role that may, the next start
+      // applies them, so a check before it (README, Upgrading) warns and passes.
+      const startApplies = env.migrateOnStart && cannotMigrate === null;
+      const apply = startApplies
+        ? "the next pnpm start applies them, or run pnpm db:migrate"
+        : env.migrateOnStart
+          ? "run pnpm db:migrate as the schema owner"
+          : "DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate";
       const problems = [
         status.failed.length ? `failed and unresolved: ${status.failed.join(", ")}` : "",
         status.modified.length ? `edited after applied: ${status.modified.join(", ")}` : "",
-        status.pending.length ? `pending: ${status.pending.join(", ")} (${apply})` : "",
       ].filter(Boolean);
-      if (problems.length === 0) report("ok", "migrations", "all applied");
+      const pending = status.pending.length
+        ? `pending: ${status.pending.join(", ")} (${apply})`
+        : "";
+      if (problems.length === 0 && !pending) report("ok", "migrations", "all applied");
       for (const problem of problems) report("problem", "migrations", problem);
+      if (pending) report(startApplies ? "warning" : "problem", "migrations", pending);
       if (status.unknown.length > 0) {
         report(
           "warning",
