@@ -221,7 +221,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       return await strategy.refresh(sent);
     } catch (error) {
       if (!answerLost(error) || !stillCurrent()) throw error;
-      return strategy.refresh(sent);
+      return strategy.refresh(sent, { retry: true });
     }
   }
 

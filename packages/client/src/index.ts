@@ -32,7 +32,12 @@ export {
   SIGN_OUT_CODES,
 } from "./refresh-error";
 export { refreshLink } from "./refresh-link";
-export type { FetchLike, RefreshStrategy, RefreshStrategyOptions } from "./refresh-strategy";
+export type {
+  FetchLike,
+  RefreshAttempt,
+  RefreshStrategy,
+  RefreshStrategyOptions,
+} from "./refresh-strategy";
 export { bodyRefresh, cookieRefresh } from "./refresh-strategy";
 export { startupRefreshLink } from "./startup-refresh-link";
 export type { TokenSnapshot, TokenStore } from "./token-store";

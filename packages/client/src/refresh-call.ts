@@ -15,6 +15,14 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
  */
 export const DEFAULT_REFRESH_TIMEOUT_MS = 4_000;
 
+/**
+ * How long the retry of a refresh that got no answer waits for its own. It is sent at once, so it
+ * reaches the server inside the grace window whatever it waits; its answer may take its time (a
+ * network that answers in 5 s timed the first out, and the same wait for the retry ended the
+ * session as reuse at the app's next refresh).
+ */
+export const DEFAULT_REFRESH_RETRY_TIMEOUT_MS = 15_000;
+
 /** What one call sends besides its input, and where. */
 export interface RefreshCallOptions {
   url: string | URL;

@@ -4,9 +4,10 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { bearerHeaders } from "./bearer-headers";
 import { createLocalStorageStore } from "./local-storage-store";
-import { DEFAULT_REFRESH_TIMEOUT_MS } from "./refresh-call";
+import { DEFAULT_REFRESH_TIMEOUT_MS, type FetchLike } from "./refresh-call";
 import { RefreshError, SIGN_OUT_CODES } from "./refresh-error";
 import { refreshLink } from "./refresh-link";
+import { bodyRefresh } from "./refresh-strategy";
 import { bearersSent, createTestClient } from "./testing/client";
 import {
   createFakeServer,
@@ -408,6 +409,36 @@ describe("a refresh whose answer is lost on the way", () => {
     server.refreshFailure = { appCode: "RATE_LIMITED" };
     await expect(client.auth.me.query()).rejects.toBeInstanceOf(TRPCClientError);
     expect(server.count("auth.refresh")).toBe(1);
+  });
+
+  it("on a slow network the retry waits longer than the first try, and its late answer is taken", async () => {
+    // Each refresh reaches the server at once (the token rotates), its answer comes 150 ms late:
+    // the first try gives up at 50 ms; the retry, honoured by the grace window, waits for it.
+    const slow: FetchLike = (url, init) =>
+      new Promise((resolve, reject) => {
+        const answer = server.fetch(url, init);
+        const timer = setTimeout(() => resolve(answer), 150);
+        init.signal?.addEventListener("abort", () => {
+          clearTimeout(timer);
+          reject(init.signal?.reason);
+        });
+      });
+    const refresh = bodyRefresh({
+      url: server.url,
+      fetch: slow,
+      timeoutMs: 50,
+      retryTimeoutMs: 2000,
+    });
+    const { client, store, events } = signedIn({ refresh });
+    advance(ACCESS_TTL + 1);
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(server.count("auth.refresh")).toBe(2);
+    // The pair kept is the session's current one: the next refresh is no reuse.
+    const kept = store.get();
+    advance(ACCESS_TTL + 1);
+    await expect(client.auth.me.query()).resolves.toEqual(FAKE_USER);
+    expect(store.get().refresh).not.toBe(kept.refresh);
+    expect(events).toEqual([]);
   });
 
   it("has a default timeout under half the server's default grace window (10 s)", () => {

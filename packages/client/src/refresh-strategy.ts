@@ -2,7 +2,7 @@
 // own (refresh-call.ts), so that it works before the app's client exists and never through it.
 import { COOKIE_MODE_HEADER } from "@kit/api/wire";
 import type { DeviceMarkerStore } from "./device-marker-store";
-import { callAuth, type FetchLike } from "./refresh-call";
+import { callAuth, DEFAULT_REFRESH_RETRY_TIMEOUT_MS, type FetchLike } from "./refresh-call";
 import { RefreshError } from "./refresh-error";
 import type { TokenSnapshot } from "./token-store";
 
@@ -11,10 +11,18 @@ export type { FetchLike } from "./refresh-call";
 export interface RefreshStrategy {
   /** `cookie`: the refresh token is an HttpOnly cookie the page cannot see. */
   readonly mode: "body" | "cookie";
-  /** Exchanges the current tokens for new ones; throws RefreshError. */
-  refresh(current: TokenSnapshot): Promise<TokenSnapshot>;
+  /**
+   * Exchanges the current tokens for new ones; throws RefreshError. `attempt.retry`: the same
+   * refresh sent again because the first got no answer (it waits `retryTimeoutMs`).
+   */
+  refresh(current: TokenSnapshot, attempt?: RefreshAttempt): Promise<TokenSnapshot>;
   /** Ends the session on the server (`auth.logout`); throws RefreshError. */
   revoke(current: TokenSnapshot): Promise<void>;
+}
+
+/** Which try of one refresh this is. */
+export interface RefreshAttempt {
+  retry?: boolean;
 }
 
 export interface RefreshStrategyOptions {
@@ -29,11 +37,23 @@ export interface RefreshStrategyOptions {
    */
   timeoutMs?: number;
   /**
+   * How long that second try waits for its answer. Sent at once, it reaches the server inside
+   * the grace window however long it waits, so it may wait longer: a slow network's answer still
+   * lands. Default 15 s.
+   */
+  retryTimeoutMs?: number;
+  /**
    * Body mode: the device marker to send with each refresh. Only the device that rotated a
    * refresh token may replay it inside the server's grace window; without a marker the server
    * goes by address and user agent instead.
    */
   device?: DeviceMarkerStore;
+}
+
+/** The call options of one try: the retry waits `retryTimeoutMs`. */
+function callOptions<T extends RefreshStrategyOptions>(options: T, attempt?: RefreshAttempt): T {
+  if (!attempt?.retry) return options;
+  return { ...options, timeoutMs: options.retryTimeoutMs ?? DEFAULT_REFRESH_RETRY_TIMEOUT_MS };
 }
 
 function nonEmpty(value: unknown): value is string {
@@ -50,12 +70,12 @@ function nonEmpty(value: unknown): value is string {
 export function bodyRefresh(options: RefreshStrategyOptions): RefreshStrategy {
   return {
     mode: "body",
-    async refresh(current) {
+    async refresh(current, attempt) {
       // Nothing to send is as final as the server saying so, without the round trip.
       if (!current.refresh) throw new RefreshError("MISSING_TOKEN", "No refresh token.");
       const device = options.device?.get();
       const input = device ? { refresh: current.refresh, device } : { refresh: current.refresh };
-      const data = await callAuth(options, "auth.refresh", (auth, signal) =>
+      const data = await callAuth(callOptions(options, attempt), "auth.refresh", (auth, signal) =>
         auth.refresh.mutate(input, { signal }),
       );
       if (!nonEmpty(data.access) || !nonEmpty(data.refresh)) {
@@ -91,8 +111,8 @@ export function cookieRefresh(options: RefreshStrategyOptions): RefreshStrategy 
   };
   return {
     mode: "cookie",
-    async refresh() {
-      const data = await callAuth(call, "auth.refresh", (auth, signal) =>
+    async refresh(_current, attempt) {
+      const data = await callAuth(callOptions(call, attempt), "auth.refresh", (auth, signal) =>
         auth.refresh.mutate({}, { signal }),
       );
       if (!nonEmpty(data.access)) {
