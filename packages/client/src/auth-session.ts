@@ -2,7 +2,12 @@
 // and the cross-tab channel. The tRPC link is a thin adapter over this.
 import { type ChannelOptions, openAuthChannel } from "./auth-channel";
 import { hasExpired, readJwtSubject, readJwtTimes, refreshDue } from "./jwt-claims";
-import { isRefreshError, type SignOutCode, type SignOutReason } from "./refresh-error";
+import {
+  isRefreshError,
+  isSessionOverCode,
+  type SignOutCode,
+  type SignOutReason,
+} from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
 import {
   checkRetryDelays,
@@ -167,8 +172,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     epoch++;
     signedIn = false;
     store.clear();
-    // Only a real transition is announced: one event per signed-in period, and no echo.
-    if (!wasSignedIn) return;
+    // Only a real transition is announced: one event per signed-in period, and no echo. A refresh
+    // of this page's refused because its session is over proves there was one, though the page
+    // never held its tokens (a cookie-mode page load's first refresh): that ends a session too,
+    // and the person is told why.
+    if (!wasSignedIn && (fromOtherTab || !isSessionOverCode(reason))) return;
     if (broadcast) channel?.post({ type: "signed-out", reason });
     for (const listener of [...listeners]) {
       try {

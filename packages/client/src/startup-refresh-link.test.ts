@@ -47,6 +47,21 @@ describe("startupRefreshLink", () => {
     expect(server.count("auth.refresh")).toBe(0);
   });
 
+  it.each(["TOKEN_REUSED", "TOKEN_REVOKED", "USER_NOT_FOUND"] as const)(
+    "says why when the page's first refresh finds its session over (%s), though the page held no token yet",
+    async (appCode) => {
+      server.openSession({ cookie: true });
+      server.refreshFailure = { appCode };
+      const { client, events } = pageLoad();
+
+      const refused = await failureOf(client.auth.me.query());
+      expect(readAppCode(refused)).toBe("MISSING_TOKEN");
+      // The server's answer proves there was a session, and that it ended: the page can say so
+      // (the web app's "used from somewhere else" notice) instead of a plain sign-in page.
+      expect(events).toEqual([{ reason: appCode, fromOtherTab: false }]);
+    },
+  );
+
   it("lets the calls go on without a token when the server says there is no session", async () => {
     const { client, events } = pageLoad(); // no cookie at all
 
