@@ -97,17 +97,21 @@ export function createNodeHandler(
 }
 
 /**
- * The target with any slash after the base path escaped: a procedure's name has none, and the
- * URL parser that tRPC and the fast path go through would resolve the segments first
- * (`/api/trpc/../health` was then the procedure "h"). Escaped, the name is reported as sent.
+ * The target with any slash or backslash after the base path escaped: a procedure's name has
+ * none, and the URL parser that tRPC and the fast path go through would resolve the segments
+ * first, a backslash being a slash to it (`/api/trpc/../health` was then the procedure "h", and
+ * `/api/trpc/x\..\admin.users` admin.users, past a proxy's rule on the path). Escaped, the
+ * name is reported as sent.
  */
 export function asOneSegment(target: string, baseLength: number): string {
-  const slash = target.indexOf("/", baseLength);
-  if (slash === -1) return target;
-  const query = target.indexOf("?");
-  if (query !== -1 && query < slash) return target;
+  const query = target.indexOf("?", baseLength);
   const end = query === -1 ? target.length : query;
-  return `${target.slice(0, baseLength)}${target.slice(baseLength, end).replaceAll("/", "%2F")}${target.slice(end)}`;
+  // Two searches and no copy on every call: names almost never hold either.
+  const slash = target.indexOf("/", baseLength);
+  const backslash = target.indexOf("\\", baseLength);
+  if ((slash === -1 || slash > end) && (backslash === -1 || backslash > end)) return target;
+  const escaped = target.slice(baseLength, end).replaceAll("/", "%2F").replaceAll("\\", "%5C");
+  return `${target.slice(0, baseLength)}${escaped}${target.slice(end)}`;
 }
 
 /**

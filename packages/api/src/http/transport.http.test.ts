@@ -98,6 +98,9 @@ describe("HTTP contract", () => {
         ["/api/trpc/auth.me/", "auth.me/"],
         ["/api/trpc/x/../auth.me", "x/../auth.me"],
         ["/api/trpc/%2e%2e/auth.me?input=1", "../auth.me"],
+        // A backslash is a slash to the URL parser: x\..\auth.me was auth.me.
+        ["/api/trpc/x\\..\\auth.me", "x\\\\..\\\\auth.me"],
+        ["/api/trpc/..\\health?a=/b", "..\\\\health"],
       ]) {
         // Sent as written: fetch would resolve the dots before sending.
         const answer = await exchange(
