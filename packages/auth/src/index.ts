@@ -12,7 +12,7 @@ export { parseBearer } from "./bearer";
 export { parseDuration } from "./duration";
 export { AuthError, type AuthErrorCode, isAuthError } from "./errors";
 export { type PublicJwk, publicJwks } from "./jwks";
-export { type ClaimRules, MAX_CLOCK_LEEWAY_SECONDS } from "./jwt";
+export { type ClaimRules, FUTURE_IAT_TOLERANCE_SECONDS, MAX_CLOCK_LEEWAY_SECONDS } from "./jwt";
 export {
   createKeyRing,
   type KeyRing,

@@ -1,6 +1,7 @@
 // The grace window of refresh rotation: a just-rotated token still counts, briefly, for the very
 // client that rotated it. Rotation and server rendering apply the same rule.
 import { hash } from "node:crypto";
+import { FUTURE_IAT_TOLERANCE_SECONDS } from "@kit/auth";
 import type { ClientInfo } from "../client-info";
 import { deviceOf } from "../device-marker";
 import { clientKey } from "../rate-limit/keys";
@@ -32,11 +33,11 @@ export interface RotationTrail {
 
 /**
  * How far ahead of this server's clock a retirement may lie and still count: another server's
- * clock may run a little ahead (as FUTURE_IAT_TOLERANCE_SECONDS allows for a token's `iat`). A
- * time further ahead is no proof of a recent rotation: without a bound, a retirement read hours
- * in the future would be inside the window for hours.
+ * clock may run a little ahead, by as much as a token's `iat` may. A time further ahead is no
+ * proof of a recent rotation: without a bound, a retirement read hours in the future would be
+ * inside the window for hours.
  */
-export const RETIRED_AHEAD_TOLERANCE_MS = 60_000;
+export const RETIRED_AHEAD_TOLERANCE_MS = FUTURE_IAT_TOLERANCE_SECONDS * 1000;
 
 /** Whether a retirement at `at` (ms) is inside the window at `now`. */
 const inWindow = (at: number | undefined, now: number, graceMs: number): boolean =>

@@ -227,11 +227,10 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
       // An upgrade's usual state: with DATABASE_MIGRATE=on and a role that may, the next start
       // applies them, so a check before it (README, Upgrading) warns and passes.
       const startApplies = env.migrateOnStart && cannotMigrate === null;
-      const apply = startApplies
-        ? "the next pnpm start applies them, or run pnpm db:migrate"
-        : env.migrateOnStart
-          ? "run pnpm db:migrate as the schema owner"
-          : "DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate";
+      let apply =
+        "DATABASE_MIGRATE=off: servers refuse to start until the schema owner runs pnpm db:migrate";
+      if (startApplies) apply = "the next pnpm start applies them, or run pnpm db:migrate";
+      else if (env.migrateOnStart) apply = "run pnpm db:migrate as the schema owner";
       const problems = [
         status.failed.length ? `failed and unresolved: ${status.failed.join(", ")}` : "",
         status.modified.length ? `edited after applied: ${status.modified.join(", ")}` : "",

@@ -94,8 +94,8 @@ export async function beginLoginAttempt(
     // Refused, so no attempt: every budget that had admitted it gets its point back.
     await Promise.all([pair, ...admitted].map((spent) => budgets.giveBack(spent)));
     const over = others.filter(isRefused);
-    refuseIfAny(
-      over.map((spent) => spent.res.msBeforeNext),
+    throw new RateLimitedError(
+      toSeconds(Math.max(...over.map((spent) => spent.res.msBeforeNext))),
       undefined,
       over.every((spent) => spent.again),
     );
