@@ -105,6 +105,34 @@ test("a session revoked from another browser is signed out at its next call", as
   }
 });
 
+test("a session revoked while none of its pages was open says so at the next visit", async ({
+  context,
+  request,
+}) => {
+  const email = uniqueEmail("revoke-closed");
+  const page = await context.newPage();
+  await register(page, email);
+  await page.close();
+  // Signed out everywhere from another device while this browser had no page open.
+  const login = await request.post("/api/trpc/auth.login", {
+    headers: { "content-type": "application/json" },
+    data: { email, password: PASSWORD },
+  });
+  const { access } = (await login.json()).result.data;
+  const ended = await request.post("/api/trpc/account.logoutAll", {
+    headers: { "content-type": "application/json", authorization: `Bearer ${access}` },
+    data: {},
+  });
+  expect(ended.status()).toBe(200);
+
+  // The server-rendered dashboard finds the cookie's session over: sign in, told why.
+  const later = await context.newPage();
+  await later.goto("/dashboard");
+  await expectSignedOut(later);
+  await expect(later).toHaveURL(/next=%2Fdashboard|next=\/dashboard/);
+  await expect(later.getByTestId("ended-notice")).toContainText("Your session has ended");
+});
+
 test("an open dashboard nobody touches leaves within a minute of its session being revoked", async ({
   page,
   request,
@@ -290,6 +318,46 @@ test("reusing a stolen refresh token signs out both sides", async ({ browser, ba
     // The whole session is revoked: the thief is out at its next call too.
     await thiefPage.getByRole("button", { name: "Reload" }).click();
     await expectSignedOut(thiefPage);
+  } finally {
+    await victim.close();
+    await thief.close();
+  }
+});
+
+test("a stolen refresh token is caught when its owner comes back with a fresh page load", async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(test.info().timeout + PAST_REUSE_GRACE_MS);
+  const email = uniqueEmail("reuse-fresh");
+  const victim = await browser.newContext();
+  const thief = await browser.newContext();
+  try {
+    const victimPage = await victim.newPage();
+    await register(victimPage, email);
+    const stolen = await refreshCookieOf(victim);
+    await victimPage.close();
+
+    await thief.addCookies([{ ...stolen, name: REFRESH_COOKIE }]);
+    const thiefPage = await thief.newPage();
+    const rotated = thiefPage.waitForResponse((res) => res.url().includes("auth.refresh"));
+    await thiefPage.goto(`${baseURL}/dashboard`);
+    expect((await rotated).status()).toBe(200);
+    await expect(thiefPage.getByTestId("user-email")).toContainText(email);
+
+    // The next morning: the owner opens the dashboard with the cookie the thief rotated past.
+    // The page render only reads; the sign-in page's refresh finds the reuse and ends it all.
+    await thiefPage.waitForTimeout(PAST_REUSE_GRACE_MS);
+    const back = await victim.newPage();
+    await back.goto(`${baseURL}/dashboard`);
+    await expect(back.getByTestId("ended-notice")).toContainText("used from somewhere else");
+    await expectSignedOut(back);
+    await expect(back).toHaveURL(/next=%2Fdashboard/);
+
+    await thiefPage.getByRole("button", { name: "Reload" }).click();
+    await expectSignedOut(thiefPage);
+    // Signing in again starts a session of the owner's own.
+    await signIn(back, email);
   } finally {
     await victim.close();
     await thief.close();

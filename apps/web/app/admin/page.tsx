@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { signInPathFor } from "../../src/auth/ended-notice";
 import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
 import { ServerUnreachable } from "../dashboard/server-unreachable";
 import { AuditEvents } from "./audit-events";
@@ -15,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function AdminPage() {
   const signedIn = await signedInPageSession();
   if (signedIn === "unreachable") return <ServerUnreachable page="/admin" />;
-  if (!signedIn) redirect("/login?next=/admin");
+  if (!("user" in signedIn)) redirect(signInPathFor("/admin", signedIn.refused));
   // Not "forbidden": to anyone but an admin, the page does not exist.
   if (signedIn.user.role !== "admin") notFound();
   return (

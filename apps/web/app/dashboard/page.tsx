@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { signInPathFor } from "../../src/auth/ended-notice";
 import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
 import { ChangePasswordForm } from "./change-password-form";
 import { DashboardHeader } from "./dashboard-header";
@@ -18,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function DashboardPage() {
   const signedIn = await signedInPageSession();
   if (signedIn === "unreachable") return <ServerUnreachable page="/dashboard" />;
-  if (!signedIn) redirect("/login?next=/dashboard");
+  if (!("user" in signedIn)) redirect(signInPathFor("/dashboard", signedIn.refused));
   const { user } = signedIn;
   return (
     <main>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { endedNoticeText } from "../../src/auth/ended-notice";
 import { safeNextPath } from "../../src/auth/next-path";
+import { StaleCookieCheck } from "../../src/auth/stale-cookie-check";
 import { leaveIfSignedIn } from "../../src/server/already-signed-in";
 import { SignInForm } from "./sign-in-form";
 
@@ -15,12 +16,14 @@ export default async function LoginPage({
   const params = await searchParams;
   const next = safeNextPath(params.next);
   const ended = endedNoticeText(params.ended);
-  await leaveIfSignedIn(next);
+  const refused = await leaveIfSignedIn(next);
   const registerHref =
     next === "/dashboard" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
     <main className="narrow">
       <h1>Sign in</h1>
+      {/* Not once a notice is shown: a cookie the refusal could not clear must not loop. */}
+      {refused === "TOKEN_REUSED" && !ended && <StaleCookieCheck next={next} />}
       {ended && (
         <p className="warning" role="status" data-testid="ended-notice">
           {ended}

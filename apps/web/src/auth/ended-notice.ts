@@ -1,4 +1,5 @@
 // Why a person is on the sign-in page when they did not sign out: said once, in plain words.
+import type { SignedOut } from "@kit/api";
 import type { SignedOutEvent } from "@kit/client";
 
 /** What `?ended=` may say; anything else in the URL is ignored (never shown as it is). */
@@ -36,4 +37,30 @@ export function endedNoticeText(value: unknown): string | null {
   return typeof value === "string" && Object.hasOwn(ENDED_NOTICES, value)
     ? ENDED_NOTICES[value as EndedNotice]
     : null;
+}
+
+/**
+ * The notice for a page render whose refresh cookie was refused (readSignedIn), only where the
+ * refusal proves the session over. No cookie is a visitor's; a malformed one may be another
+ * app's on this host; a stale one (TOKEN_REUSED) is reuse only if a refresh says so.
+ */
+export function endedNoticeForCookie(refused: SignedOut["refused"]): EndedNotice | null {
+  switch (refused) {
+    case "TOKEN_REVOKED":
+    case "USER_NOT_FOUND":
+      return "ended";
+    case "TOKEN_EXPIRED":
+      return "expired";
+    default:
+      return null;
+  }
+}
+
+/**
+ * Where a page only the signed-in see sends a request that is not: to sign in and back to
+ * `page`, told why when the cookie proves the session over.
+ */
+export function signInPathFor(page: `/${string}`, refused: SignedOut["refused"]): string {
+  const notice = endedNoticeForCookie(refused);
+  return notice ? `/login?next=${page}&ended=${notice}` : `/login?next=${page}`;
 }

@@ -2,18 +2,19 @@
 // this request, over HTTPS only the `__Host-` one (a plain one there may be a sibling
 // subdomain's), so a page never shows a session the browser's own refresh would not find.
 import {
-  getSignedInUser,
   isDatabaseUnavailable,
   isHttpsRequest,
+  readSignedIn,
   type SignedInUser,
+  type SignedOut,
 } from "@kit/api";
 import { headers } from "next/headers";
 import { cache } from "react";
 import { currentConnection } from "./connection";
 import { getDeps } from "./runtime";
 
-/** The signed-in user and session, or null; throws only when the database does. */
-export async function pageSession(): Promise<SignedInUser | null> {
+/** The signed-in user and session, or why nobody is; throws only when the database does. */
+export async function pageSession(): Promise<SignedInUser | SignedOut> {
   // headers() first: it marks the page dynamic, so `next build` never reaches the database.
   const requestHeaders = await headers();
   const deps = await getDeps();
@@ -27,7 +28,7 @@ export async function pageSession(): Promise<SignedInUser | null> {
         connection,
       })
     : null;
-  return getSignedInUser(deps, requestHeaders, { secure });
+  return readSignedIn(deps, requestHeaders, { secure });
 }
 
 /**
@@ -36,14 +37,16 @@ export async function pageSession(): Promise<SignedInUser | null> {
  * say whether the session is live. Neither the sign-in page (the cookie may be fine) nor an
  * error page then, but the state a network failure shows (ServerUnreachable).
  */
-export const signedInPageSession = cache(async (): Promise<SignedInUser | null | "unreachable"> => {
-  try {
-    return await pageSession();
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) return "unreachable";
-    throw error;
-  }
-});
+export const signedInPageSession = cache(
+  async (): Promise<SignedInUser | SignedOut | "unreachable"> => {
+    try {
+      return await pageSession();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) return "unreachable";
+      throw error;
+    }
+  },
+);
 
 /**
  * The title of a page that shows its data only to the signed-in: its own, or while the database

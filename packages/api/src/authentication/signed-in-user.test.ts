@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
 import { serversPerTest, uniqueEmail } from "../../test/test-server";
-import { getSignedInUser } from "./signed-in-user";
+import { getSignedInUser, readSignedIn } from "./signed-in-user";
 
 const PASSWORD = "correct horse battery";
 // getSignedInUser is called in process, with the server's own deps.
@@ -135,5 +135,37 @@ describe("getSignedInUser", () => {
     // A read-only look does not punish reuse: the session goes on.
     const session = await api.db.session.findUniqueOrThrow({ where: { id: sid(t0) } });
     expect(session.revokedAt).toBeNull();
+  });
+});
+
+describe("readSignedIn", () => {
+  const refusal = async (api: InProcessServer, headers: Headers) =>
+    ((await readSignedIn(api.deps, headers)) as { refused?: unknown }).refused;
+
+  it("says why nobody is signed in: the cookie's refusal, or null without one", async () => {
+    const api = await serverWith({ refreshTtl: 3600 });
+    expect(await refusal(api, new Headers())).toBeNull();
+    expect(await refusal(api, cookieHeaders("not-a-token"))).toBe("INVALID_TOKEN");
+
+    const first = await signUp(api);
+    expect(await readSignedIn(api.deps, cookieHeaders(first.refresh))).toMatchObject({
+      user: { id: first.user.id },
+    });
+    expect(await refusal(api, cookieHeaders(first.access))).toBe("WRONG_TOKEN_TYPE");
+    // Rotated without this client's device: the cookie is stale, which only a refresh judges.
+    expect((await api.post("auth.refresh", { refresh: first.refresh })).status).toBe(200);
+    expect(await refusal(api, cookieHeaders(first.refresh))).toBe("TOKEN_REUSED");
+
+    const revoked = await signUp(api);
+    expect((await api.post("auth.logout", { refresh: revoked.refresh })).status).toBe(200);
+    expect(await refusal(api, cookieHeaders(revoked.refresh))).toBe("TOKEN_REVOKED");
+
+    const deactivated = await signUp(api);
+    await api.db.user.update({ where: { id: deactivated.user.id }, data: { isActive: false } });
+    expect(await refusal(api, cookieHeaders(deactivated.refresh))).toBe("USER_NOT_FOUND");
+
+    const expired = await signUp(api);
+    await api.elapse(3601);
+    expect(await refusal(api, cookieHeaders(expired.refresh))).toBe("TOKEN_EXPIRED");
   });
 });

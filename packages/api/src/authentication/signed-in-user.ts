@@ -1,6 +1,6 @@
 // Who is signed in, from the refresh cookie alone: for server components that render a signed-in
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
-import { AuthError, isAuthError } from "@kit/auth";
+import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
 import { readRefreshCookie } from "../cookie-mode/refresh-cookie";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
@@ -13,12 +13,18 @@ export interface SignedInUser {
   sessionId: string;
 }
 
+/** Nobody signed in, and why: the cookie's refusal, or null when the request carries none. */
+export interface SignedOut {
+  refused: AuthErrorCode | null;
+}
+
 /**
  * The user whose `kit_refresh` cookie the request carries, or null: no cookie, a bad, expired or
  * stale token, a deactivated user, or a session that is revoked or over. Nothing is written, so
  * rendering a page never rotates the token the browser holds. Throws only when the database does.
  * `secure`: whether the request came over HTTPS (`isHttpsRequest`), so that the cookie read is
  * the one the API reads (over HTTPS only the `__Host-` one); null when it cannot be told.
+ * readSignedIn says why nobody is, for a page that tells the person.
  *
  * @example
  * // a Next.js server component
@@ -30,12 +36,27 @@ export async function getSignedInUser(
   headers: Headers,
   options: { secure: boolean | null } = { secure: null },
 ): Promise<SignedInUser | null> {
+  const read = await readSignedIn(deps, headers, options);
+  return "user" in read ? read : null;
+}
+
+/**
+ * getSignedInUser, or why nobody is signed in: `TOKEN_REVOKED` and `USER_NOT_FOUND` say the
+ * session ended, `TOKEN_EXPIRED` that it ran out, `TOKEN_REUSED` that the cookie is not the
+ * session's current token (stolen, or an answer that never reached the browser: only a refresh
+ * can tell, and it revokes the session when it is reuse).
+ */
+export async function readSignedIn(
+  deps: AppDeps,
+  headers: Headers,
+  options: { secure: boolean | null } = { secure: null },
+): Promise<SignedInUser | SignedOut> {
   try {
     const token = readRefreshCookie(headers, options);
-    if (!token) return null;
+    if (!token) return { refused: null };
     return await peekSession(deps, token, deviceFromCookie(deps, headers, options.secure));
   } catch (error) {
-    if (isAuthError(error)) return null;
+    if (isAuthError(error)) return { refused: error.code };
     throw error;
   }
 }
