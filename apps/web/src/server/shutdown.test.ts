@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { isAlive, loginInFlight } from "@kit/api/testing";
-import { describe, expect, it } from "vitest";
-import { freshDataDir, type StartedApp, startApp, webDir } from "./testing/app-process";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { freshDataDir, type StartedApp, startApp, stopApp, webDir } from "./testing/app-process";
 
 const DEMO = { email: "demo@example.com", password: "demo-password" };
 // Queued behind one hashing slot per process, most are still in flight when the signal lands.
@@ -68,14 +68,6 @@ async function allAnswered(logins: ReturnType<typeof login>[], output: () => str
   return answers;
 }
 
-/** Never SIGKILL: the embedded PostgreSQL would be left running. */
-async function stopIfRunning(child: ChildProcess, exited: Promise<unknown>) {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGTERM");
-    await exited;
-  }
-}
-
 interface RunningApp {
   child: ChildProcess;
   port: number;
@@ -95,11 +87,14 @@ async function withApp(
     const started = await start(dataDir);
     const child = started.process;
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // A test that times out leaves `body` running and never reaches `finally` before the run
+    // ends: the app and its PostgreSQL would outlive it (seen on a starved machine).
+    onTestFinished(() => stopApp(child));
     try {
       const port = Number(new URL(started.base).port);
       await body({ child, port, output: started.output, postgres: postgresOf(dataDir), exited });
     } finally {
-      await stopIfRunning(child, exited);
+      await stopApp(child);
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -59,17 +59,21 @@ export async function startApp(
           ownGroup,
         );
   const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
-    const said = port === null ? /\[web\] ready on (http:\/\/\S+:\d+)/.exec(printed()) : null;
-    if (said?.[1]) base = said[1];
-    try {
-      const res = await fetch(`${base}/`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`pnpm start did not answer in time:\n${printed()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await stoppedIfFailing(child, async () => {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
+      const said = port === null ? /\[web\] ready on (http:\/\/\S+:\d+)/.exec(printed()) : null;
+      if (said?.[1]) base = said[1];
+      try {
+        const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(5000) });
+        if (res.ok) break;
+      } catch {}
+      if (Date.now() > deadline) {
+        throw new Error(`pnpm start did not answer in time:\n${printed()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
   return { process: child, base, output: printed };
 }
 
@@ -91,11 +95,33 @@ function spawnCollecting(
   return { child, printed: () => printed };
 }
 
-/** Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. */
+/**
+ * Runs `waiting` (the wait for a started child to answer) and, when it throws, stops the child
+ * before passing the error on: a start that failed must not leave a server and its embedded
+ * PostgreSQL running after the test run.
+ */
+async function stoppedIfFailing(child: ChildProcess, waiting: () => Promise<void>): Promise<void> {
+  try {
+    await waiting();
+  } catch (error) {
+    await stopApp(child);
+    throw error;
+  }
+}
+
+/**
+ * Stops a started app the way Ctrl-C would, and waits for it (and its database) to go. Never
+ * SIGKILL: the embedded PostgreSQL would be left running.
+ */
 export async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
+  // Its whole group when it has one of its own (`pnpm dev`'s server is a grandchild).
+  try {
+    process.kill(-(child.pid as number), "SIGTERM");
+  } catch {
+    child.kill("SIGTERM");
+  }
   await exited;
 }
 
@@ -134,10 +160,13 @@ export async function startServe(
       ? spawnCollecting(process.execPath, ["serve.mjs"], isolated)
       : spawnCollecting("pnpm", ["serve"], isolated, path.resolve(webDir, "../.."));
   const deadline = Date.now() + 90_000;
-  while (!printed().includes("[api] standalone tRPC server on")) {
-    if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
-    if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await stoppedIfFailing(child, async () => {
+    while (!printed().includes("[api] standalone tRPC server on")) {
+      if (child.exitCode !== null) throw new Error(`pnpm serve exited early:\n${printed()}`);
+      if (Date.now() > deadline) throw new Error(`pnpm serve did not start:\n${printed()}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+
   return { process: child, base: `http://127.0.0.1:${port}`, output: printed };
 }
