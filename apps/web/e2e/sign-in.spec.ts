@@ -136,3 +136,22 @@ test("signed in, the sign-in and sign-up pages go straight on", async ({ page })
   await page.goto("/login?next=%2Fdashboard%3Ftab%3Dsessions");
   await expect(page).toHaveURL(/\/dashboard\?tab=sessions$/);
 });
+
+test("signed in, a link from another site opens the dashboard, not the sign-in form", async ({
+  page,
+  baseURL,
+}) => {
+  const email = uniqueEmail("cross-site-link");
+  await register(page, email);
+  // A page of another site (webmail, chat, a search result) linking to ours.
+  await page.route("http://elsewhere.example/", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><a href="${baseURL}/dashboard">Open the dashboard</a>`,
+    }),
+  );
+  await page.goto("http://elsewhere.example/");
+  await page.getByRole("link", { name: "Open the dashboard" }).click();
+  await expect(page).toHaveURL(`${baseURL}/dashboard`);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+});

@@ -9,7 +9,7 @@ test("the refresh token is not readable from document.cookie or web storage", as
   await register(page, uniqueEmail("storage"));
   const cookie = await refreshCookieOf(context);
   expect(cookie.httpOnly).toBe(true);
-  expect(cookie.sameSite).toBe("Strict");
+  expect(cookie.sameSite).toBe("Lax");
 
   const visible = await page.evaluate(() => {
     const dump = (storage: Storage) =>

@@ -16,13 +16,13 @@ describe("refresh cookie", () => {
 
   it("serialises with every attribute, Secure only when asked", () => {
     expect(refreshCookie("a.b.c", 3600.7, { secure: false })).toBe(
-      "kit_refresh=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Strict",
+      "kit_refresh=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax",
     );
     expect(refreshCookie("a.b.c", -5, { secure: true })).toBe(
-      "__Host-kit_refresh=a.b.c; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict",
+      "__Host-kit_refresh=a.b.c; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax",
     );
     expect(clearedRefreshCookie({ secure: false })).toBe(
-      "kit_refresh=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict",
+      "kit_refresh=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
     );
   });
 

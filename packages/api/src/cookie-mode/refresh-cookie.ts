@@ -22,7 +22,7 @@ export type KitCookie = typeof REFRESH_COOKIE_NAME | typeof DEVICE_COOKIE_NAME;
 /**
  * The whole site, not just /api/trpc: server-rendered pages must see the refresh cookie to know
  * who is signed in without a flash (getSignedInUser), and `__Host-` requires Path=/ anyway. The
- * cookies stay HttpOnly and SameSite=Strict, so no script and no cross-site request gets them.
+ * cookies stay HttpOnly (no script gets them) and SameSite=Lax (see setCookie).
  */
 export const REFRESH_COOKIE_PATH = "/";
 
@@ -75,19 +75,35 @@ export function readCookie(
   cookie: KitCookie,
   options: { secure: boolean | null },
 ): string | null {
-  const header = headers.get("cookie");
-  if (!header) return null;
-  const hosted = valuesOf(header, `${HOST_PREFIX}${cookie}`);
-  const counted =
-    options.secure === false
-      ? valuesOf(header, cookie)
-      : hosted.length > 0 || options.secure === true
-        ? hosted
-        : valuesOf(header, cookie);
+  const counted = cookieCopies(headers, cookie, options);
   if (counted.length > 1) {
     throw new AuthError("INVALID_TOKEN", `More than one ${cookie} cookie was sent.`);
   }
   return counted[0] || null;
+}
+
+/** Every copy of the cookie that counts (as readCookie chooses them), in the order sent. */
+function cookieCopies(
+  headers: Headers,
+  cookie: KitCookie,
+  options: { secure: boolean | null },
+): string[] {
+  const header = headers.get("cookie");
+  if (!header) return [];
+  const hosted = valuesOf(header, `${HOST_PREFIX}${cookie}`);
+  if (options.secure === false) return valuesOf(header, cookie);
+  return hosted.length > 0 || options.secure === true ? hosted : valuesOf(header, cookie);
+}
+
+/**
+ * Every non-empty refresh token the request's cookies carry (readRefreshCookie refuses two):
+ * for a logout, which ends them all rather than choose.
+ */
+export function readRefreshCookieCopies(
+  headers: Headers,
+  options: { secure: boolean | null } = { secure: null },
+): string[] {
+  return cookieCopies(headers, REFRESH_COOKIE_NAME, options).filter(Boolean);
 }
 
 /** The refresh token from the request's `Cookie` header; null when absent or empty. */
@@ -103,7 +119,7 @@ export function readRefreshCookie(
  *
  * @example
  * setCookie("kit_refresh", token, claims.exp - nowSeconds, { secure: true })
- * // "__Host-kit_refresh=eyJ…; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Strict"
+ * // "__Host-kit_refresh=eyJ…; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax"
  */
 export function setCookie(
   cookie: KitCookie,
@@ -118,8 +134,11 @@ export function setCookie(
     path: REFRESH_COOKIE_PATH,
     // Page script never sees the token (that is cookie mode's point) ...
     httpOnly: true,
-    // ... and no other site's page can make the browser send it.
-    sameSite: "strict",
+    // ... and another site's page can make the browser send it only by opening one of ours (a
+    // link followed, a GET): a page render reads it and writes nothing. Strict kept it from those
+    // too, and so sent everyone who followed a link from elsewhere to the sign-in form. CSRF is
+    // the custom header and the Origin check's to stop (csrf.ts), as it was.
+    sameSite: "lax",
     secure: options.secure,
   });
 }

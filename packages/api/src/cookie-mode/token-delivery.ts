@@ -9,6 +9,7 @@ import {
   clearedRefreshCookie,
   isCookieMode,
   readRefreshCookie,
+  readRefreshCookieCopies,
   refreshCookie,
 } from "./refresh-cookie";
 
@@ -50,12 +51,35 @@ export function presentedToken(
     token = readRefreshCookie(ctx.headers, cookieOptions(ctx));
   } catch (error) {
     // Two copies: refused, and the planted one (on a path under /api) deleted where we can.
-    for (const cleared of clearedPlantedRefreshCookies()) {
-      ctx.responseHeaders.append("set-cookie", cleared);
-    }
+    clearPlantedCopies(ctx);
     throw error;
   }
   return token ? { token, fromCookie: true } : null;
+}
+
+/**
+ * presentedToken for a logout: every copy of the cookie, where a refresh refuses two. The
+ * person asked to sign out, and which copy is theirs cannot be told; refusing left them signed
+ * in behind a page that said they were out. A planted copy is the planter's own session to end.
+ */
+export function presentedTokensToEnd(
+  ctx: CookieContext,
+  input: { refresh?: string | null } | null | undefined,
+): PresentedToken[] {
+  if (input?.refresh || !isCookieMode(ctx.headers)) {
+    const one = presentedToken(ctx, input);
+    return one ? [one] : [];
+  }
+  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
+  const copies = readRefreshCookieCopies(ctx.headers, cookieOptions(ctx));
+  if (copies.length > 1) clearPlantedCopies(ctx);
+  return copies.map((token) => ({ token, fromCookie: true }));
+}
+
+function clearPlantedCopies(ctx: CookieContext): void {
+  for (const cleared of clearedPlantedRefreshCookies()) {
+    ctx.responseHeaders.append("set-cookie", cleared);
+  }
 }
 
 const cookieOptions = (ctx: CookieContext) => ({ secure: isHttpsOrigin(ctx.origin()) });

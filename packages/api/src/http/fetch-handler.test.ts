@@ -47,7 +47,7 @@ describe("createFetchHandler in cookie mode", () => {
     expect(registered.status).toBe(200);
     expect((await json(registered)).result.data.refresh).toBeNull();
     const first = refreshCookieOf(registered);
-    expect(first).toMatchObject({ path: "/", httpOnly: true, sameSite: "strict" });
+    expect(first).toMatchObject({ path: "/", httpOnly: true, sameSite: "lax" });
     expect(first?.secure).toBeFalsy();
 
     const cookie = { ...mode, origin, cookie: `kit_refresh=${first?.value}` };

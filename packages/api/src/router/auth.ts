@@ -1,4 +1,5 @@
 // The auth router: register, login, refresh, logout, me; each in body or cookie mode.
+import { isAuthError } from "@kit/auth";
 import { clientOf } from "../client-info";
 import {
   clearingDeadCookie,
@@ -6,6 +7,7 @@ import {
   deliverPair,
   isCookieMode,
   presentedToken,
+  presentedTokensToEnd,
 } from "../cookie-mode/token-delivery";
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
@@ -83,11 +85,22 @@ export const authRouter = router({
     .meta(SETS_COOKIES)
     .input(refreshInput)
     .mutation(async ({ ctx, input }) => {
-      const presented = presentedToken(ctx, input);
+      const presented = presentedTokensToEnd(ctx, input);
       const cookieMode = isCookieMode(ctx.headers);
       // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
       if (cookieMode) clearRefreshCookie(ctx);
-      if (presented) await closeSession(ctx.deps, presented.token, clientOf(ctx));
+      const [only, ...more] = presented;
+      if (only && more.length === 0) {
+        await closeSession(ctx.deps, only.token, clientOf(ctx));
+      } else if (only) {
+        // Copies beside each other (one planted): each that is a token ends its session; the
+        // rest ended nothing, as a lone bad token does not either.
+        for (const { token } of presented) {
+          await closeSession(ctx.deps, token, clientOf(ctx)).catch((error: unknown) => {
+            if (!isAuthError(error)) throw error;
+          });
+        }
+      }
       // Nothing to log out of is already logged out in cookie mode; a body client must send one.
       else if (!cookieMode) throw missingToken();
       return { ok: true as const };

@@ -60,7 +60,7 @@ async function signUp(api: TestServer) {
 }
 
 describe("cookie mode: login and register", () => {
-  it("login sets an HttpOnly SameSite=Strict cookie on /api/trpc for the token's lifetime; the body says refresh: null", async () => {
+  it("login sets an HttpOnly SameSite=Lax cookie on /api/trpc for the token's lifetime; the body says refresh: null", async () => {
     const api = await serverWith();
     const email = uniqueEmail("cookie-login");
     await api.post("auth.register", { email, password: PASSWORD });
@@ -77,12 +77,12 @@ describe("cookie mode: login and register", () => {
       name: "kit_refresh",
       path: "/",
       httpOnly: true,
-      sameSite: "strict",
+      sameSite: "lax",
     });
     // Plain http on 127.0.0.1: a Secure cookie would never come back.
     expect(cookie.secure).toBeFalsy();
     expect(line).toMatch(/; HttpOnly/);
-    expect(line).toMatch(/; SameSite=Strict/);
+    expect(line).toMatch(/; SameSite=Lax/);
     const claims = decode(cookie.value as string);
     expect(claims.type).toBe("refresh");
     // Max-Age is what is left of the token's lifetime when the server answered, however long
@@ -290,7 +290,7 @@ describe("cookie mode: logout", () => {
       maxAge: 0,
       path: "/",
       httpOnly: true,
-      sameSite: "strict",
+      sameSite: "lax",
     });
     expectCode(await api.get("auth.me", undefined, bearer(access)), 401, "TOKEN_REVOKED");
     const events = await api.db.authEvent.findMany({ where: { userId: user.id } });
@@ -394,6 +394,30 @@ describe("cookie mode: planted cookies", () => {
       fromPage(api, { cookie: `kit_refresh=${ours}` }),
     );
     expect(alone.status).toBe(200);
+  });
+
+  it("a logout that carries two refresh cookies ends the sessions of both and clears them all", async () => {
+    const api = await serverWith();
+    const mine = await signUp(api);
+    const theirs = await signUp(api);
+    for (const cookie of [
+      `kit_refresh=planted; kit_refresh=${mine.cookie}`,
+      `kit_refresh=${theirs.cookie}; kit_refresh=${mine.cookie}`,
+    ]) {
+      const reply = await api.post("auth.logout", {}, fromPage(api, { cookie }));
+      expect(reply.status).toBe(200);
+      expect(reply.body.result.data).toEqual({ ok: true });
+      const paths = reply.headers
+        .getSetCookie()
+        .filter((line: string) => line.startsWith("kit_refresh=;") && /Max-Age=0/.test(line))
+        .map((line: string) => /Path=([^;]+)/.exec(line)?.[1]);
+      // Ours on / and the planted copy wherever it can sit: the browser keeps neither.
+      expect(paths).toEqual(expect.arrayContaining(["/", "/api", "/api/trpc/auth.logout"]));
+    }
+    // The person asked to sign out: their session is over, as is the one planted beside it.
+    for (const { access } of [mine, theirs]) {
+      expectCode(await api.get("auth.me", undefined, bearer(access)), 401, "TOKEN_REVOKED");
+    }
   });
 
   it("over HTTPS reads only the __Host- cookie: an unprefixed one (a sibling's) is not ours", async () => {
