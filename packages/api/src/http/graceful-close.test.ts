@@ -2,7 +2,7 @@
 // request in flight is answered (and told the connection closes), a connection that arrives just
 // after the signal is still taken, one request that never ends is cut.
 import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { gracefulCloser } from "./graceful-close";
 
@@ -42,6 +42,30 @@ describe("gracefulCloser", () => {
     expect(await closer.close({ timeoutMs: 5000 })).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
     agent.destroy();
+  });
+
+  it("never runs a request that reaches a keep-alive connection after the close ended it", async () => {
+    const ran: string[] = [];
+    const { closer, port } = await serve((req, res) => {
+      ran.push(req.url ?? "");
+      res.end("ok");
+    });
+    const socket = connect(port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => {
+      received += chunk;
+    });
+    const gone = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.on("error", () => {});
+    socket.write("GET /first HTTP/1.1\r\nHost: x\r\n\r\n");
+    await expect.poll(() => received).toContain("ok");
+    const closing = closer.close({ timeoutMs: 5000 });
+    // Sent as the server's FIN is on its way: a refresh run here would be rotated unanswered.
+    socket.write("POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+    await gone;
+    expect(await closing).toBe(true);
+    expect(ran).toEqual(["/first"]);
+    expect(received).not.toContain("/second");
   });
 
   it("answers a request in flight, with Connection: close, and refuses new connections", async () => {

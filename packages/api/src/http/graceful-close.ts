@@ -1,7 +1,7 @@
 // Closing an HTTP server on SIGTERM without failing the requests it is answering: stop accepting,
 // let in-flight requests finish within a bound, then cut what is left. Node objects only, so that
 // `pnpm start`'s server can import it (`@kit/api/graceful-close`) without the API code.
-import type { Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
 
 /** How long in-flight requests get to finish once shutdown begins (argon2 logins take ~0.1 s). */
@@ -47,7 +47,8 @@ export interface GracefulCloser {
 }
 
 /**
- * Follows `server`'s connections from now on (call it before `listen`), so that `close()` can
+ * Follows `server`'s connections from now on (call it before `listen`, after the request handler
+ * is attached: it runs the handlers itself), so that `close()` can
  * tell a keep-alive connection idle between requests (closed at once) from one whose request is
  * being answered (closed after its answer, which says `Connection: close`) and from one whose
  * first request has not been read yet (given a moment). Node's own `server.close()` closes every
@@ -67,7 +68,30 @@ export function gracefulCloser(server: Server): GracefulCloser {
   const unanswered = new Set<ServerResponse>();
   const served = new WeakSet<Socket>();
   const sockets = new Set<Socket>();
+  // Connections this side has ended (FIN sent). Node goes on reading a half-closed connection,
+  // so a keep-alive request that crossed the FIN on the wire was read and run, and its answer
+  // had nowhere to go: a refresh rotated the token the client never received, and its next
+  // refresh was reuse (soak tester, on `pnpm start` stopped under load). Such a request is
+  // never handed to the app: the connection is cut, and the client, answered nothing, may
+  // safely send it again.
+  const ended = new WeakSet<Socket>();
+  const endSocket = (socket: Socket) => {
+    ended.add(socket);
+    socket.end();
+  };
   let closing = false;
+
+  // The app's own handlers, run only for requests that can still be answered.
+  const handlers = server.listeners("request") as ((...args: unknown[]) => void)[];
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (ended.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
+    track(req, res);
+    for (const handler of handlers) handler.call(server, req, res);
+  });
 
   let lastConnectionAt = 0;
   server.on("connection", (socket: Socket) => {
@@ -75,8 +99,8 @@ export function gracefulCloser(server: Server): GracefulCloser {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  // First, before the app's handler writes anything, so the header can still be set.
-  server.prependListener("request", (req, res) => {
+  // Before the app's handlers write anything, so the header can still be set.
+  function track(req: IncomingMessage, res: ServerResponse): void {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     if (closing) res.setHeader("connection", "close");
@@ -90,13 +114,13 @@ export function gracefulCloser(server: Server): GracefulCloser {
         return;
       }
       inFlight.delete(socket);
-      if (closing) socket.end();
+      if (closing) endSocket(socket);
     });
-  });
+  }
 
   const closeIdle = () => {
     for (const socket of sockets) {
-      if (!inFlight.has(socket) && served.has(socket)) socket.end();
+      if (!inFlight.has(socket) && served.has(socket)) endSocket(socket);
     }
   };
 
