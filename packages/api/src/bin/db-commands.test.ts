@@ -1,5 +1,7 @@
 // `pnpm db:migrate` and `pnpm db:seed` as an operator runs them: judged by output and exit code.
 import { spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
 import { describe, expect, inject, it } from "vitest";
@@ -74,5 +76,18 @@ describe("pnpm db:seed", () => {
     expect(unparsed.code).toBe(1);
     expect(unparsed.stderr).toMatch(/^\[db\] seed failed: Invalid environment/);
     expect(unparsed.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("makes no database in a folder that has none, and says what does", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "kit-seed-empty-"));
+    try {
+      const run = await dbSeed({ DATABASE_URL: undefined, DATA_DIR: dataDir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toMatch(/^\[db\] seed failed: no database in .* yet \(pnpm start/);
+      expect(run.stderr).not.toMatch(/prisma|^\s+at /im);
+      expect(await readdir(dataDir)).not.toContain("postgres");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

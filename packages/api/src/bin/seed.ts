@@ -1,6 +1,6 @@
 // `pnpm db:seed`: create the demo accounts (embedded database only, like start-up does).
 // A failure is one line and exit 1, never a stack trace.
-import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
+import { createPrismaClient, ensureEmbeddedPostgres, migrationStatus } from "@kit/db";
 import { loadEnv } from "../env";
 import { DEMO_EMAILS, seedDemoUsers } from "../seed";
 
@@ -12,12 +12,23 @@ async function seed(): Promise<number> {
     );
     return 1;
   }
+  // Never a new cluster in a mistyped folder, nor rows in a schema not made yet: the tables
+  // are the migrations' to create (pnpm start or pnpm db:migrate), as for pnpm auth.
   const database = await ensureEmbeddedPostgres({
     dataDir: env.dataDir,
     log: (line) => console.log(`[db] ${line}`),
+    create: false,
   });
-  const prisma = createPrismaClient(database.url);
+  const timeoutMs = env.databaseTimeout * 1000;
+  const prisma = createPrismaClient(database.url, { timeoutMs });
   try {
+    const { pending, failed } = await migrationStatus(database.url, { timeoutMs });
+    if (pending.length > 0 || failed.length > 0) {
+      console.error(
+        `[db] the database is not fully migrated (${[...failed, ...pending].join(", ")}): run pnpm db:migrate, or pnpm start, first`,
+      );
+      return 1;
+    }
     const created = await seedDemoUsers(prisma);
     for (const email of DEMO_EMAILS) {
       console.log(created.includes(email) ? `[db] created ${email}` : `[db] ${email} exists`);

@@ -43,7 +43,9 @@ export function generateKeys(io: CliIo, alg: string | undefined): void {
   io.err(
     "# Paste into the server's environment. To rotate without signing anyone out, move the old\n" +
       "# key into AUTH_VERIFICATION_KEYS (its public key, or its secret for HS256) with its kid\n" +
-      "# and a retiresAt after its last token expires, then set these.",
+      "# and a retiresAt after its last token expires, then set these; an AUTH_SECRET (no kid of\n" +
+      "# its own) goes into AUTH_SECRET_PREVIOUS instead. Only a key of the same algorithm can\n" +
+      `# stay: moving from another algorithm to ${algorithm} signs everyone out once.`,
   );
   io.out(`AUTH_ALGORITHM=${algorithm}`);
   io.out(`AUTH_SIGNING_KEY_ID=${kid}`);

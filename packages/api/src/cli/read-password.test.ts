@@ -85,6 +85,17 @@ describe("readNewPassword", () => {
     expect(await readNewPassword(io, true)).toBe("a piped password");
   });
 
+  it("leaves out what a file saved elsewhere adds: a byte order mark, a lone CR at the end", async () => {
+    for (const piped of [
+      "\ufeffCorrect-Horse-46\n",
+      "Correct-Horse-46\r",
+      "\ufeffCorrect-Horse-46\r\n",
+    ]) {
+      const io: CliIo = { out: () => {}, err: () => {}, stdin: Readable.from([piped]) };
+      expect(await readNewPassword(io, true), JSON.stringify(piped)).toBe("Correct-Horse-46");
+    }
+  });
+
   it("stops reading stdin past the longest password, whatever follows", async () => {
     // Endless input without a line break, as `< /dev/zero` gives.
     const endless = new Readable({

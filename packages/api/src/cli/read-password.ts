@@ -86,7 +86,10 @@ async function readFirstLine(io: CliIo): Promise<string> {
     }
   }
   if (text === "") throw usageError("--password-stdin: nothing on stdin (pipe the password in)");
-  return text.split(/\r?\n/)[0] ?? "";
+  const line = text.split(/\r?\n/)[0] ?? "";
+  // What a file saved by another system adds, and no one types: the password would be set with
+  // it, and the same password typed at sign-in refused.
+  return line.replace(/^\ufeff/, "").replace(/\r$/, "");
 }
 
 /**
