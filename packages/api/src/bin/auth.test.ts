@@ -372,6 +372,22 @@ describe("pnpm auth on a database that never answers", () => {
       await silent.close();
     }
   });
+
+  it("check waits as long as DATABASE_TIMEOUT says, and says so", async () => {
+    const silent = await startSilentServer();
+    try {
+      const run = await auth(["check"], {
+        env: { DATABASE_URL: silent.url, DATABASE_TIMEOUT: "2s", AUTH_SECRET: TEST_SECRET },
+      });
+      expect(run.code).toBe(1);
+      // Before: "unreachable: timeout expired", after its own 5 s whatever the setting.
+      expect(run.stdout + run.stderr).toMatch(
+        /\[problem\] database: unreachable: did not answer within 2000 ms \(DATABASE_TIMEOUT\)/,
+      );
+    } finally {
+      await silent.close();
+    }
+  });
 });
 
 describe("pnpm auth on a database of its own", () => {

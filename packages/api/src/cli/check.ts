@@ -26,8 +26,6 @@ interface Finding {
   detail: string;
 }
 
-const DATABASE_TIMEOUT_MS = 5000;
-
 /**
  * Runs every check, printing one line each; returns false when any found a problem. Warnings
  * (what a server would start with, but say) do not fail it.
@@ -178,6 +176,8 @@ function checkLifetimes(env: ServerEnv, report: Report): void {
 }
 
 async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise<void> {
+  // The deployment's own bound, as every command and the server wait on the database.
+  const timeoutMs = env.databaseTimeout * 1000;
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
     database = await openDatabase(env, io.err, false);
@@ -188,8 +188,8 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
   try {
     const client = new pg.Client({
       connectionString: database.url,
-      connectionTimeoutMillis: DATABASE_TIMEOUT_MS,
-      query_timeout: DATABASE_TIMEOUT_MS,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
     });
     client.on("error", () => {});
     let cannotMigrate: string | null = null;
@@ -199,7 +199,17 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
       report("ok", "database", env.databaseUrl ? "reachable" : `embedded, in ${env.dataDir}`);
       if (env.migrateOnStart) cannotMigrate = await whyRoleCannotMigrate(client);
     } catch (error) {
-      report("problem", "database", `unreachable: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      // pg's own words for its timeouts ("timeout expired", "Query read timeout") say neither
+      // how long it waited nor which setting says so; the other commands' do.
+      const timedOut = /timeout/i.test(message);
+      report(
+        "problem",
+        "database",
+        timedOut
+          ? `unreachable: did not answer within ${timeoutMs} ms (DATABASE_TIMEOUT)`
+          : `unreachable: ${message}`,
+      );
       return;
     } finally {
       await client.end().catch(() => {});
@@ -222,7 +232,7 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
       );
     }
     try {
-      const status = await migrationStatus(database.url, { timeoutMs: DATABASE_TIMEOUT_MS });
+      const status = await migrationStatus(database.url, { timeoutMs });
       // With DATABASE_MIGRATE=off no server will apply them: only the schema owner can.
       // An upgrade's usual state: with DATABASE_MIGRATE=on and a role that may, the next start
       // applies them, so a check before it (README, Upgrading) warns and passes.
