@@ -1,5 +1,11 @@
 // Sessions ending elsewhere: another tab signs out, another device revokes, a stolen token is reused.
-import { type APIRequestContext, expect, test } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  expect,
+  type Page,
+  test,
+} from "@playwright/test";
 import {
   expectDashboard,
   expectSignedOut,
@@ -269,6 +275,26 @@ test("each Revoke button is named for the session it ends, even when two session
   }
 });
 
+/**
+ * The thief presents a copy of the victim's refresh cookie: the dashboard loads and its refresh
+ * rotates the token. Returns the thief's page.
+ */
+async function stealSession(
+  victim: BrowserContext,
+  thief: BrowserContext,
+  dashboard: string,
+  email: string,
+): Promise<Page> {
+  const stolen = await refreshCookieOf(victim);
+  await thief.addCookies([{ ...stolen, name: REFRESH_COOKIE }]);
+  const thiefPage = await thief.newPage();
+  const rotated = thiefPage.waitForResponse((res) => res.url().includes("auth.refresh"));
+  await thiefPage.goto(dashboard);
+  expect((await rotated).status()).toBe(200);
+  await expect(thiefPage.getByTestId("user-email")).toContainText(email);
+  return thiefPage;
+}
+
 test("reusing a stolen refresh token signs out both sides", async ({ browser, baseURL }) => {
   // The wait comes on top of the work the usual timeout is sized for.
   test.setTimeout(test.info().timeout + PAST_REUSE_GRACE_MS);
@@ -278,15 +304,7 @@ test("reusing a stolen refresh token signs out both sides", async ({ browser, ba
   try {
     const victimPage = await victim.newPage();
     await register(victimPage, email);
-    const stolen = await refreshCookieOf(victim);
-
-    // The thief presents the copied cookie: the dashboard loads and its refresh rotates the token.
-    await thief.addCookies([{ ...stolen, name: REFRESH_COOKIE }]);
-    const thiefPage = await thief.newPage();
-    const rotated = thiefPage.waitForResponse((res) => res.url().includes("auth.refresh"));
-    await thiefPage.goto(`${baseURL}/dashboard`);
-    expect((await rotated).status()).toBe(200);
-    await expect(thiefPage.getByTestId("user-email")).toContainText(email);
+    const thiefPage = await stealSession(victim, thief, `${baseURL}/dashboard`, email);
 
     // Past the grace window the victim's browser refreshes with the now-old token: reuse. (It
     // refreshes at all because its access token is by then older than half its lifetime.)
@@ -331,15 +349,8 @@ test("a stolen refresh token is caught when its owner comes back with a fresh pa
   try {
     const victimPage = await victim.newPage();
     await register(victimPage, email);
-    const stolen = await refreshCookieOf(victim);
     await victimPage.close();
-
-    await thief.addCookies([{ ...stolen, name: REFRESH_COOKIE }]);
-    const thiefPage = await thief.newPage();
-    const rotated = thiefPage.waitForResponse((res) => res.url().includes("auth.refresh"));
-    await thiefPage.goto(`${baseURL}/dashboard`);
-    expect((await rotated).status()).toBe(200);
-    await expect(thiefPage.getByTestId("user-email")).toContainText(email);
+    const thiefPage = await stealSession(victim, thief, `${baseURL}/dashboard`, email);
 
     // The next morning: the owner opens the dashboard with the cookie the thief rotated past.
     // The page render only reads; the sign-in page's refresh finds the reuse and ends it all.
