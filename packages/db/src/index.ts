@@ -48,6 +48,12 @@ export {
 } from "./errors";
 export { type MigrateOptions, migrate } from "./migrations/migrate";
 export { migrationChecksum } from "./migrations/migration-checksum";
+export {
+  closeConnection,
+  connectBounded,
+  describeServer,
+  queryBounded,
+} from "./migrations/migration-connection";
 export { type MigrationStatus, migrationStatus } from "./migrations/migration-status";
 export { type RequireMigratedOptions, requireMigrated } from "./migrations/require-migrated";
 export {

@@ -1,6 +1,6 @@
 // Why a person is on the sign-in page when they did not sign out: said once, in plain words.
 import type { SignedOut } from "@kit/api";
-import type { SignedOutEvent } from "@kit/client";
+import type { SignedOutEvent, SignOutCode } from "@kit/client";
 
 /** What `?ended=` may say; anything else in the URL is ignored (never shown as it is). */
 export const ENDED_NOTICES = {
@@ -39,21 +39,20 @@ export function endedNoticeText(value: unknown): string | null {
     : null;
 }
 
+const COOKIE_PROVES_OVER = [
+  "TOKEN_REVOKED",
+  "USER_NOT_FOUND",
+  "TOKEN_EXPIRED",
+] as const satisfies readonly SignOutCode[];
+
 /**
  * The notice for a page render whose refresh cookie was refused (readSignedIn), only where the
  * refusal proves the session over. No cookie is a visitor's; a malformed one may be another
  * app's on this host; a stale one (TOKEN_REUSED) is reuse only if a refresh says so.
  */
 export function endedNoticeForCookie(refused: SignedOut["refused"]): EndedNotice | null {
-  switch (refused) {
-    case "TOKEN_REVOKED":
-    case "USER_NOT_FOUND":
-      return "ended";
-    case "TOKEN_EXPIRED":
-      return "expired";
-    default:
-      return null;
-  }
+  const proven = COOKIE_PROVES_OVER.find((code) => code === refused);
+  return proven === undefined ? null : endedNoticeFor(proven);
 }
 
 /**

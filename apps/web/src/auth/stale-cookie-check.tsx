@@ -19,8 +19,9 @@ export function StaleCookieCheck({ next }: { next: string }) {
         () => mounted && window.location.replace(next),
         (error: unknown) => {
           // Only what proves the session over is said; anything else leaves the form as it is.
-          if (!mounted || !isRefreshError(error) || !isSessionOverCode(error.code)) return;
-          const notice = endedNoticeFor(error.code) ?? "ended";
+          const over = mounted && isRefreshError(error) && isSessionOverCode(error.code);
+          const notice = over ? endedNoticeFor(error.code) : null;
+          if (notice === null) return;
           window.location.replace(`/login?${new URLSearchParams({ next, ended: notice })}`);
         },
       );

@@ -88,7 +88,8 @@ async function withApp(
     const child = started.process;
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     // A test that times out leaves `body` running and never reaches `finally` before the run
-    // ends: the app and its PostgreSQL would outlive it (seen on a starved machine).
+    // ends: the app and its PostgreSQL would outlive it (seen on a starved machine). The
+    // `finally` still stops it first in the usual case: before its folder is removed.
     onTestFinished(() => stopApp(child));
     try {
       const port = Number(new URL(started.base).port);

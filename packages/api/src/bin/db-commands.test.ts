@@ -1,8 +1,9 @@
 // `pnpm db:migrate` and `pnpm db:seed` as an operator runs them: judged by output and exit code.
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ensureEmbeddedPostgres } from "@kit/db";
 import { provisionTestDatabase, runToEnd, startSilentServer } from "@kit/db/testing";
 import { describe, expect, inject, it } from "vitest";
 
@@ -86,6 +87,24 @@ describe("pnpm db:seed", () => {
       expect(run.stderr.trim()).toMatch(/^\[db\] seed failed: no database in .* yet \(pnpm start/);
       expect(run.stderr).not.toMatch(/prisma|^\s+at /im);
       expect(await readdir(dataDir)).not.toContain("postgres");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a database whose migrations are not applied, in one line naming them", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "kit-seed-unmigrated-"));
+    await chmod(dataDir, 0o755); // mkdtemp's 0700 would keep the `postgres` user out (as root).
+    try {
+      // A cluster with no tables yet: made, as pnpm start makes it, but never migrated.
+      const made = await ensureEmbeddedPostgres({ dataDir });
+      await made.stop();
+      const run = await dbSeed({ DATABASE_URL: undefined, DATA_DIR: dataDir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toMatch(
+        /^\[db\] seed failed: the database at 127\.0\.0\.1:\d+ lacks \d+ migration\(s\) this code needs: \d+_\w+.*; run pnpm db:migrate as the schema owner first$/,
+      );
+      expect(run.stderr).not.toMatch(/prisma|^\s+at /im);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 // `pnpm db:seed`: create the demo accounts (embedded database only, like start-up does).
 // A failure is one line and exit 1, never a stack trace.
-import { createPrismaClient, ensureEmbeddedPostgres, migrationStatus } from "@kit/db";
+import { createPrismaClient, ensureEmbeddedPostgres } from "@kit/db";
+import { requireMigratedForWrites } from "../cli/database";
 import { loadEnv } from "../env";
 import { DEMO_EMAILS, seedDemoUsers } from "../seed";
 
@@ -22,13 +23,9 @@ async function seed(): Promise<number> {
   const timeoutMs = env.databaseTimeout * 1000;
   const prisma = createPrismaClient(database.url, { timeoutMs });
   try {
-    const { pending, failed } = await migrationStatus(database.url, { timeoutMs });
-    if (pending.length > 0 || failed.length > 0) {
-      console.error(
-        `[db] the database is not fully migrated (${[...failed, ...pending].join(", ")}): run pnpm db:migrate, or pnpm start, first`,
-      );
-      return 1;
-    }
+    await requireMigratedForWrites(database.url, timeoutMs, (line) =>
+      console.error(`[db] ${line}`),
+    );
     const created = await seedDemoUsers(prisma);
     for (const email of DEMO_EMAILS) {
       console.log(created.includes(email) ? `[db] created ${email}` : `[db] ${email} exists`);

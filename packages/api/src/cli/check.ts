@@ -1,7 +1,7 @@
 // `pnpm auth check`: the whole configuration checked without starting a server (Django's check).
 import { isAsymmetric } from "@kit/auth";
-import { migrationStatus } from "@kit/db";
-import pg from "pg";
+import { closeConnection, connectBounded, migrationStatus, queryBounded } from "@kit/db";
+import type pg from "pg";
 import { accessClaims } from "../access-claims";
 import { accessClaimNames, accessClaimsProblem } from "../claims/define-access-claims";
 import { openDatabase } from "../database";
@@ -186,33 +186,27 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
     return;
   }
   try {
-    const client = new pg.Client({
-      connectionString: database.url,
-      connectionTimeoutMillis: timeoutMs,
-      query_timeout: timeoutMs,
-    });
-    client.on("error", () => {});
-    let cannotMigrate: string | null = null;
+    let client: pg.Client;
     try {
-      await client.connect();
-      await client.query("SELECT 1");
-      report("ok", "database", env.databaseUrl ? "reachable" : `embedded, in ${env.dataDir}`);
-      if (env.migrateOnStart) cannotMigrate = await whyRoleCannotMigrate(client);
+      client = await connectBounded(database.url, timeoutMs);
     } catch (error) {
-      const message = (error as Error).message;
-      // pg's own words for its timeouts ("timeout expired", "Query read timeout") say neither
-      // how long it waited nor which setting says so; the other commands' do.
-      const timedOut = /timeout/i.test(message);
-      report(
-        "problem",
-        "database",
-        timedOut
-          ? `unreachable: did not answer within ${timeoutMs} ms (DATABASE_TIMEOUT)`
-          : `unreachable: ${message}`,
-      );
+      report("problem", "database", `unreachable: ${(error as Error).message}`);
+      return;
+    }
+    let cannotMigrate: string | null = null;
+    let stalled = false;
+    try {
+      await queryBounded(client, database.url, timeoutMs, "SELECT 1");
+      report("ok", "database", env.databaseUrl ? "reachable" : `embedded, in ${env.dataDir}`);
+      if (env.migrateOnStart) {
+        cannotMigrate = await whyRoleCannotMigrate(client, database.url, timeoutMs);
+      }
+    } catch (error) {
+      stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+      report("problem", "database", `unreachable: ${(error as Error).message}`);
       return;
     } finally {
-      await client.end().catch(() => {});
+      await closeConnection(client, stalled);
     }
     if (cannotMigrate !== null) {
       // Not a problem yet: with nothing pending such a server starts. The next release's
@@ -271,8 +265,15 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
  * in the schema and to own the migrations' history (whoever owns that applied the migrations, and
  * owns what they made). By the catalogue, changing nothing.
  */
-async function whyRoleCannotMigrate(client: pg.Client): Promise<string | null> {
-  const { rows } = await client.query<{ role: string; create: boolean | null; owner: boolean }>(
+async function whyRoleCannotMigrate(
+  client: pg.Client,
+  url: string,
+  timeoutMs: number,
+): Promise<string | null> {
+  const { rows } = await queryBounded<{ role: string; create: boolean | null; owner: boolean }>(
+    client,
+    url,
+    timeoutMs,
     `SELECT current_user AS role,
        has_schema_privilege(current_schema(), 'CREATE') AS create,
        coalesce((SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c
