@@ -134,10 +134,7 @@ export async function startApp(
   env: NodeJS.ProcessEnv,
 ): Promise<RunningServer> {
   const port = await freePort();
-  const args =
-    kind === "start"
-      ? ["--dir", "apps/web", "start", "--hostname", "127.0.0.1"]
-      : ["--dir", "apps/web", "serve"];
+  const args = kind === "start" ? ["start", "--hostname", "127.0.0.1"] : ["serve"];
   return startServer({
     command: "pnpm",
     args,

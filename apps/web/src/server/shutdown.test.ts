@@ -25,6 +25,16 @@ function postgresOf(dataDir: string) {
   return { pidFile, postgresPid };
 }
 
+/** The command lines of `pid`'s child processes (Linux's /proc). */
+function commandsOfChildren(pid: number): string[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+  return children
+    .filter(Boolean)
+    .map((child) =>
+      readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").filter(Boolean).join(" "),
+    );
+}
+
 /** Exit 0, the embedded PostgreSQL stopped and gone, and nobody answering on the port. */
 async function expectStoppedCleanly(
   exited: Promise<number | null>,
@@ -133,7 +143,11 @@ describe("pnpm start, signalled as pnpm (a container whose command is `pnpm star
     const start = (dataDir: string) => startApp(dataDir, { LOG_LEVEL: "warn" }, undefined, "pnpm");
     await withApp("kit-web-stop-pnpm-", start, async ({ child, port, postgres, exited }) => {
       // The scripts `exec` the next step, so no shell sits between pnpm and the server to end
-      // without passing the signal on (which would leave the server running on its own).
+      // without passing the signal on (which would leave the server running on its own), and
+      // no second pnpm either (it stayed resident beside the server, ~90 MB).
+      expect(commandsOfChildren(child.pid as number)).toEqual([
+        "node start.mjs --hostname 127.0.0.1",
+      ]);
       child.kill("SIGTERM");
       await expectStoppedCleanly(exited, postgres, port);
     });
