@@ -61,7 +61,10 @@ describe("key settings", () => {
   it("refuses, in one line each, keys that do not fit the algorithm", () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ AUTH_ALGORITHM: "RS256" }, /AUTH_SIGNING_KEY: required with AUTH_ALGORITHM=RS256/],
-      [{ AUTH_ALGORITHM: "RS256", AUTH_SIGNING_KEY: rsa.public }, /not a PEM private key/],
+      [
+        { AUTH_ALGORITHM: "RS256", AUTH_SIGNING_KEY: rsa.public },
+        /AUTH_SIGNING_KEY: not a PEM private key: this is a public key/,
+      ],
       [{ AUTH_ALGORITHM: "RS256", AUTH_SIGNING_KEY: p256.private }, /needs an RSA key/],
       [{ AUTH_ALGORITHM: "RS256", AUTH_SIGNING_KEY: rsaSmall.private }, /at least 2048 bits/],
       [{ AUTH_ALGORITHM: "ES256", AUTH_SIGNING_KEY: p384.private }, /P-256/],

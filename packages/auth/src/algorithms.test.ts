@@ -253,7 +253,9 @@ describe("key checks", () => {
     expect(keyFromText("ES256", privatePem, "sign").type).toBe("private");
     expect(keyFromText("ES256", publicPem.replaceAll("\n", "\\n"), "verify").type).toBe("public");
     expect(() => keyFromText("ES256", privatePem, "verify")).toThrow(/not a private key/);
-    expect(() => keyFromText("ES256", publicPem, "sign")).toThrow(/not a PEM private key/);
+    expect(() => keyFromText("ES256", publicPem, "sign")).toThrow(
+      /not a PEM private key: this is a public key or certificate; signing needs the private key/,
+    );
     expect(() => keyFromText("RS256", "not a pem", "sign")).toThrow(/needs a PEM key/);
     // Never repeats the text: it may be a key.
     expect(() => keyFromText("RS256", publicPem, "sign")).not.toThrow(/BEGIN PUBLIC/);

@@ -98,6 +98,12 @@ export function keyFromText(algorithm: Algorithm, text: string, use: "sign" | "v
       "a verification key must be a public key or certificate, not a private key.",
     );
   }
+  // createPrivateKey's own refusal of one reads as a decoder error ("unsupported").
+  if (use === "sign" && /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/.test(pem)) {
+    throw new TypeError(
+      "not a PEM private key: this is a public key or certificate; signing needs the private key (its public half is what verifiers get).",
+    );
+  }
   let key: KeyObject;
   try {
     key = use === "sign" ? createPrivateKey(pem) : createPublicKey(pem);
