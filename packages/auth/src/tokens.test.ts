@@ -122,6 +122,19 @@ describe("refresh tokens", () => {
     expect(later.token).not.toBe(first.token);
   });
 
+  it("ends an access token with its session: exp capped at notAfter, none once it has passed", () => {
+    const tokens = service();
+    const capped = tokens.issueAccess({ ...user, notAfter: IAT + 100 });
+    expect(capped.claims.exp).toBe(IAT + 100);
+    expect(tokens.verifyAccess(capped.token).exp).toBe(IAT + 100);
+    expect(tokens.issueAccess({ ...user, notAfter: IAT + ACCESS_TTL + 1 }).claims.exp).toBe(
+      IAT + ACCESS_TTL,
+    );
+    expect(catchAuthError(() => tokens.issueAccess({ ...user, notAfter: IAT })).code).toBe(
+      "TOKEN_EXPIRED",
+    );
+  });
+
   it("refuses to issue when notAfter has already passed", () => {
     expect(catchAuthError(() => service().issueRefresh({ ...user, notAfter: IAT })).code).toBe(
       "TOKEN_EXPIRED",

@@ -127,6 +127,12 @@ export interface TokenService {
     email: string;
     sessionId: string;
     custom?: Record<string, unknown>;
+    /**
+     * Seconds since the epoch that cap exp (the session's own end): an access token must not
+     * outlive its session, or its last calls would read as a revocation. Throws AuthError
+     * TOKEN_EXPIRED when it is not after now.
+     */
+    notAfter?: number;
   }): IssuedToken<AccessClaims>;
   /**
    * jti defaults to crypto.randomUUID(); notAfter (seconds since epoch) caps exp:
@@ -194,21 +200,24 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     kid === undefined || activeKey(ring, kid, nowMs) !== undefined;
 
   return {
-    issueAccess({ userId, email, sessionId, custom = {} }) {
+    issueAccess({ userId, email, sessionId, custom = {}, notAfter }) {
       assertNonEmpty("userId", userId);
       assertNonEmpty("sessionId", sessionId);
       if (typeof email !== "string") throw new TypeError("email must be a string.");
       for (const name of Object.keys(custom)) {
         if (RESERVED_CLAIMS.has(name)) throw new TypeError(`"${name}" is the kit's claim.`);
       }
+      if (notAfter !== undefined) assertPositiveInteger("notAfter", notAfter);
       const iat = nowSeconds();
+      const ends = notAfter === undefined ? iat + accessTtl : Math.min(iat + accessTtl, notAfter);
+      if (ends <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
       const claims: AccessClaims = {
         sub: userId,
         email,
         sid: sessionId,
         jti: randomUUID(),
         iat,
-        exp: iat + accessTtl,
+        exp: ends,
         type: "access",
         custom: { ...custom },
       };

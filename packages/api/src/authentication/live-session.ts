@@ -60,7 +60,8 @@ export function cachedLiveSession(
 
 /**
  * The user and the session that verified claims name, in the contract's check order: an active
- * user (else USER_NOT_FOUND), then a live session of that user (else TOKEN_REVOKED). The
+ * user (else USER_NOT_FOUND), then a live session of that user (else TOKEN_REVOKED, or
+ * TOKEN_EXPIRED for one past its time). The
  * session check is what makes logout and revocation take effect at once. Verify the token
  * first: this function trusts `claims`. It reads only what authorising a call needs (every
  * protected call pays for it, unless `deps.sessionCache` has the session); `for: "rotation"`
@@ -121,7 +122,10 @@ export async function readLiveSession(
   });
   if (!found?.isActive) throw new AuthError("USER_NOT_FOUND");
   const session = found.sessions[0];
-  if (!session || !isLive(session, deps.now())) throw new AuthError("TOKEN_REVOKED");
+  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  // Over by its own time (idle, or the cap), not ended by anyone: what the token's exp says
+  // too, once past the clock leeway (tokens never outlive their session).
+  if (!isLive(session, deps.now())) throw new AuthError("TOKEN_EXPIRED");
   const user = { id: found.id, email: found.email, name: found.name, role: found.role };
   cache?.put(ticket, { userId: found.id, user, session }, deps.now());
   return { user, session };

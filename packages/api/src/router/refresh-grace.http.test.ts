@@ -148,14 +148,16 @@ describe("absolute session cap", () => {
     const next = rotated.body.result.data;
     expect(decode(next.refresh).iat).toBeGreaterThan(claims.iat);
     expect(decode(next.refresh).exp).toBe(claims.exp);
+    // Nor does an access token outlive it (30 min otherwise): past the cap a call says expired,
+    // not revoked, and the client's sign-out says why (it told "signed out elsewhere" before).
+    expect(decode(next.access).exp).toBe(claims.exp);
 
     // 10 s after login: 2 s past the cap.
     await api.elapse(MAX_AGE + 1);
     const over = await api.post("auth.refresh", { refresh: next.refresh });
     expect(over.body.error.data.appCode).toBe("TOKEN_EXPIRED");
-    // The access token minted on rotation would live 30 min, but its session is over.
     expect((await api.get("auth.me", undefined, bearer(next.access))).body.error.data.appCode).toBe(
-      "TOKEN_REVOKED",
+      "TOKEN_EXPIRED",
     );
   });
 
@@ -177,6 +179,36 @@ describe("absolute session cap", () => {
     expect((await api.post("auth.refresh", { refresh })).body.error.data.appCode).toBe(
       "TOKEN_EXPIRED",
     );
+  });
+});
+
+describe("a session cut short by an operator (its end moved earlier by SQL)", () => {
+  it("answers TOKEN_EXPIRED, as its time says, where a revoked one answers TOKEN_REVOKED", async () => {
+    const api = await serverWith();
+    const cut = await signUp(api);
+    const ended = await signUp(api);
+    // Both in the session cache first: the change must reach it (the trigger's notification).
+    expect((await api.get("auth.me", undefined, bearer(cut.access))).status).toBe(200);
+    expect((await api.get("auth.me", undefined, bearer(ended.access))).status).toBe(200);
+    const past = new Date(Date.now() - 1000);
+    await api.db.session.updateMany({ where: { userId: cut.user.id }, data: { expiresAt: past } });
+    await api.db.session.updateMany({
+      where: { userId: ended.user.id },
+      data: { expiresAt: past, revokedAt: past },
+    });
+    const codeOf = async (access: string) =>
+      (await api.get("auth.me", undefined, bearer(access))).body.error?.data.appCode;
+    for (let tries = 0; (await codeOf(cut.access)) === undefined && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await codeOf(cut.access)).toBe("TOKEN_EXPIRED");
+    expect((await api.post("auth.refresh", { refresh: cut.refresh })).body.error.data.appCode).toBe(
+      "TOKEN_EXPIRED",
+    );
+    expect(await codeOf(ended.access)).toBe("TOKEN_REVOKED");
+    expect(
+      (await api.post("auth.refresh", { refresh: ended.refresh })).body.error.data.appCode,
+    ).toBe("TOKEN_REVOKED");
   });
 });
 

@@ -94,6 +94,8 @@ async function rotateOnce(
     email: result.user.email,
     sessionId: claims.sid,
     custom: accessClaims.issue(result.user),
+    // The swap took, so this is within the session's cap: the access token ends with it.
+    notAfter: next.claims.exp,
   });
   return {
     swapped: true,
@@ -151,6 +153,7 @@ async function rotateSlowly(
       email: user.email,
       sessionId: current.id,
       custom: accessClaims.issue(user),
+      notAfter,
     });
     return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
   }

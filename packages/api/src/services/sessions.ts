@@ -73,6 +73,7 @@ export async function openSession(
     email: user.email,
     sessionId,
     custom: accessClaims.issue(user),
+    notAfter: seconds(absoluteExpiresAt),
   });
   const at = new Date(now);
   const opened = await db.$executeRaw`
