@@ -5,6 +5,7 @@ import { createPrismaClient, poolOf } from "@kit/db";
 import { accessClaims } from "./access-claims";
 import { AccessClaimsError, accessClaimsProblem } from "./claims/define-access-claims";
 import { openDatabase } from "./database";
+import { readDatabaseClock, rotationNow } from "./database-clock";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, type ServerEnv } from "./env";
 import { retiredKeyWarnings } from "./key-config";
@@ -166,11 +167,13 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       // DEMO_USER=on allows them beyond loopback on purpose; otherwise they are loopback's only.
       loopbackOnlyLogins: demo && env.demoUser !== "on" ? new Set(DEMO_EMAILS) : undefined,
     };
+    // Rotation's instants and pruning on the clock the servers share (see rotationNow).
+    await readDatabaseClock(prisma);
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
     const pruning = startPruneTimer({
       prisma,
       logger: deps.logger,
-      now: deps.now,
+      now: () => rotationNow(deps),
       eventRetentionMs: env.auditRetention * 1000,
       ...options.prune,
     });

@@ -2,6 +2,7 @@
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
 import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
 import { readRefreshCookie } from "../cookie-mode/refresh-cookie";
+import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
 import { deviceFingerprint, withinGrace } from "./grace";
@@ -82,7 +83,7 @@ async function peekSession(
     withinGrace(
       session,
       claims.jti,
-      deps.now(),
+      rotationNow(deps),
       deps.sessions.refreshReuseGraceMs,
       deviceId ? deviceFingerprint(deviceId) : null,
     );

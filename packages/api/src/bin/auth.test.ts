@@ -423,6 +423,37 @@ describe("pnpm auth on a database of its own", () => {
     }
   });
 
+  it("sessions prune judges what is over by the database's clock, not the machine's", async () => {
+    const prisma = createPrismaClient(own.url);
+    try {
+      const user = await prisma.user.create({
+        data: { email: "prune-ahead@example.com", passwordHash: "x" },
+      });
+      const inAnHour = new Date(Date.now() + 3600_000);
+      await prisma.session.create({
+        data: {
+          userId: user.id,
+          refreshJti: crypto.randomUUID(),
+          expiresAt: inAnHour,
+          absoluteExpiresAt: inAnHour,
+        },
+      });
+      // A machine whose clock runs two hours ahead (the clock tester's): it deleted the session.
+      const run = await auth(["sessions", "prune"], {
+        env: {
+          DATABASE_URL: own.url,
+          KIT_TEST_CLOCK_AHEAD_MS: String(2 * 3600_000),
+          NODE_OPTIONS: `--import ${path.join(apiDir, "test", "clock-ahead.mjs")} ${process.env.NODE_OPTIONS ?? ""}`,
+        },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^pruned 0 session\(s\)/);
+      expect(await prisma.session.count({ where: { userId: user.id } })).toBe(1);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
   it("check passes on a sound configuration, one line per check", async () => {
     const run = await auth(["check"], { env: { DATABASE_URL: own.url } });
     expect(run.code).toBe(0);

@@ -7,6 +7,7 @@ import { recordEvent } from "../audit";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
 import { loadLiveSession, reloadSession } from "../authentication/live-session";
 import type { ClientInfo } from "../client-info";
+import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { databaseUnavailable } from "../errors";
 import { isUuid } from "../uuid";
@@ -36,7 +37,7 @@ export async function rotateSession(
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
   if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
-  const now = deps.now();
+  const now = rotationNow(deps);
   const fingerprint = clientFingerprint(client, claims.sub);
   // A jti we did not mint as a UUID can never be current: the slow path calls it reuse.
   if (isUuid(claims.jti)) {
@@ -131,7 +132,14 @@ async function rotateSlowly(
   // (rotatedAt tested here too so the type knows it below.)
   if (
     rotatedAt !== undefined &&
-    withinGrace(current, claims.jti, now, deps.sessions.refreshReuseGraceMs, fingerprint)
+    // Read again: the swap above has read the database's clock if nothing had before.
+    withinGrace(
+      current,
+      claims.jti,
+      rotationNow(deps),
+      deps.sessions.refreshReuseGraceMs,
+      fingerprint,
+    )
   ) {
     await recordEvent(deps, {
       type: "refresh_replayed",

@@ -4,8 +4,8 @@ import type { SqlPool, UserIdentity } from "@kit/db";
 import type pg from "pg";
 import { Batcher } from "../batching/batcher";
 import type { ClientInfo } from "../client-info";
+import { type DatabaseClock, databaseClockOf } from "../database-clock";
 import type { AppDeps } from "../deps";
-import { DatabaseClock } from "./database-clock";
 
 export interface SwapRequest {
   userId: string;
@@ -17,7 +17,7 @@ export interface SwapRequest {
   nextExpiresAtMs: number;
   /** Who rotates (see clientFingerprint): only they may replay `jti` in the grace window. */
   fingerprint: string;
-  /** deps.now() (ms since the epoch), passed in: the database's clock is never the session's. */
+  /** rotationNow(deps) (ms since the epoch): the instant the swap records, not SQL's now(). */
   nowMs: number;
   client: ClientInfo;
 }
@@ -130,9 +130,6 @@ const swapStatement = (name: string, lock: string) => ({
 const SWAP_ONE = swapStatement("kit_swap_refresh_one", "FOR UPDATE");
 const SWAP_MANY = swapStatement("kit_swap_refresh_many", "FOR UPDATE NOWAIT");
 
-// Each pool's reading of its database's clock, kept from the swaps' own answers.
-const clocks = new WeakMap<SqlPool, DatabaseClock>();
-
 /**
  * The latest instant (on the database's clock) at which a swap sent at `sentAt` may start, so
  * that it is over before this process stops waiting for it. pg gives up on a statement after
@@ -182,11 +179,7 @@ export async function runSwaps(
   batch: readonly SwapRequest[],
 ): Promise<SwapResult[]> {
   const column = <T>(of: (request: SwapRequest, index: number) => T) => batch.map(of);
-  let clock = clocks.get(pool);
-  if (!clock) {
-    clock = new DatabaseClock();
-    clocks.set(pool, clock);
-  }
+  const clock = databaseClockOf(pool);
   const statement = batch.length === 1 ? SWAP_ONE : SWAP_MANY;
   // Named, not `{ ...statement, values }`: a property added to a spread copy costs ~1.5 µs on
   // Node 20 (packages/bench/PERFORMANCE.md).

@@ -1,5 +1,6 @@
+import type { SqlPool } from "@kit/db";
 import { describe, expect, it } from "vitest";
-import { DatabaseClock } from "./database-clock";
+import { DatabaseClock, databaseClockOf, rotationNow } from "./database-clock";
 
 describe("DatabaseClock", () => {
   it("knows nothing before a reading", () => {
@@ -21,5 +22,19 @@ describe("DatabaseClock", () => {
     clock.observe(9_000, 1_000, 1_201);
     clock.observe(Number.NaN, 1_000, 1_001);
     expect(clock.toDatabase(2_000)).toBeUndefined();
+  });
+});
+
+describe("rotationNow", () => {
+  // Only the pool's identity matters here: it keys the readings.
+  const pool = {} as SqlPool;
+
+  it("is the process's clock until the database's was read, then whole ms on the database's", () => {
+    const deps = { now: () => 10_000, pool };
+    expect(rotationNow(deps)).toBe(10_000);
+    // The database is 2.5 ms ahead by a reading made at this process's 1000–1001.
+    databaseClockOf(pool).observe(1_003, 1_000, 1_001);
+    expect(rotationNow(deps)).toBe(10_003);
+    expect(rotationNow({ now: () => 10_000, pool: {} as SqlPool })).toBe(10_000);
   });
 });
