@@ -15,8 +15,13 @@ export class DatabaseClock {
    * A reading: `databaseMs`, the database's clock during a statement sent at `sentAt` and
    * answered at `answeredAt` (this process's `Date.now()`). Error: half the round trip at most.
    */
-  observe(databaseMs: number, sentAt: number, answeredAt: number): void {
-    if (answeredAt - sentAt > MAX_READING_ROUND_TRIP_MS || !Number.isFinite(databaseMs)) return;
+  observe(
+    databaseMs: number,
+    sentAt: number,
+    answeredAt: number,
+    maxRoundTripMs = MAX_READING_ROUND_TRIP_MS,
+  ): void {
+    if (answeredAt - sentAt > maxRoundTripMs || !Number.isFinite(databaseMs)) return;
     this.offsetMs = databaseMs - (sentAt + answeredAt) / 2;
   }
 
@@ -63,9 +68,12 @@ export function rotationNow(deps: Pick<AppDeps, "now" | "pool">): number {
  */
 export async function readDatabaseClock(prisma: PrismaClient): Promise<void> {
   const clock = databaseClockOf(poolOf(prisma));
-  if (clock.toDatabase(0) !== undefined) return;
-  const sentAt = Date.now();
-  const rows = await prisma.$queryRaw<{ ms: number }[]>`
-    SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms`;
-  clock.observe(Number(rows[0]?.ms), sentAt, Date.now());
+  // A reading counts only from a quick answer (the first also opens a connection): a few tries,
+  // the last taken even if slow (within a second either way; the swaps' answers refine it).
+  for (let tries = 0; tries < 3 && clock.toDatabase(0) === undefined; tries += 1) {
+    const sentAt = Date.now();
+    const rows = await prisma.$queryRaw<{ ms: number }[]>`
+      SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms`;
+    clock.observe(Number(rows[0]?.ms), sentAt, Date.now(), tries === 2 ? 2000 : undefined);
+  }
 }
