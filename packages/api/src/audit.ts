@@ -1,5 +1,6 @@
 // The audit trail: one row per auth event, with who, which session and from where. Never a
 // password or a token: callers pass ids and the client's address, nothing they were sent.
+import type { PrismaClient } from "@kit/db";
 import type { AppDeps } from "./deps";
 
 /** Every type of event the audit trail records (admin.events filters by these). */
@@ -44,8 +45,16 @@ export interface AuthEventInput {
   client: { clientIp: string | null; userAgent: string | null };
 }
 
-export async function recordEvent(deps: AppDeps, event: AuthEventInput): Promise<void> {
-  await deps.prisma.authEvent.create({
+/**
+ * Writes one event; `db` is a transaction's client when the event must commit with the change it
+ * records (a revocation without its row, or a row without its revocation, tells a wrong story).
+ */
+export async function recordEvent(
+  deps: Pick<AppDeps, "prisma" | "now">,
+  event: AuthEventInput,
+  db: Pick<PrismaClient, "authEvent"> = deps.prisma,
+): Promise<void> {
+  await db.authEvent.create({
     data: {
       type: event.type,
       userId: event.userId ?? null,

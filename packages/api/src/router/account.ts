@@ -1,5 +1,4 @@
 // The account router: a signed-in user's own sessions, password and activity.
-import { recordEvent } from "../audit";
 import { clientOf } from "../client-info";
 import { deliverPair } from "../cookie-mode/token-delivery";
 import { presentedDevice } from "../device-marker";
@@ -22,25 +21,27 @@ export const accountRouter = router({
   /** Ends one of the caller's own sessions. Any other id is NOT_FOUND, with no hint it exists. */
   revokeSession: protectedProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
     const target = { sessionId: input.id, userId: ctx.user.id };
-    const revoked = isUuid(input.id) && (await revokeSession(ctx.deps, target, "revoked"));
+    const revoked =
+      isUuid(input.id) &&
+      (await revokeSession(ctx.deps, target, "revoked", {
+        type: "session_revoked",
+        userId: ctx.user.id,
+        sessionId: input.id,
+        client: clientOf(ctx),
+      }));
     if (!revoked) throw new AppError("SESSION_NOT_FOUND", "NOT_FOUND", "No such session.");
-    await recordEvent(ctx.deps, {
-      type: "session_revoked",
-      userId: ctx.user.id,
-      sessionId: input.id,
-      client: clientOf(ctx),
-    });
     return { ok: true as const };
   }),
 
   /** Ends every session of the caller, this one included. */
   logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
-    const revoked = await revokeAllSessions(ctx.deps, ctx.user.id, "logout_all");
-    await recordEvent(ctx.deps, {
-      type: "logged_out_all",
-      userId: ctx.user.id,
-      sessionId: ctx.session.id,
-      client: clientOf(ctx),
+    const revoked = await revokeAllSessions(ctx.deps, ctx.user.id, "logout_all", {
+      event: {
+        type: "logged_out_all",
+        userId: ctx.user.id,
+        sessionId: ctx.session.id,
+        client: clientOf(ctx),
+      },
     });
     return { ok: true as const, revoked };
   }),

@@ -1,5 +1,4 @@
 // The admin router: every account's status, sessions and audit trail. adminProcedure only.
-import { recordEvent } from "../audit";
 import { clientOf } from "../client-info";
 import { AppError } from "../errors";
 import { adminEventsInput, adminSessionIdInput, adminUsersInput, userIdInput } from "../input";
@@ -75,29 +74,30 @@ export const adminRouter = router({
         ctx.deps,
         { sessionId: input.sessionId, userId: session.userId },
         "admin_revoked",
+        {
+          type: "admin_revoked_session",
+          userId: session.userId,
+          sessionId: input.sessionId,
+          actorId: ctx.user.id,
+          client: clientOf(ctx),
+        },
       ));
     if (!session || !revoked) {
       throw new AppError("SESSION_NOT_FOUND", "NOT_FOUND", "No such session.");
     }
-    await recordEvent(ctx.deps, {
-      type: "admin_revoked_session",
-      userId: session.userId,
-      sessionId: input.sessionId,
-      actorId: ctx.user.id,
-      client: clientOf(ctx),
-    });
     return { ok: true as const };
   }),
 
   /** Ends every live session of an account (the admin's own, if it is theirs). */
   revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
     if (!(await userExists(ctx.deps, input.userId))) throw accountNotFound();
-    const revoked = await revokeAllSessions(ctx.deps, input.userId, "admin_revoked");
-    await recordEvent(ctx.deps, {
-      type: "admin_revoked_sessions",
-      userId: input.userId,
-      actorId: ctx.user.id,
-      client: clientOf(ctx),
+    const revoked = await revokeAllSessions(ctx.deps, input.userId, "admin_revoked", {
+      event: {
+        type: "admin_revoked_sessions",
+        userId: input.userId,
+        actorId: ctx.user.id,
+        client: clientOf(ctx),
+      },
     });
     return { ok: true as const, revoked };
   }),

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { AuthError } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { accessClaims } from "../access-claims";
-import { type AuthEventType, recordEvent } from "../audit";
+import { type AuthEventInput, type AuthEventType, recordEvent } from "../audit";
 import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
@@ -112,46 +112,60 @@ export async function closeSession(
   const claims = deps.tokens.verifyRefresh(refreshToken);
   if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw new AuthError("INVALID_TOKEN");
   // Idempotent: logging out of a session that is already over is not an error.
-  const ended = await revokeSession(deps, { sessionId: claims.sid, userId: claims.sub }, "logout");
-  if (ended) {
-    await recordEvent(deps, {
-      type: "logged_out",
-      userId: claims.sub,
-      sessionId: claims.sid,
-      client,
-    });
-  }
+  await revokeSession(deps, { sessionId: claims.sid, userId: claims.sub }, "logout", {
+    type: "logged_out",
+    userId: claims.sub,
+    sessionId: claims.sid,
+    client,
+  });
 }
 
-/** Revokes one live session of this user; false when there was none to revoke. */
+/**
+ * Revokes one live session of this user, and records `event` in the same transaction when it
+ * did: an answer lost to a database outage (a 503) left the session ended and its event never
+ * written, since the retry finds nothing to end. False when there was none to revoke.
+ */
 export async function revokeSession(
   deps: AppDeps,
   target: { sessionId: string; userId: string },
   reason: RevokeReason,
+  event?: AuthEventInput,
 ): Promise<boolean> {
-  const result = await deps.prisma.session.updateMany({
-    where: { id: target.sessionId, userId: target.userId, revokedAt: null },
-    data: { revokedAt: new Date(deps.now()), revokedReason: reason },
+  const ended = await deps.prisma.$transaction(async (tx) => {
+    const result = await tx.session.updateMany({
+      where: { id: target.sessionId, userId: target.userId, revokedAt: null },
+      data: { revokedAt: new Date(deps.now()), revokedReason: reason },
+    });
+    if (result.count === 1 && event) await recordEvent(deps, event, tx);
+    return result.count === 1;
   });
   // At once, after the commit: the next call here is refused without waiting for the trigger's
   // notification (which tells the other servers).
   deps.sessionCache?.invalidateSession(target.sessionId);
-  return result.count === 1;
+  return ended;
 }
 
-/** Revokes every live session of a user, but `keep`; returns how many ended. */
+/**
+ * Revokes every live session of a user, but `keep`, and records `event` with it (one
+ * transaction, as revokeSession); returns how many ended.
+ */
 export async function revokeAllSessions(
   deps: AppDeps,
   userId: string,
   reason: RevokeReason,
-  keep?: string,
+  options: { keep?: string; event?: AuthEventInput } = {},
 ): Promise<number> {
-  const result = await deps.prisma.session.updateMany({
-    where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
-    data: { revokedAt: new Date(deps.now()), revokedReason: reason },
+  const { keep, event } = options;
+  const count = await deps.prisma.$transaction(async (tx) => {
+    const result = await tx.session.updateMany({
+      where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+      data: { revokedAt: new Date(deps.now()), revokedReason: reason },
+    });
+    if (event) await recordEvent(deps, event, tx);
+    return result.count;
   });
   deps.sessionCache?.invalidateUser(userId);
-  return result.count;
+  return count;
 }
 
 /** The live sessions of a user, most recently used first. */
