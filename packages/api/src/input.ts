@@ -1,5 +1,5 @@
 // Input schemas: every limit is checked here, before any hashing or database work.
-import { PASSWORD_MAX_LENGTH } from "@kit/auth";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@kit/auth";
 import { z } from "zod";
 import { AUTH_EVENT_TYPES } from "./audit";
 import { isStorableTime } from "./storable-time";
@@ -41,7 +41,11 @@ export const nameInput = z
 // before this rule still signs in.
 const passwordInput = z
   .string()
-  .max(PASSWORD_MAX_LENGTH * 4)
+  // The policy's own sentence: what the person is shown (not the schema library's wording).
+  .max(
+    PASSWORD_MAX_LENGTH * 4,
+    `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+  )
   .refine(isWellFormed, "Password contains an invalid character (an unpaired UTF-16 surrogate).");
 
 export const registerInput = z.object({

@@ -16,6 +16,19 @@ function failure(
 }
 
 describe("errorMessage", () => {
+  it("says what the admin page's refusals mean, where trying again cannot help", () => {
+    expect(errorMessage(failure("ADMIN_REQUIRED"))).toBe(
+      "Your account is no longer an administrator's. Reload the page.",
+    );
+    expect(errorMessage(failure("ACCOUNT_NOT_FOUND"))).toBe(
+      "That account no longer exists. Reload the page.",
+    );
+    expect(errorMessage(failure("SELF_DEACTIVATION"))).toBe(
+      "You cannot deactivate your own account.",
+    );
+    expect(errorMessage(failure("LIMITER_UNAVAILABLE"))).toMatch(/cannot be reached right now/);
+  });
+
   it("never says which of email or password was wrong", () => {
     expect(errorMessage(failure("INVALID_CREDENTIALS"), "sign-in")).toBe(
       "Wrong email or password.",

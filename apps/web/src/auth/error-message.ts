@@ -72,6 +72,15 @@ export function errorMessage(error: unknown, context: ErrorContext = "other"): s
       return validationText(error);
     case "SESSION_NOT_FOUND":
       return "That session has already ended.";
+    // The admin page's own refusals: each says what trying again cannot change.
+    case "ADMIN_REQUIRED":
+      return "Your account is no longer an administrator's. Reload the page.";
+    case "ACCOUNT_NOT_FOUND":
+      return "That account no longer exists. Reload the page.";
+    case "SELF_DEACTIVATION":
+      return "You cannot deactivate your own account.";
+    case "LIMITER_UNAVAILABLE":
+      return "The sign-in limits cannot be reached right now. Try again in a moment.";
     case null:
       return "Could not reach the server. Check your connection and try again.";
     default:
