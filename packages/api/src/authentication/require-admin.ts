@@ -16,6 +16,11 @@ export async function requireAdmin(deps: AppDeps, userId: string): Promise<void>
     where: { id: userId },
     select: { isActive: true, role: true },
   });
+  assertActiveAdmin(row);
+}
+
+/** The same judgement of a row read some other way (under a lock, inside a transaction). */
+export function assertActiveAdmin(row: { isActive: boolean; role: string } | null): void {
   if (!row?.isActive) throw new AuthError("USER_NOT_FOUND");
   if (row.role !== "admin") {
     throw new AppError("ADMIN_REQUIRED", "FORBIDDEN", "This needs an admin account.");

@@ -606,3 +606,25 @@ describe("admin.events", () => {
     }
   });
 });
+
+describe("two admins deactivating each other at the same moment", () => {
+  it("lets one win: the other finds itself deactivated and changes nothing, so an admin remains", async () => {
+    // Several rounds: the race is won or lost by microseconds (the tester saw both win 8 of 8).
+    for (let round = 0; round < 4; round += 1) {
+      const [a, b] = await Promise.all([signUpAdmin(), signUpAdmin()]);
+      const [byA, byB] = await Promise.all([
+        api.post("admin.deactivateUser", { userId: b.user.id }, bearer(a.access)),
+        api.post("admin.deactivateUser", { userId: a.user.id }, bearer(b.access)),
+      ]);
+      const winners = [byA, byB].filter((reply) => reply.status === 200);
+      expect(winners).toHaveLength(1);
+      const loser = byA.status === 200 ? byB : byA;
+      expect(loser.status).toBe(401);
+      expect(appCode(loser)).toBe("USER_NOT_FOUND");
+      const active = await api.db.user.count({
+        where: { id: { in: [a.user.id, b.user.id] }, isActive: true },
+      });
+      expect(active).toBe(1);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // the flag, the sessions and the audit row change together, and the users trigger tells every
 // server's session cache.
 import type { PrismaClient } from "@kit/db";
+import { assertActiveAdmin } from "../authentication/require-admin";
 import { type AccountActor, type AccountRef, actorColumns } from "./account-actor";
 
 export interface StatusChange {
@@ -25,6 +26,18 @@ export async function setAccountActive(
   actor: AccountActor = { kind: "cli" },
 ): Promise<StatusChange | null> {
   return prisma.$transaction(async (tx) => {
+    if (actor.kind === "admin" && "id" in account) {
+      // The admin's own row, locked with the target's (in id order, so two admins acting on each
+      // other wait rather than deadlock) and judged again: requireAdmin read it before this
+      // transaction, and two admins deactivating each other at once both passed it, leaving
+      // nobody to administer. The second now finds its admin deactivated, and changes nothing.
+      const rows = await tx.$queryRaw<{ id: string; is_active: boolean; role: string }[]>`
+        SELECT id::text, is_active, role::text AS role FROM users
+        WHERE id IN (${actor.adminId}::uuid, ${account.id}::uuid)
+        ORDER BY id FOR NO KEY UPDATE`;
+      const admin = rows.find((row) => row.id === actor.adminId);
+      assertActiveAdmin(admin ? { isActive: admin.is_active, role: admin.role } : null);
+    }
     // Read under the row lock the update takes (NO KEY UPDATE: is_active is no key), so two
     // operators racing record one change. Not FOR UPDATE: that also refuses the key-share lock a
     // refresh's audit row takes on this row through its foreign key while the refresh holds its
