@@ -6,7 +6,7 @@ export {
   type InProcessServer,
   startInProcessServer,
 } from "./in-process-server";
-export { type Answer, isAlive, loginInFlight } from "./process-probes";
+export { type Answer, isAlive, loginInFlight, untilPrinted } from "./process-probes";
 export {
   bearer,
   type Reply,

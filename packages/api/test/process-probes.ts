@@ -1,6 +1,7 @@
 // Test helpers for servers run as processes: a login sent over its own connection whose sending
-// and answer can be awaited apart (to signal a server with requests in flight), and whether a
-// process is still alive.
+// and answer can be awaited apart (to signal a server with requests in flight), whether a
+// process is still alive, and waiting for one to say it listens.
+import type { ChildProcess } from "node:child_process";
 import { request } from "node:http";
 
 export interface Answer {
@@ -51,4 +52,21 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Resolves once `child` has printed `marker` (on stdout or stderr); rejects with all it printed
+ * if it exits first.
+ */
+export function untilPrinted(child: ChildProcess, marker: string): Promise<void> {
+  let output = "";
+  return new Promise<void>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) resolve();
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    child.once("exit", () => reject(new Error(`the server exited:\n${output}`)));
+  });
 }

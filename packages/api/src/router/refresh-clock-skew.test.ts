@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { untilPrinted } from "../../test/process-probes";
 import { rateLimitsOff, request, TEST_SECRET, uniqueEmail } from "../../test/test-server";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
@@ -51,16 +52,7 @@ async function serve(aheadMs: number): Promise<string> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("standalone tRPC server on")) resolve();
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    child.once("exit", () => reject(new Error(`the server exited:\n${output}`)));
-  });
+  await untilPrinted(child, "standalone tRPC server on");
   return `http://127.0.0.1:${port}`;
 }
 

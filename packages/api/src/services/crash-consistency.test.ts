@@ -10,6 +10,7 @@ import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { freePort, provisionTestDatabase } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { untilPrinted } from "../../test/process-probes";
 import { rateLimitsOff } from "../../test/test-server";
 
 const apiDir = path.resolve(import.meta.dirname, "../..");
@@ -43,16 +44,7 @@ async function startServer(port: number): Promise<ChildProcess> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("standalone tRPC server on")) resolve();
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    child.once("exit", () => reject(new Error(`the server exited:\n${output}`)));
-  });
+  await untilPrinted(child, "standalone tRPC server on");
   return child;
 }
 
