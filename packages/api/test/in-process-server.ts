@@ -28,6 +28,11 @@ export interface InProcessOptions extends ServerOptions {
   limiter?: AuthRateLimiter;
   /** Default: the pool under `prisma` (poolOf); a test with a stand-in Prisma passes its own. */
   pool?: SqlPool;
+  /**
+   * The API's Prisma client, the caller's to close (default: one on the run's database). The
+   * server's `db` stays a client of its own, for the test to look with.
+   */
+  prisma?: PrismaClient;
   now?: () => number;
   /** The clock moves only by `elapse()`: for tests that place an instant to the millisecond. */
   frozenClock?: boolean;
@@ -133,7 +138,7 @@ export async function startInProcessServer(
     throw new Error("the session cache's listener did not connect");
   }
   const deps = {
-    ...buildTestDeps(prisma, { ...options, now, logger }),
+    ...buildTestDeps(options.prisma ?? prisma, { ...options, now, logger }),
     sessionCache: sessionCache ?? undefined,
   };
   const server = createStandaloneServer(deps, { router: options.router });

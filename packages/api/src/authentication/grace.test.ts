@@ -13,6 +13,7 @@ function trail(at: number, olderAt = at - 1000): RotationTrail {
     rotatedBy: ME,
     retiredJtis: ["older", "previous"],
     retiredAt: [new Date(olderAt), new Date(at)],
+    unansweredJti: null,
   };
 }
 
@@ -28,6 +29,14 @@ describe("withinGrace", () => {
     expect(withinGrace(trail(NOW), "previous", NOW, GRACE, "device:other")).toBe(false);
     expect(withinGrace(trail(NOW), "previous", NOW, GRACE, null)).toBe(false);
     expect(withinGrace(trail(NOW), "unknown", NOW, GRACE, ME)).toBe(false);
+  });
+
+  it("honours the token of a rotation its client never heard of, for that client, at any time", () => {
+    const unanswered = { ...trail(NOW - 3600_000), unansweredJti: "previous" };
+    expect(withinGrace(unanswered, "previous", NOW, GRACE, ME)).toBe(true);
+    expect(withinGrace(unanswered, "previous", NOW, GRACE, "device:other")).toBe(false);
+    expect(withinGrace(unanswered, "previous", NOW, GRACE, null)).toBe(false);
+    expect(withinGrace(unanswered, "older", NOW, GRACE, ME)).toBe(false);
   });
 
   it("takes a retirement a little ahead of this clock (another server's), not one far ahead", () => {

@@ -29,6 +29,8 @@ export interface RotationTrail {
   /** The run of tokens the same client retired, oldest first, and when (see the schema). */
   retiredJtis: string[] | null;
   retiredAt: Date[] | null;
+  /** The token presented to the latest rotation, when its answer never reached the client. */
+  unansweredJti: string | null;
 }
 
 /**
@@ -50,6 +52,9 @@ const inWindow = (at: number | undefined, now: number, graceMs: number): boolean
  * rotate, and the slowest still carries a token from further back). Anyone else replaying one,
  * even a moment later, is a thief riding the window: that is reuse. So is any token retired
  * before another client's rotation (the run starts anew there).
+ * The token presented to a rotation whose answer never reached its client (see
+ * markUnanswered) counts for that client with no time limit, until the next rotation: it is
+ * the newest token the client ever received.
  */
 export function withinGrace(
   session: RotationTrail,
@@ -59,6 +64,7 @@ export function withinGrace(
   fingerprint: string | null,
 ): boolean {
   if (fingerprint === null || session.rotatedBy !== fingerprint) return false;
+  if (session.unansweredJti === jti) return true;
   const rotatedAt = session.rotatedAt?.getTime();
   if (session.previousJti === jti) return inWindow(rotatedAt, now, graceMs);
   const index = session.retiredJtis?.lastIndexOf(jti) ?? -1;

@@ -13,7 +13,8 @@ import { databaseUnavailable } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
-import { swapRefresh } from "./swap-refresh";
+import { type SwapResult, swapRefresh } from "./swap-refresh";
+import { markUnanswered } from "./unanswered-rotations";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -76,16 +77,30 @@ async function rotateOnce(
     issuedAt: seconds(now),
   });
   const nextExpiresAt = next.claims.exp * 1000;
-  const result = await swapRefresh(deps, {
-    userId: claims.sub,
-    sessionId: claims.sid,
-    jti: claims.jti,
-    nextJti: next.claims.jti,
-    nextExpiresAtMs: nextExpiresAt,
-    fingerprint,
-    nowMs: now,
-    client,
-  });
+  let result: SwapResult;
+  try {
+    result = await swapRefresh(deps, {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      jti: claims.jti,
+      nextJti: next.claims.jti,
+      nextExpiresAtMs: nextExpiresAt,
+      fingerprint,
+      nowMs: now,
+      client,
+    });
+  } catch (error) {
+    // The swap may have committed all the same (its answer lost, its commit late), and the
+    // client, answered an error, keeps `claims.jti`: keep that token good for it.
+    markUnanswered(deps, {
+      sessionId: claims.sid,
+      jti: claims.jti,
+      nextJti: next.claims.jti,
+      fingerprint,
+      untilMs: claims.exp * 1000,
+    });
+    throw error;
+  }
   if (!result.swapped) {
     if (result.late) throw databaseUnavailable();
     return { ...result, mintedExpiresAt: nextExpiresAt };

@@ -105,6 +105,7 @@ const swapStatement = (name: string, lock: string) => ({
           ELSE '{}'::timestamptz[] END) || o.now,
         rotated_at = o.now,
         rotated_by = o.rotated_by,
+        unanswered_jti = NULL,
         last_used_at = o.now,
         expires_at = o.next_expires_at
       FROM owner o JOIN locked l ON l.id = o.session_id

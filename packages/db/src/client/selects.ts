@@ -52,6 +52,7 @@ export const sessionRotationSelect = {
   rotatedBy: true,
   retiredJtis: true,
   retiredAt: true,
+  unansweredJti: true,
 } as const satisfies Prisma.SessionSelect;
 
 /** Every session column: none is a secret (the refresh token itself is never stored). */
@@ -64,6 +65,7 @@ export const sessionSelect = {
   rotatedBy: true,
   retiredJtis: true,
   retiredAt: true,
+  unansweredJti: true,
   createdAt: true,
   lastUsedAt: true,
   expiresAt: true,

@@ -1,6 +1,6 @@
-// A TCP proxy to a database that a test can cut, freeze or hold. Frozen, no byte passes either
-// way, and no close either, as from a host lost without a FIN or RST: the database never sees
-// what was sent meanwhile. Held, the database does see it, late: what the client sends waits and
+// A TCP proxy to a database that a test can cut, freeze, hold or silence. Frozen, no byte
+// passes either way, and no close either, as from a host lost without a FIN or RST: the
+// database never sees what was sent meanwhile. Held, the database does see it, late: what the client sends waits and
 // arrives in order on release, close included, as from a server process stopped and resumed, or
 // a network whose retransmissions get through once it heals. The database's own
 // statement_timeout cannot act in either; only the client's bounds can.
@@ -22,6 +22,13 @@ export interface FreezableProxy {
    * connection whose client closed while held (it has read, and acted on, all that came before).
    */
   release(): Promise<void>;
+  /**
+   * What the client sends reaches the database, and nothing comes back: a commit that never
+   * returns, an answer lost on the way. The database acts on everything it is sent.
+   */
+  loseAnswers(): void;
+  /** Answers pass again; the connections that lived through `loseAnswers` are cut (they lost bytes). */
+  answerAgain(): void;
   /** Drops every connection through the proxy at once, as a network that fails does. */
   cut(): void;
   close(): Promise<void>;
@@ -32,6 +39,7 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
   const sockets = new Set<net.Socket>();
   let frozen = false;
   let held = false;
+  let answersLost = false;
   // What the clients sent while held, in the order they sent it: a chunk, or their close.
   const waiting: { to: net.Socket; chunk: Buffer | "end" }[] = [];
   // Half-open allowed, so that a client's FIN is not answered by ours while frozen: a frozen
@@ -51,7 +59,7 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
       from.on("error", () => {});
       // While frozen, bytes are read and thrown away, like packets lost on the way.
       from.on("data", (chunk: Buffer) => {
-        if (frozen) return;
+        if (frozen || (answersLost && !towardDatabase)) return;
         if (!held) to.write(chunk);
         else if (towardDatabase) waiting.push({ to, chunk });
       });
@@ -104,6 +112,13 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
             }),
         ),
       ).then(() => {});
+    },
+    loseAnswers() {
+      answersLost = true;
+    },
+    answerAgain() {
+      answersLost = false;
+      cut();
     },
     cut,
     close: () =>

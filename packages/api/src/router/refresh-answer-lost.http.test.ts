@@ -1,0 +1,93 @@
+// A refresh whose swap commits but whose answer never reaches the server (a commit that stalls
+// past DATABASE_TIMEOUT, an answer lost on the way back): the client is told 503 and keeps the
+// token it presented, while the session has moved on to one nobody received. Before, the
+// client's retry past the grace window was reuse and revoked the session: a sign-out by
+// accident. The server that gave up now marks the rotation unanswered once the database
+// answers, and the token keeps working for that client (and only that client).
+import { createPrismaClient, poolOf } from "@kit/db";
+import { startFreezableProxy } from "@kit/db/testing";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { startInProcessServer } from "../../test/in-process-server";
+import { uniqueEmail } from "../../test/test-server";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+
+describe("a refresh whose swap committed while its answer was lost", () => {
+  it("leaves the presented token good for its client, past the grace window, until the next rotation", async () => {
+    const proxy = await startFreezableProxy(inject("databaseUrl"));
+    cleanups.push(() => proxy.close());
+    // The API's connections go through the proxy, with the shortest DATABASE_TIMEOUT (1 s).
+    const throughProxy = createPrismaClient(proxy.url, { timeoutMs: 1000 });
+    cleanups.push(() => throughProxy.$disconnect());
+    await throughProxy.$connect();
+    const api = await startInProcessServer({
+      // All of them: the server learns the database answers again as a server would.
+      pool: poolOf(throughProxy),
+      prisma: throughProxy,
+      refreshReuseGrace: 2,
+    });
+    cleanups.push(() => api.close());
+
+    const email = uniqueEmail("answer-lost");
+    await api.post("auth.register", { email, password: "correct horse battery" });
+    const login = async () =>
+      (await api.post("auth.login", { email, password: "correct horse battery" })).body.result.data
+        .refresh as string;
+    /** Refreshes `token` while the database's answers are lost, then lets them through. */
+    const refreshUnanswered = async (token: string) => {
+      const { sid, jti } = claimsOf(token);
+      // A connection the pool holds open: one opened while answers are lost never gets going.
+      await login();
+      proxy.loseAnswers();
+      const given = await api.post("auth.refresh", { refresh: token });
+      expect(given.status).toBe(503);
+      expect(given.body.error.data.appCode).toBe("DB_UNAVAILABLE");
+      // The swap did take: the session holds a token nobody received.
+      const session = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
+      expect(session.refreshJti).not.toBe(jti);
+      expect(session.previousJti).toBe(jti);
+      // Well past the grace window, then the database answers again.
+      await api.elapse(60);
+      proxy.answerAgain();
+      await expect
+        .poll(
+          async () =>
+            (await api.db.session.findUniqueOrThrow({ where: { id: sid } })).unansweredJti,
+          { timeout: 20_000, interval: 200 },
+        )
+        .toBe(jti);
+    };
+    // Two sessions: one retried by its own client, one replayed by another.
+    const mine = await login();
+    const other = await login();
+    await refreshUnanswered(mine);
+    await refreshUnanswered(other);
+
+    // Its client's retry gets the pair the lost answer carried, and the chain goes on from it.
+    const retried = await api.post("auth.refresh", { refresh: mine });
+    expect(retried.body.error?.data?.appCode).toBeUndefined();
+    expect(retried.status).toBe(200);
+    const current = await api.db.session.findUniqueOrThrow({ where: { id: claimsOf(mine).sid } });
+    expect(claimsOf(retried.body.result.data.refresh).jti).toBe(current.refreshJti);
+    const next = await api.post("auth.refresh", { refresh: retried.body.result.data.refresh });
+    expect(next.status).toBe(200);
+    // That rotation was answered: the old token is an old token again.
+    await api.elapse(60);
+    const stale = await api.post("auth.refresh", { refresh: mine });
+    expect(stale.body.error?.data?.appCode).toBe("TOKEN_REUSED");
+
+    // Another client presenting the other session's token is a thief, not its client: reuse.
+    const stolen = await api.post(
+      "auth.refresh",
+      { refresh: other },
+      { "user-agent": "elsewhere" },
+    );
+    expect(stolen.body.error?.data?.appCode).toBe("TOKEN_REUSED");
+  }, 40_000);
+});

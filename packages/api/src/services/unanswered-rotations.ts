@@ -1,0 +1,111 @@
+// A refresh the server answered 503 may still have rotated the session: its swap can commit after
+// the server stopped waiting (a commit that stalls on fsync or a synchronous standby, an answer
+// lost on the way back). Its client holds the token it presented and never got the new one; past
+// the grace window that token would be reuse, and the session revoked: a sign-out by accident.
+// The server that gave up therefore records, once the database answers, that the rotation went
+// unanswered (sessions.unanswered_jti), and the token presented to it counts for its client until
+// the next rotation (see withinGrace).
+import type { PrismaClient } from "@kit/db";
+import type { AppDeps } from "../deps";
+
+export interface UnansweredRotation {
+  sessionId: string;
+  /** The jti presented, which the client still holds. */
+  jti: string;
+  /** The jti minted in its place: never delivered by this request. */
+  nextJti: string;
+  /** The client that rotated (clientFingerprint), as the swap recorded it. */
+  fingerprint: string;
+  /** When the presented token expires (ms since the epoch): past it, there is nothing to keep. */
+  untilMs: number;
+}
+
+/** Rotations waiting to be marked, per process; beyond this the oldest are given up (logged). */
+export const MAX_WAITING = 10_000;
+/**
+ * Delay before the first attempt, doubling after each failure up to the last (ms). Short: the
+ * client's retry may come as soon as the database answers, and until the mark is made a retry
+ * past the grace window is reuse. One statement per process carries every waiting rotation.
+ */
+export const RETRY_DELAYS_MS = { first: 500, max: 2000 } as const;
+
+interface Marker {
+  waiting: Map<string, UnansweredRotation>;
+  timer: NodeJS.Timeout | null;
+  delayMs: number;
+  running: boolean;
+}
+
+// One marker per database client: every request of this process shares its statement.
+const markers = new WeakMap<PrismaClient, Marker>();
+
+/**
+ * Records, as soon as the database answers, that the swap of `rotation` (which this server gave
+ * up on) went unanswered, if it did take. Harmless if it did not: the minted jti is in no row
+ * unless that very swap committed, and the mark is made only while it is still the current one
+ * (no later rotation). Never throws; failures are retried with back-off until the presented
+ * token expires.
+ */
+export function markUnanswered(deps: AppDeps, rotation: UnansweredRotation): void {
+  let marker = markers.get(deps.prisma);
+  if (!marker) {
+    marker = { waiting: new Map(), timer: null, delayMs: RETRY_DELAYS_MS.first, running: false };
+    markers.set(deps.prisma, marker);
+  }
+  marker.waiting.set(rotation.nextJti, rotation);
+  if (marker.waiting.size > MAX_WAITING) {
+    const [oldest] = marker.waiting.keys();
+    if (oldest !== undefined) marker.waiting.delete(oldest);
+    deps.logger.warn(
+      { waiting: MAX_WAITING },
+      "too many unanswered refreshes waiting for the database: the oldest is given up (its client may be signed out at its next refresh)",
+    );
+  }
+  schedule(deps, marker);
+}
+
+function schedule(deps: AppDeps, marker: Marker): void {
+  if (marker.timer || marker.running) return;
+  // The database has just failed to answer: give it a moment before asking again.
+  marker.timer = setTimeout(() => {
+    marker.timer = null;
+    void attempt(deps, marker);
+  }, marker.delayMs);
+  marker.timer.unref();
+}
+
+async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
+  const now = Date.now();
+  for (const [key, rotation] of marker.waiting) {
+    if (rotation.untilMs <= now) marker.waiting.delete(key);
+  }
+  const batch = [...marker.waiting.values()];
+  if (batch.length === 0) return;
+  marker.running = true;
+  try {
+    const marked = await deps.prisma.$executeRaw`
+      UPDATE sessions s SET unanswered_jti = r.jti
+      FROM unnest(
+        ${batch.map((r) => r.sessionId)}::uuid[], ${batch.map((r) => r.jti)}::uuid[],
+        ${batch.map((r) => r.nextJti)}::uuid[], ${batch.map((r) => r.fingerprint)}::text[]
+      ) AS r(session_id, jti, next_jti, rotated_by)
+      WHERE s.id = r.session_id AND s.refresh_jti = r.next_jti AND s.previous_jti = r.jti
+        AND s.rotated_by = r.rotated_by AND s.revoked_at IS NULL`;
+    // Answered: each swap of the batch either took (and is marked now) or never will (one that
+    // reaches the database this late does not start: see startDeadline in swap-refresh.ts).
+    for (const rotation of batch) marker.waiting.delete(rotation.nextJti);
+    marker.delayMs = RETRY_DELAYS_MS.first;
+    if (marked > 0) {
+      deps.logger.warn(
+        { sessions: marked },
+        "refreshes answered 503 had rotated their sessions after all (the database committed late): their clients' tokens stay good until their next refresh",
+      );
+    }
+  } catch {
+    // The database is still away (the outage is logged where requests meet it): later.
+    marker.delayMs = Math.min(marker.delayMs * 2, RETRY_DELAYS_MS.max);
+  } finally {
+    marker.running = false;
+  }
+  if (marker.waiting.size > 0) schedule(deps, marker);
+}
