@@ -201,7 +201,14 @@ describe("pnpm auth create-user --admin / set-role", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`created admin ${email}`);
-    expect((await db.user.findUniqueOrThrow({ where: { email } })).role).toBe("admin");
+    const created = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(created.role).toBe("admin");
+    // The grant is on the trail beside the creation.
+    const events = await db.authEvent.findMany({
+      where: { userId: created.id },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((event) => event.type)).toEqual(["user_created", "role_set_admin"]);
 
     const api = await serverWith();
     const { access } = (await api.post("auth.login", { email, password: PASSWORD })).body.result

@@ -50,9 +50,12 @@ export async function createUser(env: ServerEnv, io: CliIo, args: CreateUserArgs
           },
           select: userPublicSelect,
         });
-        await tx.authEvent.create({
-          data: { type: "user_created", userId: created.id, ip: null, userAgent: "kit-cli" },
-        });
+        const recorded = { userId: created.id, ip: null, userAgent: "kit-cli" };
+        await tx.authEvent.create({ data: { type: "user_created", ...recorded } });
+        // The grant is an event of its own, as `set-role` records it: an audit of who holds
+        // the admin role and since when must not have to read every account's creation.
+        if (args.admin)
+          await tx.authEvent.create({ data: { type: "role_set_admin", ...recorded } });
         return created;
       });
     } catch (error) {

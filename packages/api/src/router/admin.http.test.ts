@@ -1,8 +1,9 @@
 // The admin router over real HTTP on a real PostgreSQL: who may call it (decided by the live user
 // row), each procedure's answer and refusals, and that its revocations count at once.
 
+import { createPrismaClient } from "@kit/db";
 import { freePort } from "@kit/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
 import { bearer, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 import { createAuthRateLimiter } from "../rate-limit";
@@ -365,11 +366,19 @@ describe("admin.sessions, admin.revokeSession, admin.revokeSessions", () => {
     }
     const list = await api.get("admin.sessions", { userId: target.user.id }, bearer(admin.access));
     expect(list.body.result.data).toEqual([]);
-    expect(
-      await api.db.authEvent.count({
+    const recorded = () =>
+      api.db.authEvent.count({
         where: { userId: target.user.id, type: "admin_revoked_sessions", actorId: admin.user.id },
-      }),
-    ).toBe(1);
+      });
+    expect(await recorded()).toBe(1);
+    // Again (a double submit, a second admin): nothing left to end, and nothing on the trail.
+    const again = await api.post(
+      "admin.revokeSessions",
+      { userId: target.user.id },
+      bearer(admin.access),
+    );
+    expect(again.body.result.data).toEqual({ ok: true, revoked: 0 });
+    expect(await recorded()).toBe(1);
   });
 
   it("answers an unknown account with 404 and bad input with 400", async () => {
@@ -500,6 +509,56 @@ describe("admin.unlockUser with the limiter's store down", () => {
       await limiter.close();
     }
   });
+});
+
+describe("admin.unlockUser while the audit trail cannot be written", () => {
+  it("answers 503 and leaves the account locked: no unlock without its row", async () => {
+    // DATABASE_TIMEOUT at its shortest (1 s), so the blocked write gives up quickly.
+    const prisma = createPrismaClient(inject("databaseUrl"), { timeoutMs: 1000 });
+    const server = await startInProcessServer({ prisma, rateLimits: { loginBurstFailures: 2 } });
+    try {
+      const register = async (prefix: string) =>
+        (await server.post("auth.register", { email: uniqueEmail(prefix), password: PASSWORD }))
+          .body.result.data as Pair;
+      const admin = await register("admin");
+      await server.db
+        .$executeRaw`UPDATE users SET role = 'admin' WHERE id = ${admin.user.id}::uuid`;
+      const locked = await register("locked");
+      for (const _ of [1, 2]) {
+        await server.post("auth.login", { email: locked.user.email, password: "not the password" });
+      }
+      const login = () =>
+        server.post("auth.login", { email: locked.user.email, password: PASSWORD });
+      expect((await login()).status).toBe(429);
+
+      // An operator's transaction holds the trail (a long report, a backup's lock).
+      const unlock = await server.db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`LOCK TABLE auth_events IN SHARE MODE`;
+          return server.post("admin.unlockUser", { userId: locked.user.id }, bearer(admin.access));
+        },
+        { timeout: 20_000 },
+      );
+      expect([unlock.status, appCode(unlock)]).toEqual([503, "DB_UNAVAILABLE"]);
+      expect((await login()).status).toBe(429);
+
+      const again = await server.post(
+        "admin.unlockUser",
+        { userId: locked.user.id },
+        bearer(admin.access),
+      );
+      expect(again.status).toBe(200);
+      expect((await login()).status).toBe(200);
+      expect(
+        await server.db.authEvent.count({
+          where: { userId: locked.user.id, type: "admin_unlocked_user" },
+        }),
+      ).toBe(1);
+    } finally {
+      await server.close();
+      await prisma.$disconnect();
+    }
+  }, 30_000);
 });
 
 describe("admin.events", () => {

@@ -12,9 +12,11 @@ export interface Unlock {
 
 /**
  * Deletes the account's sign-in counts and locks through `forget` (the limiter's store: a
- * running server's, or one the command line opened), then records who did it. Null when no such
- * account exists (nothing deleted). A store that does not answer throws (LIMITER_UNAVAILABLE)
- * before anything is recorded.
+ * running server's, or one the command line opened) and records who did it. Null when no such
+ * account exists (nothing deleted). The row is written first, in a transaction that commits only
+ * once the counts are gone: a trail that cannot be written (a 503) leaves the account locked,
+ * and a store that does not answer (LIMITER_UNAVAILABLE) leaves no row. (The store is not the
+ * database's transaction: a commit that fails after the counts went is the one gap left.)
  */
 export async function unlockAccount(
   prisma: PrismaClient,
@@ -28,14 +30,16 @@ export async function unlockAccount(
     select: { id: true, email: true },
   });
   if (!user) return null;
-  const cleared = await forget(user.email);
-  await prisma.authEvent.create({
-    data: {
-      type: actor.kind === "admin" ? "admin_unlocked_user" : "user_unlocked",
-      userId: user.id,
-      ...actorColumns(actor),
-      createdAt: new Date(now),
-    },
+  const cleared = await prisma.$transaction(async (tx) => {
+    await tx.authEvent.create({
+      data: {
+        type: actor.kind === "admin" ? "admin_unlocked_user" : "user_unlocked",
+        userId: user.id,
+        ...actorColumns(actor),
+        createdAt: new Date(now),
+      },
+    });
+    return forget(user.email);
   });
   return { userId: user.id, cleared };
 }

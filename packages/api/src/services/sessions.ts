@@ -146,8 +146,9 @@ export async function revokeSession(
 }
 
 /**
- * Revokes every live session of a user, but `keep`, and records `event` with it (one
- * transaction, as revokeSession); returns how many ended.
+ * Revokes every live session of a user, but `keep`, and records `event` with it when any ended
+ * (one transaction, as revokeSession; a revocation that ended nothing, a double submit's second,
+ * is no event, as revokeSession's is not); returns how many ended.
  */
 export async function revokeAllSessions(
   deps: AppDeps,
@@ -161,7 +162,7 @@ export async function revokeAllSessions(
       where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
       data: { revokedAt: new Date(deps.now()), revokedReason: reason },
     });
-    if (event) await recordEvent(deps, event, tx);
+    if (event && result.count > 0) await recordEvent(deps, event, tx);
     return result.count;
   });
   deps.sessionCache?.invalidateUser(userId);
