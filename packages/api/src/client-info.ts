@@ -6,8 +6,11 @@ export interface ClientInfo {
   clientIp: string | null;
   /** The device marker the request presented, verified (see device-marker.ts). */
   device?: Device | null;
-  /** The Host header as the request sent it (never a forwarded one); for sign-in's checks. */
-  host?: string | null;
+  /**
+   * The request named this machine in its Host and came through no proxy (fromThisMachine):
+   * the demo accounts sign in only then.
+   */
+  fromThisMachine?: boolean;
 }
 
 /**

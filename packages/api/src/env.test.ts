@@ -313,6 +313,9 @@ describe("HOST and DEMO_USER", () => {
     expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0" }))).toBe(false);
     expect(demoUserAllowed(loadEnv({ HOST: "0.0.0.0", DEMO_USER: "on" }))).toBe(true);
     expect(demoUserAllowed(loadEnv({ DEMO_USER: "off" }))).toBe(false);
+    // Behind a proxy it was told of, a server on loopback serves others.
+    expect(demoUserAllowed(loadEnv({ AUTH_TRUST_PROXY: "1" }))).toBe(false);
+    expect(demoUserAllowed(loadEnv({ AUTH_TRUST_PROXY: "1", DEMO_USER: "on" }))).toBe(true);
     expect(() => loadEnv({ DEMO_USER: "yes" })).toThrow(/DEMO_USER/);
   });
 });

@@ -408,10 +408,11 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * Whether the demo user (a published password) may exist and sign in here: never where the
- * server can be reached from other machines, unless DEMO_USER=on says so.
+ * server can be reached from other machines, unless DEMO_USER=on says so. A server behind a
+ * proxy it was told of (AUTH_TRUST_PROXY) is served to others whatever it listens on.
  */
-export function demoUserAllowed(env: Pick<ServerEnv, "host" | "demoUser">): boolean {
+export function demoUserAllowed(env: Pick<ServerEnv, "host" | "demoUser" | "trustProxy">): boolean {
   if (env.demoUser === "on") return true;
   if (env.demoUser === "off") return false;
-  return isLoopbackHost(env.host);
+  return isLoopbackHost(env.host) && env.trustProxy === 0;
 }

@@ -7,7 +7,7 @@ import { AccessClaimsError, accessClaimsProblem } from "./claims/define-access-c
 import { openDatabase } from "./database";
 import { readDatabaseClock, rotationNow } from "./database-clock";
 import type { AppDeps } from "./deps";
-import { demoUserAllowed, type ServerEnv } from "./env";
+import { demoUserAllowed, isLoopbackHost, type ServerEnv } from "./env";
 import { retiredKeyWarnings } from "./key-config";
 import { createLogger, type Logger } from "./logger";
 import { migrateOrCheck } from "./migrate-on-start";
@@ -121,7 +121,9 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
       const why =
         env.demoUser === "off"
           ? "DEMO_USER=off"
-          : `this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`;
+          : isLoopbackHost(env.host)
+            ? `this server is served through ${env.trustProxy} proxy(ies) (AUTH_TRUST_PROXY; DEMO_USER=on allows it)`
+            : `this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`;
       dbLog(`demo user refused: ${why}${ended > 0 ? `; ${ended} of its sessions ended` : ""}`);
     }
     const limiter = createAuthRateLimiter({

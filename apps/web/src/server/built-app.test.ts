@@ -623,6 +623,27 @@ describe("the demo user and the address the server listens on", () => {
       const rebound = await demoLoginAs(app.base, `rebind.attacker.example:${port}`);
       expect(rebound.status).toBe(401);
       expect(JSON.parse(rebound.body).error.data.appCode).toBe("INVALID_CREDENTIALS");
+      // Through a proxy on this machine that passes its own Host on (nginx's default): the
+      // request names this machine but comes from whoever reached the proxy.
+      const proxied = await fetch(`${app.base}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.7" },
+        body: JSON.stringify(DEMO_ADMIN),
+      });
+      expect(proxied.status).toBe(401);
+      expect((await proxied.json()).error.data.appCode).toBe("INVALID_CREDENTIALS");
+    } finally {
+      await stopApp(app.process);
+    }
+  });
+
+  it("behind a proxy it was told of (AUTH_TRUST_PROXY), refuses the demo user on loopback too", async () => {
+    const app = await startApp(folder, { AUTH_TRUST_PROXY: "1" }, []);
+    try {
+      expect(app.output()).toContain(
+        "[db] demo user refused: this server is served through 1 proxy(ies)",
+      );
+      expect((await demoLogin(app.base, DEMO_ADMIN)).status).toBe(401);
     } finally {
       await stopApp(app.process);
     }

@@ -4,6 +4,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import { answerClientErrors, REQUEST_TIMEOUTS, requestTimedOut } from "@kit/api/client-error";
 import type { ServerEnv } from "@kit/api/env";
+import { sentThroughProxy } from "@kit/api/forwarding";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
 import { reportPoolPriority } from "@kit/api/pool-priority";
 import { answerTarget, toOriginForm } from "@kit/api/request-target";
@@ -91,6 +92,8 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
       encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
       requestTimedOut: () => requestTimedOut(req.socket),
+      // Before Next.js adds its own x-forwarded-* (the demo accounts' "from this machine").
+      forwarded: sentThroughProxy(req.headers),
     };
     storage.run(connection, () => {
       void handle(req, res);

@@ -5,6 +5,7 @@ import { createContext } from "../context";
 import { answerHeadersFor } from "../cookie-mode/streamed-calls";
 import type { AppDeps } from "../deps";
 import { resolveClientIp } from "../request/client-ip";
+import { withoutForwarding } from "../request/forwarding";
 import { limitRequestBody } from "../request/limits";
 import { kitRouter } from "../root";
 import { MAX_BATCH_SIZE, TRPC_ENDPOINT } from "../wire";
@@ -21,6 +22,11 @@ export interface ConnectionInfo {
   encrypted: boolean;
   /** Whether the server gave up waiting for the request (and answered 408 itself). */
   requestTimedOut?: () => boolean;
+  /**
+   * Whether the request, as it reached the server, carried a forwarding header
+   * (sentThroughProxy). False: the ones it has now the framework added, and they are dropped.
+   */
+  forwarded?: boolean;
 }
 
 export interface FetchHandlerOptions {
@@ -49,14 +55,17 @@ export function createFetchHandler(options: FetchHandlerOptions) {
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ info }) => {
         const responseHeaders = answerHeadersFor(request.headers, info);
+        // As the client sent them: none the framework wrote, as on the fast path.
+        const headers =
+          connection?.forwarded === false ? withoutForwarding(request.headers) : request.headers;
         return createContext(deps, {
-          headers: request.headers,
+          headers,
           url: request.url,
           connection,
           responseHeaders,
           clientIp: resolveClientIp({
             socketAddress: connection?.remoteAddress,
-            headers: request.headers,
+            headers,
             trustProxy: deps.trustProxy,
           }),
         });

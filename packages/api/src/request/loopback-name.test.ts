@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namesLoopback } from "./loopback-name";
+import { fromThisMachine, namesLoopback } from "./loopback-name";
 
 describe("namesLoopback", () => {
   it("knows this machine's names, with a port or without", () => {
@@ -27,6 +27,29 @@ describe("namesLoopback", () => {
       "user@localhost",
     ]) {
       expect(namesLoopback(host), String(host)).toBe(false);
+    }
+  });
+});
+
+describe("fromThisMachine", () => {
+  it("takes a request naming this machine that came through no proxy", () => {
+    expect(fromThisMachine(new Headers({ host: "localhost:3000" }))).toBe(true);
+    expect(fromThisMachine(new Headers({ host: "app.example.com" }))).toBe(false);
+    expect(fromThisMachine(new Headers())).toBe(false);
+  });
+
+  it("refuses one a proxy passed on, with its own Host or the client's", () => {
+    for (const [name, value] of [
+      ["x-forwarded-for", "203.0.113.7"],
+      ["x-forwarded-host", "app.example.com"],
+      ["x-forwarded-proto", "https"],
+      ["forwarded", "for=203.0.113.7"],
+      ["x-real-ip", "203.0.113.7"],
+      ["via", "1.1 nginx"],
+    ] as const) {
+      expect(fromThisMachine(new Headers({ host: "127.0.0.1:3000", [name]: value })), name).toBe(
+        false,
+      );
     }
   });
 });

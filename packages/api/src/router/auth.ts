@@ -12,6 +12,7 @@ import {
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
+import { fromThisMachine } from "../request/loopback-name";
 import { registerAndOpen, signIn } from "../services/accounts";
 import { charged } from "../services/charged";
 import { rotateSession } from "../services/rotate-session";
@@ -44,7 +45,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const client = {
         ...clientOf(ctx, presentedDevice(ctx, input)),
-        host: ctx.headers.get("host"),
+        fromThisMachine: fromThisMachine(ctx.headers),
       };
       const { user, pair } = await signIn(
         ctx.deps,
@@ -70,13 +71,13 @@ export const authRouter = router({
   refresh: publicProcedure
     .meta(SETS_COOKIES)
     .input(refreshInput)
-    .mutation(async ({ ctx, input }) => {
+    .mutation(async ({ ctx, input, signal }) => {
       const presented = presentedToken(ctx, input);
       if (!presented) throw missingToken();
       const client = clientOf(ctx, presentedDevice(ctx, input));
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
       const pair = await clearingDeadCookie(ctx, presented, () =>
-        rotateSession(ctx.deps, presented.token, client),
+        rotateSession(ctx.deps, presented.token, client, signal),
       );
       return deliverPair(ctx, pair);
     }),

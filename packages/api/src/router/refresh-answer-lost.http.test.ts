@@ -8,7 +8,7 @@ import { createPrismaClient, poolOf } from "@kit/db";
 import { startFreezableProxy } from "@kit/db/testing";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { startInProcessServer } from "../../test/in-process-server";
-import { uniqueEmail } from "../../test/test-server";
+import { startTestServer, uniqueEmail } from "../../test/test-server";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -90,4 +90,52 @@ describe("a refresh whose swap committed while its answer was lost", () => {
     );
     expect(stolen.body.error?.data?.appCode).toBe("TOKEN_REUSED");
   }, 40_000);
+
+  it("does the same when the client went away before the answer (a proxy that gave up first)", async () => {
+    // The server users run too: its request signal must say the client went away.
+    const api = await startTestServer({ refreshReuseGrace: 2 });
+    cleanups.push(() => api.close());
+    const email = uniqueEmail("client-gone");
+    const registered = await api.post("auth.register", {
+      email,
+      password: "correct horse battery",
+    });
+    const token: string = registered.body.result.data.refresh;
+    const { sid, jti } = claimsOf(token);
+    const session = () => api.db.session.findUniqueOrThrow({ where: { id: sid } });
+
+    // An operator's transaction holds the session's row: the swap waits for it, longer than
+    // the client (a proxy with a short read timeout) waits for the answer.
+    const outcome = await api.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM sessions WHERE id = ${sid}::uuid FOR UPDATE`;
+        const sent = api
+          .raw("/api/trpc/auth.refresh", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ refresh: token }),
+            signal: AbortSignal.timeout(300),
+          })
+          .then(
+            () => "answered",
+            () => "gave up",
+          );
+        const given = await sent;
+        // The swap is still waiting for the row when the client is gone.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return given;
+      },
+      { timeout: 10_000 },
+    );
+    expect(outcome).toBe("gave up");
+    // The swap took once the row was free, and its answer went nowhere: marked.
+    await expect.poll(async () => (await session()).unansweredJti, { timeout: 10_000 }).toBe(jti);
+    expect((await session()).refreshJti).not.toBe(jti);
+
+    await api.elapse(3);
+    const retried = await api.post("auth.refresh", { refresh: token });
+    expect(retried.body.error?.data?.appCode).toBeUndefined();
+    expect(retried.status).toBe(200);
+    expect(claimsOf(retried.body.result.data.refresh).jti).toBe((await session()).refreshJti);
+  }, 30_000);
 });

@@ -21,7 +21,6 @@ import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { AppError } from "../errors";
 import type { LoginAttempt } from "../rate-limit";
-import { namesLoopback } from "../request/loopback-name";
 import { charged } from "./charged";
 import { type OpenedSession, openSession } from "./sessions";
 
@@ -124,7 +123,7 @@ export async function signIn<T>(
   // A refused account fails like a wrong password, after the same work.
   const refused =
     (deps.refusedLogins?.has(email) ?? false) ||
-    (deps.loopbackOnlyLogins?.has(email) === true && !namesLoopback(client.host));
+    (deps.loopbackOnlyLogins?.has(email) === true && client.fromThisMachine !== true);
   if (!user || !ok || !user.isActive || refused) return refuse();
   const outcome = await rehashed(deps, user, password)
     .then(open)

@@ -33,6 +33,8 @@ export async function rotateSession(
   deps: AppDeps,
   refreshToken: string,
   client: ClientInfo,
+  /** The request's: aborted when the client went away before its answer (see markUnanswered). */
+  signal?: AbortSignal,
 ): Promise<TokenPair> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
@@ -44,15 +46,15 @@ export async function rotateSession(
   if (isUuid(claims.jti)) {
     // Minted before the swap, not capped: the session's cap is not known yet. The statement
     // refuses a token that would outlive the cap, and says what the cap is.
-    let rotated = await rotateOnce(deps, claims, now, fingerprint, client, undefined);
+    let rotated = await rotateOnce(deps, claims, now, fingerprint, client, undefined, signal);
     const cap = rotated.swapped ? null : rotated.absoluteExpiresAt?.getTime();
     if (!rotated.swapped && cap && cap < rotated.mintedExpiresAt && seconds(cap) > seconds(now)) {
       // The cap may be why (the session could also be over): once more, held to the cap.
-      rotated = await rotateOnce(deps, claims, now, fingerprint, client, seconds(cap));
+      rotated = await rotateOnce(deps, claims, now, fingerprint, client, seconds(cap), signal);
     }
     if (rotated.swapped) return rotated.pair;
   }
-  return rotateSlowly(deps, claims, now, fingerprint, client);
+  return rotateSlowly(deps, claims, now, fingerprint, client, signal);
 }
 
 type Rotation =
@@ -67,6 +69,7 @@ async function rotateOnce(
   fingerprint: string,
   client: ClientInfo,
   notAfter: number | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<Rotation> {
   // iat from the same instant as rotatedAt, so the grace path can re-create the token exactly
   // while the window itself is kept to the millisecond.
@@ -77,6 +80,13 @@ async function rotateOnce(
     issuedAt: seconds(now),
   });
   const nextExpiresAt = next.claims.exp * 1000;
+  const unanswered = {
+    sessionId: claims.sid,
+    jti: claims.jti,
+    nextJti: next.claims.jti,
+    fingerprint,
+    untilMs: claims.exp * 1000,
+  };
   let result: SwapResult;
   try {
     result = await swapRefresh(deps, {
@@ -92,15 +102,12 @@ async function rotateOnce(
   } catch (error) {
     // The swap may have committed all the same (its answer lost, its commit late), and the
     // client, answered an error, keeps `claims.jti`: keep that token good for it.
-    markUnanswered(deps, {
-      sessionId: claims.sid,
-      jti: claims.jti,
-      nextJti: next.claims.jti,
-      fingerprint,
-      untilMs: claims.exp * 1000,
-    });
+    markUnanswered(deps, unanswered);
     throw error;
   }
+  // The client went away while the swap ran (a proxy that gave up before us, a closed tab):
+  // the new pair reaches nobody, and the client keeps `claims.jti` as above.
+  if (result.swapped && signal?.aborted) markUnanswered(deps, unanswered);
   if (!result.swapped) {
     if (result.late) throw databaseUnavailable();
     return { ...result, mintedExpiresAt: nextExpiresAt };
@@ -131,13 +138,14 @@ async function rotateSlowly(
   now: number,
   fingerprint: string,
   client: ClientInfo,
+  signal: AbortSignal | undefined,
 ): Promise<TokenPair> {
   const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
   let current: SessionRotation | null = session;
   if (session.refreshJti === claims.jti) {
     // Current after all (the user was re-activated between the two reads, say): swap now.
-    const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter);
+    const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter, signal);
     if (rotated.swapped) return rotated.pair;
     // Lost a race this time: look again at what the session holds now.
     current = await reloadSession(deps, session.id);
