@@ -1,7 +1,7 @@
 #!/bin/sh
 # `pnpm start` and `pnpm serve`, at the workspace root as in apps/web: plain node with the
 # settings below. The root scripts run this rather than a second `pnpm --filter`, whose process
-# stayed resident beside the server for as long as it ran (~90 MB).
+# stayed resident beside the server for as long as it ran (90–120 MB).
 # Why these settings: README, Memory. glibc reads MALLOC_* and Node NODE_OPTIONS only as a
 # process starts: start.mjs could not set them.
 set -e

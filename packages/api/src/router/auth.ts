@@ -91,13 +91,16 @@ export const authRouter = router({
       // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
       if (cookieMode) clearRefreshCookie(ctx);
       const [only, ...more] = presented;
+      // Who rotation would say it is (its device marker too): a token it retired moments ago
+      // is still its own, and ends the session as its logout.
+      const client = clientOf(ctx, presentedDevice(ctx, input));
       if (only && more.length === 0) {
-        await closeSession(ctx.deps, only.token, clientOf(ctx));
+        await closeSession(ctx.deps, only.token, client);
       } else if (only) {
         // Copies beside each other (one planted): each that is a token ends its session; the
         // rest ended nothing, as a lone bad token does not either.
         for (const { token } of presented) {
-          await closeSession(ctx.deps, token, clientOf(ctx)).catch((error: unknown) => {
+          await closeSession(ctx.deps, token, client).catch((error: unknown) => {
             if (!isAuthError(error)) throw error;
           });
         }

@@ -56,6 +56,44 @@ describe("reuse grace window", () => {
     );
   });
 
+  it("takes a logout with a token rotated out as reuse, and one inside the window as a logout", async () => {
+    const api = await serverWith({ refreshReuseGrace: SHORT_GRACE });
+    // Inside the window, by the client that rotated: its logout, as with the current token.
+    const mine = await signUp(api);
+    await api.post("auth.refresh", { refresh: mine.refresh });
+    const loggedOut = await api.post("auth.logout", { refresh: mine.refresh });
+    expect(loggedOut.status).toBe(200);
+    const sessionOf = (token: string) =>
+      api.db.session.findUniqueOrThrow({ where: { id: decode(token).sid } });
+    expect((await sessionOf(mine.refresh)).revokedReason).toBe("logout");
+
+    // Outside it: whoever sends the old token is not the session's holder. The session ends as
+    // reuse (the holder is told so), not as that client's sign-out.
+    const theirs = await signUp(api);
+    const t1 = (await api.post("auth.refresh", { refresh: theirs.refresh })).body.result.data
+      .refresh;
+    await api.elapse(SHORT_GRACE + 2);
+    const stale = await api.post("auth.logout", { refresh: theirs.refresh });
+    expect([stale.status, stale.body.error?.data?.appCode]).toEqual([401, "TOKEN_REUSED"]);
+    const ended = await sessionOf(theirs.refresh);
+    expect(ended.revokedReason).toBe("reuse");
+    const events = await api.db.authEvent.findMany({
+      where: { sessionId: ended.id },
+      select: { type: true },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      "registered",
+      "refreshed",
+      "reuse_detected",
+    ]);
+    expect((await api.post("auth.refresh", { refresh: t1 })).body.error.data.appCode).toBe(
+      "TOKEN_REVOKED",
+    );
+    // Logging out of a session already over stays quiet, whatever the token.
+    expect((await api.post("auth.logout", { refresh: t1 })).status).toBe(200);
+  });
+
   it("honours an older token of the same client's rotations inside the window (tabs loading at once)", async () => {
     // Each tab's load refreshes: the chain moves on twice while the slowest still sends t0.
     const api = await serverWith();

@@ -1,14 +1,18 @@
 // Session lifecycle against the database: open on login, revoke on logout (rotation on refresh
 // is rotate-session.ts).
 import { randomUUID } from "node:crypto";
-import { AuthError } from "@kit/auth";
+import { AuthError, isAuthError, type RefreshClaims } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { accessClaims } from "../access-claims";
 import { type AuthEventInput, type AuthEventType, recordEvent } from "../audit";
+import { clientFingerprint, withinGrace } from "../authentication/grace";
+import { loadLiveSession } from "../authentication/live-session";
 import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
+import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { isUuid } from "../uuid";
+import { revokeForReuse } from "./revoke-for-reuse";
 
 export interface TokenPair {
   access: string;
@@ -111,6 +115,12 @@ export async function closeSession(
 ): Promise<void> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
   if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw new AuthError("INVALID_TOKEN");
+  if (await replayed(deps, claims, client)) {
+    // A token the session moved on from, sent by someone rotation would call a thief: ending
+    // the session is right, but as reuse (its holder is told so), not as that client's logout.
+    await revokeForReuse(deps, { sessionId: claims.sid, userId: claims.sub }, client);
+    throw new AuthError("TOKEN_REUSED");
+  }
   // Idempotent: logging out of a session that is already over is not an error.
   await revokeSession(deps, { sessionId: claims.sid, userId: claims.sub }, "logout", {
     type: "logged_out",
@@ -118,6 +128,22 @@ export async function closeSession(
     sessionId: claims.sid,
     client,
   });
+}
+
+/**
+ * True when `claims` name a live session that no longer holds their token and rotation would
+ * not honour it from `client` (withinGrace): reuse. A session that is over, or gone, is not:
+ * logging out of it stays quiet.
+ */
+async function replayed(deps: AppDeps, claims: RefreshClaims, client: ClientInfo) {
+  const live = await loadLiveSession(deps, claims, { for: "rotation" }).catch((error: unknown) => {
+    if (isAuthError(error)) return null;
+    throw error;
+  });
+  if (!live || live.session.refreshJti === claims.jti) return false;
+  const fingerprint = clientFingerprint(client, claims.sub);
+  const grace = deps.sessions.refreshReuseGraceMs;
+  return !withinGrace(live.session, claims.jti, rotationNow(deps), grace, fingerprint);
 }
 
 /**
