@@ -58,6 +58,43 @@ test("a sign-out that cannot reach the server says so, and trying again signs ou
   await expectSignedOut(page);
 });
 
+test("a sign-out the server refuses says so, without asking to check the connection", async ({
+  page,
+}) => {
+  const email = uniqueEmail("signout-refused");
+  await register(page, email);
+  // What a proxy that sets X-Forwarded-Host without the port makes of every cookie call.
+  let attempts = 0;
+  await page.route(LOGOUT, (route) => {
+    attempts += 1;
+    return route.fulfill({
+      status: 403,
+      contentType: "application/json",
+      body: JSON.stringify({
+        error: {
+          message: "This request was refused: it does not come from this site.",
+          code: -32003,
+          data: {
+            code: "FORBIDDEN",
+            httpStatus: 403,
+            path: "auth.logout",
+            appCode: "CSRF_REJECTED",
+          },
+        },
+      }),
+    });
+  });
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  const alert = page.getByRole("alert").filter({ hasText: "The server refused to sign you out" });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText("still signed in on this device");
+  await expect(failedSignOutNotice(page)).toHaveCount(0);
+  await expect(alert.getByRole("button")).toHaveCount(0);
+  // Refused is an answer: sent once, not retried.
+  expect(attempts).toBe(1);
+  await expect(page.getByTestId("user-email")).toContainText(email);
+});
+
 /** Every logout request of `page` fails as a dropped connection, until unrouted. */
 async function dropLogouts(page: Page): Promise<void> {
   await page.route(LOGOUT, (route) => route.abort("internetdisconnected"));

@@ -39,6 +39,7 @@ export type {
   RefreshStrategyOptions,
 } from "./refresh-strategy";
 export { bodyRefresh, cookieRefresh } from "./refresh-strategy";
+export { classifyLogoutFailure, type LogoutFailure } from "./revoke-with-retry";
 export { startupRefreshLink } from "./startup-refresh-link";
 export type { TokenSnapshot, TokenStore } from "./token-store";
 export { createMemoryStore } from "./token-store";

@@ -23,6 +23,15 @@ export function DashboardHeader({ children }: { children?: ReactNode }) {
           </BusyButton>
         </div>
       </div>
+      {state === "refused" && (
+        <div className="alert banner" role="alert">
+          <span>
+            The server refused to sign you out, so you are still signed in on this device. Reload
+            the page and sign out again; if this keeps happening, tell the site's operator (the
+            address you use may not match the server's settings).
+          </span>
+        </div>
+      )}
       {(state === "failed" || state === "retrying") && (
         <div className="alert banner" role="alert">
           <span>

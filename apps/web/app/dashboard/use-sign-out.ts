@@ -1,12 +1,17 @@
 "use client";
 // Signing out from the dashboard, and what the page shows when the server could not be reached.
+import { classifyLogoutFailure } from "@kit/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { signOut } from "../../src/auth/session";
 import { leaveForSignIn } from "../../src/auth/signed-out-redirect";
 
-/** `retrying`: trying again after a failure, with its notice still shown. */
-export type SignOutState = "idle" | "pending" | "failed" | "retrying";
+/**
+ * `failed`: the server could not be reached; `retrying`: trying again after that, with its
+ * notice still shown; `refused`: the server answered and refused (a 403 from a proxy setup that
+ * makes the page's origin and the server's disagree): trying again would get the same answer.
+ */
+export type SignOutState = "idle" | "pending" | "failed" | "retrying" | "refused";
 
 /**
  * Ends this session on the server, then here and in every tab. After a failure the person is
@@ -25,7 +30,8 @@ export function useSignOut(): { state: SignOutState; run: () => void } {
       // The sign-out event goes to /login too; none fires if this page had no access token yet.
       () => leaveForSignIn("/login"),
       // The cookie is alive (auth.logout was tried a few times): a reload would sign in again.
-      () => setState("failed"),
+      (error: unknown) =>
+        setState(classifyLogoutFailure(error) === "refused" ? "refused" : "failed"),
     );
   }, []);
 
