@@ -1,6 +1,6 @@
 import type { SqlPool } from "@kit/db";
 import { describe, expect, it } from "vitest";
-import { DatabaseClock, databaseClockOf, rotationNow } from "./database-clock";
+import { clockWarning, DatabaseClock, databaseClockOf, rotationNow } from "./database-clock";
 
 describe("DatabaseClock", () => {
   it("knows nothing before a reading", () => {
@@ -36,5 +36,16 @@ describe("rotationNow", () => {
     databaseClockOf(pool).observe(1_003, 1_000, 1_001);
     expect(rotationNow(deps)).toBe(10_003);
     expect(rotationNow({ now: () => 10_000, pool: {} as SqlPool })).toBe(10_000);
+  });
+});
+
+describe("clockWarning", () => {
+  it("says nothing within 5 s, and which way and how far past it", () => {
+    expect(clockWarning(undefined)).toBeNull();
+    expect(clockWarning(5_000)).toBeNull();
+    expect(clockWarning(-4_000)).toBeNull();
+    expect(clockWarning(7_200_000)).toMatch(/this machine's clock is 7200 s behind the database's/);
+    expect(clockWarning(-9_600)).toMatch(/this machine's clock is 10 s ahead of the database's/);
+    expect(clockWarning(-9_600)).toMatch(/synchronise it \(NTP\)$/);
   });
 });

@@ -25,6 +25,11 @@ export class DatabaseClock {
     this.offsetMs = databaseMs - (sentAt + answeredAt) / 2;
   }
 
+  /** How far the database's clock is ahead of this process's (ms; negative: behind). */
+  get offset(): number | undefined {
+    return this.offsetMs;
+  }
+
   /** `at` (this process's clock) on the database's, or undefined before any reading. */
   toDatabase(at: number): number | undefined {
     return this.offsetMs === undefined ? undefined : at + this.offsetMs;
@@ -76,4 +81,19 @@ export async function readDatabaseClock(prisma: PrismaClient): Promise<void> {
       SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms`;
     clock.observe(Number(rows[0]?.ms), sentAt, Date.now(), tries === 2 ? 2000 : undefined);
   }
+}
+
+/** Past this, start-up warns that this machine's clock and the database's disagree. */
+export const CLOCK_WARNING_MS = 5000;
+
+/**
+ * The start-up warning for a clock `offsetMs` away from the database's (see DatabaseClock),
+ * or null within CLOCK_WARNING_MS: rotation and pruning follow the database's clock, but the
+ * tokens' times, lock-outs and the rate limiter's windows still run on this machine's.
+ */
+export function clockWarning(offsetMs: number | undefined): string | null {
+  if (offsetMs === undefined || Math.abs(offsetMs) <= CLOCK_WARNING_MS) return null;
+  const seconds = Math.round(Math.abs(offsetMs) / 1000);
+  const side = offsetMs > 0 ? "behind" : "ahead of";
+  return `[auth] warning: this machine's clock is ${seconds} s ${side} the database's. Refresh rotation and pruning follow the database's clock, but token lifetimes, lock-outs and the rate limiter run on this one: synchronise it (NTP)`;
 }

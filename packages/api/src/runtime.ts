@@ -5,7 +5,7 @@ import { createPrismaClient, poolOf } from "@kit/db";
 import { accessClaims } from "./access-claims";
 import { AccessClaimsError, accessClaimsProblem } from "./claims/define-access-claims";
 import { openDatabase } from "./database";
-import { readDatabaseClock, rotationNow } from "./database-clock";
+import { clockWarning, databaseClockOf, readDatabaseClock, rotationNow } from "./database-clock";
 import type { AppDeps } from "./deps";
 import { demoUserAllowed, isLoopbackHost, type ServerEnv } from "./env";
 import { retiredKeyWarnings } from "./key-config";
@@ -171,6 +171,8 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
     };
     // Rotation's instants and pruning on the clock the servers share (see rotationNow).
     await readDatabaseClock(prisma);
+    const skewed = clockWarning(databaseClockOf(poolOf(prisma)).offset);
+    if (skewed) log(skewed);
     // Old audit events, over sessions and expired rate-limit rows, deleted hourly.
     const pruning = startPruneTimer({
       prisma,

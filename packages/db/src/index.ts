@@ -53,6 +53,7 @@ export {
   connectBounded,
   describeServer,
   queryBounded,
+  stalledBy,
 } from "./migrations/migration-connection";
 export { type MigrationStatus, migrationStatus } from "./migrations/migration-status";
 export { type RequireMigratedOptions, requireMigrated } from "./migrations/require-migrated";

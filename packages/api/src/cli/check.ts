@@ -1,6 +1,6 @@
 // `pnpm auth check`: the whole configuration checked without starting a server (Django's check).
 import { isAsymmetric } from "@kit/auth";
-import { closeConnection, connectBounded, migrationStatus, queryBounded } from "@kit/db";
+import { closeConnection, connectBounded, migrationStatus, queryBounded, stalledBy } from "@kit/db";
 import type pg from "pg";
 import { accessClaims } from "../access-claims";
 import { accessClaimNames, accessClaimsProblem } from "../claims/define-access-claims";
@@ -202,7 +202,7 @@ async function checkDatabase(env: ServerEnv, io: CliIo, report: Report): Promise
         cannotMigrate = await whyRoleCannotMigrate(client, database.url, timeoutMs);
       }
     } catch (error) {
-      stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+      stalled = stalledBy(error);
       report("problem", "database", `unreachable: ${(error as Error).message}`);
       return;
     } finally {

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 /** `pnpm serve`'s server on the shared database; `aheadMs` runs its clock ahead. */
-async function serve(aheadMs: number): Promise<string> {
+async function serve(aheadMs: number): Promise<{ base: string; output: () => string }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -52,8 +52,14 @@ async function serve(aheadMs: number): Promise<string> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  }
   await untilPrinted(child, "standalone tRPC server on");
-  return `http://127.0.0.1:${port}`;
+  return { base: `http://127.0.0.1:${port}`, output: () => output };
 }
 
 const post = (base: string, procedure: string, input: unknown) =>
@@ -67,7 +73,11 @@ describe("the refresh grace window across servers whose clocks differ", () => {
   it("is the whole window on the server whose clock runs ahead: rotation's instants are the database's", {
     timeout: 120_000,
   }, async () => {
-    const [onTime, ahead] = await Promise.all([serve(0), serve(AHEAD_MS)]);
+    const [onTimeServer, aheadServer] = await Promise.all([serve(0), serve(AHEAD_MS)]);
+    const [onTime, ahead] = [onTimeServer.base, aheadServer.base];
+    // The operator is told at start-up, by the server whose clock is off and only by it.
+    expect(aheadServer.output()).toContain("this machine's clock is 6 s ahead of the database's");
+    expect(onTimeServer.output()).not.toContain("machine's clock is");
     const signedUp = await post(onTime, "auth.register", {
       email: uniqueEmail("skew"),
       password: "correct horse battery",

@@ -26,31 +26,7 @@ export async function setAccountActive(
   actor: AccountActor = { kind: "cli" },
 ): Promise<StatusChange | null> {
   return prisma.$transaction(async (tx) => {
-    if (actor.kind === "admin" && "id" in account) {
-      // The admin's own row, locked with the target's (in id order, so two admins acting on each
-      // other wait rather than deadlock) and judged again: requireAdmin read it before this
-      // transaction, and two admins deactivating each other at once both passed it, leaving
-      // nobody to administer. The second now finds its admin deactivated, and changes nothing.
-      const rows = await tx.$queryRaw<{ id: string; is_active: boolean; role: string }[]>`
-        SELECT id::text, is_active, role::text AS role FROM users
-        WHERE id IN (${actor.adminId}::uuid, ${account.id}::uuid)
-        ORDER BY id FOR NO KEY UPDATE`;
-      const admin = rows.find((row) => row.id === actor.adminId);
-      assertActiveAdmin(admin ? { isActive: admin.is_active, role: admin.role } : null);
-    }
-    // Read under the row lock the update takes (NO KEY UPDATE: is_active is no key), so two
-    // operators racing record one change. Not FOR UPDATE: that also refuses the key-share lock a
-    // refresh's audit row takes on this row through its foreign key while the refresh holds its
-    // session, which this then waits for: each waited on the other, and PostgreSQL ended one.
-    const rows =
-      "email" in account
-        ? await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
-            SELECT id::text, is_active FROM users WHERE email = ${account.email}
-            FOR NO KEY UPDATE`
-        : await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
-            SELECT id::text, is_active FROM users WHERE id = ${account.id}::uuid
-            FOR NO KEY UPDATE`;
-    const user = rows[0];
+    const user = await lockAccount(tx, account, actor);
     if (!user) return null;
     if (user.is_active === active) {
       return { userId: user.id, changed: false, revokedSessions: 0 };
@@ -80,4 +56,42 @@ export async function setAccountActive(
     });
     return { userId: user.id, changed: true, revokedSessions: revoked.count };
   });
+}
+
+type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * The account's row, read under the lock its update takes (NO KEY UPDATE: is_active is no
+ * key), so two operators racing record one change. Not FOR UPDATE: that also refuses the
+ * key-share lock a refresh's audit row takes on this row through its foreign key while the
+ * refresh holds its session, which this then waits for: each waited on the other, and
+ * PostgreSQL ended one.
+ * An admin's own row is locked with it (in id order, so two admins acting on each other wait
+ * rather than deadlock) and judged again: requireAdmin read it before this transaction, and two
+ * admins deactivating each other at once both passed it, leaving nobody to administer. The
+ * second now finds its admin deactivated (assertActiveAdmin throws), and changes nothing.
+ */
+async function lockAccount(
+  tx: Transaction,
+  account: AccountRef,
+  actor: AccountActor,
+): Promise<{ id: string; is_active: boolean } | undefined> {
+  if (actor.kind === "admin" && "id" in account) {
+    const rows = await tx.$queryRaw<{ id: string; is_active: boolean; role: string }[]>`
+      SELECT id::text, is_active, role::text AS role FROM users
+      WHERE id IN (${actor.adminId}::uuid, ${account.id}::uuid)
+      ORDER BY id FOR NO KEY UPDATE`;
+    const admin = rows.find((row) => row.id === actor.adminId);
+    assertActiveAdmin(admin ? { isActive: admin.is_active, role: admin.role } : null);
+    return rows.find((row) => row.id === account.id);
+  }
+  const rows =
+    "email" in account
+      ? await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
+          SELECT id::text, is_active FROM users WHERE email = ${account.email}
+          FOR NO KEY UPDATE`
+      : await tx.$queryRaw<{ id: string; is_active: boolean }[]>`
+          SELECT id::text, is_active FROM users WHERE id = ${account.id}::uuid
+          FOR NO KEY UPDATE`;
+  return rows[0];
 }

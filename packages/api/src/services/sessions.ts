@@ -155,14 +155,14 @@ export async function revokeSession(
   deps: AppDeps,
   target: { sessionId: string; userId: string },
   reason: RevokeReason,
-  event?: AuthEventInput,
+  event: AuthEventInput,
 ): Promise<boolean> {
   const ended = await deps.prisma.$transaction(async (tx) => {
     const result = await tx.session.updateMany({
       where: { id: target.sessionId, userId: target.userId, revokedAt: null },
       data: { revokedAt: new Date(deps.now()), revokedReason: reason },
     });
-    if (result.count === 1 && event) await recordEvent(deps, event, tx);
+    if (result.count === 1) await recordEvent(deps, event, tx);
     return result.count === 1;
   });
   // At once, after the commit: the next call here is refused without waiting for the trigger's

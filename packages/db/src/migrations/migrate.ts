@@ -6,7 +6,7 @@ import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { MigrationError } from "../errors";
 import { findWorkspaceRoot } from "../workspace-root";
 import { scriptMatchesChecksum } from "./migration-checksum";
-import { closeConnection, connectBounded, queryBounded } from "./migration-connection";
+import { closeConnection, connectBounded, queryBounded, stalledBy } from "./migration-connection";
 import { type LocalMigration, readMigrationsDir } from "./migrations-dir";
 
 export interface MigrateOptions {
@@ -80,7 +80,7 @@ export async function migrate(
     }
     return { applied };
   } catch (error) {
-    stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+    stalled = stalledBy(error);
     throw error;
   } finally {
     // Ending the session would release the lock as well; unlocking says so explicitly. A server

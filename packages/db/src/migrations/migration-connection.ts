@@ -73,6 +73,15 @@ export async function queryBounded<R extends pg.QueryResultRow>(
  * Closes the connection. end() waits for the server to close its side, which a frozen server
  * never does: after a timeout the socket is destroyed instead.
  */
+/**
+ * Whether `error` says the server stopped answering on the connection (MigrationError
+ * DATABASE_UNREACHABLE from queryBounded): then `closeConnection(client, true)`, since ending the
+ * session politely would wait on it.
+ */
+export function stalledBy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "DATABASE_UNREACHABLE";
+}
+
 export async function closeConnection(client: pg.Client, stalled: boolean): Promise<void> {
   if (stalled) {
     client.connection.stream.destroy();

@@ -5,7 +5,7 @@ import type pg from "pg";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { findWorkspaceRoot } from "../workspace-root";
 import { scriptMatchesChecksum } from "./migration-checksum";
-import { closeConnection, connectBounded, queryBounded } from "./migration-connection";
+import { closeConnection, connectBounded, queryBounded, stalledBy } from "./migration-connection";
 import { readMigrationsDir } from "./migrations-dir";
 
 export interface MigrationStatus {
@@ -57,7 +57,7 @@ export async function migrationStatus(
       rows = result.rows;
     }
   } catch (error) {
-    stalled = (error as { code?: unknown }).code === "DATABASE_UNREACHABLE";
+    stalled = stalledBy(error);
     throw error;
   } finally {
     await closeConnection(client, stalled);
