@@ -34,6 +34,8 @@ interface Marker {
   timer: NodeJS.Timeout | null;
   delayMs: number;
   running: boolean;
+  /** Said once per overflow, not once per rotation given up. */
+  toldFull: boolean;
 }
 
 // One marker per database client: every request of this process shares its statement.
@@ -49,17 +51,26 @@ const markers = new WeakMap<PrismaClient, Marker>();
 export function markUnanswered(deps: AppDeps, rotation: UnansweredRotation): void {
   let marker = markers.get(deps.prisma);
   if (!marker) {
-    marker = { waiting: new Map(), timer: null, delayMs: RETRY_DELAYS_MS.first, running: false };
+    marker = {
+      waiting: new Map(),
+      timer: null,
+      delayMs: RETRY_DELAYS_MS.first,
+      running: false,
+      toldFull: false,
+    };
     markers.set(deps.prisma, marker);
   }
   marker.waiting.set(rotation.nextJti, rotation);
   if (marker.waiting.size > MAX_WAITING) {
     const [oldest] = marker.waiting.keys();
     if (oldest !== undefined) marker.waiting.delete(oldest);
-    deps.logger.warn(
-      { waiting: MAX_WAITING },
-      "too many unanswered refreshes waiting for the database: the oldest is given up (its client may be signed out at its next refresh)",
-    );
+    if (!marker.toldFull) {
+      marker.toldFull = true;
+      deps.logger.warn(
+        { waiting: MAX_WAITING },
+        "too many unanswered refreshes waiting for the database: the oldest are given up (their clients may be signed out at their next refresh)",
+      );
+    }
   }
   schedule(deps, marker);
 }
@@ -95,10 +106,11 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
     // reaches the database this late does not start: see startDeadline in swap-refresh.ts).
     for (const rotation of batch) marker.waiting.delete(rotation.nextJti);
     marker.delayMs = RETRY_DELAYS_MS.first;
+    marker.toldFull = false;
     if (marked > 0) {
       deps.logger.warn(
         { sessions: marked },
-        "refreshes answered 503 had rotated their sessions after all (the database committed late): their clients' tokens stay good until their next refresh",
+        "refreshes whose answers never reached their clients (a 503, a client gone) had rotated their sessions: those clients' tokens stay good until their next refresh",
       );
     }
   } catch {
