@@ -26,10 +26,13 @@ export {
   ARGON2_PARAMS,
   hashPassword,
   needsRehash,
+  type PasswordMatch,
   type PasswordWork,
   verifyAgainstDummy,
   verifyPassword,
+  verifyPasswordForm,
 } from "./password";
+export { normalizePassword } from "./password-form";
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
 export { checkPasswordPolicy } from "./password-policy";
 export {

@@ -46,6 +46,12 @@ describe("checkPasswordPolicy", () => {
     ["a common password", "password1", "it is one of the most common passwords"],
     ["a common password in another case", "PassWord1", "it is one of the most common passwords"],
     ["the list's most common long one", "12345678", "it is one of the most common passwords"],
+    // Judged as it is hashed: full-width letters are the plain ones.
+    [
+      "a common password in full-width letters",
+      "ｐａｓｓｗｏｒｄ１",
+      "it is one of the most common passwords",
+    ],
     ["one character repeated", "zzzzzzzzzz", "it is one character repeated"],
     ["one emoji repeated", EMOJI.repeat(8), "it is one character repeated"],
   ])("refuses %s as guessable", async (_, password, why) => {

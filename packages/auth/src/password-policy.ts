@@ -2,6 +2,7 @@
 // one character repeated, the account's own email), checked before any hashing work is spent.
 import { isCommonPassword } from "./common-passwords";
 import { AuthError } from "./errors";
+import { normalizePassword } from "./password-form";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-limits";
 
 /** What the account is known by, which its password must not be. */
@@ -24,10 +25,12 @@ export async function checkPasswordPolicy(
   // and a huge input is rejected without walking it.
   if (password.length < PASSWORD_MIN_LENGTH) throw tooShort();
   if (password.length > PASSWORD_MAX_LENGTH * 2) throw tooLong();
-  const codePoints = countCodePoints(password);
+  // Judged as it is hashed (normalised: full-width "ｐａｓｓｗｏｒｄ" is "password").
+  const normal = normalizePassword(password);
+  const codePoints = countCodePoints(normal);
   if (codePoints < PASSWORD_MIN_LENGTH) throw tooShort();
   if (codePoints > PASSWORD_MAX_LENGTH) throw tooLong();
-  const guessable = await guessableBecause(password, owner);
+  const guessable = await guessableBecause(normal, owner);
   if (guessable)
     throw new AuthError("GUESSABLE_PASSWORD", `This password is too easy to guess: ${guessable}.`);
 }

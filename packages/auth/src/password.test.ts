@@ -7,6 +7,7 @@ import {
   needsRehash,
   verifyAgainstDummy,
   verifyPassword,
+  verifyPasswordForm,
 } from "./password";
 import { createPasswordQueue, type PasswordQueue } from "./password-queue";
 
@@ -22,6 +23,32 @@ describe("hashPassword and verifyPassword", () => {
   it("verifies the right password and refuses a wrong one", async () => {
     expect(await verifyPassword(await ourHash, "correct horse battery staple")).toBe(true);
     expect(await verifyPassword(await ourHash, "correct horse battery stapler")).toBe(false);
+  });
+
+  it("matches a password typed in another Unicode form (NFC, NFD, full-width)", async () => {
+    const composed = "Crème brûlée 42".normalize("NFC");
+    const decomposed = composed.normalize("NFD");
+    expect(decomposed).not.toBe(composed);
+    const madeDecomposed = await hashPassword(decomposed);
+    expect(await verifyPasswordForm(madeDecomposed, composed)).toBe("normalized");
+    expect(await verifyPasswordForm(madeDecomposed, decomposed)).toBe("normalized");
+    expect(await verifyPasswordForm(madeDecomposed, "Creme brulee 42")).toBeNull();
+    expect(
+      await verifyPassword(await hashPassword("ｃｏｒｒｅｃｔ ｈｏｒｓｅ"), "correct horse"),
+    ).toBe(true);
+  });
+
+  it("still matches a hash made of the password as typed before normalising, and says so", async () => {
+    // What registration stored before: the bytes a Mac sent (NFD), hashed as they came.
+    const decomposed = "Crème brûlée 42".normalize("NFD");
+    const legacy = await hash(decomposed, ARGON2_PARAMS);
+    expect(await verifyPasswordForm(legacy, decomposed)).toBe("legacy");
+    expect(await verifyPasswordForm(legacy, decomposed.normalize("NFC"))).toBe("legacy");
+    expect(await verifyPasswordForm(legacy, "Crème brûlée 43")).toBeNull();
+    // An ASCII password has one form: a wrong one costs one verify, as before.
+    expect(await verifyPasswordForm(await ourHash, "correct horse battery staple")).toBe(
+      "normalized",
+    );
   });
 
   it("returns false for a malformed hash instead of throwing", async () => {

@@ -1,5 +1,6 @@
 // Password hashing with argon2id: hash, verify, rehash check, and a dummy verify for unknown users.
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import { normalizePassword } from "./password-form";
 import type { PasswordQueue } from "./password-queue";
 
 /** Where the argon2 work runs: through `queue` when given (servers), else at once. */
@@ -22,29 +23,63 @@ const CURRENT_HASH = new RegExp(
 );
 
 /**
- * Hashes a password into a PHC string. Check the policy first: see checkPasswordPolicy.
- * Throws AuthError SERVER_BUSY when `work.queue` is full.
+ * Hashes a password (normalised: normalizePassword) into a PHC string. Check the policy first:
+ * see checkPasswordPolicy. Throws AuthError SERVER_BUSY when `work.queue` is full.
  */
 export function hashPassword(password: string, work: PasswordWork = {}): Promise<string> {
-  return runIn(work, () => argon2Hash(password, ARGON2_PARAMS));
+  return runIn(work, () => argon2Hash(normalizePassword(password), ARGON2_PARAMS));
 }
 
 /**
- * True when `password` matches `hash`: a malformed or foreign hash is false, not an error.
- * Throws only AuthError SERVER_BUSY, when `work.queue` is full (no password was checked).
+ * The forms `password` may have been hashed in, each once: normalised (every hash made since
+ * passwords are normalised), then as typed, NFC and NFD (a hash made before, of whatever form
+ * the system that registered it sent). One form for ASCII, and for most other input.
  */
-export function verifyPassword(
+function formsOf(password: string): string[] {
+  const forms = [normalizePassword(password)];
+  for (const form of [password, password.normalize("NFC"), password.normalize("NFD")]) {
+    if (!forms.includes(form)) forms.push(form);
+  }
+  return forms;
+}
+
+/** Which form matched (see verifyPasswordForm). */
+export type PasswordMatch = "normalized" | "legacy" | null;
+
+/**
+ * Which of `password`'s forms matches `hash`: "normalized", "legacy" (a hash made before
+ * passwords were normalised: re-hash it while the password is at hand), or null for none (a
+ * malformed or foreign hash too). One queue slot for all the forms tried. Throws only AuthError
+ * SERVER_BUSY, when `work.queue` is full (no password was checked).
+ */
+export function verifyPasswordForm(
+  hash: string,
+  password: string,
+  work: PasswordWork = {},
+): Promise<PasswordMatch> {
+  return runIn(work, async () => {
+    for (const [index, form] of formsOf(password).entries()) {
+      try {
+        if (await argon2Verify(hash, form)) return index === 0 ? "normalized" : "legacy";
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  });
+}
+
+/**
+ * True when `password` matches `hash` in any of its forms (verifyPasswordForm): a malformed or
+ * foreign hash is false, not an error. Throws only AuthError SERVER_BUSY, when `work.queue` is
+ * full (no password was checked).
+ */
+export async function verifyPassword(
   hash: string,
   password: string,
   work: PasswordWork = {},
 ): Promise<boolean> {
-  return runIn(work, async () => {
-    try {
-      return await argon2Verify(hash, password);
-    } catch {
-      return false;
-    }
-  });
+  return (await verifyPasswordForm(hash, password, work)) !== null;
 }
 
 /**

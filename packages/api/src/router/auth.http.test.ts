@@ -1,5 +1,6 @@
 // The auth procedures over real HTTP against a real PostgreSQL: every contract code, in order.
-import { createSecretKey, createTokenService } from "@kit/auth";
+import { ARGON2_PARAMS, createSecretKey, createTokenService, verifyPasswordForm } from "@kit/auth";
+import { hash as argon2Hash } from "@node-rs/argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bearer,
@@ -493,5 +494,34 @@ describe("auth.logout", () => {
       "UNAUTHORIZED",
       "WRONG_TOKEN_TYPE",
     );
+  });
+});
+
+describe("passwords in another Unicode form", () => {
+  // "Crème brûlée": one code point per accented letter (NFC, what most systems send), or a
+  // letter and a combining accent (NFD, what a Mac can send).
+  const composed = "Crème brûlée 4242".normalize("NFC");
+  const decomposed = composed.normalize("NFD");
+  const login = (email: string, password: string) => api.post("auth.login", { email, password });
+
+  it("sign in as the same password, whichever form registered it", async () => {
+    const email = uniqueEmail("unicode");
+    expect((await api.post("auth.register", { email, password: decomposed })).status).toBe(200);
+    expect((await login(email, composed)).status).toBe(200);
+    expect((await login(email, decomposed)).status).toBe(200);
+    expect((await login(email, "Creme brulee 4242")).status).toBe(401);
+  });
+
+  it("still sign in where the hash was made of the password as typed, which is then re-made", async () => {
+    const email = uniqueEmail("unicode-legacy");
+    expect((await api.post("auth.register", { email, password: PASSWORD })).status).toBe(200);
+    // What registration stored before passwords were normalised: the NFD bytes, hashed as sent.
+    const legacy = await argon2Hash(decomposed, ARGON2_PARAMS);
+    await api.db.user.update({ where: { email }, data: { passwordHash: legacy } });
+    expect((await login(email, composed)).status).toBe(200);
+    const { passwordHash } = await api.db.user.findUniqueOrThrow({ where: { email } });
+    expect(passwordHash).not.toBe(legacy);
+    expect(await verifyPasswordForm(passwordHash, decomposed)).toBe("normalized");
+    expect((await login(email, decomposed)).status).toBe(200);
   });
 });

@@ -5,8 +5,10 @@ import {
   hashPassword,
   isAuthError,
   needsRehash,
+  normalizePassword,
   verifyAgainstDummy,
   verifyPassword,
+  verifyPasswordForm,
 } from "@kit/auth";
 import {
   isUniqueViolation,
@@ -114,18 +116,19 @@ export async function signIn<T>(
     await recordEvent(deps, { type: "login_failed", userId: user?.id ?? null, client });
     throw new AuthError("INVALID_CREDENTIALS");
   };
-  const ok = await checkedOrWithdrawn(attempt, () => {
+  const match = await checkedOrWithdrawn(attempt, () => {
     const work = { queue: deps.passwordQueue };
     return user
-      ? verifyPassword(user.passwordHash, password, work)
-      : verifyAgainstDummy(password, work);
+      ? verifyPasswordForm(user.passwordHash, password, work)
+      : verifyAgainstDummy(password, work).then(() => null);
   });
+  const ok = match !== null;
   // A refused account fails like a wrong password, after the same work.
   const refused =
     (deps.refusedLogins?.has(email) ?? false) ||
     (deps.loopbackOnlyLogins?.has(email) === true && client.fromThisMachine !== true);
   if (!user || !ok || !user.isActive || refused) return refuse();
-  const outcome = await rehashed(deps, user, password)
+  const outcome = await rehashed(deps, user, password, match === "legacy")
     .then(open)
     .then(
       (value) => ({ done: true as const, value }),
@@ -140,14 +143,18 @@ export async function signIn<T>(
   return outcome.value;
 }
 
-/** The checked user, with its hash upgraded when its parameters were raised since it was made. */
+/**
+ * The checked user, with its hash upgraded when its parameters were raised since it was made,
+ * or when it was made of the password as typed, before passwords were normalised (`legacy`).
+ */
 async function rehashed(
   deps: AppDeps,
   user: CallingUser & { passwordHash: string },
   password: string,
+  legacy: boolean,
 ): Promise<CheckedUser> {
-  if (needsRehash(user.passwordHash)) {
-    // Parameters were raised since this hash was made: upgrade it while we hold the password.
+  if (legacy || needsRehash(user.passwordHash)) {
+    // Upgrade it while we hold the password.
     // A busy queue leaves the old hash for a later login rather than fail this one.
     const upgraded = await hashPassword(password, { queue: deps.passwordQueue }).catch(
       (error: unknown) => {
@@ -180,10 +187,7 @@ const callingUser = (user: CallingUser): CallingUser => ({
  * queue was full: SERVER_BUSY), the attempt is withdrawn, so a flood that the server turned away
  * counts against nobody's budget; the error goes on to the client (503).
  */
-async function checkedOrWithdrawn(
-  attempt: LoginAttempt,
-  check: () => Promise<boolean>,
-): Promise<boolean> {
+async function checkedOrWithdrawn<T>(attempt: LoginAttempt, check: () => Promise<T>): Promise<T> {
   try {
     return await check();
   } catch (error) {
@@ -211,7 +215,7 @@ export async function changePassword(
   // Both strings are the caller's own, so comparing them tells nobody anything: said before the
   // current one is checked, as the policy is. A change to the same password would end every
   // session while changing nothing (account.logoutAll does that, and says so).
-  if (passwords.next === passwords.current) {
+  if (normalizePassword(passwords.next) === normalizePassword(passwords.current)) {
     throw new AppError(
       "PASSWORD_UNCHANGED",
       "BAD_REQUEST",
