@@ -90,18 +90,36 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
   for (const [key, rotation] of marker.waiting) {
     if (rotation.untilMs <= now) marker.waiting.delete(key);
   }
-  const batch = [...marker.waiting.values()];
+  // One rotation per session a statement: an UPDATE joined to several rows for one session
+  // uses one of them, and the others would be taken as answered. The rest go next time.
+  const sessions = new Set<string>();
+  const batch: UnansweredRotation[] = [];
+  for (const rotation of marker.waiting.values()) {
+    if (sessions.has(rotation.sessionId)) continue;
+    sessions.add(rotation.sessionId);
+    batch.push(rotation);
+  }
   if (batch.length === 0) return;
   marker.running = true;
   try {
-    const marked = await deps.prisma.$executeRaw`
-      UPDATE sessions s SET unanswered_jti = r.jti
+    // Every row of the batch is updated, by id alone, and the mark decided in SET: a swap whose
+    // commit is still held (fsync, a synchronous standby) is invisible, and a condition on the
+    // new jti in WHERE would match nothing and return at once. By id, the UPDATE waits for the
+    // swap's transaction, then sees the row as it left it. A row that changes nothing is
+    // rewritten as it was (no trigger fires for it).
+    const rows = await deps.prisma.$queryRaw<{ marked: boolean }[]>`
+      UPDATE sessions s SET unanswered_jti = CASE
+          WHEN s.refresh_jti = r.next_jti AND s.previous_jti = r.jti
+            AND s.rotated_by = r.rotated_by AND s.revoked_at IS NULL
+          THEN r.jti ELSE s.unanswered_jti END
       FROM unnest(
         ${batch.map((r) => r.sessionId)}::uuid[], ${batch.map((r) => r.jti)}::uuid[],
         ${batch.map((r) => r.nextJti)}::uuid[], ${batch.map((r) => r.fingerprint)}::text[]
       ) AS r(session_id, jti, next_jti, rotated_by)
-      WHERE s.id = r.session_id AND s.refresh_jti = r.next_jti AND s.previous_jti = r.jti
-        AND s.rotated_by = r.rotated_by AND s.revoked_at IS NULL`;
+      WHERE s.id = r.session_id
+      RETURNING s.unanswered_jti IS NOT DISTINCT FROM r.jti AND s.refresh_jti = r.next_jti
+        AS marked`;
+    const marked = rows.filter((row) => row.marked).length;
     // Answered: each swap of the batch either took (and is marked now) or never will (one that
     // reaches the database this late does not start: see startDeadline in swap-refresh.ts).
     for (const rotation of batch) marker.waiting.delete(rotation.nextJti);

@@ -1,0 +1,100 @@
+// The mark of a rotation whose answer never reached its client, against a real PostgreSQL: it
+// must wait for a swap whose commit is still held, not take the row as it was before it.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
+import { uniqueEmail } from "../../test/test-server";
+import { markUnanswered } from "./unanswered-rotations";
+
+let api: InProcessServer;
+beforeAll(async () => {
+  api = await startInProcessServer();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const FINGERPRINT = "device:unanswered-test";
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+
+async function session() {
+  const reply = await api.post("auth.register", {
+    email: uniqueEmail("unanswered"),
+    password: "correct horse battery",
+  });
+  const { sid, jti } = claimsOf(reply.body.result.data.refresh);
+  return { sid: sid as string, jti: jti as string };
+}
+
+const unansweredOf = async (sid: string) =>
+  (await api.db.session.findUniqueOrThrow({ where: { id: sid } })).unansweredJti;
+
+describe("markUnanswered", () => {
+  it("waits for a swap whose commit is still held, and marks it once it commits", async () => {
+    const { sid, jti } = await session();
+    const next = randomUUID();
+    await api.db.$transaction(
+      async (tx) => {
+        // The swap, done and not yet committed (as while a synchronous standby is away).
+        await tx.$executeRaw`
+          UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
+            rotated_by = ${FINGERPRINT}, rotated_at = now()
+          WHERE id = ${sid}::uuid`;
+        markUnanswered(api.deps, {
+          sessionId: sid,
+          jti,
+          nextJti: next,
+          fingerprint: FINGERPRINT,
+          untilMs: Date.now() + 3600_000,
+        });
+        // The mark's first try (0.5 s) meets the held row and must wait for it.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      },
+      { timeout: 10_000 },
+    );
+    await expect.poll(() => unansweredOf(sid), { timeout: 10_000, interval: 100 }).toBe(jti);
+  });
+
+  it("marks nothing for a swap that never took, nor for another client's rotation", async () => {
+    const untouched = await session();
+    const other = await session();
+    await api.db.$executeRaw`
+      UPDATE sessions SET refresh_jti = ${randomUUID()}::uuid, previous_jti = ${other.jti}::uuid,
+        rotated_by = 'device:someone-else', rotated_at = now()
+      WHERE id = ${other.sid}::uuid`;
+    for (const { sid, jti } of [untouched, other]) {
+      markUnanswered(api.deps, {
+        sessionId: sid,
+        jti,
+        nextJti: randomUUID(),
+        fingerprint: FINGERPRINT,
+        untilMs: Date.now() + 3600_000,
+      });
+    }
+    // Give the marker its tries, then look.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await unansweredOf(untouched.sid)).toBeNull();
+    expect(await unansweredOf(other.sid)).toBeNull();
+  });
+
+  it("finds the retry's swap that took among those of one session that did not", async () => {
+    const { sid, jti } = await session();
+    const took = randomUUID();
+    // Three retries of one token during an outage: only the second ever reached the database.
+    for (const nextJti of [randomUUID(), took, randomUUID()]) {
+      markUnanswered(api.deps, {
+        sessionId: sid,
+        jti,
+        nextJti,
+        fingerprint: FINGERPRINT,
+        untilMs: Date.now() + 3600_000,
+      });
+    }
+    await api.db.$executeRaw`
+      UPDATE sessions SET refresh_jti = ${took}::uuid, previous_jti = ${jti}::uuid,
+        rotated_by = ${FINGERPRINT}, rotated_at = now()
+      WHERE id = ${sid}::uuid`;
+    await expect.poll(() => unansweredOf(sid), { timeout: 10_000, interval: 100 }).toBe(jti);
+  });
+});
