@@ -14,7 +14,7 @@ import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
 import { type SwapResult, swapRefresh } from "./swap-refresh";
-import { markUnanswered } from "./unanswered-rotations";
+import { markUnanswered, markWaitingNow } from "./unanswered-rotations";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -151,19 +151,24 @@ async function rotateSlowly(
     current = await reloadSession(deps, session.id);
     if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   }
-  const rotatedAt = current.rotatedAt?.getTime();
-  // (rotatedAt tested here too so the type knows it below.)
-  if (
-    rotatedAt !== undefined &&
-    // Read again: the swap above has read the database's clock if nothing had before.
+  // Read again: the swap above has read the database's clock if nothing had before.
+  const honoured = (trail: SessionRotation) =>
     withinGrace(
-      current,
+      trail,
       claims.jti,
       rotationNow(deps),
       deps.sessions.refreshReuseGraceMs,
       fingerprint,
-    )
-  ) {
+    );
+  if (!honoured(current) && (await markWaitingNow(deps, current.id, claims.jti))) {
+    // This server gave up on that very rotation and had not marked it yet (its commit went
+    // through a moment ago, say): marked now, the token is still its client's.
+    current = await reloadSession(deps, current.id);
+    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  }
+  const rotatedAt = current.rotatedAt?.getTime();
+  // (rotatedAt tested here too so the type knows it below.)
+  if (rotatedAt !== undefined && honoured(current)) {
     await recordEvent(deps, {
       type: "refresh_replayed",
       userId: user.id,

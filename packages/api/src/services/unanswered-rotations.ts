@@ -102,24 +102,7 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
   if (batch.length === 0) return;
   marker.running = true;
   try {
-    // Every row of the batch is updated, by id alone, and the mark decided in SET: a swap whose
-    // commit is still held (fsync, a synchronous standby) is invisible, and a condition on the
-    // new jti in WHERE would match nothing and return at once. By id, the UPDATE waits for the
-    // swap's transaction, then sees the row as it left it. A row that changes nothing is
-    // rewritten as it was (no trigger fires for it).
-    const rows = await deps.prisma.$queryRaw<{ marked: boolean }[]>`
-      UPDATE sessions s SET unanswered_jti = CASE
-          WHEN s.refresh_jti = r.next_jti AND s.previous_jti = r.jti
-            AND s.rotated_by = r.rotated_by AND s.revoked_at IS NULL
-          THEN r.jti ELSE s.unanswered_jti END
-      FROM unnest(
-        ${batch.map((r) => r.sessionId)}::uuid[], ${batch.map((r) => r.jti)}::uuid[],
-        ${batch.map((r) => r.nextJti)}::uuid[], ${batch.map((r) => r.fingerprint)}::text[]
-      ) AS r(session_id, jti, next_jti, rotated_by)
-      WHERE s.id = r.session_id
-      RETURNING s.unanswered_jti IS NOT DISTINCT FROM r.jti AND s.refresh_jti = r.next_jti
-        AS marked`;
-    const marked = rows.filter((row) => row.marked).length;
+    const marked = await markRows(deps, batch);
     // Answered: each swap of the batch either took (and is marked now) or never will (one that
     // reaches the database this late does not start: see startDeadline in swap-refresh.ts).
     for (const rotation of batch) marker.waiting.delete(rotation.nextJti);
@@ -138,4 +121,52 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
     marker.running = false;
   }
   if (marker.waiting.size > 0) schedule(deps, marker);
+}
+
+/**
+ * Marks the sessions of `batch` whose swap took (one rotation per session); how many. Every row
+ * is updated, by id alone, and the mark decided in SET: a swap whose commit is still held
+ * (fsync, a synchronous standby) is invisible, and a condition on the new jti in WHERE would
+ * match nothing and return at once. By id, the UPDATE waits for the swap's transaction, then
+ * sees the row as it left it. A row that changes nothing is rewritten as it was (no trigger
+ * fires for it).
+ */
+async function markRows(deps: AppDeps, batch: readonly UnansweredRotation[]): Promise<number> {
+  const rows = await deps.prisma.$queryRaw<{ marked: boolean }[]>`
+    UPDATE sessions s SET unanswered_jti = CASE
+        WHEN s.refresh_jti = r.next_jti AND s.previous_jti = r.jti
+          AND s.rotated_by = r.rotated_by AND s.revoked_at IS NULL
+        THEN r.jti ELSE s.unanswered_jti END
+    FROM unnest(
+      ${batch.map((r) => r.sessionId)}::uuid[], ${batch.map((r) => r.jti)}::uuid[],
+      ${batch.map((r) => r.nextJti)}::uuid[], ${batch.map((r) => r.fingerprint)}::text[]
+    ) AS r(session_id, jti, next_jti, rotated_by)
+    WHERE s.id = r.session_id
+    RETURNING s.unanswered_jti IS NOT DISTINCT FROM r.jti AND s.refresh_jti = r.next_jti
+      AS marked`;
+  return rows.filter((row) => row.marked).length;
+}
+
+/**
+ * For a refresh about to be called reuse: marks now the rotations of (`sessionId`, `jti`) this
+ * process gave up on and has not marked yet; true when one took (the caller reads the session
+ * again). The retry can come before the marker's next try: a retry already waiting on the
+ * session's row when the held commit goes through is judged at once.
+ */
+export async function markWaitingNow(
+  deps: AppDeps,
+  sessionId: string,
+  jti: string,
+): Promise<boolean> {
+  const marker = markers.get(deps.prisma);
+  if (!marker) return false;
+  const mine = [...marker.waiting.values()].filter(
+    (rotation) => rotation.sessionId === sessionId && rotation.jti === jti,
+  );
+  for (const rotation of mine) {
+    const marked = await markRows(deps, [rotation]);
+    marker.waiting.delete(rotation.nextJti);
+    if (marked > 0) return true;
+  }
+  return false;
 }
