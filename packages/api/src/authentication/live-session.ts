@@ -122,13 +122,24 @@ export async function readLiveSession(
   });
   if (!found?.isActive) throw new AuthError("USER_NOT_FOUND");
   const session = found.sessions[0];
-  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  if (!session || session.revokedAt !== null) {
+    // Prisma reads the two rows in two statements: a deactivation or deletion that committed
+    // between them ended the sessions too, and the user's state is what the contract names first.
+    throw new AuthError(
+      (await isActiveUser(deps, claims.sub)) ? "TOKEN_REVOKED" : "USER_NOT_FOUND",
+    );
+  }
   // Over by its own time (idle, or the cap), not ended by anyone: what the token's exp says
   // too, once past the clock leeway (tokens never outlive their session).
   if (!isLive(session, deps.now())) throw new AuthError("TOKEN_EXPIRED");
   const user = { id: found.id, email: found.email, name: found.name, role: found.role };
   cache?.put(ticket, { userId: found.id, user, session }, deps.now());
   return { user, session };
+}
+
+async function isActiveUser(deps: AppDeps, id: string): Promise<boolean> {
+  const row = await deps.prisma.user.findUnique({ where: { id }, select: { isActive: true } });
+  return row?.isActive === true;
 }
 
 /** The session as it is now (another request may have rotated it), or null when it is gone. */
