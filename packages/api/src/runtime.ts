@@ -122,7 +122,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
         env.demoUser === "off"
           ? "DEMO_USER=off"
           : isLoopbackHost(env.host)
-            ? `this server is served through ${env.trustProxy} proxy(ies) (AUTH_TRUST_PROXY; DEMO_USER=on allows it)`
+            ? `this server is behind a proxy (AUTH_TRUST_PROXY=${env.trustProxy}; DEMO_USER=on allows it)`
             : `this server listens on ${env.host}, beyond loopback (DEMO_USER=on allows it)`;
       dbLog(`demo user refused: ${why}${ended > 0 ? `; ${ended} of its sessions ended` : ""}`);
     }

@@ -641,7 +641,7 @@ describe("the demo user and the address the server listens on", () => {
     const app = await startApp(folder, { AUTH_TRUST_PROXY: "1" }, []);
     try {
       expect(app.output()).toContain(
-        "[db] demo user refused: this server is served through 1 proxy(ies)",
+        "[db] demo user refused: this server is behind a proxy (AUTH_TRUST_PROXY=1;",
       );
       expect((await demoLogin(app.base, DEMO_ADMIN)).status).toBe(401);
     } finally {

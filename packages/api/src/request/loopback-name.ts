@@ -1,6 +1,7 @@
-// Whether a request named this machine in its Host header (and came through no proxy), as the browser sent it (never a
-// forwarded host): what tells a page on `localhost` from one whose own name an attacker's DNS
-// points at 127.0.0.1 (DNS rebinding), which the browser then treats as that page's own origin.
+// Whether a request named this machine in its Host header (and came through no proxy), as the
+// browser sent it (never a forwarded host): what tells a page on `localhost` from one whose own
+// name an attacker's DNS points at 127.0.0.1 (DNS rebinding), which the browser then treats as
+// that page's own origin.
 import { isLoopbackHost } from "../env";
 import { sentThroughProxy } from "./forwarding";
 

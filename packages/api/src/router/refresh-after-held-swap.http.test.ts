@@ -3,9 +3,9 @@
 // 503 and still holds its refresh token, so the late swap must not rotate the session behind its
 // back. Before, it did, with the rotation dated when it was sent: past the grace window, the
 // client's next refresh was reuse and the session was revoked, a sign-out by accident.
-import { createPrismaClient, poolOf } from "@kit/db";
-import { startFreezableProxy } from "@kit/db/testing";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { poolOf } from "@kit/db";
+import { afterEach, describe, expect, it } from "vitest";
+import { databaseThroughProxy } from "../../test/database-through-proxy";
 import { startInProcessServer } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
 
@@ -16,14 +16,8 @@ afterEach(async () => {
 
 describe("a refresh swap the database receives after the server gave up on it", () => {
   it("changes nothing: the client's token still refreshes, outside the grace window too", async () => {
-    const proxy = await startFreezableProxy(inject("databaseUrl"));
-    cleanups.push(() => proxy.close());
-    // The swap's connections go through the proxy, with the shortest DATABASE_TIMEOUT (1 s):
-    // the server gives up on a statement 2 s after sending it.
-    const throughProxy = createPrismaClient(proxy.url, { timeoutMs: 1000 });
-    cleanups.push(() => throughProxy.$disconnect());
-    // As on a server: Prisma's adapter takes the pool's errors (a connection given up on).
-    await throughProxy.$connect();
+    // The swap's connections go through the proxy (Prisma's reads do not).
+    const { proxy, prisma: throughProxy } = await databaseThroughProxy(cleanups);
     const api = await startInProcessServer({
       pool: poolOf(throughProxy),
       refreshReuseGrace: 2,

@@ -4,9 +4,9 @@
 // client's retry past the grace window was reuse and revoked the session: a sign-out by
 // accident. The server that gave up now marks the rotation unanswered once the database
 // answers, and the token keeps working for that client (and only that client).
-import { createPrismaClient, poolOf } from "@kit/db";
-import { startFreezableProxy } from "@kit/db/testing";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { poolOf } from "@kit/db";
+import { afterEach, describe, expect, it } from "vitest";
+import { databaseThroughProxy } from "../../test/database-through-proxy";
 import { startInProcessServer } from "../../test/in-process-server";
 import { startTestServer, uniqueEmail } from "../../test/test-server";
 
@@ -20,12 +20,8 @@ const claimsOf = (token: string) =>
 
 describe("a refresh whose swap committed while its answer was lost", () => {
   it("leaves the presented token good for its client, past the grace window, until the next rotation", async () => {
-    const proxy = await startFreezableProxy(inject("databaseUrl"));
-    cleanups.push(() => proxy.close());
-    // The API's connections go through the proxy, with the shortest DATABASE_TIMEOUT (1 s).
-    const throughProxy = createPrismaClient(proxy.url, { timeoutMs: 1000 });
-    cleanups.push(() => throughProxy.$disconnect());
-    await throughProxy.$connect();
+    // The API's connections go through the proxy.
+    const { proxy, prisma: throughProxy } = await databaseThroughProxy(cleanups);
     const api = await startInProcessServer({
       // All of them: the server learns the database answers again as a server would.
       pool: poolOf(throughProxy),
@@ -81,6 +77,8 @@ describe("a refresh whose swap committed while its answer was lost", () => {
     expect(retried.status).toBe(200);
     const current = await api.db.session.findUniqueOrThrow({ where: { id: claimsOf(mine).sid } });
     expect(claimsOf(retried.body.result.data.refresh).jti).toBe(current.refreshJti);
+    // Each mark is logged, the marker's and the one made for the retry alike.
+    expect(api.output().split("never reached their clients")).toHaveLength(3);
     const next = await api.post("auth.refresh", { refresh: retried.body.result.data.refresh });
     expect(next.status).toBe(200);
     // That rotation was answered: the old token is an old token again.

@@ -14,9 +14,15 @@ import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
 import { type SwapResult, swapRefresh } from "./swap-refresh";
-import { markUnanswered, markWaitingNow } from "./unanswered-rotations";
+import { awaitMark, markUnanswered, markWaitingNow } from "./unanswered-rotations";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * A swap that took this long (ms) waited on its session's row: another transaction held it, as
+ * a swap whose commit a synchronous standby or fsync holds does. Usual swaps take milliseconds.
+ */
+const ROW_WAIT_MS = 500;
 
 /**
  * Exchanges a refresh token for a new pair (rotation). The swap is one conditional UPDATE on the
@@ -43,7 +49,9 @@ export async function rotateSession(
   const now = rotationNow(deps);
   const fingerprint = clientFingerprint(client, claims.sub);
   // A jti we did not mint as a UUID can never be current: the slow path calls it reuse.
+  let waitedOnRow = false;
   if (isUuid(claims.jti)) {
+    const started = performance.now();
     // Minted before the swap, not capped: the session's cap is not known yet. The statement
     // refuses a token that would outlive the cap, and says what the cap is.
     let rotated = await rotateOnce(deps, claims, now, fingerprint, client, undefined, signal);
@@ -53,8 +61,9 @@ export async function rotateSession(
       rotated = await rotateOnce(deps, claims, now, fingerprint, client, seconds(cap), signal);
     }
     if (rotated.swapped) return rotated.pair;
+    waitedOnRow = performance.now() - started >= ROW_WAIT_MS;
   }
-  return rotateSlowly(deps, claims, now, fingerprint, client, signal);
+  return rotateSlowly(deps, claims, now, fingerprint, client, signal, waitedOnRow);
 }
 
 type Rotation =
@@ -139,6 +148,8 @@ async function rotateSlowly(
   fingerprint: string,
   client: ClientInfo,
   signal: AbortSignal | undefined,
+  /** The swap waited on the session's row (see ROW_WAIT_MS). */
+  waitedOnRow: boolean,
 ): Promise<TokenPair> {
   const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   const notAfter = seconds(session.absoluteExpiresAt.getTime());
@@ -160,15 +171,28 @@ async function rotateSlowly(
       deps.sessions.refreshReuseGraceMs,
       fingerprint,
     );
-  if (!honoured(current) && (await markWaitingNow(deps, current.id, claims.jti))) {
+  let replay = honoured(current);
+  if (!replay && (await markWaitingNow(deps, current.id, claims.jti))) {
     // This server gave up on that very rotation and had not marked it yet (its commit went
     // through a moment ago, say): marked now, the token is still its client's.
     current = await reloadSession(deps, current.id);
     if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+    replay = honoured(current);
+  }
+  const sameRotation = current.previousJti === claims.jti && current.rotatedBy === fingerprint;
+  if (!replay && waitedOnRow && sameRotation) {
+    // The swap waited on the row until a rotation of this very token committed: one held (a
+    // synchronous standby, fsync) on a server that gave up on it and answered its client 503.
+    // That server marks it as soon as its marker runs again; this is likely that client's
+    // retry, so wait for the mark rather than call it reuse (another client's replay is not waited
+    // for: the mark would not count for it).
+    current = await awaitMark(deps, current.id, claims.jti);
+    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+    replay = honoured(current);
   }
   const rotatedAt = current.rotatedAt?.getTime();
   // (rotatedAt tested here too so the type knows it below.)
-  if (rotatedAt !== undefined && honoured(current)) {
+  if (rotatedAt !== undefined && replay) {
     await recordEvent(deps, {
       type: "refresh_replayed",
       userId: user.id,

@@ -1,6 +1,7 @@
 // The mark of a rotation whose answer never reached its client, against a real PostgreSQL: it
 // must wait for a swap whose commit is still held, not take the row as it was before it.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
@@ -97,4 +98,78 @@ describe("markUnanswered", () => {
       WHERE id = ${sid}::uuid`;
     await expect.poll(() => unansweredOf(sid), { timeout: 10_000, interval: 100 }).toBe(jti);
   });
+});
+
+describe("a retry on another server that waited on the session's row", () => {
+  /**
+   * A session whose swap a server gave up on commits while the client's retry, on `other`,
+   * waits on the row (the commit held, as while a synchronous standby is away), the rotation
+   * well past the grace window's reach. The retry's answer is still to come.
+   */
+  async function retryWaitingOnRow(other: InProcessServer) {
+    const registered = await api.post("auth.register", {
+      email: uniqueEmail("unanswered-elsewhere"),
+      password: "correct horse battery",
+    });
+    // A rotation over HTTP records this test client's fingerprint, which the retry will have.
+    const rotated = await api.post("auth.refresh", {
+      refresh: registered.body.result.data.refresh,
+    });
+    const token: string = rotated.body.result.data.refresh;
+    const { sid, jti } = claimsOf(token);
+    const { rotatedBy } = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
+    const fingerprint = rotatedBy ?? "";
+    const next = randomUUID();
+    let retry: ReturnType<typeof other.post> | undefined;
+    await api.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`
+          UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
+            rotated_by = ${fingerprint}, rotated_at = now() - interval '1 minute'
+          WHERE id = ${sid}::uuid`;
+        retry = other.post("auth.refresh", { refresh: token });
+        await sleep(1500);
+      },
+      { timeout: 10_000 },
+    );
+    return { retry: retry as ReturnType<typeof other.post>, sid, jti, next, fingerprint };
+  }
+
+  it("gets the current pair once the server that gave up marks the rotation, a moment later", async () => {
+    // Its own database client, so its own marker: another server, as far as marks go.
+    const other = await startInProcessServer();
+    try {
+      const { retry, sid, jti, next, fingerprint } = await retryWaitingOnRow(other);
+      // The server that gave up marks it only after the retry's swap has gone through.
+      await sleep(500);
+      markUnanswered(api.deps, {
+        sessionId: sid,
+        jti,
+        nextJti: next,
+        fingerprint,
+        untilMs: Date.now() + 3600_000,
+      });
+      const answered = await retry;
+      expect(answered.body.error?.data?.appCode).toBeUndefined();
+      expect(answered.status).toBe(200);
+      expect(claimsOf(answered.body.result.data.refresh).jti).toBe(next);
+      const session = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
+      expect(session.revokedAt).toBeNull();
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
+
+  it("is reuse when no mark comes (the server that gave up stopped), after the wait", async () => {
+    const other = await startInProcessServer();
+    try {
+      const { retry, sid } = await retryWaitingOnRow(other);
+      const answered = await retry;
+      expect(answered.body.error?.data?.appCode).toBe("TOKEN_REUSED");
+      const session = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
+      expect(session.revokedReason).toBe("reuse");
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
 });

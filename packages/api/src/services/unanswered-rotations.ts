@@ -5,7 +5,9 @@
 // The server that gave up therefore records, once the database answers, that the rotation went
 // unanswered (sessions.unanswered_jti), and the token presented to it counts for its client until
 // the next rotation (see withinGrace).
-import type { PrismaClient } from "@kit/db";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { PrismaClient, SessionRotation } from "@kit/db";
+import { reloadSession } from "../authentication/live-session";
 import type { AppDeps } from "../deps";
 
 export interface UnansweredRotation {
@@ -108,12 +110,7 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
     for (const rotation of batch) marker.waiting.delete(rotation.nextJti);
     marker.delayMs = RETRY_DELAYS_MS.first;
     marker.toldFull = false;
-    if (marked > 0) {
-      deps.logger.warn(
-        { sessions: marked },
-        "refreshes whose answers never reached their clients (a 503, a client gone) had rotated their sessions: those clients' tokens stay good until their next refresh",
-      );
-    }
+    if (marked > 0) logMarked(deps, marked);
   } catch {
     // The database is still away (the outage is logged where requests meet it): later.
     marker.delayMs = Math.min(marker.delayMs * 2, RETRY_DELAYS_MS.max);
@@ -121,6 +118,14 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
     marker.running = false;
   }
   if (marker.waiting.size > 0) schedule(deps, marker);
+}
+
+/** One line per statement that marked any: an operator counts the marks from the log. */
+function logMarked(deps: AppDeps, sessions: number): void {
+  deps.logger.warn(
+    { sessions },
+    "refreshes whose answers never reached their clients (a 503, a client gone) had rotated their sessions: those clients' tokens stay good until their next refresh",
+  );
 }
 
 /**
@@ -166,7 +171,60 @@ export async function markWaitingNow(
   for (const rotation of mine) {
     const marked = await markRows(deps, [rotation]);
     marker.waiting.delete(rotation.nextJti);
-    if (marked > 0) return true;
+    if (marked > 0) {
+      logMarked(deps, marked);
+      return true;
+    }
   }
   return false;
+}
+
+/**
+ * How long a refresh that waited on its session's row waits, at most, for another server's mark
+ * (ms): that server's marker was waiting on the same row or sleeping its back-off, so it marks
+ * within its longest delay and a statement.
+ */
+export const MARK_WAIT_MS = RETRY_DELAYS_MS.max + 1500;
+const MARK_POLL_MS = 250;
+
+// One wait per (session, token) in this process, however many retries share it.
+const markWaits = new Map<string, Promise<SessionRotation | null>>();
+
+/**
+ * For a retry that waited on the session's row while a held commit went through (its swap took
+ * as that commit did, on a server that gave up on it and marks it when its marker next runs):
+ * the session once it is marked for `jti`, or changed otherwise, or as it is after MARK_WAIT_MS.
+ * Null when the session is gone.
+ */
+export function awaitMark(
+  deps: AppDeps,
+  sessionId: string,
+  jti: string,
+): Promise<SessionRotation | null> {
+  const key = `${sessionId}:${jti}`;
+  let wait = markWaits.get(key);
+  if (!wait) {
+    wait = pollForMark(deps, sessionId, jti).finally(() => markWaits.delete(key));
+    markWaits.set(key, wait);
+  }
+  return wait;
+}
+
+async function pollForMark(
+  deps: AppDeps,
+  sessionId: string,
+  jti: string,
+): Promise<SessionRotation | null> {
+  // Real time, not deps.now(): what is waited for is another process's timer.
+  const deadline = performance.now() + MARK_WAIT_MS;
+  for (;;) {
+    await sleep(MARK_POLL_MS);
+    const session = await reloadSession(deps, sessionId);
+    const settled =
+      !session ||
+      session.revokedAt !== null ||
+      session.unansweredJti === jti ||
+      session.previousJti !== jti;
+    if (settled || performance.now() >= deadline) return session;
+  }
 }
