@@ -13,7 +13,7 @@ import { databaseUnavailable } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
-import { type SwapResult, swapRefresh } from "./swap-refresh";
+import { neverSent, type SwapResult, swapRefresh } from "./swap-refresh";
 import { awaitMark, markUnanswered, markWaitingNow } from "./unanswered-rotations";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -110,8 +110,9 @@ async function rotateOnce(
     });
   } catch (error) {
     // The swap may have committed all the same (its answer lost, its commit late), and the
-    // client, answered an error, keeps `claims.jti`: keep that token good for it.
-    markUnanswered(deps, unanswered);
+    // client, answered an error, keeps `claims.jti`: keep that token good for it. Unless it
+    // never left: during an outage most fail so, and would crowd out the ones that matter.
+    if (!neverSent(error)) markUnanswered(deps, unanswered);
     throw error;
   }
   // The client went away while the swap ran (a proxy that gave up before us, a closed tab):

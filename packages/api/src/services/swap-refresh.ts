@@ -148,6 +148,17 @@ function startDeadline(pool: SqlPool, clock: DatabaseClock, sentAt: number): num
   return clock.toDatabase(sentAt + answered - ended) ?? null;
 }
 
+// Failures met before the statement left (no connection could be had): nothing was swapped.
+const unsent = new WeakSet<object>();
+
+/**
+ * True for a swap's failure that came before its statement was sent (no connection free in
+ * time, none could be made): that swap cannot have taken, whatever the database does next.
+ */
+export function neverSent(error: unknown): boolean {
+  return typeof error === "object" && error !== null && unsent.has(error);
+}
+
 /**
  * `pool.query`, knowing when the statement left: once a connection was free (a wait for one is
  * not the database's lateness). A failure releases the connection as `pool.query` does.
@@ -156,7 +167,13 @@ async function queryTimed<R extends pg.QueryResultRow>(
   pool: SqlPool,
   config: (sentAt: number) => pg.QueryConfig,
 ): Promise<{ rows: R[]; sentAt: number }> {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    if (typeof error === "object" && error !== null) unsent.add(error);
+    throw error;
+  }
   // The query's rejection reports a broken connection; unheard, its 'error' would end the process.
   const ignore = () => {};
   client.on("error", ignore);

@@ -2,10 +2,16 @@
 // must wait for a swap whose commit is still held, not take the row as it was before it.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
 import { uniqueEmail } from "../../test/test-server";
-import { markUnanswered } from "./unanswered-rotations";
+import {
+  MAX_WAITING,
+  MAX_WAITING_PER_SESSION,
+  markUnanswered,
+  waitingToMark,
+} from "./unanswered-rotations";
 
 let api: InProcessServer;
 beforeAll(async () => {
@@ -97,6 +103,72 @@ describe("markUnanswered", () => {
         rotated_by = ${FINGERPRINT}, rotated_at = now()
       WHERE id = ${sid}::uuid`;
     await expect.poll(() => unansweredOf(sid), { timeout: 10_000, interval: 100 }).toBe(jti);
+  });
+});
+
+describe("the rotations waiting to be marked", () => {
+  const waiting = (sessionId: string, jti: string, nextJti = randomUUID()) =>
+    markUnanswered(api.deps, {
+      sessionId,
+      jti,
+      nextJti,
+      fingerprint: FINGERPRINT,
+      untilMs: Date.now() + 3600_000,
+    });
+  const swap = (sid: string, jti: string, next: string) => api.db.$executeRaw`
+    UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
+      rotated_by = ${FINGERPRINT}, rotated_at = now()
+    WHERE id = ${sid}::uuid`;
+
+  it("holds a few per session: one client's flood of retries crowds out no other session", async () => {
+    // (Earlier tests may leave a rotation or two to the marker's next tries.)
+    const before = waitingToMark(api.deps.prisma);
+    const quiet = await session();
+    const quietNext = randomUUID();
+    await swap(quiet.sid, quiet.jti, quietNext);
+    waiting(quiet.sid, quiet.jti, quietNext);
+    // One client retrying through an outage, more times than the process keeps in all; its
+    // first try is the one that took.
+    const flood = await session();
+    const took = randomUUID();
+    await swap(flood.sid, flood.jti, took);
+    waiting(flood.sid, flood.jti, took);
+    for (let i = 0; i < MAX_WAITING + 50; i += 1) waiting(flood.sid, flood.jti);
+    expect(waitingToMark(api.deps.prisma)).toBeLessThanOrEqual(
+      before + MAX_WAITING_PER_SESSION + 1,
+    );
+    await expect
+      .poll(() => unansweredOf(quiet.sid), { timeout: 10_000, interval: 100 })
+      .toBe(quiet.jti);
+    await expect
+      .poll(() => unansweredOf(flood.sid), { timeout: 10_000, interval: 100 })
+      .toBe(flood.jti);
+  });
+
+  it("leaves out a swap that never left (no connection could be had): it cannot have taken", async () => {
+    // One connection, held by the test: the swap's wait for it runs out.
+    const pool = new pg.Pool({
+      connectionString: inject("databaseUrl"),
+      max: 1,
+      connectionTimeoutMillis: 300,
+    });
+    const held = await pool.connect();
+    const server = await startInProcessServer({ pool });
+    try {
+      const registered = await server.post("auth.register", {
+        email: uniqueEmail("unanswered-unsent"),
+        password: "correct horse battery",
+      });
+      const given = await server.post("auth.refresh", {
+        refresh: registered.body.result.data.refresh,
+      });
+      expect(given.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
+      expect(waitingToMark(server.deps.prisma)).toBe(0);
+    } finally {
+      held.release();
+      await server.close();
+      await pool.end();
+    }
   });
 });
 

@@ -25,6 +25,12 @@ export interface UnansweredRotation {
 /** Rotations waiting to be marked, per process; beyond this the oldest are given up (logged). */
 export const MAX_WAITING = 10_000;
 /**
+ * Per session: a client retrying through an outage leaves one per try, of which one at most took,
+ * most likely the first sent (the later ones found its swap holding the row, or done). Beyond
+ * this the session keeps its first and its newest, and other sessions lose nothing.
+ */
+export const MAX_WAITING_PER_SESSION = 8;
+/**
  * Delay before the first attempt, doubling after each failure up to the last (ms). Short: the
  * client's retry may come as soon as the database answers, and until the mark is made a retry
  * past the grace window is reuse. One statement per process carries every waiting rotation.
@@ -32,7 +38,10 @@ export const MAX_WAITING = 10_000;
 export const RETRY_DELAYS_MS = { first: 500, max: 2000 } as const;
 
 interface Marker {
-  waiting: Map<string, UnansweredRotation>;
+  /** Per session, oldest first; sessions in the order they first waited. */
+  waiting: Map<string, UnansweredRotation[]>;
+  /** Rotations in `waiting`, all sessions together. */
+  size: number;
   timer: NodeJS.Timeout | null;
   delayMs: number;
   running: boolean;
@@ -55,6 +64,7 @@ export function markUnanswered(deps: AppDeps, rotation: UnansweredRotation): voi
   if (!marker) {
     marker = {
       waiting: new Map(),
+      size: 0,
       timer: null,
       delayMs: RETRY_DELAYS_MS.first,
       running: false,
@@ -62,10 +72,16 @@ export function markUnanswered(deps: AppDeps, rotation: UnansweredRotation): voi
     };
     markers.set(deps.prisma, marker);
   }
-  marker.waiting.set(rotation.nextJti, rotation);
-  if (marker.waiting.size > MAX_WAITING) {
+  const ofSession = marker.waiting.get(rotation.sessionId);
+  if (ofSession) ofSession.push(rotation);
+  else marker.waiting.set(rotation.sessionId, [rotation]);
+  marker.size += 1;
+  if (ofSession && ofSession.length > MAX_WAITING_PER_SESSION) {
+    forget(marker, rotation.sessionId, 1);
+  }
+  if (marker.size > MAX_WAITING) {
     const [oldest] = marker.waiting.keys();
-    if (oldest !== undefined) marker.waiting.delete(oldest);
+    if (oldest !== undefined) forget(marker, oldest, 0);
     if (!marker.toldFull) {
       marker.toldFull = true;
       deps.logger.warn(
@@ -87,27 +103,43 @@ function schedule(deps: AppDeps, marker: Marker): void {
   marker.timer.unref();
 }
 
+/** Removes the `index`th waiting rotation of `sessionId`. */
+function forget(marker: Marker, sessionId: string, index: number): void {
+  const ofSession = marker.waiting.get(sessionId);
+  if (!ofSession || index >= ofSession.length) return;
+  ofSession.splice(index, 1);
+  marker.size -= 1;
+  if (ofSession.length === 0) marker.waiting.delete(sessionId);
+}
+
+/** How many rotations this process is waiting to mark, on `prisma`'s database. */
+export function waitingToMark(prisma: PrismaClient): number {
+  return markers.get(prisma)?.size ?? 0;
+}
+
 async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
   const now = Date.now();
-  for (const [key, rotation] of marker.waiting) {
-    if (rotation.untilMs <= now) marker.waiting.delete(key);
+  for (const [sessionId, ofSession] of marker.waiting) {
+    const live = ofSession.filter((rotation) => rotation.untilMs > now);
+    marker.size -= ofSession.length - live.length;
+    if (live.length === 0) marker.waiting.delete(sessionId);
+    else marker.waiting.set(sessionId, live);
   }
-  // One rotation per session a statement: an UPDATE joined to several rows for one session
-  // uses one of them, and the others would be taken as answered. The rest go next time.
-  const sessions = new Set<string>();
+  // One rotation per session a statement (each session's oldest): an UPDATE joined to several
+  // rows for one session uses one of them, and the others would be taken as answered. The rest
+  // go next time.
   const batch: UnansweredRotation[] = [];
-  for (const rotation of marker.waiting.values()) {
-    if (sessions.has(rotation.sessionId)) continue;
-    sessions.add(rotation.sessionId);
-    batch.push(rotation);
-  }
+  for (const [first] of marker.waiting.values()) if (first) batch.push(first);
   if (batch.length === 0) return;
   marker.running = true;
   try {
     const marked = await markRows(deps, batch);
     // Answered: each swap of the batch either took (and is marked now) or never will (one that
     // reaches the database this late does not start: see startDeadline in swap-refresh.ts).
-    for (const rotation of batch) marker.waiting.delete(rotation.nextJti);
+    for (const rotation of batch) {
+      const index = marker.waiting.get(rotation.sessionId)?.indexOf(rotation) ?? -1;
+      if (index >= 0) forget(marker, rotation.sessionId, index);
+    }
     marker.delayMs = RETRY_DELAYS_MS.first;
     marker.toldFull = false;
     if (marked > 0) logMarked(deps, marked);
@@ -117,7 +149,7 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
   } finally {
     marker.running = false;
   }
-  if (marker.waiting.size > 0) schedule(deps, marker);
+  if (marker.size > 0) schedule(deps, marker);
 }
 
 /** One line per statement that marked any: an operator counts the marks from the log. */
@@ -164,13 +196,12 @@ export async function markWaitingNow(
   jti: string,
 ): Promise<boolean> {
   const marker = markers.get(deps.prisma);
-  if (!marker) return false;
-  const mine = [...marker.waiting.values()].filter(
-    (rotation) => rotation.sessionId === sessionId && rotation.jti === jti,
-  );
+  const mine = marker?.waiting.get(sessionId)?.filter((rotation) => rotation.jti === jti) ?? [];
   for (const rotation of mine) {
     const marked = await markRows(deps, [rotation]);
-    marker.waiting.delete(rotation.nextJti);
+    // Gone already if the marker's own statement, running meanwhile, took it.
+    const index = marker?.waiting.get(sessionId)?.indexOf(rotation) ?? -1;
+    if (marker && index >= 0) forget(marker, sessionId, index);
     if (marked > 0) {
       logMarked(deps, marked);
       return true;
