@@ -211,3 +211,35 @@ describe("Batcher", () => {
     );
   });
 });
+
+describe("a request that waited too long for its batch", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("fails with tooLate's error and is never run, when it waited past afterMs behind its key", async () => {
+    const late = new Error("too late");
+    const { batcher, batches, finishRunning } = recording({
+      tooLate: { afterMs: 50, error: () => late },
+    });
+    const first = batcher.submit({ key: "a", value: 1 });
+    const second = batcher.submit({ key: "a", value: 2 });
+    const settled = second.catch((error: unknown) => error);
+    await sleep(100); // the first batch runs (its database slow) while the second waits
+    await finishRunning();
+    expect(await first).toBe(10);
+    expect(await settled).toBe(late);
+    expect(batches).toEqual([[{ key: "a", value: 1 }]]);
+  });
+
+  it("still runs one that waited less", async () => {
+    const { batcher, batches, finishRunning } = recording({
+      tooLate: { afterMs: 60_000, error: () => new Error("too late") },
+    });
+    const first = batcher.submit({ key: "a", value: 1 });
+    const second = batcher.submit({ key: "a", value: 2 });
+    await sleep(20);
+    await finishRunning();
+    await finishRunning();
+    expect([await first, await second]).toEqual([10, 20]);
+    expect(batches).toEqual([[{ key: "a", value: 1 }], [{ key: "a", value: 2 }]]);
+  });
+});

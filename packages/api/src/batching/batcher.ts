@@ -21,11 +21,19 @@ export interface BatcherOptions<Req, Res> {
    * (the database gone) go to every request.
    */
   retryAlone?: (error: unknown) => boolean;
+  /**
+   * A request that waited longer than `afterMs` for its batch (behind others of its key, each
+   * waiting out a database that does not answer) is not run: it fails with `error()`. Its
+   * caller's time is spent; running it would only make it wait once more.
+   */
+  tooLate?: { afterMs: number; error: () => unknown };
 }
 
 interface Pending<Req, Res> {
   request: Req;
   key: string;
+  /** performance.now() when submitted. */
+  since: number;
   resolve: (result: Res) => void;
   reject: (error: unknown) => void;
 }
@@ -58,7 +66,7 @@ export class Batcher<Req, Res> {
   submit(request: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       const key = this.#options.keyOf(request);
-      this.#queue.push({ request, key, resolve, reject });
+      this.#queue.push({ request, key, since: performance.now(), resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
       // After this turn's I/O callbacks, so requests parsed together leave together.
@@ -89,8 +97,12 @@ export class Batcher<Req, Res> {
   #take(): Pending<Req, Res>[] {
     const batch: Pending<Req, Res>[] = [];
     const left: Pending<Req, Res>[] = [];
+    const tooLate = this.#options.tooLate;
+    const oldest = tooLate ? performance.now() - tooLate.afterMs : Number.NEGATIVE_INFINITY;
     for (const pending of this.#queue) {
-      if (batch.length < this.#options.maxBatch && !this.#running.has(pending.key)) {
+      if (tooLate && pending.since < oldest) {
+        pending.reject(tooLate.error());
+      } else if (batch.length < this.#options.maxBatch && !this.#running.has(pending.key)) {
         this.#running.add(pending.key);
         batch.push(pending);
       } else {

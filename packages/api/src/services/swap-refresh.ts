@@ -1,11 +1,12 @@
 // Refresh rotation's swap: check the user, move the session's jti on, and record `refreshed`,
 // atomically and in one round trip; concurrent swaps share that round trip (group commit).
-import type { SqlPool, UserIdentity } from "@kit/db";
+import { DEFAULT_DATABASE_TIMEOUT_MS, type SqlPool, type UserIdentity } from "@kit/db";
 import type pg from "pg";
 import { Batcher } from "../batching/batcher";
 import type { ClientInfo } from "../client-info";
 import { type DatabaseClock, databaseClockOf } from "../database-clock";
 import type { AppDeps } from "../deps";
+import { databaseUnavailable } from "../errors";
 
 export interface SwapRequest {
   userId: string;
@@ -254,6 +255,16 @@ function batcherOf(pool: SqlPool): Batcher<SwapRequest, SwapResult> {
       run: (batch) => runSwaps(pool, batch),
       keyOf: (request) => request.sessionId,
       retryAlone: isOneRequestsFailure,
+      // DATABASE_TIMEOUT (the pool's wait for a connection): a swap queued behind one session's
+      // others longer than that answers 503 at once rather than wait out a timeout of its own.
+      tooLate: {
+        afterMs: pool.options.connectionTimeoutMillis || DEFAULT_DATABASE_TIMEOUT_MS,
+        error: () => {
+          const error = databaseUnavailable();
+          unsent.add(error);
+          return error;
+        },
+      },
     });
     batchers.set(pool, batcher);
   }
