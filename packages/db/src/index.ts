@@ -14,7 +14,11 @@ export {
   type User,
 } from "./client/client";
 export { isDatabaseUnavailable } from "./client/database-unavailable";
-export { type LoggedDatabaseError, loggableDatabaseError } from "./client/loggable-error";
+export {
+  type LoggedDatabaseError,
+  loggableDatabaseError,
+  withoutValues,
+} from "./client/loggable-error";
 export { type RefusedValue, refusedValue } from "./client/refused-value";
 export {
   type SessionAuth,

@@ -380,6 +380,28 @@ describe("pnpm auth on a database that never answers", () => {
     }
   });
 
+  it("says, in a line or two with no source code, that a statement ran out of time, and that it is safe to run again", async () => {
+    const email = uniqueEmail("cli-stalled");
+    await db.user.create({ data: { email, passwordHash: "not-a-hash" } });
+    // Another transaction holds the account's row past DATABASE_TIMEOUT (a stalled commit, a
+    // long migration): the command's statement waits for it and is cancelled.
+    const run = await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM users WHERE email = ${email} FOR UPDATE`;
+        return auth(["deactivate-user", "--email", email], { env: { DATABASE_TIMEOUT: "1s" } });
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: the database did not answer in time/m);
+    expect(run.stderr).toMatch(/safe to run again/);
+    // Before: Prisma's message, with this file's path and the lines around the call.
+    expect(run.stderr).not.toMatch(/invocation|\.ts:\d+|→/);
+    expect(run.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+    const after = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(after.isActive).toBe(true);
+  });
+
   it("check waits as long as DATABASE_TIMEOUT says, and says so", async () => {
     const silent = await startSilentServer();
     try {

@@ -1,5 +1,6 @@
 // `pnpm auth <command>`: parses the arguments, runs one command, and returns the exit code.
 import { parseArgs } from "node:util";
+import { isDatabaseUnavailable, loggableDatabaseError, withoutValues } from "@kit/db";
 import { EnvError, loadEnv, type ServerEnv } from "../env";
 import { runChecks } from "./check";
 import { createUser } from "./create-user";
@@ -76,9 +77,32 @@ export async function runCli(
       if (error.code === "USAGE") io.err("(pnpm auth --help lists the commands)");
       return error.exitCode;
     }
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (isDatabaseUnavailable(error)) {
+      io.err(`error: the database did not answer in time, or went away (${databaseCause(error)})`);
+      io.err(
+        "(the change may or may not have been made before that: every command is safe to run again once the database answers)",
+      );
+      return EXIT.problem;
+    }
+    io.err(
+      `error: ${databaseCause(error) ?? (error instanceof Error ? error.message : String(error))}`,
+    );
     return EXIT.problem;
   }
+}
+
+/**
+ * What a database failure says went wrong, in one line: Prisma's message opens with the call and
+ * the source around it (this package's paths and code), which an operator has no use for, and
+ * ends with the database's own words. Values quoted in it are left out (they can be input).
+ * Null for an error that is not the database's.
+ */
+function databaseCause(error: unknown): string | null {
+  const logged = loggableDatabaseError(error);
+  if (!logged || !(error instanceof Error)) return null;
+  const paragraphs = error.message.trim().split(/\n\s*\n/);
+  const last = (paragraphs.at(-1) ?? "").replace(/\s+/g, " ").trim();
+  return withoutValues(/invocation/.test(last) ? (logged.code ?? "no answer") : last);
 }
 
 async function dispatch(
