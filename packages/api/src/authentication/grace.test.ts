@@ -39,6 +39,19 @@ describe("withinGrace", () => {
     expect(withinGrace(unanswered, "older", NOW, GRACE, ME)).toBe(false);
   });
 
+  it("drops that token once the session has rotated again, whoever left the mark in place", () => {
+    // A server of the release before rotates without clearing unanswered_jti (a rolling upgrade):
+    // the mark still names "previous", but the session has moved on past it.
+    const movedOn = {
+      ...trail(NOW - 3600_000),
+      previousJti: "newer",
+      retiredJtis: ["older", "previous", "newer"],
+      retiredAt: [new Date(NOW - 3602_000), new Date(NOW - 3601_000), new Date(NOW - 3600_000)],
+      unansweredJti: "previous",
+    };
+    expect(withinGrace(movedOn, "previous", NOW, GRACE, ME)).toBe(false);
+  });
+
   it("takes a retirement a little ahead of this clock (another server's), not one far ahead", () => {
     const ahead = NOW + RETIRED_AHEAD_TOLERANCE_MS;
     expect(withinGrace(trail(ahead, ahead), "previous", NOW, GRACE, ME)).toBe(true);

@@ -64,7 +64,9 @@ export function withinGrace(
   fingerprint: string | null,
 ): boolean {
   if (fingerprint === null || session.rotatedBy !== fingerprint) return false;
-  if (session.unansweredJti === jti) return true;
+  // Until the next rotation, which moves previous_jti on: servers of the release before the
+  // mark rotate without clearing it (a rolling upgrade), and this still ends it then.
+  if (session.unansweredJti === jti && session.previousJti === jti) return true;
   const rotatedAt = session.rotatedAt?.getTime();
   if (session.previousJti === jti) return inWindow(rotatedAt, now, graceMs);
   const index = session.retiredJtis?.lastIndexOf(jti) ?? -1;
