@@ -74,6 +74,9 @@ export const refreshInput = z
 export const sessionIdInput = z.object({ id: z.string().max(64).toLowerCase() });
 
 export const changePasswordInput = z.object({
+  // Body mode's device marker, as auth.login takes it: the current password is checked against
+  // the login budgets, where a known device keeps its own when someone else exhausts the account's.
+  device: deviceInput,
   currentPassword: z
     .string()
     .min(1)

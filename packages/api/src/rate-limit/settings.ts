@@ -37,9 +37,10 @@ export interface RateLimitSettings {
  * networks are counted too: see IPV6_NETWORK_MULTIPLIERS).
  */
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({
-  // Ten wrong passwords in a row is past any typo streak. A 15-minute lock caps one client at
-  // about 40 guesses an hour on one account, below the account-wide 100: a single attacker
-  // cannot alone trip the account cap that would also lock the real owner out.
+  // Ten wrong passwords in a row is past any typo streak. A 15-minute lock caps one client (one
+  // address, one IPv6 /64) at about 40 guesses an hour on one account, below the account-wide
+  // 100; an attacker with a few addresses (the /64s of one /56) can still spend that, which is
+  // why a known device keeps a budget of its own.
   loginBurstFailures: 10,
   loginBurstLockSeconds: 15 * 60,
   // Long enough that spacing guesses out does not dodge the burst lock; a success resets it.

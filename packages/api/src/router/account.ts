@@ -56,7 +56,7 @@ export const accountRouter = router({
     .meta({ setsCookies: true })
     .input(changePasswordInput)
     .mutation(async ({ ctx, input }) => {
-      const client = clientOf(ctx, presentedDevice(ctx, null));
+      const client = clientOf(ctx, presentedDevice(ctx, input));
       const pair = await changePassword(
         ctx.deps,
         ctx.user,

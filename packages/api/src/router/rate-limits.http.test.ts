@@ -1,7 +1,7 @@
 // Abuse limits as a client meets them over HTTP: 429 RATE_LIMITED with Retry-After, the right
 // password refused while limited, and register/refresh limited per client.
 import { describe, expect, it } from "vitest";
-import { type Reply, serversPerTest, uniqueEmail } from "../../test/test-server";
+import { bearer, type Reply, serversPerTest, uniqueEmail } from "../../test/test-server";
 import type { RateLimitSettings } from "../rate-limit";
 
 const PASSWORD = "correct horse battery";
@@ -199,6 +199,26 @@ describe("owner lock-out: a device that signed in before keeps its own budget", 
       expect((await api.post("auth.login", wrong, OWNER)).status).toBe(401);
     }
     expectLimited(await api.post("auth.login", { email, password: PASSWORD, device }, OWNER));
+  });
+
+  it("body mode: the marker lets the signed-in owner change the password too", async () => {
+    const api = await startServer({ trustProxy: 1, rateLimits: limits });
+    const email = uniqueEmail("owner-change");
+    const registered = await api.post("auth.register", { email, password: PASSWORD }, OWNER);
+    const { device, access } = registered.body.result.data;
+    await exhaust(api, email);
+    const change = { currentPassword: PASSWORD, newPassword: "a whole new battery staple" };
+    // Without it, the account's cap (which someone else spent) refuses the owner's own check.
+    expectLimited(
+      await api.post("account.changePassword", change, { ...OWNER, ...bearer(access) }),
+    );
+    const changed = await api.post(
+      "account.changePassword",
+      { ...change, device },
+      { ...OWNER, ...bearer(access) },
+    );
+    expect(changed.body.error?.data?.appCode).toBeUndefined();
+    expect(changed.status).toBe(200);
   });
 
   it("a marker issued for another account is no help", async () => {
