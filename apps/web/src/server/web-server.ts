@@ -6,6 +6,7 @@ import { answerClientErrors, REQUEST_TIMEOUTS, requestTimedOut } from "@kit/api/
 import type { ServerEnv } from "@kit/api/env";
 import { sentThroughProxy } from "@kit/api/forwarding";
 import { DRAIN_TIMEOUT_MS, gracefulCloser } from "@kit/api/graceful-close";
+import { peerAddress, rememberPeerAddresses } from "@kit/api/peer-address";
 import { reportPoolPriority } from "@kit/api/pool-priority";
 import { answerTarget, toOriginForm } from "@kit/api/request-target";
 import { setSecurityHeaders } from "@kit/api/security-headers";
@@ -88,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       return refuseServerActionCall(res);
     }
     const connection = {
-      remoteAddress: req.socket.remoteAddress ?? null,
+      remoteAddress: peerAddress(req.socket) ?? null,
       // A plain HTTP server: TLS, where there is any, ends at a proxy in front of it.
       encrypted: "encrypted" in req.socket && req.socket.encrypted === true,
       requestTimedOut: () => requestTimedOut(req.socket),
@@ -99,6 +100,7 @@ export async function startWebServer(options: WebServerOptions): Promise<void> {
       void handle(req, res);
     });
   });
+  rememberPeerAddresses(server);
   answerClientErrors(server);
   const closer = gracefulCloser(server);
   server.once("error", (error) =>

@@ -21,6 +21,7 @@ import { methodHandling } from "./endpoint-methods";
 import { headersOf, withFastPath } from "./fast-path";
 import { createHealthHandler, isHealthRequest } from "./health";
 import { createJwksNodeHandler, isJwksPath } from "./jwks";
+import { peerAddress, rememberPeerAddresses } from "./peer-address";
 import { reportError } from "./report-error";
 import { answerTarget, toOriginForm } from "./request-target";
 import { responseMetaFor } from "./response-meta";
@@ -58,7 +59,7 @@ export function createNodeHandler(
       url: requestUrl(req),
       responseHeaders,
       clientIp: resolveClientIp({
-        socketAddress: req.socket.remoteAddress,
+        socketAddress: peerAddress(req.socket),
         headers,
         trustProxy: deps.trustProxy,
       }),
@@ -123,6 +124,7 @@ export function createStandaloneServer(
   options: StandaloneServerOptions = {},
 ): Server {
   const server = createServer(REQUEST_TIMEOUTS, createServerHandler(deps, options));
+  rememberPeerAddresses(server);
   answerClientErrors(server);
   return server;
 }
