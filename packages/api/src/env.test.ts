@@ -178,6 +178,26 @@ describe("loadEnv", () => {
     }
   });
 
+  it("refuses a login lock as long as its burst window, as start-up would, by the variables' names", () => {
+    for (const bad of [
+      { AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: "2d" },
+      { AUTH_RATE_LIMIT_LOGIN_BURST_WINDOW: "15m" },
+      { AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: "1h", AUTH_RATE_LIMIT_LOGIN_BURST_WINDOW: "1h" },
+    ]) {
+      expect(() => loadEnv(bad)).toThrow(
+        /AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: must be shorter than AUTH_RATE_LIMIT_LOGIN_BURST_WINDOW/,
+      );
+    }
+    const fine = {
+      AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: "1h",
+      AUTH_RATE_LIMIT_LOGIN_BURST_WINDOW: "2h",
+    };
+    expect(loadEnv(fine).rateLimits).toMatchObject({
+      loginBurstLockSeconds: 3600,
+      loginBurstWindowSeconds: 7200,
+    });
+  });
+
   it("defaults the data folder to .data at the workspace root", () => {
     expect(loadEnv({}).dataDir).toMatch(/[/\\]\.data$/);
   });

@@ -14,6 +14,7 @@ import { parseIsoTime } from "./iso-time";
 import { type ConfiguredKey, keyProblems, parseVerificationKeys } from "./key-config";
 import { LOG_LEVELS, type LogLevel } from "./log-levels";
 import type { RateLimitSettings } from "./rate-limit";
+import { DEFAULT_RATE_LIMITS } from "./rate-limit/settings";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
@@ -333,6 +334,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     signingKeyId: env.AUTH_SIGNING_KEY_ID,
     verificationKeys: env.AUTH_VERIFICATION_KEYS,
   });
+  const rateLimits = rateLimitsOf(env);
+  problems.push(...rateLimitProblems(rateLimits));
   if (problems.length > 0) throw new EnvError(`Invalid environment:\n  ${problems.join("\n  ")}`);
   const workers = env.WEB_CONCURRENCY === "auto" ? availableParallelism() : env.WEB_CONCURRENCY;
   const hashConcurrency = env.AUTH_HASH_CONCURRENCY ?? hashConcurrencyDefault(workers);
@@ -359,7 +362,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     migrateOnStart: env.DATABASE_MIGRATE === "on",
     trustProxy: env.AUTH_TRUST_PROXY,
     redisUrl: env.REDIS_URL,
-    rateLimits: rateLimitsOf(env),
+    rateLimits,
     hashConcurrency,
     hashQueue: env.AUTH_HASH_QUEUE ?? WAITING_PER_SLOT * hashConcurrency,
     port: env.PORT,
@@ -379,6 +382,20 @@ function rateLimitsOf(env: Record<string, unknown>): Partial<RateLimitSettings> 
     if (typeof value === "number") settings[setting] = value;
   }
   return settings;
+}
+
+/** What the limiter would refuse at start-up, said here so `pnpm auth check` says it too. */
+function rateLimitProblems(settings: Partial<RateLimitSettings>): string[] {
+  const { loginBurstLockSeconds: lock, loginBurstWindowSeconds: window } = {
+    ...DEFAULT_RATE_LIMITS,
+    ...settings,
+  };
+  // The lock is told apart from a plain count by ending before the burst window does.
+  return lock < window
+    ? []
+    : [
+        `AUTH_RATE_LIMIT_LOGIN_BURST_LOCK: must be shorter than AUTH_RATE_LIMIT_LOGIN_BURST_WINDOW (here ${lock}s and ${window}s)`,
+      ];
 }
 
 /**
