@@ -24,6 +24,8 @@ export const AUTH_EVENT_TYPES = [
   "role_set_admin",
   "role_set_user",
   "user_unlocked",
+  // Written at start-up, for each session of a demo account a server refused (seed.ts).
+  "demo_session_ended",
   // Written by the admin router: `userId` is the account acted on, `actorId` the admin.
   "admin_deactivated_user",
   "admin_reactivated_user",

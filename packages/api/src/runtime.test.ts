@@ -112,6 +112,14 @@ describe("startRuntime beyond loopback", () => {
         { id: demoSession.id, revokedReason: "demo_refused" },
         { id: otherSession.id, revokedReason: null },
       ]);
+      // In the audit trail too, with the ending: one row for the one session.
+      const events = await prisma.authEvent.findMany({
+        where: { sessionId: { in: [demoSession.id, otherSession.id] } },
+        select: { type: true, userId: true, sessionId: true },
+      });
+      expect(events).toEqual([
+        { type: "demo_session_ended", userId: demo.id, sessionId: demoSession.id },
+      ]);
       expect(lines).toContain(
         "[db] demo user refused: this server listens on 0.0.0.0, beyond loopback (DEMO_USER=on allows it); 1 of its sessions ended",
       );

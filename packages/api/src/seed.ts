@@ -54,12 +54,21 @@ export async function seedDemoUsers(prisma: PrismaClient): Promise<string[]> {
 /**
  * Ends the demo accounts' live sessions (reason `demo_refused`), for a server where they may not
  * sign in: a session opened while the server listened on loopback would otherwise go on
- * refreshing after it moved beyond it, a published password's session. How many it ended.
+ * refreshing after it moved beyond it, a published password's session. Each ending is in the
+ * audit trail (`demo_session_ended`), written in the same statement. How many it ended.
  */
 export async function endDemoSessions(prisma: PrismaClient, now: number): Promise<number> {
-  const { count } = await prisma.session.updateMany({
-    where: { revokedAt: null, user: { email: { in: [...DEMO_EMAILS] } } },
-    data: { revokedAt: new Date(now), revokedReason: "demo_refused" },
-  });
-  return count;
+  const at = new Date(now);
+  const ended = await prisma.$queryRaw<{ id: string }[]>`
+    WITH ended AS (
+      UPDATE sessions s SET revoked_at = ${at}, revoked_reason = 'demo_refused'
+      FROM users u
+      WHERE s.user_id = u.id AND u.email = ANY(${[...DEMO_EMAILS]}::text[])
+        AND s.revoked_at IS NULL
+      RETURNING s.id, s.user_id
+    )
+    INSERT INTO auth_events (type, user_id, session_id, created_at)
+    SELECT 'demo_session_ended', user_id, id, ${at} FROM ended
+    RETURNING session_id::text AS id`;
+  return ended.length;
 }

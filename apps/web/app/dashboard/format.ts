@@ -84,6 +84,7 @@ const EVENT_LABELS: Record<AuthEventType, string> = {
   role_set_admin: "Made an admin by an operator",
   role_set_user: "Admin role removed by an operator",
   user_unlocked: "Sign-in locks cleared by an operator",
+  demo_session_ended: "Demo session ended: this server refuses the demo accounts",
   admin_deactivated_user: "Account deactivated by an admin",
   admin_reactivated_user: "Account reactivated by an admin",
   admin_revoked_session: "Session revoked by an admin",
