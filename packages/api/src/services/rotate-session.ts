@@ -14,7 +14,13 @@ import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
 import { neverSent, type SwapResult, swapRefresh } from "./swap-refresh";
-import { awaitMark, markUnanswered, markWaitingNow } from "./unanswered-rotations";
+import {
+  awaitMark,
+  markUnanswered,
+  markWaitingNow,
+  noteDatabaseTrouble,
+  sawDatabaseTroubleLately,
+} from "./unanswered-rotations";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -113,6 +119,7 @@ async function rotateOnce(
     // client, answered an error, keeps `claims.jti`: keep that token good for it. Unless it
     // never left: during an outage most fail so, and would crowd out the ones that matter.
     if (!neverSent(error)) markUnanswered(deps, unanswered);
+    noteDatabaseTrouble(deps);
     throw error;
   }
   // The client went away while the swap ran (a proxy that gave up before us, a closed tab):
@@ -181,12 +188,13 @@ async function rotateSlowly(
     replay = honoured(current);
   }
   const sameRotation = current.previousJti === claims.jti && current.rotatedBy === fingerprint;
-  if (!replay && waitedOnRow && sameRotation) {
-    // The swap waited on the row until a rotation of this very token committed: one held (a
+  if (!replay && sameRotation && (waitedOnRow || sawDatabaseTroubleLately(deps))) {
+    // The swap waited on the row until a rotation of this very token committed, or this server
+    // met the database in trouble lately: the rotation may be one whose commit was held (a
     // synchronous standby, fsync) on a server that gave up on it and answered its client 503.
     // That server marks it as soon as its marker runs again; this is likely that client's
-    // retry, so wait for the mark rather than call it reuse (another client's replay is not waited
-    // for: the mark would not count for it).
+    // retry, so wait for the mark rather than call it reuse (another client's replay is not
+    // waited for: the mark would not count for it).
     current = await awaitMark(deps, current.id, claims.jti);
     if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
     replay = honoured(current);

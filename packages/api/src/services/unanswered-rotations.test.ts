@@ -232,6 +232,62 @@ describe("a retry on another server that waited on the session's row", () => {
     }
   }, 30_000);
 
+  it("waits too, with no row to wait on, on a server that met the database in trouble lately", async () => {
+    // The other server's swaps go through a pool of one connection, held here for a moment: its
+    // refresh then fails (503), as writes everywhere do while commits stall.
+    const pool = new pg.Pool({
+      connectionString: inject("databaseUrl"),
+      max: 1,
+      connectionTimeoutMillis: 300,
+    });
+    const other = await startInProcessServer({ pool });
+    try {
+      const held = await pool.connect();
+      const bystander = await other.post("auth.register", {
+        email: uniqueEmail("unanswered-bystander"),
+        password: "correct horse battery",
+      });
+      const failed = await other.post("auth.refresh", {
+        refresh: bystander.body.result.data.refresh,
+      });
+      expect(failed.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
+      held.release();
+
+      const registered = await api.post("auth.register", {
+        email: uniqueEmail("unanswered-after"),
+        password: "correct horse battery",
+      });
+      const rotated = await api.post("auth.refresh", {
+        refresh: registered.body.result.data.refresh,
+      });
+      const token: string = rotated.body.result.data.refresh;
+      const { sid, jti } = claimsOf(token);
+      const { rotatedBy } = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
+      const fingerprint = rotatedBy ?? "";
+      const next = randomUUID();
+      // The held swap has just committed; the server that gave up on it has not marked it yet.
+      await api.db.$executeRaw`
+        UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
+          rotated_by = ${fingerprint}, rotated_at = now() - interval '1 minute'
+        WHERE id = ${sid}::uuid`;
+      const retry = other.post("auth.refresh", { refresh: token });
+      await sleep(500);
+      markUnanswered(api.deps, {
+        sessionId: sid,
+        jti,
+        nextJti: next,
+        fingerprint,
+        untilMs: Date.now() + 3600_000,
+      });
+      const answered = await retry;
+      expect(answered.body.error?.data?.appCode).toBeUndefined();
+      expect(claimsOf(answered.body.result.data.refresh).jti).toBe(next);
+    } finally {
+      await other.close();
+      await pool.end();
+    }
+  }, 30_000);
+
   it("is reuse when no mark comes (the server that gave up stopped), after the wait", async () => {
     const other = await startInProcessServer();
     try {

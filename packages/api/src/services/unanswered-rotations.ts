@@ -6,7 +6,7 @@
 // unanswered (sessions.unanswered_jti), and the token presented to it counts for its client until
 // the next rotation (see withinGrace).
 import { setTimeout as sleep } from "node:timers/promises";
-import type { PrismaClient, SessionRotation } from "@kit/db";
+import { loggableDatabaseError, type PrismaClient, type SessionRotation } from "@kit/db";
 import { reloadSession } from "../authentication/live-session";
 import type { AppDeps } from "../deps";
 
@@ -93,14 +93,22 @@ export function markUnanswered(deps: AppDeps, rotation: UnansweredRotation): voi
   schedule(deps, marker);
 }
 
-function schedule(deps: AppDeps, marker: Marker): void {
+function schedule(deps: AppDeps, marker: Marker, delayMs = marker.delayMs): void {
   if (marker.timer || marker.running) return;
-  // The database has just failed to answer: give it a moment before asking again.
   marker.timer = setTimeout(() => {
     marker.timer = null;
     void attempt(deps, marker);
-  }, marker.delayMs);
+  }, delayMs);
   marker.timer.unref();
+}
+
+/** A try that met a held row and ran out of time: the database answers, try again at once. */
+const AGAIN_AFTER_TIMEOUT_MS = 50;
+
+/** True for a statement the database cancelled at statement_timeout (SQLSTATE 57014). */
+function timedOutOnWorkingDatabase(error: unknown): boolean {
+  const logged = loggableDatabaseError(error);
+  return (logged?.sqlState ?? logged?.code) === "57014";
 }
 
 /** Removes the `index`th waiting rotation of `sessionId`. */
@@ -132,6 +140,7 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
   for (const [first] of marker.waiting.values()) if (first) batch.push(first);
   if (batch.length === 0) return;
   marker.running = true;
+  let nextDelayMs: number | undefined;
   try {
     const marked = await markRows(deps, batch);
     // Answered: each swap of the batch either took (and is marked now) or never will (one that
@@ -143,13 +152,21 @@ async function attempt(deps: AppDeps, marker: Marker): Promise<void> {
     marker.delayMs = RETRY_DELAYS_MS.first;
     marker.toldFull = false;
     if (marked > 0) logMarked(deps, marked);
-  } catch {
-    // The database is still away (the outage is logged where requests meet it): later.
-    marker.delayMs = Math.min(marker.delayMs * 2, RETRY_DELAYS_MS.max);
+    // The database answers: a session's other waiting rotations go now, not a delay later.
+    nextDelayMs = 0;
+  } catch (error) {
+    if (timedOutOnWorkingDatabase(error)) {
+      // A held commit keeps the row (a synchronous standby away): wait on it again at once, so
+      // the mark lands as the commit does rather than up to a back-off later.
+      nextDelayMs = AGAIN_AFTER_TIMEOUT_MS;
+    } else {
+      // The database is still away (the outage is logged where requests meet it): later.
+      marker.delayMs = Math.min(marker.delayMs * 2, RETRY_DELAYS_MS.max);
+    }
   } finally {
     marker.running = false;
   }
-  if (marker.size > 0) schedule(deps, marker);
+  if (marker.size > 0) schedule(deps, marker, nextDelayMs);
 }
 
 /** One line per statement that marked any: an operator counts the marks from the log. */
@@ -208,6 +225,26 @@ export async function markWaitingNow(
     }
   }
   return false;
+}
+
+// When each process last saw a refresh's swap fail (a timeout, a lost connection, none free).
+const troubleSeen = new WeakMap<PrismaClient, number>();
+
+/** How long after its last failed swap a process takes a retry for one around an outage (ms). */
+export const TROUBLE_MEMORY_MS = 60_000;
+
+/** Notes that a swap of this process failed: the database is, or just was, in trouble. */
+export function noteDatabaseTrouble(deps: AppDeps): void {
+  troubleSeen.set(deps.prisma, performance.now());
+}
+
+/**
+ * Whether this process saw a swap fail within TROUBLE_MEMORY_MS: a commit stall holds every
+ * server's writes, so a server that gave up on a rotation is seldom the only one to have met it.
+ */
+export function sawDatabaseTroubleLately(deps: AppDeps): boolean {
+  const at = troubleSeen.get(deps.prisma);
+  return at !== undefined && performance.now() - at < TROUBLE_MEMORY_MS;
 }
 
 /**
