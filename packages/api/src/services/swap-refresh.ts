@@ -256,7 +256,8 @@ function batcherOf(pool: SqlPool): Batcher<SwapRequest, SwapResult> {
       keyOf: (request) => request.sessionId,
       retryAlone: isOneRequestsFailure,
       // DATABASE_TIMEOUT (the pool's wait for a connection): a swap queued behind one session's
-      // others longer than that answers 503 at once rather than wait out a timeout of its own.
+      // others longer than that answers 503 when its turn comes, rather than wait out a timeout
+      // of its own.
       tooLate: {
         afterMs: pool.options.connectionTimeoutMillis || DEFAULT_DATABASE_TIMEOUT_MS,
         error: () => {

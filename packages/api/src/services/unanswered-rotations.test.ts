@@ -174,31 +174,43 @@ describe("the rotations waiting to be marked", () => {
 
 describe("a retry on another server that waited on the session's row", () => {
   /**
-   * A session whose swap a server gave up on commits while the client's retry, on `other`,
-   * waits on the row (the commit held, as while a synchronous standby is away), the rotation
-   * well past the grace window's reach. The retry's answer is still to come.
+   * A session rotated once over HTTP (its rotation then records this test client's fingerprint,
+   * which the retries will have), and what a swap of its token that a server gave up on puts in.
    */
-  async function retryWaitingOnRow(other: InProcessServer) {
+  async function rotatedOverHttp() {
     const registered = await api.post("auth.register", {
       email: uniqueEmail("unanswered-elsewhere"),
       password: "correct horse battery",
     });
-    // A rotation over HTTP records this test client's fingerprint, which the retry will have.
     const rotated = await api.post("auth.refresh", {
       refresh: registered.body.result.data.refresh,
     });
     const token: string = rotated.body.result.data.refresh;
     const { sid, jti } = claimsOf(token);
     const { rotatedBy } = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
-    const fingerprint = rotatedBy ?? "";
-    const next = randomUUID();
+    return { token, sid, jti, fingerprint: rotatedBy ?? "", next: randomUUID() };
+  }
+
+  /** That swap, made well past the grace window's reach (`db`: a transaction that holds it). */
+  const swapOf = (
+    db: { $executeRaw: typeof api.db.$executeRaw },
+    { sid, jti, fingerprint, next }: Awaited<ReturnType<typeof rotatedOverHttp>>,
+  ) => db.$executeRaw`
+    UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
+      rotated_by = ${fingerprint}, rotated_at = now() - interval '1 minute'
+    WHERE id = ${sid}::uuid`;
+
+  /**
+   * The swap commits while the client's retry, on `other`, waits on the row (the commit held,
+   * as while a synchronous standby is away). The retry's answer is still to come.
+   */
+  async function retryWaitingOnRow(other: InProcessServer) {
+    const session = await rotatedOverHttp();
+    const { token, sid, jti, next, fingerprint } = session;
     let retry: ReturnType<typeof other.post> | undefined;
     await api.db.$transaction(
       async (tx) => {
-        await tx.$executeRaw`
-          UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
-            rotated_by = ${fingerprint}, rotated_at = now() - interval '1 minute'
-          WHERE id = ${sid}::uuid`;
+        await swapOf(tx, session);
         retry = other.post("auth.refresh", { refresh: token });
         await sleep(1500);
       },
@@ -253,23 +265,10 @@ describe("a retry on another server that waited on the session's row", () => {
       expect(failed.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
       held.release();
 
-      const registered = await api.post("auth.register", {
-        email: uniqueEmail("unanswered-after"),
-        password: "correct horse battery",
-      });
-      const rotated = await api.post("auth.refresh", {
-        refresh: registered.body.result.data.refresh,
-      });
-      const token: string = rotated.body.result.data.refresh;
-      const { sid, jti } = claimsOf(token);
-      const { rotatedBy } = await api.db.session.findUniqueOrThrow({ where: { id: sid } });
-      const fingerprint = rotatedBy ?? "";
-      const next = randomUUID();
+      const session = await rotatedOverHttp();
+      const { token, sid, jti, next, fingerprint } = session;
       // The held swap has just committed; the server that gave up on it has not marked it yet.
-      await api.db.$executeRaw`
-        UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
-          rotated_by = ${fingerprint}, rotated_at = now() - interval '1 minute'
-        WHERE id = ${sid}::uuid`;
+      await swapOf(api.db, session);
       const retry = other.post("auth.refresh", { refresh: token });
       await sleep(500);
       markUnanswered(api.deps, {
