@@ -16,43 +16,42 @@ function setUp() {
   const userId = randomUUID();
   const sessionId = randomUUID();
   const now = Date.now();
+  // A row as the check's one statement gives it (user-session-read.ts).
   const row = {
-    id: userId,
+    userId,
     email: "ada@example.com",
     name: null,
+    role: "user",
     isActive: true,
-    sessions: [
-      {
-        id: sessionId,
-        createdAt: new Date(now),
-        lastUsedAt: new Date(now),
-        expiresAt: new Date(now + HOUR),
-        absoluteExpiresAt: new Date(now + 24 * HOUR),
-        revokedAt: null,
-        refreshJti: randomUUID(),
-        previousJti: null,
-        rotatedAt: null,
-        rotatedBy: null,
-      },
-    ],
+    sessionId,
+    createdAt: new Date(now),
+    lastUsedAt: new Date(now),
+    expiresAt: new Date(now + HOUR),
+    absoluteExpiresAt: new Date(now + 24 * HOUR),
+    revokedAt: null,
+    refreshJti: randomUUID(),
+    previousJti: null,
+    rotatedAt: null,
+    rotatedBy: null,
+    retiredJtis: [],
+    retiredAt: [],
+    unansweredJti: null,
   };
   const database = { reads: 0, duringRead: () => {} };
-  const prisma = {
-    user: {
-      findUnique: async () => {
-        database.reads += 1;
-        database.duringRead();
-        return row;
-      },
-    },
-  } as unknown as PrismaClient;
-  const sessionCache = createSessionCache({ maxEntries: 10, trusted: () => true });
-  // Loading a session never goes through the pool: a call would fail the test.
   const pool = {
     query: async () => {
-      throw new Error("the pool is not used here");
+      database.reads += 1;
+      database.duringRead();
+      return { rows: [row] };
     },
   } as unknown as SqlPool;
+  // Loading a session never goes through Prisma: a call would fail the test.
+  const prisma = new Proxy({} as PrismaClient, {
+    get() {
+      throw new Error("Prisma is not used here");
+    },
+  });
+  const sessionCache = createSessionCache({ maxEntries: 10, trusted: () => true });
   const deps: AppDeps = { ...buildTestDeps(prisma, { pool }), sessionCache };
   return { deps, database, sessionCache, claims: { sub: userId, sid: sessionId } };
 }

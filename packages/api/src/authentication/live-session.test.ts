@@ -1,9 +1,16 @@
-// The check's read against the real database, with a change committed between the two
-// statements Prisma sends for it (the users row, then the session): the answer names what the
-// rows say once both are read, in the contract's order, whichever statement the change landed
-// after (the race two admins deactivating each other at once met in CI).
+// The check's read against the real database: the user and the session in one statement (one
+// snapshot, so a deactivation cannot land between them, the race two admins deactivating each
+// other at once met in CI), answered in the contract's order; and the read's rows are what
+// Prisma's named selects give, so the two cannot drift apart.
+import { randomUUID } from "node:crypto";
 import { AuthError } from "@kit/auth";
-import { createPrismaClient, type PrismaClient } from "@kit/db";
+import {
+  createPrismaClient,
+  type PrismaClient,
+  sessionAuthSelect,
+  sessionRotationSelect,
+  userAuthSelect,
+} from "@kit/db";
 import { createLoggedPrismaClient, type LoggedPrismaClient } from "@kit/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildTestDeps } from "../../test/in-process-server";
@@ -12,24 +19,16 @@ import type { AppDeps } from "../deps";
 import { setAccountActive } from "../services/account-status";
 import { openSession } from "../services/sessions";
 import { readLiveSession } from "./live-session";
+import { readUserSession } from "./user-session-read";
 
 const client = { clientIp: "203.0.113.9", userAgent: "live-session" };
 
 let logged: LoggedPrismaClient;
 let other: PrismaClient;
 let deps: AppDeps;
-/** Run once, just before the next statement that reads sessions is sent. */
-let beforeSessionRead: (() => Promise<unknown>) | null = null;
 
 beforeAll(() => {
-  logged = createLoggedPrismaClient(inject("databaseUrl"), {
-    async beforeStatement(text) {
-      if (!beforeSessionRead || !/FROM "?(public"?\.)?"?sessions"?/.test(text)) return;
-      const work = beforeSessionRead;
-      beforeSessionRead = null;
-      await work();
-    },
-  });
+  logged = createLoggedPrismaClient(inject("databaseUrl"));
   other = createPrismaClient(inject("databaseUrl"));
   deps = buildTestDeps(logged.prisma);
 });
@@ -48,46 +47,96 @@ async function signedIn() {
   return { user, opened, claims: deps.tokens.verifyAccess(opened.access) };
 }
 
-async function refusal(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(
+/** The code readLiveSession refused with, and the statements it sent. */
+async function refusal(claims: { sub: string; sid: string }) {
+  logged.statements.length = 0;
+  const error = await readLiveSession(deps, claims).then(
     () => null,
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(AuthError);
-  return (error as AuthError).code;
+  return { code: (error as AuthError).code, statements: logged.statements.length };
 }
 
-describe("readLiveSession with a change committed between its two statements", () => {
-  it("calls a user deactivated after the user's row was read USER_NOT_FOUND, not TOKEN_REVOKED", async () => {
+describe("readLiveSession", () => {
+  it("reads a live session and its user in one statement", async () => {
     const { user, claims } = await signedIn();
-    beforeSessionRead = () => setAccountActive(other, { id: user.id }, false, Date.now());
-    expect(await refusal(readLiveSession(deps, claims))).toBe("USER_NOT_FOUND");
-    expect(beforeSessionRead).toBeNull();
+    logged.statements.length = 0;
+    const live = await readLiveSession(deps, claims);
+    expect(logged.statements).toHaveLength(1);
+    expect(live.user).toEqual(user);
+    expect(live.session.id).toBe(claims.sid);
   });
 
-  it("calls a user deleted after the user's row was read USER_NOT_FOUND", async () => {
+  it("calls a deactivated user USER_NOT_FOUND, in one statement", async () => {
     const { user, claims } = await signedIn();
-    beforeSessionRead = () => other.user.delete({ where: { id: user.id } });
-    expect(await refusal(readLiveSession(deps, claims))).toBe("USER_NOT_FOUND");
+    await setAccountActive(other, { id: user.id }, false, Date.now());
+    expect(await refusal(claims)).toEqual({ code: "USER_NOT_FOUND", statements: 1 });
   });
 
-  it("still calls a session revoked with its user active TOKEN_REVOKED", async () => {
+  it("calls a deleted user USER_NOT_FOUND", async () => {
+    const { user, claims } = await signedIn();
+    await other.user.delete({ where: { id: user.id } });
+    expect(await refusal(claims)).toEqual({ code: "USER_NOT_FOUND", statements: 1 });
+  });
+
+  it("calls a revoked session of an active user TOKEN_REVOKED, in one statement", async () => {
     const { opened, claims } = await signedIn();
-    beforeSessionRead = () =>
-      other.session.update({
-        where: { id: opened.sessionId },
-        data: { revokedAt: new Date(), revokedReason: "logout" },
-      });
-    logged.statements.length = 0;
-    expect(await refusal(readLiveSession(deps, claims))).toBe("TOKEN_REVOKED");
-    // The user, the session, and the user once more: only a refusal pays for the third.
-    expect(logged.statements).toHaveLength(3);
+    await other.session.update({
+      where: { id: opened.sessionId },
+      data: { revokedAt: new Date(), revokedReason: "logout" },
+    });
+    expect(await refusal(claims)).toEqual({ code: "TOKEN_REVOKED", statements: 1 });
   });
 
-  it("reads a live session in two statements", async () => {
-    const { claims } = await signedIn();
-    logged.statements.length = 0;
-    await readLiveSession(deps, claims);
-    expect(logged.statements).toHaveLength(2);
+  it("calls another user's session, or none, TOKEN_REVOKED", async () => {
+    const mine = await signedIn();
+    const theirs = await signedIn();
+    expect(await refusal({ sub: mine.user.id, sid: theirs.opened.sessionId })).toEqual({
+      code: "TOKEN_REVOKED",
+      statements: 1,
+    });
+    expect((await refusal({ sub: mine.user.id, sid: randomUUID() })).code).toBe("TOKEN_REVOKED");
+  });
+});
+
+describe("readUserSession", () => {
+  it("gives what Prisma's named selects give, for both shapes", async () => {
+    const { user, opened } = await signedIn();
+    // Every rotation column filled in, so each one's type is compared too.
+    await other.session.update({
+      where: { id: opened.sessionId },
+      data: {
+        previousJti: randomUUID(),
+        rotatedAt: new Date(),
+        rotatedBy: "a fingerprint",
+        retiredJtis: [randomUUID(), randomUUID()],
+        retiredAt: [new Date(Date.now() - 1000), new Date()],
+        unansweredJti: randomUUID(),
+      },
+    });
+    const ids = { userId: user.id, sessionId: opened.sessionId };
+    const expectedUser = await other.user.findUnique({
+      where: { id: user.id },
+      select: userAuthSelect,
+    });
+    const where = { id: opened.sessionId };
+    expect(await readUserSession(deps.pool, ids)).toEqual({
+      user: expectedUser,
+      session: await other.session.findUnique({ where, select: sessionAuthSelect }),
+    });
+    expect(await readUserSession(deps.pool, ids, { for: "rotation" })).toEqual({
+      user: expectedUser,
+      session: await other.session.findUnique({ where, select: sessionRotationSelect }),
+    });
+  });
+
+  it("gives a user without a session, and nothing for no user", async () => {
+    const { user } = await signedIn();
+    const found = await readUserSession(deps.pool, { userId: user.id, sessionId: randomUUID() });
+    expect(found).toMatchObject({ user: { id: user.id, isActive: true }, session: null });
+    expect(
+      await readUserSession(deps.pool, { userId: randomUUID(), sessionId: randomUUID() }),
+    ).toBeNull();
   });
 });

@@ -6,13 +6,12 @@ import { AuthError } from "@kit/auth";
 import {
   type SessionAuth,
   type SessionRotation,
-  sessionAuthSelect,
   sessionRotationSelect,
   type UserIdentity,
-  userAuthSelect,
 } from "@kit/db";
 import type { AppDeps } from "../deps";
 import { isUuid } from "../uuid";
+import { readUserSession } from "./user-session-read";
 
 /** What names a session in a verified token (access or refresh): its user and its id. */
 export interface SessionClaims {
@@ -115,31 +114,21 @@ export async function readLiveSession(
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
   // Before the read: a revocation that lands while it runs makes its result uncacheable.
   const ticket = cache?.ticket() ?? null;
-  const select = options?.for === "rotation" ? sessionRotationSelect : sessionAuthSelect;
-  const found = await deps.prisma.user.findUnique({
-    where: { id: claims.sub },
-    select: { ...userAuthSelect, sessions: { where: { id: claims.sid }, select } },
-  });
-  if (!found?.isActive) throw new AuthError("USER_NOT_FOUND");
-  const session = found.sessions[0];
-  if (!session || session.revokedAt !== null) {
-    // Prisma reads the two rows in two statements: a deactivation or deletion that committed
-    // between them ended the sessions too, and the user's state is what the contract names first.
-    throw new AuthError(
-      (await isActiveUser(deps, claims.sub)) ? "TOKEN_REVOKED" : "USER_NOT_FOUND",
-    );
-  }
+  const ids = { userId: claims.sub, sessionId: claims.sid };
+  const found =
+    options?.for === "rotation"
+      ? await readUserSession(deps.pool, ids, options)
+      : await readUserSession(deps.pool, ids);
+  if (!found?.user.isActive) throw new AuthError("USER_NOT_FOUND");
+  const { session } = found;
+  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
   // Over by its own time (idle, or the cap), not ended by anyone: what the token's exp says
   // too, once past the clock leeway (tokens never outlive their session).
   if (!isLive(session, deps.now())) throw new AuthError("TOKEN_EXPIRED");
-  const user = { id: found.id, email: found.email, name: found.name, role: found.role };
-  cache?.put(ticket, { userId: found.id, user, session }, deps.now());
+  const { id, email, name, role } = found.user;
+  const user = { id, email, name, role };
+  cache?.put(ticket, { userId: id, user, session }, deps.now());
   return { user, session };
-}
-
-async function isActiveUser(deps: AppDeps, id: string): Promise<boolean> {
-  const row = await deps.prisma.user.findUnique({ where: { id }, select: { isActive: true } });
-  return row?.isActive === true;
 }
 
 /** The session as it is now (another request may have rotated it), or null when it is gone. */

@@ -9,11 +9,7 @@ export { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 export { type FreezableProxy, startFreezableProxy } from "./freezable-proxy";
 export { type ProcessRun, runToEnd } from "./run-to-end";
 export { type SilentServer, startSilentServer } from "./silent-server";
-export {
-  createLoggedPrismaClient,
-  type LoggedPrismaClient,
-  type StatementLogOptions,
-} from "./statement-log";
+export { createLoggedPrismaClient, type LoggedPrismaClient } from "./statement-log";
 export {
   type ProvisionTestDatabaseOptions,
   provisionTestDatabase,

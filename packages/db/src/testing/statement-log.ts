@@ -12,14 +12,6 @@ export interface LoggedPrismaClient {
   close(): Promise<void>;
 }
 
-export interface StatementLogOptions {
-  /**
-   * Awaited before each statement is sent: a test runs other work between two statements of one
-   * Prisma call with it (what a commit landing between them does, say).
-   */
-  beforeStatement?: (text: string) => Promise<void> | void;
-}
-
 /**
  * Counted at the driver, below Prisma: one entry is one round trip to the server, whatever
  * Prisma made of the call (a transaction's BEGIN and COMMIT count too).
@@ -28,10 +20,7 @@ export interface StatementLogOptions {
  * const { prisma, statements } = createLoggedPrismaClient(url);
  * statements.length = 0; await work(prisma); expect(statements).toHaveLength(1);
  */
-export function createLoggedPrismaClient(
-  url: string,
-  options: StatementLogOptions = {},
-): LoggedPrismaClient {
+export function createLoggedPrismaClient(url: string): LoggedPrismaClient {
   const statements: string[] = [];
   // The zone is set before the pool hands a connection out, and before the 'connect' event
   // below: not a round trip of the work a test measures.
@@ -41,17 +30,10 @@ export function createLoggedPrismaClient(
     // Every query the pool runs goes through one of its clients' query().
     (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const first = args[0];
-      const text = typeof first === "string" ? first : String((first as { text?: unknown })?.text);
-      statements.push(text);
-      const hook = options.beforeStatement;
-      if (!hook) return query(...args);
-      const held = Promise.resolve(hook(text));
-      // pg's pool.query (the adapter's way in) calls with a callback and uses no return value.
-      if (typeof args.at(-1) === "function") {
-        void held.then(() => query(...args));
-        return undefined;
-      }
-      return held.then(() => query(...args));
+      statements.push(
+        typeof first === "string" ? first : String((first as { text?: unknown })?.text),
+      );
+      return query(...args);
     };
   });
   // Registered as its pool: statements sent through poolOf(prisma) are counted too.
