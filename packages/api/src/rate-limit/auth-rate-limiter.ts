@@ -110,9 +110,14 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions): AuthRate
   );
   const synced = (name: string, points: number, duration: number) => {
     const spec = { name, points, duration };
-    return new SyncedCounter(spec, store.counter(spec), (call) => store.watch(call), {
-      syncMs: options.refreshSyncMs ?? 1000,
-    });
+    return new SyncedCounter(
+      spec,
+      store.counter(spec),
+      (counter, call) => store.run(counter, call),
+      {
+        syncMs: options.refreshSyncMs ?? 1000,
+      },
+    );
   };
   const refreshes = perClient(
     synced,

@@ -113,7 +113,7 @@ export function createBudgets(store: OpenStore): Budgets {
 
   async function spend(charge: Charge): Promise<Spent> {
     try {
-      const res = await store.watch(() => charge.counter.consume(charge.key));
+      const res = await store.run(charge.counter, (limiter) => limiter.consume(charge.key));
       return { charge, admitted: true, res, windowEndsAt: Date.now() + res.msBeforeNext };
     } catch (error) {
       if (error instanceof RateLimiterRes) {
@@ -130,7 +130,7 @@ export function createBudgets(store: OpenStore): Budgets {
   async function recheck(charge: Charge): Promise<RateLimiterRes | null> {
     const key = keyOf(charge);
     if (!refused.has(key, Date.now())) return null;
-    const res = await store.watch(() => charge.counter.get(charge.key));
+    const res = await store.run(charge.counter, (limiter) => limiter.get(charge.key));
     if (res !== null && res.consumedPoints > charge.counter.points) return res;
     refused.drop(key);
     return null;
@@ -142,7 +142,7 @@ export function createBudgets(store: OpenStore): Budgets {
     async giveBack(spent) {
       if (Date.now() >= spent.windowEndsAt) return;
       const { counter, key } = spent.charge;
-      await store.watch(() => counter.reward(key));
+      await store.run(counter, (limiter) => limiter.reward(key));
     },
     async spendAll(charges, message) {
       const again = (await Promise.all(charges.map(recheck))).filter((res) => res !== null);
@@ -158,14 +158,14 @@ export function createBudgets(store: OpenStore): Budgets {
         over.every((spent) => spent.again),
       );
     },
-    read: ({ counter, key }) => store.watch(() => counter.get(key)),
+    read: ({ counter, key }) => store.run(counter, (limiter) => limiter.get(key)),
     async reset(charge) {
-      await store.watch(() => charge.counter.delete(charge.key));
+      await store.run(charge.counter, (limiter) => limiter.delete(charge.key));
       refused.drop(keyOf(charge));
     },
     // Not noted as refused: the first attempt the lock refuses is spent, and recorded.
     async lock({ counter, key }, seconds) {
-      await store.watch(() => counter.block(key, seconds));
+      await store.run(counter, (limiter) => limiter.block(key, seconds));
     },
   };
 }

@@ -1,7 +1,11 @@
 // The stand-in reports every call it answers, so the outage tracker never mistakes a call the
 // memory answered for the store answering again.
-import { describe, expect, it } from "vitest";
-import { OutageTracker, StandInLimiter } from "./outage";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { OutageTracker, PROBE_INTERVAL_MS, StandInLimiter } from "./outage";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function setUp() {
   const lines: string[] = [];
@@ -38,5 +42,42 @@ describe("StandInLimiter", () => {
     await tracker.watch(async () => "the store answered");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/postgres store answering again/);
+  });
+});
+
+describe("OutageTracker.skipStore: a failing store is tried by one call in a while", () => {
+  it("sends calls to memory while failing, but one at a time after each interval", async () => {
+    vi.useFakeTimers();
+    const { lines, tracker, standIn } = setUp();
+    expect(tracker.skipStore()).toBe(false);
+    await tracker.watch(() => standIn.consume("k"));
+    expect(tracker.skipStore()).toBe(true);
+    vi.advanceTimersByTime(PROBE_INTERVAL_MS);
+    expect(tracker.skipStore()).toBe(false);
+    // This call tries the store; the others meanwhile go to memory, and are no news: the try
+    // still counts as the store answering.
+    let answer = (_value: string) => {};
+    const trying = tracker.watch(() => new Promise<string>((resolve) => (answer = resolve)));
+    expect(tracker.skipStore()).toBe(true);
+    await standIn.instead((limiter) => limiter.consume("k"));
+    answer("the store answered");
+    await trying;
+    expect(tracker.skipStore()).toBe(false);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/postgres store answering again/);
+  });
+
+  it("waits another interval after a try the store did not answer", async () => {
+    vi.useFakeTimers();
+    const { tracker, standIn } = setUp();
+    await tracker.watch(() => standIn.consume("k"));
+    vi.advanceTimersByTime(PROBE_INTERVAL_MS);
+    // The store's limiter handed the call to its insurance: still failing.
+    await tracker.watch(() => standIn.consume("k"));
+    expect(tracker.skipStore()).toBe(true);
+    vi.advanceTimersByTime(PROBE_INTERVAL_MS - 1);
+    expect(tracker.skipStore()).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(tracker.skipStore()).toBe(false);
   });
 });

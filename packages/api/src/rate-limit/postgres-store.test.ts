@@ -1,7 +1,7 @@
 // The PostgreSQL store for real: instances share counts, rows hold no email, and a dead store
 // hands over to per-instance memory without locking anyone out.
 import { randomInt } from "node:crypto";
-import { freePort } from "@kit/db/testing";
+import { freePort, startSilentServer } from "@kit/db/testing";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { RateLimitedError } from "../errors";
@@ -254,5 +254,29 @@ describe("PostgreSQL store unreachable", () => {
     expect(lines[0]).toMatch(/postgres store failing/);
     expect(lines.join("\n")).not.toContain(account);
     expect(lines.join("\n")).not.toContain(client);
+  });
+});
+
+describe("PostgreSQL store that accepts connections and never answers", () => {
+  it("costs one timeout, not one per call: once failing, calls go to memory but one in a while", async () => {
+    const silent = await startSilentServer();
+    try {
+      const lines: string[] = [];
+      const hung = limiter(silent.url, (line) => lines.push(line));
+      const client = ip();
+      // The first attempt waits out the store's timeout, and finds the outage.
+      await (await begin(hung, email(), client)).succeeded();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/postgres store failing/);
+      const tried = silent.accepted();
+      // The next ten go to memory without trying the store each (before: a new connection per
+      // call, each waiting 2 s); within PROBE_INTERVAL_MS at most one tries it meanwhile.
+      for (let i = 0; i < 10; i += 1) await (await begin(hung, email(), client)).failed();
+      expect(silent.accepted() - tried).toBeLessThanOrEqual(1);
+      // Still the one line for the outage.
+      expect(lines).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -40,8 +40,15 @@ export interface OpenStore {
    * how many it deleted. Keys' prefixes must hold no LIKE or glob wildcard (`%_*?[`).
    */
   forget(matches: KeyMatch[]): Promise<number>;
-  /** Runs a limiter call so the outage tracker can see the store answer again. */
-  watch<T>(call: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one call on a counter this store made: on the store (watched, so the outage tracker
+   * sees it answer again), or on the counter's in-memory stand-in while the store is known to be
+   * failing (OutageTracker.skipStore). `call` must call the limiter's method synchronously.
+   */
+  run<T>(
+    counter: RateLimiterAbstract,
+    call: (limiter: RateLimiterAbstract) => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -56,22 +63,40 @@ const STORE_TIMEOUT_MS = 2000;
 export function openStore(store: LimiterStore, log: (line: string) => void): OpenStore {
   if (store.kind === "memory") return openMemory();
   const tracker = new OutageTracker(store.kind, log);
-  const standIn = (spec: CounterSpec) =>
-    new StandInLimiter(
+  const standIns = new WeakMap<RateLimiterAbstract, StandInLimiter>();
+  const withStandIn = (
+    spec: CounterSpec,
+    make: (standIn: StandInLimiter) => RateLimiterAbstract,
+  ) => {
+    const standIn = new StandInLimiter(
       { keyPrefix: spec.name, points: spec.points, duration: spec.duration },
       tracker,
     );
-  const watch = <T>(call: () => Promise<T>) => tracker.watch(call);
+    const counter = make(standIn);
+    standIns.set(counter, standIn);
+    return counter;
+  };
+  const run: OpenStore["run"] = (counter, call) => {
+    const standIn = standIns.get(counter);
+    if (standIn && tracker.skipStore()) return standIn.instead(call);
+    return tracker.watch(() => call(counter));
+  };
   return store.kind === "postgres"
-    ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", standIn, watch)
-    : openRedis(store.url, standIn, watch, () => tracker.failing());
+    ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", withStandIn, run)
+    : openRedis(store.url, withStandIn, run, () => tracker.failing());
 }
+
+/** Makes a store counter insured by a stand-in of its own, which `run` may use in its place. */
+type WithStandIn = (
+  spec: CounterSpec,
+  make: (standIn: StandInLimiter) => RateLimiterAbstract,
+) => RateLimiterAbstract;
 
 function openPostgres(
   url: string,
   applicationName: string,
-  standIn: (spec: CounterSpec) => StandInLimiter,
-  watch: OpenStore["watch"],
+  withStandIn: WithStandIn,
+  run: OpenStore["run"],
 ): OpenStore {
   // Its own small pool: the limiter must keep answering when Prisma's pool is saturated.
   const pool = new pg.Pool({
@@ -86,19 +111,23 @@ function openPostgres(
   pool.on("error", () => {});
   return {
     counter: (spec) =>
-      new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: "pool",
-        tableName: RATE_LIMIT_TABLE,
-        // The migration owns the table: never CREATE it from here. No per-limiter sweeper either
-        // (it cannot be stopped on close): pruneExpired deletes expired rows with the rest.
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        keyPrefix: spec.name,
-        points: spec.points,
-        duration: spec.duration,
-        insuranceLimiter: standIn(spec),
-      }),
+      withStandIn(
+        spec,
+        (standIn) =>
+          new RateLimiterPostgres({
+            storeClient: pool,
+            storeType: "pool",
+            tableName: RATE_LIMIT_TABLE,
+            // The migration owns the table: never CREATE it from here. No per-limiter sweeper either
+            // (it cannot be stopped on close): pruneExpired deletes expired rows with the rest.
+            tableCreated: true,
+            clearExpiredByTimeout: false,
+            keyPrefix: spec.name,
+            points: spec.points,
+            duration: spec.duration,
+            insuranceLimiter: standIn,
+          }),
+      ),
     async forget(matches) {
       let deleted = 0;
       for (const { counter, keys, prefixes } of matches) {
@@ -111,7 +140,7 @@ function openPostgres(
       }
       return deleted;
     },
-    watch,
+    run,
     async close() {
       await pool.end();
     },
@@ -142,8 +171,8 @@ export async function pingRedis(url: string): Promise<void> {
 
 function openRedis(
   url: string,
-  standIn: (spec: CounterSpec) => StandInLimiter,
-  watch: OpenStore["watch"],
+  withStandIn: WithStandIn,
+  run: OpenStore["run"],
   unanswered: () => void,
 ): OpenStore {
   const redis = new Redis(url, {
@@ -172,14 +201,18 @@ function openRedis(
   });
   return {
     counter: (spec) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        rejectIfRedisNotReady: true,
-        keyPrefix: `${REDIS_KEY_PREFIX}${spec.name}`,
-        points: spec.points,
-        duration: spec.duration,
-        insuranceLimiter: standIn(spec),
-      }),
+      withStandIn(
+        spec,
+        (standIn) =>
+          new RateLimiterRedis({
+            storeClient: redis,
+            rejectIfRedisNotReady: true,
+            keyPrefix: `${REDIS_KEY_PREFIX}${spec.name}`,
+            points: spec.points,
+            duration: spec.duration,
+            insuranceLimiter: standIn,
+          }),
+      ),
     async forget(matches) {
       await firstReady;
       const found: string[] = [];
@@ -193,9 +226,9 @@ function openRedis(
       }
       return found.length === 0 ? 0 : redis.del(...found);
     },
-    watch: async (call) => {
+    run: async (counter, call) => {
       await firstReady;
-      return watch(call);
+      return run(counter, call);
     },
     async close() {
       redis.disconnect();
@@ -228,7 +261,7 @@ function openMemory(): OpenStore {
       }
       return deleted;
     },
-    watch: (call) => call(),
+    run: (counter, call) => call(counter),
     close: async () => {},
   };
 }

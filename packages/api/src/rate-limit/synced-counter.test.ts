@@ -3,6 +3,7 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RateLimitedError } from "../errors";
+import type { OpenStore } from "./store";
 import { SyncedCounter, spendSynced } from "./synced-counter";
 
 const SPEC = { name: "refresh", points: 3, duration: 60 };
@@ -23,8 +24,8 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function instance(shared = store, watch = <T>(call: () => Promise<T>) => call()) {
-  const counter = new SyncedCounter(SPEC, shared, watch, { syncMs: SYNC_MS });
+function instance(shared = store, run: OpenStore["run"] = (counter, call) => call(counter)) {
+  const counter = new SyncedCounter(SPEC, shared, run, { syncMs: SYNC_MS });
   counters.push(counter);
   return counter;
 }
@@ -118,7 +119,9 @@ describe("instances sharing the store", () => {
 describe("settings", () => {
   it("refuses a sync interval that is not a whole number of ms", () => {
     for (const syncMs of [0, -1, 0.5, Number.NaN]) {
-      expect(() => new SyncedCounter(SPEC, store, (call) => call(), { syncMs })).toThrow(TypeError);
+      expect(
+        () => new SyncedCounter(SPEC, store, (counter, call) => call(counter), { syncMs }),
+      ).toThrow(TypeError);
     }
   });
 });
@@ -126,8 +129,8 @@ describe("settings", () => {
 describe("store failures", () => {
   it("keeps points the store did not take and sends them with the next sync", async () => {
     let failing = true;
-    const counter = instance(store, (call) =>
-      failing ? Promise.reject(new Error("connection refused")) : call(),
+    const counter = instance(store, (shared, call) =>
+      failing ? Promise.reject(new Error("connection refused")) : call(shared),
     );
     counter.spend("a");
     await vi.advanceTimersByTimeAsync(SYNC_MS);
@@ -188,7 +191,10 @@ describe("spendSynced", () => {
 
 describe("memory", () => {
   function bounded(maxKeys: number) {
-    const counter = new SyncedCounter(SPEC, store, (call) => call(), { syncMs: SYNC_MS, maxKeys });
+    const counter = new SyncedCounter(SPEC, store, (counter, call) => call(counter), {
+      syncMs: SYNC_MS,
+      maxKeys,
+    });
     counters.push(counter);
     return counter;
   }

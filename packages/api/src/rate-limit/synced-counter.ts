@@ -64,7 +64,7 @@ export class SyncedCounter {
   constructor(
     private readonly spec: CounterSpec,
     private readonly shared: RateLimiterAbstract,
-    private readonly watch: OpenStore["watch"],
+    private readonly run: OpenStore["run"],
     options: SyncedCounterOptions,
   ) {
     assertWholeAtLeastOne("syncMs", options.syncMs);
@@ -160,7 +160,7 @@ export class SyncedCounter {
   async #consume(key: string, tally: Tally, points: number): Promise<void> {
     let res: RateLimiterRes;
     try {
-      res = await this.watch(() => this.shared.consume(key, points));
+      res = await this.run(this.shared, (limiter) => limiter.consume(key, points));
     } catch (error) {
       tally.sending = 0;
       // Over the budget: the store still counted the points, and says so.
