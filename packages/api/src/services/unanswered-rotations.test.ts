@@ -34,6 +34,16 @@ async function session() {
   return { sid: sid as string, jti: jti as string };
 }
 
+/** What the server that gave up on a rotation does: mark it, for the next hour. */
+const markLate = (rotation: { sid: string; jti: string; next: string; fingerprint?: string }) =>
+  markUnanswered(api.deps, {
+    sessionId: rotation.sid,
+    jti: rotation.jti,
+    nextJti: rotation.next,
+    fingerprint: rotation.fingerprint ?? FINGERPRINT,
+    untilMs: Date.now() + 3600_000,
+  });
+
 const unansweredOf = async (sid: string) =>
   (await api.db.session.findUniqueOrThrow({ where: { id: sid } })).unansweredJti;
 
@@ -48,13 +58,7 @@ describe("markUnanswered", () => {
           UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
             rotated_by = ${FINGERPRINT}, rotated_at = now()
           WHERE id = ${sid}::uuid`;
-        markUnanswered(api.deps, {
-          sessionId: sid,
-          jti,
-          nextJti: next,
-          fingerprint: FINGERPRINT,
-          untilMs: Date.now() + 3600_000,
-        });
+        markLate({ sid, jti, next });
         // The mark's first try (0.5 s) meets the held row and must wait for it.
         await new Promise((resolve) => setTimeout(resolve, 1500));
       },
@@ -71,13 +75,7 @@ describe("markUnanswered", () => {
         rotated_by = 'device:someone-else', rotated_at = now()
       WHERE id = ${other.sid}::uuid`;
     for (const { sid, jti } of [untouched, other]) {
-      markUnanswered(api.deps, {
-        sessionId: sid,
-        jti,
-        nextJti: randomUUID(),
-        fingerprint: FINGERPRINT,
-        untilMs: Date.now() + 3600_000,
-      });
+      markLate({ sid, jti, next: randomUUID() });
     }
     // Give the marker its tries, then look.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -90,13 +88,7 @@ describe("markUnanswered", () => {
     const took = randomUUID();
     // Three retries of one token during an outage: only the second ever reached the database.
     for (const nextJti of [randomUUID(), took, randomUUID()]) {
-      markUnanswered(api.deps, {
-        sessionId: sid,
-        jti,
-        nextJti,
-        fingerprint: FINGERPRINT,
-        untilMs: Date.now() + 3600_000,
-      });
+      markLate({ sid, jti, next: nextJti });
     }
     await api.db.$executeRaw`
       UPDATE sessions SET refresh_jti = ${took}::uuid, previous_jti = ${jti}::uuid,
@@ -107,14 +99,7 @@ describe("markUnanswered", () => {
 });
 
 describe("the rotations waiting to be marked", () => {
-  const waiting = (sessionId: string, jti: string, nextJti = randomUUID()) =>
-    markUnanswered(api.deps, {
-      sessionId,
-      jti,
-      nextJti,
-      fingerprint: FINGERPRINT,
-      untilMs: Date.now() + 3600_000,
-    });
+  const waiting = (sid: string, jti: string, next = randomUUID()) => markLate({ sid, jti, next });
   const swap = (sid: string, jti: string, next: string) => api.db.$executeRaw`
     UPDATE sessions SET refresh_jti = ${next}::uuid, previous_jti = ${jti}::uuid,
       rotated_by = ${FINGERPRINT}, rotated_at = now()
@@ -226,13 +211,7 @@ describe("a retry on another server that waited on the session's row", () => {
       const { retry, sid, jti, next, fingerprint } = await retryWaitingOnRow(other);
       // The server that gave up marks it only after the retry's swap has gone through.
       await sleep(500);
-      markUnanswered(api.deps, {
-        sessionId: sid,
-        jti,
-        nextJti: next,
-        fingerprint,
-        untilMs: Date.now() + 3600_000,
-      });
+      markLate({ sid, jti, next, fingerprint });
       const answered = await retry;
       expect(answered.body.error?.data?.appCode).toBeUndefined();
       expect(answered.status).toBe(200);
@@ -271,13 +250,7 @@ describe("a retry on another server that waited on the session's row", () => {
       await swapOf(api.db, session);
       const retry = other.post("auth.refresh", { refresh: token });
       await sleep(500);
-      markUnanswered(api.deps, {
-        sessionId: sid,
-        jti,
-        nextJti: next,
-        fingerprint,
-        untilMs: Date.now() + 3600_000,
-      });
+      markLate({ sid, jti, next, fingerprint });
       const answered = await retry;
       expect(answered.body.error?.data?.appCode).toBeUndefined();
       expect(claimsOf(answered.body.result.data.refresh).jti).toBe(next);
