@@ -104,6 +104,8 @@ export function verifyJwt(
   ring: KeyRing,
   nowMs: number,
   rules: ClaimRules = {},
+  /** Seconds past `exp` (and the leeway) still accepted, for a caller that judges such a token itself. */
+  expiredFor = 0,
 ): { payload: JwtPayload; kid: string | undefined; typ: unknown } {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
     throw new AuthError("INVALID_TOKEN");
@@ -115,7 +117,7 @@ export function verifyJwt(
       // Pinned twice: keyFor checked the header, and the library checks it against this list.
       algorithms: [ring.algorithm],
       clockTimestamp: Math.floor(nowMs / 1000),
-      clockTolerance: rules.clockLeeway ?? 0,
+      clockTolerance: (rules.clockLeeway ?? 0) + expiredFor,
       ...(rules.issuer === undefined ? {} : { issuer: rules.issuer }),
       ...(rules.audience === undefined ? {} : { audience: rules.audience }),
     });

@@ -160,6 +160,22 @@ describe("expiry", () => {
     now = (IAT + 60) * 1000;
     expect(catchAuthError(() => tokens.verifyRefresh(token)).code).toBe("TOKEN_EXPIRED");
   });
+
+  it("passes a refresh token up to expiredFor seconds past exp only when asked to", () => {
+    let now = NOW_MS;
+    const tokens = service({ now: () => now, clockLeeway: 2 });
+    const { token, claims } = tokens.issueRefresh(user);
+    // Past exp and the leeway by 5 s: expired, unless the caller takes at least that.
+    now = (claims.exp + 2 + 5) * 1000;
+    expect(catchAuthError(() => tokens.verifyRefresh(token)).code).toBe("TOKEN_EXPIRED");
+    expect(catchAuthError(() => tokens.verifyRefresh(token, { expiredFor: 5 })).code).toBe(
+      "TOKEN_EXPIRED",
+    );
+    expect(tokens.verifyRefresh(token, { expiredFor: 6 }).jti).toBe(claims.jti);
+    for (const expiredFor of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => tokens.verifyRefresh(token, { expiredFor })).toThrow(TypeError);
+    }
+  });
 });
 
 describe("token kinds", () => {

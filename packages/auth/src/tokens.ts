@@ -156,8 +156,13 @@ export interface TokenService {
    * INVALID_TOKEN.
    */
   verifyAccess(token: string): AccessClaims;
-  /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
-  verifyRefresh(token: string): RefreshClaims;
+  /**
+   * Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. With `expiredFor`, a
+   * token up to that many seconds past its `exp` (and the leeway) passes too: for refresh's
+   * grace window, which honours a token rotated out in its last moments for the client that
+   * rotated it, and must judge such a token itself (it is good for nothing else).
+   */
+  verifyRefresh(token: string, options?: { expiredFor: number }): RefreshClaims;
   /** A device marker for `userId`, living `ttl` seconds; deviceId defaults to a new random id. */
   issueDevice(input: { userId: string; deviceId?: string; ttl: number }): IssuedToken<DeviceClaims>;
   /** Throws AuthError: TOKEN_EXPIRED, WRONG_TOKEN_TYPE or INVALID_TOKEN. */
@@ -269,8 +274,9 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       return claims;
     },
 
-    verifyRefresh(token) {
-      const { payload } = verifyKind(token, "refresh");
+    verifyRefresh(token, options) {
+      if (options) assertWholeAtLeastZero("expiredFor", options.expiredFor);
+      const { payload } = verifyKind(token, "refresh", options?.expiredFor);
       return Object.assign(baseClaims(payload), { type: "refresh" as const });
     },
 
@@ -312,8 +318,9 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
   function verifyKind(
     token: string,
     kind: TokenKind,
+    expiredFor?: number,
   ): { payload: JwtPayload; kid: string | undefined } {
-    const verifiedJwt = verifyJwt(token, ring, now(), rules);
+    const verifiedJwt = verifyJwt(token, ring, now(), rules, expiredFor);
     if (verifiedJwt.payload.type !== kind) throw new AuthError("WRONG_TOKEN_TYPE");
     // Its own header type, or the plain "JWT" every token carried before they had their own
     // (a device marker lives a year); a header naming another kind is no token we signed.
@@ -362,6 +369,14 @@ function assertPositiveInteger(name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
     throw new TypeError(
       `${name} must be a positive whole number of seconds (got ${String(value)}).`,
+    );
+  }
+}
+
+function assertWholeAtLeastZero(name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(
+      `${name} must be a whole number of seconds, 0 or more (got ${String(value)}).`,
     );
   }
 }

@@ -163,6 +163,42 @@ describe("reuse grace window", () => {
   });
 });
 
+describe("a token rotated out in its last seconds", () => {
+  it("is replayed just past its own exp, inside the window, for the client that rotated it only", async () => {
+    // Each token lives 16 s (over 15, iat being whole seconds). t0 is rotated with over 6 s of
+    // its life left, then presented again over 2 s past its exp (a second tab's refresh that
+    // arrived late): 9 s after the rotation, inside a 30 s window, while t1 still has 6 s.
+    const api = await serverWith({ refreshTtl: 16, refreshReuseGrace: 30 });
+    const { refresh: t0 } = await signUp(api);
+    await api.elapse(9);
+    const rotated = await api.post("auth.refresh", { refresh: t0 });
+    expect(rotated.status).toBe(200);
+    const t1 = rotated.body.result.data.refresh;
+    await api.elapse(9);
+
+    const late = await api.post("auth.refresh", { refresh: t0 });
+    expect(late.body.error?.data?.appCode).toBeUndefined();
+    expect(late.body.result.data.refresh).toBe(t1);
+    // Another client with t0 is told expired, as before: no pair, and not reuse (an expired
+    // token proves nothing), so the session lives on.
+    const other = await api.post("auth.refresh", { refresh: t0 }, { "user-agent": "another" });
+    expect(other.status).toBe(401);
+    expect(other.body.error.data.appCode).toBe("TOKEN_EXPIRED");
+    expect((await api.post("auth.refresh", { refresh: t1 })).status).toBe(200);
+  });
+
+  it("is expired once the window has passed, and the session is not revoked", async () => {
+    const api = await serverWith({ refreshTtl: 16, refreshReuseGrace: 2 });
+    const { refresh: t0 } = await signUp(api);
+    await api.elapse(9);
+    const t1 = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    await api.elapse(9);
+    const late = await api.post("auth.refresh", { refresh: t0 });
+    expect(late.body.error.data.appCode).toBe("TOKEN_EXPIRED");
+    expect((await api.post("auth.refresh", { refresh: t1 })).status).toBe(200);
+  });
+});
+
 describe("absolute session cap", () => {
   it("caps every refresh token at login + max age; rotation never extends it", async () => {
     const MAX_AGE = 8;

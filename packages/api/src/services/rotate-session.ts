@@ -1,7 +1,7 @@
 // Refresh rotation: exchange a refresh token for a new pair, replay inside the grace window, or
 // revoke the session on reuse.
 import { AuthError, type RefreshClaims } from "@kit/auth";
-import type { SessionRotation } from "@kit/db";
+import type { SessionRotation, UserIdentity } from "@kit/db";
 import { accessClaims } from "../access-claims";
 import { recordEvent } from "../audit";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
@@ -48,7 +48,14 @@ export async function rotateSession(
   /** The request's: aborted when the client went away before its answer (see markUnanswered). */
   signal?: AbortSignal,
 ): Promise<TokenPair> {
-  const claims = deps.tokens.verifyRefresh(refreshToken);
+  let claims: RefreshClaims;
+  try {
+    claims = deps.tokens.verifyRefresh(refreshToken);
+  } catch (error) {
+    const lately = lateInGrace(deps, refreshToken, error);
+    if (!lately) throw error;
+    return replayExpired(deps, lately, client);
+  }
   // Ids are UUID columns: anything else cannot name a row, and must not reach the database.
   if (!isUuid(claims.sub)) throw new AuthError("USER_NOT_FOUND");
   if (!isUuid(claims.sid)) throw new AuthError("TOKEN_REVOKED");
@@ -160,10 +167,10 @@ async function rotateSlowly(
   waitedOnRow: boolean,
 ): Promise<TokenPair> {
   const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
-  const notAfter = seconds(session.absoluteExpiresAt.getTime());
   let current: SessionRotation | null = session;
   if (session.refreshJti === claims.jti) {
     // Current after all (the user was re-activated between the two reads, say): swap now.
+    const notAfter = seconds(session.absoluteExpiresAt.getTime());
     const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter, signal);
     if (rotated.swapped) return rotated.pair;
     // Lost a race this time: look again at what the session holds now.
@@ -200,32 +207,89 @@ async function rotateSlowly(
     replay = honoured(current);
   }
   const rotatedAt = current.rotatedAt?.getTime();
-  // (rotatedAt tested here too so the type knows it below.)
-  if (rotatedAt !== undefined && replay) {
-    await recordEvent(deps, {
-      type: "refresh_replayed",
-      userId: user.id,
-      sessionId: current.id,
-      client,
-    });
-    // No new token: the session's current one, re-signed from the same claims (the identical
-    // string with HS256 and RS256; PS256 and ES256 signatures are randomised, the claims not).
-    const refresh = deps.tokens.issueRefresh({
-      userId: user.id,
-      sessionId: current.id,
-      jti: current.refreshJti,
-      notAfter,
-      issuedAt: seconds(rotatedAt),
-    });
-    const access = deps.tokens.issueAccess({
-      userId: user.id,
-      email: user.email,
-      sessionId: current.id,
-      custom: accessClaims.issue(user),
-      notAfter,
-    });
-    return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
-  }
+  if (replay && rotatedAt !== undefined)
+    return replayCurrent(deps, user, current, rotatedAt, client);
   await revokeForReuse(deps, { sessionId: current.id, userId: user.id }, client);
   throw new AuthError("TOKEN_REUSED");
+}
+
+/**
+ * A replay the grace window honours: the session's current pair, no new token. Recorded as
+ * `refresh_replayed`.
+ */
+async function replayCurrent(
+  deps: AppDeps,
+  user: UserIdentity,
+  current: SessionRotation,
+  /** When the session was last rotated (ms): the current token's iat. */
+  rotatedAt: number,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  await recordEvent(deps, {
+    type: "refresh_replayed",
+    userId: user.id,
+    sessionId: current.id,
+    client,
+  });
+  const notAfter = seconds(current.absoluteExpiresAt.getTime());
+  // No new token: the session's current one, re-signed from the same claims (the identical
+  // string with HS256 and RS256; PS256 and ES256 signatures are randomised, the claims not).
+  const refresh = deps.tokens.issueRefresh({
+    userId: user.id,
+    sessionId: current.id,
+    jti: current.refreshJti,
+    notAfter,
+    issuedAt: seconds(rotatedAt),
+  });
+  const access = deps.tokens.issueAccess({
+    userId: user.id,
+    email: user.email,
+    sessionId: current.id,
+    custom: accessClaims.issue(user),
+    notAfter,
+  });
+  return { access: access.token, refresh: refresh.token, refreshExp: refresh.claims.exp };
+}
+
+/**
+ * The claims of a refresh token past its `exp` by no more than the grace window, when that is
+ * why verification refused it (`error`); null otherwise. Such a token may have been rotated out
+ * in its last moments (a second tab's refresh sent at once, arriving late): the grace window
+ * honours it for the client that rotated it, as it would a second earlier.
+ */
+function lateInGrace(deps: AppDeps, token: string, error: unknown): RefreshClaims | null {
+  const graceMs = deps.sessions.refreshReuseGraceMs;
+  if (!(error instanceof AuthError) || error.code !== "TOKEN_EXPIRED" || graceMs <= 0) {
+    return null;
+  }
+  try {
+    return deps.tokens.verifyRefresh(token, { expiredFor: Math.ceil(graceMs / 1000) });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A token past its `exp` (lateInGrace): only a replay inside the grace window, measured from its
+ * rotation, by the client that rotated it. Anything else is what verification said, expired:
+ * never a rotation, never reuse (an expired token proves nothing), and no unanswered mark (a
+ * mark keeps a token good until its `exp`, not past it).
+ */
+async function replayExpired(
+  deps: AppDeps,
+  claims: RefreshClaims,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw new AuthError("TOKEN_EXPIRED");
+  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
+  const inWindow = withinGrace(
+    { ...session, unansweredJti: null },
+    claims.jti,
+    rotationNow(deps),
+    deps.sessions.refreshReuseGraceMs,
+    clientFingerprint(client, claims.sub),
+  );
+  const rotatedAt = session.rotatedAt?.getTime();
+  if (!inWindow || rotatedAt === undefined) throw new AuthError("TOKEN_EXPIRED");
+  return replayCurrent(deps, user, session, rotatedAt, client);
 }
