@@ -203,6 +203,17 @@ describe("DATABASE_MIGRATE=off", () => {
         );
         expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
         expect(log.filter((line) => /warning|error/i.test(line))).toEqual([]);
+        // The audit trail is not this role's to rewrite; deleting a user still clears the
+        // user's events' link (the foreign key's action runs as the table's owner).
+        await expect(sql(dml.url, "UPDATE auth_events SET type = type")).rejects.toMatchObject({
+          code: "42501",
+        });
+        const events = async () =>
+          (await sql(current.url, "SELECT count(*)::int AS n FROM auth_events"))[0]?.n;
+        const before = await events();
+        await sql(dml.url, `DELETE FROM users WHERE email = '${email}'`);
+        // The user's events stay, with no user (SetNull), where a refused action would have thrown.
+        expect(await events()).toBe(before);
       } finally {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
