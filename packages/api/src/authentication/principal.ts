@@ -1,9 +1,9 @@
 // Who is calling: the user and session an authenticator established for this request.
 import type { AccessClaims } from "@kit/auth";
 import type { AppClaims } from "../access-claims";
-import type { CallingUser } from "./calling-user";
+import type { CallingUser } from "../calling-user";
 
-export type { CallingUser, PrincipalUser } from "./calling-user";
+export type { CallingUser, PrincipalUser } from "../calling-user";
 
 export interface PrincipalSession {
   id: string;

@@ -2,7 +2,7 @@ import { AuthError } from "@kit/auth";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { accessClaims } from "../access-claims";
-import type { CallingUser } from "../authentication/calling-user";
+import type { CallingUser } from "../calling-user";
 import {
   AccessClaimsError,
   accessClaimNames,

@@ -2,7 +2,7 @@
 // what a token without them means. The kit's definition is access-claims.ts.
 import { AuthError, RESERVED_CLAIMS, type ReservedClaim } from "@kit/auth";
 import type { z } from "zod";
-import type { CallingUser } from "../authentication/calling-user";
+import type { CallingUser } from "../calling-user";
 
 export interface AccessClaimsHook<C extends Record<string, unknown>> extends AccessClaimsIssue<C> {
   /**

@@ -1,5 +1,6 @@
-// Who a request's user is, as the session check reads them: apart from principal.ts so that the
-// claims hook (claims/define-access-claims.ts), which principal.ts's types depend on, can name it.
+// Who a request's user is, as the session check reads them: below both authentication/ and
+// claims/, since the claims hook (claims/define-access-claims.ts) names it and principal.ts's
+// types depend on that hook.
 import type { Role } from "@kit/db";
 
 export interface PrincipalUser {
