@@ -104,7 +104,7 @@ export function verifyJwt(
   ring: KeyRing,
   nowMs: number,
   rules: ClaimRules = {},
-  /** Seconds past `exp` (and the leeway) still accepted, for a caller that judges such a token itself. */
+  /** Seconds past `exp` (and the leeway) still accepted: for a caller that judges such a token. */
   expiredFor = 0,
 ): { payload: JwtPayload; kid: string | undefined; typ: unknown } {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {

@@ -64,10 +64,7 @@ export function openStore(store: LimiterStore, log: (line: string) => void): Ope
   if (store.kind === "memory") return openMemory();
   const tracker = new OutageTracker(store.kind, log);
   const standIns = new WeakMap<RateLimiterAbstract, StandInLimiter>();
-  const withStandIn = (
-    spec: CounterSpec,
-    make: (standIn: StandInLimiter) => RateLimiterAbstract,
-  ) => {
+  const withStandIn: WithStandIn = (spec, make) => {
     const standIn = new StandInLimiter(
       { keyPrefix: spec.name, points: spec.points, duration: spec.duration },
       tracker,
@@ -118,8 +115,9 @@ function openPostgres(
             storeClient: pool,
             storeType: "pool",
             tableName: RATE_LIMIT_TABLE,
-            // The migration owns the table: never CREATE it from here. No per-limiter sweeper either
-            // (it cannot be stopped on close): pruneExpired deletes expired rows with the rest.
+            // The migration owns the table: never CREATE it from here. No per-limiter sweeper
+            // either (it cannot be stopped on close): pruneExpired deletes expired rows with the
+            // rest.
             tableCreated: true,
             clearExpiredByTimeout: false,
             keyPrefix: spec.name,
