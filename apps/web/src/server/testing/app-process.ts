@@ -31,7 +31,28 @@ export async function startApp(
   extraEnv: Record<string, string> = {},
   args: string[] = ["--hostname", "127.0.0.1"],
   launcher: "node" | "pnpm" | "pnpm dev" = "node",
-  { ownGroup = false }: { ownGroup?: boolean } = {},
+  options: { ownGroup?: boolean } = {},
+): Promise<StartedApp> {
+  // A port found free may be taken by another test's server before the app listens on it (it
+  // starts its database first, seconds later; seen in CI): then started again on another.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(dataDir, extraEnv, args, launcher, options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** The app could not listen: the port picked for it was taken meanwhile. */
+class PortTakenError extends Error {}
+
+async function startOnce(
+  dataDir: string,
+  extraEnv: Record<string, string>,
+  args: string[],
+  launcher: "node" | "pnpm" | "pnpm dev",
+  { ownGroup = false }: { ownGroup?: boolean },
 ): Promise<StartedApp> {
   // PORT=0 in `extraEnv`: the system picks the port, and the app is found where it says it is.
   const port = extraEnv.PORT === "0" ? null : await freePort();
@@ -61,7 +82,11 @@ export async function startApp(
   const deadline = Date.now() + 90_000;
   await stoppedIfFailing(child, async () => {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${printed()}`);
+      if (child.exitCode !== null) {
+        const text = `pnpm start exited early:\n${printed()}`;
+        const taken = port !== null && !("PORT" in extraEnv) && printed().includes("EADDRINUSE");
+        throw taken ? new PortTakenError(text) : new Error(text);
+      }
       const said = port === null ? /\[web\] ready on (http:\/\/\S+:\d+)/.exec(printed()) : null;
       if (said?.[1]) base = said[1];
       try {
