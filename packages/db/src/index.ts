@@ -1,6 +1,8 @@
 // @kit/db: the Prisma client and named selects, migrations, the embedded PostgreSQL server, and
 // LISTEN with reconnect (how servers hear of session changes).
 // Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
+
+export { cancelAbandonedStatements } from "./client/abandoned-statements";
 export {
   createPrismaClient,
   DEFAULT_DATABASE_TIMEOUT_MS,

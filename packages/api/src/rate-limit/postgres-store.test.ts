@@ -1,7 +1,7 @@
 // The PostgreSQL store for real: instances share counts, rows hold no email, and a dead store
 // hands over to per-instance memory without locking anyone out.
 import { randomInt } from "node:crypto";
-import { freePort, startSilentServer } from "@kit/db/testing";
+import { freePort, provisionTestDatabase, stallCommits, startSilentServer } from "@kit/db/testing";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { RateLimitedError } from "../errors";
@@ -277,6 +277,25 @@ describe("PostgreSQL store that accepts connections and never answers", () => {
       expect(lines).toHaveLength(1);
     } finally {
       await silent.close();
+    }
+  });
+});
+
+describe("PostgreSQL store whose commits wait for an absent standby (a replication stall)", () => {
+  it("leaves no backend waiting behind the counts it gave up on", async () => {
+    const db = await provisionTestDatabase();
+    const stall = await stallCommits(db.url);
+    try {
+      const lines: string[] = [];
+      const stalled = limiter(db.url, (line) => lines.push(line));
+      // Its counts' upserts time out: the attempt goes on from memory, and says so once.
+      await (await begin(stalled, email(), ip())).succeeded();
+      expect(lines[0]).toMatch(/postgres store failing/);
+      // Each upsert given up on was cancelled, not left waiting for the rest of the stall.
+      expect(await stall.settle(0, 5000)).toBe(0);
+    } finally {
+      await stall.end();
+      await db.dispose();
     }
   });
 });

@@ -1,5 +1,6 @@
 // Where limiter counts live: PostgreSQL (default) or Redis, which every instance sees, each
 // limiter insured by an in-memory stand-in; plain memory only for unit tests.
+import { cancelAbandonedStatements } from "@kit/db";
 import { Redis } from "ioredis";
 import pg from "pg";
 import {
@@ -106,6 +107,9 @@ function openPostgres(
   });
   // An idle connection dropped by the server is reported here; unhandled it would crash the process.
   pool.on("error", () => {});
+  // A counter's upsert is a commit too: in a replication stall each one given up on would keep a
+  // backend waiting, at the rate logins arrive.
+  cancelAbandonedStatements(pool, STORE_TIMEOUT_MS);
   return {
     counter: (spec) =>
       withStandIn(

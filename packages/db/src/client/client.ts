@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { PrismaClient } from "../generated/prisma/client";
+import { cancelAbandonedStatements } from "./abandoned-statements";
 
 export { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 export type { Role, Session, User } from "../generated/prisma/client";
@@ -56,11 +57,12 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     // But a server that cannot answer at all (frozen, or its host gone without a FIN or RST)
     // enforces nothing, and the call would wait forever. So a client-side limit too, a little
     // later than the server's, which fires first whenever the server can act; the pool then
-    // drops that connection (its statement may still run, as when a connection is cut).
+    // drops that connection and cancels its statement (below).
     query_timeout: timeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     // A server gone silent (no FIN, no RST) is noticed on idle connections, not never.
     keepAlive: true,
   });
+  cancelAbandonedStatements(pool, timeoutMs);
   const prisma = new PrismaClient({
     // An interactive transaction waits for its connection at most `maxWait` (Prisma's default
     // 2 s), then fails with P2028, a code it also uses for misuse. Waiting a little longer than

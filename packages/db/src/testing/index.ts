@@ -6,6 +6,7 @@ export {
   startRestartablePostgres,
 } from "../embedded/restartable-postgres";
 export { startThrowawayPostgres } from "../embedded/throwaway-postgres";
+export { type CommitStall, stallCommits } from "./commit-stall";
 export { type FreezableProxy, startFreezableProxy } from "./freezable-proxy";
 export { type ProcessRun, runToEnd } from "./run-to-end";
 export { type SilentServer, startSilentServer } from "./silent-server";

@@ -1,0 +1,85 @@
+// A statement the pool gives up on (query_timeout) is cancelled on the server too, for real: a
+// throwaway server whose every commit waits for a synchronous standby that never comes (a
+// replication stall), where statement_timeout does not act and a dropped connection goes unseen.
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startThrowawayPostgres } from "../embedded/throwaway-postgres";
+import { type CommitStall, stallCommits } from "../testing/commit-stall";
+import { createPrismaClient, poolOf } from "./client";
+
+let server: { url: string; stop(): Promise<void> };
+let stall: CommitStall;
+
+beforeAll(async () => {
+  server = await startThrowawayPostgres();
+  const prisma = createPrismaClient(server.url);
+  await prisma.$executeRaw`CREATE TABLE stalled_writes (n int)`;
+  await prisma.$disconnect();
+  stall = await stallCommits(server.url);
+});
+
+afterAll(async () => {
+  await stall?.end();
+  await server?.stop();
+});
+
+const outcome = (pending: Promise<unknown>) =>
+  pending.then(
+    () => "answered",
+    (err: Error) => err.message,
+  );
+
+describe("a statement the pool gave up on", () => {
+  it("is cancelled on the server, so a commit stall does not pile up connections", async () => {
+    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
+    const pool = poolOf(prisma);
+    try {
+      const writes = Array.from({ length: 4 }, (_, i) =>
+        outcome(pool.query("INSERT INTO stalled_writes VALUES ($1)", [i])),
+      );
+      const prismaWrite = outcome(prisma.$executeRaw`INSERT INTO stalled_writes VALUES (99)`);
+      expect(await Promise.all(writes)).toEqual(Array(4).fill("Query read timeout"));
+      expect(await prismaWrite).toMatch(/timeout/i);
+      // The commits happened locally (a cancel cannot undo them), and no backend waits on.
+      expect(await stall.settle(0, 5000)).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("in a transaction: its connection is not handed out again while the statement waits", async () => {
+    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
+    const pool = poolOf(prisma);
+    try {
+      const failed = await outcome(
+        prisma.$transaction(async (tx) => tx.$executeRaw`INSERT INTO stalled_writes VALUES (7)`),
+      );
+      expect(failed).toMatch(/timeout/i);
+      expect(await stall.settle(0, 5000)).toBe(0);
+      // Reads need no standby: every connection the pool hands out answers them, none is left
+      // behind a COMMIT that never returns.
+      const reads = await Promise.all(
+        Array.from({ length: 10 }, () => outcome(pool.query("SELECT 1 AS one"))),
+      );
+      expect(reads).toEqual(Array(10).fill("answered"));
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("is ended when handed back without the error, not kept idle for the next caller", async () => {
+    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
+    const pool = poolOf(prisma);
+    try {
+      const client = await pool.connect();
+      const insert = { text: "INSERT INTO stalled_writes VALUES (8)", query_timeout: 100 };
+      expect(await outcome(client.query(insert as pg.QueryConfig))).toBe("Query read timeout");
+      // As Prisma hands back a transaction's connection: no error given.
+      client.release();
+      expect(pool.idleCount).toBe(0);
+      expect(await stall.settle(0, 5000)).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+});
