@@ -195,8 +195,8 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     clockLeeway: config.clockLeeway,
   };
   assertClaimRules(rules);
-  assertPositiveInteger("accessTtl", config.accessTtl);
-  assertPositiveInteger("refreshTtl", config.refreshTtl);
+  assertWholeSeconds("accessTtl", config.accessTtl, 1);
+  assertWholeSeconds("refreshTtl", config.refreshTtl, 1);
   const { accessTtl, refreshTtl } = config;
   const now = config.now ?? Date.now;
   const nowSeconds = () => Math.floor(now() / 1000);
@@ -212,7 +212,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       for (const name of Object.keys(custom)) {
         if (RESERVED_CLAIMS.has(name)) throw new TypeError(`"${name}" is the kit's claim.`);
       }
-      if (notAfter !== undefined) assertPositiveInteger("notAfter", notAfter);
+      if (notAfter !== undefined) assertWholeSeconds("notAfter", notAfter, 1);
       const iat = nowSeconds();
       const ends = notAfter === undefined ? iat + accessTtl : Math.min(iat + accessTtl, notAfter);
       if (ends <= iat) throw new AuthError("TOKEN_EXPIRED", "Session expired.");
@@ -238,8 +238,8 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
       assertNonEmpty("userId", userId);
       assertNonEmpty("sessionId", sessionId);
       assertNonEmpty("jti", jti);
-      if (notAfter !== undefined) assertPositiveInteger("notAfter", notAfter);
-      if (issuedAt !== undefined) assertPositiveInteger("issuedAt", issuedAt);
+      if (notAfter !== undefined) assertWholeSeconds("notAfter", notAfter, 1);
+      if (issuedAt !== undefined) assertWholeSeconds("issuedAt", issuedAt, 1);
       const iat = issuedAt ?? nowSeconds();
       const exp = Math.min(iat + refreshTtl, notAfter ?? Number.POSITIVE_INFINITY);
       // A token born expired is useless; say so instead of handing one out.
@@ -275,7 +275,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     },
 
     verifyRefresh(token, options) {
-      if (options) assertWholeAtLeastZero("expiredFor", options.expiredFor);
+      if (options) assertWholeSeconds("expiredFor", options.expiredFor, 0);
       const { payload } = verifyKind(token, "refresh", options?.expiredFor);
       return Object.assign(baseClaims(payload), { type: "refresh" as const });
     },
@@ -283,7 +283,7 @@ export function createTokenService(config: TokenServiceConfig): TokenService {
     issueDevice({ userId, deviceId = randomUUID(), ttl }) {
       assertNonEmpty("userId", userId);
       assertNonEmpty("deviceId", deviceId);
-      assertPositiveInteger("ttl", ttl);
+      assertWholeSeconds("ttl", ttl, 1);
       const iat = nowSeconds();
       const claims: DeviceClaims = {
         sub: userId,
@@ -365,18 +365,11 @@ function assertNonEmpty(name: string, value: unknown): void {
   if (!isNonEmptyString(value)) throw new TypeError(`${name} must be a non-empty string.`);
 }
 
-function assertPositiveInteger(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(
-      `${name} must be a positive whole number of seconds (got ${String(value)}).`,
-    );
-  }
-}
-
-function assertWholeAtLeastZero(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(
-      `${name} must be a whole number of seconds, 0 or more (got ${String(value)}).`,
-    );
+/** Throws unless `value` is a whole number of seconds, at least `least` (0 or 1). */
+function assertWholeSeconds(name: string, value: unknown, least: 0 | 1): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < least) {
+    const range =
+      least === 1 ? "a positive whole number of seconds" : "a whole number of seconds, 0 or more";
+    throw new TypeError(`${name} must be ${range} (got ${String(value)}).`);
   }
 }
