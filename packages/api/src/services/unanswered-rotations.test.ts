@@ -44,6 +44,27 @@ const markLate = (rotation: { sid: string; jti: string; next: string; fingerprin
     untilMs: Date.now() + 3600_000,
   });
 
+/** A pool of one connection with a short wait for it: a server's swaps, when given it. */
+const onePool = () =>
+  new pg.Pool({ connectionString: inject("databaseUrl"), max: 1, connectionTimeoutMillis: 300 });
+
+/** A refresh on `server` answered 503: `pool`'s one connection is held meanwhile (the swap's). */
+async function refreshFailingForConnection(server: InProcessServer, pool: pg.Pool) {
+  const held = await pool.connect();
+  try {
+    const registered = await server.post("auth.register", {
+      email: uniqueEmail("unanswered-unsent"),
+      password: "correct horse battery",
+    });
+    const given = await server.post("auth.refresh", {
+      refresh: registered.body.result.data.refresh,
+    });
+    expect(given.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
+  } finally {
+    held.release();
+  }
+}
+
 const unansweredOf = async (sid: string) =>
   (await api.db.session.findUniqueOrThrow({ where: { id: sid } })).unansweredJti;
 
@@ -131,26 +152,12 @@ describe("the rotations waiting to be marked", () => {
   });
 
   it("leaves out a swap that never left (no connection could be had): it cannot have taken", async () => {
-    // One connection, held by the test: the swap's wait for it runs out.
-    const pool = new pg.Pool({
-      connectionString: inject("databaseUrl"),
-      max: 1,
-      connectionTimeoutMillis: 300,
-    });
-    const held = await pool.connect();
+    const pool = onePool();
     const server = await startInProcessServer({ pool });
     try {
-      const registered = await server.post("auth.register", {
-        email: uniqueEmail("unanswered-unsent"),
-        password: "correct horse battery",
-      });
-      const given = await server.post("auth.refresh", {
-        refresh: registered.body.result.data.refresh,
-      });
-      expect(given.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
+      await refreshFailingForConnection(server, pool);
       expect(waitingToMark(server.deps.prisma)).toBe(0);
     } finally {
-      held.release();
       await server.close();
       await pool.end();
     }
@@ -224,25 +231,11 @@ describe("a retry on another server that waited on the session's row", () => {
   }, 30_000);
 
   it("waits too, with no row to wait on, on a server that met the database in trouble lately", async () => {
-    // The other server's swaps go through a pool of one connection, held here for a moment: its
-    // refresh then fails (503), as writes everywhere do while commits stall.
-    const pool = new pg.Pool({
-      connectionString: inject("databaseUrl"),
-      max: 1,
-      connectionTimeoutMillis: 300,
-    });
+    // The other server's refresh fails (503), as writes everywhere do while commits stall.
+    const pool = onePool();
     const other = await startInProcessServer({ pool });
     try {
-      const held = await pool.connect();
-      const bystander = await other.post("auth.register", {
-        email: uniqueEmail("unanswered-bystander"),
-        password: "correct horse battery",
-      });
-      const failed = await other.post("auth.refresh", {
-        refresh: bystander.body.result.data.refresh,
-      });
-      expect(failed.body.error?.data?.appCode).toBe("DB_UNAVAILABLE");
-      held.release();
+      await refreshFailingForConnection(other, pool);
 
       const session = await rotatedOverHttp();
       const { token, sid, jti, next, fingerprint } = session;
