@@ -2,9 +2,10 @@
 // throwaway server whose every commit waits for a synchronous standby that never comes (a
 // replication stall), where statement_timeout does not act and a dropped connection goes unseen.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 import { type CommitStall, stallCommits } from "../testing/commit-stall";
+import { startFreezableProxy } from "../testing/freezable-proxy";
 import { createPrismaClient, poolOf } from "./client";
 
 let server: { url: string; stop(): Promise<void> };
@@ -80,6 +81,34 @@ describe("a statement the pool gave up on", () => {
       expect(await stall.settle(0, 5000)).toBe(0);
     } finally {
       await prisma.$disconnect();
+    }
+  });
+
+  it("sends no cancel for an ordinary error, one for a statement given up on", async () => {
+    const proxy = await startFreezableProxy(server.url);
+    const prisma = createPrismaClient(proxy.url, { timeoutMs: 200 });
+    const pool = poolOf(prisma);
+    try {
+      await pool.query("SELECT 1");
+      for (let i = 0; i < 3; i += 1) {
+        expect(await outcome(pool.query("SELECT * FROM no_such_table"))).toMatch(/does not exist/);
+        expect(await outcome(prisma.$queryRaw`SELECT 1 / 0`)).toMatch(/division by zero/);
+      }
+      // pg reports an error before the server says it is ready again: not a statement left out.
+      expect(await outcome(pool.query("SELECT 1"))).toBe("answered");
+      // One connection for the pool (pg-pool replaces a client released with an error: so one
+      // more each time), and none for a cancel.
+      const opened = proxy.accepted();
+      expect(opened).toBe(1 + 6);
+      // A statement given up on does send one, on a connection of its own.
+      expect(await outcome(pool.query("INSERT INTO stalled_writes VALUES (9)"))).toBe(
+        "Query read timeout",
+      );
+      await vi.waitFor(() => expect(proxy.accepted()).toBe(opened + 1));
+      expect(await stall.settle(0, 5000)).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+      await proxy.close();
     }
   });
 });

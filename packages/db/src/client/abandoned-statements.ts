@@ -2,16 +2,24 @@
 // the pool gave up on (pg's query_timeout) is cancelled on the server, and its connection ended.
 import pg from "pg";
 
-// What pg keeps on a client and does not declare: the backend's key for cancel requests, the
-// statement it waits for, and the method that sends a cancel request on a new connection.
-interface BackendKey {
+// What pg keeps on a client and does not declare: whether it waits for a statement's end (false
+// from sending it until the server says it is ready again), and the backend's key for cancel
+// requests. (Not `activeQuery`, nor `Client.cancel`, which reads it: deprecated in pg 8.23, and a
+// warning on stderr.)
+// pg's query_timeout error: a plain Error, no code (pg 8.23).
+const GAVE_UP = "Query read timeout";
+
+interface Backend {
+  readyForQuery: boolean;
   processID: number | null;
   secretKey: number | null;
-  activeQuery: unknown;
 }
-interface Canceller {
-  connection: pg.Connection & { stream: { destroy(): void } };
-  cancel(client: BackendKey, query: unknown): void;
+// What pg's Connection has and does not declare: a connect, the cancel request, its socket.
+interface CancelConnection {
+  connect(port: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+  on(event: "connect" | "end" | "error", listener: () => void): void;
+  stream: { destroy(): void };
 }
 
 /**
@@ -32,22 +40,40 @@ interface Canceller {
  * timed out, then a ROLLBACK queued behind it), so the next caller would wait behind it.
  */
 export function cancelAbandonedStatements(pool: pg.Pool, timeoutMs: number): void {
-  pool.on("release", (_err, client) => {
-    const backend = client as unknown as BackendKey;
-    if (backend.activeQuery == null) return;
+  pool.on("release", (err, client) => {
+    const backend = client as unknown as Backend;
+    // Handed back with the timeout: the pool ends the connection itself.
+    const gaveUp = err instanceof Error && err.message === GAVE_UP;
+    // Handed back with no error and a statement still out. (Not any error with one out: pg
+    // reports a statement's error before the server says it is ready again, and a cancel then is
+    // a new connection to the server for nothing.)
+    const leftWaiting = !err && !backend.readyForQuery;
+    if (!gaveUp && !leftWaiting) return;
     // Ended before the pool looks: it then drops the connection instead of keeping it idle.
-    client.end().catch(() => {});
-    if (backend.processID != null) cancelOnServer(pool.options, backend, timeoutMs);
+    if (leftWaiting) client.end().catch(() => {});
+    const { processID, secretKey } = backend;
+    if (processID != null && secretKey != null) {
+      cancelOnServer(pool.options, processID, secretKey, timeoutMs);
+    }
   });
 }
 
-function cancelOnServer(config: pg.PoolConfig, backend: BackendKey, timeoutMs: number): void {
-  const canceller = new pg.Client(config) as unknown as Canceller;
-  const { connection } = canceller;
+function cancelOnServer(
+  config: pg.PoolConfig,
+  processID: number,
+  secretKey: number,
+  timeoutMs: number,
+): void {
+  // A client never connected: only for where the server is (connection string, PG* variables).
+  const { host, port, connection } = new pg.Client(config);
+  const canceller = connection as unknown as CancelConnection;
   // Nothing to do about a cancel that cannot be sent: the statement's connection is gone anyway.
-  connection.on("error", () => {});
-  const giveUp = setTimeout(() => connection.stream.destroy(), timeoutMs);
+  canceller.on("error", () => {});
+  const giveUp = setTimeout(() => canceller.stream.destroy(), timeoutMs);
   giveUp.unref();
-  connection.on("end", () => clearTimeout(giveUp));
-  canceller.cancel(backend, backend.activeQuery);
+  canceller.on("end", () => clearTimeout(giveUp));
+  canceller.on("connect", () => canceller.cancel(processID, secretKey));
+  // The server reads the request and closes the connection itself.
+  if (host.startsWith("/")) canceller.connect(`${host}/.s.PGSQL.${port}`);
+  else canceller.connect(port, host);
 }

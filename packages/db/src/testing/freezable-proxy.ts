@@ -31,6 +31,8 @@ export interface FreezableProxy {
   answerAgain(): void;
   /** Drops every connection through the proxy at once, as a network that fails does. */
   cut(): void;
+  /** Connections clients have opened through the proxy so far. */
+  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -40,11 +42,13 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
   let frozen = false;
   let held = false;
   let answersLost = false;
+  let accepted = 0;
   // What the clients sent while held, in the order they sent it: a chunk, or their close.
   const waiting: { to: net.Socket; chunk: Buffer | "end" }[] = [];
   // Half-open allowed, so that a client's FIN is not answered by ours while frozen: a frozen
   // host answers nothing, and a client that waits for the reply must not get one.
   const server = net.createServer({ allowHalfOpen: true }, (incoming) => {
+    accepted += 1;
     const outgoing = net.connect({
       port: Number(target.port),
       host: target.hostname,
@@ -83,6 +87,7 @@ export async function startFreezableProxy(url: string): Promise<FreezableProxy> 
     for (const socket of sockets) socket.destroy();
   };
   return {
+    accepted: () => accepted,
     url: proxied.toString(),
     freeze() {
       frozen = true;
