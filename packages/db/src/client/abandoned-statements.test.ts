@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 import { type CommitStall, stallCommits } from "../testing/commit-stall";
 import { startFreezableProxy } from "../testing/freezable-proxy";
-import { createPrismaClient, poolOf } from "./client";
+import { createPrismaClient, type PrismaClient, poolOf, type SqlPool } from "./client";
 
 let server: { url: string; stop(): Promise<void> };
 let stall: CommitStall;
@@ -24,6 +24,19 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Runs `test` with a client on `url` whose statements time out after 200 ms, then closes it. */
+async function withClient(
+  url: string,
+  test: (prisma: PrismaClient, pool: SqlPool) => Promise<void>,
+): Promise<void> {
+  const prisma = createPrismaClient(url, { timeoutMs: 200 });
+  try {
+    await test(prisma, poolOf(prisma));
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 const outcome = (pending: Promise<unknown>) =>
   pending.then(
     () => "answered",
@@ -32,9 +45,7 @@ const outcome = (pending: Promise<unknown>) =>
 
 describe("a statement the pool gave up on", () => {
   it("is cancelled on the server, so a commit stall does not pile up connections", async () => {
-    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
-    const pool = poolOf(prisma);
-    try {
+    await withClient(server.url, async (prisma, pool) => {
       const writes = Array.from({ length: 4 }, (_, i) =>
         outcome(pool.query("INSERT INTO stalled_writes VALUES ($1)", [i])),
       );
@@ -43,15 +54,11 @@ describe("a statement the pool gave up on", () => {
       expect(await prismaWrite).toMatch(/timeout/i);
       // The commits happened locally (a cancel cannot undo them), and no backend waits on.
       expect(await stall.settle(0, 5000)).toBe(0);
-    } finally {
-      await prisma.$disconnect();
-    }
+    });
   });
 
   it("in a transaction: its connection is not handed out again while the statement waits", async () => {
-    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
-    const pool = poolOf(prisma);
-    try {
+    await withClient(server.url, async (prisma, pool) => {
       const failed = await outcome(
         prisma.$transaction(async (tx) => tx.$executeRaw`INSERT INTO stalled_writes VALUES (7)`),
       );
@@ -63,15 +70,11 @@ describe("a statement the pool gave up on", () => {
         Array.from({ length: 10 }, () => outcome(pool.query("SELECT 1 AS one"))),
       );
       expect(reads).toEqual(Array(10).fill("answered"));
-    } finally {
-      await prisma.$disconnect();
-    }
+    });
   });
 
   it("is ended when handed back without the error, not kept idle for the next caller", async () => {
-    const prisma = createPrismaClient(server.url, { timeoutMs: 200 });
-    const pool = poolOf(prisma);
-    try {
+    await withClient(server.url, async (_prisma, pool) => {
       const client = await pool.connect();
       const insert = { text: "INSERT INTO stalled_writes VALUES (8)", query_timeout: 100 };
       expect(await outcome(client.query(insert as pg.QueryConfig))).toBe("Query read timeout");
@@ -79,35 +82,34 @@ describe("a statement the pool gave up on", () => {
       client.release();
       expect(pool.idleCount).toBe(0);
       expect(await stall.settle(0, 5000)).toBe(0);
-    } finally {
-      await prisma.$disconnect();
-    }
+    });
   });
 
   it("sends no cancel for an ordinary error, one for a statement given up on", async () => {
     const proxy = await startFreezableProxy(server.url);
-    const prisma = createPrismaClient(proxy.url, { timeoutMs: 200 });
-    const pool = poolOf(prisma);
     try {
-      await pool.query("SELECT 1");
-      for (let i = 0; i < 3; i += 1) {
-        expect(await outcome(pool.query("SELECT * FROM no_such_table"))).toMatch(/does not exist/);
-        expect(await outcome(prisma.$queryRaw`SELECT 1 / 0`)).toMatch(/division by zero/);
-      }
-      // pg reports an error before the server says it is ready again: not a statement left out.
-      expect(await outcome(pool.query("SELECT 1"))).toBe("answered");
-      // One connection for the pool (pg-pool replaces a client released with an error: so one
-      // more each time), and none for a cancel.
-      const opened = proxy.accepted();
-      expect(opened).toBe(1 + 6);
-      // A statement given up on does send one, on a connection of its own.
-      expect(await outcome(pool.query("INSERT INTO stalled_writes VALUES (9)"))).toBe(
-        "Query read timeout",
-      );
-      await vi.waitFor(() => expect(proxy.accepted()).toBe(opened + 1));
-      expect(await stall.settle(0, 5000)).toBe(0);
+      await withClient(proxy.url, async (prisma, pool) => {
+        await pool.query("SELECT 1");
+        for (let i = 0; i < 3; i += 1) {
+          expect(await outcome(pool.query("SELECT * FROM no_such_table"))).toMatch(
+            /does not exist/,
+          );
+          expect(await outcome(prisma.$queryRaw`SELECT 1 / 0`)).toMatch(/division by zero/);
+        }
+        // pg reports an error before the server says it is ready again: not a statement left out.
+        expect(await outcome(pool.query("SELECT 1"))).toBe("answered");
+        // One connection for the pool (pg-pool replaces a client released with an error: so one
+        // more each time), and none for a cancel.
+        const opened = proxy.accepted();
+        expect(opened).toBe(1 + 6);
+        // A statement given up on does send one, on a connection of its own.
+        expect(await outcome(pool.query("INSERT INTO stalled_writes VALUES (9)"))).toBe(
+          "Query read timeout",
+        );
+        await vi.waitFor(() => expect(proxy.accepted()).toBe(opened + 1));
+        expect(await stall.settle(0, 5000)).toBe(0);
+      });
     } finally {
-      await prisma.$disconnect();
       await proxy.close();
     }
   });
