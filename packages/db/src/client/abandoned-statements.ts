@@ -2,13 +2,13 @@
 // the pool gave up on (pg's query_timeout) is cancelled on the server, and its connection ended.
 import pg from "pg";
 
+// pg's query_timeout error: a plain Error, no code (pg 8.23).
+const GAVE_UP = "Query read timeout";
+
 // What pg keeps on a client and does not declare: whether it waits for a statement's end (false
 // from sending it until the server says it is ready again), and the backend's key for cancel
 // requests. (Not `activeQuery`, nor `Client.cancel`, which reads it: deprecated in pg 8.23, and a
 // warning on stderr.)
-// pg's query_timeout error: a plain Error, no code (pg 8.23).
-const GAVE_UP = "Query read timeout";
-
 interface Backend {
   readyForQuery: boolean;
   processID: number | null;
