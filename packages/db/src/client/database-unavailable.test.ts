@@ -140,6 +140,20 @@ describe("isDatabaseUnavailable on a real server", () => {
     }
   });
 
+  it("knows a transaction that could not start in its time (P2028, its maxWait first)", async () => {
+    const prisma = client({ timeoutMs: 3000 });
+    const pool = await fillPool(prisma);
+    try {
+      const error = await failure(
+        prisma.$transaction(async (tx) => tx.user.count(), { maxWait: 200 }),
+      );
+      expect((error as { code?: string }).code).toBe("P2028");
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      await pool.release();
+    }
+  });
+
   it("knows a connection dropped mid-query", async () => {
     const proxy = await startFreezableProxy(server.url);
     try {

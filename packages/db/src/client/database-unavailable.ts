@@ -50,6 +50,9 @@ const DRIVER_MESSAGES = [
   "Client was closed and is not queryable",
 ];
 
+// Prisma's words for a transaction that did not start within its maxWait (P2028, no meta).
+const START_TIMEOUT = "Unable to start a transaction in the given time";
+
 function codeSaysUnavailable(code: unknown): boolean {
   if (typeof code !== "string") return false;
   return (
@@ -70,8 +73,13 @@ function saysUnavailable(err: object): boolean {
   // errorCode: PrismaClientInitializationError's name for the same P-codes.
   if (codeSaysUnavailable(code) || codeSaysUnavailable(errorCode)) return true;
   // P2028 with a timeout: an interactive transaction outlived its time limit, each statement in
-  // it quick enough (a slow database, like 57014 for one statement). Other P2028s are misuse.
+  // it quick enough (a slow database, like 57014 for one statement); or one that could not start
+  // within its maxWait (no connection, or its BEGIN unanswered, in that time). Other P2028s are
+  // misuse.
   if (code === "P2028" && typeof meta?.timeout === "number") return true;
+  if (code === "P2028" && typeof message === "string" && message.includes(START_TIMEOUT)) {
+    return true;
+  }
   const adapter = adapterCause(err);
   if (typeof adapter?.kind === "string" && ADAPTER_KINDS.has(adapter.kind)) return true;
   if (codeSaysUnavailable(adapter?.originalCode)) return true;
