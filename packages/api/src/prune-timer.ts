@@ -1,5 +1,5 @@
 // The runtime's pruning timer: pruneExpired shortly after start-up, then every hour.
-import type { PrismaClient } from "@kit/db";
+import { isDatabaseUnavailable, loggableDatabaseError, type PrismaClient } from "@kit/db";
 import type { Logger } from "./logger";
 import { pruneExpired } from "./services/prune";
 
@@ -27,7 +27,8 @@ export interface PruneTimer {
 
 /**
  * Runs pruneExpired on a timer that never keeps the process alive (unref'd). A run that fails
- * logs one error line and the next run tries again: pruning is housekeeping, never a reason to
+ * logs one line (a warning when the database is unavailable, an error otherwise) and the next run
+ * tries again: pruning is housekeeping, never a reason to
  * crash. Runs never overlap: the next one is scheduled when the last has finished.
  */
 export function startPruneTimer(options: PruneTimerOptions): PruneTimer {
@@ -47,6 +48,18 @@ export function startPruneTimer(options: PruneTimerOptions): PruneTimer {
         logger.info({ pruned: counts }, "pruned expired rows");
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // An outage, not a fault: said where requests meet it (503s) and by the health check; a
+        // warning here, without a stack, as each run meets it.
+        const { code, sqlState, message } = loggableDatabaseError(error) ?? {
+          message: (error as Error).message,
+        };
+        logger.warn(
+          { database: { code: sqlState ?? code, message } },
+          "pruning expired rows skipped: the database is unavailable; the next run will try again",
+        );
+        return;
+      }
       logger.error({ err: error }, "pruning expired rows failed; the next run will try again");
     }
   }
