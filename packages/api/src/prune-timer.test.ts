@@ -1,4 +1,4 @@
-import { createPrismaClient } from "@kit/db";
+import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createLogger } from "./logger";
 import { type PruneTimer, startPruneTimer } from "./prune-timer";
@@ -22,20 +22,26 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+/** A timer on `prisma` whose first run is now, then every `everyMs`; its lines. */
+function pruneEvery(prisma: PrismaClient, everyMs: number) {
+  const { logger, lines } = memoryLogger();
+  const timer = startPruneTimer({
+    prisma,
+    logger,
+    now: Date.now,
+    eventRetentionMs: 1000,
+    firstAfterMs: 0,
+    everyMs,
+  });
+  timers.push(timer);
+  return { timer, lines };
+}
+
 describe("startPruneTimer", () => {
   it("logs one warning per run the database is unavailable for, keeps going, and stops when told", async () => {
     // Nothing listens on port 1: every run fails to connect.
     const prisma = createPrismaClient("postgresql://kit:kit@127.0.0.1:1/nowhere");
-    const { logger, lines } = memoryLogger();
-    const timer = startPruneTimer({
-      prisma,
-      logger,
-      now: Date.now,
-      eventRetentionMs: 1000,
-      firstAfterMs: 0,
-      everyMs: 20,
-    });
-    timers.push(timer);
+    const { timer, lines } = pruneEvery(prisma, 20);
     await until(() => lines.length >= 3);
     await timer.stop();
     const count = lines.length;
@@ -56,16 +62,7 @@ describe("startPruneTimer", () => {
     const url = new URL(inject("databaseUrl"));
     url.searchParams.set("options", "-c search_path=no_such_schema");
     const prisma = createPrismaClient(url.toString());
-    const { logger, lines } = memoryLogger();
-    const timer = startPruneTimer({
-      prisma,
-      logger,
-      now: Date.now,
-      eventRetentionMs: 1000,
-      firstAfterMs: 0,
-      everyMs: 60_000,
-    });
-    timers.push(timer);
+    const { timer, lines } = pruneEvery(prisma, 60_000);
     await until(() => lines.length >= 1);
     expect(lines[0]).toMatchObject({ level: 50, msg: expect.stringContaining("failed") });
     expect(lines[0]?.err).toBeDefined();
