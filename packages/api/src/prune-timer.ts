@@ -28,8 +28,8 @@ export interface PruneTimer {
 /**
  * Runs pruneExpired on a timer that never keeps the process alive (unref'd). A run that fails
  * logs one line (a warning when the database is unavailable, an error otherwise) and the next run
- * tries again: pruning is housekeeping, never a reason to
- * crash. Runs never overlap: the next one is scheduled when the last has finished.
+ * tries again: pruning is housekeeping, never a reason to crash. Runs never overlap: the next one
+ * is scheduled when the last has finished.
  */
 export function startPruneTimer(options: PruneTimerOptions): PruneTimer {
   const { prisma, logger, now, eventRetentionMs } = options;
