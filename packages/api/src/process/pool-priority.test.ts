@@ -38,7 +38,7 @@ describe.runIf(process.platform === "linux" && runnerNice < 10)("lowerPoolPriori
     for (const [tid, value] of Object.entries(nice)) {
       expect(value, `thread ${tid}`).toBe(pool.includes(tid) ? 10 : own);
     }
-    // Six argon2id hashes (~10-20 ms each here): the pool did that work, at nice 10.
+    // 24 argon2id hashes (~5-10 ms each here): the pool did that work, at nice 10.
     const onPool = pool.reduce((sum, tid) => sum + (spent[tid] ?? 0), 0);
     const elsewhere = Object.entries(spent)
       .filter(([tid]) => !pool.includes(tid))

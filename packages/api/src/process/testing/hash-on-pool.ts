@@ -14,9 +14,13 @@ function thread(tid: string) {
 const threads = () =>
   Object.fromEntries(readdirSync("/proc/self/task").map((tid) => [tid, thread(tid)]));
 
+// Enough work that the kernel's tick-sampled CPU accounting (10 ms a tick) cannot miss it: six
+// hashes (~5-10 ms each here) were charged 1 to 6 ticks, and the test asks for 3.
+const HASHES = 24;
+
 const result = await lowerPoolPriority(Number(process.argv[2] ?? 10));
 const before = threads();
-for (let i = 0; i < 6; i++) await hashPassword(`fixture password ${i}`);
+for (let i = 0; i < HASHES; i++) await hashPassword(`fixture password ${i}`);
 const after = threads();
 const spent = Object.fromEntries(
   Object.entries(after).map(([tid, t]) => [tid, t.cpuTicks - (before[tid]?.cpuTicks ?? 0)]),
