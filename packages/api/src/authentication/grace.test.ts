@@ -63,4 +63,14 @@ describe("withinGrace", () => {
     const hours = NOW + 9 * 3600_000;
     expect(withinGrace(trail(hours, hours), "previous", NOW, GRACE, ME)).toBe(false);
   });
+
+  it("is none at all when switched off (0), even for a retirement at or just ahead of now", () => {
+    for (const at of [NOW - 1, NOW, NOW + 1, NOW + 1000]) {
+      expect(withinGrace(trail(at, at), "previous", NOW, 0, ME)).toBe(false);
+      expect(withinGrace(trail(at, at), "older", NOW, 0, ME)).toBe(false);
+    }
+    // The mark of a rotation its client never heard of is no window: it holds with grace 0 too.
+    const unanswered = { ...trail(NOW - 3600_000), unansweredJti: "previous" };
+    expect(withinGrace(unanswered, "previous", NOW, 0, ME)).toBe(true);
+  });
 });

@@ -41,9 +41,13 @@ export interface RotationTrail {
  */
 export const RETIRED_AHEAD_TOLERANCE_MS = FUTURE_IAT_TOLERANCE_SECONDS * 1000;
 
-/** Whether a retirement at `at` (ms) is inside the window at `now`. */
+/**
+ * Whether a retirement at `at` (ms) is inside the window at `now`. A window of 0 is none: not
+ * even a retirement at or a little ahead of `now` (the database's clock, as this server reckons
+ * it, can lag the rotation's own time by a fraction of a millisecond), which otherwise counted.
+ */
 const inWindow = (at: number | undefined, now: number, graceMs: number): boolean =>
-  at !== undefined && now - at <= graceMs && at - now <= RETIRED_AHEAD_TOLERANCE_MS;
+  graceMs > 0 && at !== undefined && now - at <= graceMs && at - now <= RETIRED_AHEAD_TOLERANCE_MS;
 
 /**
  * True for a token retired by rotation, presented again inside the grace window (milliseconds
