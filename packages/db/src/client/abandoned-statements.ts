@@ -1,9 +1,7 @@
 // What a pool does with a connection handed back while its statement is still out: a statement
 // the pool gave up on (pg's query_timeout) is cancelled on the server, and its connection ended.
 import pg from "pg";
-
-// pg's query_timeout error: a plain Error, no code (pg 8.23).
-const GAVE_UP = "Query read timeout";
+import { isQueryReadTimeout } from "./query-read-timeout";
 
 // What pg keeps on a client and does not declare: whether it waits for a statement's end (false
 // from sending it until the server says it is ready again), and the backend's key for cancel
@@ -30,10 +28,11 @@ interface CancelConnection {
  * waits for a synchronous standby (replication stalled). statement_timeout does not cover that
  * wait, and the backend does not notice its client leaving: each statement given up on kept a
  * backend waiting for the whole stall while the pool opened another, until max_connections
- * refused everyone (the superuser too when the app connects as one). A cancel ends the wait (the
- * commit stays, locally, as it already was: PostgreSQL warns and cannot undo it). Sent on a
- * connection of its own, which PostgreSQL serves outside max_connections; given `timeoutMs` to
- * be sent, then dropped: a server frozen altogether receives nothing, and nothing waits for it.
+ * refused everyone (the superuser too when the app connects as one). A cancel ends the wait but
+ * not the commit, which PostgreSQL cannot undo: it stays, and other sessions see it before the
+ * standby has it (a failover in the stall loses it with the rest). Sent on a connection of its
+ * own, which PostgreSQL serves outside max_connections; given `timeoutMs` to be sent, then
+ * dropped: a server frozen altogether receives nothing, and nothing waits for it.
  *
  * Why the end: pg's query_timeout answers the caller but leaves the statement queued on its
  * connection, and Prisma hands a transaction's connection back without the error (a COMMIT that
@@ -43,7 +42,7 @@ export function cancelAbandonedStatements(pool: pg.Pool, timeoutMs: number): voi
   pool.on("release", (err, client) => {
     const backend = client as unknown as Backend;
     // Handed back with the timeout: the pool ends the connection itself.
-    const gaveUp = err instanceof Error && err.message === GAVE_UP;
+    const gaveUp = isQueryReadTimeout(err);
     // Handed back with no error and a statement still out. (Not any error with one out: pg
     // reports a statement's error before the server says it is ready again, and a cancel then is
     // a new connection to the server for nothing.)

@@ -3,6 +3,7 @@
 // the API answers the first kind 503 DB_UNAVAILABLE, so clients wait and retry instead of giving up.
 
 import { adapterCause } from "./adapter-cause";
+import { QUERY_READ_TIMEOUT } from "./query-read-timeout";
 
 // Prisma's codes for the connection itself: can't reach (P1001), reached but timed out (P1002),
 // socket timeout (P1008), connection closed (P1017), pool timeout (P2024), too many
@@ -42,7 +43,7 @@ const SOCKET_CODES = new Set([
 // server that did not answer within query_timeout.
 const DRIVER_MESSAGES = [
   "timeout exceeded when trying to connect",
-  "Query read timeout",
+  QUERY_READ_TIMEOUT,
   "Connection terminated due to connection timeout",
   "Connection terminated unexpectedly",
   "Connection terminated",

@@ -1,6 +1,7 @@
 // The migrations runner's one connection, bounded in time: start-up must fail, not hang, when
 // the database accepts TCP but never answers (a frozen or firewalled host).
 import pg from "pg";
+import { isQueryReadTimeout } from "../client/query-read-timeout";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { MigrationError } from "../errors";
 
@@ -60,7 +61,7 @@ export async function queryBounded<R extends pg.QueryResultRow>(
   try {
     return await client.query<R>({ text, values, query_timeout: timeoutMs } as pg.QueryConfig);
   } catch (cause) {
-    if ((cause as Error).message !== "Query read timeout") throw cause;
+    if (!isQueryReadTimeout(cause)) throw cause;
     throw new MigrationError(
       "DATABASE_UNREACHABLE",
       `${describeServer(url)} stopped answering (no reply within ${timeoutMs} ms, DATABASE_TIMEOUT)`,
@@ -70,10 +71,6 @@ export async function queryBounded<R extends pg.QueryResultRow>(
 }
 
 /**
- * Closes the connection. end() waits for the server to close its side, which a frozen server
- * never does: after a timeout the socket is destroyed instead.
- */
-/**
  * Whether `error` says the server stopped answering on the connection (MigrationError
  * DATABASE_UNREACHABLE from queryBounded): then `closeConnection(client, true)`, since ending the
  * session politely would wait on it.
@@ -82,6 +79,10 @@ export function stalledBy(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "DATABASE_UNREACHABLE";
 }
 
+/**
+ * Closes the connection. end() waits for the server to close its side, which a frozen server
+ * never does: a stalled one's socket is destroyed instead.
+ */
 export async function closeConnection(client: pg.Client, stalled: boolean): Promise<void> {
   if (stalled) {
     client.connection.stream.destroy();
