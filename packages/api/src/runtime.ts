@@ -105,6 +105,7 @@ export async function startRuntime(env: ServerEnv, options: StartOptions = {}): 
   const prisma = createPrismaClient(database.url, {
     applicationName: `${id}:prisma`,
     timeoutMs: env.databaseTimeout * 1000,
+    reportCancels: { log: dbLog },
   });
   let sessionCache: SessionCache | null = null;
   try {

@@ -2,7 +2,7 @@
 // LISTEN with reconnect (how servers hear of session changes).
 // Test support (throwaway servers, test databases) is a separate entry: `@kit/db/testing`.
 
-export { cancelAbandonedStatements } from "./client/abandoned-statements";
+export { type AbandonedReport, cancelAbandonedStatements } from "./client/abandoned-statements";
 export {
   createPrismaClient,
   DEFAULT_DATABASE_TIMEOUT_MS,

@@ -290,9 +290,14 @@ describe("PostgreSQL store whose commits wait for an absent standby (a replicati
       const stalled = limiter(db.url, (line) => lines.push(line));
       // Its counts' upserts time out: the attempt goes on from memory, and says so once.
       await (await begin(stalled, email(), ip())).succeeded();
-      expect(lines[0]).toMatch(/postgres store failing/);
-      // Each upsert given up on was cancelled, not left waiting for the rest of the stall.
+      const failing = lines.filter((line) => /postgres store failing/.test(line));
+      expect(failing).toHaveLength(1);
+      // Each upsert given up on was cancelled, not left waiting for the rest of the stall, and
+      // the log says so.
       expect(await stall.settle(0, 5000)).toBe(0);
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^\[rate-limit\] a statement the database did not answer in time/),
+      );
     } finally {
       await stall.end();
       await db.dispose();

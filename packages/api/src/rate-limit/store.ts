@@ -80,7 +80,7 @@ export function openStore(store: LimiterStore, log: (line: string) => void): Ope
     return tracker.watch(() => call(counter));
   };
   return store.kind === "postgres"
-    ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", withStandIn, run)
+    ? openPostgres(store.url, store.applicationName ?? "kit-rate-limit", withStandIn, run, log)
     : openRedis(store.url, withStandIn, run, () => tracker.failing());
 }
 
@@ -95,6 +95,7 @@ function openPostgres(
   applicationName: string,
   withStandIn: WithStandIn,
   run: OpenStore["run"],
+  log: (line: string) => void,
 ): OpenStore {
   // Its own small pool: the limiter must keep answering when Prisma's pool is saturated.
   const pool = new pg.Pool({
@@ -109,7 +110,7 @@ function openPostgres(
   pool.on("error", () => {});
   // A counter's upsert is a commit too: in a replication stall each one given up on would keep a
   // backend waiting, at the rate logins arrive.
-  cancelAbandonedStatements(pool, STORE_TIMEOUT_MS);
+  cancelAbandonedStatements(pool, STORE_TIMEOUT_MS, { log: (line) => log(`[rate-limit] ${line}`) });
   return {
     counter: (spec) =>
       withStandIn(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startThrowawayPostgres } from "../embedded/throwaway-postgres";
 import { type CommitStall, stallCommits } from "../testing/commit-stall";
 import { startFreezableProxy } from "../testing/freezable-proxy";
+import type { AbandonedReport } from "./abandoned-statements";
 import { createPrismaClient, type PrismaClient, poolOf, type SqlPool } from "./client";
 
 let server: { url: string; stop(): Promise<void> };
@@ -28,8 +29,9 @@ afterAll(async () => {
 async function withClient(
   url: string,
   test: (prisma: PrismaClient, pool: SqlPool) => Promise<void>,
+  reportCancels?: AbandonedReport,
 ): Promise<void> {
-  const prisma = createPrismaClient(url, { timeoutMs: 200 });
+  const prisma = createPrismaClient(url, { timeoutMs: 200, reportCancels });
   try {
     await test(prisma, poolOf(prisma));
   } finally {
@@ -45,16 +47,26 @@ const outcome = (pending: Promise<unknown>) =>
 
 describe("a statement the pool gave up on", () => {
   it("is cancelled on the server, so a commit stall does not pile up connections", async () => {
-    await withClient(server.url, async (prisma, pool) => {
-      const writes = Array.from({ length: 4 }, (_, i) =>
-        outcome(pool.query("INSERT INTO stalled_writes VALUES ($1)", [i])),
-      );
-      const prismaWrite = outcome(prisma.$executeRaw`INSERT INTO stalled_writes VALUES (99)`);
-      expect(await Promise.all(writes)).toEqual(Array(4).fill("Query read timeout"));
-      expect(await prismaWrite).toMatch(/timeout/i);
-      // The commits happened locally (a cancel cannot undo them), and no backend waits on.
-      expect(await stall.settle(0, 5000)).toBe(0);
-    });
+    const lines: string[] = [];
+    const report = { log: (line: string) => lines.push(line), everyMs: 2000 };
+    await withClient(
+      server.url,
+      async (prisma, pool) => {
+        const writes = Array.from({ length: 4 }, (_, i) =>
+          outcome(pool.query("INSERT INTO stalled_writes VALUES ($1)", [i])),
+        );
+        const prismaWrite = outcome(prisma.$executeRaw`INSERT INTO stalled_writes VALUES (99)`);
+        expect(await Promise.all(writes)).toEqual(Array(4).fill("Query read timeout"));
+        expect(await prismaWrite).toMatch(/timeout/i);
+        // The commits happened locally (a cancel cannot undo them), and no backend waits on.
+        expect(await stall.settle(0, 5000)).toBe(0);
+        // Said at the first, then counted: two lines for five, not five.
+        await vi.waitFor(() => expect(lines).toHaveLength(2), { timeout: 5000 });
+        expect(lines[0]).toMatch(/^a statement the database did not answer in time was cancelled/);
+        expect(lines[1]).toBe("4 more statements cancelled in the last 2 s");
+      },
+      report,
+    );
   });
 
   it("in a transaction: its connection is not handed out again while the statement waits", async () => {

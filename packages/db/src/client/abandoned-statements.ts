@@ -38,7 +38,12 @@ interface CancelConnection {
  * connection, and Prisma hands a transaction's connection back without the error (a COMMIT that
  * timed out, then a ROLLBACK queued behind it), so the next caller would wait behind it.
  */
-export function cancelAbandonedStatements(pool: pg.Pool, timeoutMs: number): void {
+export function cancelAbandonedStatements(
+  pool: pg.Pool,
+  timeoutMs: number,
+  report?: AbandonedReport,
+): void {
+  const tell = report ? cancelReporter(report) : () => {};
   pool.on("release", (err, client) => {
     const backend = client as unknown as Backend;
     // Handed back with the timeout: the pool ends the connection itself.
@@ -54,7 +59,49 @@ export function cancelAbandonedStatements(pool: pg.Pool, timeoutMs: number): voi
     if (processID != null && secretKey != null) {
       cancelOnServer(pool.options, processID, secretKey, timeoutMs);
     }
+    tell();
   });
+}
+
+export interface AbandonedReport {
+  /** Where the lines go (the app's log). */
+  log(line: string): void;
+  /** While statements keep being given up on, one line per this many ms at most. Default 10 s. */
+  everyMs?: number;
+}
+
+/**
+ * Says so when statements start being given up on, then how many more at most once per
+ * `everyMs` while they continue: in a commit stall that is one or more a second, and a line each
+ * would bury the log. An operator needs to know, since a cancelled commit is visible before the
+ * standby has it (PostgreSQL logs each cancel too, as a warning on the backend).
+ */
+function cancelReporter(report: AbandonedReport): () => void {
+  const everyMs = report.everyMs ?? 10_000;
+  let more = 0;
+  let summary: NodeJS.Timeout | null = null;
+  const close = () => {
+    if (more === 0) {
+      summary = null;
+      return;
+    }
+    const statements = more === 1 ? "statement" : "statements";
+    report.log(`${more} more ${statements} cancelled in the last ${everyMs / 1000} s`);
+    more = 0;
+    summary = setTimeout(close, everyMs).unref();
+  };
+  return () => {
+    if (summary) {
+      more += 1;
+      return;
+    }
+    report.log(
+      "a statement the database did not answer in time was cancelled on the server and its " +
+        "connection ended (a commit waiting for a synchronous standby, or a server too slow or " +
+        'frozen: see the README\'s "Connections during a commit stall")',
+    );
+    summary = setTimeout(close, everyMs).unref();
+  };
 }
 
 function cancelOnServer(

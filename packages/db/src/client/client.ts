@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 import { PrismaClient } from "../generated/prisma/client";
-import { cancelAbandonedStatements } from "./abandoned-statements";
+import { type AbandonedReport, cancelAbandonedStatements } from "./abandoned-statements";
 
 export { DEFAULT_DATABASE_TIMEOUT_MS } from "../database-timeout";
 export type { Role, Session, User } from "../generated/prisma/client";
@@ -19,6 +19,8 @@ export interface PrismaClientOptions {
    * the query fails, and `isDatabaseUnavailable` says so. Default 5000 ms.
    */
   timeoutMs?: number;
+  /** Where to say that statements the server did not answer in time were cancelled. */
+  reportCancels?: AbandonedReport;
 }
 
 /**
@@ -62,7 +64,7 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     // A server gone silent (no FIN, no RST) is noticed on idle connections, not never.
     keepAlive: true,
   });
-  cancelAbandonedStatements(pool, timeoutMs);
+  cancelAbandonedStatements(pool, timeoutMs, options.reportCancels);
   const prisma = new PrismaClient({
     // An interactive transaction waits for its connection at most `maxWait` (Prisma's default
     // 2 s), then fails with P2028, a code it also uses for misuse. Waiting a little longer than
