@@ -102,6 +102,37 @@ export function databaseUnavailable(cause?: unknown): AppError {
   );
 }
 
+/**
+ * 503 DB_UNAVAILABLE for a refresh whose rotation may have taken: its swap was sent and no answer
+ * came (a commit held by a synchronous standby, an answer lost on the way back). The client keeps
+ * the token it presented, and the session may have moved on to `candidate`, the refresh token
+ * the swap put in. A retry that presents the candidate beside its token gets that rotation's
+ * outcome on any server, whatever the time: only this client was given it. Body mode carries it
+ * in `data.refreshCandidate`, cookie mode in a cookie of its own. Private, so no logger that
+ * copies an error's fields can write the token out.
+ */
+export class RotationInDoubt extends AppError {
+  override readonly name: string = "RotationInDoubt";
+  readonly #candidate: string;
+  readonly #candidateExp: number;
+
+  constructor(cause: unknown, candidate: { token: string; exp: number }) {
+    super("DB_UNAVAILABLE", "SERVICE_UNAVAILABLE", databaseUnavailable().message, { cause });
+    this.#candidate = candidate.token;
+    this.#candidateExp = candidate.exp;
+  }
+
+  /** The refresh token the swap put in, if it took. */
+  get candidate(): string {
+    return this.#candidate;
+  }
+
+  /** Its `exp` (seconds since the epoch): how long a cookie may keep it. */
+  get candidateExp(): number {
+    return this.#candidateExp;
+  }
+}
+
 // Auth failures are 401 except a bad password choice, which is the caller's input, and a full
 // hashing queue, which is the server's state (503, with Retry-After: see retry-after.ts).
 const AUTH_TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {

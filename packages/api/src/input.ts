@@ -5,6 +5,7 @@ import { AUTH_EVENT_TYPES } from "./audit";
 import { isStorableTime } from "./storable-time";
 import { parseUserCursor } from "./user-cursor";
 import { UUID_PATTERN } from "./uuid";
+import { MAX_REFRESH_CANDIDATES } from "./wire";
 
 /** RFC 5321 caps a forward path at 254 characters. Normalised: trimmed and lower-cased. */
 export const emailInput = z
@@ -67,8 +68,15 @@ export const loginInput = z.object({
 });
 
 /** Absent, null or empty is MISSING_TOKEN (400), as in the recipe; the caller decides. */
+const refreshToken = z.string().max(16_384);
+
 export const refreshInput = z
-  .object({ refresh: z.string().max(16_384).nullish(), device: deviceInput })
+  .object({
+    refresh: refreshToken.nullish(),
+    device: deviceInput,
+    // Tokens the earlier tries of this refresh were answered 503 with (see RotationInDoubt).
+    candidates: z.array(refreshToken).max(MAX_REFRESH_CANDIDATES).nullish(),
+  })
   .nullish();
 
 export const sessionIdInput = z.object({ id: z.string().max(64).toLowerCase() });

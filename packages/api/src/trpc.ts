@@ -6,7 +6,7 @@ import type { Principal } from "./authentication/principal";
 import { requireAdmin } from "./authentication/require-admin";
 import type { Context } from "./context";
 import type { ProcedureMeta } from "./cookie-mode/streamed-calls";
-import { appCodeOf, inputRefusal, toTRPCError } from "./errors";
+import { appCodeOf, inputRefusal, RotationInDoubt, toTRPCError } from "./errors";
 import { refusalOf } from "./validation-issues";
 
 /**
@@ -32,6 +32,8 @@ const t = initTRPC
       const refused = inputRefusal(error);
       const refusal = refused ? refusalOf(refused) : undefined;
       const appCode = appCodeOf(error);
+      // Body mode's refresh whose rotation may have taken: the token to present beside the old.
+      const inDoubt = error.cause instanceof RotationInDoubt ? error.cause : undefined;
       let message = shape.message;
       // Database and library messages stay on the server.
       if (internal && !expose) message = "Internal server error.";
@@ -44,6 +46,7 @@ const t = initTRPC
           ...shape.data,
           appCode,
           ...(refusal ? { issues: refusal.issues } : {}),
+          ...(inDoubt ? { refreshCandidate: inDoubt.candidate } : {}),
           ...(expose && error.stack ? { stack: error.stack } : {}),
         },
       };

@@ -33,6 +33,13 @@ export function isJwksPath(url: string | undefined): boolean {
 }
 
 /**
+ * How many refresh candidates a refresh takes (`candidates` in body mode, the candidates cookie
+ * in cookie mode): the tokens that its earlier tries, answered 503 with `data.refreshCandidate`,
+ * may have put in. The newest are kept.
+ */
+export const MAX_REFRESH_CANDIDATES = 4;
+
+/**
  * `x-auth-refresh: cookie` asks for cookie mode: the refresh token travels as an HttpOnly cookie.
  * Browsers cannot send a custom header cross-origin without a CORS preflight, so it is also the
  * CSRF guard.

@@ -127,6 +127,74 @@ describe("bodyRefresh", () => {
     expect(error.code).toBe("NETWORK_ERROR");
   });
 
+  it("sends the tokens its 503s carried (refreshCandidate) with the next tries of that token", async () => {
+    const replies: { status: number; body: unknown }[] = [];
+    const bodies: unknown[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      bodies.push(JSON.parse(String(init.body)));
+      const reply = replies.shift() ?? { status: 500, body: "" };
+      return new Response(JSON.stringify(reply.body), { status: reply.status });
+    };
+    const inDoubt = (candidate: string) => {
+      const body = trpcError("DB_UNAVAILABLE", 503);
+      return {
+        status: 503,
+        body: {
+          error: { ...body.error, data: { ...body.error.data, refreshCandidate: candidate } },
+        },
+      };
+    };
+    const strategy = bodyRefresh({ url: URL_, fetch });
+    const held = { access: null, refresh: "r1" };
+    replies.push(inDoubt("c1"), inDoubt("c2"), {
+      status: 503,
+      body: trpcError("DB_UNAVAILABLE", 503),
+    });
+    const first = await failure(strategy.refresh(held));
+    expect(first.code).toBe("DB_UNAVAILABLE");
+    // Out of the error: an app that logs it does not log a token.
+    expect(JSON.stringify(first.response)).not.toContain("c1");
+    await failure(strategy.refresh(held));
+    await failure(strategy.refresh(held));
+    // Another token (a new sign-in) sends none of them.
+    replies.push({ status: 503, body: trpcError("DB_UNAVAILABLE", 503) });
+    await failure(strategy.refresh({ access: null, refresh: "other" }));
+    replies.push({ status: 200, body: { result: { data: { access: "a2", refresh: "r2" } } } });
+    expect(await strategy.refresh(held)).toEqual({ access: "a2", refresh: "r2" });
+    // Settled: forgotten.
+    replies.push({ status: 200, body: { result: { data: { access: "a3", refresh: "r3" } } } });
+    await strategy.refresh(held);
+    expect(bodies).toEqual([
+      { refresh: "r1" },
+      { refresh: "r1", candidates: ["c1"] },
+      { refresh: "r1", candidates: ["c1", "c2"] },
+      { refresh: "other" },
+      { refresh: "r1", candidates: ["c1", "c2"] },
+      { refresh: "r1" },
+    ]);
+  });
+
+  it("keeps the newest candidates only, and forgets them when the session is over", async () => {
+    let next = 0;
+    const bodies: { candidates?: string[] }[] = [];
+    let over = false;
+    const fetch: FetchLike = async (_url, init) => {
+      bodies.push(JSON.parse(String(init.body)));
+      next += 1;
+      const body = over ? trpcError("TOKEN_REUSED") : trpcError("DB_UNAVAILABLE", 503);
+      if (!over) Object.assign(body.error.data, { refreshCandidate: `c${next}` });
+      return new Response(JSON.stringify(body), { status: over ? 401 : 503 });
+    };
+    const strategy = bodyRefresh({ url: URL_, fetch });
+    const held = { access: null, refresh: "r1" };
+    for (let i = 0; i < 6; i += 1) await failure(strategy.refresh(held));
+    expect(bodies[5]?.candidates).toEqual(["c2", "c3", "c4", "c5"]);
+    over = true;
+    expect((await failure(strategy.refresh(held))).code).toBe("TOKEN_REUSED");
+    await failure(strategy.refresh(held));
+    expect(bodies[7]?.candidates).toBeUndefined();
+  });
+
   it("revoke POSTs the refresh token to auth.logout", async () => {
     const { fetch, calls } = answering(200, { result: { data: { ok: true } } });
     await bodyRefresh({ url: URL_, fetch }).revoke({ access: "a", refresh: "r" });

@@ -1,9 +1,9 @@
 // How a new token pair is obtained (body or cookie mode), through a typed tRPC client of its
 // own (refresh-call.ts), so that it works before the app's client exists and never through it.
-import { COOKIE_MODE_HEADER } from "@kit/api/wire";
+import { COOKIE_MODE_HEADER, MAX_REFRESH_CANDIDATES } from "@kit/api/wire";
 import type { DeviceMarkerStore } from "./device-marker-store";
 import { callAuth, DEFAULT_REFRESH_RETRY_TIMEOUT_MS, type FetchLike } from "./refresh-call";
-import { RefreshError } from "./refresh-error";
+import { isRefreshError, RefreshError } from "./refresh-error";
 import type { TokenSnapshot } from "./token-store";
 
 export type { FetchLike } from "./refresh-call";
@@ -68,16 +68,34 @@ function nonEmpty(value: unknown): value is string {
  * const refresh = bodyRefresh({ url: "/api/trpc" });
  */
 export function bodyRefresh(options: RefreshStrategyOptions): RefreshStrategy {
+  // The tokens earlier tries with this refresh token were answered 503 with: each may be what
+  // the server's rotation put in, unbeknown to it. Sent with every later try, they let any
+  // server answer with that rotation instead of calling the retry reuse (which signs out).
+  let candidates: { for: string; tokens: string[] } | null = null;
   return {
     mode: "body",
     async refresh(current, attempt) {
       // Nothing to send is as final as the server saying so, without the round trip.
-      if (!current.refresh) throw new RefreshError("MISSING_TOKEN", "No refresh token.");
+      const refresh = current.refresh;
+      if (!refresh) throw new RefreshError("MISSING_TOKEN", "No refresh token.");
       const device = options.device?.get();
-      const input = device ? { refresh: current.refresh, device } : { refresh: current.refresh };
+      const pending = candidates?.for === refresh ? candidates.tokens : [];
+      const input = {
+        refresh,
+        ...(device ? { device } : {}),
+        ...(pending.length > 0 ? { candidates: pending } : {}),
+      };
       const data = await callAuth(callOptions(options, attempt), "auth.refresh", (auth, signal) =>
         auth.refresh.mutate(input, { signal }),
-      );
+      ).catch((error: unknown) => {
+        const candidate = takeCandidate(error);
+        if (candidate) {
+          const tokens = [...pending, candidate].slice(-MAX_REFRESH_CANDIDATES);
+          candidates = { for: refresh, tokens };
+        } else if (isRefreshError(error) && error.signOut) candidates = null;
+        throw error;
+      });
+      candidates = null;
       if (!nonEmpty(data.access) || !nonEmpty(data.refresh)) {
         throw new RefreshError("BAD_RESPONSE", "auth.refresh returned no token pair.", 200, data);
       }
@@ -91,6 +109,21 @@ export function bodyRefresh(options: RefreshStrategyOptions): RefreshStrategy {
       );
     },
   };
+}
+
+/**
+ * The refresh token a 503 of `auth.refresh` carries (`data.refreshCandidate`: the rotation may
+ * have taken), taken out of the error's `response`, so that an app that logs the error does not
+ * log a token with it; null when there is none.
+ */
+function takeCandidate(error: unknown): string | null {
+  if (!isRefreshError(error) || error.code !== "DB_UNAVAILABLE") return null;
+  const data = (error.response as { error?: { data?: { refreshCandidate?: unknown } } } | null)
+    ?.error?.data;
+  const candidate = data?.refreshCandidate;
+  if (!nonEmpty(candidate)) return null;
+  delete data?.refreshCandidate;
+  return candidate;
 }
 
 /**

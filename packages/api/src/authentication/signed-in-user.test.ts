@@ -70,6 +70,28 @@ describe("getSignedInUser", () => {
     });
   });
 
+  it("takes the candidates cookie's token when it is the session's (a refresh answered 503)", async () => {
+    const api = await serverWith();
+    const { user, refresh } = await signUp(api);
+    // As a swap whose answer was lost leaves it: the session moved on, the browser kept the old.
+    const moved = await api.post("auth.refresh", { refresh });
+    const candidate: string = moved.body.result.data.refresh;
+    await api.elapse(60);
+    const old = `kit_refresh=${refresh}`;
+    expect(await readSignedIn(api.deps, new Headers({ cookie: old }))).toEqual({
+      refused: "TOKEN_REUSED",
+    });
+    const withCandidate = new Headers({ cookie: `${old}; kit_refresh_candidates=x~${candidate}` });
+    expect(await getSignedInUser(api.deps, withCandidate)).toEqual({
+      user: { ...user, role: "user" },
+      sessionId: sid(refresh),
+    });
+    // Another session's token is no candidate for this one.
+    const other = await signUp(api);
+    const foreign = new Headers({ cookie: `${old}; kit_refresh_candidates=${other.refresh}` });
+    expect(await readSignedIn(api.deps, foreign)).toEqual({ refused: "TOKEN_REUSED" });
+  });
+
   it("is null once the session is logged out or revoked", async () => {
     const api = await serverWith();
     const { refresh } = await signUp(api);

@@ -1,10 +1,11 @@
 // Who is signed in, from the refresh cookie alone: for server components that render a signed-in
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
 import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
-import { readRefreshCookie } from "../cookie-mode/refresh-cookie";
+import { readCandidatesCookie, readRefreshCookie } from "../cookie-mode/refresh-cookie";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
+import { presentedCandidate } from "./candidates";
 import { deviceFingerprint, withinGrace } from "./grace";
 import { loadLiveSession } from "./live-session";
 import type { CallingUser } from "./principal";
@@ -55,7 +56,12 @@ export async function readSignedIn(
   try {
     const token = readRefreshCookie(headers, options);
     if (!token) return { refused: null };
-    return await peekSession(deps, token, deviceFromCookie(deps, headers, options.secure));
+    return await peekSession(
+      deps,
+      token,
+      readCandidatesCookie(headers, options),
+      deviceFromCookie(deps, headers, options.secure),
+    );
   } catch (error) {
     if (isAuthError(error)) return { refused: error.code };
     throw error;
@@ -71,10 +77,14 @@ export async function readSignedIn(
 async function peekSession(
   deps: AppDeps,
   refreshToken: string,
+  /** The candidates cookie's (see RotationInDoubt): one may stand for the token, as in a refresh. */
+  candidates: readonly string[],
   device: Device | null,
 ): Promise<SignedInUser> {
-  const claims = deps.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
+  const presented = deps.tokens.verifyRefresh(refreshToken);
+  const { user, session } = await loadLiveSession(deps, presented, { for: "rotation" });
+  const standing = presentedCandidate(deps, presented, candidates, session);
+  const claims = standing ? deps.tokens.verifyRefresh(standing) : presented;
   // A page render knows the client only by its device marker: without one, the previous token
   // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
   const deviceId = deviceOf(device, user.id);

@@ -17,7 +17,19 @@ export const DEVICE_COOKIE_NAME = "kit_device";
  */
 const HOST_PREFIX = "__Host-";
 
-export type KitCookie = typeof REFRESH_COOKIE_NAME | typeof DEVICE_COOKIE_NAME;
+/**
+ * The cookie holding refresh candidates (see RotationInDoubt), over plain HTTP: set only with a
+ * 503 whose rotation may have taken, cleared by the next refresh that settles.
+ */
+export const CANDIDATES_COOKIE_NAME = "kit_refresh_candidates";
+
+export type KitCookie =
+  | typeof REFRESH_COOKIE_NAME
+  | typeof DEVICE_COOKIE_NAME
+  | typeof CANDIDATES_COOKIE_NAME;
+
+// Between candidates in their cookie: not in a JWT (base64url and dots), and a cookie may hold it.
+const CANDIDATE_SEPARATOR = "~";
 
 /**
  * The whole site, not just /api/trpc: server-rendered pages must see the refresh cookie to know
@@ -104,6 +116,34 @@ export function readRefreshCookieCopies(
   options: { secure: boolean | null } = { secure: null },
 ): string[] {
   return cookieCopies(headers, REFRESH_COOKIE_NAME, options).filter(Boolean);
+}
+
+/**
+ * The refresh candidates the request's cookie carries, oldest first; none when there is no such
+ * cookie, or more than one copy (a candidate proves nothing by itself, so a planted copy is
+ * ignored rather than refused: the refresh goes on by its token alone).
+ */
+export function readCandidatesCookie(
+  headers: Headers,
+  options: { secure: boolean | null },
+): string[] {
+  const copies = cookieCopies(headers, CANDIDATES_COOKIE_NAME, options);
+  if (copies.length !== 1) return [];
+  return (copies[0] ?? "").split(CANDIDATE_SEPARATOR).filter(Boolean);
+}
+
+/** The `Set-Cookie` value that stores `candidates` for `maxAgeSeconds` (0 deletes it). */
+export function candidatesCookie(
+  candidates: readonly string[],
+  maxAgeSeconds: number,
+  options: CookieOptions,
+): string {
+  return setCookie(
+    CANDIDATES_COOKIE_NAME,
+    candidates.join(CANDIDATE_SEPARATOR),
+    maxAgeSeconds,
+    options,
+  );
 }
 
 /** The refresh token from the request's `Cookie` header; null when absent or empty. */

@@ -3,11 +3,14 @@
 import { isAuthError } from "@kit/auth";
 import type { AppDeps } from "../deps";
 import { isHttpsOrigin } from "../request/request-origin";
+import { MAX_REFRESH_CANDIDATES } from "../wire";
 import { assertSameOrigin } from "./csrf";
 import {
+  candidatesCookie,
   clearedPlantedRefreshCookies,
   clearedRefreshCookie,
   isCookieMode,
+  readCandidatesCookie,
   readRefreshCookie,
   readRefreshCookieCopies,
   refreshCookie,
@@ -96,6 +99,50 @@ export function deliverPair(
   const maxAge = pair.refreshExp - Math.floor(ctx.deps.now() / 1000);
   ctx.responseHeaders.append("set-cookie", refreshCookie(pair.refresh, maxAge, cookieOptions(ctx)));
   return { access: pair.access, refresh: null };
+}
+
+export interface PresentedCandidates {
+  /** Oldest first, at most MAX_REFRESH_CANDIDATES. */
+  tokens: string[];
+  /** Read from the candidates cookie (cookie mode, none in the body). */
+  fromCookie: boolean;
+}
+
+/**
+ * The refresh candidates the request presents (see RotationInDoubt): the body's `candidates`
+ * whenever there are any, else in cookie mode, past the CSRF check, the candidates cookie.
+ */
+export function presentedCandidates(
+  ctx: CookieContext,
+  input: { candidates?: string[] | null } | null | undefined,
+): PresentedCandidates {
+  if (input?.candidates?.length) return { tokens: newest(input.candidates), fromCookie: false };
+  if (!isCookieMode(ctx.headers)) return { tokens: [], fromCookie: false };
+  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
+  const tokens = newest(readCandidatesCookie(ctx.headers, cookieOptions(ctx)));
+  return { tokens, fromCookie: tokens.length > 0 };
+}
+
+const newest = (tokens: readonly string[]) => tokens.slice(-MAX_REFRESH_CANDIDATES);
+
+/**
+ * Cookie mode, a refresh answered 503 whose rotation may have taken: `candidate` joins the ones
+ * presented in the candidates cookie, kept as long as `candidate` lives (its `exp`, in seconds),
+ * so that the browser's retry presents them all, to whichever server it reaches.
+ */
+export function keepCandidate(
+  ctx: CookieContext,
+  presented: PresentedCandidates,
+  candidate: { token: string; exp: number },
+): void {
+  const maxAge = candidate.exp - Math.floor(ctx.deps.now() / 1000);
+  const tokens = newest([...presented.tokens, candidate.token]);
+  ctx.responseHeaders.append("set-cookie", candidatesCookie(tokens, maxAge, cookieOptions(ctx)));
+}
+
+/** Drops the candidates cookie: the refresh it was for has settled. */
+export function clearCandidates(ctx: CookieContext): void {
+  ctx.responseHeaders.append("set-cookie", candidatesCookie([], 0, cookieOptions(ctx)));
 }
 
 /** Tells the browser to drop the cookie (Max-Age=0, same path and attributes). */

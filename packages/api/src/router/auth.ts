@@ -2,15 +2,18 @@
 import { isAuthError } from "@kit/auth";
 import { clientOf } from "../client-info";
 import {
+  clearCandidates,
   clearingDeadCookie,
   clearRefreshCookie,
   deliverPair,
   isCookieMode,
+  keepCandidate,
+  presentedCandidates,
   presentedToken,
   presentedTokensToEnd,
 } from "../cookie-mode/token-delivery";
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
-import { AppError } from "../errors";
+import { AppError, databaseUnavailable, RotationInDoubt } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
 import { fromThisMachine } from "../request/loopback-name";
 import { registerAndOpen, signIn } from "../services/accounts";
@@ -76,10 +79,23 @@ export const authRouter = router({
       if (!presented) throw missingToken();
       const client = clientOf(ctx, presentedDevice(ctx, input));
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
-      const pair = await clearingDeadCookie(ctx, presented, () =>
-        rotateSession(ctx.deps, presented.token, client, signal),
-      );
-      return deliverPair(ctx, pair);
+      const candidates = presentedCandidates(ctx, input);
+      try {
+        const pair = await clearingDeadCookie(ctx, presented, () =>
+          rotateSession(ctx.deps, presented.token, client, signal, candidates.tokens),
+        );
+        if (candidates.fromCookie) clearCandidates(ctx);
+        return deliverPair(ctx, pair);
+      } catch (error) {
+        // Cookie mode hands out no token in a body: the candidate goes into its cookie.
+        if (error instanceof RotationInDoubt && isCookieMode(ctx.headers)) {
+          keepCandidate(ctx, candidates, { token: error.candidate, exp: error.candidateExp });
+          throw databaseUnavailable(error.cause);
+        }
+        // Settled, the session over: the candidates are of no more use.
+        if (candidates.fromCookie && isAuthError(error)) clearCandidates(ctx);
+        throw error;
+      }
     }),
 
   logout: publicProcedure
@@ -90,6 +106,7 @@ export const authRouter = router({
       const cookieMode = isCookieMode(ctx.headers);
       // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
       if (cookieMode) clearRefreshCookie(ctx);
+      if (presentedCandidates(ctx, null).fromCookie) clearCandidates(ctx);
       const [only, ...more] = presented;
       // Who rotation would say it is (its device marker too): a token it retired moments ago
       // is still its own, and ends the session as its logout.

@@ -1,15 +1,16 @@
 // Refresh rotation: exchange a refresh token for a new pair, replay inside the grace window, or
 // revoke the session on reuse.
 import { AuthError, type RefreshClaims } from "@kit/auth";
-import type { SessionRotation, UserIdentity } from "@kit/db";
+import { isDatabaseUnavailable, type SessionRotation, type UserIdentity } from "@kit/db";
 import { accessClaims } from "../access-claims";
 import { recordEvent } from "../audit";
+import { presentedCandidate } from "../authentication/candidates";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
-import { loadLiveSession, reloadSession } from "../authentication/live-session";
+import { type LiveSession, loadLiveSession, reloadSession } from "../authentication/live-session";
 import type { ClientInfo } from "../client-info";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
-import { databaseUnavailable } from "../errors";
+import { databaseUnavailable, RotationInDoubt } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
@@ -47,6 +48,11 @@ export async function rotateSession(
   client: ClientInfo,
   /** The request's: aborted when the client went away before its answer (see markUnanswered). */
   signal?: AbortSignal,
+  /**
+   * Refresh tokens an earlier try with `refreshToken` was answered 503 with (RotationInDoubt):
+   * the one of them that is the session's current token, if any, is refreshed instead.
+   */
+  candidates: readonly string[] = [],
 ): Promise<TokenPair> {
   let claims: RefreshClaims;
   try {
@@ -76,7 +82,13 @@ export async function rotateSession(
     if (rotated.swapped) return rotated.pair;
     waitedOnRow = performance.now() - started >= ROW_WAIT_MS;
   }
-  return rotateSlowly(deps, claims, now, fingerprint, client, signal, waitedOnRow);
+  const current = await loadLiveSession(deps, claims, { for: "rotation" });
+  // An earlier try's swap took after all (its 503 carried the token it put in): that token is
+  // this client's, and it is refreshed as if presented. Before the grace window and the marks,
+  // which need timing; this needs none.
+  const taken = presentedCandidate(deps, claims, candidates, current.session);
+  if (taken) return rotateSession(deps, taken, client, signal);
+  return rotateSlowly(deps, claims, current, now, fingerprint, client, signal, waitedOnRow);
 }
 
 type Rotation =
@@ -125,8 +137,14 @@ async function rotateOnce(
     // The swap may have committed all the same (its answer lost, its commit late), and the
     // client, answered an error, keeps `claims.jti`: keep that token good for it. Unless it
     // never left: during an outage most fail so, and would crowd out the ones that matter.
-    if (!neverSent(error)) markUnanswered(deps, unanswered);
+    const sent = !neverSent(error);
+    if (sent) markUnanswered(deps, unanswered);
     noteDatabaseTrouble(deps);
+    // The client is told what the swap would have put in: with it, a retry on any server gets
+    // the outcome without the mark.
+    if (sent && isDatabaseUnavailable(error)) {
+      throw new RotationInDoubt(error, { token: next.token, exp: next.claims.exp });
+    }
     throw error;
   }
   // The client went away while the swap ran (a proxy that gave up before us, a closed tab):
@@ -152,13 +170,15 @@ async function rotateOnce(
 
 /**
  * The swap changed nothing: a missing or inactive user, a session that is over, a lost race,
- * a replay inside the grace window, or reuse. Reads the session to tell which, in the contract's
- * order (USER_NOT_FOUND, then TOKEN_REVOKED). The read comes after the swap, so it already shows
- * what a rotation that won the race wrote (a swap that loses waits for the winner's commit).
+ * a replay inside the grace window, or reuse. The session, read by loadLiveSession in the
+ * contract's order (USER_NOT_FOUND, then TOKEN_REVOKED), tells which. It was read after the
+ * swap, so it already shows what a rotation that won the race wrote (a swap that loses waits
+ * for the winner's commit).
  */
 async function rotateSlowly(
   deps: AppDeps,
   claims: RefreshClaims,
+  { user, session }: LiveSession<SessionRotation>,
   now: number,
   fingerprint: string,
   client: ClientInfo,
@@ -166,7 +186,6 @@ async function rotateSlowly(
   /** The swap waited on the session's row (see ROW_WAIT_MS). */
   waitedOnRow: boolean,
 ): Promise<TokenPair> {
-  const { user, session } = await loadLiveSession(deps, claims, { for: "rotation" });
   let current: SessionRotation | null = session;
   if (session.refreshJti === claims.jti) {
     // Current after all (the user was re-activated between the two reads, say): swap now.
