@@ -110,6 +110,8 @@ describe("a refresh answered 503 while its swap committed, retried on another se
     // candidate of another session proves nothing for this one.
     const refused = await b.post("auth.refresh", { refresh: bare, candidates: [candidate] });
     expect(refused.body.error?.data?.appCode).toBe("TOKEN_REUSED");
+    // A candidate is a refresh token: in no log.
+    for (const server of [cut.api, other.api, b]) expect(server.output()).not.toContain(candidate);
   }, 40_000);
 
   it("cookie mode: the candidate travels in its own cookie, and the retry clears it", async () => {
