@@ -67,9 +67,9 @@ export const loginInput = z.object({
     .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`),
 });
 
-/** Absent, null or empty is MISSING_TOKEN (400), as in the recipe; the caller decides. */
 const refreshToken = z.string().max(16_384);
 
+/** Absent, null or empty is MISSING_TOKEN (400), as in the recipe; the caller decides. */
 export const refreshInput = z
   .object({
     refresh: refreshToken.nullish(),

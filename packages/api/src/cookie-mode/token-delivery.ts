@@ -2,6 +2,7 @@
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
 import { isAuthError } from "@kit/auth";
 import type { AppDeps } from "../deps";
+import { databaseUnavailable, RotationInDoubt } from "../errors";
 import { isHttpsOrigin } from "../request/request-origin";
 import { MAX_REFRESH_CANDIDATES } from "../wire";
 import { assertSameOrigin } from "./csrf";
@@ -126,18 +127,34 @@ export function presentedCandidates(
 const newest = (tokens: readonly string[]) => tokens.slice(-MAX_REFRESH_CANDIDATES);
 
 /**
- * Cookie mode, a refresh answered 503 whose rotation may have taken: `candidate` joins the ones
- * presented in the candidates cookie, kept as long as `candidate` lives (its `exp`, in seconds),
- * so that the browser's retry presents them all, to whichever server it reaches.
+ * Runs a refresh (`work`) presented with `candidates`, and keeps the candidates cookie in step:
+ * cleared once the refresh settles (a pair, or a 401: of no more use), and in cookie mode, for a
+ * 503 whose rotation may have taken (RotationInDoubt), set to the ones presented and the new
+ * one, the newest MAX_REFRESH_CANDIDATES, for as long as the new one lives. The browser's retry
+ * then presents them all, to whichever server it reaches. Cookie mode hands out no token in a
+ * body: its 503 is a plain DB_UNAVAILABLE.
  */
-export function keepCandidate(
+export async function settlingCandidates<T>(
   ctx: CookieContext,
-  presented: PresentedCandidates,
-  candidate: { token: string; exp: number },
-): void {
-  const maxAge = candidate.exp - Math.floor(ctx.deps.now() / 1000);
-  const tokens = newest([...presented.tokens, candidate.token]);
-  ctx.responseHeaders.append("set-cookie", candidatesCookie(tokens, maxAge, cookieOptions(ctx)));
+  candidates: PresentedCandidates,
+  work: () => Promise<T>,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    if (error instanceof RotationInDoubt && isCookieMode(ctx.headers)) {
+      const maxAge = error.candidateExp - Math.floor(ctx.deps.now() / 1000);
+      const tokens = newest([...candidates.tokens, error.candidate]);
+      const cookie = candidatesCookie(tokens, maxAge, cookieOptions(ctx));
+      ctx.responseHeaders.append("set-cookie", cookie);
+      throw databaseUnavailable(error.cause);
+    }
+    if (candidates.fromCookie && isAuthError(error)) clearCandidates(ctx);
+    throw error;
+  }
+  if (candidates.fromCookie) clearCandidates(ctx);
+  return result;
 }
 
 /** Drops the candidates cookie: the refresh it was for has settled. */

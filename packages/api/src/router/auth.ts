@@ -7,13 +7,13 @@ import {
   clearRefreshCookie,
   deliverPair,
   isCookieMode,
-  keepCandidate,
   presentedCandidates,
   presentedToken,
   presentedTokensToEnd,
+  settlingCandidates,
 } from "../cookie-mode/token-delivery";
 import { deliverDevice, deviceOf, presentedDevice } from "../device-marker";
-import { AppError, databaseUnavailable, RotationInDoubt } from "../errors";
+import { AppError } from "../errors";
 import { loginInput, refreshInput, registerInput } from "../input";
 import { fromThisMachine } from "../request/loopback-name";
 import { registerAndOpen, signIn } from "../services/accounts";
@@ -80,22 +80,12 @@ export const authRouter = router({
       const client = clientOf(ctx, presentedDevice(ctx, input));
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
       const candidates = presentedCandidates(ctx, input);
-      try {
-        const pair = await clearingDeadCookie(ctx, presented, () =>
+      const pair = await settlingCandidates(ctx, candidates, () =>
+        clearingDeadCookie(ctx, presented, () =>
           rotateSession(ctx.deps, presented.token, client, signal, candidates.tokens),
-        );
-        if (candidates.fromCookie) clearCandidates(ctx);
-        return deliverPair(ctx, pair);
-      } catch (error) {
-        // Cookie mode hands out no token in a body: the candidate goes into its cookie.
-        if (error instanceof RotationInDoubt && isCookieMode(ctx.headers)) {
-          keepCandidate(ctx, candidates, { token: error.candidate, exp: error.candidateExp });
-          throw databaseUnavailable(error.cause);
-        }
-        // Settled, the session over: the candidates are of no more use.
-        if (candidates.fromCookie && isAuthError(error)) clearCandidates(ctx);
-        throw error;
-      }
+        ),
+      );
+      return deliverPair(ctx, pair);
     }),
 
   logout: publicProcedure

@@ -50,7 +50,8 @@ export async function rotateSession(
   signal?: AbortSignal,
   /**
    * Refresh tokens an earlier try with `refreshToken` was answered 503 with (RotationInDoubt):
-   * the one of them that is the session's current token, if any, is refreshed instead.
+   * one that is the session's current (or previous) token is refreshed instead (see
+   * presentedCandidate).
    */
   candidates: readonly string[] = [],
 ): Promise<TokenPair> {
