@@ -4,10 +4,8 @@
 // client's retry past the grace window was reuse and revoked the session: a sign-out by
 // accident. The server that gave up now marks the rotation unanswered once the database
 // answers, and the token keeps working for that client (and only that client).
-import { poolOf } from "@kit/db";
 import { afterEach, describe, expect, it } from "vitest";
-import { databaseThroughProxy } from "../../test/database-through-proxy";
-import { startInProcessServer } from "../../test/in-process-server";
+import { serverThroughProxy } from "../../test/database-through-proxy";
 import { startTestServer, uniqueEmail } from "../../test/test-server";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -20,15 +18,7 @@ const claimsOf = (token: string) =>
 
 describe("a refresh whose swap committed while its answer was lost", () => {
   it("leaves the presented token good for its client, past the grace window, until the next rotation", async () => {
-    // The API's connections go through the proxy.
-    const { proxy, prisma: throughProxy } = await databaseThroughProxy(cleanups);
-    const api = await startInProcessServer({
-      // All of them: the server learns the database answers again as a server would.
-      pool: poolOf(throughProxy),
-      prisma: throughProxy,
-      refreshReuseGrace: 2,
-    });
-    cleanups.push(() => api.close());
+    const { proxy, api } = await serverThroughProxy(cleanups, { refreshReuseGrace: 2 });
 
     const email = uniqueEmail("answer-lost");
     await api.post("auth.register", { email, password: "correct horse battery" });

@@ -3,10 +3,9 @@
 // cover (a server cut off from the database alone, or one that stopped before marking). The 503
 // carried the token the swap put in; presented beside the old one, it settles the retry by
 // itself, with no timing, on any server.
-import { poolOf } from "@kit/db";
 import { parseSetCookie } from "cookie";
 import { afterEach, describe, expect, it } from "vitest";
-import { databaseThroughProxy } from "../../test/database-through-proxy";
+import { serverThroughProxy } from "../../test/database-through-proxy";
 import { type InProcessServer, startInProcessServer } from "../../test/in-process-server";
 import { type Reply, startTestServer, type TestServer, uniqueEmail } from "../../test/test-server";
 
@@ -31,15 +30,8 @@ function setCookie(reply: Reply, name: string) {
  * A server that reaches the database through a proxy about to lose every answer (it gives up on
  * a statement 2 s after sending it), with a grace window of 2 s.
  */
-async function serverCutOff() {
-  const { proxy, prisma: throughProxy } = await databaseThroughProxy(cleanups);
-  const api = await startInProcessServer({
-    pool: poolOf(throughProxy),
-    prisma: throughProxy,
-    refreshReuseGrace: 2,
-  });
-  cleanups.push(() => api.close());
-  return { proxy, api };
+function serverCutOff() {
+  return serverThroughProxy(cleanups, { refreshReuseGrace: 2 });
 }
 
 /** A server on the same database that meets no trouble, with the same grace window. */
