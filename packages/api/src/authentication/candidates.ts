@@ -6,10 +6,12 @@ import type { AppDeps } from "../deps";
 /**
  * The candidate that stands for the session now, or null: a refresh token of ours for the same
  * user and session as `claims` (the token presented with it) that is the session's current token,
- * or its previous one (rotated by a later try of the same client: judged then as that token is,
- * by the grace window and the marks). Any other is ignored, not refused: it proves nothing either
- * way, and a refresh must not fail for a leftover the client kept. Only the client an earlier try
- * answered can present one.
+ * else one that is its previous token (rotated by a later try of the same client: judged then as
+ * that token is, by the grace window and the marks). The current one wins wherever it is in the
+ * list: after two 503s in a row the older candidate is the previous token, and past the window
+ * it would be reuse. Any other is ignored, not refused: it proves nothing either way, and a
+ * refresh must not fail for a leftover the client kept. Only the client an earlier try answered
+ * can present one.
  */
 export function presentedCandidate(
   deps: AppDeps,
@@ -17,16 +19,17 @@ export function presentedCandidate(
   candidates: readonly string[],
   session: { refreshJti: string; previousJti: string | null },
 ): string | null {
-  for (const token of candidates) {
+  const ours = candidates.flatMap((token) => {
     try {
       const candidate = deps.tokens.verifyRefresh(token);
       const same = candidate.sub === claims.sub && candidate.sid === claims.sid;
-      const standing =
-        candidate.jti === session.refreshJti || candidate.jti === session.previousJti;
-      if (same && standing && candidate.jti !== claims.jti) return token;
+      return same && candidate.jti !== claims.jti ? [{ token, jti: candidate.jti }] : [];
     } catch {
       // Not ours, expired, or not a refresh token.
+      return [];
     }
-  }
-  return null;
+  });
+  const current = ours.find((candidate) => candidate.jti === session.refreshJti);
+  const previous = ours.find((candidate) => candidate.jti === session.previousJti);
+  return (current ?? previous)?.token ?? null;
 }

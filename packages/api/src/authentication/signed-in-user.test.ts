@@ -86,6 +86,14 @@ describe("getSignedInUser", () => {
       user: { ...user, role: "user" },
       sessionId: sid(refresh),
     });
+    // A cookie whose token is the session's own is taken as it is, a candidate beside it or not.
+    const current: string = (await api.post("auth.refresh", { refresh: candidate })).body.result
+      .data.refresh;
+    await api.elapse(60);
+    const both = new Headers({
+      cookie: `kit_refresh=${current}; kit_refresh_candidates=${candidate}`,
+    });
+    expect(await getSignedInUser(api.deps, both)).toMatchObject({ sessionId: sid(refresh) });
     // Another session's token is no candidate for this one.
     const other = await signUp(api);
     const foreign = new Headers({ cookie: `${old}; kit_refresh_candidates=${other.refresh}` });

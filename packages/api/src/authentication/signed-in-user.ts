@@ -83,7 +83,11 @@ async function peekSession(
 ): Promise<SignedInUser> {
   const presented = deps.tokens.verifyRefresh(refreshToken);
   const { user, session } = await loadLiveSession(deps, presented, { for: "rotation" });
-  const standing = presentedCandidate(deps, presented, candidates, session);
+  // As a refresh takes them: only for a token that is no longer the session's.
+  const standing =
+    session.refreshJti === presented.jti
+      ? null
+      : presentedCandidate(deps, presented, candidates, session);
   const claims = standing ? deps.tokens.verifyRefresh(standing) : presented;
   // A page render knows the client only by its device marker: without one, the previous token
   // is not honoured here (the browser sends the new cookie as soon as the rotation answered).

@@ -132,6 +132,14 @@ export function readCandidatesCookie(
   return (copies[0] ?? "").split(CANDIDATE_SEPARATOR).filter(Boolean);
 }
 
+/** Whether the request carries the candidates cookie at all (any copy, whatever its value). */
+export function hasCandidatesCookie(
+  headers: Headers,
+  options: { secure: boolean | null },
+): boolean {
+  return cookieCopies(headers, CANDIDATES_COOKIE_NAME, options).length > 0;
+}
+
 /** The `Set-Cookie` value that stores `candidates` for `maxAgeSeconds` (0 deletes it). */
 export function candidatesCookie(
   candidates: readonly string[],

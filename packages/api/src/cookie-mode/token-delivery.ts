@@ -10,6 +10,7 @@ import {
   candidatesCookie,
   clearedPlantedRefreshCookies,
   clearedRefreshCookie,
+  hasCandidatesCookie,
   isCookieMode,
   readCandidatesCookie,
   readRefreshCookie,
@@ -105,23 +106,29 @@ export function deliverPair(
 export interface PresentedCandidates {
   /** Oldest first, at most MAX_REFRESH_CANDIDATES. */
   tokens: string[];
-  /** Read from the candidates cookie (cookie mode, none in the body). */
-  fromCookie: boolean;
+  /** The request carried the candidates cookie (any copy, read or not): a settled refresh clears it. */
+  cookieSent: boolean;
 }
 
 /**
- * The refresh candidates the request presents (see RotationInDoubt): the body's `candidates`
- * whenever there are any, else in cookie mode, past the CSRF check, the candidates cookie.
+ * The refresh candidates a refresh presents (see RotationInDoubt): the body's `candidates`
+ * whenever there are any, else, when its token came from the cookie (so past the CSRF check),
+ * the candidates cookie. A token in the body never makes the cookies read.
  */
 export function presentedCandidates(
   ctx: CookieContext,
   input: { candidates?: string[] | null } | null | undefined,
+  token: PresentedToken,
 ): PresentedCandidates {
-  if (input?.candidates?.length) return { tokens: newest(input.candidates), fromCookie: false };
-  if (!isCookieMode(ctx.headers)) return { tokens: [], fromCookie: false };
-  assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
-  const tokens = newest(readCandidatesCookie(ctx.headers, cookieOptions(ctx)));
-  return { tokens, fromCookie: tokens.length > 0 };
+  const cookieSent = token.fromCookie && carriesCandidatesCookie(ctx);
+  if (input?.candidates?.length) return { tokens: newest(input.candidates), cookieSent };
+  if (!token.fromCookie) return { tokens: [], cookieSent };
+  return { tokens: newest(readCandidatesCookie(ctx.headers, cookieOptions(ctx))), cookieSent };
+}
+
+/** Whether the request carries a candidates cookie, in cookie mode: a logout clears it. */
+export function carriesCandidatesCookie(ctx: CookieContext): boolean {
+  return isCookieMode(ctx.headers) && hasCandidatesCookie(ctx.headers, cookieOptions(ctx));
 }
 
 const newest = (tokens: readonly string[]) => tokens.slice(-MAX_REFRESH_CANDIDATES);
@@ -150,10 +157,10 @@ export async function settlingCandidates<T>(
       ctx.responseHeaders.append("set-cookie", cookie);
       throw databaseUnavailable(error.cause);
     }
-    if (candidates.fromCookie && isAuthError(error)) clearCandidates(ctx);
+    if (candidates.cookieSent && isAuthError(error)) clearCandidates(ctx);
     throw error;
   }
-  if (candidates.fromCookie) clearCandidates(ctx);
+  if (candidates.cookieSent) clearCandidates(ctx);
   return result;
 }
 

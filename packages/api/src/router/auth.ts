@@ -2,6 +2,7 @@
 import { isAuthError } from "@kit/auth";
 import { clientOf } from "../client-info";
 import {
+  carriesCandidatesCookie,
   clearCandidates,
   clearingDeadCookie,
   clearRefreshCookie,
@@ -79,7 +80,7 @@ export const authRouter = router({
       if (!presented) throw missingToken();
       const client = clientOf(ctx, presentedDevice(ctx, input));
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
-      const candidates = presentedCandidates(ctx, input);
+      const candidates = presentedCandidates(ctx, input, presented);
       const pair = await settlingCandidates(ctx, candidates, () =>
         clearingDeadCookie(ctx, presented, () =>
           rotateSession(ctx.deps, presented.token, client, signal, candidates.tokens),
@@ -96,7 +97,7 @@ export const authRouter = router({
       const cookieMode = isCookieMode(ctx.headers);
       // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
       if (cookieMode) clearRefreshCookie(ctx);
-      if (presentedCandidates(ctx, null).fromCookie) clearCandidates(ctx);
+      if (carriesCandidatesCookie(ctx)) clearCandidates(ctx);
       const [only, ...more] = presented;
       // Who rotation would say it is (its device marker too): a token it retired moments ago
       // is still its own, and ends the session as its logout.

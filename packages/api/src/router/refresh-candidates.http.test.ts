@@ -180,6 +180,25 @@ describe("a candidate the same client rotated since", () => {
   });
 });
 
+describe("candidates from two 503s in a row", () => {
+  it("the current one wins wherever it is: the older, now previous, is not taken for reuse", async () => {
+    const api = await serverFine();
+    const email = uniqueEmail("candidate-order");
+    await api.post("auth.register", { email, password: PASSWORD });
+    const t0 = await signIn(api, email);
+    // As two tries whose rotations both took leave it: t0 → t1 → t2, the client holding t0.
+    const t1: string = (await api.post("auth.refresh", { refresh: t0 })).body.result.data.refresh;
+    const t2: string = (await api.post("auth.refresh", { refresh: t1 })).body.result.data.refresh;
+    await api.elapse(60);
+    const retried = await api.post("auth.refresh", { refresh: t0, candidates: [t1, t2] });
+    expect(retried.body.error?.data?.appCode).toBeUndefined();
+    expect(retried.status).toBe(200);
+    const session = await api.db.session.findUniqueOrThrow({ where: { id: claimsOf(t0).sid } });
+    expect(session.previousJti).toBe(claimsOf(t2).jti);
+    expect(session.revokedAt).toBeNull();
+  });
+});
+
 describe("the 503 of a refresh whose swap was not answered (the server users run)", () => {
   it("carries the candidate; a retry whose old token is still current ignores it", async () => {
     const api = await startTestServer();
@@ -264,4 +283,46 @@ describe("the 503 of a refresh whose swap was not answered (the server users run
     expect(out.status).toBe(200);
     expect(setCookie(out, "kit_refresh_candidates")).toEqual({ value: "", maxAge: 0 });
   }, 60_000);
+
+  it("cookie mode with the token in the body reads no cookie: no Origin asked, as before", async () => {
+    const api = await startTestServer();
+    cleanups.push(() => api.close());
+    const registered = await api.post("auth.register", {
+      email: uniqueEmail("candidate-body-token"),
+      password: PASSWORD,
+    });
+    const token: string = registered.body.result.data.refresh;
+    const noOrigin = { "x-auth-refresh": "cookie", cookie: "kit_refresh_candidates=~" };
+    const refreshed = await api.post("auth.refresh", { refresh: token }, noOrigin);
+    expect(refreshed.status).toBe(200);
+    const next = setCookie(refreshed, "kit_refresh")?.value ?? "";
+    const out = await api.post("auth.logout", { refresh: next }, noOrigin);
+    expect(out.status).toBe(200);
+    // The leftover cookie, unreadable as it is, goes with the sign-out.
+    expect(setCookie(out, "kit_refresh_candidates")).toEqual({ value: "", maxAge: 0 });
+    const after = await api.post("auth.refresh", { refresh: next });
+    expect(after.body.error?.data?.appCode).toBe("TOKEN_REVOKED");
+  });
+
+  it("a settled refresh clears a candidates cookie it could not read", async () => {
+    const api = await startTestServer();
+    cleanups.push(() => api.close());
+    const registered = await api.post(
+      "auth.register",
+      { email: uniqueEmail("candidate-junk"), password: PASSWORD },
+      { "x-auth-refresh": "cookie" },
+    );
+    const token = setCookie(registered, "kit_refresh")?.value ?? "";
+    const refreshed = await api.post(
+      "auth.refresh",
+      {},
+      {
+        "x-auth-refresh": "cookie",
+        origin: api.base,
+        cookie: `kit_refresh=${token}; kit_refresh_candidates=${"~".repeat(50)}`,
+      },
+    );
+    expect(refreshed.status).toBe(200);
+    expect(setCookie(refreshed, "kit_refresh_candidates")).toEqual({ value: "", maxAge: 0 });
+  });
 });
