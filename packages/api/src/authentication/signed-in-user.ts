@@ -77,7 +77,7 @@ export async function readSignedIn(
 async function peekSession(
   deps: AppDeps,
   refreshToken: string,
-  /** The candidates cookie's (see RotationInDoubt): one may stand for the token, as in a refresh. */
+  /** The candidates cookie's (see RotationInDoubt): one may stand for the token, as in refresh. */
   candidates: readonly string[],
   device: Device | null,
 ): Promise<SignedInUser> {

@@ -106,7 +106,7 @@ export function deliverPair(
 export interface PresentedCandidates {
   /** Oldest first, at most MAX_REFRESH_CANDIDATES. */
   tokens: string[];
-  /** The request carried the candidates cookie (any copy, read or not): a settled refresh clears it. */
+  /** The request carried the candidates cookie (any copy, read or not): settled, it is cleared. */
   cookieSent: boolean;
 }
 
