@@ -199,15 +199,27 @@ describe("candidates from two 503s in a row", () => {
   });
 });
 
+/**
+ * The server users run, with a newly registered account: its refresh token (in cookie mode, the
+ * one the cookie got).
+ */
+async function builtServerWithAccount(label: string, cookieMode: boolean) {
+  const api = await startTestServer();
+  cleanups.push(() => api.close());
+  const registered = await api.post(
+    "auth.register",
+    { email: uniqueEmail(label), password: PASSWORD },
+    cookieMode ? { "x-auth-refresh": "cookie" } : {},
+  );
+  const token: string = cookieMode
+    ? (setCookie(registered, "kit_refresh")?.value ?? "")
+    : registered.body.result.data.refresh;
+  return { api, token };
+}
+
 describe("the 503 of a refresh whose swap was not answered (the server users run)", () => {
   it("carries the candidate; a retry whose old token is still current ignores it", async () => {
-    const api = await startTestServer();
-    cleanups.push(() => api.close());
-    const registered = await api.post("auth.register", {
-      email: uniqueEmail("candidate-built"),
-      password: PASSWORD,
-    });
-    const token: string = registered.body.result.data.refresh;
+    const { api, token } = await builtServerWithAccount("candidate-built", false);
     const { sid, jti } = claimsOf(token);
     const given = await refreshWhileRowHeld(api, sid, () =>
       api.post("auth.refresh", { refresh: token }),
@@ -239,14 +251,7 @@ describe("the 503 of a refresh whose swap was not answered (the server users run
   }, 40_000);
 
   it("cookie mode: sets the candidates cookie, adds to it, and the settled retry clears it", async () => {
-    const api = await startTestServer();
-    cleanups.push(() => api.close());
-    const registered = await api.post(
-      "auth.register",
-      { email: uniqueEmail("candidate-built-cookie"), password: PASSWORD },
-      { "x-auth-refresh": "cookie" },
-    );
-    const token = setCookie(registered, "kit_refresh")?.value ?? "";
+    const { api, token } = await builtServerWithAccount("candidate-built-cookie", true);
     const { sid } = claimsOf(token);
     const page = (cookie: string) => ({ "x-auth-refresh": "cookie", origin: api.base, cookie });
     const first = await refreshWhileRowHeld(api, sid, () =>
@@ -285,13 +290,7 @@ describe("the 503 of a refresh whose swap was not answered (the server users run
   }, 60_000);
 
   it("cookie mode with the token in the body reads no cookie: no Origin asked, as before", async () => {
-    const api = await startTestServer();
-    cleanups.push(() => api.close());
-    const registered = await api.post("auth.register", {
-      email: uniqueEmail("candidate-body-token"),
-      password: PASSWORD,
-    });
-    const token: string = registered.body.result.data.refresh;
+    const { api, token } = await builtServerWithAccount("candidate-body-token", false);
     const noOrigin = { "x-auth-refresh": "cookie", cookie: "kit_refresh_candidates=~" };
     const refreshed = await api.post("auth.refresh", { refresh: token }, noOrigin);
     expect(refreshed.status).toBe(200);
@@ -305,14 +304,7 @@ describe("the 503 of a refresh whose swap was not answered (the server users run
   });
 
   it("a settled refresh clears a candidates cookie it could not read", async () => {
-    const api = await startTestServer();
-    cleanups.push(() => api.close());
-    const registered = await api.post(
-      "auth.register",
-      { email: uniqueEmail("candidate-junk"), password: PASSWORD },
-      { "x-auth-refresh": "cookie" },
-    );
-    const token = setCookie(registered, "kit_refresh")?.value ?? "";
+    const { api, token } = await builtServerWithAccount("candidate-junk", true);
     const refreshed = await api.post(
       "auth.refresh",
       {},
