@@ -48,7 +48,7 @@ const outcome = (pending: Promise<unknown>) =>
 describe("a statement the pool gave up on", () => {
   it("is cancelled on the server, so a commit stall does not pile up connections", async () => {
     const lines: string[] = [];
-    const report = { log: (line: string) => lines.push(line), everyMs: 2000 };
+    const report = { log: (line: string) => lines.push(line), everyMs: 1000 };
     await withClient(
       server.url,
       async (prisma, pool) => {
@@ -60,10 +60,20 @@ describe("a statement the pool gave up on", () => {
         expect(await prismaWrite).toMatch(/timeout/i);
         // The commits happened locally (a cancel cannot undo them), and no backend waits on.
         expect(await stall.settle(0, 5000)).toBe(0);
-        // Said at the first, then counted: two lines for five, not five.
-        await vi.waitFor(() => expect(lines).toHaveLength(2), { timeout: 5000 });
+        // Said at the first, then counted: each of the five in a line of its own or in a count.
+        // (How many lines depends on how far apart they time out, which a loaded machine
+        // stretches; the windows are cancel-report.test.ts's, on a fake clock.)
+        const reported = () =>
+          lines.reduce((sum, line) => {
+            if (/^a statement the database did not answer in time was cancelled/.test(line)) {
+              return sum + 1;
+            }
+            const count = line.match(/^(\d+) more statements? cancelled in the last 1 s$/);
+            expect(count, line).not.toBeNull();
+            return sum + Number(count?.[1]);
+          }, 0);
+        await vi.waitFor(() => expect(reported()).toBe(5), { timeout: 5000 });
         expect(lines[0]).toMatch(/^a statement the database did not answer in time was cancelled/);
-        expect(lines[1]).toBe("4 more statements cancelled in the last 2 s");
       },
       report,
     );
