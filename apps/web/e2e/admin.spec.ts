@@ -162,6 +162,52 @@ test("an admin unlocks a user locked out by someone's failed sign-ins, who signs
   }
 });
 
+test("the audit card narrows to what one admin did, from an event of theirs, and back", async ({
+  browser,
+}) => {
+  const email = uniqueEmail("audit-actor");
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    await register(await userContext.newPage(), email);
+    const adminPage = await adminContext.newPage();
+    await openAdminPage(adminPage);
+    await adminPage.getByLabel("Search by email").fill(email);
+    const row = adminPage.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await row.getByRole("button", { name: `Deactivate: ${email}`, exact: true }).click();
+    await row
+      .getByRole("button", { name: `Deactivate and sign out now: ${email}`, exact: true })
+      .click();
+    await expect(row.getByTestId("user-active")).toHaveText("no");
+
+    const events = adminPage.getByTestId("audit-event");
+    const registered = adminPage.locator('[data-testid="audit-event"][data-type="registered"]');
+    await expect(registered.first()).toBeVisible();
+    await adminPage
+      .locator('[data-testid="audit-event"][data-type="admin_deactivated_user"]')
+      .filter({ hasText: email })
+      .getByRole("button", { name: "admin@example.com: only what they did", exact: true })
+      .click();
+    await expect(adminPage.getByTestId("audit-actor")).toHaveText(
+      /^Only what admin@example\.com did\./,
+    );
+    const everyone = adminPage.getByRole("button", { name: "Show everyone’s" });
+    await expect(everyone).toBeFocused();
+    // Only the admin's doings: no sign-up, no sign-in, nothing without "by" them.
+    await expect(registered).toHaveCount(0);
+    await expect(events.filter({ hasText: email }).first()).toBeVisible();
+    await expect(events.filter({ hasNotText: "by admin@example.com" })).toHaveCount(0);
+
+    await everyone.click();
+    await expect(adminPage.getByTestId("audit-actor")).toHaveCount(0);
+    await expect(registered.first()).toBeVisible();
+    await expect(adminPage.getByLabel("Event type")).toBeFocused();
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
 test("an admin's Revoke buttons are named for the sessions they end, even when two look alike", async ({
   browser,
 }) => {

@@ -152,12 +152,16 @@ const isoTime = z.iso
   .transform((text) => new Date(text))
   .refine(isStorableTime, "must be 0001-01-01T00:00:00Z or later");
 
-/** The audit trail across users: `eventsInput`'s paging, narrowed by user, type and time. */
+/**
+ * The audit trail across users: `eventsInput`'s paging, narrowed by the account acted on, the
+ * admin who acted, type and time.
+ */
 export const adminEventsInput = z
   .object({
     limit: pageLimit,
     cursor: eventCursor,
     userId: uuidInput.nullish(),
+    actorId: uuidInput.nullish(),
     type: z.enum(AUTH_EVENT_TYPES, { error: "type must be an event type" }).nullish(),
     /** Inclusive. */
     from: isoTime.nullish(),

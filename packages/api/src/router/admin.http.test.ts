@@ -642,6 +642,39 @@ describe("admin.events", () => {
     expect(earliest.body.result.data).toEqual(all.body.result.data);
   });
 
+  it("narrows to what one admin did, across the accounts they acted on", async () => {
+    const [first, second] = [await signUpAdmin(), await signUpAdmin()];
+    const [target, other] = [await signUp(), await signUp()];
+    await api.post("admin.revokeSessions", { userId: target.user.id }, bearer(first.access));
+    await api.post("admin.revokeSessions", { userId: other.user.id }, bearer(second.access));
+    await api.post("admin.deactivateUser", { userId: other.user.id }, bearer(first.access));
+    const events = async (input: unknown) => {
+      const reply = await api.get("admin.events", input, bearer(first.access));
+      expect(reply.status).toBe(200);
+      return reply.body.result.data.items as { type: string; userId: string; actorId: string }[];
+    };
+
+    const byFirst = await events({ actorId: first.user.id, limit: 100 });
+    expect(byFirst.map(({ type, userId, actorId }) => ({ type, userId, actorId }))).toEqual([
+      { type: "admin_deactivated_user", userId: other.user.id, actorId: first.user.id },
+      { type: "admin_revoked_sessions", userId: target.user.id, actorId: first.user.id },
+    ]);
+    // With the account acted on: one admin's doings to one account.
+    const onOther = await events({ actorId: second.user.id, userId: other.user.id });
+    expect(onOther.map(({ type }) => type)).toEqual(["admin_revoked_sessions"]);
+    // An account that never acted for another has done nothing here, its own sign-ins aside.
+    expect(await events({ actorId: target.user.id })).toEqual([]);
+
+    // The filter has an index of its own, holding only events with an actor: a page is read
+    // from it, not from a scan of the whole trail.
+    const plan = await api.db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON)
+        SELECT id FROM auth_events WHERE actor_id = ${first.user.id}::uuid ORDER BY id DESC LIMIT 26`;
+    });
+    expect(JSON.stringify(plan)).toContain("auth_events_actor_id_id_idx");
+  });
+
   it("answers bad filters with 400 VALIDATION", async () => {
     const admin = await signUpAdmin();
     const now = new Date().toISOString();
@@ -652,6 +685,7 @@ describe("admin.events", () => {
       { from: "0000-01-01T00:00:00Z" },
       { to: "0001-01-01T00:00:00+01:00" },
       { userId: "nope" },
+      { actorId: "nope" },
       { type: "DROP TABLE" },
       // Not a type the trail records: an answer of no events would read as "none happened".
       { type: "bogus" },

@@ -65,7 +65,8 @@ export interface AuditPage {
 
 /**
  * The audit trail across users (the admin router), newest first in keyset pages, narrowed by
- * user, event type and a time range (`from` inclusive, `to` exclusive).
+ * the account acted on (`userId`), the admin who acted (`actorId`), event type and a time range
+ * (`from` inclusive, `to` exclusive).
  */
 export async function searchEvents(
   deps: AppDeps,
@@ -73,6 +74,7 @@ export async function searchEvents(
     limit: number;
     cursor?: string | null;
     userId?: string | null;
+    actorId?: string | null;
     type?: string | null;
     from?: Date | null;
     to?: Date | null;
@@ -85,6 +87,7 @@ export async function searchEvents(
   const rows = await deps.prisma.authEvent.findMany({
     where: {
       ...(query.userId ? { userId: query.userId } : {}),
+      ...(query.actorId ? { actorId: query.actorId } : {}),
       ...(query.type ? { type: query.type } : {}),
       ...(query.from || query.to ? { createdAt } : {}),
       ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}),
