@@ -1,7 +1,14 @@
 // Changing the password ends every session, this one too, and the page goes on with a fresh one:
 // a copy of the old refresh cookie (a thief's) is dead, the user is not signed out.
 import { expect, test } from "@playwright/test";
-import { expectDashboard, PASSWORD, refreshCookieOf, register, uniqueEmail } from "./helpers";
+import {
+  expectDashboard,
+  holdNextRefresh,
+  PASSWORD,
+  refreshCookieOf,
+  register,
+  uniqueEmail,
+} from "./helpers";
 
 test("after a password change this page keeps working on a fresh session; the old cookie is dead", async ({
   page,
@@ -107,6 +114,42 @@ test("a call still on its way with the old token when the password changes signs
   await expectDashboard(page, email);
   await other.reload();
   await expectDashboard(other, email);
+});
+
+test("a refresh that left with the old cookie and is refused after the change leaves the new cookie", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("change-stale-refresh");
+  await register(page, email);
+  const other = await context.newPage();
+  await other.goto("/dashboard");
+  await expectDashboard(other, email);
+
+  // The other tab's load refresh leaves with the cookie of now and is answered after the change.
+  const refresh = await holdNextRefresh(other);
+  const otherLoad = other.reload();
+  await expect.poll(refresh.isHeld).toBe(true);
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
+    "Password changed. Your other sessions were signed out.",
+  );
+  const fresh = (await refreshCookieOf(context))?.value;
+  expect(fresh).toBeTruthy();
+  const refused = other.waitForResponse((res) => res.url().includes("auth.refresh"));
+  refresh.release();
+  // The old session's refusal: it says so, and leaves the browser's cookie, the new session's.
+  expect((await refused).status()).toBe(401);
+  await otherLoad;
+  expect((await refreshCookieOf(context))?.value).toBe(fresh);
+  await other.unroute("**/api/trpc/auth.refresh*");
+  for (const tab of [page, other]) {
+    await tab.reload();
+    await expectDashboard(tab, email);
+  }
 });
 
 test("offline, a password change fails at once and is not sent when the network returns", async ({

@@ -103,3 +103,43 @@ export async function expectSignedOut(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 }
+
+/**
+ * Holds `page`'s next auth.refresh until `release()`, then sends it as it left, with the
+ * browser's cookies of now (a route cannot set the Cookie header), and hands the page its answer,
+ * Set-Cookie and all. Later refreshes go through as usual.
+ */
+export async function holdNextRefresh(page: Page) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let held = false;
+  const cookiesThen = (await page.context().cookies())
+    .map((cookie) => `${cookie.name}=${cookie.value}`)
+    .join("; ");
+  await page.route("**/api/trpc/auth.refresh*", async (route) => {
+    if (held) return route.continue();
+    held = true;
+    await released;
+    const sent = route.request();
+    const answer = await fetch(sent.url(), {
+      method: sent.method(),
+      headers: {
+        ...Object.fromEntries(
+          Object.entries(await sent.allHeaders()).filter(
+            ([name]) => !/^(:|host$|content-length$|connection$|cookie$)/.test(name),
+          ),
+        ),
+        cookie: cookiesThen,
+      },
+      body: sent.postData() ?? undefined,
+    });
+    await route.fulfill({
+      status: answer.status,
+      headers: Object.fromEntries(answer.headers),
+      body: Buffer.from(await answer.arrayBuffer()),
+    });
+  });
+  return { isHeld: () => held, release };
+}

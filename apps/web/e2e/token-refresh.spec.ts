@@ -4,6 +4,7 @@ import {
   countRefreshes,
   countRequests,
   expectDashboard,
+  holdNextRefresh,
   PAST_ACCESS_LIFETIME_MS,
   refreshCookieOf,
   register,
@@ -76,41 +77,10 @@ test("tabs loading at once stay signed in while the chain rotates twice under th
 
   // The slowest tab's load refresh leaves with the cookie of now and arrives after the other
   // two tabs' loads have each rotated the chain (a reload of every tab, a restored browser).
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let held = false;
-  const cookiesThen = (await context.cookies())
-    .map((cookie) => `${cookie.name}=${cookie.value}`)
-    .join("; ");
   const cookieThen = (await refreshCookieOf(context)).value;
-  await slow.route("**/api/trpc/auth.refresh*", async (route) => {
-    if (held) return route.continue();
-    held = true;
-    await released;
-    // Sent as it left: the browser's cookies of then (a route cannot set the Cookie header).
-    const sent = route.request();
-    const answer = await fetch(sent.url(), {
-      method: sent.method(),
-      headers: {
-        ...Object.fromEntries(
-          Object.entries(await sent.allHeaders()).filter(
-            ([name]) => !/^(:|host$|content-length$|connection$|cookie$)/.test(name),
-          ),
-        ),
-        cookie: cookiesThen,
-      },
-      body: sent.postData() ?? undefined,
-    });
-    await route.fulfill({
-      status: answer.status,
-      headers: Object.fromEntries(answer.headers),
-      body: Buffer.from(await answer.arrayBuffer()),
-    });
-  });
+  const refresh = await holdNextRefresh(slow);
   const slowLoad = slow.reload();
-  await expect.poll(() => held).toBe(true);
+  await expect.poll(refresh.isHeld).toBe(true);
   for (const tab of [first, second]) {
     const rotated = tab.waitForResponse((res) => res.url().includes("auth.refresh"));
     await tab.reload();
@@ -119,7 +89,7 @@ test("tabs loading at once stay signed in while the chain rotates twice under th
   }
   expect((await refreshCookieOf(context)).value).not.toBe(cookieThen);
   const answered = slow.waitForResponse((res) => res.url().includes("auth.refresh"));
-  release();
+  refresh.release();
   // Two rotations back, from the same browser, inside the window: not reuse.
   expect((await answered).status()).toBe(200);
   await slowLoad;

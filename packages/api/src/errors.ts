@@ -1,6 +1,6 @@
 // The API's error vocabulary: AppError for codes the API owns, and the one place domain errors
 // (AuthError) become tRPC errors, so clients branch on `data.appCode`, never on message text.
-import { type AuthErrorCode, isAuthError } from "@kit/auth";
+import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
 import { isDatabaseUnavailable, type RefusedValue, refusedValue } from "@kit/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
@@ -130,6 +130,17 @@ export class RotationInDoubt extends AppError {
   /** Its `exp` (seconds since the epoch): how long a cookie may keep it. */
   get candidateExp(): number {
     return this.#candidateExp;
+  }
+}
+
+/**
+ * TOKEN_REVOKED for a session someone ended (signed out, a password change, an admin, reuse),
+ * with when: a refusal in the moments after may be overtaken by the answer that ended it, which
+ * can have handed the same browser a new session (see clearingDeadCookie).
+ */
+export class SessionEnded extends AuthError {
+  constructor(readonly endedAt: Date) {
+    super("TOKEN_REVOKED");
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type UserIdentity,
 } from "@kit/db";
 import type { AppDeps } from "../deps";
+import { SessionEnded } from "../errors";
 import { isUuid } from "../uuid";
 import { readUserSession } from "./user-session-read";
 
@@ -120,8 +121,7 @@ export async function readLiveSession(
       ? await readUserSession(deps.pool, ids, options)
       : await readUserSession(deps.pool, ids);
   if (!found?.user.isActive) throw new AuthError("USER_NOT_FOUND");
-  const { session } = found;
-  if (!session || session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+  const session = notEnded(found.session);
   // Over by its own time (idle, or the cap), not ended by anyone: what the token's exp says
   // too, once past the clock leeway (tokens never outlive their session).
   if (!isLive(session, deps.now())) throw new AuthError("TOKEN_EXPIRED");
@@ -129,6 +129,13 @@ export async function readLiveSession(
   const user = { id, email, name, role };
   cache?.put(ticket, { userId: id, user, session }, deps.now());
   return { user, session };
+}
+
+/** `session` if it is still on; else TOKEN_REVOKED (SessionEnded, with when, for one ended). */
+export function notEnded<T extends { revokedAt: Date | null }>(session: T | null | undefined): T {
+  if (!session) throw new AuthError("TOKEN_REVOKED");
+  if (session.revokedAt !== null) throw new SessionEnded(session.revokedAt);
+  return session;
 }
 
 /** The session as it is now (another request may have rotated it), or null when it is gone. */

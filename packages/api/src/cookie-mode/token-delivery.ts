@@ -2,7 +2,7 @@
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
 import { isAuthError } from "@kit/auth";
 import type { AppDeps } from "../deps";
-import { databaseUnavailable, RotationInDoubt } from "../errors";
+import { databaseUnavailable, RotationInDoubt, SessionEnded } from "../errors";
 import { isHttpsOrigin } from "../request/request-origin";
 import { MAX_REFRESH_CANDIDATES } from "../wire";
 import { assertSameOrigin } from "./csrf";
@@ -177,7 +177,11 @@ export function clearRefreshCookie(ctx: CookieContext): void {
 /**
  * Runs `work` with a token read from the cookie; when the token is refused for good (an
  * AuthError: every one of them is a 401 here) the cookie is cleared too, so the browser stops
- * sending a dead token.
+ * sending a dead token. Except for a session ended within the grace window: the answer that
+ * ended it may have given this browser the cookie of a new session (a password change opens
+ * one, in the tab that made it), and this refusal, of a refresh another tab sent just before
+ * with the old cookie, can land after it: clearing would sign the person out everywhere. The
+ * cookie then goes at the next refusal, or with the next sign-in or sign-out.
  */
 export async function clearingDeadCookie<T>(
   ctx: CookieContext,
@@ -187,9 +191,16 @@ export async function clearingDeadCookie<T>(
   try {
     return await work();
   } catch (error) {
-    if (presented.fromCookie && isAuthError(error)) clearRefreshCookie(ctx);
+    if (presented.fromCookie && isAuthError(error) && !endedJustNow(ctx, error)) {
+      clearRefreshCookie(ctx);
+    }
     throw error;
   }
+}
+
+function endedJustNow(ctx: CookieContext, error: unknown): boolean {
+  if (!(error instanceof SessionEnded)) return false;
+  return ctx.deps.now() - error.endedAt.getTime() < ctx.deps.sessions.refreshReuseGraceMs;
 }
 
 export { isCookieMode };

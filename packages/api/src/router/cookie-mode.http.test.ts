@@ -262,9 +262,37 @@ describe("cookie mode: refresh", () => {
 
     const { access, cookie } = await signUp(api);
     expect((await api.post("account.logoutAll", {}, bearer(access))).status).toBe(200);
+    // Past the grace window after the session ended (inside it, see the next test).
+    await api.elapse(11);
     const revoked = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
     expectCode(revoked, 401, "TOKEN_REVOKED");
     expect(refreshCookieOf(revoked).cookie.maxAge).toBe(0);
+  });
+
+  it("keeps the cookie when refusing a session ended just now: a password change's new one may be in it", async () => {
+    const api = await serverWith();
+    const { access, cookie } = await signUp(api);
+    // The tab that changes the password gets the fresh session's cookie...
+    const changed = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+      { ...fromPage(api), ...bearer(access) },
+    );
+    expect(changed.status).toBe(200);
+    const fresh = refreshCookieOf(changed).cookie.value as string;
+    expect(decode(fresh).sid).not.toBe(decode(cookie).sid);
+    // ...and another tab's refresh, sent a moment before with the old cookie, is answered after
+    // it: refused, and leaving the browser's cookie (now the fresh one) alone.
+    const late = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
+    expectCode(late, 401, "TOKEN_REVOKED");
+    expect(late.headers.getSetCookie()).toEqual([]);
+    const next = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(fresh) });
+    expect(next.status).toBe(200);
+    // Past the grace window the old session's cookie is a dead one again, and cleared.
+    await api.elapse(11);
+    const dead = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
+    expectCode(dead, 401, "TOKEN_REVOKED");
+    expect(refreshCookieOf(dead).cookie.maxAge).toBe(0);
   });
 
   it("keeps the cookie when the refusal is not about the token (rate limited)", async () => {

@@ -6,7 +6,12 @@ import { accessClaims } from "../access-claims";
 import { recordEvent } from "../audit";
 import { presentedCandidate } from "../authentication/candidates";
 import { clientFingerprint, withinGrace } from "../authentication/grace";
-import { type LiveSession, loadLiveSession, reloadSession } from "../authentication/live-session";
+import {
+  type LiveSession,
+  loadLiveSession,
+  notEnded,
+  reloadSession,
+} from "../authentication/live-session";
 import type { ClientInfo } from "../client-info";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
@@ -194,8 +199,7 @@ async function rotateSlowly(
     const rotated = await rotateOnce(deps, claims, now, fingerprint, client, notAfter, signal);
     if (rotated.swapped) return rotated.pair;
     // Lost a race this time: look again at what the session holds now.
-    current = await reloadSession(deps, session.id);
-    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+    current = notEnded(await reloadSession(deps, session.id));
   }
   // Read again: the swap above has read the database's clock if nothing had before.
   const honoured = (trail: SessionRotation) =>
@@ -210,8 +214,7 @@ async function rotateSlowly(
   if (!replay && (await markWaitingNow(deps, current.id, claims.jti))) {
     // This server gave up on that very rotation and had not marked it yet (its commit went
     // through a moment ago, say): marked now, the token is still its client's.
-    current = await reloadSession(deps, current.id);
-    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+    current = notEnded(await reloadSession(deps, current.id));
     replay = honoured(current);
   }
   const sameRotation = current.previousJti === claims.jti && current.rotatedBy === fingerprint;
@@ -222,8 +225,7 @@ async function rotateSlowly(
     // That server marks it as soon as its marker runs again; this is likely that client's
     // retry, so wait for the mark rather than call it reuse (another client's replay is not
     // waited for: the mark would not count for it).
-    current = await awaitMark(deps, current.id, claims.jti);
-    if (!current || current.revokedAt !== null) throw new AuthError("TOKEN_REVOKED");
+    current = notEnded(await awaitMark(deps, current.id, claims.jti));
     replay = honoured(current);
   }
   const rotatedAt = current.rotatedAt?.getTime();
