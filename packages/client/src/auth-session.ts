@@ -16,6 +16,15 @@ import {
 } from "./revoke-with-retry";
 import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./token-store";
 
+/**
+ * How long a refresh refused with TOKEN_REVOKED waits for news of a session that replaced it
+ * (another tab's password change) before the refusal counts: well over the time that tab's
+ * answer and message take to come after this one's.
+ */
+const REPLACED_SESSION_WAIT_MS = 1000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface SignedOutEvent {
   reason: SignOutReason;
   /** True when another tab signed out and this one followed. */
@@ -83,7 +92,8 @@ export interface AuthSession {
   /**
    * The server refused a call because the session behind `token` is over (revoked elsewhere,
    * reused, the user gone): signs out here and in every tab, unless the tokens have changed since
-   * (a new sign-in, or another tab's refresh) and `token` is simply stale. No server call.
+   * (a new sign-in, or another tab's refresh) and `token` is simply stale. TOKEN_REVOKED counts
+   * after a moment's wait for a new session from another tab (in cookie mode, a refresh).
    */
   sessionOver(reason: SignOutCode, token: string): void;
   /** Fires once per signed-in period, however many calls saw the failure. */
@@ -197,8 +207,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     // change): an answer or a failure is then about the tokens they replaced, and must not
     // undo them.
     const stillCurrent = () => epoch === started && sameTokens(store.get(), sent);
-    try {
-      const fresh = await refreshOnceMoreIfLost(sent, stillCurrent);
+    const settle = (fresh: TokenSnapshot) => {
       if (stillCurrent()) {
         // The refresh answered for another account: the refresh token it went by was replaced
         // meanwhile (in cookie mode the browser's: another tab's sign-in, or a cookie planted
@@ -208,11 +217,32 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         accept(fresh, true);
       }
       return store.get();
+    };
+    const fail = (error: unknown): never => {
+      if (isRefreshError(error) && error.signOut) {
+        endSession(error.code as SignOutReason, true, false);
+      }
+      throw error;
+    };
+    try {
+      return settle(await refreshOnceMoreIfLost(sent, stillCurrent));
     } catch (error) {
       if (!stillCurrent()) return store.get();
-      if (isRefreshError(error) && error.signOut)
-        endSession(error.code as SignOutReason, true, false);
-      throw error;
+      if (!isRefreshError(error) || error.code !== "TOKEN_REVOKED") return fail(error);
+      // The session was ended, perhaps by this person a moment ago: another tab changed the
+      // password, which ended it and gave that tab a new session (its cookie, in cookie mode).
+      // This refresh left with the old token just before, and its refusal can arrive before
+      // that tab's news: ending here would sign every tab out. So wait for the news; in cookie
+      // mode the browser may hold the new session's cookie by then: ask once more.
+      await sleep(REPLACED_SESSION_WAIT_MS);
+      if (!stillCurrent()) return store.get();
+      if (strategy.mode === "body") return fail(error);
+      try {
+        return settle(await strategy.refresh(sent));
+      } catch (again) {
+        if (!stillCurrent()) return store.get();
+        return fail(again);
+      }
     }
   }
 
@@ -314,7 +344,18 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     },
     sessionOver(reason, token) {
       if (store.get().access !== token) return;
-      endSession(reason, true, false);
+      if (reason !== "TOKEN_REVOKED") return endSession(reason, true, false);
+      // Ended, perhaps by this person in another tab whose news has not come yet (a password
+      // change, as in runRefresh). In cookie mode a refresh tells, as the browser may hold the
+      // new session's cookie, and signs out if it is really over; in body mode, the news is
+      // waited for.
+      if (strategy.mode === "cookie") {
+        refresh().catch(() => {});
+        return;
+      }
+      void sleep(REPLACED_SESSION_WAIT_MS).then(() => {
+        if (store.get().access === token) endSession(reason, true, false);
+      });
     },
     onSignedOut(listener) {
       listeners.add(listener);

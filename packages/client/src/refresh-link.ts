@@ -21,9 +21,11 @@ import { isSessionOverCode } from "./refresh-error";
  * - when the refresh token is dead (a sign-out code), the session is signed out and calls go
  *   on without a token; a network error or 5xx fails the call and keeps the tokens;
  * - when a call is refused because its session is over (`TOKEN_REVOKED`, `TOKEN_REUSED`,
- *   `USER_NOT_FOUND`: revoked from another device, say), the session is signed out at once;
- *   unless the tokens changed to a new session of the same account while the call was out (a
- *   password change in another tab): then the call is sent again, once, with the new token.
+ *   `USER_NOT_FOUND`: revoked from another device, say), the session is signed out (for
+ *   `TOKEN_REVOKED` once a moment's wait, and in cookie mode a refresh, found no new session:
+ *   see AuthSession.sessionOver); unless the tokens changed to a new session of the same account
+ *   while the call was out (a password change in another tab): then the call is sent again,
+ *   once, with the new token.
  *
  * @example
  * const session = createAuthSession({ store: createLocalStorageStore(), refresh: bodyRefresh({ url: "/api/trpc" }) });

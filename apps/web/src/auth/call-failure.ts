@@ -4,9 +4,10 @@ import { isSessionOverCode } from "@kit/client";
 import { getSession, signOut } from "./session";
 
 /**
- * For the query and mutation caches' `onError`. The refresh link already signed this page (and
- * its tabs) out when a call met a dead session (TOKEN_REVOKED, TOKEN_REUSED, USER_NOT_FOUND);
- * what remains is the dead cookie, which only auth.logout can clear. MISSING_TOKEN with no
+ * For the query and mutation caches' `onError`. The refresh link signs this page (and its
+ * tabs) out when a call met a dead session (TOKEN_REUSED and USER_NOT_FOUND at once;
+ * TOKEN_REVOKED once a refresh has found no new session in the cookie): what remains then is the
+ * dead cookie, which only auth.logout can clear. MISSING_TOKEN with no
  * token at all means there was no session to end (a page whose cookie refresh failed): no
  * sign-out event fires then, so `onNoSession` takes the visitor to sign in.
  *
