@@ -14,6 +14,7 @@ import {
   DEFAULT_SIGN_OUT_RETRY_DELAYS_MS,
   revokeWithRetry,
 } from "./revoke-with-retry";
+import { sleep } from "./sleep";
 import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./token-store";
 
 /**
@@ -22,8 +23,6 @@ import { hasTokens, sameTokens, type TokenSnapshot, type TokenStore } from "./to
  * answer and message take to come after this one's.
  */
 const REPLACED_SESSION_WAIT_MS = 1000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface SignedOutEvent {
   reason: SignOutReason;

@@ -1,6 +1,7 @@
 // Ending the session on the server (`auth.logout`), tried again while the server cannot be reached.
 import { isRefreshError } from "./refresh-error";
 import type { RefreshStrategy } from "./refresh-strategy";
+import { sleep } from "./sleep";
 import type { TokenSnapshot } from "./token-store";
 
 /** The waits before the second, third and fourth attempt: four in all, about 4 s. */
@@ -30,8 +31,6 @@ export function checkRetryDelays(delays: readonly number[]): void {
     throw new TypeError("signOutRetryDelaysMs must be a list of non-negative numbers.");
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls `strategy.revoke` until the server has ended the session (or says it was already over),
