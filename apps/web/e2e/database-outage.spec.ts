@@ -1,7 +1,7 @@
 // The built app (`pnpm start`, a server of this file's own) on a PostgreSQL that is stopped under
-// it and started again: the dashboard says the server cannot be reached instead of sending a
-// signed-in visitor to sign in, the API answers 503 DB_UNAVAILABLE, and both serve again once
-// PostgreSQL is back; the open dashboard by itself.
+// it and started again: the dashboard (and the sign-in page, to a visitor with a session cookie)
+// says the server cannot be reached instead of sending a signed-in visitor to sign in, the API
+// answers 503 DB_UNAVAILABLE, and both serve again once PostgreSQL is back; an open page by itself.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -147,6 +147,56 @@ test("over HTTP: 'can't reach the server' on the dashboard, not the sign-in page
   const after = await dashboard(cookie);
   expect(after.status).toBe(200);
   expect(await after.text()).toContain(email);
+});
+
+test("over HTTP: the sign-in and sign-up pages say so to a visitor with a session cookie, and show their forms to one without", async () => {
+  const { cookie } = await registered();
+  await postgres.stop();
+  try {
+    for (const page of ["/login?next=%2Fadmin", "/register"]) {
+      const signedIn = await fetch(`${base}${page}`, { headers: { cookie }, redirect: "manual" });
+      expect(signedIn.status).toBe(200);
+      const html = await signedIn.text();
+      expect(html).toContain('data-testid="server-unreachable"');
+      expect(html).toContain("<title>Can&#x27;t reach the server");
+      expect(html).not.toContain('type="password"');
+      // Nobody signed in: the form, whose call says it when it is sent (no database read here).
+      const anonymous = await fetch(`${base}${page}`, { redirect: "manual" });
+      expect(anonymous.status).toBe(200);
+      const form = await anonymous.text();
+      expect(form).not.toContain('data-testid="server-unreachable"');
+      expect(form).toContain('type="password"');
+    }
+  } finally {
+    await postgres.start();
+  }
+  await waitForHealth();
+  const after = await fetch(`${base}/login?next=%2Fadmin`, {
+    headers: { cookie },
+    redirect: "manual",
+  });
+  expect(after.status).toBe(307);
+  expect(after.headers.get("location")).toBe("/admin");
+});
+
+test("in the browser: the sign-in page opened while the database is away goes on by itself once it is back", async ({
+  context,
+}) => {
+  const { email, page } = await signedInPage(context);
+
+  await postgres.stop();
+  try {
+    await page.goto(`${base}/login`);
+    await expect(page.getByTestId("server-unreachable")).toBeVisible();
+    await expect(page).toHaveTitle(/^Can't reach the server/);
+    await expect(page.getByRole("link", { name: "Try again" })).toHaveAttribute("href", "/login");
+    await expect(page.getByLabel("Password")).toHaveCount(0);
+  } finally {
+    await postgres.start();
+  }
+  // No click: the health check reloads the page, which sends the signed-in visitor on.
+  await expect(page.getByTestId("user-email")).toContainText(email, { timeout: 30_000 });
+  await expect(page).toHaveURL(`${base}/dashboard`);
 });
 
 test("in the browser: the open dashboard comes back by itself once the database does", async ({

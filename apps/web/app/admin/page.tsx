@@ -5,7 +5,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { signInPathFor } from "../../src/auth/ended-notice";
 import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
-import { ServerUnreachable } from "../dashboard/server-unreachable";
+import { ServerUnreachable } from "../../src/ui/server-unreachable";
 import { AuditEvents } from "./audit-events";
 import { UserTable } from "./user-table";
 

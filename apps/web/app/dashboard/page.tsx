@@ -5,11 +5,11 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { signInPathFor } from "../../src/auth/ended-notice";
 import { signedInPageSession, signedInPageTitle } from "../../src/server/page-session";
+import { ServerUnreachable } from "../../src/ui/server-unreachable";
 import { ChangePasswordForm } from "./change-password-form";
 import { DashboardHeader } from "./dashboard-header";
 import { OverviewCard } from "./overview-card";
 import { RecentActivity } from "./recent-activity";
-import { ServerUnreachable } from "./server-unreachable";
 import { SessionList } from "./session-list";
 
 export async function generateMetadata(): Promise<Metadata> {

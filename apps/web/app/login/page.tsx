@@ -1,12 +1,17 @@
 // Sign in. `?next=` says where to return afterwards (a local path only).
+import type { Metadata } from "next";
 import Link from "next/link";
 import { endedNoticeText } from "../../src/auth/ended-notice";
-import { safeNextPath } from "../../src/auth/next-path";
+import { formPathFor, safeNextPath } from "../../src/auth/next-path";
 import { StaleCookieCheck } from "../../src/auth/stale-cookie-check";
 import { leaveIfSignedIn } from "../../src/server/already-signed-in";
+import { signedInPageTitle } from "../../src/server/page-session";
+import { ServerUnreachable } from "../../src/ui/server-unreachable";
 import { SignInForm } from "./sign-in-form";
 
-export const metadata = { title: "Sign in · JWT Auth Kit" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await signedInPageTitle("Sign in · JWT Auth Kit") };
+}
 
 export default async function LoginPage({
   searchParams,
@@ -17,8 +22,8 @@ export default async function LoginPage({
   const next = safeNextPath(params.next);
   const ended = endedNoticeText(params.ended);
   const refused = await leaveIfSignedIn(next);
-  const registerHref =
-    next === "/dashboard" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
+  if (refused === "unreachable") return <ServerUnreachable page={formPathFor("/login", next)} />;
+  const registerHref = formPathFor("/register", next);
   return (
     <main className="narrow">
       <h1>Sign in</h1>

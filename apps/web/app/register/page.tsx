@@ -1,11 +1,16 @@
 // Create an account; signed in straight away, then on to `next`.
+import type { Metadata } from "next";
 import Link from "next/link";
-import { safeNextPath } from "../../src/auth/next-path";
+import { formPathFor, safeNextPath } from "../../src/auth/next-path";
 import { StaleCookieCheck } from "../../src/auth/stale-cookie-check";
 import { leaveIfSignedIn } from "../../src/server/already-signed-in";
+import { signedInPageTitle } from "../../src/server/page-session";
+import { ServerUnreachable } from "../../src/ui/server-unreachable";
 import { RegisterForm } from "./register-form";
 
-export const metadata = { title: "Create account · JWT Auth Kit" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await signedInPageTitle("Create account · JWT Auth Kit") };
+}
 
 export default async function RegisterPage({
   searchParams,
@@ -14,7 +19,10 @@ export default async function RegisterPage({
 }) {
   const next = safeNextPath((await searchParams).next);
   const refused = await leaveIfSignedIn(next);
-  const loginHref = next === "/dashboard" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
+  if (refused === "unreachable") {
+    return <ServerUnreachable page={formPathFor("/register", next)} />;
+  }
+  const loginHref = formPathFor("/login", next);
   return (
     <main className="narrow">
       <h1>Create account</h1>

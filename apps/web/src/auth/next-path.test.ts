@@ -1,6 +1,6 @@
 // `?next=` may only point at this site.
 import { describe, expect, it } from "vitest";
-import { isProtectedPath, safeNextPath } from "./next-path";
+import { formPathFor, isProtectedPath, safeNextPath } from "./next-path";
 
 describe("safeNextPath", () => {
   it("keeps a local path, with its query and fragment", () => {
@@ -60,5 +60,14 @@ describe("isProtectedPath", () => {
     expect(isProtectedPath("/admin")).toBe(true);
     expect(isProtectedPath("/administrator")).toBe(false);
     expect(isProtectedPath("/login")).toBe(false);
+  });
+});
+
+describe("formPathFor", () => {
+  it("is the bare form for the default and carries any other page, encoded", () => {
+    expect(formPathFor("/login", "/dashboard")).toBe("/login");
+    expect(formPathFor("/register", "/admin?tab=users&x=1")).toBe(
+      "/register?next=%2Fadmin%3Ftab%3Dusers%26x%3D1",
+    );
   });
 });

@@ -54,3 +54,8 @@ function isAtOrBelow(pathname: string, page: string): boolean {
 export function isProtectedPath(pathname: string): boolean {
   return ["/dashboard", "/admin"].some((page) => isAtOrBelow(pathname, page));
 }
+
+/** `page` (the sign-in or sign-up form) going on to `next` afterwards; bare for the default. */
+export function formPathFor(page: "/login" | "/register", next: string): string {
+  return next === DEFAULT_AFTER_SIGN_IN ? page : `${page}?next=${encodeURIComponent(next)}`;
+}

@@ -1,21 +1,18 @@
 // The sign-in and sign-up pages send someone already signed in (a live refresh cookie) on.
-import { isDatabaseUnavailable, type SignedOut } from "@kit/api";
+import type { SignedOut } from "@kit/api";
 import { redirect } from "next/navigation";
-import { pageSession } from "./page-session";
+import { signedInPageSession } from "./page-session";
 
 /**
  * Redirects to `next` when the request's cookie holds a live session; otherwise returns why not
- * (readSignedIn's `refused`; null too while the database is away).
+ * (readSignedIn's `refused`), or "unreachable" when the cookie holds a well-signed refresh token
+ * and the database cannot say whether its session is live: the page then says it cannot reach
+ * the server (ServerUnreachable), as the dashboard does, rather than offer a signed-in visitor a
+ * sign-in form (which could not work either until the database is back).
  */
-export async function leaveIfSignedIn(next: string): Promise<SignedOut["refused"]> {
-  let signedIn: Awaited<ReturnType<typeof pageSession>>;
-  try {
-    signedIn = await pageSession();
-  } catch (error) {
-    // Whether the session is live cannot be known now: the form, which works once it is back.
-    if (isDatabaseUnavailable(error)) return null;
-    throw error;
-  }
+export async function leaveIfSignedIn(next: string): Promise<SignedOut["refused"] | "unreachable"> {
+  const signedIn = await signedInPageSession();
+  if (signedIn === "unreachable") return "unreachable";
   if ("user" in signedIn) redirect(next);
   return signedIn.refused;
 }

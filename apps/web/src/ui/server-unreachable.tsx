@@ -1,5 +1,6 @@
 "use client";
-// A signed-in page (the dashboard, the admin page) while the server cannot read its database:
+// A page that depends on who is signed in (the dashboard, the admin page, and the sign-in and
+// sign-up pages for a visitor with a session cookie) while the server cannot read its database:
 // the session is kept, nothing is signed out, and the page comes back by itself once the server
 // answers its health check again (someone who left the tab open should not have to find the
 // button).
@@ -17,8 +18,8 @@ async function serverAnswers(): Promise<boolean> {
   }
 }
 
-/** `page`: the path of the page shown, which Try again loads again. */
-export function ServerUnreachable({ page }: { page: "/dashboard" | "/admin" }) {
+/** `page`: the local path of the page shown (with its query), which Try again loads again. */
+export function ServerUnreachable({ page }: { page: string }) {
   useEffect(() => {
     let stopped = false;
     let checking = false;
