@@ -10,6 +10,11 @@ import {
   uniqueEmail,
 } from "./helpers";
 
+const claimsOf = (token: string): { sid: string; jti: string } =>
+  JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+/** The session (`sid`) a refresh token stands for. */
+const sessionOf = (token: string) => claimsOf(token).sid;
+
 test("after a password change this page keeps working on a fresh session; the old cookie is dead", async ({
   page,
   context,
@@ -116,7 +121,7 @@ test("a call still on its way with the old token when the password changes signs
   await expectDashboard(other, email);
 });
 
-test("a refresh that left with the old cookie and is refused after the change leaves the new cookie", async ({
+test("a refresh that left with the old cookie and reaches the server after the change leaves the new session's cookie", async ({
   page,
   context,
 }) => {
@@ -137,19 +142,65 @@ test("a refresh that left with the old cookie and is refused after the change le
   await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
     "Password changed. Your other sessions were signed out.",
   );
-  const fresh = (await refreshCookieOf(context))?.value;
-  expect(fresh).toBeTruthy();
-  const refused = other.waitForResponse((res) => res.url().includes("auth.refresh"));
+  const fresh = (await refreshCookieOf(context)).value;
+  const late = other.waitForResponse((res) => res.url().includes("auth.refresh"));
   refresh.release();
-  // The old session's refusal: it says so, and leaves the browser's cookie, the new session's.
-  expect((await refused).status()).toBe(401);
+  // The old session's last token, from the device that changed the password, moments after:
+  // answered with the new session (before, refused, and the refusal cleared the new cookie).
+  expect((await late).status()).toBe(200);
   await otherLoad;
-  expect((await refreshCookieOf(context))?.value).toBe(fresh);
+  const after = (await refreshCookieOf(context)).value;
+  expect({ sid: claimsOf(after).sid, jti: claimsOf(after).jti }).toEqual({
+    sid: claimsOf(fresh).sid,
+    jti: claimsOf(fresh).jti,
+  });
   await other.unroute("**/api/trpc/auth.refresh*");
   for (const tab of [page, other]) {
     await tab.reload();
     await expectDashboard(tab, email);
   }
+});
+
+test("a refresh of the old session answered after the change, its cookie replacing the new one, signs nobody out", async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail("change-late-answer");
+  await register(page, email);
+  const other = await context.newPage();
+  await other.goto("/dashboard");
+  await expectDashboard(other, email);
+
+  // The other tab's load refresh rotates the old session before the change; its answer, carrying
+  // that session's next token, reaches the browser only after the change's.
+  const refresh = await holdNextRefresh(other, { send: "now" });
+  const otherLoad = other.reload();
+  await expect.poll(refresh.isAnswered).toBe(true);
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
+    "Password changed. Your other sessions were signed out.",
+  );
+  const fresh = (await refreshCookieOf(context)).value;
+  refresh.release();
+  await otherLoad;
+  // The browser now holds the ended session's token: the new session's cookie is gone.
+  const left = (await refreshCookieOf(context)).value;
+  expect(sessionOf(left)).not.toBe(sessionOf(fresh));
+  await other.unroute("**/api/trpc/auth.refresh*");
+  // From this device, moments after the change, that token stands for the new session: pages
+  // render signed in, and the next refresh puts the new session's cookie back.
+  for (const tab of [other, page]) {
+    await tab.reload();
+    await expectDashboard(tab, email);
+  }
+  await expect
+    .poll(async () => sessionOf((await refreshCookieOf(context)).value))
+    .toBe(sessionOf(fresh));
+  await page.getByRole("button", { name: "Reload" }).click();
+  await expect(page.getByTestId("sessions").getByRole("listitem")).toHaveCount(1);
 });
 
 test("offline, a password change fails at once and is not sent when the network returns", async ({

@@ -107,22 +107,25 @@ export async function expectSignedOut(page: Page): Promise<void> {
 /**
  * Holds `page`'s next auth.refresh until `release()`, then sends it as it left, with the
  * browser's cookies of now (a route cannot set the Cookie header), and hands the page its answer,
- * Set-Cookie and all. Later refreshes go through as usual.
+ * Set-Cookie and all. With `send: "now"` it is sent at once and only its answer is held
+ * (`isAnswered()` says when the server has answered). Later refreshes go through as usual.
  */
-export async function holdNextRefresh(page: Page) {
+export async function holdNextRefresh(page: Page, { send = "on release" } = {}) {
   let release = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
   let held = false;
+  let answered = false;
   const cookiesThen = (await page.context().cookies())
     .map((cookie) => `${cookie.name}=${cookie.value}`)
     .join("; ");
   await page.route("**/api/trpc/auth.refresh*", async (route) => {
     if (held) return route.continue();
     held = true;
-    await released;
+    if (send !== "now") await released;
     const sent = route.request();
+    // Node's fetch, not the context's: the answer's Set-Cookie reaches the browser only with it.
     const answer = await fetch(sent.url(), {
       method: sent.method(),
       headers: {
@@ -135,11 +138,14 @@ export async function holdNextRefresh(page: Page) {
       },
       body: sent.postData() ?? undefined,
     });
+    const body = Buffer.from(await answer.arrayBuffer());
+    answered = true;
+    await released;
     await route.fulfill({
       status: answer.status,
       headers: Object.fromEntries(answer.headers),
-      body: Buffer.from(await answer.arrayBuffer()),
+      body,
     });
   });
-  return { isHeld: () => held, release };
+  return { isHeld: () => held, isAnswered: () => answered, release };
 }

@@ -62,6 +62,7 @@ export const accountRouter = router({
         ctx.user,
         { current: input.currentPassword, next: input.newPassword },
         client,
+        ctx.session.id,
       );
       return { ok: true as const, ...deliverPair(ctx, pair) };
     }),

@@ -37,6 +37,14 @@ function refreshCookieOf(reply: Reply) {
   return cookies[0] as (typeof cookies)[number];
 }
 
+/** The device marker a reply sets (`kit_device`), fails the test without one. */
+function deviceCookieOf(reply: Reply): string {
+  const line = reply.headers.getSetCookie().find((set) => set.startsWith("kit_device="));
+  const value = line ? parseSetCookie(line).value : "";
+  expect(value).not.toBe("");
+  return value as string;
+}
+
 const decode = (token: string) =>
   JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
 
@@ -294,6 +302,95 @@ describe("cookie mode: refresh", () => {
     const dead = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(cookie) });
     expectCode(dead, 401, "TOKEN_REVOKED");
     expect(refreshCookieOf(dead).cookie.maxAge).toBe(0);
+  });
+
+  it("answers a refresh of the old session that overtook a password change's answer with the new session, for the device that made the change", async () => {
+    // A grace window of 3 s, so that the build's real clock gets past it soon.
+    const api = await serverWith({ refreshReuseGrace: 3 });
+    const email = uniqueEmail("handover");
+    const registered = await api.post("auth.register", { email, password: PASSWORD }, COOKIE_MODE);
+    const { access } = registered.body.result.data as { access: string };
+    const t1 = refreshCookieOf(registered).cookie.value as string;
+    const device = deviceCookieOf(registered);
+    const fromDevice = (token: string) => ({
+      ...fromPage(api),
+      cookie: `kit_refresh=${token}; kit_device=${device}`,
+    });
+    // Another device of the same account, with a marker of its own.
+    const elsewhere = await api.post("auth.login", { email, password: PASSWORD }, COOKIE_MODE);
+    const otherDevice = deviceCookieOf(elsewhere);
+    // One tab refreshes (t1 -> t2); its answer is slow. Another changes the password meanwhile.
+    const refreshed = await api.post("auth.refresh", {}, fromDevice(t1));
+    const t2 = refreshCookieOf(refreshed).cookie.value as string;
+    const changed = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+      { ...fromDevice(t1), ...bearer(access) },
+    );
+    expect(changed.status).toBe(200);
+    const fresh = decode(refreshCookieOf(changed).cookie.value as string);
+    // The refresh's answer lands last: the browser holds t2, of the ended session. Its next
+    // refresh gets the new session's current pair, as a replay would.
+    const handed = await api.post("auth.refresh", {}, fromDevice(t2));
+    expect(handed.status).toBe(200);
+    const handedRefresh = decode(refreshCookieOf(handed).cookie.value as string);
+    expect({ sid: handedRefresh.sid, jti: handedRefresh.jti }).toEqual({
+      sid: fresh.sid,
+      jti: fresh.jti,
+    });
+    const handedAccess = handed.body.result.data.access as string;
+    expect(decode(handedAccess).sid).toBe(fresh.sid);
+    expect((await api.get("auth.me", undefined, bearer(handedAccess))).status).toBe(200);
+    // So does t1, which the same device retired a moment ago (a third tab still held it).
+    expect((await api.post("auth.refresh", {}, fromDevice(t1))).status).toBe(200);
+    // Not without the marker, nor with another device's, nor in body mode without it.
+    for (const headers of [
+      { ...fromPage(api), ...withCookie(t2) },
+      { ...fromPage(api), cookie: `kit_refresh=${t2}; kit_device=${otherDevice}` },
+    ]) {
+      const refused = await api.post("auth.refresh", {}, headers);
+      expectCode(refused, 401, "TOKEN_REVOKED");
+      expect(refused.headers.getSetCookie()).toEqual([]);
+    }
+    expectCode(await api.post("auth.refresh", { refresh: t2 }), 401, "TOKEN_REVOKED");
+    // The body mode's marker is the same device: the same answer.
+    const inBody = await api.post("auth.refresh", { refresh: t2, device });
+    expect(inBody.status).toBe(200);
+    expect(decode(inBody.body.result.data.refresh as string).sid).toBe(fresh.sid);
+    // Past the grace window after the change: the old session's token is a dead one.
+    await api.elapse(3.5);
+    const dead = await api.post("auth.refresh", {}, fromDevice(t2));
+    expectCode(dead, 401, "TOKEN_REVOKED");
+    expect(refreshCookieOf(dead).cookie.maxAge).toBe(0);
+  });
+
+  it("hands nothing over for a token the device retired before the grace window", async () => {
+    const api = await serverWith({ refreshReuseGrace: 2 });
+    const registered = await api.post(
+      "auth.register",
+      { email: uniqueEmail("handover-old"), password: PASSWORD },
+      COOKIE_MODE,
+    );
+    const { access } = registered.body.result.data as { access: string };
+    const device = deviceCookieOf(registered);
+    const fromDevice = (token: string) => ({
+      ...fromPage(api),
+      cookie: `kit_refresh=${token}; kit_device=${device}`,
+    });
+    const t1 = refreshCookieOf(registered).cookie.value as string;
+    const t2 = refreshCookieOf(await api.post("auth.refresh", {}, fromDevice(t1))).cookie.value;
+    await api.elapse(2.5);
+    const t3 = refreshCookieOf(await api.post("auth.refresh", {}, fromDevice(t2 as string))).cookie
+      .value as string;
+    const changed = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+      { ...fromDevice(t3), ...bearer(access) },
+    );
+    expect(changed.status).toBe(200);
+    // t1 was retired 2.5 s before: a copy of it (a thief's) gets nothing, even from the device.
+    expectCode(await api.post("auth.refresh", {}, fromDevice(t1)), 401, "TOKEN_REVOKED");
+    expect((await api.post("auth.refresh", {}, fromDevice(t3))).status).toBe(200);
   });
 
   it("keeps the cookie when the refusal is not about the token (rate limited)", async () => {
