@@ -90,6 +90,16 @@ function clearPlantedCopies(ctx: CookieContext): void {
 const cookieOptions = (ctx: CookieContext) => ({ secure: isHttpsOrigin(ctx.origin()) });
 
 /**
+ * In cookie mode, refuses (403 CSRF_REJECTED) a call that hands out the refresh cookie unless it
+ * comes from a page of this origin, before the procedure does anything. The custom header already
+ * needs a CORS preflight no other origin is granted; this is the second lock, as on refresh and
+ * logout: a foreign page cannot sign the browser in to an account of its choosing (login CSRF).
+ */
+export function assertCookieCallOrigin(ctx: CookieContext): void {
+  if (isCookieMode(ctx.headers)) assertSameOrigin({ headers: ctx.headers, origin: ctx.origin() });
+}
+
+/**
  * The pair as the response body carries it. In cookie mode the refresh token goes into the
  * cookie, for as long as the token itself lives, and the body says `refresh: null`.
  */

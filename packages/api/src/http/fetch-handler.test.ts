@@ -42,7 +42,7 @@ describe("createFetchHandler in cookie mode", () => {
       origin,
       "auth.register",
       { email: uniqueEmail("fetch"), password: "long enough password" },
-      mode,
+      { ...mode, origin },
     );
     expect(registered.status).toBe(200);
     expect((await json(registered)).result.data.refresh).toBeNull();
@@ -76,7 +76,7 @@ describe("createFetchHandler in cookie mode", () => {
       "http://localhost:3000",
       "auth.register",
       { email: uniqueEmail("fetch-host"), password: "long enough password" },
-      { "x-auth-refresh": "cookie", host: "127.0.0.1:3000" },
+      { "x-auth-refresh": "cookie", host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000" },
     );
     const token = refreshCookieOf(registered)?.value;
     const refreshed = await post(
@@ -98,7 +98,7 @@ describe("createFetchHandler in cookie mode", () => {
       "https://app.example.com",
       "auth.register",
       { email: uniqueEmail("fetch-https"), password: "long enough password" },
-      { "x-auth-refresh": "cookie" },
+      { "x-auth-refresh": "cookie", origin: "https://app.example.com" },
     );
     expect(response.status).toBe(200);
     expect(refreshCookieOf(response)?.secure).toBe(true);
@@ -114,7 +114,12 @@ describe("createFetchHandler in cookie mode", () => {
     const response = await behindServer(
       new Request("https://app.example.com/api/trpc/auth.register", {
         method: "POST",
-        headers: { "content-type": "application/json", "x-auth-refresh": "cookie" },
+        headers: {
+          "content-type": "application/json",
+          "x-auth-refresh": "cookie",
+          // The request's own origin, as the connection tells it: plain HTTP.
+          origin: "http://app.example.com",
+        },
         body: JSON.stringify({
           email: uniqueEmail("fetch-plain"),
           password: "long enough password",

@@ -1,6 +1,6 @@
 // The account router: a signed-in user's own sessions, password and activity.
 import { clientOf } from "../client-info";
-import { deliverPair } from "../cookie-mode/token-delivery";
+import { assertCookieCallOrigin, deliverPair } from "../cookie-mode/token-delivery";
 import { presentedDevice } from "../device-marker";
 import { AppError } from "../errors";
 import { changePasswordInput, eventsInput, sessionIdInput } from "../input";
@@ -56,6 +56,7 @@ export const accountRouter = router({
     .meta({ setsCookies: true })
     .input(changePasswordInput)
     .mutation(async ({ ctx, input }) => {
+      assertCookieCallOrigin(ctx);
       const client = clientOf(ctx, presentedDevice(ctx, input));
       const pair = await changePassword(
         ctx.deps,

@@ -2,6 +2,7 @@
 import { isAuthError } from "@kit/auth";
 import { clientOf } from "../client-info";
 import {
+  assertCookieCallOrigin,
   carriesCandidatesCookie,
   clearCandidates,
   clearingDeadCookie,
@@ -33,6 +34,7 @@ export const authRouter = router({
     .meta(SETS_COOKIES)
     .input(registerInput)
     .mutation(async ({ ctx, input }) => {
+      assertCookieCallOrigin(ctx);
       const client = clientOf(ctx);
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.register(client.clientIp));
       const { user, pair } = await registerAndOpen(
@@ -47,6 +49,7 @@ export const authRouter = router({
     .meta(SETS_COOKIES)
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
+      assertCookieCallOrigin(ctx);
       const client = {
         ...clientOf(ctx, presentedDevice(ctx, input)),
         fromThisMachine: fromThisMachine(ctx.headers),

@@ -60,7 +60,7 @@ async function signUp(api: TestServer) {
   const reply = await api.post(
     "auth.register",
     { email: uniqueEmail("cookie"), password: PASSWORD },
-    COOKIE_MODE,
+    fromPage(api),
   );
   expect(reply.status).toBe(200);
   const data = reply.body.result.data as { access: string; refresh: null; user: { id: string } };
@@ -74,7 +74,7 @@ describe("cookie mode: login and register", () => {
     await api.post("auth.register", { email, password: PASSWORD });
     // The server sets Max-Age from its clock while it answers: somewhere between these two.
     const before = Math.floor(api.now() / 1000);
-    const reply = await api.post("auth.login", { email, password: PASSWORD }, COOKIE_MODE);
+    const reply = await api.post("auth.login", { email, password: PASSWORD }, fromPage(api));
     const after = Math.floor(api.now() / 1000);
     expect(reply.status).toBe(200);
     expect(reply.body.result.data.refresh).toBeNull();
@@ -115,7 +115,7 @@ describe("cookie mode: login and register", () => {
     const secure = await trusted.post(
       "auth.register",
       { email: uniqueEmail(), password: PASSWORD },
-      https,
+      { ...https, origin: trusted.base.replace("http:", "https:") },
     );
     expect(refreshCookieOf(secure).cookie.secure).toBe(true);
     expect(refreshCookieOf(secure).line).toMatch(/; Secure/);
@@ -129,10 +129,58 @@ describe("cookie mode: login and register", () => {
     const plain = await direct.post(
       "auth.register",
       { email: uniqueEmail(), password: PASSWORD },
-      https,
+      { ...https, origin: direct.base },
     );
     expect(refreshCookieOf(plain).cookie.secure).toBeFalsy();
     expect(refreshCookieOf(plain).cookie.name).toBe("kit_refresh");
+  });
+
+  it("refuses login, register and a password change without a same-origin Origin (login CSRF), before any work", async () => {
+    const api = await serverWith();
+    const email = uniqueEmail("cookie-csrf");
+    const { access } = (await api.post("auth.register", { email, password: PASSWORD })).body.result
+      .data as { access: string };
+    const foreign = [
+      { ...COOKIE_MODE },
+      { ...COOKIE_MODE, origin: "https://evil.example" },
+      { ...COOKIE_MODE, origin: "null" },
+      fromPage(api, { "sec-fetch-site": "cross-site" }),
+    ];
+    for (const headers of foreign) {
+      for (const [path, input] of [
+        ["auth.login", { email, password: PASSWORD }],
+        ["auth.login", { email, password: "a wrong password" }],
+        ["auth.register", { email: uniqueEmail("csrf-register"), password: PASSWORD }],
+      ] as const) {
+        const refused = await api.post(path, input, headers);
+        expectCode(refused, 403, "CSRF_REJECTED");
+        expect(refused.headers.getSetCookie()).toEqual([]);
+      }
+      const change = await api.post(
+        "account.changePassword",
+        { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+        { ...headers, ...bearer(access) },
+      );
+      expectCode(change, 403, "CSRF_REJECTED");
+    }
+    // Nothing was done: one session (the registration's), no login tried, no account made.
+    const user = await api.db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    expect(await api.db.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(
+      await api.db.authEvent.count({
+        where: { userId: user.id, type: { in: ["login_failed", "login_succeeded"] } },
+      }),
+    ).toBe(0);
+    const made = { email: { startsWith: `csrf-register-${process.pid}-` } };
+    expect(await api.db.user.count({ where: made })).toBe(0);
+    // Body mode has no cookie to guard: as before, whatever the Origin.
+    expect((await api.post("auth.login", { email, password: PASSWORD })).status).toBe(200);
+    const fromPageLogin = await api.post(
+      "auth.login",
+      { email, password: PASSWORD },
+      fromPage(api),
+    );
+    expect(fromPageLogin.status).toBe(200);
   });
 
   it("sets no cookie in body mode, and the body carries the refresh token as before", async () => {
@@ -308,7 +356,11 @@ describe("cookie mode: refresh", () => {
     // A grace window of 3 s, so that the build's real clock gets past it soon.
     const api = await serverWith({ refreshReuseGrace: 3 });
     const email = uniqueEmail("handover");
-    const registered = await api.post("auth.register", { email, password: PASSWORD }, COOKIE_MODE);
+    const registered = await api.post(
+      "auth.register",
+      { email, password: PASSWORD },
+      fromPage(api),
+    );
     const { access } = registered.body.result.data as { access: string };
     const t1 = refreshCookieOf(registered).cookie.value as string;
     const device = deviceCookieOf(registered);
@@ -317,7 +369,7 @@ describe("cookie mode: refresh", () => {
       cookie: `kit_refresh=${token}; kit_device=${device}`,
     });
     // Another device of the same account, with a marker of its own.
-    const elsewhere = await api.post("auth.login", { email, password: PASSWORD }, COOKIE_MODE);
+    const elsewhere = await api.post("auth.login", { email, password: PASSWORD }, fromPage(api));
     const otherDevice = deviceCookieOf(elsewhere);
     // One tab refreshes (t1 -> t2); its answer is slow. Another changes the password meanwhile.
     const refreshed = await api.post("auth.refresh", {}, fromDevice(t1));
@@ -369,7 +421,7 @@ describe("cookie mode: refresh", () => {
     const registered = await api.post(
       "auth.register",
       { email: uniqueEmail("handover-old"), password: PASSWORD },
-      COOKIE_MODE,
+      fromPage(api),
     );
     const { access } = registered.body.result.data as { access: string };
     const device = deviceCookieOf(registered);

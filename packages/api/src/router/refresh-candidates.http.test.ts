@@ -115,7 +115,7 @@ describe("a refresh answered 503 while its swap committed, retried on another se
       origin: api.base,
       cookie,
     });
-    const token = await signIn(b, email, { "x-auth-refresh": "cookie" });
+    const token = await signIn(b, email, { "x-auth-refresh": "cookie", origin: b.base });
     const given = await refreshCutOff(cut, email, token, page(cut.api, `kit_refresh=${token}`));
     // No token in a cookie-mode body.
     expect(given.body.error.data.refreshCandidate).toBeUndefined();
@@ -209,7 +209,7 @@ async function builtServerWithAccount(label: string, cookieMode: boolean) {
   const registered = await api.post(
     "auth.register",
     { email: uniqueEmail(label), password: PASSWORD },
-    cookieMode ? { "x-auth-refresh": "cookie" } : {},
+    cookieMode ? { "x-auth-refresh": "cookie", origin: api.base } : {},
   );
   const token: string = cookieMode
     ? (setCookie(registered, "kit_refresh")?.value ?? "")
