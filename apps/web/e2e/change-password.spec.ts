@@ -1,6 +1,6 @@
 // Changing the password ends every session, this one too, and the page goes on with a fresh one:
 // a copy of the old refresh cookie (a thief's) is dead, the user is not signed out.
-import { expect, test } from "@playwright/test";
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import {
   expectDashboard,
   holdNextRefresh,
@@ -14,6 +14,26 @@ const claimsOf = (token: string): { sid: string; jti: string } =>
   JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
 /** The session (`sid`) a refresh token stands for. */
 const sessionOf = (token: string) => claimsOf(token).sid;
+
+/** A new account signed in in `page`, and a second tab of its dashboard. */
+async function twoTabs(page: Page, context: BrowserContext, tag: string) {
+  const email = uniqueEmail(tag);
+  await register(page, email);
+  const other = await context.newPage();
+  await other.goto("/dashboard");
+  await expectDashboard(other, email);
+  return { email, other };
+}
+
+/** Changes the password through `page`'s form, and waits until it says it did. */
+async function changePassword(page: Page): Promise<void> {
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
+    "Password changed. Your other sessions were signed out.",
+  );
+}
 
 test("after a password change this page keeps working on a fresh session; the old cookie is dead", async ({
   page,
@@ -35,12 +55,7 @@ test("after a password change this page keeps working on a fresh session; the ol
   // A password manager learns whose password changes from a username field it cannot see.
   await expect(page.locator('form input[autocomplete="username"][hidden]')).toHaveValue(email);
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password").fill("a brand new passphrase");
-  await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
-    "Password changed. Your other sessions were signed out.",
-  );
+  await changePassword(page);
 
   // A new refresh cookie, and one live session: this one, a new one.
   const after = await refreshCookieOf(context);
@@ -70,11 +85,7 @@ test("a call still on its way with the old token when the password changes signs
   page,
   context,
 }) => {
-  const email = uniqueEmail("change-stale-call");
-  await register(page, email);
-  const other = await context.newPage();
-  await other.goto("/dashboard");
-  await expectDashboard(other, email);
+  const { email, other } = await twoTabs(page, context, "change-stale-call");
 
   // The other tab's reload leaves with the access token of the session about to end, and is held
   // until the change has been made; then the server refuses it TOKEN_REVOKED.
@@ -96,12 +107,7 @@ test("a call still on its way with the old token when the password changes signs
   await other.getByRole("button", { name: "Reload" }).first().click();
   await expect.poll(() => holding).toBe(true);
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password").fill("a brand new passphrase");
-  await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
-    "Password changed. Your other sessions were signed out.",
-  );
+  await changePassword(page);
   const logouts: string[] = [];
   context.on("request", (request) => {
     if (request.url().includes("auth.logout")) logouts.push(request.url());
@@ -125,23 +131,14 @@ test("a refresh that left with the old cookie and reaches the server after the c
   page,
   context,
 }) => {
-  const email = uniqueEmail("change-stale-refresh");
-  await register(page, email);
-  const other = await context.newPage();
-  await other.goto("/dashboard");
-  await expectDashboard(other, email);
+  const { email, other } = await twoTabs(page, context, "change-stale-refresh");
 
   // The other tab's load refresh leaves with the cookie of now and is answered after the change.
   const refresh = await holdNextRefresh(other);
   const otherLoad = other.reload();
   await expect.poll(refresh.isHeld).toBe(true);
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password").fill("a brand new passphrase");
-  await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
-    "Password changed. Your other sessions were signed out.",
-  );
+  await changePassword(page);
   const fresh = (await refreshCookieOf(context)).value;
   const late = other.waitForResponse((res) => res.url().includes("auth.refresh"));
   refresh.release();
@@ -165,11 +162,7 @@ test("a refresh of the old session answered after the change, its cookie replaci
   page,
   context,
 }) => {
-  const email = uniqueEmail("change-late-answer");
-  await register(page, email);
-  const other = await context.newPage();
-  await other.goto("/dashboard");
-  await expectDashboard(other, email);
+  const { email, other } = await twoTabs(page, context, "change-late-answer");
 
   // The other tab's load refresh rotates the old session before the change; its answer, carrying
   // that session's next token, reaches the browser only after the change's.
@@ -177,12 +170,7 @@ test("a refresh of the old session answered after the change, its cookie replaci
   const otherLoad = other.reload();
   await expect.poll(refresh.isAnswered).toBe(true);
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password").fill("a brand new passphrase");
-  await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Password changed" })).toHaveText(
-    "Password changed. Your other sessions were signed out.",
-  );
+  await changePassword(page);
   const fresh = (await refreshCookieOf(context)).value;
   refresh.release();
   await otherLoad;

@@ -8,7 +8,7 @@ import { isAuthError, type RefreshClaims } from "@kit/auth";
 import { type SessionRotation, sessionRotationSelect } from "@kit/db";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
-import type { SessionEnded } from "../errors";
+import { SessionEnded } from "../errors";
 import { deviceFingerprint, inWindow, withinGrace } from "./grace";
 import { type LiveSession, loadLiveSession } from "./live-session";
 
@@ -64,5 +64,25 @@ export async function replacingSession(
     // Ended too, or its user gone: the refusal of the session presented is the answer.
     if (isAuthError(error)) return null;
     throw error;
+  }
+}
+
+/**
+ * loadLiveSession for rotation, or, for a session ended a moment ago by a password change from
+ * this device (`deviceId`), the session that replaced it (`replaced: true`, see replacingSession).
+ * Refresh and server rendering both read the presented token's session through this.
+ */
+export async function liveOrReplacing(
+  deps: AppDeps,
+  claims: RefreshClaims,
+  deviceId: string | null,
+): Promise<LiveSession<SessionRotation> & { replaced: boolean }> {
+  try {
+    return { ...(await loadLiveSession(deps, claims, { for: "rotation" })), replaced: false };
+  } catch (error) {
+    if (!(error instanceof SessionEnded)) throw error;
+    const replacing = await replacingSession(deps, claims, deviceId, error);
+    if (!replacing) throw error;
+    return { ...replacing, replaced: true };
   }
 }

@@ -1,17 +1,14 @@
 // Who is signed in, from the refresh cookie alone: for server components that render a signed-in
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
 import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
-import type { SessionRotation } from "@kit/db";
 import { readCandidatesCookie, readRefreshCookie } from "../cookie-mode/refresh-cookie";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
-import { SessionEnded } from "../errors";
 import { presentedCandidate } from "./candidates";
 import { deviceFingerprint, withinGrace } from "./grace";
-import { type LiveSession, loadLiveSession } from "./live-session";
 import type { CallingUser } from "./principal";
-import { replacingSession } from "./replaced-session";
+import { liveOrReplacing } from "./replaced-session";
 
 export interface SignedInUser {
   user: CallingUser;
@@ -85,22 +82,10 @@ async function peekSession(
   device: Device | null,
 ): Promise<SignedInUser> {
   const presented = deps.tokens.verifyRefresh(refreshToken);
-  let live: LiveSession<SessionRotation>;
-  try {
-    live = await loadLiveSession(deps, presented, { for: "rotation" });
-  } catch (error) {
-    if (!(error instanceof SessionEnded)) throw error;
-    // As a refresh with it would: the session a password change from this device put in its
-    // place a moment ago (see replacingSession).
-    const replacing = await replacingSession(
-      deps,
-      presented,
-      deviceOf(device, presented.sub),
-      error,
-    );
-    if (!replacing) throw error;
-    return { user: replacing.user, sessionId: replacing.session.id };
-  }
+  const live = await liveOrReplacing(deps, presented, deviceOf(device, presented.sub));
+  // As a refresh with it would: the session a password change from this device put in its
+  // place a moment ago (see replacingSession).
+  if (live.replaced) return { user: live.user, sessionId: live.session.id };
   const { user, session } = live;
   // As a refresh takes them: only for a token that is no longer the session's.
   const standing =

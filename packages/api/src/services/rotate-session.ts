@@ -12,12 +12,12 @@ import {
   notEnded,
   reloadSession,
 } from "../authentication/live-session";
-import { replacingSession } from "../authentication/replaced-session";
+import { liveOrReplacing } from "../authentication/replaced-session";
 import type { ClientInfo } from "../client-info";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
-import { databaseUnavailable, RotationInDoubt, SessionEnded } from "../errors";
+import { databaseUnavailable, RotationInDoubt } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
 import type { TokenPair } from "./sessions";
@@ -90,23 +90,12 @@ export async function rotateSession(
     if (rotated.swapped) return rotated.pair;
     waitedOnRow = performance.now() - started >= ROW_WAIT_MS;
   }
-  let current: LiveSession<SessionRotation>;
-  try {
-    current = await loadLiveSession(deps, claims, { for: "rotation" });
-  } catch (error) {
-    if (!(error instanceof SessionEnded)) throw error;
+  const current = await liveOrReplacing(deps, claims, deviceOf(client.device, claims.sub));
+  if (current.replaced) {
     // A password change from this device ended the session a moment ago (see replacingSession):
     // its new session's current pair, as a replay gives it.
-    const replacing = await replacingSession(
-      deps,
-      claims,
-      deviceOf(client.device, claims.sub),
-      error,
-    );
-    if (!replacing) throw error;
-    const { user, session } = replacing;
-    const issuedAt = (session.rotatedAt ?? session.createdAt).getTime();
-    return replayCurrent(deps, user, session, issuedAt, client);
+    const issuedAt = (current.session.rotatedAt ?? current.session.createdAt).getTime();
+    return replayCurrent(deps, current.user, current.session, issuedAt, client);
   }
   // An earlier try's swap took after all (its 503 carried the token it put in): that token is
   // this client's, and it is refreshed as if presented. Before the grace window and the marks,
