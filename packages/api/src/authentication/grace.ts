@@ -46,7 +46,7 @@ export const RETIRED_AHEAD_TOLERANCE_MS = FUTURE_IAT_TOLERANCE_SECONDS * 1000;
  * even a retirement at or a little ahead of `now` (the database's clock, as this server reckons
  * it, can lag the rotation's own time by a fraction of a millisecond), which otherwise counted.
  */
-export const inWindow = (at: number | undefined, now: number, graceMs: number): boolean =>
+const inWindow = (at: number | undefined, now: number, graceMs: number): boolean =>
   graceMs > 0 && at !== undefined && now - at <= graceMs && at - now <= RETIRED_AHEAD_TOLERANCE_MS;
 
 /**

@@ -1,14 +1,19 @@
 // Who is signed in, from the refresh cookie alone: for server components that render a signed-in
 // page without waiting for the browser to refresh. Read-only: it never rotates anything.
 import { AuthError, type AuthErrorCode, isAuthError } from "@kit/auth";
-import { readCandidatesCookie, readRefreshCookie } from "../cookie-mode/refresh-cookie";
+import {
+  readCandidatesCookie,
+  readHandoverCookie,
+  readRefreshCookie,
+} from "../cookie-mode/refresh-cookie";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
 import { presentedCandidate } from "./candidates";
 import { deviceFingerprint, withinGrace } from "./grace";
+import { standingHandover } from "./handover";
+import { loadLiveSession } from "./live-session";
 import type { CallingUser } from "./principal";
-import { liveOrReplacing } from "./replaced-session";
 
 export interface SignedInUser {
   user: CallingUser;
@@ -56,12 +61,17 @@ export async function readSignedIn(
   try {
     const token = readRefreshCookie(headers, options);
     if (!token) return { refused: null };
-    return await peekSession(
-      deps,
-      token,
-      readCandidatesCookie(headers, options),
-      deviceFromCookie(deps, headers, options.secure),
-    );
+    const device = deviceFromCookie(deps, headers, options.secure);
+    try {
+      return await peekSession(deps, token, readCandidatesCookie(headers, options), device);
+    } catch (error) {
+      // As a refresh would: a password change's handover in the refused token's place.
+      if (!isAuthError(error)) throw error;
+      const handover = readHandoverCookie(headers, options);
+      const standing = await standingHandover(deps, token, error, handover);
+      if (!standing) throw error;
+      return await peekSession(deps, standing, [], device);
+    }
   } catch (error) {
     if (isAuthError(error)) return { refused: error.code };
     throw error;
@@ -82,11 +92,7 @@ async function peekSession(
   device: Device | null,
 ): Promise<SignedInUser> {
   const presented = deps.tokens.verifyRefresh(refreshToken);
-  const live = await liveOrReplacing(deps, presented, deviceOf(device, presented.sub));
-  // As a refresh with it would: the session a password change from this device put in its
-  // place a moment ago (see replacingSession).
-  if (live.replaced) return { user: live.user, sessionId: live.session.id };
-  const { user, session } = live;
+  const { user, session } = await loadLiveSession(deps, presented, { for: "rotation" });
   // As a refresh takes them: only for a token that is no longer the session's.
   const standing =
     session.refreshJti === presented.jti

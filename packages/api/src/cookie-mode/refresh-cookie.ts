@@ -1,5 +1,6 @@
-// Cookie mode's wire format: whether a request asks for it, and the two HttpOnly cookies it uses
-// (the refresh token, and the device marker), read from requests and written to responses.
+// Cookie mode's wire format: whether a request asks for it, and the HttpOnly cookies it uses (the
+// refresh token, the device marker, and for a while the refresh candidates or a password change's
+// handover), read from requests and written to responses.
 // The only file that imports `cookie`.
 
 import { AuthError } from "@kit/auth";
@@ -23,10 +24,19 @@ const HOST_PREFIX = "__Host-";
  */
 export const CANDIDATES_COOKIE_NAME = "kit_refresh_candidates";
 
+/**
+ * The cookie holding the refresh token a password change handed out (see deliverPair), over
+ * plain HTTP: beside `kit_refresh` until the next refresh settles. In one browser, a refresh of
+ * the old session sent by another tab a moment before the change can be answered after it: its
+ * cookie then replaces the new session's in `kit_refresh`, and this one still has it.
+ */
+export const HANDOVER_COOKIE_NAME = "kit_refresh_handover";
+
 export type KitCookie =
   | typeof REFRESH_COOKIE_NAME
   | typeof DEVICE_COOKIE_NAME
-  | typeof CANDIDATES_COOKIE_NAME;
+  | typeof CANDIDATES_COOKIE_NAME
+  | typeof HANDOVER_COOKIE_NAME;
 
 // Between candidates in their cookie: not in a JWT (base64url and dots), and a cookie may hold it.
 const CANDIDATE_SEPARATOR = "~";
@@ -152,6 +162,23 @@ export function candidatesCookie(
     maxAgeSeconds,
     options,
   );
+}
+
+/**
+ * The handed-over refresh token the request's cookie carries; null without one, or with more
+ * than one copy (a planted copy is ignored, not refused: the refresh goes on by its token alone).
+ */
+export function readHandoverCookie(
+  headers: Headers,
+  options: { secure: boolean | null },
+): string | null {
+  const copies = cookieCopies(headers, HANDOVER_COOKIE_NAME, options);
+  return copies.length === 1 ? copies[0] || null : null;
+}
+
+/** Whether the request carries the handover cookie at all (any copy, whatever its value). */
+export function hasHandoverCookie(headers: Headers, options: { secure: boolean | null }): boolean {
+  return cookieCopies(headers, HANDOVER_COOKIE_NAME, options).length > 0;
 }
 
 /** The refresh token from the request's `Cookie` header; null when absent or empty. */

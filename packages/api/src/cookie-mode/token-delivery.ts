@@ -1,6 +1,8 @@
 // How the credential procedures take and hand out refresh tokens: in the JSON body, or, in
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
-import { isAuthError } from "@kit/auth";
+
+import { type AuthError, isAuthError } from "@kit/auth";
+import { standingHandover } from "../authentication/handover";
 import type { AppDeps } from "../deps";
 import { databaseUnavailable, RotationInDoubt, SessionEnded } from "../errors";
 import { isHttpsOrigin } from "../request/request-origin";
@@ -10,12 +12,16 @@ import {
   candidatesCookie,
   clearedPlantedRefreshCookies,
   clearedRefreshCookie,
+  HANDOVER_COOKIE_NAME,
   hasCandidatesCookie,
+  hasHandoverCookie,
   isCookieMode,
   readCandidatesCookie,
+  readHandoverCookie,
   readRefreshCookie,
   readRefreshCookieCopies,
   refreshCookie,
+  setCookie,
 } from "./refresh-cookie";
 
 /** What cookie mode needs of a request context (the tRPC context has all of it). */
@@ -101,16 +107,91 @@ export function assertCookieCallOrigin(ctx: CookieContext): void {
 
 /**
  * The pair as the response body carries it. In cookie mode the refresh token goes into the
- * cookie, for as long as the token itself lives, and the body says `refresh: null`.
+ * cookie, for as long as the token itself lives, and the body says `refresh: null`. `handover`
+ * (a password change's new session): into the handover cookie too (see standingHandover).
  */
 export function deliverPair(
   ctx: CookieContext,
   pair: TokenPair,
+  { handover = false } = {},
 ): { access: string; refresh: string | null } {
   if (!isCookieMode(ctx.headers)) return { access: pair.access, refresh: pair.refresh };
   const maxAge = pair.refreshExp - Math.floor(ctx.deps.now() / 1000);
-  ctx.responseHeaders.append("set-cookie", refreshCookie(pair.refresh, maxAge, cookieOptions(ctx)));
+  const options = cookieOptions(ctx);
+  ctx.responseHeaders.append("set-cookie", refreshCookie(pair.refresh, maxAge, options));
+  if (handover) {
+    ctx.responseHeaders.append(
+      "set-cookie",
+      setCookie(HANDOVER_COOKIE_NAME, pair.refresh, maxAge, options),
+    );
+  }
   return { access: pair.access, refresh: null };
+}
+
+export interface PresentedHandover {
+  /** The handover cookie's token (see standingHandover); null without exactly one copy. */
+  token: string | null;
+  /** The request carried the handover cookie (any copy): settled, it is cleared. */
+  cookieSent: boolean;
+}
+
+/** The handover a refresh presents: only beside a token read from the cookie. */
+export function presentedHandover(ctx: CookieContext, token: PresentedToken): PresentedHandover {
+  if (!token.fromCookie) return { token: null, cookieSent: false };
+  const options = cookieOptions(ctx);
+  return {
+    token: readHandoverCookie(ctx.headers, options),
+    cookieSent: hasHandoverCookie(ctx.headers, options),
+  };
+}
+
+/** The handover token a logout ends too, in cookie mode (past its CSRF check); else null. */
+export function handoverToEnd(ctx: CookieContext): string | null {
+  if (!isCookieMode(ctx.headers)) return null;
+  const options = cookieOptions(ctx);
+  if (!hasHandoverCookie(ctx.headers, options)) return null;
+  clearHandover(ctx);
+  return readHandoverCookie(ctx.headers, options);
+}
+
+/**
+ * Runs a refresh of `presented` (`refresh`); when it is refused because its session ended and
+ * the request carries a password change's handover that stands for it (standingHandover), the
+ * refresh of the handover instead. Once a refresh settles (a pair, or a 401) the handover
+ * cookie is cleared: of no more use. A 503 keeps it, for the retry.
+ */
+export async function handingOver<T>(
+  ctx: CookieContext,
+  presented: PresentedToken,
+  handover: PresentedHandover,
+  refresh: (token: string) => Promise<T>,
+): Promise<T> {
+  if (!handover.cookieSent) return refresh(presented.token);
+  try {
+    const result = await refresh(presented.token).catch(async (error: unknown) => {
+      if (!isAuthError(error)) throw error;
+      const standing = await standingHandover(
+        ctx.deps,
+        presented.token,
+        error as AuthError,
+        handover.token,
+      );
+      if (!standing) throw error;
+      return refresh(standing);
+    });
+    clearHandover(ctx);
+    return result;
+  } catch (error) {
+    if (isAuthError(error)) clearHandover(ctx);
+    throw error;
+  }
+}
+
+function clearHandover(ctx: CookieContext): void {
+  ctx.responseHeaders.append(
+    "set-cookie",
+    setCookie(HANDOVER_COOKIE_NAME, "", 0, cookieOptions(ctx)),
+  );
 }
 
 export interface PresentedCandidates {

@@ -63,9 +63,8 @@ export const accountRouter = router({
         ctx.user,
         { current: input.currentPassword, next: input.newPassword },
         client,
-        ctx.session.id,
       );
-      return { ok: true as const, ...deliverPair(ctx, pair) };
+      return { ok: true as const, ...deliverPair(ctx, pair, { handover: true }) };
     }),
 
   /** The caller's recent auth events, newest first. */

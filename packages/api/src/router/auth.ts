@@ -8,8 +8,11 @@ import {
   clearingDeadCookie,
   clearRefreshCookie,
   deliverPair,
+  handingOver,
+  handoverToEnd,
   isCookieMode,
   presentedCandidates,
+  presentedHandover,
   presentedToken,
   presentedTokensToEnd,
   settlingCandidates,
@@ -84,9 +87,12 @@ export const authRouter = router({
       const client = clientOf(ctx, presentedDevice(ctx, input));
       await charged(ctx.deps, client, null, () => ctx.deps.limiter.refresh(client.clientIp));
       const candidates = presentedCandidates(ctx, input, presented);
+      const handover = presentedHandover(ctx, presented);
       const pair = await settlingCandidates(ctx, candidates, () =>
         clearingDeadCookie(ctx, presented, () =>
-          rotateSession(ctx.deps, presented.token, client, signal, candidates.tokens),
+          handingOver(ctx, presented, handover, (token) =>
+            rotateSession(ctx.deps, token, client, signal, candidates.tokens),
+          ),
         ),
       );
       return deliverPair(ctx, pair);
@@ -101,6 +107,9 @@ export const authRouter = router({
       // Cookie mode always ends with the cookie gone, whatever the token turns out to be.
       if (cookieMode) clearRefreshCookie(ctx);
       if (carriesCandidatesCookie(ctx)) clearCandidates(ctx);
+      // A password change's new session, kept beside the cookie (see standingHandover): this
+      // browser's too, and it ends with the rest.
+      const handover = handoverToEnd(ctx);
       const [only, ...more] = presented;
       // Who rotation would say it is (its device marker too): a token it retired moments ago
       // is still its own, and ends the session as its logout.
@@ -118,6 +127,11 @@ export const authRouter = router({
       }
       // Nothing to log out of is already logged out in cookie mode; a body client must send one.
       else if (!cookieMode) throw missingToken();
+      if (handover) {
+        await closeSession(ctx.deps, handover, client).catch((error: unknown) => {
+          if (!isAuthError(error)) throw error;
+        });
+      }
       return { ok: true as const };
     }),
 

@@ -37,6 +37,12 @@ function refreshCookieOf(reply: Reply) {
   return cookies[0] as (typeof cookies)[number];
 }
 
+/** The Set-Cookie of `name` a reply carries, parsed; undefined without one. */
+function setCookieNamed(reply: Reply, name: string) {
+  const line = reply.headers.getSetCookie().find((set) => set.startsWith(`${name}=`));
+  return line ? parseSetCookie(line) : undefined;
+}
+
 /** The device marker a reply sets (`kit_device`), fails the test without one. */
 function deviceCookieOf(reply: Reply): string {
   const line = reply.headers.getSetCookie().find((set) => set.startsWith("kit_device="));
@@ -352,97 +358,92 @@ describe("cookie mode: refresh", () => {
     expect(refreshCookieOf(dead).cookie.maxAge).toBe(0);
   });
 
-  it("answers a refresh of the old session that overtook a password change's answer with the new session, for the device that made the change", async () => {
-    // A grace window of 3 s, so that the build's real clock gets past it soon.
-    const api = await serverWith({ refreshReuseGrace: 3 });
-    const email = uniqueEmail("handover");
+  it("hands a password change's new session to the browser whose cookie a late refresh answer replaced, and to no copy of its old cookies", async () => {
+    const api = await serverWith();
     const registered = await api.post(
       "auth.register",
-      { email, password: PASSWORD },
+      { email: uniqueEmail("handover"), password: PASSWORD },
       fromPage(api),
     );
     const { access } = registered.body.result.data as { access: string };
     const t1 = refreshCookieOf(registered).cookie.value as string;
     const device = deviceCookieOf(registered);
-    const fromDevice = (token: string) => ({
-      ...fromPage(api),
-      cookie: `kit_refresh=${token}; kit_device=${device}`,
-    });
-    // Another device of the same account, with a marker of its own.
-    const elsewhere = await api.post("auth.login", { email, password: PASSWORD }, fromPage(api));
-    const otherDevice = deviceCookieOf(elsewhere);
-    // One tab refreshes (t1 -> t2); its answer is slow. Another changes the password meanwhile.
-    const refreshed = await api.post("auth.refresh", {}, fromDevice(t1));
+    const jar = (cookies: string) => ({ ...fromPage(api), cookie: cookies });
+    // One tab refreshes (t1 -> t2), its answer slow; another changes the password meanwhile.
+    const refreshed = await api.post(
+      "auth.refresh",
+      {},
+      jar(`kit_refresh=${t1}; kit_device=${device}`),
+    );
     const t2 = refreshCookieOf(refreshed).cookie.value as string;
     const changed = await api.post(
       "account.changePassword",
       { currentPassword: PASSWORD, newPassword: "a brand new secret" },
-      { ...fromDevice(t1), ...bearer(access) },
+      { ...jar(`kit_refresh=${t1}; kit_device=${device}`), ...bearer(access) },
     );
     expect(changed.status).toBe(200);
-    const fresh = decode(refreshCookieOf(changed).cookie.value as string);
-    // The refresh's answer lands last: the browser holds t2, of the ended session. Its next
-    // refresh gets the new session's current pair, as a replay would.
-    const handed = await api.post("auth.refresh", {}, fromDevice(t2));
-    expect(handed.status).toBe(200);
-    const handedRefresh = decode(refreshCookieOf(handed).cookie.value as string);
-    expect({ sid: handedRefresh.sid, jti: handedRefresh.jti }).toEqual({
-      sid: fresh.sid,
-      jti: fresh.jti,
+    const fresh = refreshCookieOf(changed).cookie;
+    // The change's answer keeps the new session's token in a cookie of its own too.
+    const kept = setCookieNamed(changed, "kit_refresh_handover");
+    expect(kept).toMatchObject({
+      value: fresh.value,
+      maxAge: fresh.maxAge,
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
     });
+    // The refresh's answer lands last: the browser's kit_refresh is t2, of the ended session.
+    // A copy of the cookies from before the change (a thief's, marker and all) gets nothing.
+    const stolen = await api.post(
+      "auth.refresh",
+      {},
+      jar(`kit_refresh=${t2}; kit_device=${device}`),
+    );
+    expectCode(stolen, 401, "TOKEN_REVOKED");
+    // The browser, with the handover beside it, goes on in the new session: rotated as usual,
+    // and the handover cleared.
+    const browser = `kit_refresh=${t2}; kit_device=${device}; kit_refresh_handover=${fresh.value}`;
+    const handed = await api.post("auth.refresh", {}, jar(browser));
+    expect(handed.status).toBe(200);
+    const next = refreshCookieOf(handed).cookie.value as string;
+    expect(decode(next).sid).toBe(decode(fresh.value as string).sid);
+    expect(decode(next).jti).not.toBe(decode(fresh.value as string).jti);
+    expect(setCookieNamed(handed, "kit_refresh_handover")?.maxAge).toBe(0);
     const handedAccess = handed.body.result.data.access as string;
-    expect(decode(handedAccess).sid).toBe(fresh.sid);
     expect((await api.get("auth.me", undefined, bearer(handedAccess))).status).toBe(200);
-    // So does t1, which the same device retired a moment ago (a third tab still held it).
-    expect((await api.post("auth.refresh", {}, fromDevice(t1))).status).toBe(200);
-    // Not without the marker, nor with another device's, nor in body mode without it.
-    for (const headers of [
-      { ...fromPage(api), ...withCookie(t2) },
-      { ...fromPage(api), cookie: `kit_refresh=${t2}; kit_device=${otherDevice}` },
-    ]) {
-      const refused = await api.post("auth.refresh", {}, headers);
-      expectCode(refused, 401, "TOKEN_REVOKED");
-      expect(refused.headers.getSetCookie()).toEqual([]);
-    }
-    expectCode(await api.post("auth.refresh", { refresh: t2 }), 401, "TOKEN_REVOKED");
-    // The body mode's marker is the same device: the same answer.
-    const inBody = await api.post("auth.refresh", { refresh: t2, device });
-    expect(inBody.status).toBe(200);
-    expect(decode(inBody.body.result.data.refresh as string).sid).toBe(fresh.sid);
-    // Past the grace window after the change: the old session's token is a dead one.
-    await api.elapse(3.5);
-    const dead = await api.post("auth.refresh", {}, fromDevice(t2));
-    expectCode(dead, 401, "TOKEN_REVOKED");
-    expect(refreshCookieOf(dead).cookie.maxAge).toBe(0);
+    expect((await api.post("auth.refresh", {}, jar(`kit_refresh=${next}`))).status).toBe(200);
   });
 
-  it("hands nothing over for a token the device retired before the grace window", async () => {
-    const api = await serverWith({ refreshReuseGrace: 2 });
-    const registered = await api.post(
-      "auth.register",
-      { email: uniqueEmail("handover-old"), password: PASSWORD },
-      fromPage(api),
-    );
-    const { access } = registered.body.result.data as { access: string };
-    const device = deviceCookieOf(registered);
-    const fromDevice = (token: string) => ({
-      ...fromPage(api),
-      cookie: `kit_refresh=${token}; kit_device=${device}`,
-    });
-    const t1 = refreshCookieOf(registered).cookie.value as string;
-    const t2 = refreshCookieOf(await api.post("auth.refresh", {}, fromDevice(t1))).cookie.value;
-    await api.elapse(2.5);
-    const t3 = refreshCookieOf(await api.post("auth.refresh", {}, fromDevice(t2 as string))).cookie
-      .value as string;
+  it("ignores a handover that is not the current token of another session of the same user, and never calls it reuse", async () => {
+    const api = await serverWith();
+    const { access, cookie: old } = await signUp(api);
     const changed = await api.post(
       "account.changePassword",
       { currentPassword: PASSWORD, newPassword: "a brand new secret" },
-      { ...fromDevice(t3), ...bearer(access) },
+      { ...fromPage(api), ...bearer(access) },
     );
-    expect(changed.status).toBe(200);
-    // t1 was retired 2.5 s before: a copy of it (a thief's) gets nothing, even from the device.
-    expectCode(await api.post("auth.refresh", {}, fromDevice(t1)), 401, "TOKEN_REVOKED");
-    expect((await api.post("auth.refresh", {}, fromDevice(t3))).status).toBe(200);
+    const fresh = refreshCookieOf(changed).cookie.value as string;
+    const rotated = refreshCookieOf(
+      await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(fresh) }),
+    ).cookie.value as string;
+    const someoneElse = (await signUp(api)).cookie;
+    const refresh = (cookie: string, handover: string) =>
+      api.post(
+        "auth.refresh",
+        {},
+        { ...fromPage(api), cookie: `kit_refresh=${cookie}; kit_refresh_handover=${handover}` },
+      );
+    // The new session rotated past it: a leftover, not reuse.
+    expectCode(await refresh(old, fresh), 401, "TOKEN_REVOKED");
+    // Another user's token, garbage, or an access token.
+    expectCode(await refresh(old, someoneElse), 401, "TOKEN_REVOKED");
+    expectCode(await refresh(old, "x.y.z"), 401, "TOKEN_REVOKED");
+    expectCode(await refresh(old, access), 401, "TOKEN_REVOKED");
+    // Only for a session that ended: a bad or reused token is refused as it was.
+    expectCode(await refresh("x.y.z", rotated), 401, "INVALID_TOKEN");
+    // The new session lives on, its current token as good as before.
+    const still = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(rotated) });
+    expect(still.status).toBe(200);
   });
 
   it("keeps the cookie when the refusal is not about the token (rate limited)", async () => {
@@ -473,6 +474,29 @@ describe("cookie mode: logout", () => {
     expectCode(await api.get("auth.me", undefined, bearer(access)), 401, "TOKEN_REVOKED");
     const events = await api.db.authEvent.findMany({ where: { userId: user.id } });
     expect(events.map((event) => event.type)).toContain("logged_out");
+  });
+
+  it("ends the session a password change's handover holds too, and clears it", async () => {
+    const api = await serverWith();
+    const { access, cookie: old } = await signUp(api);
+    const changed = await api.post(
+      "account.changePassword",
+      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+      { ...fromPage(api), ...bearer(access) },
+    );
+    const fresh = refreshCookieOf(changed).cookie.value as string;
+    // The browser's kit_refresh is the old session's (a late refresh answer's), the new one is
+    // in the handover: signing out ends the new session, the one this browser is in.
+    const out = await api.post(
+      "auth.logout",
+      {},
+      { ...fromPage(api), cookie: `kit_refresh=${old}; kit_refresh_handover=${fresh}` },
+    );
+    expect(out.status).toBe(200);
+    expect(refreshCookieOf(out).cookie.maxAge).toBe(0);
+    expect(setCookieNamed(out, "kit_refresh_handover")?.maxAge).toBe(0);
+    const ended = await api.db.session.findUniqueOrThrow({ where: { id: decode(fresh).sid } });
+    expect(ended.revokedReason).toBe("logout");
   });
 
   it("is idempotent without a cookie: ok, and the cookie cleared", async () => {

@@ -17,7 +17,6 @@ import {
   userPublicSelect,
 } from "@kit/db";
 import { recordEvent } from "../audit";
-import { deviceFingerprint } from "../authentication/grace";
 import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
 import type { AppDeps } from "../deps";
@@ -209,8 +208,6 @@ export async function changePassword(
   user: CallingUser,
   passwords: { current: string; next: string },
   client: ClientInfo,
-  /** The session the change was made from: the new one replaces it (see replacingSession). */
-  replacing: string,
 ): Promise<OpenedSession> {
   // The new password first, as at registration: a weak one is said at once, whatever the
   // current one, without a hash's work or an attempt charged to the account.
@@ -256,26 +253,11 @@ export async function changePassword(
         data: { passwordHash },
       });
       if (count !== 1) throw new AuthError("INVALID_CREDENTIALS");
-      const at = new Date(deps.now());
       await tx.session.updateMany({
         where: { userId: user.id, revokedAt: null },
-        data: { revokedAt: at, revokedReason: "password_changed" },
+        data: { revokedAt: new Date(deps.now()), revokedReason: "password_changed" },
       });
-      const opened = await openSession(deps, user, passwordHash, client, "password_changed", tx);
-      const device = deviceOf(client.device, user.id);
-      if (device) {
-        // Only if this change ended it: one an admin ended a moment before stays ended.
-        await tx.session.updateMany({
-          where: {
-            id: replacing,
-            userId: user.id,
-            revokedAt: at,
-            revokedReason: "password_changed",
-          },
-          data: { replacedBy: opened.sessionId, replacedFor: deviceFingerprint(device) },
-        });
-      }
-      return opened;
+      return openSession(deps, user, passwordHash, client, "password_changed", tx);
     });
   } finally {
     // This server forgets the user's sessions now; the others hear it from the triggers.

@@ -12,11 +12,9 @@ import {
   notEnded,
   reloadSession,
 } from "../authentication/live-session";
-import { liveOrReplacing } from "../authentication/replaced-session";
 import type { ClientInfo } from "../client-info";
 import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
-import { deviceOf } from "../device-marker";
 import { databaseUnavailable, RotationInDoubt } from "../errors";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
@@ -90,13 +88,7 @@ export async function rotateSession(
     if (rotated.swapped) return rotated.pair;
     waitedOnRow = performance.now() - started >= ROW_WAIT_MS;
   }
-  const current = await liveOrReplacing(deps, claims, deviceOf(client.device, claims.sub));
-  if (current.replaced) {
-    // A password change from this device ended the session a moment ago (see replacingSession):
-    // its new session's current pair, as a replay gives it.
-    const issuedAt = (current.session.rotatedAt ?? current.session.createdAt).getTime();
-    return replayCurrent(deps, current.user, current.session, issuedAt, client);
-  }
+  const current = await loadLiveSession(deps, claims, { for: "rotation" });
   // An earlier try's swap took after all (its 503 carried the token it put in): that token is
   // this client's, and it is refreshed as if presented. Before the grace window and the marks,
   // which need timing; this needs none.

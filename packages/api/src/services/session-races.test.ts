@@ -1,7 +1,6 @@
 // A session opens only over the account as its password was checked: a password change or a
 // deactivation committed between the check and the session refuses it, one still running waits
 // for the session and then ends it with the others, and of two password changes one wins.
-import { randomUUID } from "node:crypto";
 import { AuthError, hashPassword } from "@kit/auth";
 import { createPrismaClient, type PrismaClient } from "@kit/db";
 import { hash } from "@node-rs/argon2";
@@ -17,8 +16,6 @@ import { openSession } from "./sessions";
 
 const PASSWORD = "correct horse battery";
 const client = { clientIp: "203.0.113.8", userAgent: "session-races", device: null };
-/** The session a change is made from: these changes are made from none. */
-const NO_SESSION = randomUUID();
 
 let prisma: PrismaClient;
 let deps: AppDeps;
@@ -70,13 +67,7 @@ describe("a login between its password check and its session", () => {
   it("is refused when the password changed meanwhile", async () => {
     const user = await newUser();
     const checked = await checkCredentials(user.email, PASSWORD);
-    await changePassword(
-      deps,
-      user,
-      { current: PASSWORD, next: "another fine password" },
-      client,
-      NO_SESSION,
-    );
+    await changePassword(deps, user, { current: PASSWORD, next: "another fine password" }, client);
     expect(
       await refusal(
         openSession(deps, checked.user, checked.passwordHash, client, "login_succeeded"),
@@ -93,13 +84,7 @@ describe("a login between its password check and its session", () => {
     try {
       const other = { ...client, clientIp: "198.51.100.4" };
       const lost = signIn(strict, user.email, PASSWORD, client, async (checked) => {
-        await changePassword(
-          deps,
-          user,
-          { current: PASSWORD, next: "a password now" },
-          other,
-          NO_SESSION,
-        );
+        await changePassword(deps, user, { current: PASSWORD, next: "a password now" }, other);
         return openSession(strict, checked.user, checked.passwordHash, client, "login_succeeded");
       });
       expect(await refusal(lost)).toBe("INVALID_CREDENTIALS");
@@ -224,7 +209,7 @@ describe("password changes at once", () => {
     const user = await newUser();
     const changes = ["first new password", "second new password", "third new password"].map(
       (next) =>
-        changePassword(deps, user, { current: PASSWORD, next }, client, NO_SESSION).then(
+        changePassword(deps, user, { current: PASSWORD, next }, client).then(
           () => ({ next, ok: true as const }),
           (error: unknown) => ({ next, ok: false as const, error }),
         ),

@@ -72,8 +72,6 @@ export const sessionSelect = {
   absoluteExpiresAt: true,
   revokedAt: true,
   revokedReason: true,
-  replacedBy: true,
-  replacedFor: true,
   userAgent: true,
   ip: true,
 } as const satisfies Prisma.SessionSelect;

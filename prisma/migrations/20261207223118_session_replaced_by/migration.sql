@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "sessions" ADD COLUMN     "replaced_by" UUID,
-ADD COLUMN     "replaced_for" VARCHAR(80);
