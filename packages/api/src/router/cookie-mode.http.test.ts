@@ -73,6 +73,18 @@ async function signUp(api: TestServer) {
   return { ...data, cookie: refreshCookieOf(reply).cookie.value as string };
 }
 
+/** Signs up in cookie mode and changes the password from a page; the new session's token. */
+async function signUpAndChangePassword(api: TestServer) {
+  const signedUp = await signUp(api);
+  const changed = await api.post(
+    "account.changePassword",
+    { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+    { ...fromPage(api), ...bearer(signedUp.access) },
+  );
+  expect(changed.status).toBe(200);
+  return { ...signedUp, changed, fresh: refreshCookieOf(changed).cookie.value as string };
+}
+
 describe("cookie mode: login and register", () => {
   it("login sets an HttpOnly SameSite=Lax cookie on /api/trpc for the token's lifetime; the body says refresh: null", async () => {
     const api = await serverWith();
@@ -334,15 +346,8 @@ describe("cookie mode: refresh", () => {
   it("keeps the cookie when refusing a session ended just now: a password change's new one may be in it", async () => {
     // A grace window of 5 s, so that the build's real clock gets past it soon.
     const api = await serverWith({ refreshReuseGrace: 5 });
-    const { access, cookie } = await signUp(api);
     // The tab that changes the password gets the fresh session's cookie...
-    const changed = await api.post(
-      "account.changePassword",
-      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
-      { ...fromPage(api), ...bearer(access) },
-    );
-    expect(changed.status).toBe(200);
-    const fresh = refreshCookieOf(changed).cookie.value as string;
+    const { cookie, fresh } = await signUpAndChangePassword(api);
     expect(decode(fresh).sid).not.toBe(decode(cookie).sid);
     // ...and another tab's refresh, sent a moment before with the old cookie, is answered after
     // it: refused, and leaving the browser's cookie (now the fresh one) alone.
@@ -416,13 +421,7 @@ describe("cookie mode: refresh", () => {
 
   it("ignores a handover that is not the current token of another session of the same user, and never calls it reuse", async () => {
     const api = await serverWith();
-    const { access, cookie: old } = await signUp(api);
-    const changed = await api.post(
-      "account.changePassword",
-      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
-      { ...fromPage(api), ...bearer(access) },
-    );
-    const fresh = refreshCookieOf(changed).cookie.value as string;
+    const { access, cookie: old, fresh } = await signUpAndChangePassword(api);
     const rotated = refreshCookieOf(
       await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(fresh) }),
     ).cookie.value as string;
@@ -478,13 +477,7 @@ describe("cookie mode: logout", () => {
 
   it("ends the session a password change's handover holds too, and clears it", async () => {
     const api = await serverWith();
-    const { access, cookie: old } = await signUp(api);
-    const changed = await api.post(
-      "account.changePassword",
-      { currentPassword: PASSWORD, newPassword: "a brand new secret" },
-      { ...fromPage(api), ...bearer(access) },
-    );
-    const fresh = refreshCookieOf(changed).cookie.value as string;
+    const { cookie: old, fresh } = await signUpAndChangePassword(api);
     // The browser's kit_refresh is the old session's (a late refresh answer's), the new one is
     // in the handover: signing out ends the new session, the one this browser is in.
     const out = await api.post(
