@@ -68,9 +68,17 @@ export async function readSignedIn(
       // As a refresh would: a password change's handover in the refused token's place.
       if (!isAuthError(error)) throw error;
       const handover = readHandoverCookie(headers, options);
-      const standing = await standingHandover(deps, token, error, handover);
+      const candidates = readCandidatesCookie(headers, options);
+      const standing = await standingHandover(deps, token, error, handover, {
+        // A page render knows the client by its device marker only, as peekSession does.
+        fingerprint: (userId) => {
+          const deviceId = deviceOf(device, userId);
+          return deviceId ? deviceFingerprint(deviceId) : null;
+        },
+        candidates,
+      });
       if (!standing) throw error;
-      return await peekSession(deps, standing, [], device);
+      return await peekSession(deps, standing, candidates, device);
     }
   } catch (error) {
     if (isAuthError(error)) return { refused: error.code };

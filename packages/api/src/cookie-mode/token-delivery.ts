@@ -1,8 +1,7 @@
 // How the credential procedures take and hand out refresh tokens: in the JSON body, or, in
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
-
-import { type AuthError, isAuthError } from "@kit/auth";
-import { standingHandover } from "../authentication/handover";
+import { isAuthError } from "@kit/auth";
+import { type HandoverPresenter, standingHandover } from "../authentication/handover";
 import type { AppDeps } from "../deps";
 import { databaseUnavailable, RotationInDoubt, SessionEnded } from "../errors";
 import { isHttpsOrigin } from "../request/request-origin";
@@ -145,9 +144,15 @@ export function presentedHandover(ctx: CookieContext, token: PresentedToken): Pr
   };
 }
 
-/** The handover token a logout ends too, in cookie mode (past its CSRF check); else null. */
-export function handoverToEnd(ctx: CookieContext): string | null {
-  if (!isCookieMode(ctx.headers)) return null;
+/**
+ * The handover token a logout ends too: in cookie mode with no token in the body, so only past
+ * the CSRF check presentedTokensToEnd made; else null.
+ */
+export function handoverToEnd(
+  ctx: CookieContext,
+  input: { refresh?: string | null } | null | undefined,
+): string | null {
+  if (input?.refresh || !isCookieMode(ctx.headers)) return null;
   const options = cookieOptions(ctx);
   if (!hasHandoverCookie(ctx.headers, options)) return null;
   clearHandover(ctx);
@@ -164,6 +169,7 @@ export async function handingOver<T>(
   ctx: CookieContext,
   presented: PresentedToken,
   handover: PresentedHandover,
+  presenter: HandoverPresenter,
   refresh: (token: string) => Promise<T>,
 ): Promise<T> {
   if (!handover.cookieSent) return refresh(presented.token);
@@ -173,8 +179,9 @@ export async function handingOver<T>(
       const standing = await standingHandover(
         ctx.deps,
         presented.token,
-        error as AuthError,
+        error,
         handover.token,
+        presenter,
       );
       if (!standing) throw error;
       return refresh(standing);

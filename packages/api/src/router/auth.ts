@@ -1,5 +1,6 @@
 // The auth router: register, login, refresh, logout, me; each in body or cookie mode.
 import { isAuthError } from "@kit/auth";
+import { clientFingerprint } from "../authentication/grace";
 import { clientOf } from "../client-info";
 import {
   assertCookieCallOrigin,
@@ -90,8 +91,15 @@ export const authRouter = router({
       const handover = presentedHandover(ctx, presented);
       const pair = await settlingCandidates(ctx, candidates, () =>
         clearingDeadCookie(ctx, presented, () =>
-          handingOver(ctx, presented, handover, (token) =>
-            rotateSession(ctx.deps, token, client, signal, candidates.tokens),
+          handingOver(
+            ctx,
+            presented,
+            handover,
+            {
+              fingerprint: (userId) => clientFingerprint(client, userId),
+              candidates: candidates.tokens,
+            },
+            (token) => rotateSession(ctx.deps, token, client, signal, candidates.tokens),
           ),
         ),
       );
@@ -109,7 +117,7 @@ export const authRouter = router({
       if (carriesCandidatesCookie(ctx)) clearCandidates(ctx);
       // A password change's new session, kept beside the cookie (see standingHandover): this
       // browser's too, and it ends with the rest.
-      const handover = handoverToEnd(ctx);
+      const handover = handoverToEnd(ctx, input);
       const [only, ...more] = presented;
       // Who rotation would say it is (its device marker too): a token it retired moments ago
       // is still its own, and ends the session as its logout.

@@ -419,29 +419,51 @@ describe("cookie mode: refresh", () => {
     expect((await api.post("auth.refresh", {}, jar(`kit_refresh=${next}`))).status).toBe(200);
   });
 
-  it("ignores a handover that is not the current token of another session of the same user, and never calls it reuse", async () => {
-    const api = await serverWith();
+  it("carries on with a handover the new session moved past only as a refresh with it would, else ignores it (never reuse)", async () => {
+    // A grace window of 2 s, so that the build's real clock gets past it soon.
+    const api = await serverWith({ refreshReuseGrace: 2 });
     const { access, cookie: old, fresh } = await signUpAndChangePassword(api);
     const rotated = refreshCookieOf(
       await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(fresh) }),
     ).cookie.value as string;
-    const someoneElse = (await signUp(api)).cookie;
-    const refresh = (cookie: string, handover: string) =>
+    const refresh = (cookie: string, handover: string, more: Record<string, string> = {}) =>
       api.post(
         "auth.refresh",
         {},
-        { ...fromPage(api), cookie: `kit_refresh=${cookie}; kit_refresh_handover=${handover}` },
+        {
+          ...fromPage(api),
+          ...more,
+          cookie: `kit_refresh=${cookie}; kit_refresh_handover=${handover}${more.cookie ?? ""}`,
+        },
       );
-    // The new session rotated past it: a leftover, not reuse.
+    // Another tab of the browser that rotated it, at the same moment: the replay, as for any
+    // token just rotated out (before, only one of tabs refreshing at once carried on).
+    const replayed = await refresh(old, fresh);
+    expect(replayed.status).toBe(200);
+    expect(decode(refreshCookieOf(replayed).cookie.value as string).jti).toBe(decode(rotated).jti);
+    // Another client with it: not its replay, and not reuse either: ignored.
+    const elsewhere = { "user-agent": "another browser" };
+    expectCode(await refresh(old, fresh, elsewhere), 401, "TOKEN_REVOKED");
+    // Unless the candidate of a 503 whose rotation took stands for it, as in any refresh.
+    const viaCandidate = await refresh(old, fresh, {
+      ...elsewhere,
+      cookie: `; kit_refresh_candidates=${rotated}`,
+    });
+    expect(viaCandidate.status).toBe(200);
+    const current = refreshCookieOf(viaCandidate).cookie.value as string;
+    expect(decode(current).sid).toBe(decode(fresh).sid);
+    // Past the window, from the same browser: a leftover, ignored.
+    await api.elapse(2.5);
     expectCode(await refresh(old, fresh), 401, "TOKEN_REVOKED");
     // Another user's token, garbage, or an access token.
+    const someoneElse = (await signUp(api)).cookie;
     expectCode(await refresh(old, someoneElse), 401, "TOKEN_REVOKED");
     expectCode(await refresh(old, "x.y.z"), 401, "TOKEN_REVOKED");
     expectCode(await refresh(old, access), 401, "TOKEN_REVOKED");
-    // Only for a session that ended: a bad or reused token is refused as it was.
-    expectCode(await refresh("x.y.z", rotated), 401, "INVALID_TOKEN");
+    // Only for a session that ended: a bad token is refused as it was.
+    expectCode(await refresh("x.y.z", current), 401, "INVALID_TOKEN");
     // The new session lives on, its current token as good as before.
-    const still = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(rotated) });
+    const still = await api.post("auth.refresh", {}, { ...fromPage(api), ...withCookie(current) });
     expect(still.status).toBe(200);
   });
 
@@ -490,6 +512,22 @@ describe("cookie mode: logout", () => {
     expect(setCookieNamed(out, "kit_refresh_handover")?.maxAge).toBe(0);
     const ended = await api.db.session.findUniqueOrThrow({ where: { id: decode(fresh).sid } });
     expect(ended.revokedReason).toBe("logout");
+  });
+
+  it("ends the handover's session only past the CSRF check: never beside a token in the body", async () => {
+    const api = await serverWith();
+    const { fresh } = await signUpAndChangePassword(api);
+    const mine = await signUp(api);
+    // Cookie mode's header, no Origin, a token of the caller's own in the body: its logout,
+    // with no Origin to check, ends that token's session only.
+    const out = await api.post(
+      "auth.logout",
+      { refresh: mine.cookie },
+      { ...COOKIE_MODE, cookie: `kit_refresh_handover=${fresh}` },
+    );
+    expect(out.status).toBe(200);
+    const kept = await api.db.session.findUniqueOrThrow({ where: { id: decode(fresh).sid } });
+    expect(kept.revokedAt).toBeNull();
   });
 
   it("is idempotent without a cookie: ok, and the cookie cleared", async () => {
