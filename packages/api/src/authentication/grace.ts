@@ -3,6 +3,8 @@
 import { hash } from "node:crypto";
 import { FUTURE_IAT_TOLERANCE_SECONDS } from "@kit/auth";
 import type { ClientInfo } from "../client-info";
+import { rotationNow } from "../database-clock";
+import type { AppDeps } from "../deps";
 import { deviceOf } from "../device-marker";
 import { clientKey } from "../rate-limit/keys";
 
@@ -76,4 +78,19 @@ export function withinGrace(
   const index = session.retiredJtis?.lastIndexOf(jti) ?? -1;
   const retiredAt = index === -1 ? undefined : session.retiredAt?.[index]?.getTime();
   return inWindow(retiredAt, now, graceMs);
+}
+
+/**
+ * True when rotation would carry the token `jti` on rather than call it reuse: the session's
+ * current token, or one withinGrace honours for `fingerprint`, now (the database's clock).
+ */
+export function carriesOn(
+  deps: AppDeps,
+  session: RotationTrail & { refreshJti: string },
+  jti: string,
+  fingerprint: string | null,
+): boolean {
+  if (session.refreshJti === jti) return true;
+  const graceMs = deps.sessions.refreshReuseGraceMs;
+  return withinGrace(session, jti, rotationNow(deps), graceMs, fingerprint);
 }

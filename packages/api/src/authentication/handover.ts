@@ -5,12 +5,11 @@
 // the new one. Only the browser the change answered has it: a thief holding a copy of the old
 // session's cookies, a device marker and all, is cut off by the change as before.
 import type { AuthError, RefreshClaims } from "@kit/auth";
-import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { SessionEnded } from "../errors";
 import { isUuid } from "../uuid";
 import { presentedCandidate } from "./candidates";
-import { withinGrace } from "./grace";
+import { carriesOn } from "./grace";
 import { reloadSession } from "./live-session";
 
 /** Who presents a handover, as rotation would judge a token it retired (see withinGrace). */
@@ -55,14 +54,7 @@ export async function standingHandover(
   const session = await reloadSession(deps, claims.sid);
   if (!session || session.revokedAt !== null) return null;
   const carriedOn =
-    session.refreshJti === claims.jti ||
-    withinGrace(
-      session,
-      claims.jti,
-      rotationNow(deps),
-      deps.sessions.refreshReuseGraceMs,
-      presenter.fingerprint(claims.sub),
-    ) ||
+    carriesOn(deps, session, claims.jti, presenter.fingerprint(claims.sub)) ||
     presentedCandidate(deps, claims, presenter.candidates, session) !== null;
   return carriedOn ? handover : null;
 }

@@ -6,11 +6,10 @@ import {
   readHandoverCookie,
   readRefreshCookie,
 } from "../cookie-mode/refresh-cookie";
-import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { type Device, deviceFromCookie, deviceOf } from "../device-marker";
 import { presentedCandidate } from "./candidates";
-import { deviceFingerprint, withinGrace } from "./grace";
+import { carriesOn, deviceFingerprint } from "./grace";
 import { standingHandover } from "./handover";
 import { loadLiveSession } from "./live-session";
 import type { CallingUser } from "./principal";
@@ -110,15 +109,7 @@ async function peekSession(
   // A page render knows the client only by its device marker: without one, the previous token
   // is not honoured here (the browser sends the new cookie as soon as the rotation answered).
   const deviceId = deviceOf(device, user.id);
-  const current =
-    session.refreshJti === claims.jti ||
-    withinGrace(
-      session,
-      claims.jti,
-      rotationNow(deps),
-      deps.sessions.refreshReuseGraceMs,
-      deviceId ? deviceFingerprint(deviceId) : null,
-    );
-  if (!current) throw new AuthError("TOKEN_REUSED");
+  const fingerprint = deviceId ? deviceFingerprint(deviceId) : null;
+  if (!carriesOn(deps, session, claims.jti, fingerprint)) throw new AuthError("TOKEN_REUSED");
   return { user, sessionId: session.id };
 }

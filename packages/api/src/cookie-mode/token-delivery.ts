@@ -1,7 +1,6 @@
 // How the credential procedures take and hand out refresh tokens: in the JSON body, or, in
 // cookie mode (`x-auth-refresh: cookie`), in the HttpOnly `kit_refresh` cookie.
-import { isAuthError } from "@kit/auth";
-import { type HandoverPresenter, standingHandover } from "../authentication/handover";
+import { type AuthError, isAuthError } from "@kit/auth";
 import type { AppDeps } from "../deps";
 import { databaseUnavailable, RotationInDoubt, SessionEnded } from "../errors";
 import { isHttpsOrigin } from "../request/request-origin";
@@ -160,29 +159,23 @@ export function handoverToEnd(
 }
 
 /**
- * Runs a refresh of `presented` (`refresh`); when it is refused because its session ended and
- * the request carries a password change's handover that stands for it (standingHandover), the
- * refresh of the handover instead. Once a refresh settles (a pair, or a 401) the handover
- * cookie is cleared: of no more use. A 503 keeps it, for the retry.
+ * Runs a refresh of `presented` (`refresh`); when it is refused (an AuthError) and the request
+ * carries a password change's handover that `standsFor` says may stand in for it (see
+ * standingHandover), the refresh of the handover instead. Once a refresh settles (a pair, or a
+ * 401) the handover cookie is cleared: of no more use. A 503 keeps it, for the retry.
  */
 export async function handingOver<T>(
   ctx: CookieContext,
   presented: PresentedToken,
   handover: PresentedHandover,
-  presenter: HandoverPresenter,
+  standsFor: (refusal: AuthError, handover: string | null) => Promise<string | null>,
   refresh: (token: string) => Promise<T>,
 ): Promise<T> {
   if (!handover.cookieSent) return refresh(presented.token);
   try {
     const result = await refresh(presented.token).catch(async (error: unknown) => {
       if (!isAuthError(error)) throw error;
-      const standing = await standingHandover(
-        ctx.deps,
-        presented.token,
-        error,
-        handover.token,
-        presenter,
-      );
+      const standing = await standsFor(error, handover.token);
       if (!standing) throw error;
       return refresh(standing);
     });

@@ -1,6 +1,7 @@
 // The auth router: register, login, refresh, logout, me; each in body or cookie mode.
 import { isAuthError } from "@kit/auth";
 import { clientFingerprint } from "../authentication/grace";
+import { standingHandover } from "../authentication/handover";
 import { clientOf } from "../client-info";
 import {
   assertCookieCallOrigin,
@@ -95,10 +96,11 @@ export const authRouter = router({
             ctx,
             presented,
             handover,
-            {
-              fingerprint: (userId) => clientFingerprint(client, userId),
-              candidates: candidates.tokens,
-            },
+            (refusal, token) =>
+              standingHandover(ctx.deps, presented.token, refusal, token, {
+                fingerprint: (userId) => clientFingerprint(client, userId),
+                candidates: candidates.tokens,
+              }),
             (token) => rotateSession(ctx.deps, token, client, signal, candidates.tokens),
           ),
         ),

@@ -5,11 +5,10 @@ import { AuthError, isAuthError, type RefreshClaims } from "@kit/auth";
 import type { PrismaClient } from "@kit/db";
 import { accessClaims } from "../access-claims";
 import { type AuthEventInput, type AuthEventType, recordEvent } from "../audit";
-import { clientFingerprint, withinGrace } from "../authentication/grace";
+import { carriesOn, clientFingerprint } from "../authentication/grace";
 import { loadLiveSession } from "../authentication/live-session";
 import type { CallingUser } from "../authentication/principal";
 import type { ClientInfo } from "../client-info";
-import { rotationNow } from "../database-clock";
 import type { AppDeps } from "../deps";
 import { isUuid } from "../uuid";
 import { revokeForReuse } from "./revoke-for-reuse";
@@ -140,10 +139,8 @@ async function replayed(deps: AppDeps, claims: RefreshClaims, client: ClientInfo
     if (isAuthError(error)) return null;
     throw error;
   });
-  if (!live || live.session.refreshJti === claims.jti) return false;
-  const fingerprint = clientFingerprint(client, claims.sub);
-  const grace = deps.sessions.refreshReuseGraceMs;
-  return !withinGrace(live.session, claims.jti, rotationNow(deps), grace, fingerprint);
+  if (!live) return false;
+  return !carriesOn(deps, live.session, claims.jti, clientFingerprint(client, claims.sub));
 }
 
 /**
